@@ -1,0 +1,1 @@
+"""Subcommands of ``navtool``, one module per area (see ``navtool_desktop.cli``)."""

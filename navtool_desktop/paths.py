@@ -1,0 +1,53 @@
+"""Every path the app uses, in one place: bundled files and the user's data folder."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DATA_DIR_ENV = "NAVTOOL_DATA_DIR"
+APP_NAME = "NavigationTool"
+APP_AUTHOR = "NavToolDesktop"
+DEFAULT_PACK = "navigation-tool"
+
+_data_dir_override: Path | None = None
+
+
+def bundle_root() -> Path:
+    """Where ``content/`` and ``resources/`` live: the PyInstaller folder or the source tree."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parent.parent
+
+
+def content_dir() -> Path:
+    return bundle_root() / "content"
+
+
+def resource(name: str) -> Path:
+    """A file under ``resources/`` (icons, stylesheet, font)."""
+    return bundle_root() / "resources" / name
+
+
+def default_pack_dir() -> Path:
+    return content_dir() / DEFAULT_PACK
+
+
+def set_data_dir(path: Path | str | None) -> None:
+    """Override the data folder for this process (the ``--data-dir`` option)."""
+    global _data_dir_override
+    _data_dir_override = Path(path).expanduser().resolve() if path else None
+
+
+def data_dir() -> Path:
+    """The user's data folder: ``--data-dir``, else ``$NAVTOOL_DATA_DIR``, else the platform's."""
+    if _data_dir_override is not None:
+        return _data_dir_override
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, APP_AUTHOR))

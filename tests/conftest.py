@@ -1,0 +1,32 @@
+"""Shared fixtures. Qt runs offscreen; user data always goes to a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from navtool_desktop import paths
+from navtool_desktop.framework import Pack, load_pack
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def pack() -> Pack:
+    """The shipped Navigation Tool pack, loaded once."""
+    return load_pack(paths.default_pack_dir())
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own empty data folder; no test touches the real one."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(folder))
+    paths.set_data_dir(None)
+    yield folder
+    paths.set_data_dir(None)
