@@ -1,0 +1,115 @@
+"""The main window: a side bar of screens and the screen shown beside it."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from navtool_desktop import __version__
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.ui.framework_browser import FrameworkBrowser
+
+
+class MainWindow(QMainWindow):
+    """Holds the screens. Later screens join with :meth:`add_screen`; none is a placeholder."""
+
+    shown = Signal()
+
+    def __init__(self, pack: Pack, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.setWindowTitle(_("Navigation Tool Desktop"))
+        self.resize(1280, 800)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("screenNav")
+        self.nav.setAccessibleName(_("Screens"))
+        self.nav.setMaximumWidth(200)
+        self.screens = QStackedWidget()
+        self.nav.currentRowChanged.connect(self.screens.setCurrentIndex)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.screens)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([170, 1110])
+        self.setCentralWidget(splitter)
+
+        self.browser = FrameworkBrowser(pack)
+        self.add_screen(_("Framework"), self.browser)
+        self._build_menus()
+        self.statusBar().showMessage(
+            _("{title} {version}: {conditions} conditions, {competencies} competencies").format(
+                title=pack.short_title, version=pack.version,
+                conditions=len(pack.conditions), competencies=len(pack.competencies)))
+
+    def add_screen(self, title: str, widget: QWidget) -> int:
+        """Add a screen; Ctrl+<its number> shows it."""
+        item = QListWidgetItem(title)
+        self.nav.addItem(item)
+        index = self.screens.addWidget(widget)
+        number = self.nav.count()
+        if number <= 9:
+            action = QAction(title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda: self.show_screen(index))
+            self.addAction(action)
+            item.setToolTip(_("{title} (Ctrl+{number})").format(title=title, number=number))
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+        return index
+
+    def show_screen(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+        self.screens.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        quit_action = file_menu.addAction(_("&Quit"))
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        edit_menu = self.menuBar().addMenu(_("&Edit"))
+        find = edit_menu.addAction(_("&Find in framework…"))
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(self._find)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self.about_action = help_menu.addAction(_("&About Navigation Tool Desktop"))
+        self.about_action.triggered.connect(self.show_about)
+
+    def _find(self) -> None:
+        self.show_screen(self.screens.indexOf(self.browser))
+        self.browser.focus_search()
+
+    def about_text(self) -> str:
+        pack = self.pack
+        return "".join([
+            f"<h3>{html.escape(_('Navigation Tool Desktop'))} {html.escape(__version__)}</h3>",
+            "<p>", html.escape(_("An offline companion for district teams: assess the conditions "
+                                 "for personalized, competency-based learning, set goals and "
+                                 "build a strategic action plan.")), "</p>",
+            f"<p><b>{html.escape(_('Source'))}:</b> <i>{html.escape(pack.title)}</i>, ",
+            f"{html.escape(pack.publisher)}, {pack.year}.</p>",
+            f"<p>{html.escape(pack.credit)}</p>",
+            "<p>", html.escape(_("This app never connects to the internet.")), "</p>",
+        ])
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About Navigation Tool Desktop"), self.about_text())
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.shown.emit()
