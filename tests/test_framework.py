@@ -46,6 +46,11 @@ def test_twelve_conditions_in_order_with_four_priorities(pack: Pack) -> None:
     assert len(pack.competencies) == 30
     assert all(len(c.levels) == 3 for c in pack.competencies)
     assert [s.name for s in pack.stages] == ["Establishing", "Developing", "Operationalizing", "Refining"]
+    cells = [cell for comp in pack.competencies for cell in comp.levels]
+    # The source's totals (DESIGN.md section 2); the tests below also count the source itself.
+    assert sum(len(c.descriptors) for c in cells) == 155
+    assert sum(len(c.practices) for c in cells) == 242
+    assert sum(len(q) for cond in pack.conditions for q in cond.questions.values()) == 131
     assert len(pack.phases) == 4 and len(pack.traits) == 7
 
 
