@@ -42,8 +42,17 @@ def run_gui(exit_when_shown: bool = False) -> int:
                              _("The app cannot start because its content has a problem:\n\n{error}")
                              .format(error=exc))
         return 1
-    window = MainWindow(pack)
+    from navtool_desktop.ui.startup import open_district, open_repository
+
+    # A launch that only measures start-up (or a self-test) must never wait on a dialog.
+    repo = open_repository(ask=not exit_when_shown)
+    store = open_district(repo, pack, ask=not exit_when_shown) if repo is not None else None
+    window = MainWindow(pack, store)
     if exit_when_shown:
         window.shown.connect(lambda: QTimer.singleShot(0, app.quit))
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if repo is not None:
+            repo.close()

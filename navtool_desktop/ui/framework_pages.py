@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from navtool_desktop.framework import AUDIENCE_IDS, Competency, Condition, Item, Pack
 from navtool_desktop.framework.search import AUDIENCE_LABELS, LEVEL_LABELS
 from navtool_desktop.i18n import _
+from navtool_desktop.ui.widgets import plain_label, rich_label
 
 HIGHLIGHT = '<span style="background-color:#ffd84d;color:#000;">{}</span>'
 FOCUS_STYLE = "background-color:#fff4c2;"
@@ -57,9 +58,7 @@ def _browser(name: str) -> QTextBrowser:
 
 
 def _title(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("pageTitle")
-    label.setWordWrap(True)
+    label = plain_label(text, object_name="pageTitle")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -74,12 +73,9 @@ class ConditionPage(QWidget):
         self.title = _title()
         self.badge = QLabel(_("★ Priority condition"))
         self.badge.setObjectName("priorityBadge")
-        self.definition = QLabel()
-        self.definition.setWordWrap(True)
-        self.definition.setObjectName("definition")
+        self.definition = rich_label(object_name="definition")
         self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.competencies = QLabel()
-        self.competencies.setWordWrap(True)
+        self.competencies = rich_label()
         self.competencies.setTextInteractionFlags(
             Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
@@ -106,7 +102,7 @@ class ConditionPage(QWidget):
 
     def show_condition(self, cond: Condition, pattern: re.Pattern[str] | None = None,
                        focus: str | None = None) -> None:
-        self.title.setText(html.escape(cond.name))
+        self.title.setText(cond.name)
         self.badge.setVisible(cond.priority)
         self.definition.setText(marked(cond.definition, pattern))
         for audience, view in self.question_views.items():
@@ -127,12 +123,9 @@ class CompetencyPage(QWidget):
     def __init__(self, pack: Pack, parent: Any = None) -> None:
         super().__init__(parent)
         self._pack = pack
-        self.breadcrumb = QLabel()
-        self.breadcrumb.setObjectName("breadcrumb")
+        self.breadcrumb = plain_label(object_name="breadcrumb")
         self.title = _title()
-        self.target = QLabel()
-        self.target.setWordWrap(True)
-        self.target.setObjectName("definition")
+        self.target = rich_label(object_name="definition")
         self.level_views: dict[str, QTextBrowser] = {}
         columns = QHBoxLayout()
         for level in ("establishing", "developing", "operationalizing"):
@@ -145,9 +138,7 @@ class CompetencyPage(QWidget):
             box.addWidget(head)
             box.addWidget(view, 1)
             columns.addLayout(box, 1)
-        self.refining = QLabel()
-        self.refining.setWordWrap(True)
-        self.refining.setObjectName("refiningNote")
+        self.refining = rich_label(object_name="refiningNote")
         layout = QVBoxLayout(self)
         layout.addWidget(self.breadcrumb)
         layout.addWidget(self.title)
@@ -158,8 +149,8 @@ class CompetencyPage(QWidget):
     def show_competency(self, comp: Competency, pattern: re.Pattern[str] | None = None,
                         focus: str | None = None) -> None:
         cond = self._pack.condition(comp.condition_id)
-        self.breadcrumb.setText(html.escape(cond.name))
-        self.title.setText(html.escape(comp.name))
+        self.breadcrumb.setText(cond.name)
+        self.title.setText(comp.name)
         self.target.setText(marked(comp.learning_target, pattern))
         practices_head = html.escape(_("Possible practices to look for"))
         for cell in comp.levels:

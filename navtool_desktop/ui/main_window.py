@@ -18,9 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from navtool_desktop import __version__
+from navtool_desktop.core.records import District
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui.cycles_screen import CyclesScreen
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
+from navtool_desktop.ui.vision_screen import VisionScreen
 
 
 class MainWindow(QMainWindow):
@@ -28,9 +32,10 @@ class MainWindow(QMainWindow):
 
     shown = Signal()
 
-    def __init__(self, pack: Pack, parent: Any = None) -> None:
+    def __init__(self, pack: Pack, store: DistrictStore | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.pack = pack
+        self.store = store
         self.setWindowTitle(_("Navigation Tool Desktop"))
         self.resize(1280, 800)
 
@@ -50,11 +55,39 @@ class MainWindow(QMainWindow):
 
         self.browser = FrameworkBrowser(pack)
         self.add_screen(_("Framework"), self.browser)
+        self.vision: VisionScreen | None = None
+        self.cycles: CyclesScreen | None = None
+        if store is not None:
+            self.vision = VisionScreen(store)
+            self.vision.save_failed.connect(self._show_error)
+            self.vision.saved.connect(self._profile_saved)
+            self.add_screen(_("Shared Vision"), self.vision)
+            self.cycles = CyclesScreen(pack, store)
+            self.cycles.error.connect(self._show_error)
+            self.cycles.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
+            self.add_screen(_("Reflect and Listen"), self.cycles)
+            self._profile_saved(store.profile)
         self._build_menus()
         self.statusBar().showMessage(
             _("{title} {version}: {conditions} conditions, {competencies} competencies").format(
                 title=pack.short_title, version=pack.version,
                 conditions=len(pack.conditions), competencies=len(pack.competencies)))
+
+    def _profile_saved(self, district: District) -> None:
+        suffix = _(" (read-only)") if self.store is not None and self.store.read_only else ""
+        self.setWindowTitle(_("{district} · Navigation Tool Desktop").format(district=district.name)
+                            + suffix)
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def closeEvent(self, event: Any) -> None:
+        """Save what is still waiting (a profile being typed) before the window goes."""
+        if self.vision is not None and self.vision.pending():
+            self.vision.save_now()
+        if self.cycles is not None and self.cycles.rating_panel is not None:
+            self.cycles.finish_rating()
+        super().closeEvent(event)
 
     def add_screen(self, title: str, widget: QWidget) -> int:
         """Add a screen; Ctrl+<its number> shows it."""

@@ -1,0 +1,201 @@
+"""Dialogs of Reflect and Listen: a new cycle, a new participant, a paper tally."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navtool_desktop.core.records import RATING_CHOICES, ROLE_GROUPS, Cycle, Participant, Tally, utc_now
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.ui.rating_entry import choice_label
+
+ROLE_LABELS = {
+    "educator": "Educator",
+    "leader": "Leader",
+    "community_member": "Community member",
+    "learner": "Learner",
+}
+
+
+def role_label(role: str) -> str:
+    return _(ROLE_LABELS[role])
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class NewCycleDialog(QDialog):
+    """Title, date and scope (every condition, or the ones ticked)."""
+
+    def __init__(self, pack: Pack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.setWindowTitle(_("New assessment cycle"))
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(_("For example: Fall retreat 2026"))
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.all_conditions = QRadioButton(_("All 12 conditions").replace("12", str(len(pack.conditions))))
+        self.some_conditions = QRadioButton(_("Only the conditions ticked below"))
+        self.all_conditions.setChecked(True)
+        self.conditions = QListWidget()
+        self.conditions.setAccessibleName(_("Conditions in scope"))
+        for cond in pack.conditions:
+            item = QListWidgetItem(cond.name)
+            item.setData(Qt.ItemDataRole.UserRole, cond.id)
+            item.setCheckState(Qt.CheckState.Checked if cond.priority else Qt.CheckState.Unchecked)
+            self.conditions.addItem(item)
+        self.conditions.setEnabled(False)
+        self.some_conditions.toggled.connect(self.conditions.setEnabled)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        form = QFormLayout()
+        form.addRow(_("&Title"), self.title)
+        form.addRow(_("&Date"), self.date)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.all_conditions)
+        layout.addWidget(self.some_conditions)
+        layout.addWidget(self.conditions)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+
+    def scope(self) -> tuple[str, ...] | None:
+        if self.all_conditions.isChecked():
+            return None
+        return tuple(self.conditions.item(i).data(Qt.ItemDataRole.UserRole)
+                     for i in range(self.conditions.count())
+                     if self.conditions.item(i).checkState() == Qt.CheckState.Checked)
+
+    def accept(self) -> None:
+        if not self.title.text().strip():
+            self.error.setText(_("Give the cycle a title."))
+            return
+        if self.scope() == ():
+            self.error.setText(_("Tick at least one condition, or choose all conditions."))
+            return
+        super().accept()
+
+    def cycle(self) -> Cycle:
+        return Cycle(title=self.title.text().strip(), date=self.date.date().toString("yyyy-MM-dd"),
+                     scope=self.scope(), framework_id=self.pack.id,
+                     framework_version=self.pack.version)
+
+
+class ParticipantDialog(QDialog):
+    """A participant: a display name, or an anonymous code (learners often use one)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Add participant"))
+        self.name = QLineEdit()
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(_("For example: L-07 (instead of a name)"))
+        self.role = QComboBox()
+        for role in ROLE_GROUPS:
+            self.role.addItem(role_label(role), role)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        form = QFormLayout()
+        form.addRow(_("&Name"), self.name)
+        form.addRow(_("or anonymous &code"), self.code)
+        form.addRow(_("&Role group"), self.role)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+
+    def accept(self) -> None:
+        if not (self.name.text().strip() or self.code.text().strip()):
+            self.error.setText(_("Enter a name or an anonymous code."))
+            return
+        super().accept()
+
+    def participant(self) -> Participant:
+        return Participant(name=self.name.text().strip(), code=self.code.text().strip(),
+                           role_group=self.role.currentData())
+
+
+class TallyDialog(QDialog):
+    """Counts from a paper or sticky-dot vote: one number per role group and level."""
+
+    def __init__(self, pack: Pack, competency_ids: list[str], existing: list[Tally],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Enter a paper tally"))
+        self.pack = pack
+        self._existing = existing
+        self.competency = QComboBox()
+        self.competency.setAccessibleName(_("Competency"))
+        for cid in competency_ids:
+            comp = pack.competency(cid)
+            self.competency.addItem(f"{pack.condition(comp.condition_id).name} › {comp.name}", cid)
+        self.competency.currentIndexChanged.connect(self._load)
+        grid = QGridLayout()
+        self.spins: dict[tuple[str, str], QSpinBox] = {}
+        for col, level in enumerate(RATING_CHOICES, 1):
+            grid.addWidget(QLabel(choice_label(level)), 0, col)
+        for row, role in enumerate(ROLE_GROUPS, 1):
+            grid.addWidget(QLabel(role_label(role)), row, 0)
+            for col, level in enumerate(RATING_CHOICES, 1):
+                spin = QSpinBox()
+                spin.setRange(0, 999)
+                spin.setAccessibleName(_("{role}, {level}").format(
+                    role=role_label(role), level=choice_label(level)))
+                grid.addWidget(spin, row, col)
+                self.spins[(role, level)] = spin
+        note = QLabel(_("These are counted as votes in the results, marked as a paper tally, "
+                        "not as people who rated on this laptop."))
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.competency)
+        layout.addLayout(grid)
+        layout.addWidget(note)
+        layout.addWidget(_buttons(self))
+        self._load()
+
+    def _existing_for(self, competency_id: str, role: str) -> Tally | None:
+        return next((t for t in self._existing
+                     if t.competency_id == competency_id and t.role_group == role), None)
+
+    def _load(self) -> None:
+        cid = self.competency.currentData()
+        for (role, level), spin in self.spins.items():
+            tally = self._existing_for(cid, role)
+            spin.setValue(tally.counts.get(level, 0) if tally else 0)
+
+    def tallies(self) -> list[Tally]:
+        """One tally per role group that has votes (or had some before), for this competency."""
+        cid = self.competency.currentData()
+        result = []
+        for role in ROLE_GROUPS:
+            counts = {level: self.spins[(role, level)].value() for level in RATING_CHOICES}
+            old = self._existing_for(cid, role)
+            if not any(counts.values()) and old is None:
+                continue
+            if old is not None:
+                    result.append(old.replace(counts=counts, updated=utc_now()))
+            else:
+                result.append(Tally(competency_id=cid, role_group=role, counts=counts))
+        return result

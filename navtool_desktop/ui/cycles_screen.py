@@ -1,0 +1,378 @@
+"""Reflect and Listen: cycles, participants, pass-the-laptop rating, paper tallies, questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navtool_desktop.core.records import Cycle, Participant, QuestionResponse, Rating, utc_now
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import StoreError
+from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui.cycle_dialogs import NewCycleDialog, ParticipantDialog, TallyDialog, role_label
+from navtool_desktop.ui.rating_entry import RatingPanel
+from navtool_desktop.ui.widgets import plain_label
+
+
+def competencies_in_scope(pack: Pack, cycle: Cycle) -> list[str]:
+    return [c.id for c in pack.competencies if cycle.covers(c.id)]
+
+
+def audiences_for(role_group: str) -> tuple[str, ...]:
+    """Which guiding questions a participant sees: their own audience, then equity."""
+    return ("learners" if role_group == "learner" else "educators_leaders_community", "equity")
+
+
+class QuestionsPanel(QWidget):
+    """Optional answers to the guiding questions of one condition, for one participant."""
+
+    def __init__(self, pack: Pack, store: DistrictStore, cycle_id: str, participant: Participant,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self._pack, self._store, self._cycle_id, self._participant = pack, store, cycle_id, participant
+        self._condition_id = ""
+        self._edits: dict[str, QPlainTextEdit] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(600)
+        self._timer.timeout.connect(self.save_now)
+        self.title = plain_label(object_name="sectionTitle")
+        self.body = QVBoxLayout()
+        inner = QWidget()
+        inner.setLayout(self.body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(scroll, 1)
+
+    def setFocus(self, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:  # type: ignore[override]
+        """Focus goes to the first answer box."""
+        first = next(iter(self._edits.values()), None)
+        (first or super()).setFocus(reason)
+
+    def show_condition(self, condition_id: str) -> None:
+        if condition_id == self._condition_id:
+            return
+        self.save_now()
+        self._condition_id = condition_id
+        cond = self._pack.condition(condition_id)
+        self.title.setText(_("Guiding questions on {condition} (optional)").format(
+            condition=cond.name))
+        while self.body.count():
+            item = self.body.takeAt(0)
+            if item.widget():
+                item.widget().hide()
+                item.widget().deleteLater()
+        self._edits = {}
+        data = self._store.cycle(self._cycle_id)
+        answers = {r.question_id: r for r in data.responses.values()
+                   if r.participant_id == self._participant.id}
+        for audience in audiences_for(self._participant.role_group):
+            for q in cond.questions[audience]:
+                label = plain_label(q.text)
+                edit = QPlainTextEdit(answers[q.id].text if q.id in answers else "")
+                edit.setAccessibleName(q.text)
+                edit.setMaximumHeight(70)
+                edit.setTabChangesFocus(True)
+                edit.textChanged.connect(self._timer.start)
+                self.body.addWidget(label)
+                self.body.addWidget(edit)
+                self._edits[q.id] = edit
+        self.body.addStretch(1)
+
+    def save_now(self) -> None:
+        self._timer.stop()
+        if not self._edits:
+            return
+        data = self._store.cycle(self._cycle_id)
+        existing = {r.question_id: r for r in data.responses.values()
+                    if r.participant_id == self._participant.id}
+        for qid, edit in self._edits.items():
+            text = edit.toPlainText()
+            old = existing.get(qid)
+            if old is not None and old.text != text:
+                self._store.save_response(self._cycle_id, old.replace(text=text, updated=utc_now()))
+            elif old is None and text.strip():
+                self._store.save_response(self._cycle_id, QuestionResponse(
+                    participant_id=self._participant.id, question_id=qid, text=text))
+
+
+class CyclesScreen(QWidget):
+    """Everything of one district's assessment cycles."""
+
+    error = Signal(str)
+    saved = Signal()
+
+    def __init__(self, pack: Pack, store: DistrictStore, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.pack, self.store = pack, store
+        self.rating_panel: RatingPanel | None = None
+        self.questions: QuestionsPanel | None = None
+
+        self.cycle_list = QListWidget()
+        self.cycle_list.setAccessibleName(_("Cycles"))
+        self.cycle_list.currentRowChanged.connect(self._show_cycle)
+        self.new_cycle_button = QPushButton(_("&New cycle…"))
+        self.new_cycle_button.clicked.connect(self.new_cycle)
+        left = self.cycles_panel = QWidget()
+        left_layout = QVBoxLayout(left)
+        cycles_title = QLabel(_("Cycles"))
+        cycles_title.setObjectName("sectionTitle")
+        left_layout.addWidget(cycles_title)
+        left_layout.addWidget(self.cycle_list, 1)
+        left_layout.addWidget(self.new_cycle_button)
+
+        # page 0: the cycle and its participants
+        self.cycle_title = plain_label(object_name="pageTitle")
+        self.cycle_info = plain_label()
+        self.participants = QListWidget()
+        self.participants.setAccessibleName(_("Participants"))
+        self.participants.itemActivated.connect(lambda _item: self.start_rating())
+        self.add_participant_button = QPushButton(_("&Add participant…"))
+        self.add_participant_button.clicked.connect(self.add_participant)
+        self.rate_button = QPushButton(_("&Rate (pass the laptop)"))
+        self.rate_button.setObjectName("primary")
+        self.rate_button.clicked.connect(self.start_rating)
+        self.tally_button = QPushButton(_("Enter paper &tally…"))
+        self.tally_button.clicked.connect(self.enter_tally)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.toggle_closed)
+        buttons = QHBoxLayout()
+        for b in (self.add_participant_button, self.rate_button, self.tally_button, self.close_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        overview = QWidget()
+        ov = QVBoxLayout(overview)
+        ov.addWidget(self.cycle_title)
+        ov.addWidget(self.cycle_info)
+        people = QLabel(_("Participants (choose a name and press Enter to rate)"))
+        people.setObjectName("sectionTitle")
+        ov.addWidget(people)
+        ov.addWidget(self.participants, 1)
+        ov.addLayout(buttons)
+
+        # page 1: rating (built per participant); page 2: hand over
+        self.rating_host = QWidget()
+        self.rating_layout = QVBoxLayout(self.rating_host)
+        self.handover = QWidget()
+        hv = QVBoxLayout(self.handover)
+        self.handover_text = QLabel()
+        self.handover_text.setObjectName("pageTitle")
+        self.handover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.handover_text.setWordWrap(True)
+        self.next_button = QPushButton(_("Next person: choose your name"))
+        self.next_button.setObjectName("primary")
+        self.next_button.clicked.connect(self.back_to_overview)
+        hv.addStretch(1)
+        hv.addWidget(self.handover_text)
+        hv.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignCenter)
+        hv.addStretch(2)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(overview)
+        self.pages.addWidget(self.rating_host)
+        self.pages.addWidget(self.handover)
+        self.empty = QLabel(_("No cycle yet. Start one with “New cycle…”: give it a title, a date "
+                              "and the conditions it covers, then add participants."))
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.empty)
+        self.right.addWidget(self.pages)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.reload()
+
+    # --- cycles ----------------------------------------------------------------------------
+
+    @property
+    def cycle(self) -> Cycle | None:
+        item = self.cycle_list.currentItem()
+        return self.store.get_cycle(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def reload(self, select: str | None = None) -> None:
+        current = select or (self.cycle.id if self.cycle else None)
+        self.cycle_list.blockSignals(True)
+        self.cycle_list.clear()
+        cycles = sorted(self.store.cycles(), key=lambda c: (c.date, c.created), reverse=True)
+        for cycle in cycles:
+            mark = "" if cycle.status == "open" else "  " + _("(closed)")
+            item = QListWidgetItem(f"{cycle.title}{mark}\n{cycle.date}")
+            item.setData(Qt.ItemDataRole.UserRole, cycle.id)
+            self.cycle_list.addItem(item)
+        self.cycle_list.blockSignals(False)
+        ids = [c.id for c in cycles]
+        self.cycle_list.setCurrentRow(ids.index(current) if current in ids else (0 if ids else -1))
+        self._show_cycle()
+
+    def _show_cycle(self, *_args: object) -> None:
+        cycle = self.cycle
+        self.right.setCurrentWidget(self.pages if cycle else self.empty)
+        if cycle is None:
+            return
+        self.pages.setCurrentIndex(0)
+        data = self.store.cycle(cycle.id)
+        scope = (_("all conditions") if cycle.scope is None else
+                 ", ".join(self.pack.condition(c).name for c in cycle.scope))
+        self.cycle_title.setText(cycle.title)
+        rated = len({r.participant_id for r in data.ratings.values()})
+        self.cycle_info.setText(_("{date} · {status} · scope: {scope} · {people} participants, "
+                                  "{rated} have rated · {tallies} paper tallies").format(
+            date=cycle.date, status=_("open") if cycle.status == "open" else _("closed"),
+            scope=scope, people=len(data.participants), rated=rated,
+            tallies=len(data.tallies)))
+        self.participants.clear()
+        for p in sorted(data.participants.values(), key=lambda p: p.label.casefold()):
+            item = QListWidgetItem(f"{p.label}  ·  {role_label(p.role_group)}")
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.participants.addItem(item)
+        if self.participants.count():
+            self.participants.setCurrentRow(0)
+        is_open = cycle.status == "open" and not self.store.read_only
+        for b in (self.add_participant_button, self.rate_button, self.tally_button):
+            b.setEnabled(is_open)
+        self.close_button.setText(_("&Close cycle") if cycle.status == "open" else _("Re&open cycle"))
+        self.close_button.setEnabled(not self.store.read_only)
+
+    def _try(self, action: Any) -> Any:
+        try:
+            result = action()
+        except StoreError as exc:
+            self.error.emit(str(exc))
+            QMessageBox.warning(self, _("Not saved"), str(exc))
+            return None
+        self.saved.emit()
+        return result
+
+    def new_cycle(self) -> None:
+        dialog = NewCycleDialog(self.pack, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.create_cycle(dialog.cycle())
+
+    def create_cycle(self, cycle: Cycle) -> None:
+        if self._try(lambda: self.store.create_cycle(cycle)) is not None:
+            self.reload(select=cycle.id)
+
+    def toggle_closed(self) -> None:
+        cycle = self.cycle
+        if cycle is None:
+            return
+        status = "closed" if cycle.status == "open" else "open"
+        self._try(lambda: self.store.save_cycle(cycle.replace(status=status, updated=utc_now())))
+        self.reload()
+
+    def add_participant(self) -> None:
+        dialog = ParticipantDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_participant(dialog.participant())
+
+    def save_participant(self, participant: Participant) -> None:
+        cycle = self.cycle
+        if cycle and self._try(lambda: self.store.save_participant(cycle.id, participant)):
+            self._show_cycle()
+
+    def enter_tally(self) -> None:
+        cycle = self.cycle
+        if cycle is None:
+            return
+        data = self.store.cycle(cycle.id)
+        dialog = TallyDialog(self.pack, competencies_in_scope(self.pack, cycle),
+                             list(data.tallies.values()), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            for tally in dialog.tallies():
+                self._try(lambda t=tally: self.store.save_tally(cycle.id, t))
+            self._show_cycle()
+
+    # --- pass the laptop -------------------------------------------------------------------
+
+    def start_rating(self, participant_id: str | None = None) -> None:
+        """Open rating for the chosen participant, showing only their own ratings."""
+        cycle = self.cycle
+        item = self.participants.currentItem()
+        pid = participant_id or (item.data(Qt.ItemDataRole.UserRole) if item else None)
+        if cycle is None or pid is None or cycle.status != "open":
+            return
+        data = self.store.cycle(cycle.id)
+        participant = data.participants[pid]
+        mine = {r.competency_id: r for r in data.ratings.values() if r.participant_id == pid}
+        self._clear_rating()
+        self.rating_panel = RatingPanel(self.pack, competencies_in_scope(self.pack, cycle), pid, mine)
+        self.rating_panel.rating_changed.connect(self._save_rating)
+        self.rating_panel.finished.connect(self.finish_rating)
+        self.questions = QuestionsPanel(self.pack, self.store, cycle.id, participant)
+        self.rating_panel.list.currentRowChanged.connect(self._sync_questions)
+        self._sync_questions()
+        who = plain_label(_("Rating as {name} ({role}). Only your own ratings are shown.").format(
+            name=participant.label, role=role_label(participant.role_group)), object_name="whoIsRating")
+        self.rating_panel.add_detail_tab(self.questions, _("Guiding questions (optional, Q)"))
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.questions)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(lambda: self.rating_panel and self.rating_panel.open_detail_tab(0))
+        self.rating_layout.addWidget(who)
+        self.rating_layout.addWidget(self.rating_panel, 1)
+        self.pages.setCurrentWidget(self.rating_host)
+        self.cycles_panel.hide()  # rating is private and focused: nothing else on screen
+        self.rating_panel.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _sync_questions(self, *_args: object) -> None:
+        if self.rating_panel and self.questions:
+            self.questions.show_condition(self.rating_panel.competency.condition_id)
+
+    def _save_rating(self, rating: Rating) -> None:
+        cycle = self.cycle
+        if cycle is not None:
+            self._try(lambda: self.store.save_rating(cycle.id, rating))
+
+    def _clear_rating(self) -> None:
+        while self.rating_layout.count():
+            item = self.rating_layout.takeAt(0)
+            if item.widget():
+                item.widget().hide()
+                item.widget().deleteLater()
+        self.rating_panel = None
+        self.questions = None
+
+    def finish_rating(self) -> None:
+        """Save what is pending, clear the screen, and ask for the next person."""
+        if self.rating_panel is not None:
+            self.rating_panel._commit_note()
+        if self.questions is not None:
+            self._try(self.questions.save_now)
+        count = self.rating_panel.rated_count() if self.rating_panel else 0
+        self._clear_rating()
+        self.handover_text.setText(_("Thank you. {count} ratings saved.\nPlease pass the laptop to "
+                                     "the next person.").format(count=count))
+        self.pages.setCurrentWidget(self.handover)
+        self.next_button.setFocus()
+
+    def back_to_overview(self) -> None:
+        self.cycles_panel.show()
+        self._show_cycle()
+        self.participants.setFocus()

@@ -1,0 +1,136 @@
+"""Open the user's data at start-up: the lock, a damaged store, the first district."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navtool_desktop.core.records import District
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import DamagedStoreError, StoreError, StoreLockedError
+from navtool_desktop.storage.repository import DistrictStore, Repository
+
+
+class FirstDistrictDialog(QDialog):
+    """Name the district on first use, or start from the demo district to look around."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Welcome"))
+        self.want_demo = False
+        self.name = QLineEdit()
+        self.name.setAccessibleName(_("District name"))
+        self.state = QLineEdit()
+        self.state.setAccessibleName(_("State"))
+        intro = QLabel(_("Which district is this for? You can change it later under Shared Vision."))
+        intro.setWordWrap(True)
+        self.error = QLabel()
+        form = QFormLayout()
+        form.addRow(_("&District name"), self.name)
+        form.addRow(_("&State"), self.state)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        demo = QPushButton(_("Look around with a demo district"))
+        demo.clicked.connect(self._demo)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(demo)
+        layout.addWidget(buttons)
+
+    def _demo(self) -> None:
+        self.want_demo = True
+        super().accept()
+
+    def accept(self) -> None:
+        if not self.name.text().strip():
+            self.error.setText(_("Enter the district's name, or choose the demo district."))
+            return
+        super().accept()
+
+
+def open_repository(parent: QWidget | None = None, *, ask: bool = True) -> Repository | None:
+    """The data folder, locked for writing; read-only if the user accepts that; else None.
+
+    With ``ask=False`` nothing is asked: a locked folder opens read-only.
+    """
+    try:
+        return Repository()
+    except StoreLockedError as exc:
+        if not ask:
+            return Repository(read_only=True)
+        answer = QMessageBox.question(
+            parent, _("Already open"),
+            _("{reason}\n\nOpen the data read-only, to look without changing anything?")
+            .format(reason=exc))
+        if answer == QMessageBox.StandardButton.Yes:
+            return Repository(read_only=True)
+    except StoreError as exc:
+        if ask:
+            QMessageBox.critical(parent, _("Your data cannot be opened"), str(exc))
+    return None
+
+
+def open_district(repo: Repository, pack: Pack, parent: QWidget | None = None, *,
+                  ask: bool = True) -> DistrictStore | None:
+    """The district used last time; a restore offer if it is damaged; or a new one.
+
+    With ``ask=False`` no dialog opens: a damaged or missing district gives None.
+    """
+    try:
+        store = repo.open_last()
+    except DamagedStoreError as exc:
+        return _offer_restore(repo, exc, parent) if ask else None
+    except StoreError as exc:
+        if ask:
+            QMessageBox.critical(parent, _("The district cannot be opened"), str(exc))
+        return None
+    if store is not None or repo.read_only or not ask:
+        return store
+    districts = repo.list_districts()
+    healthy = [d for d in districts if d.problem is None]
+    if healthy:
+        return repo.open_district(healthy[0].id)
+    dialog = FirstDistrictDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    if dialog.want_demo:
+        from navtool_desktop.core.demo import generate
+        from navtool_desktop.storage.demo import save_demo
+
+        return save_demo(repo, generate(pack))
+    return repo.create_district(District(name=dialog.name.text().strip(),
+                                         state=dialog.state.text().strip()))
+
+
+def _offer_restore(repo: Repository, exc: DamagedStoreError,
+                   parent: QWidget | None) -> DistrictStore | None:
+    backup = exc.newest_backup
+    if backup is None:
+        QMessageBox.critical(parent, _("The district's data is damaged"),
+                             _("{reason}\n\nThere is no backup to restore.").format(reason=exc))
+        return None
+    answer = QMessageBox.question(
+        parent, _("The district's data is damaged"),
+        _("{reason}\n\nRestore the newest backup, from {when}?").format(reason=exc, when=backup.created))
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        district_id = repo.restore(backup.path)
+        return repo.open_district(district_id)
+    except StoreError as err:
+        QMessageBox.critical(parent, _("The backup could not be restored"), str(err))
+        return None

@@ -1,0 +1,232 @@
+"""Shared Vision and Reflect and Listen, driven like a facilitator at a retreat would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from tinydb import TinyDB
+
+from navtool_desktop.core.records import Cycle, District, Participant, Tally
+from navtool_desktop.framework import Pack
+from navtool_desktop.storage.repository import DistrictStore, Repository
+from navtool_desktop.ui.cycles_screen import CyclesScreen
+from navtool_desktop.ui.main_window import MainWindow
+from navtool_desktop.ui.vision_screen import VisionScreen
+
+KEYS = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_0]
+LEVEL_OF_KEY = ["establishing", "developing", "operationalizing", "refining", "not_sure"]
+
+
+@pytest.fixture
+def repo(data_dir: Path) -> Iterator[Repository]:
+    repository = Repository(data_dir)
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def store(repo: Repository) -> DistrictStore:
+    return repo.create_district(District(name="Pine Ridge USD", state="Montana"))
+
+
+@pytest.fixture
+def cycle(store: DistrictStore, pack: Pack) -> Cycle:
+    cycle = Cycle(title="Fall retreat", date="2026-10-01", framework_id=pack.id,
+                  framework_version=pack.version)
+    store.create_cycle(cycle)
+    store.save_participant(cycle.id, Participant(name="Ana Peña", role_group="educator"))
+    store.save_participant(cycle.id, Participant(code="L-07", role_group="learner"))
+    return cycle
+
+
+def cycle_file(data_dir: Path, store: DistrictStore, cycle: Cycle) -> Path:
+    return data_dir / "districts" / store.id / "cycles" / f"{cycle.id}.json"
+
+
+def select_participant(screen: CyclesScreen, label: str) -> None:
+    for row in range(screen.participants.count()):
+        if screen.participants.item(row).text().startswith(label):
+            screen.participants.setCurrentRow(row)
+            return
+    raise AssertionError(f"{label} not listed")
+
+
+def test_vision_is_saved_as_you_type(qtbot: QtBot, store: DistrictStore, data_dir: Path) -> None:
+    screen = VisionScreen(store)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.vision.setFocus()
+    with qtbot.waitSignal(screen.saved, timeout=3000) as blocker:
+        qtbot.keyClicks(screen.vision, "Every learner leaves ready & curious <always>.")
+    assert screen.status.text() == "Saved"
+    assert blocker.args[0].vision == "Every learner leaves ready & curious <always>."
+    on_disk = TinyDB(data_dir / "districts" / store.id / "district.json", access_mode="r")
+    profile = next(iter(on_disk.table("district").all()))
+    on_disk.close()
+    assert profile["vision"] == "Every learner leaves ready & curious <always>."
+
+
+def test_vision_refuses_an_empty_name_and_keeps_the_old_one(qtbot: QtBot, store: DistrictStore) -> None:
+    screen = VisionScreen(store)
+    qtbot.addWidget(screen)
+    screen.name.clear()
+    screen.save_now()
+    assert "needs a name" in screen.status.text()
+    assert store.profile.name == "Pine Ridge USD"
+
+
+def test_rate_all_thirty_competencies_by_keyboard(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle, data_dir: Path
+) -> None:
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    select_participant(screen, "Ana Peña")
+    screen.participants.setFocus()
+    qtbot.keyClick(screen.participants, Qt.Key.Key_Return)
+    panel = screen.rating_panel
+    assert panel is not None
+    qtbot.waitUntil(panel.hasFocus)
+    keystrokes = 0
+    for n in range(30):
+        qtbot.keyClick(panel, KEYS[n % 5])
+        keystrokes += 1
+    # evidence and a note on the first competency, still by keyboard
+    qtbot.keyClick(panel, Qt.Key.Key_Home)  # ignored key: nothing happens
+    for _ in range(29):
+        qtbot.keyClick(panel, Qt.Key.Key_K)
+    assert panel.current_row == 0
+    qtbot.keyClick(panel, Qt.Key.Key_Right)
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    qtbot.keyClick(panel, Qt.Key.Key_N)
+    qtbot.keyClicks(panel.note, "Strong at the high school")
+    qtbot.keyClick(panel.note, Qt.Key.Key_Escape)
+    assert keystrokes == 30 and panel.rated_count() == 30
+
+    raw = json.loads(cycle_file(data_dir, store, cycle).read_text(encoding="utf-8"))
+    ratings = list(raw["ratings"].values())
+    assert len(ratings) == 30
+    by_comp = {r["competency_id"]: r for r in ratings}
+    for n, comp in enumerate(pack.competencies):
+        assert by_comp[comp.id]["level"] == LEVEL_OF_KEY[n % 5]
+    first = by_comp[pack.competencies[0].id]
+    second_practice = [p.id for cell in pack.competencies[0].levels for p in cell.practices][1]
+    assert first["practices"] == [second_practice]
+    assert first["note"] == "Strong at the high school"
+    TinyDB(cycle_file(data_dir, store, cycle), access_mode="r").close()
+
+
+def test_pass_the_laptop_hides_the_previous_participants_ratings(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle
+) -> None:
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    screen.show()
+    select_participant(screen, "Ana Peña")
+    screen.start_rating()
+    first = screen.rating_panel
+    assert first is not None
+    for _ in range(5):
+        qtbot.keyClick(first, Qt.Key.Key_3)
+    qtbot.mouseClick(first.done_button, Qt.MouseButton.LeftButton)
+    assert screen.pages.currentWidget() is screen.handover
+    assert "5 ratings saved" in screen.handover_text.text()
+    qtbot.mouseClick(screen.next_button, Qt.MouseButton.LeftButton)
+    select_participant(screen, "L-07")
+    screen.start_rating()
+    second = screen.rating_panel
+    assert second is not None and second is not first
+    assert second.ratings == {} and second.rated_count() == 0
+    assert not any(b.isChecked() for b in second.level_buttons.values())
+    assert "—" not in "".join(second.list.item(r).text() for r in range(second.list.count()))
+    # the learner sees learner questions, not the adults' ones
+    assert screen.questions is not None
+    learners_q = pack.conditions[0].questions["learners"][0].text
+    adults_q = pack.conditions[0].questions["educators_leaders_community"][0].text
+    texts = [screen.questions.body.itemAt(i).widget().text()
+             for i in range(screen.questions.body.count())
+             if screen.questions.body.itemAt(i).widget() is not None
+             and hasattr(screen.questions.body.itemAt(i).widget(), "text")
+             and not hasattr(screen.questions.body.itemAt(i).widget(), "toPlainText")]
+    assert learners_q in texts and adults_q not in texts
+
+
+def test_guiding_question_answers_are_saved(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle
+) -> None:
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    select_participant(screen, "L-07")
+    screen.start_rating()
+    assert screen.questions is not None
+    qid = pack.conditions[0].questions["learners"][0].id
+    edit = screen.questions._edits[qid]
+    qtbot.keyClicks(edit, "It means we all own it.")
+    screen.finish_rating()
+    answers = [r for r in store.cycle(cycle.id).responses.values() if r.question_id == qid]
+    assert [a.text for a in answers] == ["It means we all own it."]
+
+
+def test_tally_dialog_records_counts_as_tallies(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle
+) -> None:
+    from navtool_desktop.ui.cycle_dialogs import TallyDialog
+
+    dialog = TallyDialog(pack, [c.id for c in pack.competencies], [])
+    qtbot.addWidget(dialog)
+    dialog.competency.setCurrentIndex(2)
+    dialog.spins[("community_member", "developing")].setValue(7)
+    dialog.spins[("community_member", "not_sure")].setValue(2)
+    tallies = dialog.tallies()
+    assert [(t.role_group, t.counts["developing"], t.counts["not_sure"]) for t in tallies] == [
+        ("community_member", 7, 2)]
+    for t in tallies:
+        store.save_tally(cycle.id, t)
+    saved = list(store.cycle(cycle.id).tallies.values())
+    assert saved[0].competency_id == pack.competencies[2].id and isinstance(saved[0], Tally)
+    assert len(store.cycle(cycle.id).participants) == 2  # no fake people
+
+
+def test_new_cycle_with_some_conditions(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    from navtool_desktop.ui.cycle_dialogs import NewCycleDialog
+
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    assert screen.right.currentWidget() is screen.empty
+    dialog = NewCycleDialog(pack)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.title, "Spring check-in")
+    dialog.some_conditions.setChecked(True)
+    dialog.accept()
+    cycle = dialog.cycle()
+    assert cycle.scope == ("shared-vision", "culture", "agency", "transparency")
+    screen.create_cycle(cycle)
+    assert store.get_cycle(cycle.id).title == "Spring check-in"
+    assert "Shared Vision, Culture, Agency, Transparency" in screen.cycle_info.text()
+
+
+def test_closed_cycle_cannot_be_rated(qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle) -> None:
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    screen.toggle_closed()
+    assert store.get_cycle(cycle.id).status == "closed"
+    assert not screen.rate_button.isEnabled()
+    screen.toggle_closed()
+    assert store.get_cycle(cycle.id).status == "open"
+
+
+def test_main_window_with_a_district_has_the_cycle_screens(
+    qtbot: QtBot, pack: Pack, store: DistrictStore
+) -> None:
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert names == ["Framework", "Shared Vision", "Reflect and Listen"]
+    assert "Pine Ridge USD" in window.windowTitle()
