@@ -1,0 +1,233 @@
+"""``navtool results``: a cycle's results per competency, as aligned text or stable JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from navtool_desktop import paths
+from navtool_desktop.cli import CommandError
+from navtool_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from navtool_desktop.core.results import (
+        Comparison,
+        CycleResults,
+        Distribution,
+        GroupResult,
+        VoteSummary,
+    )
+    from navtool_desktop.framework import Pack
+    from navtool_desktop.storage import DistrictStore, Repository
+
+LATEST = "latest"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cmd = sub.add_parser("results", help=_("print a cycle's results per competency"))
+    cmd.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
+    cmd.add_argument("--cycle", metavar="ID", default=LATEST,
+                     help=_("cycle id, or \u201clatest\u201d (the default)"))
+    cmd.add_argument("--format", choices=("text", "json"), default="text",
+                     help=_("text (default) or json"))
+    cmd.add_argument("--threshold", type=int, default=None, metavar="N",
+                     help=_("hide role groups with fewer than N people (default 3)"))
+    cmd.set_defaults(handler=_results)
+
+
+def _results(args: argparse.Namespace) -> int:
+    from navtool_desktop.core import results as res
+    from navtool_desktop.framework import PackError, load_pack
+    from navtool_desktop.storage import Repository, StoreError
+
+    threshold = res.ANONYMITY_THRESHOLD if args.threshold is None else args.threshold
+    if threshold < 1:
+        raise CommandError(_("--threshold must be at least 1"))
+    try:
+        pack = load_pack(paths.default_pack_dir())
+    except PackError as exc:
+        raise CommandError(_("the framework pack cannot be loaded: {error}")
+                           .format(error=exc)) from None
+    try:
+        with Repository(paths.data_dir(), read_only=True) as repo:
+            store = repo.open_district(_district_id(repo, args.district), auto_backup=False)
+            cycles = store.cycles()
+            if not cycles:
+                raise CommandError(_("the district \u201c{name}\u201d has no cycles yet")
+                                   .format(name=store.profile.name))
+            cycle = cycles[-1] if args.cycle == LATEST else store.get_cycle(args.cycle)
+            if cycle.framework_id != pack.id:
+                raise CommandError(_("the cycle uses the framework \u201c{used}\u201d, not "
+                                     "\u201c{loaded}\u201d").format(used=cycle.framework_id,
+                                                                   loaded=pack.id))
+            current = res.cycle_results(pack, res.CycleInput.of(store.cycle(cycle.id)), threshold)
+            before = res.previous_cycle(cycles, cycle.id)
+            previous = (res.cycle_results(pack, res.CycleInput.of(store.cycle(before.id)),
+                                          threshold) if before else None)
+            data = results_to_dict(pack, store, current, res.compare(current, previous))
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+    if args.format == "json":
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_text(pack, data))
+    return 0
+
+
+def _district_id(repo: Repository, wanted: str | None) -> str:
+    if wanted:
+        return wanted
+    last = repo.last_district_id()
+    if last:
+        return last
+    districts = repo.list_districts()
+    if len(districts) != 1:
+        raise CommandError(_("say which district with --district ID ({count} found)")
+                           .format(count=len(districts)))
+    return str(districts[0].id)
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def _dist(dist: Distribution) -> dict[str, int]:
+    return {**dist.as_dict(), "tallied": dist.tallied}
+
+
+def _summary(summary: VoteSummary) -> dict[str, Any]:
+    return {"respondents": summary.respondents, "distribution": _dist(summary.distribution),
+            "median": summary.median, "mean": summary.mean,
+            "low_agreement": summary.low_agreement}
+
+
+def _groups(groups: tuple[GroupResult, ...]) -> dict[str, Any]:
+    return {g.role_group: {"status": g.status, **(_summary(g.summary) if g.summary else {})}
+            for g in groups}
+
+
+def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
+                    comparison: Comparison) -> dict[str, Any]:
+    """The results as plain data; keys and order never depend on the data's history."""
+    from navtool_desktop.core import results as res
+
+    cycle = results.cycle
+    changes = {c.competency_id: c for c in comparison.competencies}
+    condition_changes = {c.condition_id: c for c in comparison.conditions}
+    return {
+        "district": {"id": store.id, "name": store.profile.name},
+        "cycle": {"id": cycle.id, "title": cycle.title, "date": cycle.date,
+                  "status": cycle.status,
+                  "scope": list(cycle.scope) if cycle.scope is not None else None},
+        "previous_cycle": comparison.previous_cycle_id,
+        "anonymity_threshold": results.threshold,
+        "rules": {"median": res.MEDIAN_RULE, "low_agreement": res.LOW_AGREEMENT_RULE,
+                  "strengths_and_growth_areas": res.RANKING_RULE},
+        "competencies": [{
+            "id": c.competency_id,
+            "name": pack.competency(c.competency_id).name,
+            "condition": c.condition_id,
+            **_summary(c.overall),
+            "consensus": ({"level": c.consensus.level, "rationale": c.consensus.rationale}
+                          if c.consensus else None),
+            "level": c.level,
+            "level_source": c.level_source,
+            "change": changes[c.competency_id].change,
+            "role_groups": _groups(c.groups),
+        } for c in results.competencies],
+        "conditions": [{
+            "id": c.condition_id,
+            "name": pack.condition(c.condition_id).name,
+            "priority": c.priority,
+            "level": c.level,
+            "level_mean": c.level_mean,
+            "change": condition_changes[c.condition_id].change,
+            **_summary(c.overall),
+            "role_groups": _groups(c.groups),
+        } for c in results.conditions],
+        "strengths": [c.competency_id for c in res.strengths(results)],
+        "growth_areas": [c.competency_id for c in res.growth_areas(results)],
+        "without_consensus": list(res.without_consensus(results)),
+    }
+
+
+# --- text ---------------------------------------------------------------------------------
+
+_SHORT = {"establishing": "E", "developing": "D", "operationalizing": "O", "refining": "R",
+          "not_sure": "?"}
+_NAME_WIDTH = 44
+
+
+def _paper(dist: dict[str, int]) -> str:
+    return str(dist["tallied"]) if dist["tallied"] else ""
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def format_text(pack: Pack, data: dict[str, Any]) -> str:
+    """The JSON data as a terminal table: one row per competency, one per role group."""
+    threshold = data["anonymity_threshold"]
+    cycle = data["cycle"]
+    head = [_("competency / role group"), *_SHORT.values(), _("median"), _("agreement"),
+            _("consensus"), _("change"), _("on paper")]
+    rows: list[list[str] | str] = []
+    by_condition: dict[str, list[dict[str, Any]]] = {}
+    for comp in data["competencies"]:
+        by_condition.setdefault(comp["condition"], []).append(comp)
+    for cond in data["conditions"]:
+        star = " \u2605" if cond["priority"] else ""
+        rows.append(f"{cond['name']}{star}")
+        for comp in by_condition.get(cond["id"], []):
+            consensus = comp["consensus"]["level"] if comp["consensus"] else "\u2014"
+            rows.append([_cut("  " + comp["name"], _NAME_WIDTH),
+                         *(str(comp["distribution"][k]) for k in _SHORT),
+                         comp["median"] or "\u2014",
+                         _("low") if comp["low_agreement"] else _("ok"),
+                         consensus, comp["change"], _paper(comp["distribution"])])
+            for group, view in comp["role_groups"].items():
+                label = "    " + group.replace("_", " ")
+                if view["status"] == "shown":
+                    rows.append([label, *(str(view["distribution"][k]) for k in _SHORT),
+                                 view["median"] or "\u2014",
+                                 _("low") if view["low_agreement"] else _("ok"), "", "",
+                                 _paper(view["distribution"])])
+                elif view["status"] == "suppressed":
+                    rows.append([label, _("hidden: fewer than {n} people").format(n=threshold)])
+                else:
+                    rows.append([label, _("no votes")])
+    full = [r for r in rows if isinstance(r, list) and len(r) == len(head)]
+    widths = [max(len(r[i]) for r in [head, *full]) for i in range(len(head))]
+    numeric = {*range(1, 1 + len(_SHORT)), len(head) - 1}
+
+    def line(cells: list[str]) -> str:
+        if len(cells) != len(head):  # a note in place of the numbers
+            return f"{cells[0].ljust(widths[0])}  {cells[1]}".rstrip()
+        out = [c.rjust(widths[i]) if i in numeric else c.ljust(widths[i])
+               for i, c in enumerate(cells)]
+        return "  ".join(out).rstrip()
+
+    out = [
+        _("{district}: {title} ({date}), {count} competencies in scope").format(
+            district=data["district"]["name"], title=cycle["title"], date=cycle["date"],
+            count=len(data["competencies"])),
+        _("E Establishing, D Developing, O Operationalizing, R Refining, ? not sure; "
+          "on paper: votes from paper tallies; role groups with fewer than {n} people are "
+          "hidden.").format(n=threshold),
+        "",
+        line(head),
+    ]
+    for row in rows:
+        out.append(row if isinstance(row, str) else line(row))
+    names = {c["id"]: c["name"] for c in data["competencies"]}
+    out += ["",
+            _("Strengths: {items}").format(items="; ".join(names[i] for i in data["strengths"])
+                                           or "\u2014"),
+            _("Growth areas: {items}").format(
+                items="; ".join(names[i] for i in data["growth_areas"]) or "\u2014"),
+            _("Without consensus: {count}").format(count=len(data["without_consensus"])),
+            "", data["rules"]["median"], data["rules"]["low_agreement"]]
+    return "\n".join(out) + "\n"
