@@ -1,0 +1,162 @@
+"""``navtool identity``, ``navtool sign`` and ``navtool verify`` end to end on real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from signing_helpers import make_pdf
+
+from navtool_desktop.cli import main
+from navtool_desktop.signing import load_certificate, load_identity, load_root
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def _run(*argv: str | Path) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return _run
+
+
+def _passphrases(folder: Path) -> None:
+    (folder / "ana.pass").write_text("superintendent passphrase\n", encoding="utf-8")
+    (folder / "bo.pass").write_text("board chair passphrase\n", encoding="utf-8")
+    (folder / "root.pass").write_text("district root passphrase\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def made_by_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files ``navtool identity create`` writes for a root and two signers, made once (keys are slow)."""
+    folder = tmp_path_factory.mktemp("identities")
+    _passphrases(folder)
+    _create_both(lambda *argv: (main([str(a) for a in argv]), "", ""), folder)
+    return folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    _passphrases(tmp_path)
+    (tmp_path / "plan.pdf").write_bytes(make_pdf(pages=2))
+    return tmp_path
+
+
+@pytest.fixture
+def identities(folder: Path, made_by_cli: Path) -> Path:
+    for name in ("ana.p12", "bo.p12", "district-root.p12", "district-root.cer", "district-root.pem"):
+        shutil.copyfile(made_by_cli / name, folder / name)
+    return folder
+
+
+def _create_both(run: Run, d: Path) -> None:
+    code, _out, err = run("identity", "create", "--name", "Ana Peña", "--role", "Superintendent",
+                         "--org", "Peña Valley Unified", "--out", d / "ana.p12", "--passphrase-file", d / "ana.pass",
+                         "--root-out", d / "district-root.p12", "--root-passphrase-file", d / "root.pass")
+    assert code == 0, err
+    code, _out, err = run("identity", "create", "--name", "Bo Nguyễn", "--role", "Board Chair",
+                          "--out", d / "bo.p12", "--passphrase-file", d / "bo.pass",
+                          "--root", d / "district-root.p12", "--root-passphrase-file", d / "root.pass")
+    assert code == 0, err
+
+
+def test_identity_create_writes_signer_root_and_certificates(run: Run, folder: Path) -> None:
+    _create_both(run, folder)
+    ana = load_identity(folder / "ana.p12", "superintendent passphrase")
+    bo = load_identity(folder / "bo.p12", "board chair passphrase")
+    root = load_root(folder / "district-root.p12", "district root passphrase")
+    assert bo.organization == "Peña Valley Unified" and bo.chain == (root.certificate,)
+    assert ana.chain == (root.certificate,)
+    assert load_certificate(folder / "district-root.cer") == root.certificate
+    assert load_certificate(folder / "district-root.pem") == root.certificate
+
+    code, out, _err = run("identity", "show", folder / "bo.p12", "--passphrase-file", folder / "bo.pass")
+    assert code == 0
+    assert "Bo Nguyễn" in out and "Board Chair" in out and bo.fingerprint in out and root.fingerprint in out
+    assert "Ready to sign." in out
+
+
+def test_identity_create_refuses_to_overwrite(run: Run, folder: Path) -> None:
+    (folder / "ana.p12").write_bytes(b"old identity")
+    code, _out, err = run("identity", "create", "--name", "Ana", "--role", "Superintendent", "--org", "PVU",
+                          "--out", folder / "ana.p12", "--passphrase-file", folder / "ana.pass")
+    assert code == 1 and "already exists" in err
+    assert (folder / "ana.p12").read_bytes() == b"old identity"
+    assert not (folder / "ana-root.p12").exists()
+
+
+def test_wrong_passphrase_is_one_clear_line(run: Run, identities: Path) -> None:
+    folder = identities
+    code, out, err = run("identity", "show", folder / "ana.p12", "--passphrase-file", folder / "bo.pass")
+    assert code == 1 and out == ""
+    assert err == "navtool: The passphrase for ana.p12 is not right. Check it and try again.\n"
+
+
+def test_two_signers_in_turn_then_verify(run: Run, identities: Path) -> None:
+    folder = identities
+    plan, signed = folder / "plan.pdf", folder / "plan-signed.pdf"
+    code, out, err = run("sign", plan, "--identity", folder / "ana.p12", "--passphrase-file", folder / "ana.pass")
+    assert code == 0, err
+    assert "plan-signed.pdf" in out and signed.exists()
+
+    # the next signer must say where: a signed PDF is never silently copied or replaced
+    code, _out, err = run("sign", signed, "--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass")
+    assert code == 1 and "--in-place" in err
+    code, _out, err = run("sign", signed, "--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass",
+                          "--in-place", "--box", "last,342,530,594,620")
+    assert code == 0, err
+
+    code, out, _err = run("verify", signed)  # no trust roots given: valid but not trusted
+    assert code == 0
+    assert out.count("valid, not trusted") == 2 and "not trusted" in out.splitlines()[-1]
+    assert "only later signatures were added" in out
+
+    code, out, _err = run("verify", signed, "--trust", folder / "district-root.cer", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["ok"] and report["trusted"]
+    assert [s["signer_name"] for s in report["signatures"]] == ["Ana Peña", "Bo Nguyễn"]
+    assert [s["changes_after"] for s in report["signatures"]] == ["signatures_only", "none"]
+
+
+def test_verify_fails_on_a_tampered_file(run: Run, identities: Path) -> None:
+    folder = identities
+    signed = folder / "out.pdf"
+    code, _out, err = run("sign", folder / "plan.pdf", "--identity", folder / "ana.p12",
+                          "--passphrase-file", folder / "ana.pass", "--out", signed)
+    assert code == 0, err
+    data = bytearray(signed.read_bytes())
+    data[data.index(b"page 2 of 2") + 5] = ord("9")
+    signed.write_bytes(bytes(data))
+    code, out, _err = run("verify", signed, "--trust", folder / "district-root.pem")
+    assert code == 1
+    assert "NOT VALID" in out and "Intact: NO" in out and "Do not rely on this PDF" in out
+    code, out, _err = run("verify", signed, "--json")
+    assert code == 1 and json.loads(out)["signatures"][0]["intact"] is False
+
+
+def test_sign_with_out_never_overwrites_without_the_flag(run: Run, identities: Path) -> None:
+    folder = identities
+    taken = folder / "taken.pdf"
+    taken.write_bytes(b"keep me")
+    args = ("sign", folder / "plan.pdf", "--identity", folder / "ana.p12", "--passphrase-file", folder / "ana.pass",
+            "--out", taken)
+    code, _out, err = run(*args)
+    assert code == 1 and "already exists" in err and taken.read_bytes() == b"keep me"
+    code, _out, err = run(*args, "--overwrite")
+    assert code == 0, err
+    assert run("verify", taken)[0] == 0
+
+
+def test_verify_not_a_pdf_and_unsigned(run: Run, folder: Path) -> None:
+    code, out, err = run("verify", folder / "ana.pass")
+    assert code == 1 and out == "" and err == "navtool: ana.pass is not a PDF file.\n"
+    code, out, _err = run("verify", folder / "ana.pass", "--json")
+    assert code == 1 and json.loads(out)["reason"] == "not_pdf"
+    code, out, _err = run("verify", folder / "plan.pdf")
+    assert code == 1 and "This PDF has no digital signatures." in out
