@@ -16,7 +16,7 @@ from navtool_desktop import __version__, paths
 from navtool_desktop.i18n import _
 
 #: Subcommand modules, in the order their commands are listed in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("framework",)
+COMMAND_MODULES: tuple[str, ...] = ("framework", "store", "results", "signing", "plan")
 
 
 class CommandError(Exception):
@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=argparse.SUPPRESS,  # used by the launch benchmark
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("check that this copy of the app works (in a temporary folder) and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"navtool_desktop.commands.{name}").register(sub)
@@ -52,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
+    if args.self_test:
+        from navtool_desktop.selftest import run
+
+        return run()
     if args.command is None:
         from navtool_desktop.ui.app import run_gui
 

@@ -1,0 +1,130 @@
+"""Storage with ten years of history: 40 cycles x 60 participants x 30 competencies.
+
+Measures the median and p95 of saving one rating, the time to open the history and
+load one cycle's results, and the peak memory (RSS) of a process that does so and then
+walks every cycle (growth over time). Opening and memory run in fresh subprocesses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import Result, median, percentile
+
+YEARS, PARTICIPANTS = 10, 60
+SAVES = 300
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(data_dir: Path) -> int:
+    """Write the demo district with the full history; return the number of ratings."""
+    from navtool_desktop import paths
+    from navtool_desktop.core.demo import generate
+    from navtool_desktop.framework import load_pack
+    from navtool_desktop.storage import Repository
+    from navtool_desktop.storage.demo import save_demo
+
+    demo = generate(load_pack(paths.default_pack_dir()), years=YEARS,
+                    participants=PARTICIPANTS, scoped_cycles=False)
+    with Repository(data_dir) as repo:
+        save_demo(repo, demo)
+    return sum(len(c.ratings) for c in demo.cycles)
+
+
+def time_saves(data_dir: Path) -> list[float]:
+    from navtool_desktop.core.records import LEVELS, Rating
+    from navtool_desktop.storage import Repository
+
+    with Repository(data_dir) as repo:
+        store = repo.open_last()
+        assert store is not None
+        cycle = store.cycles()[-1]
+        data = store.cycle(cycle.id)
+        people = list(data.participants)
+        comps = sorted({r.competency_id for r in data.ratings.values()})
+        times = []
+        for n in range(SAVES):
+            rating = Rating(participant_id=people[n % len(people)],
+                            competency_id=comps[n * 7 % len(comps)],
+                            level=LEVELS[n % 4], note=f"bench {n}")
+            start = time.perf_counter()
+            store.save_rating(cycle.id, rating)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def child(data_dir: str) -> None:
+    """In a fresh process: open, load the latest cycle's results, walk every cycle."""
+    import resource
+    import statistics
+
+    start = time.perf_counter()
+    from navtool_desktop.core.records import LEVELS
+    from navtool_desktop.storage import Repository
+
+    imported = time.perf_counter()
+    repo = Repository(Path(data_dir))
+    store = repo.open_last()
+    assert store is not None
+    latest = store.cycle(store.cycles()[-1].id)
+    by_comp: dict[str, list[int]] = {}
+    for rating in latest.ratings.values():
+        if rating.level in LEVELS:
+            by_comp.setdefault(rating.competency_id, []).append(LEVELS.index(rating.level))
+    results = {c: statistics.median(v) for c, v in by_comp.items()}
+    opened = time.perf_counter()
+    growth = []
+    for cycle in store.cycles():
+        levels = [LEVELS.index(r.level) for r in store.cycle(cycle.id).ratings.values()
+                  if r.level in LEVELS]
+        growth.append(statistics.mean(levels))
+    walked = time.perf_counter()
+    repo.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    print(json.dumps({"import": imported - start, "open": opened - imported,
+                      "walk": walked - opened, "peak_mb": peak_mb,
+                      "competencies": len(results), "cycles": len(growth)}))
+
+
+def _run_child(data_dir: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", "import sys; from bench.store import child; "
+                          "child(sys.argv[1])", str(data_dir)], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def run() -> list[Result]:
+    with tempfile.TemporaryDirectory(prefix="navtool-bench-") as tmp:
+        data_dir = Path(tmp) / "data"
+        start = time.perf_counter()
+        ratings = build(data_dir)
+        built = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in (data_dir / "districts").rglob("*.json"))
+        saves = time_saves(data_dir)
+        runs = [_run_child(data_dir) for _ in range(5)]
+    return [
+        Result(f"history built ({ratings} ratings, {size / 1e6:.0f} MB of JSON)", built, "s"),
+        Result("save one rating, median", median(saves) * 1000, "ms", 20),
+        Result("save one rating, p95", percentile(saves, 0.95) * 1000, "ms"),
+        Result("open history + load one cycle's results, median",
+               median([r["open"] for r in runs]) * 1000, "ms", 500),
+        Result("  import of the storage modules, median",
+               median([r["import"] for r in runs]) * 1000, "ms"),
+        Result("walk all 40 cycles (growth), median", median([r["walk"] for r in runs]) * 1000,
+               "ms"),
+        Result("peak RSS (open, results, walk all cycles)", max(r["peak_mb"] for r in runs),
+               "MB", 250),
+    ]
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    for result in run():
+        print(result)

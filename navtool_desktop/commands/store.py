@@ -1,0 +1,141 @@
+"""``navtool demo|check|backup|restore``: the data folder's jobs, headless."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from navtool_desktop import paths
+from navtool_desktop.cli import CommandError
+from navtool_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from navtool_desktop.framework import Pack
+    from navtool_desktop.storage import Repository
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    demo = sub.add_parser("demo", help=_("create a demo district with years of history"))
+    demo.add_argument("--years", type=int, default=3, metavar="N",
+                      help=_("school years of history, four cycles each (default 3)"))
+    demo.add_argument("--participants", type=int, default=24, metavar="N",
+                      help=_("participants in each cycle (default 24)"))
+    demo.add_argument("--seed", type=int, default=2025, help=argparse.SUPPRESS)
+    demo.set_defaults(handler=_demo)
+    check = sub.add_parser("check", help=_("verify the saved data (exits 1 on problems)"))
+    check.set_defaults(handler=_check)
+    backup = sub.add_parser("backup", help=_("back up a district now"))
+    backup.add_argument("--out", type=Path, metavar="FILE", help=_("also copy the backup here"))
+    backup.add_argument("--district", metavar="ID",
+                        help=_("district id (default: the one used last)"))
+    backup.set_defaults(handler=_backup)
+    restore = sub.add_parser("restore", help=_("restore a district from a backup file"))
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.set_defaults(handler=_restore)
+
+
+def _pack() -> Pack:
+    from navtool_desktop.framework import PackError, load_pack
+
+    try:
+        return load_pack(paths.default_pack_dir())
+    except PackError as exc:
+        raise CommandError(_("the framework pack cannot be loaded: {error}")
+                           .format(error=exc)) from None
+
+
+def _repository() -> Repository:
+    from navtool_desktop.storage import Repository, StoreError
+
+    try:
+        return Repository(paths.data_dir())
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from navtool_desktop.core.demo import generate
+    from navtool_desktop.storage import StoreError
+    from navtool_desktop.storage.demo import save_demo
+
+    if not 1 <= args.years <= 20 or not 1 <= args.participants <= 200:
+        raise CommandError(_("--years must be 1 to 20 and --participants 1 to 200"))
+    demo = generate(_pack(), years=args.years, participants=args.participants, seed=args.seed)
+    with _repository() as repo:
+        if any(d.id == demo.district.id for d in repo.list_districts()):
+            raise CommandError(_("the demo district is already in {folder}")
+                               .format(folder=repo.folder))
+        try:
+            save_demo(repo, demo)
+        except StoreError as exc:
+            raise CommandError(str(exc)) from None
+    ratings = sum(len(c.ratings) for c in demo.cycles)
+    print(_("Created \u201c{name}\u201d in {folder}: {cycles} cycles, {ratings} ratings, "
+            "{plans} plans, {goals} goals, {actions} actions.").format(
+        name=demo.district.name, folder=paths.data_dir(), cycles=len(demo.cycles),
+        ratings=ratings, plans=len(demo.plans), goals=len(demo.goals),
+        actions=len(demo.actions)))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from navtool_desktop.storage import StoreError
+    from navtool_desktop.storage.check import check_data_dir
+
+    try:
+        report = check_data_dir(paths.data_dir(), _pack())
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+    print(_("Checked {folder}: {districts} districts, {cycles} cycles, {ratings} ratings, "
+            "{files} files.").format(folder=paths.data_dir(), districts=report.districts,
+                                     cycles=report.cycles, ratings=report.ratings,
+                                     files=report.files))
+    if report.ok:
+        print(_("No problems found."))
+        return 0
+    print(_("{count} problems:").format(count=len(report.problems)))
+    for problem in report.problems:
+        print(f"  - {problem}")
+    return 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from navtool_desktop.storage import StoreError
+
+    with _repository() as repo:
+        district_id = args.district or repo.last_district_id()
+        if district_id is None:
+            districts = repo.list_districts()
+            if len(districts) != 1:
+                raise CommandError(_("say which district with --district ID ({count} found)")
+                                   .format(count=len(districts)))
+            district_id = districts[0].id
+        try:
+            info = repo.open_district(district_id, auto_backup=False).backup()
+        except StoreError as exc:
+            raise CommandError(str(exc)) from None
+        where = info.path
+        if args.out:
+            try:
+                shutil.copyfile(info.path, args.out)
+            except OSError as exc:
+                raise CommandError(_("the backup could not be copied to {file} ({reason})")
+                                   .format(file=args.out, reason=exc.strerror or exc)) from None
+            where = args.out
+    print(_("Backed up to {file}").format(file=where))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from navtool_desktop.storage import StoreError
+
+    with _repository() as repo:
+        try:
+            district_id = repo.restore(args.file)
+            name = repo.open_district(district_id, auto_backup=False).profile.name
+        except StoreError as exc:
+            raise CommandError(str(exc)) from None
+    print(_("Restored \u201c{name}\u201d from {file}").format(name=name, file=args.file))
+    return 0

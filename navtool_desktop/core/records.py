@@ -1,0 +1,521 @@
+"""Domain records of a district: plain, validated, immutable dataclasses.
+
+Every record has a UUID4 ``id``, converts to plain JSON data with :meth:`Record.to_dict`
+and back with :meth:`Record.from_dict`, which rejects wrong types and values with a
+:class:`RecordError` naming the record and the field. Times are UTC ISO-8601 strings
+(``2025-03-01T14:05:09.123Z``), dates are ISO dates (``2025-03-01``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, Self
+
+#: The levels a participant can place a competency at, in order, then "not sure".
+LEVELS: tuple[str, ...] = ("establishing", "developing", "operationalizing", "refining")
+NOT_SURE = "not_sure"
+RATING_CHOICES: tuple[str, ...] = (*LEVELS, NOT_SURE)
+ROLE_GROUPS: tuple[str, ...] = ("educator", "leader", "community_member", "learner")
+CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
+PLAN_STATUSES: tuple[str, ...] = ("draft", "approved")
+GOAL_TERMS: tuple[str, ...] = ("short", "long")
+ACTION_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "done", "blocked")
+
+_ITEM_ID = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+class RecordError(ValueError):
+    """Data that does not make a valid record; the message names the record and field."""
+
+
+def new_id() -> str:
+    """A fresh record id (UUID4, lowercase, with dashes)."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO-8601 with milliseconds and a ``Z``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(value: str) -> datetime:
+    """Parse a time written by :func:`utc_now` (or any ISO-8601 time with a zone)."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("no time zone")
+    return parsed
+
+
+def _describe(value: object) -> str:
+    return {str: "text", int: "a whole number", bool: "true/false", list: "a list",
+            dict: "an object", float: "a number", type(None): "nothing (null)"}.get(
+        type(value), type(value).__name__)
+
+
+class _Checker:
+    """Converts one JSON value to a field's declared type, or raises RecordError."""
+
+    def __init__(self, record: str) -> None:
+        self.record = record
+
+    def fail(self, name: str, problem: str) -> RecordError:
+        return RecordError(f"{self.record}.{name} {problem}")
+
+    def convert(self, name: str, kind: Any, value: Any) -> Any:
+        origin = typing.get_origin(kind)
+        if origin in (typing.Union, types.UnionType):
+            options = typing.get_args(kind)
+            if value is None and type(None) in options:
+                return None
+            kind = next(k for k in options if k is not type(None))
+            origin = typing.get_origin(kind)
+        if kind is str:
+            if not isinstance(value, str):
+                raise self.fail(name, f"must be text, not {_describe(value)}")
+            return value
+        if kind is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise self.fail(name, f"must be a whole number, not {_describe(value)}")
+            return value
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise self.fail(name, f"must be true or false, not {_describe(value)}")
+            return value
+        if origin is tuple:
+            if not isinstance(value, list | tuple):
+                raise self.fail(name, f"must be a list, not {_describe(value)}")
+            item_kind = typing.get_args(kind)[0]
+            return tuple(self.convert(f"{name}[{n}]", item_kind, v) for n, v in enumerate(value))
+        if origin is dict or kind is dict:
+            if not isinstance(value, dict):
+                raise self.fail(name, f"must be an object, not {_describe(value)}")
+            _, val_kind = typing.get_args(kind)
+            return {self.convert(f"{name} key", str, k): self.convert(f"{name}.{k}", val_kind, v)
+                    for k, v in value.items()}
+        if isinstance(kind, type) and issubclass(kind, Record):
+            if not isinstance(value, dict):
+                raise self.fail(name, f"must be an object, not {_describe(value)}")
+            return kind.from_dict(value, _path=f"{self.record}.{name}")
+        raise TypeError(f"unsupported field type {kind!r}")  # a programming error
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """Base of every record: typed ``from_dict``/``to_dict`` and a ``validate`` hook."""
+
+    _hints: ClassVar[dict[type, dict[str, Any]]] = {}
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Check values beyond their types; raise :class:`RecordError`."""
+
+    @classmethod
+    def _field_types(cls) -> dict[str, Any]:
+        hints = Record._hints.get(cls)
+        if hints is None:
+            all_hints = typing.get_type_hints(cls)
+            hints = {f.name: all_hints[f.name] for f in dataclasses.fields(cls)}
+            Record._hints[cls] = hints
+        return hints
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, _path: str = "") -> Self:
+        """Build a record from plain data, checking every field's type and value."""
+        path = _path or cls.__name__
+        if not isinstance(data, Mapping):
+            raise RecordError(f"{path} must be an object, not {_describe(data)}")
+        checker = _Checker(path)
+        kwargs: dict[str, Any] = {}
+        required = {f.name for f in dataclasses.fields(cls)
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+        for name, kind in cls._field_types().items():
+            if name in data:
+                kwargs[name] = checker.convert(name, kind, data[name])
+            elif name in required:
+                raise checker.fail(name, "is missing")
+        unknown = set(data) - set(kwargs)
+        if unknown:
+            raise RecordError(f"{path} has unknown field(s): {', '.join(sorted(unknown))}")
+        try:
+            return cls(**kwargs)
+        except RecordError as exc:
+            if _path:
+                raise RecordError(f"{_path}{str(exc)[len(cls.__name__):]}") from None
+            raise
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain JSON data (tuples become lists)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    # validation helpers used by subclasses
+    def _fail(self, name: str, problem: str) -> RecordError:
+        return RecordError(f"{type(self).__name__}.{name} {problem}")
+
+    def _uuid(self, name: str) -> None:
+        if not _UUID.match(getattr(self, name)):
+            raise self._fail(name, f"must be a record id (UUID4), not '{getattr(self, name)}'")
+
+    def _choice(self, name: str, choices: tuple[str, ...]) -> None:
+        if getattr(self, name) not in choices:
+            raise self._fail(name, f"must be one of {', '.join(choices)}, "
+                                   f"not '{getattr(self, name)}'")
+
+    def _time(self, name: str, *, optional: bool = False) -> None:
+        value = getattr(self, name)
+        if optional and not value:
+            return
+        try:
+            parse_time(value)
+        except ValueError:
+            raise self._fail(name, f"must be a UTC time like 2025-03-01T14:05:09Z, "
+                                   f"not '{value}'") from None
+
+    def _date(self, name: str, *, optional: bool = False) -> None:
+        value = getattr(self, name)
+        if optional and not value:
+            return
+        try:
+            date.fromisoformat(value)
+            if len(value) != 10:
+                raise ValueError
+        except ValueError:
+            raise self._fail(name, f"must be a date like 2025-03-01, not '{value}'") from None
+
+    def _item_id(self, name: str, value: str | None = None) -> None:
+        value = getattr(self, name) if value is None else value
+        if not _ITEM_ID.match(value):
+            raise self._fail(name, f"must be a framework id like 'culture.relationships', "
+                                   f"not '{value}'")
+
+    def _text(self, name: str) -> None:
+        if not getattr(self, name).strip():
+            raise self._fail(name, "is empty")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+# --- district and cycles ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TeamMember(Record):
+    """A member of the district leadership team."""
+
+    name: str
+    role: str = ""
+
+    def validate(self) -> None:
+        self._text("name")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class District(Record):
+    """The district profile: who they are and where they want to go (Shared Vision)."""
+
+    id: str = field(default_factory=new_id)
+    name: str
+    state: str = ""
+    vision: str = ""
+    portrait_of_graduate: str = ""
+    team: tuple[TeamMember, ...] = ()
+    created: str = field(default_factory=utc_now)
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._text("name")
+        self._time("created")
+        self._time("updated")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cycle(Record):
+    """One round of Reflect and Listen: who rated which conditions, on which framework.
+
+    ``scope`` lists condition ids; ``None`` means every condition of the framework.
+    """
+
+    id: str = field(default_factory=new_id)
+    title: str
+    date: str
+    scope: tuple[str, ...] | None = None
+    framework_id: str
+    framework_version: str
+    status: str = "open"
+    created: str = field(default_factory=utc_now)
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._text("title")
+        self._date("date")
+        if self.scope is not None:
+            if not self.scope:
+                raise self._fail("scope", "must name at least one condition (or be null for all)")
+            for cid in self.scope:
+                self._item_id("scope", cid)
+        self._text("framework_id")
+        self._choice("status", CYCLE_STATUSES)
+        self._time("created")
+        self._time("updated")
+
+    def covers(self, competency_id: str) -> bool:
+        """Whether a competency (``condition.competency``) is in this cycle's scope."""
+        return self.scope is None or competency_id.split(".", 1)[0] in self.scope
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Participant(Record):
+    """Someone who rates in a cycle: a display name or an anonymous code, and a role group."""
+
+    id: str = field(default_factory=new_id)
+    name: str = ""
+    code: str = ""
+    role_group: str
+    created: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        if not (self.name.strip() or self.code.strip()):
+            raise self._fail("name", "and code are both empty (one is needed)")
+        self._choice("role_group", ROLE_GROUPS)
+        self._time("created")
+
+    @property
+    def label(self) -> str:
+        """What to show for this participant: the name, else the anonymous code."""
+        return self.name.strip() or self.code.strip()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rating(Record):
+    """One participant's placement of one competency, with practices ticked as evidence."""
+
+    id: str = field(default_factory=new_id)
+    participant_id: str
+    competency_id: str
+    level: str
+    practices: tuple[str, ...] = ()
+    note: str = ""
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._uuid("participant_id")
+        self._item_id("competency_id")
+        self._choice("level", RATING_CHOICES)
+        prefix = self.competency_id + "."
+        for pid in self.practices:
+            self._item_id("practices", pid)
+            if not pid.startswith(prefix):
+                raise self._fail("practices", f"'{pid}' is not a practice of "
+                                              f"'{self.competency_id}'")
+        self._time("updated")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionResponse(Record):
+    """A participant's answer to a guiding question."""
+
+    id: str = field(default_factory=new_id)
+    participant_id: str
+    question_id: str
+    text: str
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._uuid("participant_id")
+        self._item_id("question_id")
+        self._time("updated")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Consensus(Record):
+    """The level the team agreed on for one competency in a cycle, and why."""
+
+    id: str = field(default_factory=new_id)
+    competency_id: str
+    level: str
+    rationale: str = ""
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._item_id("competency_id")
+        self._choice("level", RATING_CHOICES)
+        self._time("updated")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tally(Record):
+    """Paper votes a facilitator entered for one competency and role group.
+
+    Kept apart from :class:`Rating`: these are counts, not people, and stay marked as
+    facilitator-entered (``source = "paper"``). ``counts`` maps each of
+    :data:`RATING_CHOICES` to a number of votes.
+    """
+
+    id: str = field(default_factory=new_id)
+    competency_id: str
+    role_group: str
+    counts: dict[str, int]
+    source: str = "paper"
+    entered_by: str = ""
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._item_id("competency_id")
+        self._choice("role_group", ROLE_GROUPS)
+        for level, count in self.counts.items():
+            if level not in RATING_CHOICES:
+                raise self._fail("counts", f"has an unknown level '{level}' "
+                                           f"(expected {', '.join(RATING_CHOICES)})")
+            if count < 0:
+                raise self._fail("counts", f"for '{level}' is negative ({count})")
+        self._choice("source", ("paper",))
+        self._time("updated")
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+# --- plans -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan(Record):
+    """A strategic action plan for a period; approved plans can be signed and sent."""
+
+    id: str = field(default_factory=new_id)
+    title: str
+    period_start: str
+    period_end: str
+    status: str = "draft"
+    approved_by: str = ""
+    approved_at: str = ""
+    created: str = field(default_factory=utc_now)
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._text("title")
+        self._date("period_start")
+        self._date("period_end")
+        if self.period_end < self.period_start:
+            raise self._fail("period_end", f"({self.period_end}) is before period_start "
+                                           f"({self.period_start})")
+        self._choice("status", PLAN_STATUSES)
+        self._time("approved_at", optional=True)
+        if self.status == "approved" and not (self.approved_by.strip() and self.approved_at):
+            raise self._fail("status", "is 'approved' but approved_by or approved_at is empty")
+        self._time("created")
+        self._time("updated")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Measure(Record):
+    """A success measure of a goal; practices to look for can serve as indicators."""
+
+    text: str
+    practices: tuple[str, ...] = ()
+
+    def validate(self) -> None:
+        self._text("text")
+        for pid in self.practices:
+            self._item_id("practices", pid)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Goal(Record):
+    """A goal of a plan: move one competency from its current level to a target level."""
+
+    id: str = field(default_factory=new_id)
+    plan_id: str
+    competency_id: str
+    current_level: str
+    target_level: str
+    target_date: str
+    term: str
+    statement: str
+    measures: tuple[Measure, ...] = ()
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._uuid("plan_id")
+        self._item_id("competency_id")
+        self._choice("current_level", RATING_CHOICES)
+        self._choice("target_level", LEVELS)
+        self._date("target_date")
+        self._choice("term", GOAL_TERMS)
+        self._text("statement")
+        self._time("updated")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action(Record):
+    """A step toward a goal, with an owner, dates, resources and a status."""
+
+    id: str = field(default_factory=new_id)
+    goal_id: str
+    description: str
+    owner: str = ""
+    start: str = ""
+    due: str = ""
+    resources: str = ""
+    status: str = "not_started"
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._uuid("goal_id")
+        self._text("description")
+        self._date("start", optional=True)
+        self._date("due", optional=True)
+        if self.start and self.due and self.due < self.start:
+            raise self._fail("due", f"({self.due}) is before start ({self.start})")
+        self._choice("status", ACTION_STATUSES)
+        self._time("updated")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgressNote(Record):
+    """A dated note on how an action is going (Learn and Improve)."""
+
+    id: str = field(default_factory=new_id)
+    action_id: str
+    date: str
+    text: str
+    updated: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._uuid("action_id")
+        self._date("date")
+        self._text("text")
+        self._time("updated")

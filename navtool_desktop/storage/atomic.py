@@ -1,0 +1,200 @@
+"""Durable file writes (temp file, fsync, atomic replace, fsync the folder) and TinyDB's storage.
+
+This module and :mod:`navtool_desktop.storage.repository` are the only code that touches
+the data files. Every write goes through :func:`atomic_write`: a crash or power loss at
+any moment leaves either the old file or the new one, never a cut one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import (
+    DamagedStoreError,
+    ReadOnlyStoreError,
+    read_failure,
+    write_failure,
+)
+
+#: Waits between tries when ``os.replace`` is refused (antivirus or an indexer holding the
+#: file on Windows); after the last one the user is told and the edit is kept in memory.
+REPLACE_RETRY_DELAYS: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 0.6)
+TEMP_SUFFIX = ".tmp"
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def encode_json(data: Any) -> bytes:
+    """JSON as pure ASCII (so valid UTF-8 that any TinyDB opens, whatever its locale)."""
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def decode_json(path: Path, raw: bytes) -> Any:
+    """Parse a store file's bytes; raise :class:`DamagedStoreError` (not set aside yet)."""
+    if not raw.strip():
+        raise DamagedStoreError(_("{file} is empty.").format(file=path.name), path, "empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DamagedStoreError(_("{file} is not UTF-8 text (wrong encoding).")
+                                .format(file=path.name), path, "encoding") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        cut = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
+        reason = "cut" if cut and text.lstrip().startswith("{") else "not_json"
+        raise DamagedStoreError(_("{file} is not valid data (it may have been cut off or "
+                                  "edited by another program).").format(file=path.name),
+                                path, reason) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """A whole file; a missing file raises :class:`DamagedStoreError` (reason ``missing``)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _BINARY)
+    except FileNotFoundError:
+        raise DamagedStoreError(_("{file} is missing.").format(file=path.name), path,
+                                "missing") from None
+    except OSError as exc:
+        raise read_failure(path, exc) from None
+    try:
+        try:
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise read_failure(path, exc) from None
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder; NTFS journals the rename itself
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _replace(src: str, dst: Path) -> None:
+    for delay in (*REPLACE_RETRY_DELAYS, None):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if delay is None:
+                raise
+            time.sleep(delay)
+
+
+def _write_replace(path: Path, data: bytes) -> None:
+    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o644)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write(path: Path, data: bytes, previous: bytes | None = None) -> None:
+    """Replace ``path`` with ``data`` durably, or raise StoreWriteError leaving it as it was.
+
+    ``previous`` is the file's current content, if known: should syncing the folder fail
+    after the replace, it is put back so that a failed save never changes the file.
+    """
+    existed = previous is not None or path.exists()
+    try:
+        _write_replace(path, data)
+    except OSError as exc:
+        raise write_failure(path, exc) from None
+    try:
+        _fsync_folder(path.parent)
+    except OSError as exc:
+        # The new content may not be durable: report the save as failed, and undo it so
+        # that what is on disk matches what the user was told.
+        with contextlib.suppress(OSError):
+            if previous is not None:
+                _write_replace(path, previous)
+                _fsync_folder(path.parent)
+            elif not existed:
+                os.unlink(path)
+        raise write_failure(path, exc) from None
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that reads strictly and writes atomically (never in place).
+
+    Unlike TinyDB's ``JSONStorage`` it never creates a missing file, never reads an empty
+    or broken one as an empty database (it raises :class:`DamagedStoreError`), always
+    uses UTF-8, and keeps the last data read or written in memory so an update costs one
+    write, not a read and a write. The process holds the data folder's lock, so no one
+    else changes the file meanwhile. A failed write forgets that copy, so the next read
+    sees the file as it is on disk.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.read_only = read_only
+        self._data: dict[str, Any] | None = None
+        self._raw: bytes | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            raw = read_bytes(self.path)
+            data = decode_json(self.path, raw)
+            if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+                raise DamagedStoreError(_("{file} does not hold Navigation Tool data.")
+                                        .format(file=self.path.name), self.path, "not_json")
+            self._data, self._raw = data, raw
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        if self.read_only:
+            self._data = None
+            raise ReadOnlyStoreError(_("This data is open read-only; the change was not saved."))
+        raw = encode_json(data)
+        previous = self._raw
+        self._data = self._raw = None  # forget first: on failure, re-read the file
+        atomic_write(self.path, raw, previous)
+        self._data, self._raw = data, raw
+
+    def replace_all(self, data: dict[str, Any]) -> None:
+        """Write a whole new content (creating the file if needed) in one atomic step."""
+        self.write(data)
+
+    def adopt(self, data: dict[str, Any]) -> None:
+        """Use ``data`` as the content without writing it (an upgrade held in memory)."""
+        self._data = data
+
+    def forget(self) -> None:
+        """Drop the in-memory copy (after a failed TinyDB update, or to free memory)."""
+        self._data = self._raw = None
+
+    def close(self) -> None:
+        self.forget()

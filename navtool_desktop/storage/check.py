@@ -1,0 +1,138 @@
+"""Verify a data folder: every file parses, is current, and every reference resolves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage import schema
+from navtool_desktop.storage.atomic import decode_json, read_bytes
+from navtool_desktop.storage.backup import store_files
+from navtool_desktop.storage.errors import StoreError
+from navtool_desktop.storage.repository import Repository
+
+
+@dataclass
+class CheckReport:
+    """What ``navtool check`` found: counts, and problems as plain sentences."""
+
+    districts: int = 0
+    cycles: int = 0
+    ratings: int = 0
+    files: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_data_dir(data_dir: Path, pack: Pack) -> CheckReport:
+    """Check every district in ``data_dir`` against ``pack``; nothing is changed."""
+    report = CheckReport()
+    ids = pack.ids()
+    comps = {c.id for c in pack.competencies}
+    repo = Repository(data_dir, read_only=True)
+    for summary in repo.list_districts():
+        report.districts += 1
+        where = _("district \u201c{name}\u201d").format(name=summary.name)
+        folder = repo.districts_folder / summary.id
+        for path in store_files(folder):
+            report.files += 1
+            _check_file(path, folder, report)
+        try:
+            store = repo.open_district(summary.id)
+        except StoreError as exc:
+            report.problems.append(f"{where}: {exc}")
+            continue
+        listed = {f"{c.id}.json" for c in store.cycles()}
+        for orphan in sorted(p.name for p in (folder / "cycles").glob("*.json")
+                             if p.name not in listed):
+            report.problems.append(_("{where}: cycles/{file} is not listed in district.json")
+                                   .format(where=where, file=orphan))
+        for cycle in store.cycles():
+            report.cycles += 1
+            cwhere = _("{where}, cycle \u201c{title}\u201d").format(where=where, title=cycle.title)
+            try:
+                data = store.cycle(cycle.id)
+            except StoreError as exc:
+                report.problems.append(f"{cwhere}: {exc}")
+                continue
+            if cycle.framework_id != pack.id:
+                report.problems.append(_("{where}: uses framework {found}, not {expected}")
+                                       .format(where=cwhere, found=cycle.framework_id,
+                                               expected=pack.id))
+            for cid in cycle.scope or ():
+                if cid not in ids:
+                    report.problems.append(_("{where}: unknown condition {id} in the scope")
+                                           .format(where=cwhere, id=cid))
+            people = data.participants
+            report.ratings += len(data.ratings)
+            refs: list[tuple[str, str]] = []
+            for rating in data.ratings.values():
+                refs.append((rating.competency_id, "competency"))
+                refs += [(p, "practice") for p in rating.practices]
+                if rating.participant_id not in people:
+                    report.problems.append(_("{where}: rating {id} names a missing participant")
+                                           .format(where=cwhere, id=rating.id))
+            for response in data.responses.values():
+                refs.append((response.question_id, "question"))
+                if response.participant_id not in people:
+                    report.problems.append(_("{where}: answer {id} names a missing participant")
+                                           .format(where=cwhere, id=response.id))
+            refs += [(c.competency_id, "competency") for c in data.consensus.values()]
+            refs += [(t.competency_id, "competency") for t in data.tallies.values()]
+            _check_refs(refs, ids, comps, cwhere, report)
+        plans = {p.id for p in store.plans()}
+        goals = store.goals()
+        refs = []
+        for goal in goals:
+            refs.append((goal.competency_id, "competency"))
+            refs += [(p, "practice") for m in goal.measures for p in m.practices]
+            if goal.plan_id not in plans:
+                report.problems.append(_("{where}: goal {id} names a missing plan")
+                                       .format(where=where, id=goal.id))
+        _check_refs(refs, ids, comps, where, report)
+        goal_ids = {g.id for g in goals}
+        actions = store.actions()
+        for action in actions:
+            if action.goal_id not in goal_ids:
+                report.problems.append(_("{where}: action {id} names a missing goal")
+                                       .format(where=where, id=action.id))
+        action_ids = {a.id for a in actions}
+        for note in store.progress_notes():
+            if note.action_id not in action_ids:
+                report.problems.append(_("{where}: progress note {id} names a missing action")
+                                       .format(where=where, id=note.id))
+    return report
+
+
+def _check_file(path: Path, folder: Path, report: CheckReport) -> None:
+    name = path.relative_to(folder.parent).as_posix()
+    try:
+        data = decode_json(path, read_bytes(path))
+        if not isinstance(data, dict):
+            raise ValueError
+        _kind, version = schema.file_meta(path, data)
+    except (StoreError, ValueError) as exc:
+        report.problems.append(_("{file}: {problem}").format(
+            file=name, problem=exc if isinstance(exc, StoreError) else _("not store data")))
+        return
+    if version != schema.SCHEMA_VERSION:
+        report.problems.append(_("{file}: data format {found}, current is {current} (open it "
+                                 "in the app to upgrade)").format(
+            file=name, found=version, current=schema.SCHEMA_VERSION))
+
+
+def _check_refs(refs: list[tuple[str, str]], ids: frozenset[str], comps: set[str], where: str,
+                report: CheckReport) -> None:
+    missing: dict[tuple[str, str], int] = {}
+    for ref, kind in refs:
+        known = ref in comps if kind == "competency" else ref in ids
+        if not known:
+            missing[(ref, kind)] = missing.get((ref, kind), 0) + 1
+    for (ref, kind), count in sorted(missing.items()):
+        report.problems.append(_("{where}: unknown {kind} {id} ({count} times)").format(
+            where=where, kind=kind, id=ref, count=count))
