@@ -7,7 +7,6 @@ seed always gives the same district, ids included.
 from __future__ import annotations
 
 import random
-import statistics
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,6 +28,7 @@ from navtool_desktop.core.records import (
     Tally,
     TeamMember,
 )
+from navtool_desktop.core.results import count_votes, median_level
 from navtool_desktop.framework import Pack
 
 #: Cycles in each school year: baseline in the fall, mid-year check, spring, summer retreat.
@@ -161,9 +161,8 @@ def generate(pack: Pack, *, years: int = 3, participants: int = 24, seed: int = 
                         id=g.id(), participant_id=person.id, question_id=rng.choice(pool).id,
                         text=rng.choice(ANSWERS), updated=_time(when, 90 + k)))
         for comp in in_scope:
-            levels = [LEVELS.index(r.level) for r in dc.ratings
-                      if r.competency_id == comp.id and r.level != NOT_SURE]
-            level = LEVELS[round(statistics.median(levels))] if levels else NOT_SURE
+            votes_here = [r for r in dc.ratings if r.competency_id == comp.id]
+            level = median_level(count_votes(votes_here)) or NOT_SURE
             dc.consensus.append(Consensus(
                 id=g.id(), competency_id=comp.id, level=level,
                 rationale=f"Most of the team placed this at {level}; "
