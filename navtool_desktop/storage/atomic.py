@@ -10,13 +10,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
-import time
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+from navtool_desktop import fileio
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import (
     DamagedStoreError,
@@ -25,10 +24,6 @@ from navtool_desktop.storage.errors import (
     write_failure,
 )
 
-#: Waits between tries when ``os.replace`` is refused (antivirus or an indexer holding the
-#: file on Windows); after the last one the user is told and the edit is kept in memory.
-REPLACE_RETRY_DELAYS: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 0.6)
-TEMP_SUFFIX = ".tmp"
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
@@ -77,50 +72,6 @@ def read_bytes(path: Path) -> bytes:
     return b"".join(chunks)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder; NTFS journals the rename itself
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _replace(src: str, dst: Path) -> None:
-    for delay in (*REPLACE_RETRY_DELAYS, None):
-        try:
-            os.replace(src, dst)
-            return
-        except PermissionError:
-            if delay is None:
-                raise
-            time.sleep(delay)
-
-
-def _write_replace(path: Path, data: bytes) -> None:
-    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o644)
-    try:
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        _replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def atomic_write(path: Path, data: bytes, previous: bytes | None = None) -> None:
     """Replace ``path`` with ``data`` durably, or raise StoreWriteError leaving it as it was.
 
@@ -129,18 +80,18 @@ def atomic_write(path: Path, data: bytes, previous: bytes | None = None) -> None
     """
     existed = previous is not None or path.exists()
     try:
-        _write_replace(path, data)
+        fileio.replace_file(path, data)
     except OSError as exc:
         raise write_failure(path, exc) from None
     try:
-        _fsync_folder(path.parent)
+        fileio.fsync_folder(path.parent)
     except OSError as exc:
         # The new content may not be durable: report the save as failed, and undo it so
         # that what is on disk matches what the user was told.
         with contextlib.suppress(OSError):
             if previous is not None:
-                _write_replace(path, previous)
-                _fsync_folder(path.parent)
+                fileio.replace_file(path, previous)
+                fileio.fsync_folder(path.parent)
             elif not existed:
                 os.unlink(path)
         raise write_failure(path, exc) from None

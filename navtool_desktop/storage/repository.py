@@ -61,10 +61,10 @@ from navtool_desktop.core.records import (
     Tally,
     utc_now,
 )
+from navtool_desktop.fileio import TEMP_SUFFIX
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import backup as backups
 from navtool_desktop.storage.atomic import (
-    TEMP_SUFFIX,
     AtomicJSONStorage,
     atomic_write,
     decode_json,

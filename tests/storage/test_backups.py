@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Setup, snapshot
+from storage_helpers import Setup, snapshot
 
 from navtool_desktop.storage import Repository
 from navtool_desktop.storage.backup import BackupError, backups_to_keep, thin_backups

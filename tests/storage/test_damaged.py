@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Setup
+from storage_helpers import Setup
 
 from navtool_desktop.storage import DamagedStoreError, Repository
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Setup, snapshot
+from storage_helpers import Setup, snapshot
 
+from navtool_desktop import fileio
 from navtool_desktop.storage import StoreError, StoreWriteError
-from navtool_desktop.storage import atomic as atomic_module
 
 #: Every I/O function a save could call; each call is counted and one of them fails.
 IO_FUNCTIONS = ("open", "read", "write", "fsync", "close", "replace", "rename", "unlink",
@@ -124,7 +124,7 @@ def test_profile_and_cascade_fail_cleanly(setup: Setup, data_dir: Path, code: in
 
 def test_replace_is_retried_when_briefly_refused(setup: Setup,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(atomic_module, "REPLACE_RETRY_DELAYS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(fileio, "REPLACE_RETRY_DELAYS", (0.0, 0.0, 0.0))
     real_replace = os.replace
     refusals = iter([True, True])
 
@@ -140,7 +140,7 @@ def test_replace_is_retried_when_briefly_refused(setup: Setup,
 
 def test_replace_refused_for_good_is_reported(setup: Setup, data_dir: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(atomic_module, "REPLACE_RETRY_DELAYS", (0.0, 0.0))
+    monkeypatch.setattr(fileio, "REPLACE_RETRY_DELAYS", (0.0, 0.0))
     before = snapshot(data_dir)
 
     def refused(src: str, dst: Any) -> None:

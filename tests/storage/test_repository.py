@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Setup
+from storage_helpers import Setup
 from tinydb import TinyDB
 
 from navtool_desktop.core.records import (
