@@ -54,7 +54,8 @@ class Operation(QObject):
     finished = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, parent: QWidget | None, title: str, job: Job, *, show_errors: bool = True) -> None:
+    def __init__(self, parent: QWidget | None, title: str, job: Job, *, show_errors: bool = True,
+                 on_progress: Callable[[int, int, str], None] | None = None) -> None:
         super().__init__(parent)
         self.title = title
         self.show_errors = show_errors
@@ -69,6 +70,8 @@ class Operation(QObject):
         self._signals.progress.connect(self._on_progress)
         self._signals.done.connect(self._on_done)
         self._signals.failed.connect(self._on_failed)
+        if on_progress is not None:
+            self._signals.progress.connect(on_progress)
         self.running = True
         QThreadPool.globalInstance().start(_Runner(job, self._signals))
 
@@ -99,9 +102,13 @@ class Operation(QObject):
 def run_job(parent: QWidget | None, title: str, job: Job,
             on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None, *,
-            show_errors: bool = True) -> Operation:
-    """Start ``job`` on a worker thread with a progress dialog; see the module docstring."""
-    operation = Operation(parent, title, job, show_errors=show_errors)
+            show_errors: bool = True,
+            on_progress: Callable[[int, int, str], None] | None = None) -> Operation:
+    """Start ``job`` on a worker thread with a progress dialog; see the module docstring.
+
+    ``on_progress(done, total, text)`` runs on the GUI thread for each progress report.
+    """
+    operation = Operation(parent, title, job, show_errors=show_errors, on_progress=on_progress)
     if on_done is not None:
         operation.finished.connect(on_done)
     if on_error is not None:

@@ -21,8 +21,7 @@ def test_job_runs_off_the_gui_thread_and_reports_progress(qtbot: QtBot) -> None:
             progress(n + 1, 3, f"step {n + 1}")
         return threading.get_ident()
 
-    op = run_job(parent, "Testing", job)
-    op._signals.progress.connect(lambda d, t, s: seen.append((d, t, s)))  # before any event runs
+    op = run_job(parent, "Testing", job, on_progress=lambda d, t, s: seen.append((d, t, s)))
     with qtbot.waitSignal(op.finished, timeout=5000) as blocker:
         pass
     assert blocker.args[0] != gui_thread

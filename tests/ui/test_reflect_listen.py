@@ -228,5 +228,5 @@ def test_main_window_with_a_district_has_the_cycle_screens(
     window = MainWindow(pack, store)
     qtbot.addWidget(window)
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert names == ["Framework", "Shared Vision", "Reflect and Listen"]
+    assert names[:3] == ["Framework", "Shared Vision", "Reflect and Listen"]
     assert "Pine Ridge USD" in window.windowTitle()

@@ -1,0 +1,364 @@
+"""Consensus and Results screens, driven on a real repository in a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from navtool_desktop.core.demo import generate
+from navtool_desktop.core.records import Consensus, Cycle, District, Participant, Rating, Tally
+from navtool_desktop.core.results import LOW_AGREEMENT_RULE, CycleInput, cycle_results
+from navtool_desktop.framework import Pack
+from navtool_desktop.storage.demo import save_demo
+from navtool_desktop.storage.repository import DistrictStore, Repository
+from navtool_desktop.ui.charts import choice_name
+from navtool_desktop.ui.consensus_screen import CompetencyListModel, ConsensusScreen
+from navtool_desktop.ui.main_window import MainWindow
+from navtool_desktop.ui.results_screen import (
+    ChangeRole,
+    EquityModel,
+    HeatMapModel,
+    LevelRole,
+    ResultsScreen,
+    SourceRole,
+    StatusRole,
+)
+
+COMPETENCY = "culture.relationships"
+
+
+@pytest.fixture
+def repo(data_dir: Path) -> Iterator[Repository]:
+    repository = Repository(data_dir)
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def store(repo: Repository) -> DistrictStore:
+    return repo.create_district(District(name="Pine Ridge USD", state="Montana"))
+
+
+def make_cycle(store: DistrictStore, pack: Pack, title: str = "Fall retreat", when: str = "2026-10-01",
+               scope: tuple[str, ...] | None = ("culture",)) -> Cycle:
+    cycle = Cycle(title=title, date=when, scope=scope, framework_id=pack.id,
+                  framework_version=pack.version)
+    store.create_cycle(cycle)
+    return cycle
+
+
+def rate(store: DistrictStore, cycle: Cycle, role: str, levels: list[str],
+         competency: str = COMPETENCY) -> None:
+    """One new participant of ``role`` per level, each rating ``competency`` at that level."""
+    for n, level in enumerate(levels):
+        person = store.save_participant(cycle.id, Participant(name=f"{role} {n}", role_group=role))
+        store.save_rating(cycle.id, Rating(participant_id=person.id, competency_id=competency,
+                                           level=level))
+
+
+def screen_on(qtbot: QtBot, pack: Pack, store: DistrictStore) -> ConsensusScreen:
+    screen = ConsensusScreen(pack, store)
+    qtbot.addWidget(screen)
+    screen.show()
+    return screen
+
+
+def row_of(screen: ConsensusScreen, competency_id: str) -> int:
+    assert screen.results is not None
+    return [c.competency_id for c in screen.results.competencies].index(competency_id)
+
+
+def test_consensus_and_rationale_survive_a_restart(qtbot: QtBot, pack: Pack, data_dir: Path) -> None:
+    repo = Repository(data_dir)
+    store = repo.create_district(District(name="Pine Ridge USD"))
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "educator", ["developing", "operationalizing", "operationalizing"])
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.consensus
+    assert screen is not None
+    window.show_screen(window.screens.indexOf(screen))
+    first, second = (c.competency_id for c in screen.results.competencies[:2])  # type: ignore[union-attr]
+    assert screen.consensus_state.text() == "No consensus yet"
+    screen.setFocus()
+    qtbot.keyClick(screen, Qt.Key.Key_3)
+    qtbot.keyClick(screen, Qt.Key.Key_R)
+    assert window.focusWidget() is screen.rationale
+    qtbot.keyClicks(screen.rationale, "Advisory & mentoring <in every school>.")
+    assert screen.pending()
+    with qtbot.waitSignal(screen.saved) as blocker:
+        qtbot.keyClick(screen.rationale, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert screen.rationale.toPlainText() == "Advisory & mentoring <in every school>."
+    qtbot.keyClick(screen.rationale, Qt.Key.Key_Escape)
+    assert window.focusWidget() is screen
+    assert blocker.args[0].level == "operationalizing"
+    assert screen.save_state.text() == "✓ Saved"
+    assert screen.consensus_state.text() == "Recorded: Operationalizing"
+    # the second competency is saved by moving on, without Save
+    qtbot.keyClick(screen, Qt.Key.Key_J)
+    assert screen.competency_id == second
+    qtbot.keyClick(screen, Qt.Key.Key_0)
+    qtbot.keyClick(screen, Qt.Key.Key_K)
+    assert screen.competency_id == first
+    window.close()
+    repo.close()
+
+    again = Repository(data_dir)
+    try:
+        reopened = again.open_district(store.id, auto_backup=False)
+        saved = reopened.cycle(cycle.id).consensus
+        assert saved[first].level == "operationalizing"
+        assert saved[first].rationale == "Advisory & mentoring <in every school>."
+        assert saved[second].level == "not_sure"
+        fresh = screen_on(qtbot, pack, reopened)
+        assert fresh.competency_id == first
+        assert fresh.rationale.toPlainText() == "Advisory & mentoring <in every school>."
+        assert fresh.level_buttons["operationalizing"].isChecked()
+        assert fresh.consensus_state.text() == "Recorded: Operationalizing"
+        fresh.go_to(1)
+        assert fresh.level_buttons["not_sure"].isChecked()
+        fresh.go_to(2)
+        assert fresh.consensus_state.text() == "No consensus yet"
+        model = fresh.model
+        marks = [model.data(model.index(r)) for r in range(3)]
+        assert marks[0].startswith("●") and marks[1].startswith("●") and marks[2].startswith("○")
+    finally:
+        again.close()
+
+
+def test_a_level_key_without_save_is_saved_when_the_window_closes(qtbot: QtBot, pack: Pack,
+                                                                  store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.consensus
+    assert screen is not None
+    window.show_screen(window.screens.indexOf(screen))
+    qtbot.keyClick(screen, Qt.Key.Key_2)
+    assert "Not saved yet" in screen.save_state.text()
+    window.close()
+    first = pack.condition("culture").competencies[0].id
+    assert store.cycle(cycle.id).consensus[first].level == "developing"
+
+
+def test_a_closed_cycle_cannot_be_changed(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    store.save_cycle(cycle.replace(status="closed"))
+    screen = screen_on(qtbot, pack, store)
+    qtbot.keyClick(screen, Qt.Key.Key_2)
+    assert not screen.pending()
+    assert not screen.level_buttons["developing"].isEnabled()
+    assert "closed" in screen.closed_note.text()
+
+
+def test_tallies_count_in_the_bars(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "educator", ["developing", "developing", "refining"])
+    store.save_tally(cycle.id, Tally(competency_id=COMPETENCY, role_group="community_member",
+                                     counts={"establishing": 4, "developing": 1, "not_sure": 2}))
+    screen = screen_on(qtbot, pack, store)
+    screen.go_to(row_of(screen, COMPETENCY))
+    overall = {row.label: row.total for row in screen.overall_chart.rows()}
+    assert overall == {"Establishing": 4, "Developing": 3, "Operationalizing": 0, "Refining": 1,
+                       "Not sure": 2}
+    groups = {row.label.split(" (")[0]: row for row in screen.groups_chart.rows()}
+    community = groups["Community member"]
+    assert community.label == "Community member (7)"
+    assert (community.count("establishing"), community.count("developing"), community.count("not_sure")) \
+        == (4, 1, 2)
+    assert groups["Educator"].count("developing") == 2
+    assert "10 people" in screen.overall_title.text()
+    assert "7 from paper tallies" in screen.overall_title.text()
+
+
+def test_small_groups_are_hidden_not_counted(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "educator", ["developing", "developing", "refining"])
+    rate(store, cycle, "learner", ["establishing", "refining"])
+    screen = screen_on(qtbot, pack, store)
+    screen.go_to(row_of(screen, COMPETENCY))
+    groups = {row.label.split(" (")[0]: row for row in screen.groups_chart.rows()}
+    learner = groups["Learner"]
+    assert learner.label == "Learner"  # no head count either
+    assert learner.values == () and learner.note == "hidden: fewer than 3 people"
+    assert groups["Leader"].note == "no ratings"
+    assert groups["Educator"].note == "" and groups["Educator"].total == 3
+    assert "Learner: hidden" in screen.groups_chart.accessibleDescription()
+
+
+def test_low_agreement_is_flagged_with_its_rule(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "educator", ["establishing", "establishing", "refining", "refining"])
+    agreed = pack.condition("culture").competencies[0].id
+    rate(store, cycle, "leader", ["developing"] * 3, competency=agreed)
+    screen = screen_on(qtbot, pack, store)
+    screen.go_to(row_of(screen, agreed))
+    assert "Low agreement" not in screen.agreement_flag.text()
+    screen.go_to(row_of(screen, COMPETENCY))
+    assert screen.agreement_flag.text() == "⚠ Low agreement"
+    assert screen.agreement_flag.toolTip() == LOW_AGREEMENT_RULE
+    assert screen.agreement_rule.text() == LOW_AGREEMENT_RULE and screen.agreement_rule.isVisible()
+    assert "Establishing" in screen.median_label.text()
+    row = row_of(screen, COMPETENCY)
+    assert screen.model.data(screen.model.index(row)).endswith("⚠")
+    assert not screen.model.data(screen.model.index(row_of(screen, agreed))).endswith("⚠")
+
+
+def test_presentation_mode_toggles_and_escape_leaves(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    make_cycle(store, pack)
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.consensus
+    assert screen is not None
+    window.show_screen(window.screens.indexOf(screen))
+    with qtbot.waitSignal(screen.presentation_changed) as blocker:
+        screen.present_button.click()
+    assert blocker.args == [True]
+    assert screen.presenting and screen.property("presentation") is True
+    assert window.isFullScreen()
+    assert not window.nav.isVisible() and not screen.left.isVisible()
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)
+    assert not screen.presenting and screen.property("presentation") is False
+    assert not window.isFullScreen()
+    assert window.nav.isVisible() and screen.left.isVisible()
+    qtbot.keyClick(screen, Qt.Key.Key_F11)
+    assert screen.presenting and window.isFullScreen()
+    qtbot.keyClick(screen, Qt.Key.Key_F11)
+    assert not screen.presenting
+
+
+def test_screens_read_ratings_again_when_shown(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    window.show()
+    consensus, results = window.consensus, window.results_screen
+    assert consensus is not None and results is not None
+    rate(store, cycle, "educator", ["refining"] * 3)  # as if entered in Reflect and Listen
+    window.show_screen(window.screens.indexOf(consensus))
+    consensus.go_to(row_of(consensus, COMPETENCY))
+    assert {r.label: r.total for r in consensus.overall_chart.rows()}["Refining"] == 3
+    window.show_screen(window.screens.indexOf(results))
+    row = [c.competency_id for c in results.results.competencies].index(COMPETENCY)  # type: ignore[union-attr]
+    assert results.heat_model.index(row, 0).data(LevelRole) == "refining"
+
+
+@pytest.fixture
+def demo_store(repo: Repository, pack: Pack) -> DistrictStore:
+    return save_demo(repo, generate(pack, years=1), backup=False)
+
+
+def test_heat_map_cells_match_the_results(qtbot: QtBot, pack: Pack, demo_store: DistrictStore) -> None:
+    cycle = max(demo_store.cycles(), key=lambda c: c.date)
+    screen = ResultsScreen(pack, demo_store)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert screen.cycle_combo.cycle_id() == cycle.id  # newest first
+    expected = cycle_results(pack, CycleInput.of(demo_store.cycle(cycle.id)))
+    model = screen.heat_model
+    assert model.rowCount() == len(expected.competencies) == 30
+    for row, result in enumerate(expected.competencies):
+        assert model.index(row, 0).data(LevelRole) == result.level
+        assert model.index(row, 0).data(SourceRole) == result.level_source
+        assert model.index(row, HeatMapModel.COMPETENCY).data() == pack.competency(result.competency_id).name
+        for n, level in enumerate(("establishing", "developing", "operationalizing", "refining")):
+            cell = model.index(row, 2 + n)
+            if level == result.level:
+                assert cell.data() == ("●" if result.level_source == "consensus" else "median")
+                assert cell.data(Qt.ItemDataRole.BackgroundRole) is not None
+            else:
+                assert cell.data() is None
+    spans = model.condition_spans()
+    assert [count for _first, count in spans] == [len(c.competency_ids) for c in expected.conditions]
+    first_condition = pack.condition(expected.conditions[0].condition_id)
+    assert model.index(0, HeatMapModel.CONDITION).data().startswith(f"★ {first_condition.name}")
+    assert screen.strengths.count() == 3 and screen.growth.count() == 3
+
+
+def test_median_is_marked_where_there_is_no_consensus(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "educator", ["developing", "developing", "operationalizing"])
+    other = pack.condition("culture").competencies[0].id
+    store.save_consensus(cycle.id, Consensus(competency_id=other, level="refining"))
+    screen = ResultsScreen(pack, store)
+    qtbot.addWidget(screen)
+    model = screen.heat_model
+    ids = [model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(model.rowCount())]
+    median_row, consensus_row = ids.index(COMPETENCY), ids.index(other)
+    assert model.index(median_row, 3).data() == "median"
+    assert model.index(median_row, 3).data(Qt.ItemDataRole.FontRole).italic()
+    assert model.index(consensus_row, 5).data() == "●"
+    assert model.index(consensus_row, 2).data(Qt.ItemDataRole.BackgroundRole) is not None  # below: tinted
+
+
+def test_comparison_arrows_for_two_cycles(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    comps = [c.id for c in pack.condition("culture").competencies]
+    before = make_cycle(store, pack, "Fall 2025", "2025-10-01")
+    after = make_cycle(store, pack, "Spring 2026", "2026-03-01")
+    for comp, was, now in zip(comps, ("developing", "operationalizing", "developing"),
+                              ("operationalizing", "developing", "developing"), strict=False):
+        store.save_consensus(before.id, Consensus(competency_id=comp, level=was))
+        store.save_consensus(after.id, Consensus(competency_id=comp, level=now))
+    screen = ResultsScreen(pack, store)
+    qtbot.addWidget(screen)
+    assert screen.cycle_combo.cycle_id() == after.id
+    model = screen.heat_model
+    changes = [model.index(r, HeatMapModel.CHANGE).data() for r in range(model.rowCount())]
+    roles = [model.index(r, 0).data(ChangeRole) for r in range(model.rowCount())]
+    assert roles[:3] == ["up", "down", "same"]
+    assert changes[:3] == ["▲ up", "▼ down", "= same"]
+    if len(comps) > 3:
+        assert roles[3] == "unrated" and changes[3] == ""
+    assert "Fall 2025" in screen.compared.text()
+    assert model.headerData(HeatMapModel.CHANGE, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.ToolTipRole) == "Change since Fall 2025"
+    # the older cycle has nothing before it
+    screen.cycle_combo.select(before.id)
+    assert screen.compared.text() == "No earlier cycle to compare with."
+    assert model.index(0, HeatMapModel.CHANGE).data() is None
+
+
+def test_equity_lens_hides_small_groups_and_threshold_is_adjustable(qtbot: QtBot, pack: Pack,
+                                                                    store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "educator", ["developing", "operationalizing", "operationalizing"])
+    rate(store, cycle, "learner", ["establishing", "developing"])
+    screen = ResultsScreen(pack, store)
+    qtbot.addWidget(screen)
+    assert screen.threshold.value() == 3
+    model = screen.equity_model
+    learner_col = 2 + 3
+    educator = model.index(0, 2)
+    learner = model.index(0, learner_col)
+    assert educator.data(StatusRole) == "shown" and educator.data().startswith("2.7")
+    assert learner.data(StatusRole) == "suppressed"
+    assert learner.data() == "hidden: fewer than 3 people"
+    assert model.index(0, model.gap_column).data() == "–"
+    screen.threshold.setValue(2)
+    learner = model.index(0, learner_col)
+    assert learner.data(StatusRole) == "shown" and learner.data().startswith("1.5")
+    assert model.index(0, model.gap_column).data() == "1.2"
+    assert model.index(0, 3).data() == "no ratings"
+
+
+def test_item_models_are_valid(qtmodeltester, qtbot: QtBot, pack: Pack,  # type: ignore[no-untyped-def]
+                               demo_store: DistrictStore) -> None:
+    cycle = max(demo_store.cycles(), key=lambda c: c.date)
+    results = cycle_results(pack, CycleInput.of(demo_store.cycle(cycle.id)))
+    listing = CompetencyListModel(pack)
+    listing.set_results(results)
+    qtmodeltester.check(listing)
+    heat = HeatMapModel(pack)
+    heat.set_results(results)
+    qtmodeltester.check(heat)
+    equity = EquityModel(pack)
+    equity.set_results(results)
+    qtmodeltester.check(equity)
+    assert choice_name("not_sure") == "Not sure"
