@@ -1,0 +1,152 @@
+"""What the PyInstaller specs in build/ share: which Qt parts and packages stay out of a bundle.
+
+``navtool.spec`` and ``bare_window.spec`` both use these lists, so the launch benchmark
+compares the app with a bare window frozen exactly the same way.
+
+If the app starts to use another Qt module (``PySide6.QtSvg``, ``PySide6.QtPrintSupport``...),
+take it out of :data:`QT_MODULE_EXCLUDES`, or the frozen build will fail where the source works.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+from typing import Any
+
+#: Qt modules the app does not import (only QtCore, QtGui and QtWidgets are used).
+QT_MODULE_EXCLUDES: tuple[str, ...] = tuple(
+    f"PySide6.{name}"
+    for name in (
+        "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender",
+        "QtAxContainer", "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus",
+        "QtDesigner", "QtGraphs", "QtGraphsWidgets", "QtHelp", "QtHttpServer", "QtLocation",
+        "QtMultimedia", "QtMultimediaWidgets", "QtNetwork", "QtNetworkAuth", "QtNfc", "QtOpenGL",
+        "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets", "QtPositioning", "QtPrintSupport", "QtQml",
+        "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets",
+        "QtRemoteObjects", "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio",
+        "QtSql", "QtStateMachine", "QtSvg", "QtSvgWidgets", "QtTest", "QtTextToSpeech", "QtUiTools",
+        "QtWebChannel", "QtWebEngineCore", "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets",
+        "QtWebView", "QtXml",
+    )
+)
+
+#: Test-only, developer and unused standard-library packages.
+PY_EXCLUDES: tuple[str, ...] = (
+    "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data", "ensurepip",
+    "pytest", "_pytest", "pytestqt", "pluggy", "hypothesis", "pypdf", "ruff", "pip", "setuptools",
+    "pkg_resources", "distutils", "IPython", "jedi", "PyInstaller",
+    # pyHanko's command line (click) and its network-only extras; the app calls the library.
+    "pyhanko.cli", "click",
+    # Pillow is needed by ReportLab for images, but not its AVIF/WebP codecs, colour
+    # management, fonts or Tk bridge (together about 7 MB of libraries).
+    "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin", "PIL._imagingcms",
+    "PIL.ImageCms", "PIL._imagingft", "PIL.ImageFont", "PIL._imagingtk", "PIL.ImageTk",
+    "PIL._imagingmath", "PIL.ImageMath", "PIL._imagingmorph", "PIL.ImageMorph", "PIL.ImageQt",
+    # lxml is needed by pyHanko for XMP metadata (lxml.etree), not for HTML or objectify.
+    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.html5parser", "lxml.cssselect",
+)
+
+#: Qt plugin folders collected by PyInstaller's Qt hooks that a widgets app never loads.
+DROP_PLUGIN_DIRS: frozenset[str] = frozenset({
+    "egldeviceintegrations", "generic", "iconengines", "imageformats", "networkinformation", "tls",
+    "qmltooling", "qmllint", "sqldrivers", "designer", "printsupport", "multimedia", "position",
+    "sensors", "texttospeech", "webview", "wayland-graphics-integration-server",
+})
+
+#: Platform plugins kept: the desktop ones, plus offscreen and minimal for headless runs.
+KEEP_PLATFORMS: frozenset[str] = frozenset({
+    "offscreen", "minimal", "xcb", "wayland", "wayland-egl", "wayland-generic", "windows",
+    "cocoa", "direct2d",
+})
+#: Input methods kept (dead keys and IBus, for accents); the virtual keyboard needs QtQuick.
+KEEP_INPUT_CONTEXTS: frozenset[str] = frozenset({"composeplatforminputcontextplugin",
+                                                  "ibusplatforminputcontextplugin"})
+#: GTK3 would pull the whole GTK stack in; the portal theme is small and covers Flatpak/Snap.
+KEEP_PLATFORM_THEMES: frozenset[str] = frozenset({"xdgdesktopportal"})
+
+#: Qt's own translations (qtbase_*.qm) shipped: none yet, the app is in English only.
+KEEP_QT_TRANSLATIONS: tuple[str, ...] = ()
+
+_PLUGIN_STEM = re.compile(r"^(?:lib)?q?(?P<stem>[^.]+)\.(?:so|dll|dylib)$")
+
+
+def _plugin_stem(filename: str) -> str:
+    match = _PLUGIN_STEM.match(filename)
+    return match.group("stem") if match else filename
+
+
+def keep_entry(dest: str) -> bool:
+    """Whether a collected file (its path inside the bundle) belongs in the app."""
+    parts = PurePosixPath(dest.replace("\\", "/")).parts
+    if "translations" in parts and dest.endswith(".qm"):
+        name = parts[-1]
+        return any(name.endswith(f"_{lang}.qm") for lang in KEEP_QT_TRANSLATIONS)
+    if "plugins" not in parts:
+        return True
+    at = parts.index("plugins")
+    if len(parts) < at + 3:
+        return True
+    folder, filename = parts[at + 1], parts[-1]
+    if folder in DROP_PLUGIN_DIRS:
+        return False
+    stem = _plugin_stem(filename)
+    if folder == "platforms":
+        return stem in KEEP_PLATFORMS
+    if folder == "platforminputcontexts":
+        return stem in KEEP_INPUT_CONTEXTS
+    if folder == "platformthemes":
+        return stem in KEEP_PLATFORM_THEMES
+    return True
+
+
+def trim(toc: Iterable[Any]) -> list[Any]:
+    """A TOC (``a.binaries`` / ``a.datas``) without the entries :func:`keep_entry` refuses."""
+    return [entry for entry in toc if keep_entry(entry[0])]
+
+
+def restrict_qt_plugins() -> None:
+    """Make PyInstaller's Qt hooks collect only the plugins :func:`keep_entry` accepts.
+
+    Filtering ``a.binaries`` afterwards is not enough: by then the dropped plugins' own
+    libraries (GTK for the gtk3 theme, QtNetwork for tls, ...) are collected too. So the
+    hooks' plugin collector is wrapped before ``Analysis`` runs (hooks run in this process).
+    """
+    from PyInstaller.utils.hooks import qt
+
+    original = qt.QtLibraryInfo.collect_plugins
+    if getattr(original, "_navtool_restricted", False):
+        return
+
+    def collect_plugins(self: Any, plugin_type: str) -> list[tuple[str, str]]:
+        return [(src, dst) for src, dst in original(self, plugin_type)
+                if keep_entry(f"{dst}/{os.path.basename(src)}")]
+
+    collect_plugins._navtool_restricted = True  # type: ignore[attr-defined]
+    qt.QtLibraryInfo.collect_plugins = collect_plugins  # type: ignore[method-assign]
+
+
+def strip_debug_info(folder: str) -> None:
+    """Remove debug sections and local symbols from the bundle's shared libraries (Linux).
+
+    The interpreter and its extension modules often carry debug info (libpython alone is
+    23 MB with it, 4 MB without). Libraries under ``*.libs`` (vendored by auditwheel and
+    rewritten with patchelf) are left alone: stripping those can corrupt them.
+    """
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not sys.platform.startswith("linux"):
+        return
+    strip = shutil.which("strip")
+    if strip is None:
+        print("navtool spec: 'strip' not found (binutils); the bundle keeps its debug info")
+        return
+    files = [str(path) for path in Path(folder).rglob("*.so*")
+             if path.is_file() and not path.is_symlink()
+             and not any(part.endswith(".libs") for part in path.parts)]
+    for start in range(0, len(files), 200):
+        subprocess.run([strip, "--strip-unneeded", *files[start:start + 200]], check=True)

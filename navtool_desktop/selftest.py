@@ -1,0 +1,344 @@
+"""``navtool --self-test``: check that this copy of the app works, in a temporary data folder.
+
+Run after installing (or by CI against the frozen build): every step prints one line,
+``ok   <step>: <what it found>``, ``FAIL <step>: <why>`` or ``skip <step>: <why>``, and the
+exit status is 0 only if no step failed.
+
+Adding a step: write a function taking a :class:`Context` and returning a short detail
+string, and register it with :func:`step`, naming in ``needs`` the modules the feature
+lives in. While a module is not in the code base, the step prints ``skip ...: not built
+yet``; once the module exists the step runs, and calls the feature through
+:func:`feature`, which fails with a clear message if the function it expects is missing.
+Steps pass things along in ``Context.values`` (the pack, the open district, the PDF...);
+a step whose inputs an earlier step did not produce is skipped, naming that step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from navtool_desktop import __version__, paths
+from navtool_desktop.i18n import _
+
+#: Seconds the main window may take to appear before the step fails.
+WINDOW_TIMEOUT_S = 20.0
+
+
+class StepError(Exception):
+    """A step failed; the message is printed after ``FAIL <step>:``."""
+
+
+class StepSkipped(Exception):
+    """A step cannot run (its feature or its inputs are missing); the message says why."""
+
+
+@dataclass
+class Context:
+    """What the steps share: the temporary data folder and values earlier steps produced."""
+
+    data_dir: Path
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def need(self, key: str) -> Any:
+        """A value an earlier step produced; skip this step if it is not there."""
+        if key not in self.values:
+            raise StepSkipped(_("needs \u201c{step}\u201d").format(step=PRODUCERS.get(key, key)))
+        return self.values[key]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[Context], str]
+    needs: tuple[str, ...] = ()
+    produces: tuple[str, ...] = ()
+
+
+#: The steps, in the order they run.
+STEPS: list[Step] = []
+#: Which step produces each ``Context.values`` key (for skip messages).
+PRODUCERS: dict[str, str] = {}
+
+
+def step(name: str, *, needs: Iterable[str] = (), produces: Iterable[str] = ()
+         ) -> Callable[[Callable[[Context], str]], Callable[[Context], str]]:
+    """Register a step function under ``name`` (decorator)."""
+
+    def register(func: Callable[[Context], str]) -> Callable[[Context], str]:
+        made = Step(name, func, tuple(needs), tuple(produces))
+        STEPS.append(made)
+        for key in made.produces:
+            PRODUCERS[key] = name
+        return func
+
+    return register
+
+
+def module_exists(name: str) -> bool:
+    """Whether ``name`` is in the code base (without importing it, only its parents)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def feature(module: str, *names: str) -> Any:
+    """The first of ``names`` found in ``module``; a clear StepError if there is none."""
+    mod = importlib.import_module(module)
+    for name in names:
+        if hasattr(mod, name):
+            return getattr(mod, name)
+    raise StepError(_("{module} has no {names}; update this step in navtool_desktop/selftest.py")
+                    .format(module=module, names=" / ".join(f"{n}()" for n in names)))
+
+
+# --- the steps -------------------------------------------------------------------------
+
+
+@step("load content pack", needs=["navtool_desktop.framework"], produces=["pack"])
+def _load_pack(ctx: Context) -> str:
+    from navtool_desktop.framework import load_pack
+
+    pack = load_pack(paths.default_pack_dir())
+    ctx.values["pack"] = pack
+    if not pack.conditions or not pack.competencies:
+        raise StepError(_("the pack at {path} is empty").format(path=paths.default_pack_dir()))
+    return _("{conditions} conditions, {competencies} competencies").format(
+        conditions=len(pack.conditions), competencies=len(pack.competencies))
+
+
+@step("bundled libraries")
+def _libraries(ctx: Context) -> str:
+    """Import what the features load lazily, so a bundle missing one fails here, not later."""
+    found = []
+    for label, module in (("PySide6", "PySide6"), ("TinyDB", "tinydb"), ("ReportLab", "reportlab"),
+                          ("pyHanko", "pyhanko"), ("cryptography", "cryptography"),
+                          ("Pillow", "PIL"), ("lxml", "lxml.etree")):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError as exc:
+            raise StepError(_("{label} cannot be imported: {error}").format(label=label, error=exc)) from None
+        version = getattr(mod, "__version__", None)
+        if version is None and module == "pyhanko":
+            version = getattr(importlib.import_module("pyhanko.version"), "__version__", None)
+        found.append(f"{label} {version}" if isinstance(version, str) else label)
+    return ", ".join(found)
+
+
+@step("create the demo district", needs=["navtool_desktop.core.demo", "navtool_desktop.storage.demo"],
+      produces=["district_id", "repository"])
+def _demo(ctx: Context) -> str:
+    from navtool_desktop.storage import Repository
+
+    generate = feature("navtool_desktop.core.demo", "generate")
+    save_demo = feature("navtool_desktop.storage.demo", "save_demo")
+    demo = generate(ctx.need("pack"), years=1, participants=6)
+    repo = Repository(ctx.data_dir)
+    ctx.values["repository"] = repo
+    store = save_demo(repo, demo)
+    ctx.values["district_id"] = demo.district.id
+    ratings = sum(len(c.ratings) for c in demo.cycles)
+    ctx.values["demo_counts"] = (len(demo.cycles), ratings, len(demo.plans))
+    return _("\u201c{name}\u201d: cycles {cycles}, ratings {ratings}, plans {plans}, backups {backups}").format(
+        name=demo.district.name, cycles=len(demo.cycles), ratings=ratings, plans=len(demo.plans),
+        backups=len(store.backups()))
+
+
+@step("save and reopen", needs=["navtool_desktop.storage.repository"], produces=["store"])
+def _reopen(ctx: Context) -> str:
+    from navtool_desktop.storage import Repository
+
+    district_id = ctx.need("district_id")
+    ctx.values.pop("repository").close()
+    repo = Repository(ctx.data_dir)
+    ctx.values["repository"] = repo
+    store = repo.open_district(district_id, auto_backup=False)
+    cycles = store.cycles()
+    ratings = sum(len(store.ratings(c.id)) for c in cycles)
+    counts = (len(cycles), ratings, len(store.plans()))
+    if counts != ctx.values["demo_counts"]:
+        raise StepError(_("read back {got} (cycles, ratings, plans), saved {saved}")
+                        .format(got=counts, saved=ctx.values["demo_counts"]))
+    ctx.values["store"] = store
+    detail = _("read back cycles {cycles}, ratings {ratings}, plans {plans}").format(
+        cycles=counts[0], ratings=counts[1], plans=counts[2])
+    if module_exists("navtool_desktop.storage.check"):
+        check_data_dir = feature("navtool_desktop.storage.check", "check_data_dir")
+        report = check_data_dir(ctx.data_dir, ctx.need("pack"))
+        if not report.ok:
+            raise StepError("; ".join(report.problems))
+        detail += _("; check finds no problems")
+    return detail
+
+
+#: The module that renders a plan as PDF: the step runs once it exists.
+PLAN_REPORT_MODULE = "navtool_desktop.reports.plan"
+
+
+@step("render the plan PDF", needs=["navtool_desktop.reports.data", PLAN_REPORT_MODULE], produces=["plan_pdf"])
+def _render(ctx: Context) -> str:
+    store = ctx.need("store")
+    if not store.plans():
+        raise StepError(_("the demo district has no plan"))
+    load_plan = feature("navtool_desktop.reports.data", "load_plan")
+    render_plan = feature(PLAN_REPORT_MODULE, "render_plan")
+    pack = ctx.need("pack")
+    rendered = render_plan(pack, load_plan(store, pack))
+    data = rendered.pdf
+    if not isinstance(data, bytes) or not data.startswith(b"%PDF-"):
+        raise StepError(_("{module}.render_plan() did not return a PDF").format(module=PLAN_REPORT_MODULE))
+    out = ctx.data_dir / "self-test-plan.pdf"
+    out.write_bytes(data)
+    ctx.values["plan_pdf"] = out
+    ctx.values["plan_fields"] = [name for name, _box in rendered.boxes]
+    return _("{file}, {size} KB, {fields} signature fields").format(
+        file=out.name, size=len(data) // 1024, fields=len(rendered.boxes))
+
+
+def _stand_in_pdf(path: Path) -> None:
+    """A one-page PDF to sign while the plan report is not built yet (ReportLab)."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    pdf.setTitle("Navigation Tool Desktop self-test")
+    pdf.drawString(72, 720, "Navigation Tool Desktop self-test: a stand-in for the plan")
+    pdf.showPage()
+    pdf.save()
+
+
+@step("sign the plan", needs=["navtool_desktop.signing"], produces=["signed_pdf", "trust_root"])
+def _sign(ctx: Context) -> str:
+    create_root = feature("navtool_desktop.signing", "create_root")
+    issue_signer = feature("navtool_desktop.signing", "issue_signer")
+    save_identity = feature("navtool_desktop.signing", "save_identity")
+    load_identity = feature("navtool_desktop.signing", "load_identity")
+    sign_pdf = feature("navtool_desktop.signing", "sign_pdf")
+    source = ctx.values.get("plan_pdf")
+    stand_in = source is None
+    if source is None:
+        source = ctx.data_dir / "self-test-page.pdf"
+        _stand_in_pdf(source)
+    root = create_root("Self-test District")
+    p12 = ctx.data_dir / "self-test-signer.p12"
+    save_identity(issue_signer(root, "Sam Self-Test", "Superintendent"), p12, "self-test")
+    identity = load_identity(p12, "self-test")
+    signed = ctx.data_dir / "self-test-signed.pdf"
+    fields = ctx.values.get("plan_fields") or [None]
+    sign_pdf(source, signed, identity, field=fields[0])
+    ctx.values["signed_pdf"] = signed
+    ctx.values["trust_root"] = root.certificate
+    detail = _("{file}, {size} KB, signed by {name}").format(
+        file=signed.name, size=signed.stat().st_size // 1024, name=identity.name)
+    if stand_in:
+        detail += _(" (a stand-in page: the plan report is not built yet)")
+    return detail
+
+
+@step("verify the signature", needs=["navtool_desktop.signing"])
+def _verify(ctx: Context) -> str:
+    signed = ctx.need("signed_pdf")
+    verify_pdf = feature("navtool_desktop.signing", "verify_pdf")
+    report = verify_pdf(signed, [ctx.need("trust_root")])
+    if not report.ok or not report.trusted:
+        raise StepError(report.summary)
+    return str(report.summary)
+
+
+@step("show the main window", needs=["navtool_desktop.ui.main_window"])
+def _show_window(ctx: Context) -> str:
+    if (not os.environ.get("QT_QPA_PLATFORM") and sys.platform.startswith("linux")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from navtool_desktop.ui.app import apply_style
+    from navtool_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_style(app)
+    started = time.perf_counter()
+    window = MainWindow(ctx.need("pack"))
+    shown: list[float] = []
+
+    def on_shown() -> None:
+        shown.append(time.perf_counter() - started)
+        QTimer.singleShot(0, app.quit)
+
+    window.shown.connect(on_shown)
+    QTimer.singleShot(int(WINDOW_TIMEOUT_S * 1000), app.quit)
+    window.show()
+    app.exec()
+    window.close()
+    window.deleteLater()
+    if not shown:
+        raise StepError(_("the window did not appear within {seconds:.0f} s").format(seconds=WINDOW_TIMEOUT_S))
+    return _("shown in {seconds:.2f} s on the {platform} platform, closed").format(
+        seconds=shown[0], platform=app.platformName())
+
+
+# --- running ---------------------------------------------------------------------------
+
+
+def run_steps(steps: Sequence[Step], ctx: Context, out: TextIO) -> tuple[int, int, int]:
+    """Run ``steps`` in order, one line each; return (passed, failed, skipped)."""
+    passed = failed = skipped = 0
+    for item in steps:
+        missing = [name for name in item.needs if not module_exists(name)]
+        if missing:
+            print(f"skip {item.name}: " + _("not built yet"), file=out, flush=True)
+            skipped += 1
+            continue
+        try:
+            detail = item.run(ctx)
+        except StepSkipped as exc:
+            print(f"skip {item.name}: {exc}", file=out, flush=True)
+            skipped += 1
+        except Exception as exc:
+            message = str(exc) or type(exc).__name__
+            print(f"FAIL {item.name}: {type(exc).__name__}: {message}"
+                  if not isinstance(exc, StepError) else f"FAIL {item.name}: {message}",
+                  file=out, flush=True)
+            failed += 1
+        else:
+            print(f"ok   {item.name}: {detail}", file=out, flush=True)
+            passed += 1
+    return passed, failed, skipped
+
+
+def run(steps: Sequence[Step] | None = None, out: TextIO | None = None) -> int:
+    """The self-test in a fresh temporary data folder: 0 if no step failed, else 1."""
+    out = out or sys.stdout
+    frozen = _(" (frozen)") if getattr(sys, "frozen", False) else ""
+    print(_("navtool {version}{frozen} self-test").format(version=__version__, frozen=frozen),
+          file=out, flush=True)
+    previous = paths._data_dir_override
+    with tempfile.TemporaryDirectory(prefix="navtool-selftest-") as tmp:
+        ctx = Context(Path(tmp) / "data")
+        ctx.data_dir.mkdir()
+        paths.set_data_dir(ctx.data_dir)
+        try:
+            passed, failed, skipped = run_steps(STEPS if steps is None else steps, ctx, out)
+        finally:
+            repo = ctx.values.pop("repository", None)
+            if repo is not None:
+                repo.close()
+            paths.set_data_dir(previous)
+    if failed:
+        print(_("self-test FAILED: {failed} failed, {passed} passed, {skipped} skipped")
+              .format(failed=failed, passed=passed, skipped=skipped), file=out, flush=True)
+        return 1
+    print(_("self-test passed: {passed} passed, {skipped} skipped").format(passed=passed, skipped=skipped),
+          file=out, flush=True)
+    return 0
