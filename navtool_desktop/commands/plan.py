@@ -1,0 +1,170 @@
+"""``navtool plan``: the current strategic action plan with goals, actions, overdue marks and targets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from navtool_desktop import paths
+from navtool_desktop.cli import CommandError
+from navtool_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from navtool_desktop.core.records import Plan
+    from navtool_desktop.core.results import CycleResults
+    from navtool_desktop.framework import Pack
+    from navtool_desktop.storage import DistrictStore
+
+STATUS_NAMES = {"not_started": "not started", "in_progress": "in progress", "done": "done",
+                "blocked": "blocked"}
+TARGET_NAMES = {"reached": "reached", "not_reached": "not reached",
+                "not_assessed": "not assessed since the goal was set"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cmd = sub.add_parser("plan", help=_("print the current strategic action plan"))
+    cmd.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
+    cmd.add_argument("--plan", metavar="ID",
+                     help=_("plan id (default: the latest approved plan, else the latest draft)"))
+    cmd.add_argument("--format", choices=("text", "json"), default="text",
+                     help=_("text (default) or json"))
+    cmd.add_argument("--today", type=date.fromisoformat, default=None, metavar="DATE",
+                     help=_("judge overdue actions as of this date (YYYY-MM-DD; default today)"))
+    cmd.set_defaults(handler=_plan)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from navtool_desktop.commands.results import _district_id
+    from navtool_desktop.core.planning import current_plan
+    from navtool_desktop.core.results import CycleInput, cycle_results
+    from navtool_desktop.framework import PackError, load_pack
+    from navtool_desktop.storage import Repository, StoreError
+
+    today = args.today or date.today()
+    try:
+        pack = load_pack(paths.default_pack_dir())
+    except PackError as exc:
+        raise CommandError(_("the framework pack cannot be loaded: {error}")
+                           .format(error=exc)) from None
+    try:
+        with Repository(paths.data_dir(), read_only=True) as repo:
+            store = repo.open_district(_district_id(repo, args.district), auto_backup=False)
+            plans = store.plans()
+            plan = (next((p for p in plans if p.id == args.plan), None) if args.plan
+                    else current_plan(plans))
+            if plan is None:
+                raise CommandError(_("there is no plan with id {id}").format(id=args.plan) if args.plan
+                                   else _("the district \u201c{name}\u201d has no plan yet")
+                                   .format(name=store.profile.name))
+            results = [cycle_results(pack, CycleInput.of(store.cycle(c.id)))
+                       for c in store.cycles() if c.framework_id == pack.id]
+            data = plan_to_dict(pack, store, plan, results, today)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+    if args.format == "json":
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_text(data))
+    return 0
+
+
+def plan_to_dict(pack: Pack, store: DistrictStore, plan: Plan, results: list[CycleResults],
+                 today: date) -> dict[str, Any]:
+    """The plan as plain data: goals in plan order, actions by start date."""
+    from navtool_desktop.core import planning
+
+    set_on = planning.goal_set_on(plan)
+    goals = []
+    counts = {"actions": 0, "done": 0, "overdue": 0, "blocked": 0,
+              **dict.fromkeys(planning.TARGET_STATUSES, 0)}
+    for goal in store.goals(plan.id):
+        try:
+            competency = pack.competency(goal.competency_id)
+            name, condition = competency.name, pack.condition(competency.condition_id).name
+        except KeyError:  # a competency the loaded pack lacks: show its id
+            name, condition = goal.competency_id, ""
+        check = planning.target_reached(goal, set_on, results)
+        counts[check.status] += 1
+        actions = []
+        for action in planning.ordered_actions(store.actions(goal.id)):
+            marks = planning.action_marks(action, today)
+            counts["actions"] += 1
+            counts["done"] += action.status == "done"
+            counts["overdue"] += planning.OVERDUE in marks
+            counts["blocked"] += planning.BLOCKED in marks
+            actions.append({
+                "id": action.id, "description": action.description, "owner": action.owner,
+                "start": action.start or None, "due": action.due or None,
+                "resources": action.resources, "status": action.status,
+                "overdue": planning.OVERDUE in marks,
+                "days_overdue": planning.days_overdue(action, today),
+                "notes": [{"date": n.date, "text": n.text} for n in store.progress_notes(action.id)],
+            })
+        goals.append({
+            "id": goal.id, "competency": goal.competency_id, "competency_name": name,
+            "condition_name": condition, "current_level": goal.current_level,
+            "target_level": goal.target_level, "target_date": goal.target_date, "term": goal.term,
+            "statement": goal.statement,
+            "measures": [{"text": m.text, "practices": list(m.practices)} for m in goal.measures],
+            "target": {"status": check.status, "level": check.level, "cycle": check.cycle_id,
+                       "cycle_date": check.cycle_date},
+            "actions": actions,
+        })
+    return {
+        "district": {"id": store.id, "name": store.profile.name, "vision": store.profile.vision},
+        "today": today.isoformat(),
+        "plan": {"id": plan.id, "title": plan.title, "period_start": plan.period_start,
+                 "period_end": plan.period_end, "status": plan.status,
+                 "approved_by": plan.approved_by or None, "approved_at": plan.approved_at or None},
+        "goals": goals,
+        "summary": counts,
+    }
+
+
+def _level(level: str) -> str:
+    return level.replace("_", " ").capitalize()
+
+
+def format_text(data: dict[str, Any]) -> str:
+    """The plan for a terminal: each goal, its target check and its actions."""
+    plan = data["plan"]
+    status = (_("approved by {who} on {when}").format(who=plan["approved_by"],
+                                                      when=plan["approved_at"][:10])
+              if plan["status"] == "approved" else _("draft (not approved yet)"))
+    out = [data["district"]["name"]]
+    if data["district"]["vision"]:
+        out.append(_("Vision: {vision}").format(vision=data["district"]["vision"]))
+    out += ["", _("{title} ({start} to {end}), {status}").format(
+        title=plan["title"], start=plan["period_start"], end=plan["period_end"], status=status), ""]
+    for n, goal in enumerate(data["goals"], 1):
+        target = goal["target"]
+        seen = (_(" ({level} on {date})").format(level=_level(target["level"]), date=target["cycle_date"])
+                if target["level"] else "")
+        out.append(_("{n}. {competency} ({condition}): {current} \u2192 {target} by {date}, "
+                     "{term} term").format(
+            n=n, competency=goal["competency_name"], condition=goal["condition_name"],
+            current=_level(goal["current_level"]), target=_level(goal["target_level"]),
+            date=goal["target_date"],
+            term=_("short") if goal["term"] == "short" else _("long")))
+        out.append("   " + _("Target: {status}{seen}").format(
+            status=_(TARGET_NAMES[target["status"]]), seen=seen))
+        out.append("   " + goal["statement"])
+        for measure in goal["measures"]:
+            out.append("   - " + measure["text"])
+        for action in goal["actions"]:
+            flag = (_("  OVERDUE by {days} days").format(days=action["days_overdue"])
+                    if action["overdue"] else "")
+            dates = " \u2192 ".join(d for d in (action["start"], action["due"]) if d)
+            owner = _("; owner: {owner}").format(owner=action["owner"]) if action["owner"] else ""
+            out.append(f"   [{_(STATUS_NAMES[action['status']])}] {action['description']}"
+                       f" ({dates}{owner}){flag}".replace(" ()", ""))
+        out.append("")
+    summary = data["summary"]
+    out.append(_("{actions} actions: {done} done, {overdue} overdue, {blocked} blocked (as of {today}). "
+                 "Targets: {reached} reached, {not_reached} not reached, {not_assessed} not assessed "
+                 "yet.").format(today=data["today"], **summary))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,992 @@
+"""Set Goals: the strategic action plan with priorities, goals, measures, actions and a timeline."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navtool_desktop.core import planning
+from navtool_desktop.core.records import (
+    ACTION_STATUSES,
+    LEVELS,
+    RATING_CHOICES,
+    Action,
+    Goal,
+    Measure,
+    Plan,
+    ProgressNote,
+    utc_now,
+)
+from navtool_desktop.core.results import CycleInput, CycleResults, cycle_results
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import StoreError
+from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui.charts import choice_name
+from navtool_desktop.ui.plan_models import (
+    ActionTableModel,
+    GoalListModel,
+    SuggestionModel,
+    competency_title,
+    status_name,
+)
+from navtool_desktop.ui.timeline import Timeline, TimelineRow
+from navtool_desktop.ui.widgets import plain_label, rich_label
+
+T = TypeVar("T")
+#: Typing pauses this long (ms) before a goal is saved.
+SAVE_DELAY_MS = 500
+#: A date edit at this value means "no date".
+NO_DATE = QDate(2000, 1, 1)
+
+
+def to_qdate(value: str) -> QDate:
+    return QDate.fromString(value, "yyyy-MM-dd") if value else NO_DATE
+
+
+def from_qdate(value: QDate) -> str:
+    return "" if value == NO_DATE else value.toString("yyyy-MM-dd")
+
+
+def date_edit(value: str = "", *, optional: bool = False) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if optional:
+        edit.setMinimumDate(NO_DATE)
+        edit.setSpecialValueText(_("no date"))
+    edit.setDate(to_qdate(value) if value or optional else QDate.currentDate())
+    return edit
+
+
+def narrow_combo(combo: QComboBox, chars: int = 24) -> QComboBox:
+    """Let a combo of long texts shrink: its width no longer follows its longest item."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
+
+
+def level_combo(choices: tuple[str, ...], accessible: str) -> QComboBox:
+    combo = QComboBox()
+    for choice in choices:
+        combo.addItem(choice_name(choice), choice)
+    combo.setAccessibleName(accessible)
+    return combo
+
+
+def all_results(pack: Pack, store: DistrictStore) -> list[CycleResults]:
+    """Every cycle of the district on this pack's framework, oldest first."""
+    return [cycle_results(pack, CycleInput.of(store.cycle(c.id)))
+            for c in store.cycles() if c.framework_id == pack.id]
+
+
+class CtrlArrows(QObject):
+    """Ctrl+<back key> / Ctrl+<forward key> on a view call ``move(-1)`` / ``move(1)``."""
+
+    def __init__(self, view: QWidget, back: Qt.Key, forward: Qt.Key, move: Callable[[int], Any]) -> None:
+        super().__init__(view)
+        self._keys = {back: -1, forward: 1}
+        self._move = move
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier and event.key() in self._keys:
+            self._move(self._keys[Qt.Key(event.key())])
+            return True
+        return False
+
+
+class ActionDialog(QDialog):
+    """Describe an action: what, who (a team member or anyone), when, with what, and its status."""
+
+    def __init__(self, team: list[str], action: Action | None = None, *, goal_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Edit action") if action else _("New action"))
+        self._action, self._goal_id = action, goal_id
+        self.description = QLineEdit(action.description if action else "")
+        self.description.setPlaceholderText(_("For example: Run a learning walk in every school"))
+        self.owner = QComboBox()
+        self.owner.setEditable(True)
+        self.owner.addItems(team)
+        self.owner.setCurrentText(action.owner if action else "")
+        self.owner.setToolTip(_("Choose someone from the leadership team, or type any name"))
+        self.start = date_edit(action.start if action else date.today().isoformat(), optional=True)
+        self.due = date_edit(action.due if action else
+                             (date.today() + timedelta(days=30)).isoformat(), optional=True)
+        self.resources = QLineEdit(action.resources if action else "")
+        self.status = QComboBox()
+        for status in ACTION_STATUSES:
+            self.status.addItem(status_name(status), status)
+        self.status.setCurrentIndex(ACTION_STATUSES.index(action.status if action else "not_started"))
+        self.problem = plain_label(object_name="formError")
+        form = QFormLayout(self)
+        form.addRow(_("&What"), self.description)
+        form.addRow(_("&Owner"), self.owner)
+        form.addRow(_("&Start"), self.start)
+        form.addRow(_("&Due"), self.due)
+        form.addRow(_("&Resources"), self.resources)
+        form.addRow(_("S&tatus"), self.status)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def action(self) -> Action | None:
+        """The action as entered, or None (with the problem shown) if it is not valid."""
+        start, due = from_qdate(self.start.date()), from_qdate(self.due.date())
+        if not self.description.text().strip():
+            self.problem.setText(_("Say what the action is."))
+            return None
+        if start and due and due < start:
+            self.problem.setText(_("The due date is before the start date."))
+            return None
+        fields = {"description": self.description.text().strip(),
+                  "owner": self.owner.currentText().strip(), "start": start, "due": due,
+                  "resources": self.resources.text().strip(), "status": self.status.currentData()}
+        if self._action is not None:
+            return self._action.replace(**fields)
+        return Action(goal_id=self._goal_id, **fields)
+
+    def accept(self) -> None:
+        if self.action() is not None:
+            super().accept()
+
+
+class ProgressNotes(QWidget):
+    """The dated progress notes of one action, and a box to add one."""
+
+    added = Signal(object)  # ProgressNote
+
+    def __init__(self, today: Callable[[], date] = date.today, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._today = today
+        self.action_id: str | None = None
+        self.title = plain_label(_("Progress notes"), object_name="sectionTitle")
+        self.notes = QListWidget()
+        self.notes.setAccessibleName(_("Progress notes"))
+        self.date = date_edit()
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(_("What happened? (Enter to add)"))
+        self.text.setAccessibleName(_("New progress note"))
+        self.text.returnPressed.connect(self.add_note)
+        self.add_button = QPushButton(_("Add &note"))
+        self.add_button.clicked.connect(self.add_note)
+        row = QHBoxLayout()
+        row.addWidget(self.date)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.notes, 1)
+        layout.addLayout(row)
+        self.show_notes(None, [])
+
+    def show_notes(self, action: Action | None, notes: list[ProgressNote]) -> None:
+        self.action_id = action.id if action else None
+        self.title.setText(_("Progress notes: {action}").format(action=action.description)
+                           if action else _("Progress notes (choose an action)"))
+        self.notes.clear()
+        if action is not None and self.action_id != getattr(self, "_shown", None):
+            self.date.setDate(QDate(self._today()))
+        self._shown = self.action_id
+        for note in notes:
+            self.notes.addItem(QListWidgetItem(f"{note.date}  {note.text}"))
+        for w in (self.date, self.text, self.add_button):
+            w.setEnabled(action is not None)
+
+    def add_note(self) -> None:
+        text = self.text.text().strip()
+        if self.action_id is None or not text:
+            return
+        self.added.emit(ProgressNote(action_id=self.action_id, date=from_qdate(self.date.date()),
+                                     text=text))
+
+
+class PlanScreen(QWidget):
+    """Set Goals: choose priorities, write goals with measures and actions, see the timeline."""
+
+    error = Signal(str)
+    saved = Signal()
+
+    def __init__(self, pack: Pack, store: DistrictStore, *,
+                 today: Callable[[], date] = date.today, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.pack, self.store = pack, store
+        #: What "today" is for overdue marks (tests and screenshots fix it).
+        self.today = today
+        self._results: list[CycleResults] | None = None
+        #: The team's order of priorities per plan (kept while the app is open).
+        self._order: dict[str, list[str]] = {}
+        self._goal_id: str | None = None
+        self._loading = False
+        self._dirty = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_goal_now)
+
+        title = plain_label(_("Set Goals"), object_name="pageTitle")
+        self.status = plain_label("", object_name="saveStatus")
+        self.status.setAccessibleName(_("Save status"))
+        self.plan_combo = narrow_combo(QComboBox())
+        self.plan_combo.setAccessibleName(_("Plan"))
+        self.plan_combo.currentIndexChanged.connect(lambda _n: self._show_plan())
+        self.new_plan_button = QPushButton(_("New &plan"))
+        self.new_plan_button.clicked.connect(self.new_plan)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(16)
+        head.addWidget(plain_label(_("Plan:"), wrap=False))
+        head.addWidget(self.plan_combo, 1)
+        head.addWidget(self.new_plan_button)
+        head.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.vision = rich_label(object_name="planVision")
+        self.plan_title = QLineEdit()
+        self.plan_title.setAccessibleName(_("Plan title"))
+        self.plan_title.editingFinished.connect(self.save_plan_fields)
+        self.period_start = date_edit()
+        self.period_end = date_edit()
+        for edit, name in ((self.period_start, _("Period starts")), (self.period_end, _("Period ends"))):
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(lambda _d: self.save_plan_fields())
+        self.approval = plain_label(object_name="planApproval")
+        self.approve_button = QPushButton()
+        self.approve_button.clicked.connect(self.toggle_approval)
+        plan_row = QHBoxLayout()
+        plan_row.addWidget(plain_label(_("Title"), wrap=False))
+        plan_row.addWidget(self.plan_title, 2)
+        plan_row.addWidget(plain_label(_("Period"), wrap=False))
+        plan_row.addWidget(self.period_start)
+        plan_row.addWidget(plain_label(_("to"), wrap=False))
+        plan_row.addWidget(self.period_end)
+        plan_row.addSpacing(12)
+        plan_row.addWidget(self.approve_button)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._priorities_tab(), _("&Priorities"))
+        self.tabs.addTab(self._goals_tab(), _("&Goals and actions"))
+        self.timeline = Timeline()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.timeline)
+        self.tabs.addTab(scroll, _("&Timeline"))
+
+        self.empty = plain_label(_("No plan yet. Press \u201cNew plan\u201d to start the district's "
+                                   "strategic action plan."))
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.vision)
+        layout.addLayout(plan_row)
+        layout.addWidget(self.approval)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.tabs, 1)
+        self.reload()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _priorities_tab(self) -> QWidget:
+        self.cycle_combo = narrow_combo(QComboBox())
+        self.cycle_combo.setAccessibleName(_("Cycle the suggestions come from"))
+        self.cycle_combo.currentIndexChanged.connect(lambda _n: self._show_suggestions())
+        self.suggestion_model = SuggestionModel(self.pack, self)
+        self.suggestions = QListView()
+        self.suggestions.setModel(self.suggestion_model)
+        self.suggestions.setAccessibleName(_("Suggested priorities"))
+        self.suggestions.setAlternatingRowColors(True)
+        self.suggestions.setWordWrap(True)
+        self.suggestions.activated.connect(lambda index: self.accept_suggestion(index.row()))
+        self.accept_button = QPushButton(_("&Accept as priority \u2192"))
+        self.accept_button.setObjectName("primary")
+        self.accept_button.clicked.connect(lambda: self.accept_suggestion(self.suggestions.currentIndex().row()))
+        rule = plain_label(planning.SUGGESTION_RULE, object_name="legend")
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        row = QHBoxLayout()
+        row.addWidget(plain_label(_("Suggestions from"), wrap=False))
+        row.addWidget(self.cycle_combo, 1)
+        lv.addWidget(plain_label(_("Suggested priorities"), object_name="sectionTitle"))
+        lv.addLayout(row)
+        lv.addWidget(self.suggestions, 1)
+        lv.addWidget(self.accept_button)
+        lv.addWidget(rule)
+
+        self.goal_model = GoalListModel(self.pack, self)
+        self.priorities = QListView()
+        self.priorities.setModel(self.goal_model)
+        self.priorities.setAccessibleName(_("Priorities of this plan, in order"))
+        self.priorities.setWordWrap(True)
+        up = QPushButton(_("Move up (Ctrl+Up)"))
+        up.clicked.connect(lambda: self.move_priority(-1))
+        down = QPushButton(_("Move down (Ctrl+Down)"))
+        down.clicked.connect(lambda: self.move_priority(1))
+        self.remove_button = QPushButton(_("&Remove"))
+        self.remove_button.clicked.connect(self.remove_priority)
+        self._reorder_keys = CtrlArrows(self.priorities, Qt.Key.Key_Up, Qt.Key.Key_Down, self.move_priority)
+        self.own_combo = narrow_combo(QComboBox())
+        self.own_combo.setAccessibleName(_("Add a competency of your own choice"))
+        for comp in self.pack.competencies:
+            self.own_combo.addItem(competency_title(self.pack, comp.id), comp.id)
+        add_own = QPushButton(_("A&dd"))
+        add_own.clicked.connect(lambda: self.add_own(self.own_combo.currentData()))
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.addWidget(plain_label(_("Priorities of this plan"), object_name="sectionTitle"))
+        rv.addWidget(plain_label(_("Each priority becomes a goal: set its target on \u201cGoals and "
+                                   "actions\u201d. The order is kept while the app is open."),
+                                 object_name="legend"))
+        rv.addWidget(self.priorities, 1)
+        buttons = QHBoxLayout()
+        for b in (up, down, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        rv.addLayout(buttons)
+        own = QHBoxLayout()
+        own.addWidget(plain_label(_("Add your own:"), wrap=False))
+        own.addWidget(self.own_combo, 1)
+        own.addWidget(add_own)
+        rv.addLayout(own)
+        self._priority_controls: list[QWidget] = [self.accept_button, up, down, self.remove_button,
+                                                  self.own_combo, add_own]
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([560, 560])
+        return splitter
+
+    def _goals_tab(self) -> QWidget:
+        self.goal_list = QListView()
+        self.goal_list.setModel(self.goal_model)
+        self.goal_list.setAccessibleName(_("Goals"))
+        self.goal_list.setWordWrap(True)
+        self.goal_list.selectionModel().currentChanged.connect(lambda cur, _prev: self._show_goal(cur))
+
+        self.goal_title = plain_label(object_name="sectionTitle")
+        self.current_level = level_combo(RATING_CHOICES, _("Current level"))
+        self.target_level = level_combo(LEVELS, _("Target level"))
+        self.target_date = date_edit()
+        self.target_date.setAccessibleName(_("Target date"))
+        self.term = QComboBox()
+        self.term.addItem(_("Short term"), "short")
+        self.term.addItem(_("Long term"), "long")
+        self.term.setAccessibleName(_("Term"))
+        self.statement = QPlainTextEdit()
+        self.statement.setAccessibleName(_("Goal statement"))
+        self.statement.setTabChangesFocus(True)
+        self.statement.setMaximumHeight(60)
+        for combo in (self.current_level, self.target_level, self.term):
+            combo.currentIndexChanged.connect(self._goal_changed)
+        self.target_date.dateChanged.connect(self._goal_changed)
+        self.statement.textChanged.connect(self._goal_changed)
+        self.measures = QListWidget()
+        self.measures.setAccessibleName(_("Success measures"))
+        self.measures.setMaximumHeight(72)
+        self.measures.setWordWrap(True)
+        self.measure_text = QLineEdit()
+        self.measure_text.setPlaceholderText(_("A success measure in your words (Enter to add)"))
+        self.measure_text.returnPressed.connect(self.add_measure)
+        self.practice_combo = narrow_combo(QComboBox())
+        self.practice_combo.setAccessibleName(_("Practices to look for"))
+        add_practice = QPushButton(_("Use as &indicator"))
+        add_practice.clicked.connect(self.add_practice_measure)
+        remove_measure = QPushButton(_("Remove measure"))
+        remove_measure.clicked.connect(self.remove_measure)
+        form = QFormLayout()
+        levels = QHBoxLayout()
+        levels.addWidget(self.current_level)
+        levels.addWidget(plain_label("\u2192", wrap=False))
+        levels.addWidget(self.target_level)
+        levels.addWidget(plain_label(_("by"), wrap=False))
+        levels.addWidget(self.target_date)
+        levels.addWidget(self.term)
+        levels.addStretch(1)
+        form.addRow(_("Level now \u2192 target"), levels)
+        form.addRow(_("&Statement"), self.statement)
+        form.addRow(_("Success measures"), self.measures)
+        m1 = QHBoxLayout()
+        m1.addWidget(self.measure_text, 1)
+        m1.addWidget(remove_measure)
+        form.addRow("", m1)
+        m2 = QHBoxLayout()
+        m2.addWidget(self.practice_combo, 1)
+        m2.addWidget(add_practice)
+        form.addRow(_("Practices to look for"), m2)
+
+        self.action_model = ActionTableModel(lambda: self.today(), self)
+        self.actions = QTableView()
+        self.actions.setModel(self.action_model)
+        self.actions.setAccessibleName(_("Actions of this goal"))
+        self.actions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.actions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.actions.verticalHeader().hide()
+        header = self.actions.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, ActionTableModel.ATTENTION + 1):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.actions.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_notes())
+        self.actions.doubleClicked.connect(lambda _i: self.edit_action())
+        add_action = QPushButton(_("Add a&ction\u2026"))
+        add_action.clicked.connect(self.new_action)
+        edit_action = QPushButton(_("&Edit\u2026"))
+        edit_action.clicked.connect(self.edit_action)
+        delete_action = QPushButton(_("Delete"))
+        delete_action.clicked.connect(self.delete_action)
+        self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName(_("Status of the chosen action"))
+        for status in ACTION_STATUSES:
+            self.status_combo.addItem(status_name(status), status)
+        self.status_combo.activated.connect(lambda _n: self.set_action_status(self.status_combo.currentData()))
+        action_buttons = QHBoxLayout()
+        for w in (add_action, edit_action, delete_action):
+            action_buttons.addWidget(w)
+        action_buttons.addStretch(1)
+        action_buttons.addWidget(plain_label(_("Status:"), wrap=False))
+        action_buttons.addWidget(self.status_combo)
+        self.notes = ProgressNotes(lambda: self.today())
+        self.notes.added.connect(self.add_note)
+
+        editor = QWidget()
+        ev = QVBoxLayout(editor)
+        ev.addWidget(self.goal_title)
+        ev.addLayout(form)
+        ev.addWidget(self.actions, 3)
+        ev.addLayout(action_buttons)
+        ev.addWidget(self.notes, 1)
+        self.actions.setMinimumHeight(120)
+        self.notes.notes.setMaximumHeight(64)
+        self.goal_editor = editor
+        self._goal_controls: list[QWidget] = [
+            self.current_level, self.target_level, self.target_date, self.term, self.statement,
+            self.measure_text, self.practice_combo, add_practice, remove_measure, add_action,
+            edit_action, delete_action, self.status_combo]
+        splitter = QSplitter()
+        splitter.addWidget(self.goal_list)
+        splitter.addWidget(editor)
+        splitter.setSizes([300, 830])
+        return splitter
+
+    # --- plans ------------------------------------------------------------------------------
+
+    @property
+    def plan(self) -> Plan | None:
+        plan_id = self.plan_combo.currentData()
+        return next((p for p in self.store.plans() if p.id == plan_id), None)
+
+    def _try(self, action: Callable[[], T]) -> T | None:
+        """Run a save; on failure show its message (nothing is lost silently)."""
+        try:
+            result = action()
+        except StoreError as exc:
+            self.status.setText(_("Not saved"))
+            self.error.emit(str(exc))
+            QMessageBox.warning(self, _("Not saved"), str(exc))
+            return None
+        self.status.setText(_("Saved"))
+        self.saved.emit()
+        return result
+
+    def reload(self, select: str | None = None) -> None:
+        """Read plans and cycles again (after another screen changed them)."""
+        self._results = None
+        profile = self.store.profile
+        self.vision.setText(
+            "<b>" + html.escape(_("Our vision:")) + "</b> <i>"
+            + html.escape(profile.vision or _("(not written yet: see Shared Vision)")) + "</i>")
+        plans = self.store.plans()
+        # The newest plan first: the one the team is working on.
+        wanted = select or self.plan_combo.currentData() or (plans[-1].id if plans else None)
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for plan in reversed(plans):
+            mark = _("approved") if plan.status == "approved" else _("draft")
+            self.plan_combo.addItem(f"{plan.title} ({plan.period_start} \u2013 {plan.period_end}, {mark})",
+                                    plan.id)
+        self.plan_combo.setCurrentIndex(max(self.plan_combo.findData(wanted), 0))
+        self.plan_combo.blockSignals(False)
+        self.cycle_combo.blockSignals(True)
+        self.cycle_combo.clear()
+        for cycle in reversed([c for c in self.store.cycles() if c.framework_id == self.pack.id]):
+            self.cycle_combo.addItem(f"{cycle.title} ({cycle.date})", cycle.id)
+        self.cycle_combo.setCurrentIndex(0)
+        self.cycle_combo.blockSignals(False)
+        self._show_plan()
+
+    def results(self) -> list[CycleResults]:
+        if self._results is None:
+            self._results = all_results(self.pack, self.store)
+        return self._results
+
+    def new_plan(self) -> None:
+        start = self.today()
+        end = start.replace(year=start.year + 1) - timedelta(days=1)
+        plan = Plan(title=_("Strategic Action Plan {start}\u2013{end}").format(start=start.year, end=end.year),
+                    period_start=start.isoformat(), period_end=end.isoformat())
+        if self._try(lambda: self.store.save_plan(plan)) is not None:
+            self.reload(select=plan.id)
+
+    def _show_plan(self) -> None:
+        self.save_goal_now()
+        plan = self.plan
+        self.tabs.setVisible(plan is not None)
+        self.empty.setVisible(plan is None)
+        writable = not self.store.read_only
+        self.new_plan_button.setEnabled(writable)
+        for w in (self.plan_title, self.period_start, self.period_end, self.approve_button):
+            w.setEnabled(plan is not None and writable)
+        if plan is None:
+            self.approval.setText("")
+            return
+        for w in (self.plan_title, self.period_start, self.period_end):
+            w.blockSignals(True)
+        self.plan_title.setText(plan.title)
+        self.period_start.setDate(to_qdate(plan.period_start))
+        self.period_end.setDate(to_qdate(plan.period_end))
+        for w in (self.plan_title, self.period_start, self.period_end):
+            w.blockSignals(False)
+        if plan.status == "approved":
+            self.approval.setText(_("Approved by {who} on {when}").format(
+                who=plan.approved_by, when=plan.approved_at[:10]))
+            self.approve_button.setText(_("Return to draft"))
+        else:
+            self.approval.setText(_("Draft: not approved yet"))
+            self.approve_button.setText(_("Appro&ve\u2026"))
+        self._show_goals()
+
+    def save_plan_fields(self) -> None:
+        plan = self.plan
+        if plan is None or self.store.read_only:
+            return
+        title = self.plan_title.text().strip()
+        start, end = from_qdate(self.period_start.date()), from_qdate(self.period_end.date())
+        if not title:
+            self.status.setText(_("Not saved: the plan needs a title"))
+            return
+        if end < start:
+            self.status.setText(_("Not saved: the period ends before it starts"))
+            return
+        if (title, start, end) == (plan.title, plan.period_start, plan.period_end):
+            return
+        if self._try(lambda: self.store.save_plan(plan.replace(title=title, period_start=start,
+                                                               period_end=end))):
+            self._refresh_plan_label(plan.id)
+
+    def _refresh_plan_label(self, plan_id: str) -> None:
+        plan = next(p for p in self.store.plans() if p.id == plan_id)
+        mark = _("approved") if plan.status == "approved" else _("draft")
+        self.plan_combo.setItemText(self.plan_combo.findData(plan_id),
+                                    f"{plan.title} ({plan.period_start} \u2013 {plan.period_end}, {mark})")
+
+    def toggle_approval(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        if plan.status == "approved":
+            self.set_approval(plan, "")
+            return
+        leaders = ", ".join(m.name for m in self.store.profile.team[:2])
+        who, ok = QInputDialog.getText(self, _("Approve the plan"),
+                                       _("Who approves this plan (names and roles)?"), text=leaders)
+        if ok:
+            self.set_approval(plan, who)
+
+    def set_approval(self, plan: Plan, approved_by: str) -> None:
+        """Approve the plan by ``approved_by`` (now), or return it to draft when empty."""
+        if approved_by.strip():
+            changed = plan.replace(status="approved", approved_by=approved_by.strip(),
+                                   approved_at=utc_now())
+        else:
+            changed = plan.replace(status="draft", approved_by="", approved_at="")
+        if self._try(lambda: self.store.save_plan(changed)):
+            self._refresh_plan_label(plan.id)
+            self._show_plan()
+
+    # --- priorities -------------------------------------------------------------------------
+
+    def _ordered_goals(self, plan: Plan) -> list[Goal]:
+        goals = self.store.goals(plan.id)
+        order = self._order.setdefault(plan.id, [])
+        order[:] = [g for g in order if any(x.id == g for x in goals)]
+        order += [g.id for g in goals if g.id not in order]
+        by_id = {g.id: g for g in goals}
+        return [by_id[g] for g in order]
+
+    def _show_goals(self, select: str | None = None) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        keep = select or self._goal_id
+        goals = self._ordered_goals(plan)
+        set_on = planning.goal_set_on(plan)
+        checks = {g.id: planning.target_reached(g, set_on, self.results()) for g in goals}
+        self.goal_model.set_goals(goals, checks)
+        row = self.goal_model.row_of(keep) if keep else -1
+        row = row if row >= 0 else (0 if goals else -1)
+        self._goal_id = None
+        if row >= 0:
+            self.priorities.setCurrentIndex(self.goal_model.index(row))
+            self.goal_list.setCurrentIndex(self.goal_model.index(row))
+        self._show_goal(self.goal_model.index(row) if row >= 0 else QModelIndex())
+        self._show_suggestions()
+        self._show_timeline()
+
+    def _selected_results(self) -> CycleResults | None:
+        cycle_id = self.cycle_combo.currentData()
+        return next((r for r in self.results() if r.cycle.id == cycle_id), None)
+
+    def _show_suggestions(self) -> None:
+        plan, results = self.plan, self._selected_results()
+        chosen = [g.competency_id for g in self.store.goals(plan.id)] if plan else []
+        self.suggestion_model.set_suggestions(
+            planning.suggest_priorities(self.pack, results, exclude=chosen) if results else ())
+        if self.suggestion_model.rowCount():
+            self.suggestions.setCurrentIndex(self.suggestion_model.index(0))
+        editable = plan is not None and not self.store.read_only
+        for w in self._priority_controls:
+            w.setEnabled(editable)
+
+    def accept_suggestion(self, row: int) -> Goal | None:
+        """Make a suggested competency a priority of the plan (a goal one level up)."""
+        if not 0 <= row < self.suggestion_model.rowCount():
+            return None
+        return self.add_own(self.suggestion_model.suggestion(row).competency_id)
+
+    def add_own(self, competency_id: str) -> Goal | None:
+        """Add any competency as a priority; its current level comes from the chosen cycle."""
+        plan = self.plan
+        if plan is None or self.store.read_only:
+            return None
+        if any(g.competency_id == competency_id for g in self.store.goals(plan.id)):
+            self.status.setText(_("Already a priority of this plan"))
+            return None
+        results = self._selected_results()
+        level = None
+        if results is not None:
+            try:
+                level = results.competency(competency_id).level
+            except KeyError:
+                level = None
+        current = level if level in RATING_CHOICES else "not_sure"
+        target = planning.next_level(current)
+        name = self.pack.competency(competency_id).name
+        goal = Goal(plan_id=plan.id, competency_id=competency_id, current_level=current,
+                    target_level=target, target_date=plan.period_end, term="short",
+                    statement=_("Move {competency} from {current} to {target} by {date}.").format(
+                        competency=name, current=choice_name(current), target=choice_name(target),
+                        date=plan.period_end))
+        saved = self._try(lambda: self.store.save_goal(goal))
+        if saved is not None:
+            self._show_goals(select=saved.id)
+        return saved
+
+    def move_priority(self, delta: int) -> None:
+        plan = self.plan
+        row = self.priorities.currentIndex().row()
+        if plan is None or row < 0:
+            return
+        order = self._order[plan.id]
+        new = row + delta
+        if not 0 <= new < len(order):
+            return
+        order[row], order[new] = order[new], order[row]
+        self._show_goals(select=order[new])
+        self.priorities.setCurrentIndex(self.goal_model.index(new))
+
+    def remove_priority(self) -> None:
+        row = self.priorities.currentIndex().row()
+        if row < 0:
+            return
+        goal = self.goal_model.goal(row)
+        count = len(self.store.actions(goal.id))
+        if count and QMessageBox.question(
+                self, _("Remove priority"),
+                _("Remove {title} with its goal and {count} actions?").format(
+                    title=competency_title(self.pack, goal.competency_id), count=count),
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        self.remove_goal(goal.id)
+
+    def remove_goal(self, goal_id: str) -> None:
+        self._timer.stop()
+        self._dirty = False
+        if self._goal_id == goal_id:
+            self._goal_id = None
+        self._try(lambda: self.store.delete_goal(goal_id))
+        self._show_goals()
+
+    # --- goal editor ------------------------------------------------------------------------
+
+    @property
+    def goal(self) -> Goal | None:
+        return next((g for g in self.store.goals() if g.id == self._goal_id), None)
+
+    def _show_goal(self, index: QModelIndex) -> None:
+        if self._goal_id is not None and index.isValid() and self.goal_model.goal(index.row()).id == self._goal_id:
+            return
+        self.save_goal_now()
+        goal = self.goal_model.goal(index.row()) if index.isValid() else None
+        self._goal_id = goal.id if goal else None
+        self._loading = True
+        editable = goal is not None and not self.store.read_only
+        for w in self._goal_controls:
+            w.setEnabled(editable)
+        if goal is None:
+            self.goal_title.setText(_("No goal yet: accept or add a priority first."))
+            self.statement.setPlainText("")
+            self.measures.clear()
+            self.action_model.set_actions([])
+        else:
+            self.goal_title.setText(competency_title(self.pack, goal.competency_id))
+            self.current_level.setCurrentIndex(RATING_CHOICES.index(goal.current_level))
+            self.target_level.setCurrentIndex(LEVELS.index(goal.target_level))
+            self.target_date.setDate(to_qdate(goal.target_date))
+            self.term.setCurrentIndex(0 if goal.term == "short" else 1)
+            self.statement.setPlainText(goal.statement)
+            self._fill_measures(goal)
+            self._fill_practices(goal)
+            self.action_model.set_actions(self.store.actions(goal.id))
+        self._loading = False
+        self._show_notes()
+
+    def _fill_measures(self, goal: Goal) -> None:
+        self.measures.clear()
+        for measure in goal.measures:
+            mark = _("[indicator] ") if measure.practices else ""
+            item = QListWidgetItem(mark + measure.text)
+            item.setToolTip(", ".join(measure.practices))
+            self.measures.addItem(item)
+
+    def _fill_practices(self, goal: Goal) -> None:
+        self.practice_combo.clear()
+        try:
+            comp = self.pack.competency(goal.competency_id)
+        except KeyError:
+            return
+        for cell in comp.levels:
+            for practice in cell.practices:
+                self.practice_combo.addItem(f"{choice_name(cell.level)}: {practice.text}", practice.id)
+                self.practice_combo.setItemData(self.practice_combo.count() - 1, practice.text,
+                                                Qt.ItemDataRole.ToolTipRole)
+        target = goal.target_level if goal.target_level != "refining" else comp.levels[-1].level
+        first = next((n for n in range(self.practice_combo.count())
+                      if str(self.practice_combo.itemData(n)).startswith(f"{comp.id}.{target}.")), 0)
+        self.practice_combo.setCurrentIndex(first)
+
+    def _goal_changed(self, *_args: object) -> None:
+        if self._loading or self._goal_id is None:
+            return
+        self.status.setText(_("Saving\u2026"))
+        self._dirty = True
+        self._timer.start()
+
+    def pending(self) -> bool:
+        """Whether an edit of the goal waits to be saved."""
+        return self._dirty
+
+    def _edited_goal(self, goal: Goal, **changes: Any) -> Goal:
+        return goal.replace(**{
+            "current_level": self.current_level.currentData(),
+            "target_level": self.target_level.currentData(),
+            "target_date": from_qdate(self.target_date.date()),
+            "term": self.term.currentData(),
+            "statement": self.statement.toPlainText().strip(),
+            **changes})
+
+    def save_goal_now(self, **changes: Any) -> Goal | None:
+        """Save the goal being edited at once (also when another goal or plan is chosen)."""
+        if not self._dirty and not changes:
+            return None
+        self._timer.stop()
+        goal = self.goal
+        if goal is None:
+            self._dirty = False
+            return None
+        if not self.statement.toPlainText().strip():
+            self.status.setText(_("Not saved: the goal needs a statement"))
+            return None
+        edited = self._edited_goal(goal, **changes)
+        saved = self._try(lambda: self.store.save_goal(edited))
+        if saved is not None:
+            self._dirty = False
+            self._refresh_goal_row(saved)
+        return saved
+
+    def _refresh_goal_row(self, goal: Goal) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        goals = self._ordered_goals(plan)
+        set_on = planning.goal_set_on(plan)
+        checks = {g.id: planning.target_reached(g, set_on, self.results()) for g in goals}
+        current = self.goal_list.currentIndex().row()
+        self._loading = True
+        self.goal_model.set_goals(goals, checks)
+        if current >= 0:
+            self.goal_list.setCurrentIndex(self.goal_model.index(current))
+            self.priorities.setCurrentIndex(self.goal_model.index(current))
+        self._loading = False
+
+    def add_measure(self) -> None:
+        text = self.measure_text.text().strip()
+        goal = self.goal
+        if goal is None or not text:
+            return
+        if self.save_goal_now(measures=(*goal.measures, Measure(text=text))) is not None:
+            self.measure_text.clear()
+            self._fill_measures(self.goal)  # type: ignore[arg-type]
+
+    def add_practice_measure(self) -> None:
+        """Link a practice to look for as an indicator of success."""
+        goal = self.goal
+        pid = self.practice_combo.currentData()
+        if goal is None or not pid:
+            return
+        if any(pid in m.practices for m in goal.measures):
+            self.status.setText(_("That practice is already an indicator"))
+            return
+        text = str(self.practice_combo.itemData(self.practice_combo.currentIndex(),
+                                                Qt.ItemDataRole.ToolTipRole))
+        if self.save_goal_now(measures=(*goal.measures, Measure(text=text, practices=(pid,)))):
+            self._fill_measures(self.goal)  # type: ignore[arg-type]
+
+    def remove_measure(self) -> None:
+        goal, row = self.goal, self.measures.currentRow()
+        if goal is None or row < 0:
+            return
+        kept = tuple(m for n, m in enumerate(goal.measures) if n != row)
+        if self.save_goal_now(measures=kept):
+            self._fill_measures(self.goal)  # type: ignore[arg-type]
+
+    # --- actions and notes ------------------------------------------------------------------
+
+    @property
+    def action(self) -> Action | None:
+        row = self.actions.currentIndex().row()
+        return self.action_model.action(row) if row >= 0 else None
+
+    def _team(self) -> list[str]:
+        return [m.name for m in self.store.profile.team]
+
+    def new_action(self) -> None:
+        if self._goal_id is None:
+            return
+        dialog = ActionDialog(self._team(), goal_id=self._goal_id, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_action(dialog.action())  # type: ignore[arg-type]
+
+    def edit_action(self) -> None:
+        action = self.action
+        if action is None or self.store.read_only:
+            return
+        dialog = ActionDialog(self._team(), action, goal_id=action.goal_id, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_action(dialog.action())  # type: ignore[arg-type]
+
+    def save_action(self, action: Action) -> Action | None:
+        saved = self._try(lambda: self.store.save_action(action))
+        if saved is not None:
+            self._show_actions(select=saved.id)
+        return saved
+
+    def set_action_status(self, status: str) -> Action | None:
+        action = self.action
+        if action is None or action.status == status:
+            return None
+        return self.save_action(action.replace(status=status))
+
+    def delete_action(self) -> None:
+        action = self.action
+        if action is None:
+            return
+        if QMessageBox.question(self, _("Delete action"), _("Delete \u201c{action}\u201d and its "
+                                "progress notes?").format(action=action.description)
+                                ) != QMessageBox.StandardButton.Yes:
+            return
+        self._try(lambda: self.store.delete_action(action.id))
+        self._show_actions()
+
+    def _show_actions(self, select: str | None = None) -> None:
+        if self._goal_id is None:
+            return
+        self.action_model.set_actions(self.store.actions(self._goal_id))
+        row = self.action_model.row_of(select) if select else -1
+        if row >= 0:
+            self.actions.setCurrentIndex(self.action_model.index(row, 0))
+        self._show_notes()
+        self._show_timeline()
+
+    def _show_notes(self) -> None:
+        action = self.action
+        if action is not None:
+            self.status_combo.setCurrentIndex(ACTION_STATUSES.index(action.status))
+        self.notes.show_notes(action, self.store.progress_notes(action.id) if action else [])
+        if self.store.read_only:
+            for w in (self.notes.date, self.notes.text, self.notes.add_button):
+                w.setEnabled(False)
+
+    def add_note(self, note: ProgressNote) -> None:
+        if self._try(lambda: self.store.save_progress_note(note)) is not None:
+            self.notes.text.clear()
+            self._show_notes()
+
+    # --- timeline ---------------------------------------------------------------------------
+
+    def timeline_rows(self) -> list[TimelineRow]:
+        plan = self.plan
+        if plan is None:
+            return []
+        today = self.today()
+        rows: list[TimelineRow] = []
+        for goal in self._ordered_goals(plan):
+            actions = planning.ordered_actions(self.store.actions(goal.id))
+            rows.append(TimelineRow(competency_title(self.pack, goal.competency_id)))
+            rows += [TimelineRow(a.description, a.status,
+                                 date.fromisoformat(a.start) if a.start else None,
+                                 date.fromisoformat(a.due) if a.due else None,
+                                 planning.is_overdue(a, today)) for a in actions]
+        return rows
+
+    def _show_timeline(self) -> None:
+        plan = self.plan
+        if plan is not None:
+            self.timeline.set_rows(self.timeline_rows(), (date.fromisoformat(plan.period_start),
+                                                          date.fromisoformat(plan.period_end)),
+                                   self.today())
+
+    def showEvent(self, event: Any) -> None:
+        """Come back to fresh data: other screens may have added cycles or moved actions."""
+        super().showEvent(event)
+        if not self.pending():
+            self.reload()

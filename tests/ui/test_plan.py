@@ -1,0 +1,323 @@
+"""Set Goals and Learn and Improve, driven the way a district team would use them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from navtool_desktop.core import planning
+from navtool_desktop.core.records import Action, Consensus, Cycle, District, Goal, Participant, Plan, Rating, TeamMember
+from navtool_desktop.framework import Pack
+from navtool_desktop.storage.repository import DistrictStore, Repository
+from navtool_desktop.ui.improve_screen import ImproveScreen
+from navtool_desktop.ui.main_window import MainWindow
+from navtool_desktop.ui.plan_models import (
+    ActionTableModel,
+    BoardColumnModel,
+    GoalListModel,
+    SuggestionModel,
+    TargetTableModel,
+)
+from navtool_desktop.ui.plan_screen import ActionDialog, PlanScreen
+
+TODAY = date(2026, 3, 1)
+VOICE, GOAL_SETTING = "agency.voice", "agency.goal-setting"
+
+
+@pytest.fixture
+def repo(data_dir: Path) -> Iterator[Repository]:
+    repository = Repository(data_dir)
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def store(repo: Repository, pack: Pack) -> DistrictStore:
+    """A district with a team and one assessed cycle (Agency only): Voice is lowest and disputed."""
+    store = repo.create_district(District(
+        name="Pine Ridge USD", vision="Every learner known by name & ready <for life>.",
+        team=(TeamMember(name="Ana Peña", role="Superintendent"),
+              TeamMember(name="Ben Olsen", role="Board chair"))))
+    cycle = Cycle(title="Fall retreat", date="2025-09-20", scope=("agency",), framework_id=pack.id,
+                  framework_version=pack.version)
+    people = [Participant(name=f"Leader {n}", role_group="leader") for n in range(3)]
+    people += [Participant(code=f"L-{n}", role_group="learner") for n in range(3)]
+    ratings = [Rating(participant_id=p.id, competency_id=VOICE,
+                      level="operationalizing" if p.role_group == "leader" else "establishing")
+               for p in people]
+    store.import_cycle(cycle, people, ratings, consensus=[
+        Consensus(competency_id=VOICE, level="establishing"),
+        Consensus(competency_id=GOAL_SETTING, level="developing"),
+        Consensus(competency_id="agency.collective-efficacy", level="operationalizing")])
+    return store
+
+
+def plan_screen(qtbot: QtBot, pack: Pack, store: DistrictStore) -> PlanScreen:
+    screen = PlanScreen(pack, store, today=lambda: TODAY)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 800)
+    screen.show()
+    return screen
+
+
+def test_priority_goal_actions_and_overdue_survive_reopening(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, repo: Repository, data_dir: Path
+) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    assert screen.empty.isVisible()
+    screen.new_plan()
+    plan = store.plans()[0]
+    assert plan.status == "draft" and plan.period_start == "2026-03-01"
+    assert "Every learner known by name &amp; ready &lt;for life&gt;." in screen.vision.text()
+
+    # the suggestions, strongest first, with their reasons in words
+    first = screen.suggestion_model.index(0)
+    assert first.data(Qt.ItemDataRole.UserRole + 1) == VOICE
+    text = first.data()
+    assert "Voice (Agency): Establishing, 9 points" in text
+    assert "Role groups 2 levels apart: leaders say Operationalizing, learners say Establishing" in text
+    with qtbot.waitSignal(screen.saved):
+        screen.suggestions.setCurrentIndex(first)
+        screen.accept_button.click()
+    goal = store.goals(plan.id)[0]
+    assert (goal.competency_id, goal.current_level, goal.target_level) == (VOICE, "establishing", "developing")
+    assert VOICE not in [screen.suggestion_model.suggestion(n).competency_id
+                         for n in range(screen.suggestion_model.rowCount())]
+
+    # set the target: Operationalizing by June 2027, long term, in our words
+    screen.tabs.setCurrentIndex(1)
+    screen.target_level.setCurrentIndex(2)
+    screen.target_date.setDate(QDate(2027, 6, 1))
+    screen.term.setCurrentIndex(1)
+    screen.statement.clear()
+    with qtbot.waitSignal(screen.saved, timeout=3000):
+        qtbot.keyClicks(screen.statement, "Every student helps shape school decisions.")
+    screen.practice_combo.setCurrentIndex(0)
+    screen.add_practice_measure()
+    screen.measure_text.setText("Student members on every school site council")
+    qtbot.keyClick(screen.measure_text, Qt.Key.Key_Return)
+
+    # two actions: one due before today, one later
+    dialog = ActionDialog([m.name for m in store.profile.team], goal_id=goal.id)
+    qtbot.addWidget(dialog)
+    assert [dialog.owner.itemText(n) for n in range(dialog.owner.count())] == ["Ana Peña", "Ben Olsen"]
+    qtbot.keyClicks(dialog.description, "Student voice survey")
+    dialog.owner.setCurrentIndex(1)
+    dialog.start.setDate(QDate(2026, 1, 10))
+    dialog.due.setDate(QDate(2026, 2, 20))
+    dialog.status.setCurrentIndex(1)  # in progress
+    late = screen.save_action(dialog.action())  # type: ignore[arg-type]
+    assert late is not None
+    later = screen.save_action(Action(goal_id=goal.id, description="Train student council members",
+                                      owner="Mrs. O'Brien (volunteer)", start="2026-04-01",
+                                      due="2026-05-30", resources="Meeting room"))
+    assert later is not None
+
+    # the overdue action stands out: words, icon and colour
+    model = screen.action_model
+    late_row = model.row_of(late.id)
+    attention = model.index(late_row, ActionTableModel.ATTENTION)
+    assert attention.data() == "Overdue (9 days)"
+    assert attention.data(Qt.ItemDataRole.DecorationRole) is not None
+    assert model.index(model.row_of(later.id), ActionTableModel.ATTENTION).data() == ""
+    assert [r.overdue for r in screen.timeline.rows() if not r.heading] == [True, False]
+
+    # change its status; blocked is marked too, done clears the mark
+    screen.actions.setCurrentIndex(model.index(model.row_of(late.id), 0))
+    screen.set_action_status("blocked")
+    assert model.index(model.row_of(late.id), ActionTableModel.ATTENTION).data() == "Overdue (9 days) · Blocked"
+    screen.set_action_status("done")
+    assert model.index(model.row_of(late.id), ActionTableModel.ATTENTION).data() == ""
+    screen.notes.date.setDate(QDate(2026, 2, 25))
+    qtbot.keyClicks(screen.notes.text, "Survey closed with 412 answers.")
+    qtbot.keyClick(screen.notes.text, Qt.Key.Key_Return)
+    assert screen.notes.notes.count() == 1
+
+    # everything is on disk: close and open the folder again
+    goal_id, late_id = goal.id, late.id
+    repo.close()
+    with Repository(data_dir) as again:
+        reopened = again.open_district(store.id)
+        [saved_plan] = reopened.plans()
+        [saved_goal] = reopened.goals(saved_plan.id)
+        assert saved_goal.id == goal_id
+        assert (saved_goal.target_level, saved_goal.target_date, saved_goal.term) == (
+            "operationalizing", "2027-06-01", "long")
+        assert saved_goal.statement == "Every student helps shape school decisions."
+        practice = pack.competency(VOICE).levels[0].practices[0]
+        assert [(m.text, m.practices) for m in saved_goal.measures] == [
+            (practice.text, (practice.id,)), ("Student members on every school site council", ())]
+        actions = {a.description: a for a in reopened.actions(goal_id)}
+        assert actions["Student voice survey"].status == "done"
+        assert actions["Student voice survey"].owner == "Ben Olsen"
+        assert actions["Train student council members"].owner == "Mrs. O'Brien (volunteer)"
+        assert [(n.date, n.text) for n in reopened.progress_notes(late_id)] == [
+            ("2026-02-25", "Survey closed with 412 answers.")]
+
+
+def test_priorities_reorder_add_own_and_remove(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    screen.accept_suggestion(0)
+    screen.add_own("culture.relationships")
+    screen.add_own("culture.relationships")
+    assert screen.status.text() == "Already a priority of this plan"
+
+    def order() -> list[str]:
+        return [screen.goal_model.goal(n).competency_id for n in range(screen.goal_model.rowCount())]
+
+    assert order() == [VOICE, "culture.relationships"]
+    own = store.goals()[1]
+    assert own.current_level == "not_sure"  # not in the cycle's scope: no level to copy
+    screen.priorities.setFocus()
+    screen.priorities.setCurrentIndex(screen.goal_model.index(1))
+    qtbot.keyClick(screen.priorities, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert order() == ["culture.relationships", VOICE]
+    assert screen.priorities.currentIndex().row() == 0
+    qtbot.keyClick(screen.priorities, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert order() == [VOICE, "culture.relationships"]
+    assert [r.label for r in screen.timeline_rows()] == ["Voice (Agency)", "Relationships (Culture)"]
+    screen.priorities.setCurrentIndex(screen.goal_model.index(1))
+    screen.remove_priority()  # no actions yet: nothing to confirm
+    assert order() == [VOICE]
+    assert [g.competency_id for g in store.goals()] == [VOICE]
+
+
+def test_a_goal_needs_a_statement(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    goal = screen.accept_suggestion(0)
+    assert goal is not None
+    screen.statement.clear()
+    screen.save_goal_now()
+    assert screen.status.text() == "Not saved: the goal needs a statement"
+    assert store.goals()[0].statement == goal.statement
+
+
+def test_approve_and_return_to_draft(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    plan = store.plans()[0]
+    screen.set_approval(plan, "Ana Peña, Superintendent")
+    approved = store.plans()[0]
+    assert approved.status == "approved" and approved.approved_by == "Ana Peña, Superintendent"
+    assert approved.approved_at
+    assert screen.approval.text() == f"Approved by Ana Peña, Superintendent on {approved.approved_at[:10]}"
+    assert screen.approve_button.text() == "Return to draft"
+    screen.set_approval(approved, "")
+    assert store.plans()[0].status == "draft" and store.plans()[0].approved_by == ""
+    assert screen.approval.text() == "Draft: not approved yet"
+
+
+def test_action_dialog_checks_what_it_needs(qtbot: QtBot) -> None:
+    dialog = ActionDialog([], goal_id="0b6f2b8e-3c1a-4e5b-9a7d-2f4c6e8a0b1c")
+    qtbot.addWidget(dialog)
+    assert dialog.action() is None and dialog.problem.text() == "Say what the action is."
+    qtbot.keyClicks(dialog.description, "Family forum")
+    dialog.start.setDate(QDate(2026, 5, 1))
+    dialog.due.setDate(QDate(2026, 4, 1))
+    assert dialog.action() is None and "before the start" in dialog.problem.text()
+    dialog.start.setDate(dialog.start.minimumDate())  # "no date"
+    action = dialog.action()
+    assert action is not None and action.start == "" and action.due == "2026-04-01"
+
+
+def demo_store(repo: Repository, pack: Pack) -> DistrictStore:
+    from navtool_desktop.core.demo import generate
+    from navtool_desktop.storage.demo import save_demo
+
+    return save_demo(repo, generate(pack, years=1), backup=False)
+
+
+def test_action_board_moves_actions_with_keys_and_notes_progress(
+    qtbot: QtBot, pack: Pack, repo: Repository
+) -> None:
+    store = demo_store(repo, pack)
+    screen = ImproveScreen(pack, store, today=lambda: date(2025, 1, 20))
+    qtbot.addWidget(screen)
+    screen.show()
+    counts = {s: m.rowCount() for s, m in screen.columns.items()}
+    assert counts == {"not_started": 10, "in_progress": 5, "done": 0, "blocked": 0}
+    column = screen.column_views["in_progress"]
+    first = screen.columns["in_progress"].action(0)
+    assert "Overdue (66 days)" in screen.columns["in_progress"].index(0).data()
+    column.setFocus()
+    column.setCurrentIndex(screen.columns["in_progress"].index(0))
+    qtbot.keyClick(column, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert next(a for a in store.actions() if a.id == first.id).status == "done"
+    assert screen.columns["done"].row_of(first.id) == 0
+    done = screen.column_views["done"]
+    assert done.currentIndex().row() == 0  # still chosen: keep moving with the keyboard
+    qtbot.keyClick(done, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert next(a for a in store.actions() if a.id == first.id).status == "blocked"
+    assert not screen.right_button.isEnabled()  # blocked is the last column
+    screen.left_button.click()
+    screen.notes.text.setText("Coaching contract signed.")
+    screen.notes.add_note()
+    assert [n.text for n in store.progress_notes(first.id)][-1] == "Coaching contract signed."
+
+
+def test_growth_charts_and_targets(qtbot: QtBot, pack: Pack, repo: Repository) -> None:
+    store = demo_store(repo, pack)
+    screen = ImproveScreen(pack, store)
+    qtbot.addWidget(screen)
+    screen.growth_list.setCurrentRow(0)  # every condition
+    assert [line.label for line in screen.chart.lines()] == [c.name for c in pack.conditions]
+    assert all(len(line.series.points) == 4 for line in screen.chart.lines())
+    screen.growth_list.setCurrentRow(2)  # Culture
+    lines = screen.chart.lines()
+    assert lines[0].label == "Culture (average)" and lines[0].bold
+    assert [line.label for line in lines[1:]] == [c.name for c in pack.condition("culture").competencies]
+    assert "Culture" in screen.growth_list.item(2).text()
+    plan = store.plans()[0]
+    rows = screen.target_model.rowCount()
+    assert rows == len(store.goals(plan.id)) == 5
+    results = [screen.target_model.index(r, 3).data() for r in range(rows)]
+    assert set(results) <= {"Reached", "Not reached"}
+    reached = results.count("Reached")
+    assert screen.targets_summary.text() == f"{reached} of 5 goals reached their target level"
+
+
+def test_models_pass_the_model_tester(qtmodeltester: ModelTester, pack: Pack, store: DistrictStore) -> None:
+    from navtool_desktop.core.results import CycleInput, cycle_results
+
+    cycle = store.cycles()[0]
+    results = cycle_results(pack, CycleInput.of(store.cycle(cycle.id)))
+    suggestions = SuggestionModel(pack)
+    suggestions.set_suggestions(planning.suggest_priorities(pack, results))
+    assert suggestions.rowCount() == 3
+    qtmodeltester.check(suggestions)
+    plan = Plan(title="P", period_start="2025-10-01", period_end="2026-09-30")
+    goals = [Goal(plan_id=plan.id, competency_id=VOICE, current_level="establishing",
+                  target_level="developing", target_date="2026-06-01", term="short", statement="S")]
+    goal_model = GoalListModel(pack)
+    goal_model.set_goals(goals, {goals[0].id: planning.target_reached(goals[0], "2025-01-01", [results])})
+    qtmodeltester.check(goal_model)
+    actions = [Action(goal_id=goals[0].id, description="A", due="2026-01-01", status="blocked"),
+               Action(goal_id=goals[0].id, description="B", status="in_progress")]
+    table = ActionTableModel(lambda: TODAY)
+    table.set_actions(actions)
+    qtmodeltester.check(table)
+    column = BoardColumnModel("blocked", pack, lambda: TODAY)
+    column.set_actions(actions, {goals[0].id: goals[0]})
+    assert column.rowCount() == 1
+    qtmodeltester.check(column)
+    targets = TargetTableModel(pack)
+    targets.set_rows([(goals[0], planning.target_reached(goals[0], "2025-01-01", [results]))])
+    assert targets.index(0, 3).data() == "Not reached"
+    qtmodeltester.check(targets)
+
+
+def test_main_window_has_the_plan_screens(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    at = names.index("Set Goals")
+    assert names[at - 1:at + 2] == ["Results", "Set Goals", "Learn and Improve"]
+    assert window.plan_screen is not None and window.improve is not None
