@@ -463,11 +463,15 @@ class Goal(Record):
     term: str
     statement: str
     measures: tuple[Measure, ...] = ()
+    #: The goal's place in the plan's list of priorities (0 first).
+    rank: int = 0
     updated: str = field(default_factory=utc_now)
 
     def validate(self) -> None:
         self._uuid("id")
         self._uuid("plan_id")
+        if self.rank < 0:
+            raise self._fail("rank", f"must be 0 or more, not {self.rank}")
         self._item_id("competency_id")
         self._choice("current_level", RATING_CHOICES)
         self._choice("target_level", LEVELS)

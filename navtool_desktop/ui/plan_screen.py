@@ -248,8 +248,6 @@ class PlanScreen(QWidget):
         #: What "today" is for overdue marks (tests and screenshots fix it).
         self.today = today
         self._results: list[CycleResults] | None = None
-        #: The team's order of priorities per plan (kept while the app is open).
-        self._order: dict[str, list[str]] = {}
         self._goal_id: str | None = None
         self._loading = False
         self._dirty = False
@@ -366,7 +364,7 @@ class PlanScreen(QWidget):
         rv = QVBoxLayout(right)
         rv.addWidget(plain_label(_("Priorities of this plan"), object_name="sectionTitle"))
         rv.addWidget(plain_label(_("Each priority becomes a goal: set its target on \u201cGoals and "
-                                   "actions\u201d. The order is kept while the app is open."),
+                                   "actions\u201d. Ctrl+Up and Ctrl+Down change the order."),
                                  object_name="legend"))
         rv.addWidget(self.priorities, 1)
         buttons = QHBoxLayout()
@@ -636,12 +634,9 @@ class PlanScreen(QWidget):
     # --- priorities -------------------------------------------------------------------------
 
     def _ordered_goals(self, plan: Plan) -> list[Goal]:
+        """The plan's goals in the team's order of priority (saved as each goal's rank)."""
         goals = self.store.goals(plan.id)
-        order = self._order.setdefault(plan.id, [])
-        order[:] = [g for g in order if any(x.id == g for x in goals)]
-        order += [g.id for g in goals if g.id not in order]
-        by_id = {g.id: g for g in goals}
-        return [by_id[g] for g in order]
+        return [g for _n, g in sorted(enumerate(goals), key=lambda ng: (ng[1].rank, ng[0]))]
 
     def _show_goals(self, select: str | None = None) -> None:
         plan = self.plan
@@ -701,8 +696,9 @@ class PlanScreen(QWidget):
         current = level if level in RATING_CHOICES else "not_sure"
         target = planning.next_level(current)
         name = self.pack.competency(competency_id).name
+        rank = max((g.rank + 1 for g in self.store.goals(plan.id)), default=0)
         goal = Goal(plan_id=plan.id, competency_id=competency_id, current_level=current,
-                    target_level=target, target_date=plan.period_end, term="short",
+                    target_level=target, target_date=plan.period_end, term="short", rank=rank,
                     statement=_("Move {competency} from {current} to {target} by {date}.").format(
                         competency=name, current=choice_name(current), target=choice_name(target),
                         date=plan.period_end))
@@ -716,12 +712,15 @@ class PlanScreen(QWidget):
         row = self.priorities.currentIndex().row()
         if plan is None or row < 0:
             return
-        order = self._order[plan.id]
+        goals = self._ordered_goals(plan)
         new = row + delta
-        if not 0 <= new < len(order):
+        if not 0 <= new < len(goals):
             return
-        order[row], order[new] = order[new], order[row]
-        self._show_goals(select=order[new])
+        goals[row], goals[new] = goals[new], goals[row]
+        for rank, goal in enumerate(goals):
+            if goal.rank != rank:
+                self._try(lambda g=goal, r=rank: self.store.save_goal(g.replace(rank=r, updated=utc_now())))
+        self._show_goals(select=goals[new].id)
         self.priorities.setCurrentIndex(self.goal_model.index(new))
 
     def remove_priority(self) -> None:

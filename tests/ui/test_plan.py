@@ -180,6 +180,12 @@ def test_priorities_reorder_add_own_and_remove(qtbot: QtBot, pack: Pack, store: 
     qtbot.keyClick(screen.priorities, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert order() == ["culture.relationships", VOICE]
     assert screen.priorities.currentIndex().row() == 0
+    # the order is saved: a new screen on the same store shows it
+    again = plan_screen(qtbot, pack, store)
+    assert [again.goal_model.goal(n).competency_id for n in range(again.goal_model.rowCount())] == [
+        "culture.relationships", VOICE]
+    assert sorted((g.rank, g.competency_id) for g in store.goals()) == [
+        (0, "culture.relationships"), (1, VOICE)]
     qtbot.keyClick(screen.priorities, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert order() == [VOICE, "culture.relationships"]
     assert [r.label for r in screen.timeline_rows()] == ["Voice (Agency)", "Relationships (Culture)"]
