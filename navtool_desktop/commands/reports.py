@@ -1,0 +1,194 @@
+"""``navtool export-plan|export-report|rating-sheet``: the district's PDF documents, headless.
+
+Every PDF is written atomically (a temporary file beside it, then renamed). An existing
+PDF is replaced only when it is not signed, or with ``--force``: a signed plan is never
+lost by accident.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from navtool_desktop import paths
+from navtool_desktop.cli import CommandError
+from navtool_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from navtool_desktop.framework import Pack
+    from navtool_desktop.reports.data import PlanInput
+    from navtool_desktop.signing import Identity
+    from navtool_desktop.storage import DistrictStore
+
+T = TypeVar("T")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    plan = sub.add_parser("export-plan", help=_("write the strategic action plan as a PDF, signed if asked"),
+                          description=_("Writes the plan with its approval page: one signature box per "
+                                        "signer (fields signer-1, signer-2, ...). With --sign, the first "
+                                        "signer signs it at once; the others sign in turn with "
+                                        "\u201cnavtool sign\u201d."))
+    plan.add_argument("--plan", metavar="ID",
+                      help=_("plan id (default: the latest approved plan, else the latest draft)"))
+    plan.add_argument("--sign", type=Path, metavar="FILE.p12", help=_("sign with this identity"))
+    plan.add_argument("--passphrase-file", type=Path, metavar="F",
+                      help=_("file whose first line is the identity's passphrase (with --sign)"))
+    plan.set_defaults(handler=_export_plan)
+
+    report = sub.add_parser("export-report", help=_("write a cycle's assessment report as a PDF"))
+    report.set_defaults(handler=_export_report)
+
+    sheet = sub.add_parser("rating-sheet", help=_("write a printable rating sheet for a cycle"))
+    sheet.set_defaults(handler=_rating_sheet)
+
+    for cmd in (plan, report, sheet):
+        cmd.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help=_("where to write the PDF"))
+        cmd.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
+        cmd.add_argument("--force", action="store_true", help=_("replace the output even if it is a signed PDF"))
+        cmd.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
+    for cmd in (report, sheet):
+        cmd.add_argument("--cycle", metavar="ID", default="latest",
+                         help=_("cycle id, or \u201clatest\u201d (the default)"))
+
+
+def is_signed_pdf(path: Path) -> bool:
+    """Whether ``path`` is a PDF holding at least one signature (its signed byte ranges)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return data.startswith(b"%PDF-") and b"/ByteRange" in data
+
+
+def write_pdf(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write ``data`` atomically; refuse to replace a signed PDF unless ``force``."""
+    from navtool_desktop.signing import SigningError
+    from navtool_desktop.signing.files import write_new_file
+
+    if path.is_dir():
+        raise CommandError(_("{file} is a folder").format(file=path))
+    if not force and is_signed_pdf(path):
+        raise CommandError(_("{file} is a signed PDF; use --force to replace it").format(file=path))
+    try:
+        write_new_file(path, data, overwrite=True)
+    except SigningError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _with_store(args: argparse.Namespace, job: Callable[[Pack, DistrictStore], T]) -> T:
+    from navtool_desktop.commands.results import _district_id
+    from navtool_desktop.framework import PackError, load_pack
+    from navtool_desktop.reports.data import ReportInputError
+    from navtool_desktop.storage import Repository, StoreError
+
+    try:
+        pack = load_pack(paths.default_pack_dir())
+    except PackError as exc:
+        raise CommandError(_("the framework pack cannot be loaded: {error}").format(error=exc)) from None
+    try:
+        with Repository(paths.data_dir(), read_only=True) as repo:
+            store = repo.open_district(_district_id(repo, args.district), auto_backup=False)
+            return job(pack, store)
+    except (StoreError, ReportInputError) as exc:
+        raise CommandError(str(exc)) from None
+
+
+def with_signer(data: PlanInput, identity: Identity) -> tuple[PlanInput, int]:
+    """``data`` with the identity's name and fingerprint in its signer slot, and that slot (from 1).
+
+    The slot is the one whose role (else name) matches the certificate's, else the first.
+    """
+    import dataclasses
+
+    from navtool_desktop.reports.data import Signer
+    from navtool_desktop.signing import fingerprint
+
+    signers = list(data.signers)
+    if not signers:
+        signers = [Signer(role=identity.role or _("Signer"))]
+    wanted_role, wanted_name = identity.role.strip().casefold(), identity.name.strip().casefold()
+    index = next((n for n, s in enumerate(signers) if wanted_role and s.role.strip().casefold() == wanted_role),
+                 next((n for n, s in enumerate(signers) if s.name.strip().casefold() == wanted_name), 0))
+    signers[index] = Signer(role=signers[index].role, name=identity.name, fingerprint=identity.fingerprint)
+    root = identity.root
+    return dataclasses.replace(data, signers=tuple(signers),
+                               root_fingerprint=fingerprint(root) if root is not None else ""), index + 1
+
+
+def sign_rendered(pdf: bytes, identity: Identity, slot: int, district: str) -> bytes:
+    """Sign the plan in signer field ``slot`` (counted from 1)."""
+    from navtool_desktop.signing import field_name, sign_pdf_bytes
+
+    return sign_pdf_bytes(pdf, identity, field=field_name(slot), reason=_("Approval of the strategic action plan"),
+                          location=district, label="plan")
+
+
+def _export_plan(args: argparse.Namespace) -> int:
+    from navtool_desktop.reports.data import load_plan
+    from navtool_desktop.reports.plan import render_plan
+    from navtool_desktop.signing import SigningError, load_identity
+
+    identity = None
+    if args.sign:
+        if not args.passphrase_file:
+            raise CommandError(_("--sign needs --passphrase-file"))
+        from navtool_desktop.commands.signing import _passphrase
+
+        try:
+            identity = load_identity(args.sign, _passphrase(args.passphrase_file))
+        except SigningError as exc:
+            raise CommandError(str(exc)) from None
+    data = _with_store(args, lambda pack, store: (pack, load_plan(store, pack, args.plan, today=args.today)))
+    pack, plan_input = data
+    slot = 0
+    if identity is not None:
+        plan_input, slot = with_signer(plan_input, identity)
+    rendered = render_plan(pack, plan_input)
+    pdf = rendered.pdf
+    if identity is not None:
+        try:
+            pdf = sign_rendered(pdf, identity, slot, plan_input.district.name)
+        except SigningError as exc:
+            raise CommandError(str(exc)) from None
+    write_pdf(args.out, pdf, force=args.force)
+    page = rendered.approval_page
+    print(_("wrote {file}: {title}, approval on page {page}").format(file=args.out, title=plan_input.plan.title,
+                                                                      page=page))
+    for name, box in rendered.boxes:
+        signer = plan_input.signers[int(name.rsplit("-", 1)[1]) - 1] if plan_input.signers else None
+        who = f"{signer.role} {signer.name}".strip() if signer else ""
+        state = _("signed") if identity is not None and name.endswith(f"-{slot}") else _("empty")
+        print(f"  {name}: {who} ({state}) page {box.page} at {box.x1:g},{box.y1:g},{box.x2:g},{box.y2:g}")
+    return 0
+
+
+def _export_report(args: argparse.Namespace) -> int:
+    from navtool_desktop.reports.data import load_report
+    from navtool_desktop.reports.report import render_report
+
+    def job(pack: Pack, store: DistrictStore) -> tuple[bytes, str]:
+        data = load_report(store, pack, args.cycle, today=args.today)
+        return render_report(pack, data), data.results.cycle.title
+
+    pdf, title = _with_store(args, job)
+    write_pdf(args.out, pdf, force=args.force)
+    print(_("wrote {file}: assessment report of {cycle}").format(file=args.out, cycle=title))
+    return 0
+
+
+def _rating_sheet(args: argparse.Namespace) -> int:
+    from navtool_desktop.reports.data import pick_cycle
+    from navtool_desktop.reports.sheet import render_rating_sheet
+
+    def job(pack: Pack, store: DistrictStore) -> tuple[bytes, str]:
+        cycle = pick_cycle(store.cycles(), args.cycle)
+        return render_rating_sheet(pack, store.profile, cycle), cycle.title
+
+    pdf, title = _with_store(args, job)
+    write_pdf(args.out, pdf, force=args.force)
+    print(_("wrote {file}: rating sheet of {cycle}").format(file=args.out, cycle=title))
+    return 0

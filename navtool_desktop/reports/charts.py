@@ -1,0 +1,286 @@
+"""Charts drawn with ReportLab graphics: the level heat map, levels per condition, vote bars, timeline.
+
+Every function returns :class:`~reportlab.graphics.shapes.Drawing` flowables sized to a
+given width; labels are cut to fit (:func:`~navtool_desktop.reports.text.fit`), never
+allowed to run over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from navtool_desktop.core.records import LEVELS, NOT_SURE
+from navtool_desktop.core.results import CycleResults, Distribution
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.reports import fonts, style
+from navtool_desktop.reports.common import short_date
+from navtool_desktop.reports.text import fit, one_line
+
+_FONT = fonts.REGULAR
+_BOLD = fonts.BOLD
+
+
+def _mix(color: Color, share: float) -> Color:
+    """``color`` faded towards white: share 0 is white, 1 the full colour."""
+    share = max(0.0, min(1.0, share))
+    return Color(1 - (1 - color.red) * share, 1 - (1 - color.green) * share, 1 - (1 - color.blue) * share)
+
+
+def _text(x: float, y: float, text: str, size: float = 8, bold: bool = False,
+          color: Color = style.INK, anchor: str = "start") -> String:
+    return String(x, y, text, fontName=_BOLD if bold else _FONT, fontSize=size, fillColor=color,
+                  textAnchor=anchor)
+
+
+def _dark(color: Color) -> bool:
+    return 0.299 * color.red + 0.587 * color.green + 0.114 * color.blue < 0.55
+
+
+# --- heat map -------------------------------------------------------------------------------
+
+
+def heat_map(pack: Pack, results: CycleResults, width: float) -> Drawing:
+    """Competencies (rows, grouped by condition) by level (columns).
+
+    A cell's shade is the share of votes at that level; the outlined cell is the
+    competency's level (the consensus if recorded, else the median).
+    """
+    fonts.register()
+    row_h, head_h, legend_h = 12.0, 30.0, 26.0
+    choices = (*LEVELS, NOT_SURE)
+    label_w = min(230.0, width * 0.42)
+    cell_w = (width - label_w) / len(choices)
+    by_condition: dict[str, list] = {}
+    for comp in results.competencies:
+        by_condition.setdefault(comp.condition_id, []).append(comp)
+    rows = sum(1 + len(v) for v in by_condition.values())
+    height = head_h + rows * row_h + legend_h
+    d = Drawing(width, height)
+    y = height - head_h
+    names = [style.level_name(c) for c in choices]
+    head_size = min(7.5, *(7.5 * (cell_w - 2) / stringWidth(n, _BOLD, 7.5) for n in names))
+    for n, choice in enumerate(choices):
+        x = label_w + n * cell_w + cell_w / 2
+        d.add(_text(x, y + 16, names[n], head_size, True, style.LEVEL_COLORS[choice], "middle"))
+        d.add(_text(x, y + 5, _("% of votes"), 6.5, color=style.MUTED, anchor="middle"))
+    for cond in results.conditions:
+        comps = by_condition.get(cond.condition_id, [])
+        y -= row_h
+        d.add(Rect(0, y, width, row_h, fillColor=style.SHADE, strokeColor=None))
+        star = " \u2605" if cond.priority else ""
+        d.add(_text(3, y + 3.2, fit(pack.condition(cond.condition_id).name + star, width - 6, _BOLD, 8),
+                    8, True, style.ACCENT))
+        for comp in comps:
+            y -= row_h
+            d.add(_text(10, y + 3.2, fit(pack.competency(comp.competency_id).name, label_w - 14, _FONT, 8), 8))
+            dist: Distribution = comp.overall.distribution
+            total = dist.total
+            for n, choice in enumerate(choices):
+                x = label_w + n * cell_w
+                share = dist.count(choice) / total if total else 0.0
+                fill = _mix(style.LEVEL_COLORS[choice], 0.08 + 0.92 * share) if total else colors.white
+                d.add(Rect(x + 1, y + 1, cell_w - 2, row_h - 2, fillColor=fill, strokeColor=None))
+                if total:
+                    d.add(_text(x + cell_w / 2, y + 3.2, f"{round(100 * share)}", 7, False,
+                                colors.white if _dark(fill) else style.INK, "middle"))
+                if comp.level == choice:
+                    d.add(Rect(x + 0.5, y + 0.5, cell_w - 1, row_h - 1, fillColor=None,
+                               strokeColor=style.INK, strokeWidth=1.6))
+            if not total:
+                d.add(_text(label_w + 4, y + 3.2, _("no votes"), 7, color=style.MUTED))
+    d.add(Rect(0.5, 6, 12, 8, fillColor=None, strokeColor=style.INK, strokeWidth=1.6))
+    d.add(_text(18, 7.5, fit(_("outlined: the competency's level (the consensus if recorded, else the "
+                               "median vote); shade and number: share of votes at each level"),
+                             width - 20, _FONT, 7), 7, color=style.MUTED))
+    return d
+
+
+# --- levels per condition -------------------------------------------------------------------
+
+
+def condition_levels(pack: Pack, results: CycleResults, width: float) -> Drawing:
+    """One bar per condition: the mean of its competencies' levels on the 1–4 scale."""
+    fonts.register()
+    row_h, head_h, foot_h = 17.0, 22.0, 8.0
+    label_w = min(190.0, width * 0.36)
+    plot_w = width - label_w - 30
+    height = head_h + len(results.conditions) * row_h + foot_h
+    d = Drawing(width, height)
+    top = height - head_h
+
+    def at(value: float) -> float:  # 1 (Establishing) at the left edge, 4 (Refining) at the right
+        return label_w + (value - 1) / 3 * plot_w
+
+    for n, level in enumerate(LEVELS, start=1):
+        x = at(n)
+        d.add(Line(x, foot_h, x, top + 2, strokeColor=style.RULE, strokeWidth=0.6))
+        anchor = "start" if n == 1 else "end" if n == len(LEVELS) else "middle"
+        d.add(_text(x, top + 8, style.level_name(level), 7.5, True, style.LEVEL_COLORS[level], anchor))
+    y = top
+    for cond in results.conditions:
+        y -= row_h
+        star = " \u2605" if cond.priority else ""
+        d.add(_text(0, y + 5, fit(pack.condition(cond.condition_id).name + star, label_w - 8, _FONT, 8.5), 8.5))
+        if cond.level_mean is None:
+            d.add(_text(at(1) + 4, y + 5, _("no level yet"), 7.5, color=style.MUTED))
+            continue
+        color = style.LEVEL_COLORS.get(cond.level or NOT_SURE, style.LEVEL_COLORS[NOT_SURE])
+        d.add(Rect(label_w, y + 3, max(2.0, at(cond.level_mean) - label_w), row_h - 6,
+                   fillColor=color, strokeColor=None))
+        d.add(_text(at(cond.level_mean) + 4, y + 5, f"{cond.level_mean:.1f}", 7.5, True))
+    return d
+
+
+def condition_levels_note() -> str:
+    return _("Bar: the average of the condition's competency levels, from 1 (Establishing) to 4 "
+             "(Refining); its colour is their median level. \u2605 marks the four conditions a "
+             "district works on first.")
+
+
+# --- vote bars --------------------------------------------------------------------------------
+
+
+def vote_bar(dist: Distribution, width: float, height: float = 9.0) -> Drawing:
+    """A stacked bar of the votes by choice (levels, then not sure)."""
+    d = Drawing(width, height)
+    total = dist.total
+    if not total:
+        d.add(Rect(0, 0, width, height, fillColor=style.SHADE, strokeColor=None))
+        return d
+    x = 0.0
+    for choice in (*LEVELS, NOT_SURE):
+        w = width * dist.count(choice) / total
+        if w > 0:
+            d.add(Rect(x, 0, w, height, fillColor=style.LEVEL_COLORS[choice], strokeColor=colors.white,
+                       strokeWidth=0.5))
+        x += w
+    return d
+
+
+def level_legend(width: float) -> Drawing:
+    """Colour swatches naming the levels and not sure."""
+    d = Drawing(width, 12)
+    x = 0.0
+    for choice in (*LEVELS, NOT_SURE):
+        d.add(Rect(x, 2, 9, 9, fillColor=style.LEVEL_COLORS[choice], strokeColor=None))
+        label = f"{style.level_short(choice)} {style.level_name(choice)}"
+        d.add(_text(x + 12, 3.5, label, 7.5))
+        x += 12 + d.contents[-1].getBounds()[2] - d.contents[-1].getBounds()[0] + 14
+    return d
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A row of the timeline: a goal (label and target date) or one of its actions."""
+
+    label: str
+    is_goal: bool
+    start: date | None = None
+    end: date | None = None
+    status: str = "not_started"
+
+
+def _months(first: date, last: date) -> list[date]:
+    out, d = [], date(first.year, first.month, 1)
+    while d <= last:
+        out.append(d)
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out
+
+
+def timeline(rows: Sequence[TimelineRow], first: date, last: date, width: float,
+             rows_per_chart: int = 40) -> list[Drawing]:
+    """A Gantt chart of the actions under their goals, split into charts of ``rows_per_chart``.
+
+    Bars run from an action's start to its due date, coloured by status; a goal's diamond
+    marks its target date (an arrow at the right edge when it falls after ``last``).
+    """
+    fonts.register()
+    if last <= first:
+        last = first + timedelta(days=30)
+    label_w = min(200.0, width * 0.36)
+    plot_w = width - label_w - 8
+    span = (last - first).days or 1
+    months = _months(first, last)
+    row_h, head_h = 13.0, 26.0
+
+    def at(day: date) -> float:
+        return label_w + max(0, min(span, (day - first).days)) / span * plot_w
+
+    charts = []
+    for start in range(0, max(1, len(rows)), rows_per_chart):
+        chunk = rows[start:start + rows_per_chart]
+        height = head_h + len(chunk) * row_h + 4
+        d = Drawing(width, height)
+        top = height - head_h
+        # month grid: a label every month when there is room, else every quarter
+        step = 1 if plot_w / max(1, len(months)) >= 26 else 3 if plot_w / max(1, len(months)) >= 9 else 12
+        for m in months:
+            x = at(m)
+            if first <= m:
+                d.add(Line(x, 2, x, top + 2, strokeColor=style.RULE, strokeWidth=0.4))
+            if (m.month - 1) % step == 0 or m == months[0]:
+                label = m.strftime("%b") if step < 12 else str(m.year)
+                if m.month == 1 or m == months[0]:
+                    d.add(_text(max(x, label_w), top + 14, str(m.year), 7, True, style.MUTED))
+                if step < 12:
+                    d.add(_text(max(x, label_w) + 2, top + 4, label, 6.5, color=style.MUTED))
+        d.add(Line(label_w, top + 1, width, top + 1, strokeColor=style.MUTED, strokeWidth=0.6))
+        y = top
+        for row in chunk:
+            y -= row_h
+            if row.is_goal:
+                d.add(Rect(0, y, width, row_h, fillColor=style.SHADE, strokeColor=None))
+                d.add(_text(3, y + 3.5, fit(row.label, label_w - 6, _BOLD, 7.5), 7.5, True, style.ACCENT))
+                if row.end is not None:
+                    if row.end > last:
+                        x = width - 4
+                        d.add(Polygon([x - 6, y + 2.5, x, y + row_h / 2, x - 6, y + row_h - 2.5],
+                                      fillColor=style.ACCENT, strokeColor=None))
+                        d.add(_text(x - 9, y + 3.5, _("target {date}").format(date=short_date(row.end.isoformat())),
+                                    6.5, color=style.ACCENT, anchor="end"))
+                    else:
+                        x = at(row.end)
+                        c = y + row_h / 2
+                        d.add(Polygon([x, c + 4.5, x + 4.5, c, x, c - 4.5, x - 4.5, c],
+                                      fillColor=style.ACCENT, strokeColor=colors.white, strokeWidth=0.5))
+                continue
+            d.add(_text(10, y + 3.5, fit(row.label, label_w - 14, _FONT, 7), 7))
+            if row.start is None and row.end is None:
+                d.add(_text(label_w + 4, y + 3.5, _("no dates"), 6.5, color=style.MUTED))
+                continue
+            begin = row.start or row.end
+            end = row.end or row.start
+            assert begin is not None and end is not None
+            x1, x2 = at(begin), at(end)
+            d.add(Rect(x1, y + 3, max(3.0, x2 - x1), row_h - 6, fillColor=style.STATUS_COLORS.get(
+                row.status, style.STATUS_COLORS["not_started"]), strokeColor=None))
+        charts.append(d)
+    return charts
+
+
+def status_legend(width: float) -> Drawing:
+    """Swatches naming each action status, and the goal target marker."""
+    d = Drawing(width, 12)
+    x = 0.0
+    for status, color in style.STATUS_COLORS.items():
+        d.add(Rect(x, 2.5, 14, 7, fillColor=color, strokeColor=None))
+        name = style.status_name(status)
+        d.add(_text(x + 17, 3.5, name, 7.5))
+        x += 17 + d.contents[-1].getBounds()[2] - d.contents[-1].getBounds()[0] + 14
+    c = 6.0
+    d.add(Polygon([x + 4, c + 4.5, x + 8.5, c, x + 4, c - 4.5, x - 0.5, c], fillColor=style.ACCENT,
+                  strokeColor=None))
+    d.add(_text(x + 12, 3.5, one_line(_("Goal target date")), 7.5))
+    return d

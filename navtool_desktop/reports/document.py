@@ -1,0 +1,146 @@
+"""The page frame of every PDF: running header, "Page N of M", metadata and the outline.
+
+Documents are built with :func:`build`, which returns the PDF bytes. Headings made with
+:func:`heading` become bookmarks (the outline a reader shows beside the pages).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from navtool_desktop import __version__
+from navtool_desktop.i18n import _
+from navtool_desktop.reports import fonts, style
+from navtool_desktop.reports.text import fit, markup, one_line
+
+#: Name of the form that holds the page count, drawn on every page before it is known.
+_PAGE_COUNT_FORM = "navtool-page-count"
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the reader's "Document properties" show, and the running header's words."""
+
+    title: str
+    author: str
+    subject: str
+    header_left: str
+    header_right: str = ""
+    keywords: str = ""
+    cover: bool = True  # the first page is a cover: no header or footer on it
+
+
+class _Heading(Paragraph):
+    """A heading that adds itself to the outline where it lands on the page."""
+
+    def __init__(self, text: str, style: Any, level: int, outline: str, key: str) -> None:
+        super().__init__(markup(text), style)
+        self.outline_level = level
+        self.outline_title = one_line(outline)
+        self.outline_key = key
+        self.keepWithNext = True
+
+    def draw(self) -> None:
+        canvas = self.canv
+        # an outline level may go at most one deeper than the entry before it
+        level = min(self.outline_level, getattr(canvas, "_navtool_outline_level", -1) + 1)
+        canvas._navtool_outline_level = level  # type: ignore[attr-defined]
+        canvas.bookmarkHorizontal(self.outline_key, 0, self.height + 6)
+        canvas.addOutlineEntry(self.outline_title or "\u2014", self.outline_key, level, closed=level >= 1)
+        super().draw()
+
+
+_keys = itertools.count(1)
+
+
+def heading(text: str, level: int = 0, outline: str | None = None) -> Flowable:
+    """A heading at outline ``level`` (0 for chapters, 1 for sections, 2 below)."""
+    st = style.styles()
+    para_style = (st.h1, st.h2, st.h3)[min(level, 2)]
+    return _Heading(text, para_style, level, outline if outline is not None else text, f"h{next(_keys)}")
+
+
+class _Canvas(Canvas):
+    """Defines the page-count form just before saving, once the count is known."""
+
+    def save(self) -> None:
+        self.beginForm(_PAGE_COUNT_FORM)
+        self.setFont(fonts.REGULAR, 8)
+        self.setFillColor(style.MUTED)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
+        self.showOutline()  # readers open with the bookmarks panel shown
+        super().save()
+
+
+class _Document(BaseDocTemplate):
+    def __init__(self, out: io.BytesIO, info: DocumentInfo) -> None:
+        super().__init__(
+            out, pagesize=(style.PAGE_WIDTH, style.PAGE_HEIGHT),
+            leftMargin=style.MARGIN, rightMargin=style.MARGIN,
+            topMargin=style.TOP_MARGIN, bottomMargin=style.BOTTOM_MARGIN,
+            title=one_line(info.title), author=one_line(info.author), subject=one_line(info.subject),
+            keywords=one_line(info.keywords), creator=f"Navigation Tool Desktop {__version__}",
+            producer=f"Navigation Tool Desktop {__version__} (ReportLab)", lang="en-US",
+            initialFontName=fonts.REGULAR,
+        )
+        self.info = info
+        body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="cover",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        templates = [PageTemplate("body", [body], onPage=self._page)]
+        if info.cover:
+            templates.insert(0, PageTemplate("cover", [cover], onPage=self._cover,
+                                             autoNextPageTemplate="body"))
+        self.addPageTemplates(templates)
+
+    def _cover(self, canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFillColor(style.ACCENT)
+        canvas.rect(0, style.PAGE_HEIGHT - 18, style.PAGE_WIDTH, 18, stroke=0, fill=1)
+        canvas.restoreState()
+
+    def _page(self, canvas: Canvas, doc: Any) -> None:
+        info = self.info
+        left, right = style.MARGIN, style.PAGE_WIDTH - style.MARGIN
+        top = style.PAGE_HEIGHT - 36
+        canvas.saveState()
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.setFillColor(style.MUTED)
+        right_text = fit(info.header_right, 200, size=8)
+        right_width = canvas.stringWidth(right_text, fonts.REGULAR, 8)
+        canvas.drawString(left, top, fit(info.header_left, right - left - right_width - 24, size=8))
+        canvas.drawRightString(right, top, right_text)
+        canvas.setStrokeColor(style.RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(left, top - 6, right, top - 6)
+        # footer: "Page N of M"; M is a form filled in when the document is saved
+        label = _("Page {n} of").format(n=canvas.getPageNumber())
+        width = canvas.stringWidth(label + " 888", fonts.REGULAR, 8)
+        x = right - width
+        canvas.drawString(x, 30, label)
+        canvas.translate(x + canvas.stringWidth(label + " ", fonts.REGULAR, 8), 30)
+        canvas.doForm(_PAGE_COUNT_FORM)
+        canvas.restoreState()
+        canvas.saveState()
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.setFillColor(style.MUTED)
+        canvas.drawString(left, 30, fit(info.title, x - left - 24, size=8))
+        canvas.restoreState()
+
+
+def build(story: Sequence[Flowable], info: DocumentInfo) -> bytes:
+    """Lay out ``story`` on US Letter pages and return the PDF."""
+    fonts.register()
+    out = io.BytesIO()
+    doc = _Document(out, info)
+    doc.build(list(story), canvasmaker=_Canvas)
+    return out.getvalue()

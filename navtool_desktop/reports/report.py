@@ -1,0 +1,217 @@
+"""The assessment report PDF: one cycle's results by condition and competency, for the team and board.
+
+Role groups below the anonymity threshold are printed as "hidden", never as numbers
+(zeros included); notes are printed without who wrote them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
+
+from navtool_desktop.core.records import LEVELS, NOT_SURE
+from navtool_desktop.core.results import (
+    EMPTY,
+    LOW_AGREEMENT_RULE,
+    MEDIAN_RULE,
+    RANKING_RULE,
+    SHOWN,
+    CompetencyResult,
+    Distribution,
+    growth_areas,
+    strengths,
+    without_consensus,
+)
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.reports import charts, style
+from navtool_desktop.reports.common import data_table, head_cells, level_chip, long_date, para, rich
+from navtool_desktop.reports.data import ReportInput
+from navtool_desktop.reports.document import DocumentInfo, build, heading
+
+_CHOICES = (*LEVELS, NOT_SURE)
+
+
+def _people(data: ReportInput) -> int:
+    return max((c.overall.respondents for c in data.results.conditions), default=0)
+
+
+def _cover(pack: Pack, data: ReportInput) -> list[Flowable]:
+    st = style.styles()
+    cycle = data.results.cycle
+    district = data.district
+    where = ", ".join(p for p in (district.name, district.state) if p.strip())
+    scope = (_("All {n} conditions").format(n=len(pack.conditions)) if cycle.scope is None else
+             _("{n} conditions: {names}").format(n=len(data.results.conditions), names=", ".join(
+                 pack.condition(c.condition_id).name for c in data.results.conditions)))
+    state = _("closed") if cycle.status == "closed" else _("still open: results may change")
+    return [
+        Spacer(1, 120),
+        para(where, st.subtitle),
+        para(_("Assessment report"), st.title),
+        para(_("{title}, {date}").format(title=cycle.title, date=long_date(cycle.date)), st.lead),
+        para(_("Scope: {scope}").format(scope=scope), st.body),
+        para(_("{n} people took part; the cycle is {state}.").format(n=_people(data), state=state), st.body),
+        Spacer(1, 16),
+        para(_("Prepared on {today}.").format(today=long_date(data.today)), st.body),
+        Spacer(1, 120),
+        para(_("Anonymity: a role group with fewer than {n} people is never shown on its own; its votes "
+               "still count in the overall results.").format(n=data.results.threshold), st.small),
+        para(_("Built on the Navigation Tool by {publisher} ({year}). {credit}").format(
+            publisher=pack.publisher, year=pack.year, credit=pack.credit), st.small),
+        NextPageTemplate("body"),
+        PageBreak(),
+    ]
+
+
+def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
+    st = style.styles()
+    results = data.results
+    out: list[Flowable] = [heading(_("Summary"))]
+    out.append(para(_("Each competency by level: the shade and number give the share of votes at each "
+                      "level, the outline the competency's level."), st.body))
+    out.append(charts.heat_map(pack, results, style.FRAME_WIDTH))
+    out.append(PageBreak())
+    out.append(heading(_("Levels per condition"), 1))
+    out.append(charts.condition_levels(pack, results, style.FRAME_WIDTH))
+    out.append(para(charts.condition_levels_note(), st.small))
+    for title, found in ((_("Strengths"), strengths(results)), (_("Growth areas"), growth_areas(results))):
+        out.append(heading(title, 1))
+        if not found:
+            out.append(para(_("None yet."), st.body))
+        for comp in found:
+            out.append(rich("\u2022 <b>{name}</b> ({level})", st.body,
+                            name=pack.competency(comp.competency_id).name, level=style.level_name(comp.level)))
+    missing = without_consensus(results)
+    if missing:
+        out.append(para(_("{n} of {total} competencies have no consensus recorded yet; their level is the "
+                          "median vote.").format(n=len(missing), total=len(results.competencies)), st.body))
+    out.append(heading(_("How the numbers are made"), 1))
+    for rule in (MEDIAN_RULE, LOW_AGREEMENT_RULE, RANKING_RULE):
+        out.append(para(rule, st.small))
+    out.append(para(_("Anonymity: role groups with fewer than {n} people are hidden.").format(
+        n=results.threshold), st.small))
+    out.append(PageBreak())
+    return out
+
+
+def _counts(dist: Distribution) -> list[str]:
+    return [str(dist.count(c)) for c in _CHOICES]
+
+
+def _overview_table(pack: Pack, comps: list[CompetencyResult]) -> Any:
+    st = style.styles()
+    w = style.FRAME_WIDTH
+    rows: list[list[Any]] = [head_cells(_("Competency"), _("Level"), _("Votes"),
+                                        *(style.level_short(c) for c in _CHOICES), _("People"),
+                                        centered=range(3, 4 + len(_CHOICES)))]
+    for comp in comps:
+        source = {"consensus": _("consensus"), "median": _("median"), "none": ""}[comp.level_source]
+        level = level_chip(comp.level)
+        rows.append([
+            para(pack.competency(comp.competency_id).name, st.cell),
+            [level, para(source, style.styles().small)] if source else level,
+            charts.vote_bar(comp.overall.distribution, w * 0.17 - 8),
+            *(para(n, st.cell_center) for n in _counts(comp.overall.distribution)),
+            para(str(comp.overall.respondents), st.cell_center),
+        ])
+    return data_table(rows, [w * 0.26, w * 0.19, w * 0.17, *([w * 0.055] * 5), w * 0.105])
+
+
+def _group_table(comp: CompetencyResult, threshold: int) -> Any:
+    st = style.styles()
+    w = style.FRAME_WIDTH
+    rows: list[list[Any]] = [head_cells(_("Role group"), *(style.level_short(c) for c in _CHOICES),
+                                        _("Median"), _("Agreement"), centered=range(1, 1 + len(_CHOICES)))]
+    spans = []
+    for n, group in enumerate(comp.groups, start=1):
+        name = para(style.role_group_name(group.role_group), st.cell)
+        if group.status == SHOWN and group.summary is not None:
+            s = group.summary
+            paper = s.distribution.tallied
+            rows.append([
+                [name, para(_("incl. paper votes"), st.small)] if paper else name,
+                *(para(v, st.cell_center) for v in _counts(s.distribution)),
+                level_chip(s.median),
+                para(_("low") if s.low_agreement else _("ok"), st.cell),
+            ])
+        else:
+            text = (_("No votes from this group.") if group.status == EMPTY else
+                    _("Hidden: fewer than {n} people in this group.").format(n=threshold))
+            rows.append([name, para(text, st.cell), "", "", "", "", "", ""])
+            spans.append(("SPAN", (1, n), (-1, n)))
+            spans.append(("TEXTCOLOR", (1, n), (-1, n), style.MUTED))
+    narrow = w * 0.07
+    return data_table(rows, [w * 0.25, *([narrow] * 5), w * 0.22, w * 0.18], extra=spans)
+
+
+def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: list[str]) -> list[Flowable]:
+    st = style.styles()
+    competency = pack.competency(comp.competency_id)
+    overall = comp.overall
+    block: list[Flowable] = [heading(competency.name, 1)]
+    facts = _("Level: {level} ({source}). Median vote: {median}. Agreement: {agreement}. {n} people.").format(
+        level=style.level_name(comp.level),
+        source={"consensus": _("agreed by the team"), "median": _("median vote, no consensus yet"),
+                "none": _("no votes")}[comp.level_source],
+        median=style.level_name(overall.median),
+        agreement=_("low") if overall.low_agreement else _("ok"), n=overall.respondents)
+    if overall.distribution.tallied:
+        facts += " " + _("{n} of the votes were entered from paper sheets.").format(n=overall.distribution.tallied)
+    block.append(para(facts, st.body))
+    block.append(_group_table(comp, data.results.threshold))
+    out: list[Flowable] = [CondPageBreak(180), KeepTogether(block)]
+    if comp.consensus is not None and comp.consensus.rationale.strip():
+        out.append(heading(_("Why the team agreed on this level"), 2, outline=_("Consensus rationale")))
+        out.append(para(comp.consensus.rationale, st.note))
+    if notes:
+        out.append(heading(_("Notes from participants"), 2, outline=_("Notes")))
+        for note in notes:
+            out.append(para("\u201c" + note.strip() + "\u201d", st.note))
+    out.append(Spacer(1, 8))
+    return out
+
+
+def _conditions(pack: Pack, data: ReportInput) -> list[Flowable]:
+    st = style.styles()
+    notes: dict[str, list[str]] = {}
+    # notes in a stable order that says nothing of who wrote them (not by participant or time)
+    for rating in sorted(data.ratings, key=lambda r: r.note.casefold()):
+        if rating.note.strip():
+            notes.setdefault(rating.competency_id, []).append(rating.note)
+    out: list[Flowable] = []
+    by_condition: dict[str, list[CompetencyResult]] = {}
+    for comp in data.results.competencies:
+        by_condition.setdefault(comp.condition_id, []).append(comp)
+    for n, cond in enumerate(data.results.conditions):
+        condition = pack.condition(cond.condition_id)
+        if n:
+            out.append(CondPageBreak(360))
+        star = " \u2605" if condition.priority else ""
+        out.append(heading(condition.name + star, 0, outline=condition.name))
+        out.append(para(condition.definition, st.body))
+        out.append(_overview_table(pack, by_condition.get(cond.condition_id, [])))
+        out.append(Spacer(1, 4))
+        out.append(charts.level_legend(style.FRAME_WIDTH))
+        out.append(Spacer(1, 6))
+        for comp in by_condition.get(cond.condition_id, []):
+            out += _competency(pack, data, comp, notes.get(comp.competency_id, []))
+    return out
+
+
+def render_report(pack: Pack, data: ReportInput) -> bytes:
+    """The assessment report of one cycle, as PDF bytes."""
+    cycle = data.results.cycle
+    district = data.district
+    info = DocumentInfo(
+        title=_("Assessment report: {cycle} \u2014 {district}").format(cycle=cycle.title, district=district.name),
+        author=district.name,
+        subject=_("Reflect and Listen results of {cycle} ({date})").format(cycle=cycle.title, date=cycle.date),
+        header_left=_("{district} \u00b7 {cycle}").format(district=district.name, cycle=cycle.title),
+        header_right=_("Assessment report"),
+        keywords=_("assessment, Navigation Tool, competency-based learning"),
+    )
+    story = [*_cover(pack, data), *_summary(pack, data), *_conditions(pack, data)]
+    return build(story, info)
+
