@@ -196,6 +196,51 @@ class _Records(Generic[R]):
             table.pop(str(self.doc_ids[rid]), None)
 
 
+# --- batches of records that keep their own times (used by merging imports) -----------
+
+#: A record to save, and the id of an older record it takes the place of (or None).
+Put = tuple[Record, str | None]
+
+
+def _slot_plan(raw: dict[str, Any], records: _Records[Any], puts: Sequence[Put]) -> list[tuple[Put, int]]:
+    """Write ``puts`` into the raw table; return each with the document slot it took."""
+    table = raw.setdefault(records.table_name, {})
+    next_slot = max((int(k) for k in table), default=0) + 1
+    placed = []
+    for record, replaces in puts:
+        rid = record.id  # type: ignore[attr-defined]
+        slot = records.doc_ids.get(rid) or (records.doc_ids.get(replaces) if replaces else None)
+        if slot is None:
+            slot, next_slot = next_slot, next_slot + 1
+        table[str(slot)] = record.to_dict()
+        placed.append(((record, replaces), slot))
+    return placed
+
+
+def _write(file: _File, parts: Sequence[tuple[_Records[Any], Sequence[Put]]]) -> None:
+    """One atomic write of every part, then the in-memory index (only after it succeeded)."""
+    placed: list[tuple[_Records[Any], list[tuple[Put, int]]]] = []
+
+    def mutate(raw: dict[str, Any]) -> None:
+        placed.clear()
+        for records, puts in parts:
+            if puts:
+                placed.append((records, _slot_plan(raw, records, puts)))
+
+    file.change(mutate)
+    for records, items in placed:
+        for (record, replaces), slot in items:
+            rid = record.id  # type: ignore[attr-defined]
+            if replaces and replaces != rid:
+                records.records.pop(replaces, None)
+                records.doc_ids.pop(replaces, None)
+            records.records[rid] = record
+            records.doc_ids[rid] = slot
+    # TinyDB caches each table's next document id; documents were added behind its back.
+    storage = file.storage
+    file.db = TinyDB(storage=lambda: storage)
+
+
 class CycleData:
     """One cycle's saved data, kept current by the :class:`DistrictStore` that made it.
 
@@ -575,6 +620,43 @@ class DistrictStore:
     def _require(records: _Records[Any], rid: str, what: str) -> None:
         if rid not in records.records:
             raise NotFoundError(_("There is no {what} with id {id}.").format(what=what, id=rid))
+
+    # --- merging (imports) ---------------------------------------------------------------
+
+    def merge_cycle(self, cycle_id: str, *, participants: Sequence[Participant] = (),
+                    ratings: Sequence[tuple[Rating, str | None]] = (),
+                    responses: Sequence[QuestionResponse] = (),
+                    consensus: Sequence[tuple[Consensus, str | None]] = (),
+                    tallies: Sequence[tuple[Tally, str | None]] = ()) -> None:
+        """Add or replace records of a cycle in one write of its file, closed or not.
+
+        Unlike the ``save_*`` methods, records keep their own ``updated`` time (merging by
+        id relies on it). Each pair names the older record a record replaces, if any.
+        """
+        self._writable()
+        data = self.cycle(cycle_id)
+        _write(data._file, [(data._participants, [(p, None) for p in participants]),
+                            (data._ratings, ratings),
+                            (data._responses, [(r, None) for r in responses]),
+                            (data._consensus, consensus), (data._tallies, tallies)])
+        data._by_pair = {(r.participant_id, r.competency_id): r.id
+                         for r in data._ratings.records.values()}
+
+    def merge_district(self, *, profile: District | None = None, cycles: Sequence[Cycle] = (),
+                       plans: Sequence[Plan] = (), goals: Sequence[Goal] = (),
+                       actions: Sequence[Action] = (), notes: Sequence[ProgressNote] = ()) -> None:
+        """Replace the profile and cycle records, add or replace plan records: one write."""
+        self._writable()
+        old_profile = self.profile.id
+        _write(self._file, [(self._profile, [(profile, old_profile)] if profile else []),
+                            (self._cycles, [(c, None) for c in cycles]),
+                            (self._plans, [(p, None) for p in plans]),
+                            (self._goals, [(g, None) for g in goals]),
+                            (self._actions, [(a, None) for a in actions]),
+                            (self._notes, [(n, None) for n in notes])])
+        for cycle in cycles:
+            if cycle.id in self._open:
+                self._open[cycle.id].cycle = cycle
 
     # --- backups ----------------------------------------------------------------------
 

@@ -1,0 +1,146 @@
+"""``navtool bundle export|import``, ``navtool export-csv`` and ``navtool export-xlsx``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from navtool_desktop import paths
+from navtool_desktop.cli import CommandError
+from navtool_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from navtool_desktop.framework import Pack
+    from navtool_desktop.storage import DistrictStore, Repository
+
+LATEST = "latest"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    bundle = sub.add_parser("bundle", help=_("export or import .navtool bundles between laptops"))
+    actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help=_("write a bundle of responses, a cycle or a district"))
+    export.add_argument("--kind", choices=("participant", "cycle", "district"), required=True)
+    export.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
+    export.add_argument("--cycle", metavar="ID", help=_("cycle id, or \u201clatest\u201d"))
+    export.add_argument("--participant", metavar="ID", help=_("participant id (for --kind participant)"))
+    export.add_argument("--passphrase-file", type=Path, metavar="F",
+                        help=_("protect the bundle with the passphrase in this file"))
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.set_defaults(handler=_export)
+    imp = actions.add_parser("import", help=_("import a bundle file or a folder of them"))
+    imp.add_argument("source", type=Path, metavar="FILE|FOLDER")
+    imp.add_argument("--dry-run", action="store_true", help=_("check and report; change nothing"))
+    imp.add_argument("--passphrase-file", type=Path, metavar="F",
+                     help=_("the passphrase of protected bundles, in this file"))
+    imp.set_defaults(handler=_import)
+    for fmt in ("csv", "xlsx"):
+        table = sub.add_parser(f"export-{fmt}", help=_("export a cycle's ratings or the plan's actions "
+                                                       "as {fmt}").format(fmt=fmt.upper()))
+        table.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
+        table.add_argument("--cycle", metavar="ID", default=LATEST,
+                           help=_("cycle id, or \u201clatest\u201d (the default)"))
+        table.add_argument("--what", choices=("ratings", "actions"), default="ratings")
+        table.add_argument("--out", type=Path, required=True, metavar="FILE")
+        table.set_defaults(handler=_export_table, fmt=fmt)
+
+
+def _pack() -> Pack:
+    from navtool_desktop.framework import PackError, load_pack
+
+    try:
+        return load_pack(paths.default_pack_dir())
+    except PackError as exc:
+        raise CommandError(_("the framework pack cannot be loaded: {error}").format(error=exc)) from None
+
+
+def _passphrase(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(_("the passphrase file {file} cannot be read ({reason})")
+                           .format(file=path, reason=exc)) from None
+    if not text:
+        raise CommandError(_("the passphrase file {file} is empty").format(file=path))
+    return text
+
+
+def _open(repo: Repository, district: str | None) -> DistrictStore:
+    from navtool_desktop.commands.results import _district_id
+
+    return repo.open_district(_district_id(repo, district), auto_backup=False)
+
+
+def _cycle_id(store: DistrictStore, wanted: str | None) -> str | None:
+    if wanted != LATEST:
+        return wanted
+    cycles = store.cycles()
+    if not cycles:
+        raise CommandError(_("the district \u201c{name}\u201d has no cycles yet").format(name=store.profile.name))
+    return cycles[-1].id
+
+
+def _export(args: argparse.Namespace) -> int:
+    from navtool_desktop.exchange import BundleError, export_bundle
+    from navtool_desktop.storage import Repository, StoreError
+
+    pack = _pack()
+    passphrase = _passphrase(args.passphrase_file)
+    if args.kind != "district" and not args.cycle:
+        raise CommandError(_("say which cycle with --cycle ID (or latest)"))
+    if args.kind == "participant" and not args.participant:
+        raise CommandError(_("say whose responses with --participant ID"))
+    try:
+        with Repository(paths.data_dir(), read_only=True) as repo:
+            store = _open(repo, args.district)
+            cycle_id = _cycle_id(store, args.cycle) if args.kind != "district" else None
+            export_bundle(store, pack, args.kind, args.out, cycle_id=cycle_id,
+                          participant_id=args.participant, passphrase=passphrase)
+    except (StoreError, BundleError) as exc:
+        raise CommandError(str(exc)) from None
+    print(_("Wrote {file}").format(file=args.out))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from navtool_desktop.exchange import BundleError, import_paths
+    from navtool_desktop.storage import Repository, StoreError
+
+    pack = _pack()
+    passphrase = _passphrase(args.passphrase_file)
+    if not args.source.exists():
+        raise CommandError(_("{file} does not exist").format(file=args.source))
+    try:
+        with Repository(paths.data_dir(), read_only=args.dry_run) as repo:
+            summary = import_paths(repo, pack, [args.source], passphrase=passphrase,
+                                   dry_run=args.dry_run)
+    except (StoreError, BundleError) as exc:
+        raise CommandError(str(exc)) from None
+    print(summary.text(), end="")
+    if not summary.imported and not summary.refused:
+        print(_("No .navtool files were found in {folder}.").format(folder=args.source))
+        return 1
+    return 0 if summary.ok else 1
+
+
+def _export_table(args: argparse.Namespace) -> int:
+    from navtool_desktop.exchange import BundleError
+    from navtool_desktop.exchange.tables import export_table
+    from navtool_desktop.storage import Repository, StoreError
+
+    pack = _pack()
+    try:
+        with Repository(paths.data_dir(), read_only=True) as repo:
+            store = _open(repo, args.district)
+            cycle_id = _cycle_id(store, args.cycle) if args.what == "ratings" else None
+            if cycle_id is not None:
+                store.get_cycle(cycle_id)
+            count = export_table(store, pack, args.out, what=args.what, cycle_id=cycle_id,
+                                 fmt=args.fmt)
+    except (StoreError, BundleError) as exc:
+        raise CommandError(str(exc)) from None
+    print(_("Wrote {count} rows to {file}").format(count=count, file=args.out))
+    return 0

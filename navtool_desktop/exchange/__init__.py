@@ -1,0 +1,44 @@
+"""Offline exchange between laptops: ``.navtool`` bundles, merging by id, CSV and Excel export.
+
+No Qt here. Start with :func:`export_bundle` and :func:`import_paths`; every refused
+bundle raises (or is reported with) a :class:`BundleError` whose message can be shown.
+"""
+
+from navtool_desktop.exchange.bundle import (
+    FORMAT_VERSION,
+    KINDS,
+    SUFFIX,
+    BundleContent,
+    CycleContent,
+    read_bundle,
+    write_bundle,
+)
+from navtool_desktop.exchange.errors import BundleError, PassphraseError
+from navtool_desktop.exchange.files import (
+    bundle_files,
+    export_bundle,
+    import_paths,
+    make_content,
+    read_bundle_file,
+)
+from navtool_desktop.exchange.merge import ImportSummary, Merger, merge_bundles
+
+__all__ = [
+    "FORMAT_VERSION",
+    "KINDS",
+    "SUFFIX",
+    "BundleContent",
+    "BundleError",
+    "CycleContent",
+    "ImportSummary",
+    "Merger",
+    "PassphraseError",
+    "bundle_files",
+    "export_bundle",
+    "import_paths",
+    "make_content",
+    "merge_bundles",
+    "read_bundle",
+    "read_bundle_file",
+    "write_bundle",
+]

@@ -1,0 +1,148 @@
+"""Bundles as files: export a participant, a cycle or a district; import files or a folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from navtool_desktop import fileio
+from navtool_desktop.exchange.bundle import (
+    MAX_FILE_BYTES,
+    SUFFIX,
+    BundleContent,
+    CycleContent,
+    read_bundle,
+    write_bundle,
+)
+from navtool_desktop.exchange.errors import BundleError
+from navtool_desktop.exchange.merge import ImportSummary, Merger
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import NotFoundError, StoreError
+from navtool_desktop.storage.repository import DistrictStore, Repository
+
+Progress = Callable[[int, int, str], None]
+
+
+# --- what goes into a bundle --------------------------------------------------------------
+
+
+def _check_framework(store: DistrictStore, pack: Pack, cycle_ids: Sequence[str]) -> None:
+    for cid in cycle_ids:
+        cycle = store.get_cycle(cid)
+        if cycle.framework_id != pack.id:
+            raise BundleError(_("The cycle \u201c{title}\u201d uses the framework \u201c{found}\u201d, "
+                                "not \u201c{ours}\u201d.").format(title=cycle.title,
+                                                                 found=cycle.framework_id,
+                                                                 ours=pack.id))
+
+
+def cycle_content(store: DistrictStore, cycle_id: str) -> CycleContent:
+    """A whole cycle as bundle content."""
+    data = store.cycle(cycle_id)
+    return CycleContent(data.cycle, tuple(data.participants.values()), tuple(data.ratings.values()),
+                        tuple(data.responses.values()), tuple(data.consensus.values()),
+                        tuple(data.tallies.values()))
+
+
+def participant_content(store: DistrictStore, cycle_id: str, participant_id: str) -> CycleContent:
+    """One participant's ratings and answers in a cycle."""
+    data = store.cycle(cycle_id)
+    person = data.participants.get(participant_id)
+    if person is None:
+        raise NotFoundError(_("There is no participant with id {id} in the cycle \u201c{title}\u201d.")
+                            .format(id=participant_id, title=data.cycle.title))
+    return CycleContent(
+        data.cycle, (person,),
+        tuple(r for r in data.ratings.values() if r.participant_id == participant_id),
+        tuple(r for r in data.responses.values() if r.participant_id == participant_id))
+
+
+def make_content(store: DistrictStore, pack: Pack, kind: str, *, cycle_id: str | None = None,
+                 participant_id: str | None = None) -> BundleContent:
+    """The content of a bundle of ``kind`` (participant, cycle or district) from a store."""
+    common = {"kind": kind, "district": store.profile, "framework_id": pack.id,
+              "framework_version": pack.version}
+    if kind == "district":
+        _check_framework(store, pack, [c.id for c in store.cycles()])
+        return BundleContent(**common, cycles=tuple(cycle_content(store, c.id) for c in store.cycles()),
+                             plans=tuple(store.plans()), goals=tuple(store.goals()),
+                             actions=tuple(store.actions()), notes=tuple(store.progress_notes()))
+    if cycle_id is None:
+        raise BundleError(_("Choose a cycle to export."))
+    _check_framework(store, pack, [cycle_id])
+    if kind == "cycle":
+        return BundleContent(**common, cycles=(cycle_content(store, cycle_id),))
+    if kind == "participant":
+        if participant_id is None:
+            raise BundleError(_("Choose a participant to export."))
+        return BundleContent(**common, cycles=(participant_content(store, cycle_id, participant_id),))
+    raise BundleError(_("Unknown bundle kind {kind}.").format(kind=kind))
+
+
+def export_bundle(store: DistrictStore, pack: Pack, kind: str, out: Path, *,
+                  cycle_id: str | None = None, participant_id: str | None = None,
+                  passphrase: str | None = None) -> Path:
+    """Write a bundle file (a temp file, then renamed, so a cut copy is never left)."""
+    raw = write_bundle(make_content(store, pack, kind, cycle_id=cycle_id,
+                                    participant_id=participant_id), passphrase)
+    write_file(out, raw)
+    return out
+
+
+def write_file(out: Path, raw: bytes) -> None:
+    """Write an export file whole and durably (see :mod:`navtool_desktop.fileio`)."""
+    try:
+        fileio.write_file(out, raw)
+    except OSError as exc:
+        raise BundleError(_("{file} could not be written ({reason}).")
+                          .format(file=out, reason=exc.strerror or exc)) from None
+
+
+# --- importing ----------------------------------------------------------------------------
+
+
+def bundle_files(path: Path) -> list[Path]:
+    """The bundle files at ``path``: the file itself, or the ``.navtool`` files in a folder."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix == SUFFIX and p.is_file()
+                      and not p.name.startswith("."))
+    return [path]
+
+
+def read_bundle_file(path: Path, pack: Pack, passphrase: str | None = None) -> BundleContent:
+    """Read and check one bundle file (refusing one too large before reading it)."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise BundleError(_("{file} could not be read ({reason}).")
+                          .format(file=path.name, reason=exc.strerror or exc)) from None
+    return read_bundle(raw, pack, passphrase, source=path.name)
+
+
+def import_paths(repo: Repository, pack: Pack, paths: Sequence[Path], *,
+                 store: DistrictStore | None = None, passphrase: str | None = None,
+                 dry_run: bool = False, progress: Progress | None = None) -> ImportSummary:
+    """Import bundle files and folders: each file is checked whole and accepted or refused;
+    the accepted ones are merged and written together. Returns the summary.
+    """
+    files = [f for p in paths for f in bundle_files(Path(p))]
+    merger = Merger(repo, pack, store, dry_run=dry_run)
+    for n, path in enumerate(files):
+        if progress is not None:
+            progress(n, len(files) + 1, _("Checking {file}").format(file=path.name))
+        try:
+            merger.add(read_bundle_file(path, pack, passphrase))
+        except BundleError as exc:
+            merger.refuse(path.name, str(exc))
+    if progress is not None:
+        progress(len(files), len(files) + 1, _("Saving"))
+    try:
+        summary = merger.apply()
+    except StoreError as exc:
+        raise BundleError(_("The import could not be saved, so nothing was imported: {reason}")
+                          .format(reason=exc)) from None
+    if progress is not None:
+        progress(len(files) + 1, len(files) + 1, "")
+    return summary

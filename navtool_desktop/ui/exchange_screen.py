@@ -1,0 +1,262 @@
+"""Exchange: bundles between laptops (export my responses, import a folder), CSV and Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navtool_desktop.exchange import SUFFIX, ImportSummary, export_bundle, import_paths
+from navtool_desktop.exchange.tables import export_table
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui.operations import Operation, Progress, run_job
+from navtool_desktop.ui.widgets import plain_label
+
+
+def _slug(text: str) -> str:
+    keep = "".join(ch if ch.isalnum() else "-" for ch in text.strip().lower())
+    return "-".join(part for part in keep.split("-") if part)[:40] or "navtool"
+
+
+class ExchangeScreen(QWidget):
+    """Move data between laptops with ``.navtool`` bundles; export tables for spreadsheets."""
+
+    imported = Signal(object)  # ImportSummary
+    exported = Signal(str)  # the file written
+
+    def __init__(self, pack: Pack, store: DistrictStore, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.store = store
+        self.operation: Operation | None = None
+
+        title = plain_label(_("Exchange between laptops"), object_name="pageTitle")
+        intro = plain_label(_(
+            "Participants export their responses to a file (on a USB stick, say); the "
+            "facilitator imports a whole folder of them. Nothing is lost: the same file imported "
+            "twice changes nothing, and when two laptops changed the same rating the newer one "
+            "is kept and listed below."))
+
+        self.cycle_box = QComboBox()
+        self.cycle_box.setAccessibleName(_("Cycle"))
+        self.cycle_box.currentIndexChanged.connect(self._fill_people)
+        self.person_box = QComboBox()
+        self.person_box.setAccessibleName(_("Participant"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(_("Passphrase (optional)"))
+        self.passphrase.setPlaceholderText(_("optional: protects a bundle sent by email"))
+        form = QFormLayout()
+        form.addRow(_("Cycle"), self.cycle_box)
+        form.addRow(_("Participant"), self.person_box)
+        form.addRow(_("Passphrase"), self.passphrase)
+
+        self.export_mine = QPushButton(_("Export my responses…"))
+        self.export_mine.clicked.connect(self.export_participant)
+        self.export_cycle_button = QPushButton(_("Export this cycle…"))
+        self.export_cycle_button.clicked.connect(self.export_cycle)
+        self.export_district_button = QPushButton(_("Export the whole district…"))
+        self.export_district_button.clicked.connect(self.export_district)
+        self.ratings_button = QPushButton(_("Ratings to CSV or Excel…"))
+        self.ratings_button.clicked.connect(lambda: self.export_spreadsheet("ratings"))
+        self.actions_button = QPushButton(_("Plan actions to CSV or Excel…"))
+        self.actions_button.clicked.connect(lambda: self.export_spreadsheet("actions"))
+        bundles = QHBoxLayout()
+        for button in (self.export_mine, self.export_cycle_button, self.export_district_button):
+            bundles.addWidget(button)
+        bundles.addStretch(1)
+        tables = QHBoxLayout()
+        tables.addWidget(self.ratings_button)
+        tables.addWidget(self.actions_button)
+        tables.addStretch(1)
+        export_box = QGroupBox(_("Export"))
+        export_layout = QVBoxLayout(export_box)
+        export_layout.addLayout(form)
+        export_layout.addLayout(bundles)
+        export_layout.addLayout(tables)
+
+        self.import_file_button = QPushButton(_("Import a bundle…"))
+        self.import_file_button.clicked.connect(self.import_file)
+        self.import_folder_button = QPushButton(_("Import a folder of bundles…"))
+        self.import_folder_button.clicked.connect(self.import_folder)
+        self.summary_view = QPlainTextEdit()
+        self.summary_view.setReadOnly(True)
+        self.summary_view.setAccessibleName(_("Import summary"))
+        self.summary_view.setPlaceholderText(_("What an import added, updated and left unchanged "
+                                               "shows here."))
+        import_box = QGroupBox(_("Import"))
+        import_layout = QVBoxLayout(import_box)
+        row = QHBoxLayout()
+        row.addWidget(self.import_file_button)
+        row.addWidget(self.import_folder_button)
+        row.addStretch(1)
+        import_layout.addLayout(row)
+        import_layout.addWidget(self.summary_view, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(export_box)
+        layout.addWidget(import_box, 1)
+        if store.read_only:
+            for button in (self.import_file_button, self.import_folder_button):
+                button.setEnabled(False)
+        self.refresh()
+
+    # --- lists --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Fill the cycle and participant lists from the store (newest cycle first)."""
+        current = self.cycle_box.currentData()
+        self.cycle_box.blockSignals(True)
+        self.cycle_box.clear()
+        for cycle in reversed(self.store.cycles()):
+            self.cycle_box.addItem(f"{cycle.title} ({cycle.date})", cycle.id)
+        index = self.cycle_box.findData(current)
+        self.cycle_box.setCurrentIndex(max(index, 0))
+        self.cycle_box.blockSignals(False)
+        self._fill_people()
+
+    def _fill_people(self) -> None:
+        self.person_box.clear()
+        cycle_id = self.cycle_box.currentData()
+        if cycle_id:
+            people = sorted(self.store.cycle(cycle_id).participants.values(),
+                            key=lambda p: p.label.casefold())
+            for person in people:
+                self.person_box.addItem(person.label, person.id)
+        has_cycle = bool(cycle_id)
+        for button in (self.export_mine, self.export_cycle_button, self.ratings_button):
+            button.setEnabled(has_cycle)
+        self.export_mine.setEnabled(has_cycle and self.person_box.count() > 0)
+
+    def showEvent(self, event: Any) -> None:
+        self.refresh()  # other screens may have added cycles or people meanwhile
+        super().showEvent(event)
+
+    # --- asking for files (tests replace these) ------------------------------------------
+
+    def ask_save_path(self, title: str, suggested: str, filters: str) -> Path | None:
+        name, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters)
+        return Path(name) if name else None
+
+    def ask_open_path(self) -> Path | None:
+        name, _filter = QFileDialog.getOpenFileName(self, _("Import a bundle"), str(Path.home()),
+                                                    _("Navigation Tool bundles (*{suffix})")
+                                                    .format(suffix=SUFFIX))
+        return Path(name) if name else None
+
+    def ask_folder(self) -> Path | None:
+        name = QFileDialog.getExistingDirectory(self, _("Import a folder of bundles"), str(Path.home()))
+        return Path(name) if name else None
+
+    # --- export -------------------------------------------------------------------------
+
+    def _secret(self) -> str | None:
+        return self.passphrase.text() or None
+
+    def _bundle_filter(self) -> str:
+        return _("Navigation Tool bundles (*{suffix})").format(suffix=SUFFIX)
+
+    def export_participant(self) -> None:
+        cycle_id, person_id = self.cycle_box.currentData(), self.person_box.currentData()
+        if not (cycle_id and person_id):
+            return
+        name = f"{_slug(self.person_box.currentText())}-{_slug(self.cycle_box.currentText())}{SUFFIX}"
+        out = self.ask_save_path(_("Export my responses"), name, self._bundle_filter())
+        if out is not None:
+            self._export_bundle(out, "participant", cycle_id, person_id)
+
+    def export_cycle(self) -> None:
+        cycle_id = self.cycle_box.currentData()
+        if not cycle_id:
+            return
+        out = self.ask_save_path(_("Export this cycle"), f"{_slug(self.cycle_box.currentText())}{SUFFIX}",
+                                 self._bundle_filter())
+        if out is not None:
+            self._export_bundle(out, "cycle", cycle_id, None)
+
+    def export_district(self) -> None:
+        out = self.ask_save_path(_("Export the whole district"),
+                                 f"{_slug(self.store.profile.name)}{SUFFIX}", self._bundle_filter())
+        if out is not None:
+            self._export_bundle(out, "district", None, None)
+
+    def _export_bundle(self, out: Path, kind: str, cycle_id: str | None,
+                       participant_id: str | None) -> None:
+        if out.suffix != SUFFIX:
+            out = out.with_name(out.name + SUFFIX)
+        secret = self._secret()
+
+        def job(progress: Progress) -> Path:
+            progress(0, 0, _("Writing {file}").format(file=out.name))
+            return export_bundle(self.store, self.pack, kind, out, cycle_id=cycle_id,
+                                 participant_id=participant_id, passphrase=secret)
+
+        self.operation = run_job(self, _("Exporting a bundle"), job, self._exported)
+
+    def export_spreadsheet(self, what: str) -> None:
+        cycle_id = self.cycle_box.currentData() if what == "ratings" else None
+        suggested = f"{_slug(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
+        out = self.ask_save_path(_("Export to a spreadsheet"), suggested,
+                                 _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
+        if out is None:
+            return
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            out = out.with_name(out.name + ".xlsx")
+
+        def job(progress: Progress) -> Path:
+            progress(0, 0, _("Writing {file}").format(file=out.name))
+            export_table(self.store, self.pack, out, what=what, cycle_id=cycle_id)
+            return out
+
+        self.operation = run_job(self, _("Exporting a spreadsheet"), job, self._exported)
+
+    def _exported(self, out: Path) -> None:
+        self.summary_view.setPlainText(_("Wrote {file}").format(file=out))
+        self.exported.emit(str(out))
+
+    # --- import -------------------------------------------------------------------------
+
+    def import_file(self) -> None:
+        path = self.ask_open_path()
+        if path is not None:
+            self.start_import(path)
+
+    def import_folder(self) -> None:
+        folder = self.ask_folder()
+        if folder is not None:
+            self.start_import(folder)
+
+    def start_import(self, path: Path) -> Operation:
+        """Check and merge the bundles at ``path`` on a worker, then show the summary."""
+        secret = self._secret()
+        self.summary_view.setPlainText(_("Importing {path}…").format(path=path))
+
+        def job(progress: Progress) -> ImportSummary:
+            return import_paths(self.store.repo, self.pack, [path], store=self.store,
+                                passphrase=secret, progress=progress)
+
+        self.operation = run_job(self, _("Importing bundles"), job, self._imported,
+                                 lambda exc: self.summary_view.setPlainText(str(exc)))
+        return self.operation
+
+    def _imported(self, summary: ImportSummary) -> None:
+        self.summary_view.setPlainText(summary.text())
+        self.refresh()
+        self.imported.emit(summary)

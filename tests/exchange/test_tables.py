@@ -1,0 +1,47 @@
+"""CSV and XLSX tables: a BOM for Excel, formulas made inert, one row per rating."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from exchange_helpers import Setup
+
+from navtool_desktop.core.records import Rating
+from navtool_desktop.exchange import BundleError
+from navtool_desktop.exchange.tables import csv_bytes, export_table, ratings_table, safe_cell
+from navtool_desktop.framework import Pack
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-2", "'-2"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("plain", "plain"), ("", ""), ("a=b", "a=b"),
+])
+def test_formula_cells_are_made_text(value: str, expected: str) -> None:
+    assert safe_cell(value) == expected
+
+
+def test_ratings_csv_has_one_row_per_rating_and_a_bom(setup: Setup, pack: Pack, tmp_path: Path) -> None:
+    person = setup.people[0]
+    setup.store.save_rating(setup.cycle_id, Rating(
+        participant_id=person.id, competency_id=setup.competencies[0], level="refining",
+        note="=cmd|' /C calc'!A0 — Peña"))
+    head, rows = ratings_table(setup.store, pack, setup.cycle_id)
+    assert len(rows) == len(setup.store.cycle(setup.cycle_id).ratings) == 6
+    out = tmp_path / "r.csv"
+    assert export_table(setup.store, pack, out, cycle_id=setup.cycle_id) == 6
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    parsed = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert parsed[0] == head
+    notes = [r[7] for r in parsed[1:]]
+    assert "'=cmd|' /C calc'!A0 — Peña" in notes
+    assert csv_bytes(["a"], [["x,y\n\"z\""]]).decode("utf-8-sig") == 'a\r\n"x,y\n""z"""\r\n'
+
+
+def test_an_unknown_format_is_refused(setup: Setup, pack: Pack, tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match=r"\.csv or \.xlsx"):
+        export_table(setup.store, pack, tmp_path / "r.pdf", cycle_id=setup.cycle_id)
+    assert not (tmp_path / "r.pdf").exists()
