@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -56,6 +57,46 @@ def main() -> int:
         assert cycles.rating_panel is not None
         cycles.rating_panel.go_to(4)
         grab("reflect-rating.png")
+
+        # Consensus and Results: a competency with low agreement, then the projector view
+        consensus = window.consensus
+        assert consensus is not None and consensus.results is not None
+        window.show_screen(window.screens.indexOf(consensus))
+        flagged = next((n for n, c in enumerate(consensus.results.competencies)
+                        if c.overall.low_agreement), 0)
+        consensus.go_to(flagged)
+        grab("consensus-view.png")
+        consensus.set_presentation(True)
+        window.showNormal()  # offscreen "full screen" is 800x800: show it at projector size
+        window.resize(1280, 800)
+        grab("consensus-presentation.png")
+        consensus.set_presentation(False)
+        window.resize(1280, 800)
+        results = window.results_screen
+        assert results is not None
+        window.show_screen(window.screens.indexOf(results))
+        results.tabs.setCurrentIndex(0)
+        grab("results-heatmap.png")
+        results.tabs.setCurrentIndex(1)
+        grab("results-equity.png")
+
+        # Set Goals and Learn and Improve on the newest plan, seen in the middle of its period
+        plan_screen, improve = window.plan_screen, window.improve
+        assert plan_screen is not None and improve is not None
+        mid_period = date(2025, 2, 10)
+        plan_screen.today = improve.today = lambda: mid_period
+        window.show_screen(window.screens.indexOf(plan_screen))
+        plan_screen.tabs.setCurrentIndex(0)
+        grab("set-goals-priorities.png")
+        plan_screen.tabs.setCurrentIndex(1)
+        plan_screen.actions.setCurrentIndex(plan_screen.action_model.index(0, 0))
+        grab("set-goals-plan.png")
+        plan_screen.tabs.setCurrentIndex(2)
+        grab("plan-timeline.png")
+        window.show_screen(window.screens.indexOf(improve))
+        improve.tabs.setCurrentIndex(1)
+        improve.growth_list.setCurrentRow(2)
+        grab("improve-growth.png")
         window.close()
     return 0
 

@@ -22,8 +22,13 @@ from navtool_desktop.core.records import District
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui.consensus_screen import ConsensusScreen
 from navtool_desktop.ui.cycles_screen import CyclesScreen
+from navtool_desktop.ui.exchange_screen import ExchangeScreen
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
+from navtool_desktop.ui.improve_screen import ImproveScreen
+from navtool_desktop.ui.plan_screen import PlanScreen
+from navtool_desktop.ui.results_screen import ResultsScreen
 from navtool_desktop.ui.vision_screen import VisionScreen
 
 
@@ -43,6 +48,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("screenNav")
         self.nav.setAccessibleName(_("Screens"))
         self.nav.setMaximumWidth(200)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.screens = QStackedWidget()
         self.nav.currentRowChanged.connect(self.screens.setCurrentIndex)
         splitter = QSplitter()
@@ -57,6 +63,11 @@ class MainWindow(QMainWindow):
         self.add_screen(_("Framework"), self.browser)
         self.vision: VisionScreen | None = None
         self.cycles: CyclesScreen | None = None
+        self.consensus: ConsensusScreen | None = None
+        self.results_screen: ResultsScreen | None = None
+        self.plan_screen: PlanScreen | None = None
+        self.improve: ImproveScreen | None = None
+        self.exchange: ExchangeScreen | None = None
         if store is not None:
             self.vision = VisionScreen(store)
             self.vision.save_failed.connect(self._show_error)
@@ -66,6 +77,25 @@ class MainWindow(QMainWindow):
             self.cycles.error.connect(self._show_error)
             self.cycles.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
             self.add_screen(_("Reflect and Listen"), self.cycles)
+            self.consensus = ConsensusScreen(pack, store)
+            self.consensus.error.connect(self._show_error)
+            self.consensus.saved.connect(lambda _c: self.statusBar().showMessage(_("Consensus saved"), 3000))
+            self.consensus.presentation_changed.connect(self._presenting)
+            self.add_screen(_("Consensus"), self.consensus)
+            self.results_screen = ResultsScreen(pack, store)
+            self.add_screen(_("Results"), self.results_screen)
+            self.plan_screen = PlanScreen(pack, store)
+            self.plan_screen.error.connect(self._show_error)
+            self.plan_screen.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
+            self.add_screen(_("Set Goals"), self.plan_screen)
+            self.improve = ImproveScreen(pack, store)
+            self.improve.error.connect(self._show_error)
+            self.improve.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
+            self.add_screen(_("Learn and Improve"), self.improve)
+            self.exchange = ExchangeScreen(pack, store)
+            self.exchange.imported.connect(
+                lambda _s: self.statusBar().showMessage(_("Import finished"), 5000))
+            self.add_screen(_("Exchange"), self.exchange)
             self._profile_saved(store.profile)
         self._build_menus()
         self.statusBar().showMessage(
@@ -78,6 +108,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("{district} · Navigation Tool Desktop").format(district=district.name)
                             + suffix)
 
+    def _presenting(self, on: bool) -> None:
+        """A screen presents full screen: only that screen shows."""
+        for bar in (self.nav, self.menuBar(), self.statusBar()):
+            bar.setVisible(not on)
+
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
 
@@ -87,6 +122,10 @@ class MainWindow(QMainWindow):
             self.vision.save_now()
         if self.cycles is not None and self.cycles.rating_panel is not None:
             self.cycles.finish_rating()
+        if self.consensus is not None:
+            self.consensus.save()
+        if self.plan_screen is not None and self.plan_screen.pending():
+            self.plan_screen.save_goal_now()
         super().closeEvent(event)
 
     def add_screen(self, title: str, widget: QWidget) -> int:
