@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from navtool_desktop import paths
 from navtool_desktop.framework import Pack, load_pack
+from navtool_desktop.storage import Repository
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,14 @@ REPO = Path(__file__).resolve().parent.parent
 def pack() -> Pack:
     """The shipped Navigation Tool pack, loaded once."""
     return load_pack(paths.default_pack_dir())
+
+
+@pytest.fixture
+def repo(data_dir: Path) -> Iterator[Repository]:
+    """The data folder opened for writing (locked), closed after the test."""
+    repository = Repository(data_dir)
+    yield repository
+    repository.close()
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from navtool_desktop import paths
 from navtool_desktop.cli import CommandError
+from navtool_desktop.commands.common import load_default_pack, open_district, read_passphrase
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
-    from navtool_desktop.framework import Pack
-    from navtool_desktop.storage import DistrictStore, Repository
+    from navtool_desktop.storage import DistrictStore
 
 LATEST = "latest"
 
@@ -46,32 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         table.set_defaults(handler=_export_table, fmt=fmt)
 
 
-def _pack() -> Pack:
-    from navtool_desktop.framework import PackError, load_pack
-
-    try:
-        return load_pack(paths.default_pack_dir())
-    except PackError as exc:
-        raise CommandError(_("the framework pack cannot be loaded: {error}").format(error=exc)) from None
-
-
 def _passphrase(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        text = path.read_text(encoding="utf-8").rstrip("\r\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(_("the passphrase file {file} cannot be read ({reason})")
-                           .format(file=path, reason=exc)) from None
-    if not text:
-        raise CommandError(_("the passphrase file {file} is empty").format(file=path))
-    return text
-
-
-def _open(repo: Repository, district: str | None) -> DistrictStore:
-    from navtool_desktop.commands.results import _district_id
-
-    return repo.open_district(_district_id(repo, district), auto_backup=False)
+    return read_passphrase(path) if path is not None else None
 
 
 def _cycle_id(store: DistrictStore, wanted: str | None) -> str | None:
@@ -87,7 +63,7 @@ def _export(args: argparse.Namespace) -> int:
     from navtool_desktop.exchange import BundleError, export_bundle
     from navtool_desktop.storage import Repository, StoreError
 
-    pack = _pack()
+    pack = load_default_pack()
     passphrase = _passphrase(args.passphrase_file)
     if args.kind != "district" and not args.cycle:
         raise CommandError(_("say which cycle with --cycle ID (or latest)"))
@@ -95,7 +71,7 @@ def _export(args: argparse.Namespace) -> int:
         raise CommandError(_("say whose responses with --participant ID"))
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
-            store = _open(repo, args.district)
+            store = open_district(repo, args.district)
             cycle_id = _cycle_id(store, args.cycle) if args.kind != "district" else None
             export_bundle(store, pack, args.kind, args.out, cycle_id=cycle_id,
                           participant_id=args.participant, passphrase=passphrase)
@@ -109,7 +85,7 @@ def _import(args: argparse.Namespace) -> int:
     from navtool_desktop.exchange import BundleError, import_paths
     from navtool_desktop.storage import Repository, StoreError
 
-    pack = _pack()
+    pack = load_default_pack()
     passphrase = _passphrase(args.passphrase_file)
     if not args.source.exists():
         raise CommandError(_("{file} does not exist").format(file=args.source))
@@ -131,10 +107,10 @@ def _export_table(args: argparse.Namespace) -> int:
     from navtool_desktop.exchange.tables import export_table
     from navtool_desktop.storage import Repository, StoreError
 
-    pack = _pack()
+    pack = load_default_pack()
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
-            store = _open(repo, args.district)
+            store = open_district(repo, args.district)
             cycle_id = _cycle_id(store, args.cycle) if args.what == "ratings" else None
             if cycle_id is not None:
                 store.get_cycle(cycle_id)

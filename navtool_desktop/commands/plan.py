@@ -37,21 +37,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from navtool_desktop.commands.results import _district_id
+    from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.core.planning import current_plan
     from navtool_desktop.core.results import CycleInput, cycle_results
-    from navtool_desktop.framework import PackError, load_pack
     from navtool_desktop.storage import Repository, StoreError
 
     today = args.today or date.today()
-    try:
-        pack = load_pack(paths.default_pack_dir())
-    except PackError as exc:
-        raise CommandError(_("the framework pack cannot be loaded: {error}")
-                           .format(error=exc)) from None
+    pack = load_default_pack()
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
-            store = repo.open_district(_district_id(repo, args.district), auto_backup=False)
+            store = open_district(repo, args.district)
             plans = store.plans()
             plan = (next((p for p in plans if p.id == args.plan), None) if args.plan
                     else current_plan(plans))

@@ -19,8 +19,6 @@ from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
     from navtool_desktop.framework import Pack
-    from navtool_desktop.reports.data import PlanInput
-    from navtool_desktop.signing import Identity
     from navtool_desktop.storage import DistrictStore
 
 T = TypeVar("T")
@@ -55,19 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                          help=_("cycle id, or \u201clatest\u201d (the default)"))
 
 
-def is_signed_pdf(path: Path) -> bool:
-    """Whether ``path`` is a PDF holding at least one signature (its signed byte ranges)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return False
-    return data.startswith(b"%PDF-") and b"/ByteRange" in data
-
-
 def write_pdf(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` atomically; refuse to replace a signed PDF unless ``force``."""
     from navtool_desktop.signing import SigningError
-    from navtool_desktop.signing.files import write_new_file
+    from navtool_desktop.signing.files import is_signed_pdf, write_new_file
 
     if path.is_dir():
         raise CommandError(_("{file} is a folder").format(file=path))
@@ -80,66 +69,33 @@ def write_pdf(path: Path, data: bytes, *, force: bool = False) -> None:
 
 
 def _with_store(args: argparse.Namespace, job: Callable[[Pack, DistrictStore], T]) -> T:
-    from navtool_desktop.commands.results import _district_id
-    from navtool_desktop.framework import PackError, load_pack
+    from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.reports.data import ReportInputError
     from navtool_desktop.storage import Repository, StoreError
 
-    try:
-        pack = load_pack(paths.default_pack_dir())
-    except PackError as exc:
-        raise CommandError(_("the framework pack cannot be loaded: {error}").format(error=exc)) from None
+    pack = load_default_pack()
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
-            store = repo.open_district(_district_id(repo, args.district), auto_backup=False)
+            store = open_district(repo, args.district)
             return job(pack, store)
     except (StoreError, ReportInputError) as exc:
         raise CommandError(str(exc)) from None
 
 
-def with_signer(data: PlanInput, identity: Identity) -> tuple[PlanInput, int]:
-    """``data`` with the identity's name and fingerprint in its signer slot, and that slot (from 1).
-
-    The slot is the one whose role (else name) matches the certificate's, else the first.
-    """
-    import dataclasses
-
-    from navtool_desktop.reports.data import Signer
-    from navtool_desktop.signing import fingerprint
-
-    signers = list(data.signers)
-    if not signers:
-        signers = [Signer(role=identity.role or _("Signer"))]
-    wanted_role, wanted_name = identity.role.strip().casefold(), identity.name.strip().casefold()
-    index = next((n for n, s in enumerate(signers) if wanted_role and s.role.strip().casefold() == wanted_role),
-                 next((n for n, s in enumerate(signers) if s.name.strip().casefold() == wanted_name), 0))
-    signers[index] = Signer(role=signers[index].role, name=identity.name, fingerprint=identity.fingerprint)
-    root = identity.root
-    return dataclasses.replace(data, signers=tuple(signers),
-                               root_fingerprint=fingerprint(root) if root is not None else ""), index + 1
-
-
-def sign_rendered(pdf: bytes, identity: Identity, slot: int, district: str) -> bytes:
-    """Sign the plan in signer field ``slot`` (counted from 1)."""
-    from navtool_desktop.signing import field_name, sign_pdf_bytes
-
-    return sign_pdf_bytes(pdf, identity, field=field_name(slot), reason=_("Approval of the strategic action plan"),
-                          location=district, label="plan")
-
-
 def _export_plan(args: argparse.Namespace) -> int:
     from navtool_desktop.reports.data import load_plan
     from navtool_desktop.reports.plan import render_plan
+    from navtool_desktop.reports.signed import sign_rendered, with_signer
     from navtool_desktop.signing import SigningError, load_identity
 
     identity = None
     if args.sign:
         if not args.passphrase_file:
             raise CommandError(_("--sign needs --passphrase-file"))
-        from navtool_desktop.commands.signing import _passphrase
+        from navtool_desktop.commands.common import read_passphrase
 
         try:
-            identity = load_identity(args.sign, _passphrase(args.passphrase_file))
+            identity = load_identity(args.sign, read_passphrase(args.passphrase_file))
         except SigningError as exc:
             raise CommandError(str(exc)) from None
     data = _with_store(args, lambda pack, store: (pack, load_plan(store, pack, args.plan, today=args.today)))

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         VoteSummary,
     )
     from navtool_desktop.framework import Pack
-    from navtool_desktop.storage import DistrictStore, Repository
+    from navtool_desktop.storage import DistrictStore
 
 LATEST = "latest"
 
@@ -38,21 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _results(args: argparse.Namespace) -> int:
+    from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.core import results as res
-    from navtool_desktop.framework import PackError, load_pack
     from navtool_desktop.storage import Repository, StoreError
 
     threshold = res.ANONYMITY_THRESHOLD if args.threshold is None else args.threshold
     if threshold < 1:
         raise CommandError(_("--threshold must be at least 1"))
-    try:
-        pack = load_pack(paths.default_pack_dir())
-    except PackError as exc:
-        raise CommandError(_("the framework pack cannot be loaded: {error}")
-                           .format(error=exc)) from None
+    pack = load_default_pack()
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
-            store = repo.open_district(_district_id(repo, args.district), auto_backup=False)
+            store = open_district(repo, args.district)
             cycles = store.cycles()
             if not cycles:
                 raise CommandError(_("the district \u201c{name}\u201d has no cycles yet")
@@ -75,19 +71,6 @@ def _results(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_text(pack, data))
     return 0
-
-
-def _district_id(repo: Repository, wanted: str | None) -> str:
-    if wanted:
-        return wanted
-    last = repo.last_district_id()
-    if last:
-        return last
-    districts = repo.list_districts()
-    if len(districts) != 1:
-        raise CommandError(_("say which district with --district ID ({count} found)")
-                           .format(count=len(districts)))
-    return str(districts[0].id)
 
 
 # --- JSON ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from navtool_desktop.cli import CommandError
+from navtool_desktop.commands.common import read_passphrase
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -86,19 +87,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     verify.set_defaults(handler=_verify)
 
 
-def _passphrase(path: Path) -> str:
-    """The first line of a passphrase file (or of standard input for ``-``), without its newline."""
-    try:
-        text = sys.stdin.readline() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CommandError(_("the passphrase file {file} cannot be read: {error}")
-                           .format(file=path, error=exc.strerror or exc)) from None
-    line = text.splitlines()[0] if text.splitlines() else ""
-    if not line:
-        raise CommandError(_("the passphrase file {file} is empty").format(file=path))
-    return line
-
-
 def _identity_lines(identity: Identity) -> list[str]:
     from navtool_desktop.signing import fingerprint
 
@@ -128,8 +116,8 @@ def _create(args: argparse.Namespace) -> int:
         save_root,
     )
 
-    passphrase = _passphrase(args.passphrase_file)
-    root_passphrase = _passphrase(args.root_passphrase_file) if args.root_passphrase_file else None
+    passphrase = read_passphrase(args.passphrase_file)
+    root_passphrase = read_passphrase(args.root_passphrase_file) if args.root_passphrase_file else None
     if args.root and args.root_out:
         raise CommandError(_("give --root (issue from an existing root) or --root-out (make a new one), not both"))
     out: Path = args.out
@@ -178,7 +166,7 @@ def _show(args: argparse.Namespace) -> int:
     from navtool_desktop.signing import SigningError, load_identity
 
     try:
-        identity = load_identity(args.file, _passphrase(args.passphrase_file), for_signing=False)
+        identity = load_identity(args.file, read_passphrase(args.passphrase_file), for_signing=False)
     except SigningError as exc:
         raise CommandError(str(exc)) from None
     for line in _identity_lines(identity):
@@ -204,7 +192,7 @@ def _sign(args: argparse.Namespace) -> int:
 
     try:
         box = SignatureBox.parse(args.box) if args.box else None
-        identity = load_identity(args.identity, _passphrase(args.passphrase_file))
+        identity = load_identity(args.identity, read_passphrase(args.passphrase_file))
         if args.in_place:
             out, overwrite = args.pdf, True
         elif args.out:
@@ -225,22 +213,14 @@ def _sign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _changes_text(code: str) -> str:
-    return {
-        "none": _("nothing (the signature covers the whole file)"),
-        "signatures_only": _("only later signatures were added"),
-        "form_filled": _("form fields were filled in or added"),
-        "modified": _("THE DOCUMENT WAS CHANGED"),
-        "unknown": _("unknown"),
-    }.get(code, code)
-
-
 def _yes(flag: bool) -> str:
     return _("yes") if flag else _("NO")
 
 
 def format_report(report: VerificationReport) -> str:
     """The human-readable ``navtool verify`` report."""
+    from navtool_desktop.signing import changes_text
+
     lines = [_("{file}: {count} signature(s)").format(file=report.file, count=len(report.signatures))]
     for n, sig in enumerate(report.signatures, 1):
         verdict = _("valid") if sig.ok else _("NOT VALID")
@@ -256,7 +236,7 @@ def format_report(report: VerificationReport) -> str:
             _("  Fingerprint:  SHA-256 {fp}").format(fp=sig.fingerprint or "-"),
             _("  Intact: {intact}   Valid: {valid}   Trusted: {trusted}").format(
                 intact=_yes(sig.intact), valid=_yes(sig.valid), trusted=_yes(sig.trusted)),
-            _("  Changed after signing: {changes}").format(changes=_changes_text(sig.changes_after)),
+            _("  Changed after signing: {changes}").format(changes=changes_text(sig.changes_after)),
         ]
         lines += [_("  ! {problem}").format(problem=p) for p in sig.problems]
     lines += ["", report.summary]

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from navtool_desktop import paths
 from navtool_desktop.cli import CommandError
+from navtool_desktop.commands.common import load_default_pack
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
-    from navtool_desktop.framework import Pack
     from navtool_desktop.storage import Repository
 
 
@@ -36,16 +36,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     restore.set_defaults(handler=_restore)
 
 
-def _pack() -> Pack:
-    from navtool_desktop.framework import PackError, load_pack
-
-    try:
-        return load_pack(paths.default_pack_dir())
-    except PackError as exc:
-        raise CommandError(_("the framework pack cannot be loaded: {error}")
-                           .format(error=exc)) from None
-
-
 def _repository() -> Repository:
     from navtool_desktop.storage import Repository, StoreError
 
@@ -62,7 +52,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     if not 1 <= args.years <= 20 or not 1 <= args.participants <= 200:
         raise CommandError(_("--years must be 1 to 20 and --participants 1 to 200"))
-    demo = generate(_pack(), years=args.years, participants=args.participants, seed=args.seed)
+    demo = generate(load_default_pack(), years=args.years, participants=args.participants, seed=args.seed)
     with _repository() as repo:
         if any(d.id == demo.district.id for d in repo.list_districts()):
             raise CommandError(_("the demo district is already in {folder}")
@@ -85,7 +75,7 @@ def _check(args: argparse.Namespace) -> int:
     from navtool_desktop.storage.check import check_data_dir
 
     try:
-        report = check_data_dir(paths.data_dir(), _pack())
+        report = check_data_dir(paths.data_dir(), load_default_pack())
     except StoreError as exc:
         raise CommandError(str(exc)) from None
     print(_("Checked {folder}: {districts} districts, {cycles} cycles, {ratings} ratings, "

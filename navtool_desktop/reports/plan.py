@@ -27,7 +27,7 @@ from reportlab.platypus import (
 
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Goal
-from navtool_desktop.core.results import RANKING_RULE, growth_areas, strengths
+from navtool_desktop.core.results import RANKING_RULE
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import charts, style
@@ -43,6 +43,7 @@ from navtool_desktop.reports.common import (
 )
 from navtool_desktop.reports.data import PlanInput, Signer
 from navtool_desktop.reports.document import DocumentInfo, build, heading
+from navtool_desktop.reports.sections import competency_name, results_overview
 from navtool_desktop.reports.text import markup
 from navtool_desktop.signing import SignatureBox, field_name
 from navtool_desktop.signing.sign import BOX_HEIGHT, BOX_WIDTH
@@ -71,14 +72,7 @@ def fingerprint_lines(fingerprint: str, per_line: int = 8) -> list[str]:
 
 
 def _goal_label(pack: Pack, n: int, goal: Goal) -> str:
-    return _("Goal {n}: {competency}").format(n=n, competency=_competency_name(pack, goal.competency_id))
-
-
-def _competency_name(pack: Pack, competency_id: str) -> str:
-    try:
-        return pack.competency(competency_id).name
-    except KeyError:
-        return competency_id
+    return _("Goal {n}: {competency}").format(n=n, competency=competency_name(pack, goal.competency_id))
 
 
 def _condition_name(pack: Pack, competency_id: str) -> str:
@@ -151,18 +145,7 @@ def _results(pack: Pack, data: PlanInput) -> list[Flowable]:
     people = max((c.overall.respondents for c in results.conditions), default=0)
     out.append(para(_("Each competency by level, from the cycle \u201c{title}\u201d ({date}, {n} people "
                       "took part).").format(title=cycle.title, date=long_date(cycle.date), n=people), st.body))
-    out.append(charts.heat_map(pack, results, style.FRAME_WIDTH))
-    out.append(PageBreak())
-    out.append(heading(_("Levels per condition"), 1))
-    out.append(charts.condition_levels(pack, results, style.FRAME_WIDTH))
-    out.append(para(charts.condition_levels_note(), st.small))
-    for title, found in ((_("Strengths"), strengths(results)), (_("Growth areas"), growth_areas(results))):
-        out.append(heading(title, 1))
-        if not found:
-            out.append(para(_("None yet."), st.body))
-        for comp in found:
-            out.append(rich("\u2022 <b>{name}</b> ({level})", st.body,
-                            name=_competency_name(pack, comp.competency_id), level=style.level_name(comp.level)))
+    out += results_overview(pack, results)
     out.append(para(RANKING_RULE, st.small))
     out.append(CondPageBreak(300))
     return out
@@ -187,7 +170,7 @@ def _priorities(pack: Pack, data: PlanInput) -> list[Flowable]:
         reasons = ([planning.reason_text(pack, r) for r in suggestion.reasons] if suggestion
                    else [_("Chosen by the team (no rule flags it).")])
         rows.append([
-            rich("<b>{name}</b><br/>{condition}", st.cell, name=_competency_name(pack, cid),
+            rich("<b>{name}</b><br/>{condition}", st.cell, name=competency_name(pack, cid),
                  condition=_condition_name(pack, cid)),
             level_chip(level),
             Paragraph("<br/>".join("\u2022 " + markup(r) for r in reasons), st.cell),
@@ -201,7 +184,7 @@ def _priorities(pack: Pack, data: PlanInput) -> list[Flowable]:
         out.append(heading(_("Also suggested by the results"), 1))
         for s in more:
             out.append(rich("<b>{name}</b> ({level}): {reasons}", st.body,
-                            name=_competency_name(pack, s.competency_id), level=style.level_name(s.level),
+                            name=competency_name(pack, s.competency_id), level=style.level_name(s.level),
                             reasons="; ".join(planning.reason_text(pack, r) for r in s.reasons)))
     out.append(para(planning.SUGGESTION_RULE, st.small))
     out.append(PageBreak())

@@ -19,16 +19,15 @@ from navtool_desktop.core.results import (
     SHOWN,
     CompetencyResult,
     Distribution,
-    growth_areas,
-    strengths,
     without_consensus,
 )
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import charts, style
-from navtool_desktop.reports.common import data_table, head_cells, level_chip, long_date, para, rich
+from navtool_desktop.reports.common import data_table, head_cells, level_chip, long_date, para
 from navtool_desktop.reports.data import ReportInput
 from navtool_desktop.reports.document import DocumentInfo, build, heading
+from navtool_desktop.reports.sections import results_overview
 
 _CHOICES = (*LEVELS, NOT_SURE)
 
@@ -71,18 +70,7 @@ def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
     out: list[Flowable] = [heading(_("Summary"))]
     out.append(para(_("Each competency by level: the shade and number give the share of votes at each "
                       "level, the outline the competency's level."), st.body))
-    out.append(charts.heat_map(pack, results, style.FRAME_WIDTH))
-    out.append(PageBreak())
-    out.append(heading(_("Levels per condition"), 1))
-    out.append(charts.condition_levels(pack, results, style.FRAME_WIDTH))
-    out.append(para(charts.condition_levels_note(), st.small))
-    for title, found in ((_("Strengths"), strengths(results)), (_("Growth areas"), growth_areas(results))):
-        out.append(heading(title, 1))
-        if not found:
-            out.append(para(_("None yet."), st.body))
-        for comp in found:
-            out.append(rich("\u2022 <b>{name}</b> ({level})", st.body,
-                            name=pack.competency(comp.competency_id).name, level=style.level_name(comp.level)))
+    out += results_overview(pack, results)
     missing = without_consensus(results)
     if missing:
         out.append(para(_("{n} of {total} competencies have no consensus recorded yet; their level is the "

@@ -54,6 +54,7 @@ from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui.charts import BarChart, BarRow, choice_name, level_rows
 from navtool_desktop.ui.cycle_dialogs import role_label
+from navtool_desktop.ui.rating_entry import CHOICE_KEYS, PREVIOUS_KEYS
 from navtool_desktop.ui.widgets import plain_label, rich_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -62,15 +63,7 @@ CompetencyIdRole = Qt.ItemDataRole.UserRole + 1
 LOW_AGREEMENT_MARK = "⚠"
 NO_CONSENSUS_MARK = "○"
 CONSENSUS_MARK = "●"
-CHOICE_KEYS: dict[int, str] = {
-    Qt.Key.Key_1: "establishing",
-    Qt.Key.Key_2: "developing",
-    Qt.Key.Key_3: "operationalizing",
-    Qt.Key.Key_4: "refining",
-    Qt.Key.Key_0: NOT_SURE,
-}
 NEXT_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_J)
-PREVIOUS_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_K)
 
 
 def hidden_text(threshold: int = ANONYMITY_THRESHOLD) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import pdf_text
+from report_helpers import pdf_text
 
 from navtool_desktop.core.records import (
     Action,

@@ -8,8 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import pdf_text, qpdf_check, tool
 from pypdf import PdfReader
+from report_helpers import pdf_text, qpdf_check, tool
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.reports import PlanInput, Signer, fingerprint_lines, render_plan

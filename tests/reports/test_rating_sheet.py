@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import pdf_text, qpdf_check
 from pypdf import PdfReader
+from report_helpers import pdf_text, qpdf_check
 
 from navtool_desktop.core.records import Cycle, District
 from navtool_desktop.framework import Pack

@@ -7,8 +7,8 @@ import re
 from datetime import date
 from pathlib import Path
 
-from conftest import pdf_text, qpdf_check
 from pypdf import PdfReader
+from report_helpers import pdf_text, qpdf_check
 
 from navtool_desktop.core.records import Consensus, Cycle, District, Participant, Rating, Tally
 from navtool_desktop.core.results import CycleInput, cycle_results

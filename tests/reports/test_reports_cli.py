@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TEST_KEY_BITS
+from report_helpers import TEST_KEY_BITS
 
 from navtool_desktop import cli
 from navtool_desktop.signing import RootAuthority, identity_to_p12, issue_signer, signature_fields

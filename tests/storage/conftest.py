@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from storage_helpers import Setup
 
 from navtool_desktop.core.records import Cycle, District, Participant
 from navtool_desktop.framework import Pack
 from navtool_desktop.storage import Repository
-
-
-@pytest.fixture
-def repo(data_dir: Path) -> Iterator[Repository]:
-    repository = Repository(data_dir)
-    yield repository
-    repository.close()
 
 
 @pytest.fixture

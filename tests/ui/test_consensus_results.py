@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,6 @@ from navtool_desktop.ui.results_screen import (
 )
 
 COMPETENCY = "culture.relationships"
-
-
-@pytest.fixture
-def repo(data_dir: Path) -> Iterator[Repository]:
-    repository = Repository(data_dir)
-    yield repository
-    repository.close()
 
 
 @pytest.fixture

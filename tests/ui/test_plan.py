@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -28,13 +27,6 @@ from navtool_desktop.ui.plan_screen import ActionDialog, PlanScreen
 
 TODAY = date(2026, 3, 1)
 VOICE, GOAL_SETTING = "agency.voice", "agency.goal-setting"
-
-
-@pytest.fixture
-def repo(data_dir: Path) -> Iterator[Repository]:
-    repository = Repository(data_dir)
-    yield repository
-    repository.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from navtool_desktop.ui.vision_screen import VisionScreen
 
 KEYS = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_0]
 LEVEL_OF_KEY = ["establishing", "developing", "operationalizing", "refining", "not_sure"]
-
-
-@pytest.fixture
-def repo(data_dir: Path) -> Iterator[Repository]:
-    repository = Repository(data_dir)
-    yield repository
-    repository.close()
 
 
 @pytest.fixture

@@ -1,0 +1,58 @@
+"""What several subcommands need: the pack, the district to work on, a passphrase file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from navtool_desktop import paths
+from navtool_desktop.cli import CommandError
+from navtool_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from navtool_desktop.framework import Pack
+    from navtool_desktop.storage import DistrictStore, Repository
+
+
+def load_default_pack() -> Pack:
+    """The shipped framework pack, or a one-line error."""
+    from navtool_desktop.framework import PackError, load_pack
+
+    try:
+        return load_pack(paths.default_pack_dir())
+    except PackError as exc:
+        raise CommandError(_("the framework pack cannot be loaded: {error}").format(error=exc)) from None
+
+
+def district_id(repo: Repository, wanted: str | None) -> str:
+    """``--district``, else the district used last, else the only one there is."""
+    if wanted:
+        return wanted
+    last = repo.last_district_id()
+    if last:
+        return last
+    districts = repo.list_districts()
+    if len(districts) != 1:
+        raise CommandError(_("say which district with --district ID ({count} found)")
+                           .format(count=len(districts)))
+    return str(districts[0].id)
+
+
+def open_district(repo: Repository, wanted: str | None) -> DistrictStore:
+    """Open the district a command works on (no automatic backup: commands are brief)."""
+    return repo.open_district(district_id(repo, wanted), auto_backup=False)
+
+
+def read_passphrase(path: Path) -> str:
+    """The first line of a passphrase file (or of standard input for ``-``), without its newline."""
+    try:
+        text = sys.stdin.readline() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise CommandError(_("the passphrase file {file} cannot be read: {error}")
+                           .format(file=path, error=reason)) from None
+    line = text.splitlines()[0] if text.splitlines() else ""
+    if not line:
+        raise CommandError(_("the passphrase file {file} is empty").format(file=path))
+    return line

@@ -1,0 +1,37 @@
+"""Sections that more than one document prints: the results overview."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, PageBreak
+
+from navtool_desktop.core.results import CycleResults, growth_areas, strengths
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.reports import charts, style
+from navtool_desktop.reports.common import para, rich
+from navtool_desktop.reports.document import heading
+
+
+def competency_name(pack: Pack, competency_id: str) -> str:
+    """The competency's name, or its id if the pack no longer has it."""
+    try:
+        return pack.competency(competency_id).name
+    except KeyError:
+        return competency_id
+
+
+def results_overview(pack: Pack, results: CycleResults) -> list[Flowable]:
+    """The heat map, then levels per condition with strengths and growth areas."""
+    st = style.styles()
+    out: list[Flowable] = [charts.heat_map(pack, results, style.FRAME_WIDTH), PageBreak()]
+    out.append(heading(_("Levels per condition"), 1))
+    out.append(charts.condition_levels(pack, results, style.FRAME_WIDTH))
+    out.append(para(charts.condition_levels_note(), st.small))
+    for title, found in ((_("Strengths"), strengths(results)), (_("Growth areas"), growth_areas(results))):
+        out.append(heading(title, 1))
+        if not found:
+            out.append(para(_("None yet."), st.body))
+        for comp in found:
+            out.append(rich("\u2022 <b>{name}</b> ({level})", st.body,
+                            name=competency_name(pack, comp.competency_id), level=style.level_name(comp.level)))
+    return out
