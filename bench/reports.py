@@ -71,8 +71,8 @@ def _big_plan():  # type: ignore[no-untyped-def]
 
 
 def run() -> list[Result]:
-    from navtool_desktop.commands.reports import sign_rendered, with_signer
     from navtool_desktop.reports import render_plan
+    from navtool_desktop.reports.signed import sign_rendered, with_signer
     from navtool_desktop.signing import create_root, issue_signer, verify_pdf_bytes
 
     pack, data = _big_plan()

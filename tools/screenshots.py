@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,43 @@ from navtool_desktop.storage.demo import save_demo
 from navtool_desktop.storage.repository import Repository
 from navtool_desktop.ui.app import apply_style, load_default_pack
 from navtool_desktop.ui.main_window import MainWindow
+
+
+def export_sign_screens(app: QApplication, window: MainWindow, tmp: Path, grab: Callable[[str], None]) -> None:
+    """Export and Sign with two signers of the demo district, then a check of the signed plan."""
+    from PySide6.QtCore import QEventLoop
+
+    from navtool_desktop.reports.data import default_signers, load_plan
+    from navtool_desktop.reports.plan import render_plan
+    from navtool_desktop.reports.signed import sign_rendered, with_signer
+
+    export = window.export_screen
+    assert export is not None
+    export.signing_dir = tmp / "signing"  # never the real data folder
+    assert window.store is not None
+    district = window.store.profile.name
+    superintendent, chair = (s.name or s.role for s in default_signers(window.store.profile))
+    usb = tmp / "usb"
+    usb.mkdir()
+    passphrase, root_passphrase = "demo passphrase", "demo root passphrase"
+    first = export.folder.create_identity(superintendent, "Superintendent", district, passphrase,
+                                          new_root=usb / "district-root.p12", root_passphrase=root_passphrase)
+    export.folder.create_identity(chair, "Board chair", district, passphrase,
+                                  existing_root=usb / "district-root.p12", root_passphrase=root_passphrase)
+    window.show_screen(window.screens.indexOf(export))
+    export.refresh_identities(select=first.p12)
+    export.status.setText("Saved to " + str(Path.home() / "Documents" / "strategic-plan-signed.pdf"))
+    grab("export-sign.png")
+
+    identity = export.folder.load(first, passphrase)
+    data, slot = with_signer(load_plan(window.store, window.pack), identity)
+    signed = tmp / "strategic-plan-signed.pdf"
+    signed.write_bytes(sign_rendered(render_plan(window.pack, data).pdf, identity, slot, district))
+    loop = QEventLoop()
+    export.verified.connect(lambda _report: loop.quit())
+    export.verify_file(signed)
+    loop.exec()
+    grab("verify.png")
 
 
 def main() -> int:
@@ -97,6 +135,7 @@ def main() -> int:
         improve.tabs.setCurrentIndex(1)
         improve.growth_list.setCurrentRow(2)
         grab("improve-growth.png")
+        export_sign_screens(app, window, Path(tmp), grab)
         window.close()
     return 0
 

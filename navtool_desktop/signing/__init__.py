@@ -42,6 +42,7 @@ from navtool_desktop.signing.verify import (
     UNKNOWN,
     SignatureReport,
     VerificationReport,
+    changes_text,
     verify_pdf,
     verify_pdf_bytes,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "add_signature_fields",
     "approval_boxes",
     "certificate_problems",
+    "changes_text",
     "create_root",
     "export_certificate",
     "field_name",

@@ -20,3 +20,12 @@ def write_new_file(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     except OSError as exc:
         raise SigningError(_("{file} cannot be written: {error}")
                            .format(file=path.name, error=exc.strerror or exc), "write") from None
+
+
+def is_signed_pdf(path: Path) -> bool:
+    """Whether ``path`` is a PDF holding at least one signature (its signed byte ranges)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return False
+    return data.startswith(b"%PDF-") and b"/ByteRange" in data

@@ -35,6 +35,17 @@ MODIFIED = "modified"  # anything else: pages, text, annotations ...
 UNKNOWN = "unknown"  # the signature could not be checked at all
 
 
+def changes_text(code: str) -> str:
+    """What happened after a signature (``SignatureReport.changes_after``), in plain words."""
+    return {
+        NO_CHANGES: _("nothing (the signature covers the whole file)"),
+        SIGNATURES_ONLY: _("only later signatures were added"),
+        FORM_FILLED: _("form fields were filled in or added"),
+        MODIFIED: _("THE DOCUMENT WAS CHANGED"),
+        UNKNOWN: _("unknown"),
+    }.get(code, code)
+
+
 @dataclass(frozen=True)
 class SignatureReport:
     """One signature as a recipient needs to see it."""

@@ -25,6 +25,7 @@ from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui.consensus_screen import ConsensusScreen
 from navtool_desktop.ui.cycles_screen import CyclesScreen
 from navtool_desktop.ui.exchange_screen import ExchangeScreen
+from navtool_desktop.ui.export_screen import ExportScreen
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
 from navtool_desktop.ui.improve_screen import ImproveScreen
 from navtool_desktop.ui.plan_screen import PlanScreen
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("screenNav")
         self.nav.setAccessibleName(_("Screens"))
-        self.nav.setMaximumWidth(200)
+        self.nav.setMaximumWidth(260)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.screens = QStackedWidget()
         self.nav.currentRowChanged.connect(self.screens.setCurrentIndex)
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.plan_screen: PlanScreen | None = None
         self.improve: ImproveScreen | None = None
         self.exchange: ExchangeScreen | None = None
+        self.export_screen: ExportScreen | None = None
         if store is not None:
             self.vision = VisionScreen(store)
             self.vision.save_failed.connect(self._show_error)
@@ -92,6 +94,10 @@ class MainWindow(QMainWindow):
             self.improve.error.connect(self._show_error)
             self.improve.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
             self.add_screen(_("Learn and Improve"), self.improve)
+            self.export_screen = ExportScreen(pack, store)
+            self.export_screen.saved.connect(
+                lambda path: self.statusBar().showMessage(_("Saved to {file}").format(file=path), 10000))
+            self.add_screen(_("Export and Sign"), self.export_screen)
             self.exchange = ExchangeScreen(pack, store)
             self.exchange.imported.connect(
                 lambda _s: self.statusBar().showMessage(_("Import finished"), 5000))
@@ -132,6 +138,8 @@ class MainWindow(QMainWindow):
         """Add a screen; Ctrl+<its number> shows it."""
         item = QListWidgetItem(title)
         self.nav.addItem(item)
+        # wide enough for the longest screen name, in whatever font and language
+        self.nav.setMinimumWidth(min(260, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 28))
         index = self.screens.addWidget(widget)
         number = self.nav.count()
         if number <= 9:

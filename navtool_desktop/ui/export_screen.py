@@ -1,0 +1,730 @@
+"""Export and Sign: the plan, report and rating sheet as PDFs; signing identities; signing; checking."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navtool_desktop import paths
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui.operations import Operation, Progress, run_job
+from navtool_desktop.ui.signing_dialogs import P12_FILTER, CreateIdentityDialog, IdentityRequest
+from navtool_desktop.ui.widgets import plain_label
+
+if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen is first shown
+    from navtool_desktop.signing.folder import SigningFolder, StoredIdentity
+    from navtool_desktop.signing.verify import SignatureReport, VerificationReport
+
+PDF_FILTER = "PDF (*.pdf)"
+OK_MARK, BAD_MARK, WARN_MARK = "\u2714", "\u2716", "\u26a0"
+_TONE_COLOURS = {"ok": "#1b6e34", "bad": "#a31515", "warn": "#7a4f00"}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _slug(text: str) -> str:
+    keep = "".join(ch if ch.isalnum() else "-" for ch in text.strip().lower())
+    return "-".join(part for part in keep.split("-") if part)[:48] or "navtool"
+
+
+def signing_folder() -> Path:
+    """Where the district keeps its signer identities and trusted root certificates."""
+    return paths.data_dir() / "signing"
+
+
+class IdentityModel(QAbstractTableModel):
+    """The signing identities kept in the district's signing folder, one per row."""
+
+    HEADERS = (_("Signer"), _("Role"), _("District"), _("Valid"), _("Fingerprint (SHA-256)"))
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[StoredIdentity] = []
+
+    def refresh(self, folder: SigningFolder) -> None:
+        """Read the identities again from ``folder``."""
+        self.beginResetModel()
+        self.rows = folder.identities()
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+    def identity(self, row: int) -> StoredIdentity | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    @staticmethod
+    def validity(stored: StoredIdentity) -> str:
+        """The validity in words, with the first reason it cannot sign."""
+        span = _("{start} to {end}").format(start=stored.not_valid_before.date().isoformat(),
+                                            end=stored.not_valid_after.date().isoformat())
+        problems = stored.problems()
+        if problems and problems[0].reason == "expired":
+            return _("{span} (expired)").format(span=span)
+        if problems:
+            return _("{span} (cannot sign)").format(span=span)
+        return span
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        stored = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = (stored.name, stored.role, stored.organization, self.validity(stored), stored.fingerprint)
+            if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and stored.problems():
+                return str(stored.problems()[0])
+            return values[index.column()] if 0 <= index.column() < len(values) else None
+        return None
+
+
+class ExportScreen(QWidget):
+    """Export the district's PDFs, manage signing identities, sign plans and check signed PDFs."""
+
+    saved = Signal(str)  # the file written
+    identities_changed = Signal()
+    verified = Signal(object)  # VerificationReport
+
+    def __init__(self, pack: Pack, store: DistrictStore, signing_dir: Path | None = None,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.store = store
+        self.signing_dir = signing_dir or signing_folder()
+        self._folder: SigningFolder | None = None
+        self.operation: Operation | None = None
+        self.setAcceptDrops(True)
+
+        title = plain_label(_("Export and Sign"), object_name="pageTitle")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_export_tab(), _("Export and sign"))
+        self.tabs.addTab(self._build_verify_tab(), _("Check a signed PDF"))
+        self.status = plain_label(object_name="saveStatus")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+
+    @property
+    def folder(self) -> SigningFolder:
+        """The district's signing folder (cryptography is imported on first use)."""
+        if self._folder is None:
+            from navtool_desktop.signing.folder import SigningFolder
+
+            self._folder = SigningFolder(self.signing_dir)
+        return self._folder
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_export_tab(self) -> QWidget:
+        self.plan_box = QComboBox()
+        self.plan_box.setAccessibleName(_("Plan"))
+        self.cycle_box = QComboBox()
+        self.cycle_box.setAccessibleName(_("Cycle"))
+        self.signers_label = plain_label(object_name="hint")
+        self.plan_button = QPushButton(_("Save the plan PDF…"))
+        self.plan_button.clicked.connect(self.export_plan)
+        self.sign_button = QPushButton(_("Export and sign the plan…"))
+        self.sign_button.clicked.connect(self.export_and_sign)
+        self.report_button = QPushButton(_("Save the assessment report PDF…"))
+        self.report_button.clicked.connect(self.export_report)
+        self.sheet_button = QPushButton(_("Save a printable rating sheet…"))
+        self.sheet_button.clicked.connect(self.export_sheet)
+        plan_row = QHBoxLayout()
+        plan_row.addWidget(self.plan_box, 1)
+        plan_row.addWidget(self.plan_button)
+        plan_row.addWidget(self.sign_button)
+        cycle_row = QHBoxLayout()
+        cycle_row.addWidget(self.cycle_box, 1)
+        cycle_row.addWidget(self.report_button)
+        cycle_row.addWidget(self.sheet_button)
+        form = QFormLayout()
+        form.addRow(_("Plan"), plan_row)
+        form.addRow("", self.signers_label)
+        form.addRow(_("Cycle"), cycle_row)
+        documents = QGroupBox(_("Documents"))
+        documents.setLayout(form)
+
+        self.identity_model = IdentityModel(self)
+        self.identity_view = QTableView()
+        self.identity_view.setObjectName("identityTable")
+        self.identity_view.setAccessibleName(_("Signing identities"))
+        self.identity_view.setModel(self.identity_model)
+        self.identity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.identity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.identity_view.verticalHeader().hide()
+        header = self.identity_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.identity_view.selectionModel().currentRowChanged.connect(self._identity_selected)
+        self.identity_view.setMinimumHeight(110)
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setReadOnly(True)
+        self.fingerprint.setObjectName("fingerprint")
+        self.fingerprint.setAccessibleName(_("Certificate fingerprint (SHA-256)"))
+        self.fingerprint.setPlaceholderText(_("Select an identity to see its fingerprint"))
+        self.copy_button = QPushButton(_("Copy fingerprint"))
+        self.copy_button.clicked.connect(self.copy_fingerprint)
+        self.create_button = QPushButton(_("Create identity…"))
+        self.create_button.clicked.connect(self.create_identity)
+        self.import_button = QPushButton(_("Import .p12/.pfx…"))
+        self.import_button.clicked.connect(self.import_identity)
+        self.add_signature_button = QPushButton(_("Add a signature to a signed plan…"))
+        self.add_signature_button.clicked.connect(self.add_signature)
+        fp_row = QHBoxLayout()
+        fp_row.addWidget(plain_label(_("Fingerprint:"), wrap=False))
+        fp_row.addWidget(self.fingerprint, 1)
+        fp_row.addWidget(self.copy_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_signature_button)
+        self.folder_note = plain_label(object_name="hint")
+        self.folder_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        identities = QGroupBox(_("Signing identities"))
+        box = QVBoxLayout(identities)
+        box.addWidget(plain_label(_(
+            "Signing uses the identity selected here. A recipient confirms a signature by reading its "
+            "fingerprint to the district by phone.")))
+        box.addWidget(self.identity_view, 1)
+        box.addLayout(fp_row)
+        box.addLayout(buttons)
+        box.addWidget(self.folder_note)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(documents)
+        layout.addWidget(identities, 1)
+        self.plan_box.currentIndexChanged.connect(self._update_signers)
+        return page
+
+    def _build_verify_tab(self) -> QWidget:
+        self.verify_button = QPushButton(_("Check a signed PDF…"))
+        self.verify_button.clicked.connect(self.check_pdf)
+        self.verdict = plain_label(object_name="signatureVerdict")
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verify_view = QTextBrowser()
+        self.verify_view.setObjectName("verifyReport")
+        self.verify_view.setAccessibleName(_("Signature check"))
+        self.verify_view.setPlaceholderText(_("Open a signed PDF, or drop one anywhere on this screen, "
+                                              "to see who signed it and whether it changed since."))
+        row = QHBoxLayout()
+        row.addWidget(self.verify_button)
+        row.addWidget(plain_label(_("or drop a PDF file here"), object_name="hint"), 1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(row)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.verify_view, 1)
+        return page
+
+    # --- lists ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Fill the plan and cycle lists (newest first) and the identities."""
+        for box, items in (
+            (self.plan_box, [(_("{title} ({status}, {start} to {end})").format(
+                title=p.title, status=_("approved") if p.status == "approved" else _("draft"),
+                start=p.period_start, end=p.period_end), p.id)
+                for p in sorted(self.store.plans(), key=lambda p: p.created, reverse=True)]),
+            (self.cycle_box, [(f"{c.title} ({c.date})", c.id)
+                              for c in sorted(self.store.cycles(), key=lambda c: (c.date, c.created),
+                                              reverse=True)]),
+        ):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            for text, key in items:
+                box.addItem(text, key)
+            box.setCurrentIndex(max(box.findData(current), 0))
+            box.blockSignals(False)
+        has_plan, has_cycle = self.plan_box.count() > 0, self.cycle_box.count() > 0
+        for button in (self.plan_button, self.sign_button):
+            button.setEnabled(has_plan)
+        for button in (self.report_button, self.sheet_button):
+            button.setEnabled(has_cycle)
+        self._update_signers()
+        self.refresh_identities()
+
+    def refresh_identities(self, select: Path | None = None) -> None:
+        current = self.selected_identity()
+        keep = select or (current.p12 if current else None)
+        self.identity_model.refresh(self.folder)
+        row = next((n for n, s in enumerate(self.identity_model.rows) if s.p12 == keep), 0)
+        if self.identity_model.rows:
+            self.identity_view.selectRow(row)
+        self._identity_selected()
+        roots = [p.name for p in sorted(self.folder.folder.glob("*.cer"))] if self.folder.folder.is_dir() else []
+        if roots:
+            self.folder_note.setText(_("Root certificates to send to recipients (they trust it once): {files}, in "
+                                       "{folder}").format(files=", ".join(roots), folder=self.folder.folder))
+        else:
+            self.folder_note.setText(_("No identity yet. Create the district's first one: it makes the district "
+                                       "root that recipients trust."))
+
+    def _update_signers(self) -> None:
+        from navtool_desktop.reports.data import default_signers
+
+        signers = default_signers(self.store.profile)
+        listed = "; ".join(_("{n}. {role}: {name}").format(n=n, role=s.role, name=s.name or _("name not set"))
+                           for n, s in enumerate(signers, 1))
+        self.signers_label.setText(_("Signature boxes on the approval page: {signers}").format(signers=listed))
+
+    def selected_identity(self) -> StoredIdentity | None:
+        if not hasattr(self, "identity_view"):
+            return None
+        index = self.identity_view.currentIndex()
+        return self.identity_model.identity(index.row()) if index.isValid() else None
+
+    def _identity_selected(self, *_args: Any) -> None:
+        stored = self.selected_identity()
+        self.fingerprint.setText(stored.fingerprint if stored else "")
+        self.fingerprint.setCursorPosition(0)
+        self.copy_button.setEnabled(stored is not None)
+
+    def copy_fingerprint(self) -> None:
+        stored = self.selected_identity()
+        if stored is not None:
+            QGuiApplication.clipboard().setText(stored.fingerprint)
+            self.status.setText(_("Copied the fingerprint of {name}.").format(name=stored.name))
+
+    def showEvent(self, event: Any) -> None:
+        self.refresh()  # other screens may have added plans or cycles meanwhile
+        super().showEvent(event)
+
+    # --- asking (tests replace these) -----------------------------------------------------
+
+    def ask_save_path(self, title: str, suggested: Path | str, filters: str = PDF_FILTER) -> Path | None:
+        start = suggested if isinstance(suggested, Path) else Path.home() / suggested
+        name, _f = QFileDialog.getSaveFileName(self, title, str(start), filters,
+                                               options=QFileDialog.Option.DontConfirmOverwrite)
+        return Path(name) if name else None
+
+    def ask_open_path(self, title: str, filters: str = PDF_FILTER) -> Path | None:
+        name, _f = QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)
+        return Path(name) if name else None
+
+    def ask_passphrase(self, title: str, prompt: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, prompt, QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def ask_new_identity(self) -> IdentityRequest | None:
+        return CreateIdentityDialog(self.store.profile.name, self).exec_request()
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def tell(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    # --- writing files --------------------------------------------------------------------
+
+    @staticmethod
+    def _as_pdf(path: Path) -> Path:
+        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+    def may_write(self, path: Path) -> bool:
+        """Whether ``path`` may be written: a new name, or a replacement the user agreed to."""
+        from navtool_desktop.signing.files import is_signed_pdf
+
+        if not path.exists():
+            return True
+        if is_signed_pdf(path):
+            return self.confirm(_("Replace a signed PDF?"), _(
+                "{file} is a signed PDF. Replacing it removes its signatures from this copy for good. "
+                "Replace it?").format(file=path.name))
+        return self.confirm(_("Replace the file?"), _("{file} already exists. Replace it?").format(file=path.name))
+
+    def _run(self, title: str, job: Callable[[Progress], Path], on_done: Callable[[Path], None]) -> Operation:
+        self.status.setText(_("{what}…").format(what=title))
+        self.operation = run_job(self, title, job, on_done,
+                                 lambda exc: self.status.setText(_("{what}: it did not work.").format(what=title)))
+        return self.operation
+
+    def _saved(self, path: Path) -> None:
+        self.status.setText(_("Saved to {file}").format(file=path))
+        self.saved.emit(str(path))
+
+    def _target(self, title: str, suggested: str) -> Path | None:
+        path = self.ask_save_path(title, suggested)
+        if path is None:
+            return None
+        path = self._as_pdf(path)
+        return path if self.may_write(path) else None
+
+    def _report_error(self, exc: Exception) -> None:
+        self.tell(_("Nothing to export"), str(exc))
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export_plan(self) -> Operation | None:
+        plan_id = self.plan_box.currentData()
+        if not plan_id:
+            return None
+        from navtool_desktop.reports.data import ReportInputError, load_plan
+
+        try:
+            data = load_plan(self.store, self.pack, plan_id)
+        except ReportInputError as exc:
+            self._report_error(exc)
+            return None
+        out = self._target(_("Save the plan PDF"), f"{_slug(data.plan.title)}.pdf")
+        if out is None:
+            return None
+        pack = self.pack
+
+        def job(progress: Progress) -> Path:
+            from navtool_desktop.reports.plan import render_plan
+            from navtool_desktop.signing.files import write_new_file
+
+            progress(0, 0, _("Drawing the plan"))
+            write_new_file(out, render_plan(pack, data).pdf, overwrite=True)
+            return out
+
+        return self._run(_("Exporting the plan"), job, self._saved)
+
+    def export_report(self) -> Operation | None:
+        cycle_id = self.cycle_box.currentData()
+        if not cycle_id:
+            return None
+        from navtool_desktop.reports.data import ReportInputError, load_report
+
+        try:
+            data = load_report(self.store, self.pack, cycle_id)
+        except ReportInputError as exc:
+            self._report_error(exc)
+            return None
+        out = self._target(_("Save the assessment report"),
+                           f"{_slug(data.results.cycle.title)}-report.pdf")
+        if out is None:
+            return None
+        pack = self.pack
+
+        def job(progress: Progress) -> Path:
+            from navtool_desktop.reports.report import render_report
+            from navtool_desktop.signing.files import write_new_file
+
+            progress(0, 0, _("Drawing the assessment report"))
+            write_new_file(out, render_report(pack, data), overwrite=True)
+            return out
+
+        return self._run(_("Exporting the assessment report"), job, self._saved)
+
+    def export_sheet(self) -> Operation | None:
+        cycle_id = self.cycle_box.currentData()
+        if not cycle_id:
+            return None
+        from navtool_desktop.reports.data import ReportInputError, pick_cycle
+
+        try:
+            cycle = pick_cycle(self.store.cycles(), cycle_id)
+        except ReportInputError as exc:
+            self._report_error(exc)
+            return None
+        district = self.store.profile
+        out = self._target(_("Save a printable rating sheet"), f"{_slug(cycle.title)}-rating-sheet.pdf")
+        if out is None:
+            return None
+        pack = self.pack
+
+        def job(progress: Progress) -> Path:
+            from navtool_desktop.reports.sheet import render_rating_sheet
+            from navtool_desktop.signing.files import write_new_file
+
+            progress(0, 0, _("Drawing the rating sheet"))
+            write_new_file(out, render_rating_sheet(pack, district, cycle), overwrite=True)
+            return out
+
+        return self._run(_("Exporting the rating sheet"), job, self._saved)
+
+    # --- signing --------------------------------------------------------------------------
+
+    def _signer_and_passphrase(self) -> tuple[StoredIdentity, str] | None:
+        """The selected identity, if it can sign, and its passphrase."""
+        stored = self.selected_identity()
+        if stored is None:
+            self.tell(_("No signing identity"), _("Create or import a signing identity first, then select it "
+                                                 "in the list."))
+            return None
+        problems = stored.problems()
+        if problems:
+            self.tell(_("This identity cannot sign"), str(problems[0]))
+            return None
+        passphrase = self.ask_passphrase(_("Sign as {name}").format(name=stored.name), _(
+            "Passphrase of {name} ({role}):").format(name=stored.name, role=stored.role))
+        return (stored, passphrase) if passphrase else None
+
+    def export_and_sign(self) -> Operation | None:
+        """Render the selected plan and sign it in the box of the signer's role (else the first)."""
+        plan_id = self.plan_box.currentData()
+        if not plan_id:
+            return None
+        from navtool_desktop.reports.data import ReportInputError, load_plan
+
+        try:
+            data = load_plan(self.store, self.pack, plan_id)
+        except ReportInputError as exc:
+            self._report_error(exc)
+            return None
+        signer = self._signer_and_passphrase()
+        if signer is None:
+            return None
+        stored, passphrase = signer
+        out = self._target(_("Save the signed plan"), f"{_slug(data.plan.title)}-signed.pdf")
+        if out is None:
+            return None
+        pack, folder = self.pack, self.folder
+
+        def job(progress: Progress) -> Path:
+            from navtool_desktop.reports.plan import render_plan
+            from navtool_desktop.reports.signed import sign_rendered, with_signer
+            from navtool_desktop.signing.files import write_new_file
+
+            progress(0, 3, _("Opening the identity of {name}").format(name=stored.name))
+            identity = folder.load(stored, passphrase)
+            signed_data, slot = with_signer(data, identity)
+            progress(1, 3, _("Drawing the plan"))
+            rendered = render_plan(pack, signed_data)
+            progress(2, 3, _("Signing"))
+            pdf = sign_rendered(rendered.pdf, identity, slot, signed_data.district.name)
+            write_new_file(out, pdf, overwrite=True)
+            return out
+
+        return self._run(_("Exporting and signing the plan"), job, self._saved)
+
+    def add_signature(self) -> Operation | None:
+        """Sign the next free box of an already signed PDF, into a new file or in its place."""
+        source = self.ask_open_path(_("Open the signed plan"))
+        if source is None:
+            return None
+        signer = self._signer_and_passphrase()
+        if signer is None:
+            return None
+        stored, passphrase = signer
+        out = self.ask_save_path(_("Save the plan with the added signature"), source)
+        if out is None:
+            return None
+        out = self._as_pdf(out)
+        if out.exists():
+            same = out.resolve() == source.resolve()
+            question = (_("Add the signature into {file} itself? The signatures already in it stay valid.")
+                        if same else
+                        _("{file} already exists. Replace it with the plan carrying the added signature?"))
+            if not self.confirm(_("Replace the file?"), question.format(file=out.name)):
+                return None
+        folder = self.folder
+
+        def job(progress: Progress) -> Path:
+            from navtool_desktop.signing.sign import sign_pdf
+
+            progress(0, 2, _("Opening the identity of {name}").format(name=stored.name))
+            identity = folder.load(stored, passphrase)
+            progress(1, 2, _("Signing"))
+            return sign_pdf(source, out, identity, reason=_("Approval of the strategic action plan"),
+                            location=identity.organization, overwrite=True)
+
+        return self._run(_("Adding a signature"), job, self._saved)
+
+    # --- identities -----------------------------------------------------------------------
+
+    def create_identity(self) -> Operation | None:
+        request = self.ask_new_identity()
+        if request is None:
+            return None
+        folder = self.folder
+
+        def job(progress: Progress) -> Path:
+            progress(0, 0, _("Making the keys (this takes a few seconds)"))
+            return folder.create_identity(
+                request.name, request.role, request.organization, request.passphrase,
+                new_root=request.new_root, existing_root=request.existing_root,
+                root_passphrase=request.root_passphrase).p12
+
+        def done(p12: Path) -> None:
+            self.refresh_identities(select=p12)
+            if request.new_root is not None:
+                self.status.setText(_("Created the identity of {name} and the district root {root}. Keep the root "
+                                      "file offline, on a USB stick in a safe: it issues every next signer's "
+                                      "identity.").format(name=request.name, root=request.new_root))
+            else:
+                self.status.setText(_("Created the identity of {name}.").format(name=request.name))
+            self.identities_changed.emit()
+
+        return self._run(_("Creating a signing identity"), job, done)
+
+    def import_identity(self) -> Operation | None:
+        source = self.ask_open_path(_("Import a signing identity"), P12_FILTER)
+        if source is None:
+            return None
+        passphrase = self.ask_passphrase(_("Import a signing identity"),
+                                         _("Passphrase of {file}:").format(file=source.name))
+        if not passphrase:
+            return None
+        folder = self.folder
+
+        def job(progress: Progress) -> Path:
+            progress(0, 0, _("Opening {file}").format(file=source.name))
+            return folder.import_identity(source, passphrase).p12
+
+        def done(p12: Path) -> None:
+            self.refresh_identities(select=p12)
+            self.status.setText(_("Imported {file}.").format(file=source.name))
+            self.identities_changed.emit()
+
+        return self._run(_("Importing a signing identity"), job, done)
+
+    # --- checking -------------------------------------------------------------------------
+
+    def check_pdf(self) -> Operation | None:
+        path = self.ask_open_path(_("Check a signed PDF"))
+        return self.verify_file(path) if path is not None else None
+
+    def verify_file(self, path: Path) -> Operation:
+        """Check every signature of ``path`` against the district's root certificates only."""
+        from navtool_desktop.signing.errors import SigningError
+        from navtool_desktop.signing.verify import verify_pdf
+
+        self.tabs.setCurrentIndex(1)
+        roots = self.folder.trust_roots()
+        self.verdict.setText(_("Checking {file}…").format(file=path.name))
+        self.verify_view.clear()
+
+        def job(progress: Progress) -> tuple[VerificationReport, list[str]]:
+            from navtool_desktop.signing.sign import signature_fields
+
+            progress(0, 0, _("Checking {file}").format(file=path.name))
+            report = verify_pdf(path, roots)
+            try:
+                empty = [name for name, signed in signature_fields(path.read_bytes()) if not signed]
+            except (OSError, SigningError):
+                empty = []
+            return report, empty
+
+        def failed(exc: BaseException) -> None:
+            self._set_verdict("bad", _("{mark} {file} cannot be checked: {error}").format(
+                mark=BAD_MARK, file=path.name, error=exc))
+
+        self.operation = run_job(self, _("Checking a signed PDF"), job, lambda found: self.show_report(*found),
+                                 failed)
+        return self.operation
+
+    def _set_verdict(self, tone: str, text: str) -> None:
+        self.verdict.setText(text)
+        self.verdict.setProperty("tone", tone)
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
+
+    def show_report(self, report: VerificationReport, empty_boxes: list[str] | None = None) -> None:
+        """Show the verdict, each signature in words with marks, and the boxes still unsigned."""
+        if not report.ok:
+            tone, mark = "bad", BAD_MARK
+        elif not report.trusted:
+            tone, mark = "warn", WARN_MARK
+        else:
+            tone, mark = "ok", OK_MARK
+        self._set_verdict(tone, _("{mark} {file}: {summary}").format(mark=mark, file=report.file,
+                                                                     summary=report.summary))
+        parts = [self._signature_html(n, sig) for n, sig in enumerate(report.signatures, 1)]
+        if empty_boxes:
+            parts.append("<h3>" + html.escape(_("Still to sign")) + "</h3><p>" + html.escape(
+                _("{count} signature box(es) on the approval page are still empty ({fields}). The next "
+                  "signer adds a signature with \u201cAdd a signature to a signed plan\u201d.").format(
+                    count=len(empty_boxes), fields=", ".join(empty_boxes))) + "</p>")
+        self.verify_view.setHtml("".join(parts))
+        self.verified.emit(report)
+
+    @staticmethod
+    def _line(tone: str, text: str) -> str:
+        mark = {"ok": OK_MARK, "bad": BAD_MARK, "warn": WARN_MARK}[tone]
+        return (f'<p style="margin:2px 0"><span style="color:{_TONE_COLOURS[tone]}; font-weight:600">'
+                f"{mark} {html.escape(text)}</span></p>")
+
+    def _signature_html(self, n: int, sig: SignatureReport) -> str:
+        from navtool_desktop.signing.verify import NO_CHANGES, SIGNATURES_ONLY, changes_text
+
+        who = ", ".join(p for p in (sig.signer_name, sig.role, sig.organization) if p) or _("unknown signer")
+        when = (sig.signing_time.strftime("%Y-%m-%d %H:%M %Z") if sig.signing_time
+                else _("time unknown"))
+        parts = [
+            f"<h3>{html.escape(_('Signature {n}: {who}').format(n=n, who=who))}</h3>",
+            "<p>", html.escape(_("Signed {when} (as the signer's computer clock said)").format(when=when)), "</p>",
+            self._line("ok", _("Intact: the signed content is unchanged")) if sig.intact else
+            self._line("bad", _("Not intact: the signed content was altered")),
+            self._line("ok", _("Valid: the signature was made with this certificate")) if sig.valid else
+            self._line("bad", _("Invalid: the signature does not match")),
+            self._line("ok", _("Trusted: issued by a district root certificate kept in this app")) if sig.trusted
+            else self._line("warn", _("Not trusted: not issued by a district root certificate kept in this app")),
+        ]
+        after = changes_text(sig.changes_after)
+        if sig.changes_after in (NO_CHANGES, SIGNATURES_ONLY):
+            parts.append(self._line("ok", _("Changed since: {what}").format(what=after)))
+        else:
+            parts.append(self._line("bad", _("Changed since: {what}").format(what=after)))
+        parts.append("<p>" + html.escape(_("Certificate fingerprint (SHA-256): {fp}").format(
+            fp=sig.fingerprint or "-")) + "</p>")
+        parts += [self._line("warn", problem) for problem in sig.problems]
+        return "".join(parts)
+
+    # --- drag and drop --------------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_pdf(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(".pdf"):
+                return Path(url.toLocalFile())
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_pdf(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_pdf(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.verify_file(path)
+
