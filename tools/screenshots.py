@@ -41,7 +41,7 @@ def export_sign_screens(app: QApplication, window: MainWindow, tmp: Path, grab: 
                                           new_root=usb / "district-root.p12", root_passphrase=root_passphrase)
     export.folder.create_identity(chair, "Board chair", district, passphrase,
                                   existing_root=usb / "district-root.p12", root_passphrase=root_passphrase)
-    window.show_screen(window.screens.indexOf(export))
+    window.show_screen(window.index_of(export))
     export.refresh_identities(select=first.p12)
     export.status.setText("Saved to " + str(Path.home() / "Documents" / "strategic-plan-signed.pdf"))
     grab("export-sign.png")
@@ -99,7 +99,7 @@ def main() -> int:
         # Consensus and Results: a competency with low agreement, then the projector view
         consensus = window.consensus
         assert consensus is not None and consensus.results is not None
-        window.show_screen(window.screens.indexOf(consensus))
+        window.show_screen(window.index_of(consensus))
         flagged = next((n for n, c in enumerate(consensus.results.competencies)
                         if c.overall.low_agreement), 0)
         consensus.go_to(flagged)
@@ -112,7 +112,7 @@ def main() -> int:
         window.resize(1280, 800)
         results = window.results_screen
         assert results is not None
-        window.show_screen(window.screens.indexOf(results))
+        window.show_screen(window.index_of(results))
         results.tabs.setCurrentIndex(0)
         grab("results-heatmap.png")
         results.tabs.setCurrentIndex(1)
@@ -123,7 +123,7 @@ def main() -> int:
         assert plan_screen is not None and improve is not None
         mid_period = date(2025, 2, 10)
         plan_screen.today = improve.today = lambda: mid_period
-        window.show_screen(window.screens.indexOf(plan_screen))
+        window.show_screen(window.index_of(plan_screen))
         plan_screen.tabs.setCurrentIndex(0)
         grab("set-goals-priorities.png")
         plan_screen.tabs.setCurrentIndex(1)
@@ -131,7 +131,7 @@ def main() -> int:
         grab("set-goals-plan.png")
         plan_screen.tabs.setCurrentIndex(2)
         grab("plan-timeline.png")
-        window.show_screen(window.screens.indexOf(improve))
+        window.show_screen(window.index_of(improve))
         improve.tabs.setCurrentIndex(1)
         improve.growth_list.setCurrentRow(2)
         grab("improve-growth.png")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +33,28 @@ from navtool_desktop.ui.improve_screen import ImproveScreen
 from navtool_desktop.ui.plan_screen import PlanScreen
 from navtool_desktop.ui.results_screen import ResultsScreen
 from navtool_desktop.ui.vision_screen import VisionScreen
+
+
+class LazyScreen(QWidget):
+    """Holds a screen's place in the window and builds the screen the first time it shows."""
+
+    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build = build
+        self.built: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def screen(self) -> QWidget:
+        if self.built is None:
+            self.built = self._build()
+            self.layout().addWidget(self.built)
+            self.setFocusProxy(self.built)
+        return self.built
+
+    def showEvent(self, event: Any) -> None:
+        self.screen()
+        super().showEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -62,52 +86,122 @@ class MainWindow(QMainWindow):
 
         self.browser = FrameworkBrowser(pack)
         self.add_screen(_("Framework"), self.browser)
-        self.vision: VisionScreen | None = None
-        self.cycles: CyclesScreen | None = None
-        self.consensus: ConsensusScreen | None = None
-        self.results_screen: ResultsScreen | None = None
-        self.plan_screen: PlanScreen | None = None
-        self.improve: ImproveScreen | None = None
-        self.exchange: ExchangeScreen | None = None
-        self.export_screen: ExportScreen | None = None
+        #: Screens of a district, built the first time each is shown (start-up stays quick).
+        self._screens: dict[str, LazyScreen] = {}
         if store is not None:
-            self.vision = VisionScreen(store)
-            self.vision.save_failed.connect(self._show_error)
-            self.vision.saved.connect(self._profile_saved)
-            self.add_screen(_("Shared Vision"), self.vision)
-            self.cycles = CyclesScreen(pack, store)
-            self.cycles.error.connect(self._show_error)
-            self.cycles.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
-            self.add_screen(_("Reflect and Listen"), self.cycles)
-            self.consensus = ConsensusScreen(pack, store)
-            self.consensus.error.connect(self._show_error)
-            self.consensus.saved.connect(lambda _c: self.statusBar().showMessage(_("Consensus saved"), 3000))
-            self.consensus.presentation_changed.connect(self._presenting)
-            self.add_screen(_("Consensus"), self.consensus)
-            self.results_screen = ResultsScreen(pack, store)
-            self.add_screen(_("Results"), self.results_screen)
-            self.plan_screen = PlanScreen(pack, store)
-            self.plan_screen.error.connect(self._show_error)
-            self.plan_screen.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
-            self.add_screen(_("Set Goals"), self.plan_screen)
-            self.improve = ImproveScreen(pack, store)
-            self.improve.error.connect(self._show_error)
-            self.improve.saved.connect(lambda: self.statusBar().showMessage(_("Saved"), 3000))
-            self.add_screen(_("Learn and Improve"), self.improve)
-            self.export_screen = ExportScreen(pack, store)
-            self.export_screen.saved.connect(
-                lambda path: self.statusBar().showMessage(_("Saved to {file}").format(file=path), 10000))
-            self.add_screen(_("Export and Sign"), self.export_screen)
-            self.exchange = ExchangeScreen(pack, store)
-            self.exchange.imported.connect(
-                lambda _s: self.statusBar().showMessage(_("Import finished"), 5000))
-            self.add_screen(_("Exchange"), self.exchange)
+            self._add_lazy("vision", _("Shared Vision"), self._build_vision)
+            self._add_lazy("cycles", _("Reflect and Listen"), self._build_cycles)
+            self._add_lazy("consensus", _("Consensus"), self._build_consensus)
+            self._add_lazy("results", _("Results"), lambda: ResultsScreen(pack, store))
+            self._add_lazy("plan", _("Set Goals"), self._build_plan)
+            self._add_lazy("improve", _("Learn and Improve"), self._build_improve)
+            self._add_lazy("export", _("Export and Sign"), self._build_export)
+            self._add_lazy("exchange", _("Exchange"), self._build_exchange)
             self._profile_saved(store.profile)
         self._build_menus()
         self.statusBar().showMessage(
             _("{title} {version}: {conditions} conditions, {competencies} competencies").format(
                 title=pack.short_title, version=pack.version,
                 conditions=len(pack.conditions), competencies=len(pack.competencies)))
+
+    # --- screens of a district -------------------------------------------------------------
+
+    def _add_lazy(self, key: str, title: str, build: Callable[[], QWidget]) -> None:
+        self._screens[key] = LazyScreen(build)
+        self.add_screen(title, self._screens[key])
+
+    def _built(self, key: str) -> QWidget | None:
+        """A district screen if it has been built (never builds it)."""
+        host = self._screens.get(key)
+        return host.built if host is not None else None
+
+    def _screen(self, key: str) -> Any:
+        host = self._screens.get(key)
+        return host.screen() if host is not None else None
+
+    def _saved_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 3000)
+
+    def _build_vision(self) -> VisionScreen:
+        assert self.store is not None
+        screen = VisionScreen(self.store)
+        screen.save_failed.connect(self._show_error)
+        screen.saved.connect(self._profile_saved)
+        return screen
+
+    def _build_cycles(self) -> CyclesScreen:
+        assert self.store is not None
+        screen = CyclesScreen(self.pack, self.store)
+        screen.error.connect(self._show_error)
+        screen.saved.connect(lambda: self._saved_message(_("Saved")))
+        return screen
+
+    def _build_consensus(self) -> ConsensusScreen:
+        assert self.store is not None
+        screen = ConsensusScreen(self.pack, self.store)
+        screen.error.connect(self._show_error)
+        screen.saved.connect(lambda _c: self._saved_message(_("Consensus saved")))
+        screen.presentation_changed.connect(self._presenting)
+        return screen
+
+    def _build_plan(self) -> PlanScreen:
+        assert self.store is not None
+        screen = PlanScreen(self.pack, self.store)
+        screen.error.connect(self._show_error)
+        screen.saved.connect(lambda: self._saved_message(_("Saved")))
+        return screen
+
+    def _build_improve(self) -> ImproveScreen:
+        assert self.store is not None
+        screen = ImproveScreen(self.pack, self.store)
+        screen.error.connect(self._show_error)
+        screen.saved.connect(lambda: self._saved_message(_("Saved")))
+        return screen
+
+    def _build_export(self) -> ExportScreen:
+        assert self.store is not None
+        screen = ExportScreen(self.pack, self.store)
+        screen.saved.connect(
+            lambda path: self.statusBar().showMessage(_("Saved to {file}").format(file=path), 10000))
+        return screen
+
+    def _build_exchange(self) -> ExchangeScreen:
+        assert self.store is not None
+        screen = ExchangeScreen(self.pack, self.store)
+        screen.imported.connect(lambda _s: self.statusBar().showMessage(_("Import finished"), 5000))
+        return screen
+
+    @property
+    def vision(self) -> VisionScreen | None:
+        return self._screen("vision")
+
+    @property
+    def cycles(self) -> CyclesScreen | None:
+        return self._screen("cycles")
+
+    @property
+    def consensus(self) -> ConsensusScreen | None:
+        return self._screen("consensus")
+
+    @property
+    def results_screen(self) -> ResultsScreen | None:
+        return self._screen("results")
+
+    @property
+    def plan_screen(self) -> PlanScreen | None:
+        return self._screen("plan")
+
+    @property
+    def improve(self) -> ImproveScreen | None:
+        return self._screen("improve")
+
+    @property
+    def export_screen(self) -> ExportScreen | None:
+        return self._screen("export")
+
+    @property
+    def exchange(self) -> ExchangeScreen | None:
+        return self._screen("exchange")
 
     def _profile_saved(self, district: District) -> None:
         suffix = _(" (read-only)") if self.store is not None and self.store.read_only else ""
@@ -124,14 +218,16 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         """Save what is still waiting (a profile being typed) before the window goes."""
-        if self.vision is not None and self.vision.pending():
-            self.vision.save_now()
-        if self.cycles is not None and self.cycles.rating_panel is not None:
-            self.cycles.finish_rating()
-        if self.consensus is not None:
-            self.consensus.save()
-        if self.plan_screen is not None and self.plan_screen.pending():
-            self.plan_screen.save_goal_now()
+        vision, cycles = self._built("vision"), self._built("cycles")
+        consensus, plan = self._built("consensus"), self._built("plan")
+        if isinstance(vision, VisionScreen) and vision.pending():
+            vision.save_now()
+        if isinstance(cycles, CyclesScreen) and cycles.rating_panel is not None:
+            cycles.finish_rating()
+        if isinstance(consensus, ConsensusScreen):
+            consensus.save()
+        if isinstance(plan, PlanScreen) and plan.pending():
+            plan.save_goal_now()
         super().closeEvent(event)
 
     def add_screen(self, title: str, widget: QWidget) -> int:
@@ -152,6 +248,14 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         return index
 
+    def index_of(self, screen: QWidget) -> int:
+        """The side-bar index of a screen (built or still waiting to be built)."""
+        for index in range(self.screens.count()):
+            held = self.screens.widget(index)
+            if held is screen or (isinstance(held, LazyScreen) and held.built is screen):
+                return index
+        return -1
+
     def show_screen(self, index: int) -> None:
         self.nav.setCurrentRow(index)
         self.screens.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -171,7 +275,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
 
     def _find(self) -> None:
-        self.show_screen(self.screens.indexOf(self.browser))
+        self.show_screen(self.index_of(self.browser))
         self.browser.focus_search()
 
     def about_text(self) -> str:

@@ -74,7 +74,7 @@ def test_consensus_and_rationale_survive_a_restart(qtbot: QtBot, pack: Pack, dat
     window.show()
     screen = window.consensus
     assert screen is not None
-    window.show_screen(window.screens.indexOf(screen))
+    window.show_screen(window.index_of(screen))
     first, second = (c.competency_id for c in screen.results.competencies[:2])  # type: ignore[union-attr]
     assert screen.consensus_state.text() == "No consensus yet"
     screen.setFocus()
@@ -131,7 +131,7 @@ def test_a_level_key_without_save_is_saved_when_the_window_closes(qtbot: QtBot, 
     window.show()
     screen = window.consensus
     assert screen is not None
-    window.show_screen(window.screens.indexOf(screen))
+    window.show_screen(window.index_of(screen))
     qtbot.keyClick(screen, Qt.Key.Key_2)
     assert "Not saved yet" in screen.save_state.text()
     window.close()
@@ -209,7 +209,7 @@ def test_presentation_mode_toggles_and_escape_leaves(qtbot: QtBot, pack: Pack, s
     window.show()
     screen = window.consensus
     assert screen is not None
-    window.show_screen(window.screens.indexOf(screen))
+    window.show_screen(window.index_of(screen))
     with qtbot.waitSignal(screen.presentation_changed) as blocker:
         screen.present_button.click()
     assert blocker.args == [True]
@@ -234,10 +234,10 @@ def test_screens_read_ratings_again_when_shown(qtbot: QtBot, pack: Pack, store: 
     consensus, results = window.consensus, window.results_screen
     assert consensus is not None and results is not None
     rate(store, cycle, "educator", ["refining"] * 3)  # as if entered in Reflect and Listen
-    window.show_screen(window.screens.indexOf(consensus))
+    window.show_screen(window.index_of(consensus))
     consensus.go_to(row_of(consensus, COMPETENCY))
     assert {r.label: r.total for r in consensus.overall_chart.rows()}["Refining"] == 3
-    window.show_screen(window.screens.indexOf(results))
+    window.show_screen(window.index_of(results))
     row = [c.competency_id for c in results.results.competencies].index(COMPETENCY)  # type: ignore[union-attr]
     assert results.heat_model.index(row, 0).data(LevelRole) == "refining"
 
