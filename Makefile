@@ -11,7 +11,8 @@ STAMP_DEV  := $(VENV)/.installed-dev
 # and the shared libraries Qt loads even offscreen.
 DEB_TEST_PACKAGES := poppler-utils qpdf xvfb xauth libegl1 libgl1 libxkbcommon0 \
 	libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
-	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 x11-apps
+	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 x11-apps \
+	icu-devtools binutils gcc
 # (the libxcb-* ones are the xcb platform plugin's: PyInstaller copies them into the bundle,
 # so the build machine needs them; x11-apps gives xwd for the screenshot under Xvfb)
 PYTEST_ARGS ?=

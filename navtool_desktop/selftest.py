@@ -134,6 +134,28 @@ def _libraries(ctx: Context) -> str:
     return ", ".join(found)
 
 
+@step("Spanish and English text (ICU)")
+def _text_services(ctx: Context) -> str:
+    """Qt's ICU data is trimmed to English and Spanish in the Linux bundle: check both still sort."""
+    import functools
+
+    from PySide6.QtCore import QCollator, QLocale
+
+    words = ["zeta", "\u00d1and\u00fa", "nube", "\u00e1rbol"]
+    # Spanish sorts \u00d1 as its own letter after N; English sorts it with N.
+    for name, expected in (("es_ES", ["\u00e1rbol", "nube", "\u00d1and\u00fa", "zeta"]),
+                           ("en_US", ["\u00e1rbol", "\u00d1and\u00fa", "nube", "zeta"])):
+        collator = QCollator(QLocale(name))
+        got = sorted(words, key=functools.cmp_to_key(collator.compare))
+        if got != expected:
+            raise StepError(_("{locale} sorts {got}, expected {expected}").format(
+                locale=name, got=", ".join(got), expected=", ".join(expected)))
+    spanish = QLocale("es_ES").toString(1234.5, "f", 1)
+    if spanish != "1234,5" and spanish != "1.234,5":
+        raise StepError(_("Spanish numbers read {text}").format(text=spanish))
+    return _("sorting and numbers in es_ES and en_US: {text}").format(text=spanish)
+
+
 @step("create the demo district", needs=["navtool_desktop.core.demo", "navtool_desktop.storage.demo"],
       produces=["district_id", "repository"])
 def _demo(ctx: Context) -> str:
