@@ -30,7 +30,7 @@ def items_to_remove(items: list[str]) -> list[str]:
     """Items of the ICU package that the app never uses."""
     def unused(item: str) -> bool:
         folder, _sep, name = item.rpartition("/")
-        other_language = (_LOCALE_FILE.match(name) is not None
+        other_language = (_LOCALE_FILE.match(name) is not None and name != "res_index.res"
                           and name.split("_")[0].split(".")[0] not in KEEP_LANGUAGES)
         return folder == "translit" or name.endswith((".cnv", ".dict")) or other_language
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "build"))
-from shrink_icu import items_to_remove  # noqa: E402
+from shrink_icu import items_to_remove
 
 KEPT = ["root.res", "pool.res", "res_index.res", "en.res", "en_US.res", "es.res", "es_419.res",
         "coll/root.res", "coll/es.res", "coll/ucadata.icu", "likelySubtags.res",
