@@ -24,7 +24,7 @@ BVENV  := .venv-bundle
 BPY    := $(BVENV)/bin/python
 STAMP_BUNDLE := $(BVENV)/.installed-bundle
 BUNDLE_INPUTS := $(shell find navtool_desktop content resources -type f -not -path '*/__pycache__/*' \
-	-not -name '*.pyc' 2>/dev/null) build/navtool.spec build/spec_common.py build/navtool_entry.py
+	-not -name '*.pyc' 2>/dev/null) build/navtool.spec build/spec_common.py build/navtool_entry.py build/shrink_icu.py
 PYINSTALLER := env -u PYTHONPATH $(BPY) -m PyInstaller --distpath dist --workpath build/work/pyinstaller \
 	--noconfirm --log-level WARN
 
