@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from navtool_desktop import paths
+from navtool_desktop import fileio, paths
 from navtool_desktop.cli import CommandError
 from navtool_desktop.commands.common import load_default_pack
 from navtool_desktop.i18n import _
@@ -109,7 +108,7 @@ def _backup(args: argparse.Namespace) -> int:
         where = info.path
         if args.out:
             try:
-                shutil.copyfile(info.path, args.out)
+                fileio.write_file(Path(args.out), info.path.read_bytes())
             except OSError as exc:
                 raise CommandError(_("the backup could not be copied to {file} ({reason})")
                                    .format(file=args.out, reason=exc.strerror or exc)) from None

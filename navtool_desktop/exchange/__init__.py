@@ -2,6 +2,8 @@
 
 No Qt here. Start with :func:`export_bundle` and :func:`import_paths`; every refused
 bundle raises (or is reported with) a :class:`BundleError` whose message can be shown.
+An app that runs the slow part on a worker thread uses the halves instead (see
+:mod:`~navtool_desktop.exchange.files`): only the halves without a store go to the worker.
 """
 
 from navtool_desktop.exchange.bundle import (
@@ -20,8 +22,10 @@ from navtool_desktop.exchange.files import (
     import_paths,
     make_content,
     read_bundle_file,
+    read_paths,
+    save_bundle,
 )
-from navtool_desktop.exchange.merge import ImportSummary, Merger, merge_bundles
+from navtool_desktop.exchange.merge import CheckedFile, ImportSummary, Merger, merge_bundles
 
 __all__ = [
     "FORMAT_VERSION",
@@ -29,6 +33,7 @@ __all__ = [
     "SUFFIX",
     "BundleContent",
     "BundleError",
+    "CheckedFile",
     "CycleContent",
     "ImportSummary",
     "Merger",
@@ -40,5 +45,7 @@ __all__ = [
     "merge_bundles",
     "read_bundle",
     "read_bundle_file",
+    "read_paths",
+    "save_bundle",
     "write_bundle",
 ]

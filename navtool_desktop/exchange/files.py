@@ -1,4 +1,15 @@
-"""Bundles as files: export a participant, a cycle or a district; import files or a folder."""
+"""Bundles as files: export a participant, a cycle or a district; import files or a folder.
+
+Both directions come in two halves, so an app can keep every use of the store on the
+thread that owns it and do only the slow, store-free half on a worker:
+
+* export: :func:`make_content` (reads the store), then :func:`save_bundle` (no store:
+  serializes, zips, encrypts, writes);
+* import: :func:`read_paths` (no store: reads and checks every file), then
+  :func:`~navtool_desktop.exchange.merge.merge_bundles` (merges into the store, writes).
+
+:func:`export_bundle` and :func:`import_paths` do both halves in one call (the command line).
+"""
 
 from __future__ import annotations
 
@@ -15,10 +26,10 @@ from navtool_desktop.exchange.bundle import (
     write_bundle,
 )
 from navtool_desktop.exchange.errors import BundleError
-from navtool_desktop.exchange.merge import ImportSummary, Merger
+from navtool_desktop.exchange.merge import CheckedFile, ImportSummary, merge_bundles
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.errors import NotFoundError, StoreError
+from navtool_desktop.storage.errors import NotFoundError
 from navtool_desktop.storage.repository import DistrictStore, Repository
 
 Progress = Callable[[int, int, str], None]
@@ -84,9 +95,13 @@ def export_bundle(store: DistrictStore, pack: Pack, kind: str, out: Path, *,
                   cycle_id: str | None = None, participant_id: str | None = None,
                   passphrase: str | None = None) -> Path:
     """Write a bundle file (a temp file, then renamed, so a cut copy is never left)."""
-    raw = write_bundle(make_content(store, pack, kind, cycle_id=cycle_id,
-                                    participant_id=participant_id), passphrase)
-    write_file(out, raw)
+    content = make_content(store, pack, kind, cycle_id=cycle_id, participant_id=participant_id)
+    return save_bundle(content, out, passphrase)
+
+
+def save_bundle(content: BundleContent, out: Path, passphrase: str | None = None) -> Path:
+    """Write ``content`` as a bundle file; uses no store (fit for a worker thread)."""
+    write_file(out, write_bundle(content, passphrase))
     return out
 
 
@@ -121,28 +136,37 @@ def read_bundle_file(path: Path, pack: Pack, passphrase: str | None = None) -> B
     return read_bundle(raw, pack, passphrase, source=path.name)
 
 
+def read_paths(paths: Sequence[Path], pack: Pack, *, passphrase: str | None = None,
+               progress: Progress | None = None) -> list[CheckedFile]:
+    """The first half of an import: find the bundle files at ``paths`` (files or folders)
+    and read and check each one whole. Uses no store (fit for a worker thread).
+
+    Returns one :class:`CheckedFile` per file, in order: its content, or why it is refused.
+    """
+    try:
+        files = [f for p in paths for f in bundle_files(Path(p))]
+    except OSError as exc:
+        raise BundleError(_("The folder could not be read ({reason}).")
+                          .format(reason=exc.strerror or exc)) from None
+    checked = []
+    for n, path in enumerate(files):
+        if progress is not None:
+            progress(n, len(files), _("Checking {file}").format(file=path.name))
+        try:
+            checked.append(CheckedFile(path.name, read_bundle_file(path, pack, passphrase)))
+        except BundleError as exc:
+            checked.append(CheckedFile(path.name, reason=str(exc)))
+    if progress is not None:
+        progress(len(files), len(files), "")
+    return checked
+
+
 def import_paths(repo: Repository, pack: Pack, paths: Sequence[Path], *,
                  store: DistrictStore | None = None, passphrase: str | None = None,
                  dry_run: bool = False, progress: Progress | None = None) -> ImportSummary:
-    """Import bundle files and folders: each file is checked whole and accepted or refused;
-    the accepted ones are merged and written together. Returns the summary.
+    """Import bundle files and folders in one call (both halves, on this thread): each file
+    is checked whole and accepted or refused; the accepted ones are merged and written
+    together. Returns the summary; :class:`BundleError` if the writing failed.
     """
-    files = [f for p in paths for f in bundle_files(Path(p))]
-    merger = Merger(repo, pack, store, dry_run=dry_run)
-    for n, path in enumerate(files):
-        if progress is not None:
-            progress(n, len(files) + 1, _("Checking {file}").format(file=path.name))
-        try:
-            merger.add(read_bundle_file(path, pack, passphrase))
-        except BundleError as exc:
-            merger.refuse(path.name, str(exc))
-    if progress is not None:
-        progress(len(files), len(files) + 1, _("Saving"))
-    try:
-        summary = merger.apply()
-    except StoreError as exc:
-        raise BundleError(_("The import could not be saved, so nothing was imported: {reason}")
-                          .format(reason=exc)) from None
-    if progress is not None:
-        progress(len(files) + 1, len(files) + 1, "")
-    return summary
+    checked = read_paths(paths, pack, passphrase=passphrase, progress=progress)
+    return merge_bundles(repo, pack, checked, store, dry_run=dry_run, progress=progress)

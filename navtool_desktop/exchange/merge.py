@@ -396,6 +396,10 @@ class Merger:
             if safety is not None:
                 with contextlib.suppress(StoreError):
                     self.repo.restore(safety.path)
+                # The restore closed the open store; every screen holds that same object,
+                # so it is read again in place rather than left closed.
+                with contextlib.suppress(StoreError):
+                    store.reload()
             raise
 
 
@@ -432,13 +436,38 @@ def _write_state(store: DistrictStore, state: _DistrictState) -> None:
                              notes=_values(tables["note"]))
 
 
-def merge_bundles(repo: Repository, pack: Pack, contents: Sequence[BundleContent],
-                  store: DistrictStore | None = None, *, dry_run: bool = False) -> ImportSummary:
-    """Merge already-read bundles; each is accepted or refused whole. Returns the summary."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """One bundle file as read and checked for an import: its content, or why it was refused."""
+
+    source: str  # the file's name, for the summary
+    content: BundleContent | None = None
+    reason: str = ""
+
+
+def merge_bundles(repo: Repository, pack: Pack,
+                  checked: Sequence[CheckedFile],
+                  store: DistrictStore | None = None, *, dry_run: bool = False,
+                  progress: Callable[[int, int, str], None] | None = None) -> ImportSummary:
+    """The second half of an import: merge bundles already read and checked (see
+    :func:`~navtool_desktop.exchange.files.read_paths`) and write them together.
+
+    Each is accepted or refused whole; files refused when read are listed as refused.
+    This uses the repository and ``store``, so it runs on the thread that owns them (the
+    GUI thread in the app). Raises :class:`BundleError` if the writing fails (nothing
+    was imported then). Returns the summary.
+    """
     merger = Merger(repo, pack, store, dry_run=dry_run)
-    for content in contents:
+    for item in checked:
+        if item.content is None:
+            merger.refuse(item.source, item.reason)
+            continue
         try:
-            merger.add(content)
+            merger.add(item.content)
         except BundleError as exc:
-            merger.refuse(content.source, str(exc))
-    return merger.apply()
+            merger.refuse(item.source, str(exc))
+    try:
+        return merger.apply(progress)
+    except StoreError as exc:
+        raise BundleError(_("The import could not be saved, so nothing was imported: {reason}")
+                          .format(reason=exc)) from None

@@ -111,18 +111,35 @@ def xlsx_bytes(head: Sequence[str], rows: Sequence[Sequence[object]], title: str
     return buffer.getvalue()
 
 
-def export_table(store: DistrictStore, pack: Pack, out: Path, *, what: str = "ratings",
-                 cycle_id: str | None = None, fmt: str | None = None) -> int:
-    """Write ratings or actions as CSV or XLSX (by ``fmt`` or the file's suffix); return the row count."""
+def _check(out: Path, what: str, fmt: str | None) -> str:
     if what not in WHATS:
         raise BundleError(_("Export ratings or actions, not {what}.").format(what=what))
     fmt = fmt or out.suffix.lstrip(".").lower()
-    head, rows = table_for(store, pack, what, cycle_id)
+    if fmt not in ("csv", "xlsx"):
+        raise BundleError(_("Export as .csv or .xlsx, not {suffix}.").format(suffix=out.suffix or fmt))
+    return fmt
+
+
+def export_table(store: DistrictStore, pack: Pack, out: Path, *, what: str = "ratings",
+                 cycle_id: str | None = None, fmt: str | None = None) -> int:
+    """Write ratings or actions as CSV or XLSX (by ``fmt`` or the file's suffix); return the row count.
+
+    In two halves for an app: :func:`table_for` reads the store, :func:`write_table` writes.
+    """
+    _check(out, what, fmt)
+    return write_table(table_for(store, pack, what, cycle_id), out, what=what, fmt=fmt)
+
+
+def write_table(table: Table, out: Path, *, what: str = "ratings", fmt: str | None = None) -> int:
+    """Write a table made by :func:`table_for` as CSV or XLSX; return the row count.
+
+    Uses no store (fit for a worker thread).
+    """
+    fmt = _check(out, what, fmt)
+    head, rows = table
     if fmt == "csv":
         raw = csv_bytes(head, rows)
-    elif fmt == "xlsx":
-        raw = xlsx_bytes(head, rows, _("Ratings") if what == "ratings" else _("Actions"))
     else:
-        raise BundleError(_("Export as .csv or .xlsx, not {suffix}.").format(suffix=out.suffix or fmt))
+        raw = xlsx_bytes(head, rows, _("Ratings") if what == "ratings" else _("Actions"))
     write_file(out, raw)
     return len(rows)

@@ -149,20 +149,28 @@ class SigningFolder:
             path, n = folder / f"{stem}-{n}{suffix}", n + 1
         return path
 
-    def _add(self, identity: Identity, p12_data: bytes) -> StoredIdentity:
+    def _add(self, identity: Identity, p12_data: bytes, *, trust: bool) -> StoredIdentity:
         self.identities_dir.mkdir(parents=True, exist_ok=True)
         p12 = self._free(self.identities_dir, _slug(f"{identity.name} {identity.role}"), ".p12")
         export_certificate(identity.certificate, p12.with_suffix(".cer"))
         write_new_file(p12, p12_data)
         root = identity.root
-        if root is not None:
+        if trust and root is not None:
             self.trust_root(root)
         return StoredIdentity(p12, identity.certificate)
 
-    def import_identity(self, source: Path, passphrase: str) -> StoredIdentity:
-        """Copy a signer's ``.p12``/``.pfx`` into the folder once it opens and can sign."""
+    def import_identity(self, source: Path, passphrase: str) -> tuple[StoredIdentity, x509.Certificate | None]:
+        """Copy a signer's ``.p12``/``.pfx`` into the folder once it opens and can sign.
+
+        Its root is NOT trusted here: anyone can put a self-signed certificate in a file.
+        The root is returned (if the signer's chain leads to one) for the person to confirm
+        by its fingerprint, then :meth:`trust_root`.
+        """
         identity = load_identity(source, passphrase)
-        return self._add(identity, Path(source).read_bytes())
+        return self._add(identity, Path(source).read_bytes(), trust=False), identity.root
+
+    def is_trusted(self, cert: x509.Certificate) -> bool:
+        return any(fingerprint(c) == fingerprint(cert) for c in self.trust_roots())
 
     def create_identity(self, name: str, role: str, organization: str, passphrase: str, *,
                         new_root: Path | None = None, root_passphrase: str = "",
@@ -183,7 +191,8 @@ class SigningFolder:
         signer_data = identity_to_p12(identity, passphrase)  # checks the passphrase before any write
         if new_root is not None:
             write_new_file(new_root, root_to_p12(root, root_passphrase))
-        return self._add(identity, signer_data)
+        # the district's own root (made here, or opened from its .p12 with its passphrase)
+        return self._add(identity, signer_data, trust=True)
 
     def load(self, stored: StoredIdentity, passphrase: str) -> Identity:
         """Open a kept identity to sign with (raises the plain :class:`SigningError`)."""

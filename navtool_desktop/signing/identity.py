@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -95,10 +96,20 @@ class Identity:
 
     @property
     def root(self) -> x509.Certificate | None:
-        """The self-signed certificate at the top of the chain (the signer's own if self-signed)."""
-        for cert in (*self.chain, self.certificate):
-            if cert.issuer == cert.subject:
-                return cert
+        """The self-signed certificate at the top of the signer's own chain, or None.
+
+        The chain is followed from the signer's certificate, issuer by issuer, checking each
+        signature: a certificate that merely sits in the file does not count.
+        """
+        current = self.certificate
+        for _step in range(len(self.chain) + 1):
+            if current.issuer == current.subject:
+                return current if _issued_by(current, current) else None
+            issuer = next((c for c in self.chain if c.subject == current.issuer and _issued_by(current, c)),
+                          None)
+            if issuer is None:
+                return None
+            current = issuer
         return None
 
     @property
@@ -395,3 +406,12 @@ def load_certificate(path: Path) -> x509.Certificate:
     except ValueError:
         raise SigningError(_("{file} is not a certificate file (.cer, .crt or .pem).").format(file=path.name),
                            "not_certificate") from None
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether ``issuer``'s key signed ``cert``."""
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True

@@ -304,7 +304,13 @@ class DistrictStore:
         self.id = district_id
         self.folder = repo.districts_folder / district_id
         self.read_only = repo.read_only
-        self._file = _File(self.folder / DISTRICT_FILE, "district", repo.read_only)
+        self._attach()
+        self._changed = False
+        self._closed = False
+
+    def _attach(self) -> None:
+        """Fresh handles on the district file (nothing read yet) and no cycle in memory."""
+        self._file = _File(self.folder / DISTRICT_FILE, "district", self.read_only)
         self._profile = _Records(self._file, "district", District)
         self._cycles = _Records(self._file, "cycles", Cycle)
         self._plans = _Records(self._file, "plans", Plan)
@@ -312,8 +318,6 @@ class DistrictStore:
         self._actions = _Records(self._file, "actions", Action)
         self._notes = _Records(self._file, "progress", ProgressNote)
         self._open: OrderedDict[str, CycleData] = OrderedDict()
-        self._changed = False
-        self._closed = False
 
     # --- opening ----------------------------------------------------------------------
 
@@ -684,6 +688,22 @@ class DistrictStore:
                 return None
         return self.backup()
 
+    def reload(self) -> None:
+        """Read the district again from its files (after :meth:`Repository.restore` replaced
+        them, say), so this same object stays usable by everyone who holds it.
+
+        Works on a closed store too: it is open again afterwards, and the repository hands
+        it out again. Raises like :meth:`Repository.open_district` if the files are damaged.
+        """
+        for data in self._open.values():
+            data._file.storage.forget()
+        self._file.storage.forget()
+        self._closed = True  # until the files were read whole
+        self._attach()
+        self._load()
+        self._closed = False
+        self.repo._stores[self.id] = self
+
     def close(self) -> None:
         """Back up if anything changed, then release memory; the store cannot be used after."""
         if self._closed:
@@ -892,6 +912,11 @@ class Repository:
             except OSError:
                 set_aside = None
         found = self.backups(district_id)
+        earlier = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+        if reason == "missing" and earlier:
+            # set aside by an earlier attempt to open it: say so, not "missing"
+            detail = _("{file} was damaged and was set aside earlier as {name}.").format(
+                file=path.name, name=earlier[-1].name)
         message = _("{detail} The file was not changed{moved}. {offer}").format(
             detail=detail if detail.endswith(".") else detail + ".",
             moved=(_(" and was set aside as {name}").format(name=set_aside.name)

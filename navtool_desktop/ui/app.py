@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import traceback
+from types import TracebackType
 
 from navtool_desktop import __version__, paths
 from navtool_desktop.framework import Pack, PackError, load_pack
@@ -24,9 +26,10 @@ def apply_style(app: object) -> None:
 
 def run_gui(exit_when_shown: bool = False) -> int:
     """Run the app until its window closes; ``exit_when_shown`` quits once it is on screen."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtCore import QThreadPool, QTimer
+    from PySide6.QtWidgets import QApplication
 
+    from navtool_desktop.ui import messages
     from navtool_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -38,9 +41,9 @@ def run_gui(exit_when_shown: bool = False) -> int:
     try:
         pack = load_default_pack()
     except PackError as exc:
-        QMessageBox.critical(None, _("The framework content cannot be loaded"),
-                             _("The app cannot start because its content has a problem:\n\n{error}")
-                             .format(error=exc))
+        messages.error(None, _("The framework content cannot be loaded"),
+                       _("The app cannot start because its content has a problem:\n\n{error}")
+                       .format(error=exc))
         return 1
     from navtool_desktop.ui.startup import open_district, open_repository
 
@@ -50,9 +53,35 @@ def run_gui(exit_when_shown: bool = False) -> int:
     window = MainWindow(pack, store)
     if exit_when_shown:
         window.shown.connect(lambda: QTimer.singleShot(0, app.quit))
+    sys.excepthook = lambda kind, exc, tb: report_unexpected(window, kind, exc, tb)
     window.show()
     try:
         return app.exec()
     finally:
+        # a job still writing (an import, a signed PDF) finishes before the data is closed
+        QThreadPool.globalInstance().waitForDone()
         if repo is not None:
             repo.close()
+
+
+def report_unexpected(parent: object, kind: type[BaseException], exc: BaseException,
+                      tb: TracebackType | None) -> None:
+    """An error no screen handled: say it in plain words, keep the app running, log details.
+
+    The store's own errors already say what happened and that earlier work is safe; anything
+    else is a fault of the app, reported with a line to pass on to whoever supports it.
+    """
+    from PySide6.QtWidgets import QWidget
+
+    from navtool_desktop.storage.errors import StoreError
+    from navtool_desktop.ui import messages
+
+    traceback.print_exception(kind, exc, tb, file=sys.stderr)
+    widget = parent if isinstance(parent, QWidget) else None
+    if isinstance(exc, StoreError):
+        messages.error(widget, _("Your data could not be read or saved"), str(exc))
+    else:
+        messages.error(widget, _("Something went wrong"),
+                       _("The app ran into a problem it did not expect, and the last action may not "
+                         "have finished. Your saved work is safe.\n\nDetails for support: {kind}: "
+                         "{error}").format(kind=kind.__name__, error=exc))

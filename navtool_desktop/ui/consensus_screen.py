@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -52,6 +51,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import BarChart, BarRow, choice_name, level_rows
 from navtool_desktop.ui.cycle_dialogs import role_label
 from navtool_desktop.ui.rating_entry import CHOICE_KEYS, PREVIOUS_KEYS
@@ -535,7 +535,7 @@ class ConsensusScreen(QWidget):
             saved = self.store.save_consensus(self.cycle.id, record)
         except StoreError as exc:
             self.error.emit(str(exc))
-            QMessageBox.warning(self, _("Consensus not saved"), str(exc))
+            messages.warn(self, _("Consensus not saved"), str(exc))
             return False
         self._drafts.pop(self._key(cid), None)
         self._dirty = False

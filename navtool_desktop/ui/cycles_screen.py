@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -27,6 +26,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.cycle_dialogs import NewCycleDialog, ParticipantDialog, TallyDialog, role_label
 from navtool_desktop.ui.rating_entry import RatingPanel
 from navtool_desktop.ui.widgets import plain_label
@@ -266,7 +266,7 @@ class CyclesScreen(QWidget):
             result = action()
         except StoreError as exc:
             self.error.emit(str(exc))
-            QMessageBox.warning(self, _("Not saved"), str(exc))
+            messages.warn(self, _("Not saved"), str(exc))
             return None
         self.saved.emit()
         return result
@@ -362,10 +362,14 @@ class CyclesScreen(QWidget):
     def finish_rating(self) -> None:
         """Save what is pending, clear the screen, and ask for the next person."""
         if self.rating_panel is not None:
-            self.rating_panel._commit_note()
+            self.rating_panel.commit_note()
         if self.questions is not None:
             self._try(self.questions.save_now)
-        count = self.rating_panel.rated_count() if self.rating_panel else 0
+        cycle = self.cycle
+        pid = self.rating_panel.participant_id if self.rating_panel else None
+        # count what the store holds, not what the panel showed: a refused save is not "saved"
+        count = (sum(1 for r in self.store.cycle(cycle.id).ratings.values() if r.participant_id == pid)
+                 if cycle is not None and pid is not None else 0)
         self._clear_rating()
         self.handover_text.setText(_("Thank you. {count} ratings saved.\nPlease pass the laptop to "
                                      "the next person.").format(count=count))

@@ -1,7 +1,13 @@
-"""Exchange: bundles between laptops (export my responses, import a folder), CSV and Excel."""
+"""Exchange: bundles between laptops (export my responses, import a folder), CSV and Excel.
+
+The district store is used only on the GUI thread (it is not thread-safe, and other screens
+save to it while a job runs): an export reads the store here and only serializes and writes
+on the worker; an import only reads and checks the files on the worker, then merges here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +25,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navtool_desktop.exchange import SUFFIX, ImportSummary, export_bundle, import_paths
-from navtool_desktop.exchange.tables import export_table
+from navtool_desktop.exchange import (
+    SUFFIX,
+    BundleContent,
+    BundleError,
+    CheckedFile,
+    ImportSummary,
+    make_content,
+    merge_bundles,
+    read_paths,
+    save_bundle,
+)
+from navtool_desktop.exchange.tables import Table, table_for, write_table
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.widgets import plain_label
 
@@ -37,6 +55,7 @@ class ExchangeScreen(QWidget):
     """Move data between laptops with ``.navtool`` bundles; export tables for spreadsheets."""
 
     imported = Signal(object)  # ImportSummary
+    import_failed = Signal(str)  # why nothing was imported
     exported = Signal(str)  # the file written
 
     def __init__(self, pack: Pack, store: DistrictStore, parent: Any = None) -> None:
@@ -113,9 +132,6 @@ class ExchangeScreen(QWidget):
         layout.addWidget(intro)
         layout.addWidget(export_box)
         layout.addWidget(import_box, 1)
-        if store.read_only:
-            for button in (self.import_file_button, self.import_folder_button):
-                button.setEnabled(False)
         self.refresh()
 
     # --- lists --------------------------------------------------------------------------
@@ -140,10 +156,34 @@ class ExchangeScreen(QWidget):
                             key=lambda p: p.label.casefold())
             for person in people:
                 self.person_box.addItem(person.label, person.id)
-        has_cycle = bool(cycle_id)
-        for button in (self.export_mine, self.export_cycle_button, self.ratings_button):
-            button.setEnabled(has_cycle)
-        self.export_mine.setEnabled(has_cycle and self.person_box.count() > 0)
+        self._update_buttons()
+
+    def busy(self) -> bool:
+        """Whether an export or import is running (its buttons are disabled meanwhile)."""
+        return self.operation is not None and self.operation.running
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy()
+        has_cycle = bool(self.cycle_box.currentData())
+        self.export_mine.setEnabled(idle and has_cycle and self.person_box.count() > 0)
+        for button in (self.export_cycle_button, self.ratings_button):
+            button.setEnabled(idle and has_cycle)
+        for button in (self.export_district_button, self.actions_button):
+            button.setEnabled(idle)
+        for button in (self.import_file_button, self.import_folder_button):
+            button.setEnabled(idle and not self.store.read_only)
+
+    def _start(self, title: str, job: Callable[[Progress], Any],
+               on_done: Callable[[Any], None]) -> Operation:
+        """Run ``job`` (which must not touch the store) with the buttons disabled meanwhile."""
+        self.operation = run_job(self, title, job, on_done, self._job_failed)
+        self._update_buttons()
+        return self.operation
+
+    def _job_failed(self, exc: BaseException) -> None:
+        # run_job has shown the error already
+        self.summary_view.setPlainText(str(exc) or repr(exc))
+        self._update_buttons()
 
     def showEvent(self, event: Any) -> None:
         self.refresh()  # other screens may have added cycles or people meanwhile
@@ -152,7 +192,9 @@ class ExchangeScreen(QWidget):
     # --- asking for files (tests replace these) ------------------------------------------
 
     def ask_save_path(self, title: str, suggested: str, filters: str) -> Path | None:
-        name, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters)
+        # The suffix may be added after the dialog, so replacing is asked by may_write.
+        name, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters,
+                                                    options=QFileDialog.Option.DontConfirmOverwrite)
         return Path(name) if name else None
 
     def ask_open_path(self) -> Path | None:
@@ -164,6 +206,19 @@ class ExchangeScreen(QWidget):
     def ask_folder(self) -> Path | None:
         name = QFileDialog.getExistingDirectory(self, _("Import a folder of bundles"), str(Path.home()))
         return Path(name) if name else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        return messages.ask(self, title, text)
+
+    def tell(self, title: str, text: str) -> None:
+        messages.warn(self, title, text)
+
+    def may_write(self, path: Path) -> bool:
+        """Whether ``path`` may be written: a new name, or a replacement the user agreed to."""
+        if not path.exists():
+            return True
+        return self.confirm(_("Replace the file?"),
+                            _("{file} already exists. Replace it?").format(file=path.name))
 
     # --- export -------------------------------------------------------------------------
 
@@ -198,36 +253,60 @@ class ExchangeScreen(QWidget):
             self._export_bundle(out, "district", None, None)
 
     def _export_bundle(self, out: Path, kind: str, cycle_id: str | None,
-                       participant_id: str | None) -> None:
+                       participant_id: str | None) -> Operation | None:
+        if self.busy():
+            return None
         if out.suffix != SUFFIX:
             out = out.with_name(out.name + SUFFIX)
+        if not self.may_write(out):
+            return None
         secret = self._secret()
+        try:  # read the store here, on the GUI thread
+            content: BundleContent = make_content(self.store, self.pack, kind, cycle_id=cycle_id,
+                                                  participant_id=participant_id)
+        except (BundleError, StoreError) as exc:
+            self._not_exported(exc)
+            return None
 
-        def job(progress: Progress) -> Path:
+        def job(progress: Progress) -> Path:  # no store here: serialize, zip, encrypt, write
             progress(0, 0, _("Writing {file}").format(file=out.name))
-            return export_bundle(self.store, self.pack, kind, out, cycle_id=cycle_id,
-                                 participant_id=participant_id, passphrase=secret)
+            return save_bundle(content, out, secret)
 
-        self.operation = run_job(self, _("Exporting a bundle"), job, self._exported)
+        return self._start(_("Exporting a bundle"), job, self._exported)
 
-    def export_spreadsheet(self, what: str) -> None:
+    def _not_exported(self, exc: Exception) -> None:
+        self.summary_view.setPlainText(str(exc))
+        self.tell(_("Nothing was exported"), str(exc))
+
+    def export_spreadsheet(self, what: str) -> Operation | None:
+        if self.busy():
+            return None
         cycle_id = self.cycle_box.currentData() if what == "ratings" else None
         suggested = f"{_slug(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
         out = self.ask_save_path(_("Export to a spreadsheet"), suggested,
                                  _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if out is None:
-            return
+            return None
         if out.suffix.lower() not in (".csv", ".xlsx"):
             out = out.with_name(out.name + ".xlsx")
+        if not self.may_write(out):
+            return None
+        fmt = out.suffix.lower().lstrip(".")
+        try:  # read the store here, on the GUI thread
+            table: Table = table_for(self.store, self.pack, what, cycle_id)
+        except (BundleError, StoreError) as exc:
+            self._not_exported(exc)
+            return None
 
-        def job(progress: Progress) -> Path:
+        def job(progress: Progress) -> Path:  # no store here
             progress(0, 0, _("Writing {file}").format(file=out.name))
-            export_table(self.store, self.pack, out, what=what, cycle_id=cycle_id)
+            write_table(table, out, what=what, fmt=fmt)
             return out
 
-        self.operation = run_job(self, _("Exporting a spreadsheet"), job, self._exported)
+        return self._start(_("Exporting a spreadsheet"), job, self._exported)
 
     def _exported(self, out: Path) -> None:
+        self._update_buttons()
         self.summary_view.setPlainText(_("Wrote {file}").format(file=out))
         self.exported.emit(str(out))
 
@@ -243,20 +322,34 @@ class ExchangeScreen(QWidget):
         if folder is not None:
             self.start_import(folder)
 
-    def start_import(self, path: Path) -> Operation:
-        """Check and merge the bundles at ``path`` on a worker, then show the summary."""
-        secret = self._secret()
+    def start_import(self, path: Path) -> Operation | None:
+        """Read and check the bundles at ``path`` on a worker, then merge them here (on the
+        GUI thread, where the store lives) and show the summary."""
+        if self.busy() or self.store.read_only:
+            return None
+        secret, pack = self._secret(), self.pack
         self.summary_view.setPlainText(_("Importing {path}…").format(path=path))
 
-        def job(progress: Progress) -> ImportSummary:
-            return import_paths(self.store.repo, self.pack, [path], store=self.store,
-                                passphrase=secret, progress=progress)
+        def job(progress: Progress) -> list[CheckedFile]:  # no store here: files only
+            return read_paths([path], pack, passphrase=secret, progress=progress)
 
-        self.operation = run_job(self, _("Importing bundles"), job, self._imported,
-                                 lambda exc: self.summary_view.setPlainText(str(exc)))
-        return self.operation
+        return self._start(_("Importing bundles"), job, self._merge)
+
+    def _merge(self, checked: list[CheckedFile]) -> None:
+        """The files are checked: merge them into the store (on the GUI thread)."""
+        try:
+            summary = merge_bundles(self.store.repo, self.pack, checked, self.store)
+        except (BundleError, StoreError) as exc:
+            self._update_buttons()
+            self.summary_view.setPlainText(str(exc))
+            self.refresh()
+            self.import_failed.emit(str(exc))
+            self.tell(_("Importing bundles: it did not work"), str(exc))
+            return
+        self._imported(summary)
 
     def _imported(self, summary: ImportSummary) -> None:
+        self._update_buttons()
         self.summary_view.setPlainText(summary.text())
         self.refresh()
         self.imported.emit(summary)

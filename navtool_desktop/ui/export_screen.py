@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -32,11 +31,14 @@ from navtool_desktop import paths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.signing_dialogs import P12_FILTER, CreateIdentityDialog, IdentityRequest
 from navtool_desktop.ui.widgets import plain_label
 
 if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen is first shown
+    from cryptography import x509
+
     from navtool_desktop.signing.folder import SigningFolder, StoredIdentity
     from navtool_desktop.signing.verify import SignatureReport, VerificationReport
 
@@ -347,12 +349,10 @@ class ExportScreen(QWidget):
         return CreateIdentityDialog(self.store.profile.name, self).exec_request()
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return messages.ask(self, title, text)
 
     def tell(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
+        messages.inform(self, title, text)
 
     # --- writing files --------------------------------------------------------------------
 
@@ -599,11 +599,23 @@ class ExportScreen(QWidget):
             return None
         folder = self.folder
 
-        def job(progress: Progress) -> Path:
+        def job(progress: Progress) -> tuple[Path, x509.Certificate | None]:
             progress(0, 0, _("Opening {file}").format(file=source.name))
-            return folder.import_identity(source, passphrase).p12
+            stored, root = folder.import_identity(source, passphrase)
+            return stored.p12, root
 
-        def done(p12: Path) -> None:
+        def done(result: tuple[Path, x509.Certificate | None]) -> None:
+            from navtool_desktop.signing.identity import fingerprint
+
+            p12, root = result
+            if root is not None and not folder.is_trusted(root) and self.confirm(
+                    _("Trust this district root?"),
+                    _("{file} was issued by \u201c{root}\u201d. Signatures it issued will show as "
+                      "trusted. Say yes only after checking this SHA-256 fingerprint with the "
+                      "district, for example by phone:\n\n{fingerprint}").format(
+                        file=source.name, root=root.subject.rfc4514_string(),
+                        fingerprint=fingerprint(root))):
+                folder.trust_root(root)
             self.refresh_identities(select=p12)
             self.status.setText(_("Imported {file}.").format(file=source.name))
             self.identities_changed.emit()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -36,6 +35,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
 from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, status_name
 from navtool_desktop.ui.plan_screen import CtrlArrows, ProgressNotes, all_results, narrow_combo
@@ -382,7 +382,7 @@ class ImproveScreen(QWidget):
         except StoreError as exc:
             self.status.setText(_("Not saved"))
             self.error.emit(str(exc))
-            QMessageBox.warning(self, _("Not saved"), str(exc))
+            messages.warn(self, _("Not saved"), str(exc))
             return None
         self.status.setText(_("Saved"))
         self.saved.emit()

@@ -169,7 +169,21 @@ class MainWindow(QMainWindow):
         assert self.store is not None
         screen = ExchangeScreen(self.pack, self.store)
         screen.imported.connect(lambda _s: self.statusBar().showMessage(_("Import finished"), 5000))
+        screen.imported.connect(self._district_changed)
         return screen
+
+    def _district_changed(self, *_args: object) -> None:
+        """An import changed the district: show it again in the screens already built.
+
+        The other screens read the store again each time they are shown.
+        """
+        assert self.store is not None
+        self._profile_saved(self.store.profile)
+        vision, cycles = self._built("vision"), self._built("cycles")
+        if isinstance(vision, VisionScreen):
+            vision.reload()
+        if isinstance(cycles, CyclesScreen) and cycles.rating_panel is None:
+            cycles.reload()
 
     @property
     def vision(self) -> VisionScreen | None:

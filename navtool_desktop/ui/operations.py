@@ -17,9 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from navtool_desktop.i18n import _
+from navtool_desktop.ui import messages
 
 Progress = Callable[[int, int, str], None]
 Job = Callable[[Progress], Any]
@@ -94,8 +95,8 @@ class Operation(QObject):
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()
         if self.show_errors:
-            QMessageBox.warning(self.parent() if isinstance(self.parent(), QWidget) else None,
-                                _("{title}: it did not work").format(title=self.title), str(exc) or repr(exc))
+            messages.warn(self.parent() if isinstance(self.parent(), QWidget) else None,
+                          _("{title}: it did not work").format(title=self.title), str(exc) or repr(exc))
         self.failed.emit(exc)
 
 

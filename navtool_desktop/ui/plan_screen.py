@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -51,6 +50,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
 from navtool_desktop.ui.plan_models import (
     ActionTableModel,
@@ -510,7 +510,7 @@ class PlanScreen(QWidget):
         except StoreError as exc:
             self.status.setText(_("Not saved"))
             self.error.emit(str(exc))
-            QMessageBox.warning(self, _("Not saved"), str(exc))
+            messages.warn(self, _("Not saved"), str(exc))
             return None
         self.status.setText(_("Saved"))
         self.saved.emit()
@@ -729,11 +729,10 @@ class PlanScreen(QWidget):
             return
         goal = self.goal_model.goal(row)
         count = len(self.store.actions(goal.id))
-        if count and QMessageBox.question(
+        if count and not messages.ask(
                 self, _("Remove priority"),
                 _("Remove {title} with its goal and {count} actions?").format(
-                    title=competency_title(self.pack, goal.competency_id), count=count),
-        ) != QMessageBox.StandardButton.Yes:
+                    title=competency_title(self.pack, goal.competency_id), count=count)):
             return
         self.remove_goal(goal.id)
 
@@ -929,9 +928,8 @@ class PlanScreen(QWidget):
         action = self.action
         if action is None:
             return
-        if QMessageBox.question(self, _("Delete action"), _("Delete \u201c{action}\u201d and its "
-                                "progress notes?").format(action=action.description)
-                                ) != QMessageBox.StandardButton.Yes:
+        if not messages.ask(self, _("Delete action"), _("Delete \u201c{action}\u201d and its "
+                            "progress notes?").format(action=action.description)):
             return
         self._try(lambda: self.store.delete_action(action.id))
         self._show_actions()

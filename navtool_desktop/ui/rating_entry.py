@@ -167,7 +167,7 @@ class RatingPanel(QWidget):
     def go_to(self, row: int) -> None:
         if not self._competencies:
             return
-        self._commit_note()
+        self.commit_note()
         self.current_row = max(0, min(row, len(self._competencies) - 1))
         self.practice_cursor = 0
         self.list.setCurrentRow(self.current_row)
@@ -242,7 +242,7 @@ class RatingPanel(QWidget):
 
     def choose(self, level: str) -> None:
         """Record a level for the current competency (and move on if set to)."""
-        self._commit_note()
+        self.commit_note()
         self._store(level=level)
         self.level_buttons[level].setChecked(True)
         self._update_progress()
@@ -289,7 +289,8 @@ class RatingPanel(QWidget):
     def open_note(self) -> None:
         self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def _commit_note(self) -> None:
+    def commit_note(self) -> None:
+        """Save the note being typed (also done on moving to another competency)."""
         if not self._competencies:
             return
         rating = self.ratings.get(self.competency.id)
@@ -329,7 +330,7 @@ class RatingPanel(QWidget):
             ctrl_enter = (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                           and event.modifiers() & Qt.KeyboardModifier.ControlModifier)
             if event.key() == Qt.Key.Key_Escape or ctrl_enter:
-                self._commit_note()
+                self.commit_note()
                 self.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         return super().eventFilter(watched, event)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -17,8 +16,10 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core.records import District
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.storage.backup import newest_good
 from navtool_desktop.storage.errors import DamagedStoreError, StoreError, StoreLockedError
 from navtool_desktop.storage.repository import DistrictStore, Repository
+from navtool_desktop.ui import messages
 
 
 class FirstDistrictDialog(QDialog):
@@ -72,15 +73,13 @@ def open_repository(parent: QWidget | None = None, *, ask: bool = True) -> Repos
     except StoreLockedError as exc:
         if not ask:
             return Repository(read_only=True)
-        answer = QMessageBox.question(
-            parent, _("Already open"),
-            _("{reason}\n\nOpen the data read-only, to look without changing anything?")
-            .format(reason=exc))
-        if answer == QMessageBox.StandardButton.Yes:
+        if messages.ask(parent, _("Already open"),
+                        _("{reason}\n\nOpen the data read-only, to look without changing anything?")
+                        .format(reason=exc), default_yes=True):
             return Repository(read_only=True)
     except StoreError as exc:
         if ask:
-            QMessageBox.critical(parent, _("Your data cannot be opened"), str(exc))
+            messages.error(parent, _("Your data cannot be opened"), str(exc))
     return None
 
 
@@ -96,7 +95,7 @@ def open_district(repo: Repository, pack: Pack, parent: QWidget | None = None, *
         return _offer_restore(repo, exc, parent) if ask else None
     except StoreError as exc:
         if ask:
-            QMessageBox.critical(parent, _("The district cannot be opened"), str(exc))
+            messages.error(parent, _("The district cannot be opened"), str(exc))
         return None
     if store is not None or repo.read_only or not ask:
         return store
@@ -118,19 +117,18 @@ def open_district(repo: Repository, pack: Pack, parent: QWidget | None = None, *
 
 def _offer_restore(repo: Repository, exc: DamagedStoreError,
                    parent: QWidget | None) -> DistrictStore | None:
-    backup = exc.newest_backup
+    backup = newest_good(exc.backups)
     if backup is None:
-        QMessageBox.critical(parent, _("The district's data is damaged"),
-                             _("{reason}\n\nThere is no backup to restore.").format(reason=exc))
+        messages.error(parent, _("The district's data is damaged"),
+                       _("{reason}\n\nThere is no backup to restore.").format(reason=exc))
         return None
-    answer = QMessageBox.question(
-        parent, _("The district's data is damaged"),
-        _("{reason}\n\nRestore the newest backup, from {when}?").format(reason=exc, when=backup.created))
-    if answer != QMessageBox.StandardButton.Yes:
+    if not messages.ask(parent, _("The district's data is damaged"),
+                        _("{reason}\n\nRestore the newest good backup, from {when}?").format(
+                            reason=exc, when=backup.created), default_yes=True):
         return None
     try:
         district_id = repo.restore(backup.path)
         return repo.open_district(district_id)
     except StoreError as err:
-        QMessageBox.critical(parent, _("The backup could not be restored"), str(err))
+        messages.error(parent, _("The backup could not be restored"), str(err))
         return None

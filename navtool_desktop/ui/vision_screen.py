@@ -130,6 +130,40 @@ class VisionScreen(QWidget):
     def pending(self) -> bool:
         return self._timer.isActive()
 
+    def reload(self) -> None:
+        """Show the profile as saved now (an import may have brought a newer one).
+
+        Never while an edit waits to be saved: that edit is newer and is kept.
+        """
+        if self.pending():
+            return
+        profile = self.store.profile
+        for edit, text in ((self.name, profile.name), (self.state, profile.state)):
+            if edit.text() != text:
+                edit.blockSignals(True)
+                edit.setText(text)
+                edit.blockSignals(False)
+        for area, text in ((self.vision, profile.vision),
+                           (self.portrait, profile.portrait_of_graduate)):
+            if area.toPlainText() != text:
+                area.blockSignals(True)
+                area.setPlainText(text)
+                area.blockSignals(False)
+        if self._members() != profile.team or self.team.rowCount() != len(profile.team):
+            self.team.blockSignals(True)
+            self.team.setRowCount(0)
+            for member in profile.team:
+                self._append_member(member.name, member.role)
+            self.team.blockSignals(False)
+        if not self.store.read_only:
+            self.status.setText(_("Saved"))
+
+    def showEvent(self, event: Any) -> None:
+        """Come back to the profile as saved: an import may have changed it meanwhile."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.reload()
+
     def _members(self) -> tuple[TeamMember, ...]:
         members = []
         for row in range(self.team.rowCount()):

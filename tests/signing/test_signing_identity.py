@@ -181,3 +181,31 @@ def test_root_certificate_export_reads_back(district: District, tmp_path: Path, 
     with pytest.raises(SigningError) as err:
         load_certificate(tmp_path.parent)
     assert err.value.reason == "unreadable"
+
+
+def test_a_self_signed_stranger_in_the_file_is_not_taken_as_the_root(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    from navtool_desktop.signing.folder import SigningFolder
+    from navtool_desktop.signing.identity import create_root, issue_signer
+
+    theirs = create_root("Some CA")
+    signer = issue_signer(theirs, "Eve", "Consultant")
+    stranger = create_root("Anything At All")  # rides along in the file, issued nothing
+    (tmp_path / "eve.p12").write_bytes(pkcs12.serialize_key_and_certificates(
+        b"eve", signer.private_key, signer.certificate, [stranger.certificate],
+        BestAvailableEncryption(b"correct horse")))
+    folder = SigningFolder(tmp_path / "signing")
+    stored, root = folder.import_identity(tmp_path / "eve.p12", "correct horse")
+    assert root is None  # the chain does not lead to the stranger
+    assert folder.trust_roots() == []  # importing never trusts by itself
+    assert stored.p12.exists()
+
+    (tmp_path / "eve2.p12").write_bytes(pkcs12.serialize_key_and_certificates(
+        b"eve", signer.private_key, signer.certificate, [stranger.certificate, theirs.certificate],
+        BestAvailableEncryption(b"correct horse")))
+    _stored, root = folder.import_identity(tmp_path / "eve2.p12", "correct horse")
+    assert root is not None and root.subject == theirs.certificate.subject
+    assert folder.trust_roots() == []  # still only on the person's word (the screen asks)
+    folder.trust_root(root)
+    assert folder.is_trusted(root)

@@ -51,8 +51,10 @@ def test_damaged_file_is_set_aside_and_backup_offered(setup: Setup, data_dir: Pa
         assert exc.set_aside.read_bytes() == damaged_bytes  # kept exactly as found
     # Opening again still refuses (the file is missing now), then the backup restores it.
     with Repository(data_dir) as repo:
-        with pytest.raises(DamagedStoreError):
+        with pytest.raises(DamagedStoreError) as again:
             repo.open_district(setup.store.id).cycle(setup.cycle_id)
+        if how != "missing":  # the second time says where the damaged file went
+            assert f"set aside earlier as {exc.set_aside.name}" in str(again.value)
         repo.restore(exc.backups[0].path)
         store = repo.open_district(setup.store.id)
         assert len(store.cycle(setup.cycle_id).ratings) == 1

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +17,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.signing import load_certificate, load_root, signature_fields
 from navtool_desktop.signing.folder import StoredIdentity
 from navtool_desktop.storage.repository import DistrictStore, Repository
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.export_screen import ExportScreen
 from navtool_desktop.ui.signing_dialogs import CreateIdentityDialog, IdentityRequest
 
@@ -44,9 +45,9 @@ def screen(qtbot: QtBot, pack: Pack, store: DistrictStore, tmp_path: Path) -> Ex
 
 @pytest.fixture
 def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts of error dialogs (run_job shows a job's failure with QMessageBox.warning)."""
+    """The texts of error dialogs (run_job shows a job's failure with messages.warn)."""
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: shown.append(text))
+    monkeypatch.setattr(messages, "warn", lambda _p, _t, text, *_a: shown.append(text))
     return shown
 
 
@@ -261,3 +262,24 @@ def test_create_identity_dialog_checks_what_it_needs(qtbot: QtBot, tmp_path: Pat
     assert not dialog.root_passphrase_again.isVisibleTo(dialog)
     request = dialog.request()
     assert request is not None and request.existing_root == tmp_path / "district-root"
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_importing_an_identity_from_another_root_asks_before_trusting_it(
+        qtbot: QtBot, screen: ExportScreen, tmp_path: Path, answer: bool) -> None:
+    from navtool_desktop.signing.identity import create_root, fingerprint, identity_to_p12, issue_signer
+
+    other_root = create_root("Neighbouring District")
+    outside = tmp_path / "consultant.p12"
+    outside.write_bytes(identity_to_p12(issue_signer(other_root, "Eve Consultant", "Facilitator"), PASS))
+    asked: list[str] = []
+    screen.ask_open_path = lambda *_a: outside  # type: ignore[method-assign]
+    screen.ask_passphrase = lambda *_a: PASS  # type: ignore[method-assign]
+    screen.confirm = lambda _t, text: asked.append(text) or answer  # type: ignore[method-assign]
+    operation = screen.import_identity()
+    assert operation is not None
+    with qtbot.waitSignal(operation.finished, timeout=WAIT):
+        pass
+    qtbot.waitUntil(lambda: screen.identity_model.rowCount() == 1)
+    assert len(asked) == 1 and fingerprint(other_root.certificate) in asked[0]
+    assert screen.folder.is_trusted(other_root.certificate) is answer

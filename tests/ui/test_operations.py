@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.operations import run_job
 
 
@@ -33,7 +34,7 @@ def test_a_failing_job_shows_its_message(qtbot: QtBot, monkeypatch) -> None:  # 
     parent = QWidget()
     qtbot.addWidget(parent)
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(messages, "warn", lambda _p, _t, text: shown.append(text))
 
     def job(progress):  # type: ignore[no-untyped-def]
         raise OSError("The USB stick was removed.")
@@ -43,3 +44,20 @@ def test_a_failing_job_shows_its_message(qtbot: QtBot, monkeypatch) -> None:  # 
         pass
     assert isinstance(blocker.args[0], OSError)
     assert shown == ["The USB stick was removed."]
+
+
+def test_messages_show_user_text_literally(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[tuple[Qt.TextFormat, str]] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append((box.textFormat(), box.text()))
+        box.done(0)
+
+    QTimer.singleShot(0, read_and_close)
+    messages.warn(None, "Not saved", "The cycle \u201c<b>Fall</b>\u201d & <img src=x> is closed")
+    assert seen == [(Qt.TextFormat.PlainText, "The cycle \u201c<b>Fall</b>\u201d & <img src=x> is closed")]

@@ -1,0 +1,40 @@
+"""What the user sees when an error reaches no screen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from navtool_desktop.storage.errors import StoreWriteError
+from navtool_desktop.ui import messages
+from navtool_desktop.ui.app import report_unexpected
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "error", lambda _p, title, text: seen.append((title, text)))
+    return seen
+
+
+def test_a_store_error_is_shown_as_is(qtbot: QtBot, shown: list[tuple[str, str]],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    exc = StoreWriteError("The disk is full, so your last change was not saved.")
+    report_unexpected(parent, type(exc), exc, None)
+    assert shown == [("Your data could not be read or saved",
+                      "The disk is full, so your last change was not saved.")]
+    assert "StoreWriteError" in capsys.readouterr().err
+
+
+def test_any_other_error_is_explained_without_a_traceback(qtbot: QtBot, shown: list[tuple[str, str]]) -> None:
+    try:
+        raise KeyError("culture.nowhere")
+    except KeyError as exc:
+        report_unexpected(None, KeyError, exc, exc.__traceback__)
+    title, text = shown[0]
+    assert title == "Something went wrong"
+    assert "Your saved work is safe" in text and "KeyError: 'culture.nowhere'" in text
+    assert "Traceback" not in text
