@@ -151,6 +151,8 @@ class TallyDialog(QDialog):
         for cid in competency_ids:
             comp = pack.competency(cid)
             self.competency.addItem(f"{pack.condition(comp.condition_id).name} › {comp.name}", cid)
+        self._entered: dict[str, dict[tuple[str, str], int]] = {}
+        self._shown: str | None = None
         self.competency.currentIndexChanged.connect(self._load)
         grid = QGridLayout()
         self.spins: dict[tuple[str, str], QSpinBox] = {}
@@ -179,23 +181,36 @@ class TallyDialog(QDialog):
         return next((t for t in self._existing
                      if t.competency_id == competency_id and t.role_group == role), None)
 
+    def _keep_entered(self) -> None:
+        """Remember the counts typed for the competency shown, before showing another."""
+        if self._shown is not None:
+            self._entered[self._shown] = {key: spin.value() for key, spin in self.spins.items()}
+
     def _load(self) -> None:
+        self._keep_entered()
         cid = self.competency.currentData()
+        entered = self._entered.get(cid)
         for (role, level), spin in self.spins.items():
-            tally = self._existing_for(cid, role)
-            spin.setValue(tally.counts.get(level, 0) if tally else 0)
+            if entered is not None:
+                spin.setValue(entered[(role, level)])
+            else:
+                tally = self._existing_for(cid, role)
+                spin.setValue(tally.counts.get(level, 0) if tally else 0)
+        self._shown = cid
 
     def tallies(self) -> list[Tally]:
-        """One tally per role group that has votes (or had some before), for this competency."""
-        cid = self.competency.currentData()
+        """Every competency's counts entered in this dialog: one tally per role group with
+        votes (or that had some before). Switching competencies never drops typed counts."""
+        self._keep_entered()
         result = []
-        for role in ROLE_GROUPS:
-            counts = {level: self.spins[(role, level)].value() for level in RATING_CHOICES}
-            old = self._existing_for(cid, role)
-            if not any(counts.values()) and old is None:
-                continue
-            if old is not None:
+        for cid, entered in self._entered.items():
+            for role in ROLE_GROUPS:
+                counts = {level: entered[(role, level)] for level in RATING_CHOICES}
+                old = self._existing_for(cid, role)
+                if old is None and not any(counts.values()):
+                    continue
+                if old is None:
+                    result.append(Tally(competency_id=cid, role_group=role, counts=counts))
+                elif old.counts != counts:
                     result.append(old.replace(counts=counts, updated=utc_now()))
-            else:
-                result.append(Tally(competency_id=cid, role_group=role, counts=counts))
         return result

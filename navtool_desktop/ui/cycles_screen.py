@@ -122,6 +122,8 @@ class CyclesScreen(QWidget):
 
     error = Signal(str)
     saved = Signal()
+    #: True while someone rates privately (pass the laptop): nothing else may show.
+    private_rating = Signal(bool)
 
     def __init__(self, pack: Pack, store: DistrictStore, parent: Any = None) -> None:
         super().__init__(parent)
@@ -186,6 +188,10 @@ class CyclesScreen(QWidget):
         hv.addStretch(1)
         hv.addWidget(self.handover_text)
         hv.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignCenter)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.handover)
+            enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            enter.activated.connect(self.next_button.click)
         hv.addStretch(2)
 
         self.pages = QStackedWidget()
@@ -339,6 +345,7 @@ class CyclesScreen(QWidget):
         self.rating_layout.addWidget(self.rating_panel, 1)
         self.pages.setCurrentWidget(self.rating_host)
         self.cycles_panel.hide()  # rating is private and focused: nothing else on screen
+        self.private_rating.emit(True)
         self.rating_panel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _sync_questions(self, *_args: object) -> None:
@@ -378,5 +385,6 @@ class CyclesScreen(QWidget):
 
     def back_to_overview(self) -> None:
         self.cycles_panel.show()
+        self.private_rating.emit(False)
         self._show_cycle()
         self.participants.setFocus()

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Navigation Tool Desktop"))
         self.resize(1280, 800)
 
+        self._screen_actions: list[QAction] = []
         self.nav = QListWidget()
         self.nav.setObjectName("screenNav")
         self.nav.setAccessibleName(_("Screens"))
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
     def _build_cycles(self) -> CyclesScreen:
         assert self.store is not None
         screen = CyclesScreen(self.pack, self.store)
+        screen.private_rating.connect(self._private_rating)
         screen.error.connect(self._show_error)
         screen.saved.connect(lambda: self._saved_message(_("Saved")))
         return screen
@@ -222,6 +224,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("{district} · Navigation Tool Desktop").format(district=district.name)
                             + suffix)
 
+    def _private_rating(self, on: bool) -> None:
+        """While one person rates, no other screen (with everyone's votes) can be opened."""
+        self.nav.setEnabled(not on)
+        for action in self._screen_actions:
+            action.setEnabled(not on)
+
     def _presenting(self, on: bool) -> None:
         """A screen presents full screen: only that screen shows."""
         for bar in (self.nav, self.menuBar(), self.statusBar()):
@@ -257,6 +265,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda: self.show_screen(index))
             self.addAction(action)
+            self._screen_actions.append(action)
             item.setToolTip(_("{title} (Ctrl+{number})").format(title=title, number=number))
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -43,6 +43,8 @@ CHOICE_KEYS: dict[int, str] = {
     Qt.Key.Key_Question: NOT_SURE,
 }
 CHOICE_LABELS: dict[str, str] = {**LEVEL_LABELS, NOT_SURE: "Not sure"}
+#: A note is saved after this pause in typing (ms), and whenever it loses focus.
+NOTE_SAVE_DELAY_MS = 800
 NEXT_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_J, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 PREVIOUS_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_K)
 
@@ -60,6 +62,11 @@ class RatingPanel(QWidget):
     rating_changed = Signal(object)  # Rating
     finished = Signal()
 
+    @property
+    def keys_help(self) -> str:
+        return _("Keys: 1-4 level · 0 or ? not sure · ↑↓ or J/K move · ←→ choose a practice, Space "
+                 "ticks it · N note · Q questions · Alt+D done")
+
     def __init__(self, pack: Pack, competency_ids: list[str], participant_id: str,
                  ratings: dict[str, Rating] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -67,6 +74,8 @@ class RatingPanel(QWidget):
         self._competencies: list[Competency] = [pack.competency(c) for c in competency_ids]
         self.participant_id = participant_id
         self.ratings: dict[str, Rating] = dict(ratings or {})
+        #: Practices ticked before a level was chosen, by competency id.
+        self._pending_practices: dict[str, list[str]] = {}
         self.current_row = 0
         self.practice_cursor = 0
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -117,16 +126,24 @@ class RatingPanel(QWidget):
         self.practices.setWordWrap(True)
         self.practices.itemChanged.connect(self._on_practice_item)
 
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.commit_note)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(_("A note on this competency (N). Ctrl+Enter or Esc to close."))
         self.note.setAccessibleName(_("Note"))
         self.note.setMaximumHeight(90)
         self.note.installEventFilter(self)
-        self.help = QLabel(_("Keys: 1-4 level · 0 or ? not sure · ↑↓ or J/K move · ←→ choose a practice, "
-                             "Space ticks it · N note · Q questions"))
+        self.note.textChanged.connect(self._note_typed)
+        self.help = plain_label(self.keys_help)
         self.help.setObjectName("legend")
         self.help.setWordWrap(True)
-        self.done_button = QPushButton(_("I'm done"))
+        self.done_button = QPushButton(_("I'm done (Alt+D)"))
+        self.done_button.setToolTip(_("Finish and hand the laptop over"))
+        done = QShortcut(QKeySequence("Alt+D"), self)
+        done.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        done.activated.connect(self.done_button.click)
         self.done_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.done_button.clicked.connect(self.finished)
 
@@ -184,8 +201,11 @@ class RatingPanel(QWidget):
         self.breadcrumb.setText(cond.name)
         self.title.setText(comp.name)
         self.target.setText(comp.learning_target)
+        # an exclusive group never unchecks its last button: lift that while resetting
+        self.level_group.setExclusive(False)
         for level, button in self.level_buttons.items():
             button.setChecked(rating is not None and rating.level == level)
+        self.level_group.setExclusive(True)
         parts = []
         for cell in comp.levels:
             items = "".join(f"<li>{html.escape(d.text)}</li>" for d in cell.descriptors)
@@ -195,7 +215,7 @@ class RatingPanel(QWidget):
         self.levels_view.setHtml(
             "<table width='100%' cellspacing='6'><tr>" + "".join(parts) + "</tr></table>"
             f"<p><b>{html.escape(refining.name)}:</b> {html.escape(refining.meaning)}</p>")
-        ticked = set(rating.practices) if rating else set()
+        ticked = set(rating.practices) if rating else set(self._pending_practices.get(comp.id, ()))
         self.practices.blockSignals(True)
         self.practices.clear()
         for cell in comp.levels:
@@ -223,7 +243,8 @@ class RatingPanel(QWidget):
             done=self.rated_count(), total=len(self._competencies)))
         for row, comp in enumerate(self._competencies):
             rating = self.ratings.get(comp.id)
-            text = comp.name + (f"  —  {choice_label(rating.level)}" if rating else "")
+            # two lines, so a long name never hides whether it is rated
+            text = f"{comp.name}\n      {choice_label(rating.level) if rating else _('not rated yet')}"
             self.list.item(row).setText(text)
 
     # --- changes ---------------------------------------------------------------------------
@@ -234,7 +255,9 @@ class RatingPanel(QWidget):
         if old is None:
             if "level" not in changes:
                 return  # evidence or a note waits for a level
-            rating = Rating(participant_id=self.participant_id, competency_id=comp.id, **changes)
+            ticked = tuple(self._pending_practices.pop(comp.id, ()))
+            rating = Rating(participant_id=self.participant_id, competency_id=comp.id,
+                            **{"practices": ticked, **changes})
         else:
             rating = old.replace(updated=utc_now(), **changes)
         self.ratings[comp.id] = rating
@@ -242,6 +265,7 @@ class RatingPanel(QWidget):
 
     def choose(self, level: str) -> None:
         """Record a level for the current competency (and move on if set to)."""
+        self.help.setText(self.keys_help)
         self.commit_note()
         self._store(level=level)
         self.level_buttons[level].setChecked(True)
@@ -256,11 +280,13 @@ class RatingPanel(QWidget):
     def _set_practice(self, practice_id: str, on: bool, item: QListWidgetItem) -> None:
         rating = self.ratings.get(self.competency.id)
         if rating is None:
-            # Evidence needs a level first: say so, and do not show a tick that is not saved.
-            self.practices.blockSignals(True)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.practices.blockSignals(False)
-            self.help.setText(_("Choose a level first (1-4, or 0 for not sure), then tick practices."))
+            # Evidence seen before a level is chosen: kept, and saved with the level.
+            pending = self._pending_practices.setdefault(self.competency.id, [])
+            if on and practice_id not in pending:
+                pending.append(practice_id)
+            elif not on and practice_id in pending:
+                pending.remove(practice_id)
+            self.help.setText(_("Ticked practices are saved with the level you choose (1-4, or 0)."))
             return
         ticked = [p for p in rating.practices if p != practice_id]
         if on:
@@ -289,8 +315,13 @@ class RatingPanel(QWidget):
     def open_note(self) -> None:
         self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def _note_typed(self) -> None:
+        if self.note.hasFocus():
+            self._note_timer.start()
+
     def commit_note(self) -> None:
-        """Save the note being typed (also done on moving to another competency)."""
+        """Save the note being typed (after a pause in typing, and on leaving it)."""
+        self._note_timer.stop()
         if not self._competencies:
             return
         rating = self.ratings.get(self.competency.id)

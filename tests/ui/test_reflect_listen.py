@@ -222,3 +222,98 @@ def test_main_window_with_a_district_has_the_cycle_screens(
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert names[:3] == ["Framework", "Shared Vision", "Reflect and Listen"]
     assert "Pine Ridge USD" in window.windowTitle()
+
+
+def test_tally_counts_survive_switching_competency(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle
+) -> None:
+    from navtool_desktop.ui.cycle_dialogs import TallyDialog
+
+    dialog = TallyDialog(pack, [c.id for c in pack.competencies], [])
+    qtbot.addWidget(dialog)
+    dialog.spins[("educator", "establishing")].setValue(3)
+    dialog.spins[("educator", "not_sure")].setValue(2)
+    dialog.competency.setCurrentIndex(1)
+    assert dialog.spins[("educator", "establishing")].value() == 0  # a clean grid for the next one
+    dialog.spins[("leader", "developing")].setValue(4)
+    dialog.competency.setCurrentIndex(0)
+    assert dialog.spins[("educator", "establishing")].value() == 3  # what was typed is still there
+    dialog.competency.setCurrentIndex(1)
+    found = {(t.competency_id, t.role_group): t.counts for t in dialog.tallies()}
+    assert found == {
+        (pack.competencies[0].id, "educator"): {"establishing": 3, "developing": 0, "operationalizing": 0,
+                                                "refining": 0, "not_sure": 2},
+        (pack.competencies[1].id, "leader"): {"establishing": 0, "developing": 4, "operationalizing": 0,
+                                              "refining": 0, "not_sure": 0},
+    }
+
+
+def test_rating_is_private_and_finished_by_keyboard(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle
+) -> None:
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    screen = window.cycles
+    assert screen is not None
+    window.show_screen(window.index_of(screen))
+    select_participant(screen, "Ana Peña")
+    screen.start_rating()
+    panel = screen.rating_panel
+    assert panel is not None
+    assert not window.nav.isEnabled()  # no way to the consensus view (everyone's votes) ...
+    assert not any(a.isEnabled() for a in window._screen_actions)  # ... not even by Ctrl+4
+    qtbot.waitUntil(panel.hasFocus)
+    qtbot.keyClick(panel, Qt.Key.Key_2)
+    qtbot.keyClick(panel, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # "I'm &done"
+    assert screen.pages.currentWidget() is screen.handover
+    qtbot.keyClick(screen.next_button, Qt.Key.Key_Return)
+    assert screen.pages.currentIndex() == 0 and window.nav.isEnabled()
+
+
+def test_an_unrated_competency_shows_no_level_and_evidence_can_come_first(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle
+) -> None:
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    select_participant(screen, "Ana Peña")
+    screen.start_rating()
+    panel = screen.rating_panel
+    assert panel is not None
+    qtbot.keyClick(panel, Qt.Key.Key_3)  # rates the first one, moves to the second
+    assert panel.current_row == 1
+    assert not any(b.isChecked() for b in panel.level_buttons.values())
+    assert "not rated yet" in panel.list.item(1).text()
+    qtbot.keyClick(panel, Qt.Key.Key_Space)  # evidence before a level: kept
+    first_practice = panel.practices.item(0).data(Qt.ItemDataRole.UserRole)
+    qtbot.keyClick(panel, Qt.Key.Key_2)
+    saved = store.cycle(cycle.id).rating_for(panel.participant_id, pack.competencies[1].id)
+    assert saved is not None and saved.level == "developing" and saved.practices == (first_practice,)
+
+
+def test_a_note_is_saved_after_a_pause_in_typing(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle
+) -> None:
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    select_participant(screen, "Ana Peña")
+    screen.start_rating()
+    panel = screen.rating_panel
+    assert panel is not None
+    panel.auto_advance.setChecked(False)
+    qtbot.keyClick(panel, Qt.Key.Key_1)
+    qtbot.keyClick(panel, Qt.Key.Key_N)
+    qtbot.waitUntil(panel.note.hasFocus)
+    qtbot.keyClicks(panel.note, "Only at the middle school")
+    comp = pack.competencies[0].id
+
+    def saved_note() -> str:
+        rating = store.cycle(cycle.id).rating_for(panel.participant_id, comp)
+        return rating.note if rating else ""
+
+    qtbot.waitUntil(lambda: saved_note() == "Only at the middle school", timeout=5000)  # no Esc pressed
