@@ -234,9 +234,12 @@ def format_report(report: VerificationReport) -> str:
             _("  Role:         {role}").format(role=", ".join(p for p in (sig.role, sig.organization) if p) or "-"),
             _("  Signed at:    {when} (as the signer's computer reported it)").format(when=when),
             _("  Fingerprint:  SHA-256 {fp}").format(fp=sig.fingerprint or "-"),
+            # a sound signature over altered bytes is no signature a reader can rely on
             _("  Intact: {intact}   Valid: {valid}   Trusted: {trusted}").format(
-                intact=_yes(sig.intact), valid=_yes(sig.valid), trusted=_yes(sig.trusted)),
-            _("  Changed after signing: {changes}").format(changes=changes_text(sig.changes_after)),
+                intact=_yes(sig.intact), valid=_yes(sig.valid and sig.intact), trusted=_yes(sig.trusted)),
+            _("  Changed after signing: {changes}").format(
+                changes=changes_text(sig.changes_after) if sig.intact
+                else _("the signed content itself was altered")),
         ]
         lines += [_("  ! {problem}").format(problem=p) for p in sig.problems]
     lines += ["", report.summary]

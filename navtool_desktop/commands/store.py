@@ -91,20 +91,39 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from navtool_desktop.storage import StoreError
+    import tempfile
 
-    with _repository() as repo:
-        district_id = args.district or repo.last_district_id()
-        if district_id is None:
-            districts = repo.list_districts()
-            if len(districts) != 1:
-                raise CommandError(_("say which district with --district ID ({count} found)")
-                                   .format(count=len(districts)))
-            district_id = districts[0].id
+    from navtool_desktop.commands.common import district_id
+    from navtool_desktop.storage import Repository, StoreError, StoreLockedError
+    from navtool_desktop.storage.backup import make_backup
+
+    try:
+        repo = Repository(paths.data_dir())
+    except StoreLockedError:
+        # The app has the data open. Its files are always whole (atomic writes), so a copy
+        # read now is consistent; it goes to --out, not into the app's own backups.
+        if not args.out:
+            raise CommandError(_("the app has this data open; back up to a file with --out FILE, "
+                                 "or close the app first")) from None
+        repo = Repository(paths.data_dir(), read_only=True)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+    with repo:
+        wanted = district_id(repo, args.district)
         try:
-            info = repo.open_district(district_id, auto_backup=False).backup()
+            store = repo.open_district(wanted, auto_backup=False)
+            if repo.read_only:
+                with tempfile.TemporaryDirectory() as tmp:
+                    info = make_backup(store.folder, Path(tmp), store.id, store.profile.name)
+                    fileio.write_file(Path(args.out), info.path.read_bytes())
+                print(_("Backed up to {file}").format(file=args.out))
+                return 0
+            info = store.backup()
         except StoreError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(_("the backup could not be written to {file} ({reason})")
+                               .format(file=args.out, reason=exc.strerror or exc)) from None
         where = info.path
         if args.out:
             try:

@@ -27,7 +27,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 #: Costs accepted when reading, so a forged header cannot make us work for hours.
 _N_RANGE = (2**14, 2**20)
 _MAX_HEADER = 1024
-_MAX_MEMORY = 256 * 1024 * 1024
+_MAX_MEMORY = 128 * 1024 * 1024  # a forged header must not push past the app's memory budget
 
 
 def is_protected(raw: bytes) -> bool:
@@ -80,7 +80,7 @@ def unprotect(raw: bytes, passphrase: str | None) -> bytes:
     if n & (n - 1):
         raise BundleError(_("The protected bundle's header is damaged (n)."))
     r = _param(header, "r", 1, 32)
-    p = _param(header, "p", 1, 4)
+    p = _param(header, "p", 1, 1)
     if 128 * r * n > _MAX_MEMORY:
         raise BundleError(_("The protected bundle's header asks for too much memory."))
     try:

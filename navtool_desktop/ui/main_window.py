@@ -67,7 +67,9 @@ class MainWindow(QMainWindow):
         self.pack = pack
         self.store = store
         self.setWindowTitle(_("Navigation Tool Desktop"))
-        self.resize(1280, 800)
+        # 1280x800, or less on a smaller screen (many school laptops are 1366x768)
+        available = self.screen().availableGeometry()
+        self.resize(min(1280, int(available.width() * 0.96)), min(800, int(available.height() * 0.92)))
 
         self._screen_actions: list[QAction] = []
         self.nav = QListWidget()
