@@ -43,7 +43,7 @@ from navtool_desktop.reports.common import (
 )
 from navtool_desktop.reports.data import PlanInput, Signer
 from navtool_desktop.reports.document import DocumentInfo, build, heading
-from navtool_desktop.reports.sections import competency_name, results_overview
+from navtool_desktop.reports.sections import competency_name, participation, results_overview
 from navtool_desktop.reports.text import markup
 from navtool_desktop.signing import SignatureBox, field_name
 from navtool_desktop.signing.sign import BOX_HEIGHT, BOX_WIDTH
@@ -142,9 +142,8 @@ def _results(pack: Pack, data: PlanInput) -> list[Flowable]:
                        "show."), st.body), PageBreak()]
         return out
     cycle = results.cycle
-    people = max((c.overall.respondents for c in results.conditions), default=0)
-    out.append(para(_("Each competency by level, from the cycle \u201c{title}\u201d ({date}, {n} people "
-                      "took part).").format(title=cycle.title, date=long_date(cycle.date), n=people), st.body))
+    out.append(para(_("Each competency by level, from the cycle \u201c{title}\u201d ({date}; {who}).").format(
+        title=cycle.title, date=long_date(cycle.date), who=participation(results)), st.body))
     out += results_overview(pack, results)
     out.append(para(RANKING_RULE, st.small))
     out.append(CondPageBreak(300))

@@ -27,13 +27,9 @@ from navtool_desktop.reports import charts, style
 from navtool_desktop.reports.common import data_table, head_cells, level_chip, long_date, para
 from navtool_desktop.reports.data import ReportInput
 from navtool_desktop.reports.document import DocumentInfo, build, heading
-from navtool_desktop.reports.sections import results_overview
+from navtool_desktop.reports.sections import participation, results_overview
 
 _CHOICES = (*LEVELS, NOT_SURE)
-
-
-def _people(data: ReportInput) -> int:
-    return max((c.overall.respondents for c in data.results.conditions), default=0)
 
 
 def _cover(pack: Pack, data: ReportInput) -> list[Flowable]:
@@ -51,7 +47,7 @@ def _cover(pack: Pack, data: ReportInput) -> list[Flowable]:
         para(_("Assessment report"), st.title),
         para(_("{title}, {date}").format(title=cycle.title, date=long_date(cycle.date)), st.lead),
         para(_("Scope: {scope}").format(scope=scope), st.body),
-        para(_("{n} people took part; the cycle is {state}.").format(n=_people(data), state=state), st.body),
+        para(_("{who}; the cycle is {state}.").format(who=participation(data.results), state=state), st.body),
         Spacer(1, 16),
         para(_("Prepared on {today}.").format(today=long_date(data.today)), st.body),
         Spacer(1, 120),

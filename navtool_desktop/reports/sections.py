@@ -20,6 +20,17 @@ def competency_name(pack: Pack, competency_id: str) -> str:
         return competency_id
 
 
+def participation(results: CycleResults) -> str:
+    """Who the results come from, without counting paper votes as people."""
+    on_laptops = max((c.overall.respondents - c.overall.distribution.tallied for c in results.competencies),
+                     default=0)
+    on_paper = max((c.overall.distribution.tallied for c in results.competencies), default=0)
+    if on_paper:
+        return _("{people} people rated in the app, plus paper votes (up to {votes} for a competency)").format(
+            people=on_laptops, votes=on_paper)
+    return _("{people} people rated in the app").format(people=on_laptops)
+
+
 def results_overview(pack: Pack, results: CycleResults) -> list[Flowable]:
     """The heat map, then levels per condition with strengths and growth areas."""
     st = style.styles()
