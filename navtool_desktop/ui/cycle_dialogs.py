@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +23,11 @@ from navtool_desktop.core.records import RATING_CHOICES, ROLE_GROUPS, Cycle, Par
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.rating_entry import choice_label
+from navtool_desktop.ui.widgets import plain_label
+
+#: Smallest sizes of the dialogs: room for every condition name and a whole placeholder.
+NEW_CYCLE_MIN_SIZE = (520, 560)
+PARTICIPANT_MIN_WIDTH = 460
 
 ROLE_LABELS = {
     "educator": "Educator",
@@ -35,6 +39,27 @@ ROLE_LABELS = {
 
 def role_label(role: str) -> str:
     return _(ROLE_LABELS[role])
+
+
+def fit_text(edit: QLineEdit, chars: int = 30) -> QLineEdit:
+    """Make a line edit at least wide enough for its placeholder and about ``chars`` characters."""
+    edit.ensurePolished()  # the stylesheet's font, not the default one
+    fm = edit.fontMetrics()
+    margins = edit.textMargins()
+    room = 2 * edit.style().pixelMetric(edit.style().PixelMetric.PM_DefaultFrameWidth) + 16 \
+        + margins.left() + margins.right()
+    edit.setMinimumWidth(max(fm.horizontalAdvance(edit.placeholderText()), fm.averageCharWidth() * chars) + room)
+    return edit
+
+
+def fit_list(view: QListWidget) -> None:
+    """Size a list so that every row shows whole: no sideways scrolling, every row in view."""
+    view.ensurePolished()
+    frame = 2 * view.frameWidth()
+    scroll = view.style().pixelMetric(view.style().PixelMetric.PM_ScrollBarExtent)
+    view.setMinimumWidth(view.sizeHintForColumn(0) + frame + scroll + 8)
+    rows = sum(view.sizeHintForRow(n) for n in range(view.count()))
+    view.setMinimumHeight(min(rows, 16 * max(view.sizeHintForRow(0), 1)) + frame + 4)
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -53,10 +78,13 @@ class NewCycleDialog(QDialog):
         self.setWindowTitle(_("New assessment cycle"))
         self.title = QLineEdit()
         self.title.setPlaceholderText(_("For example: Fall retreat 2026"))
+        fit_text(self.title)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        self.all_conditions = QRadioButton(_("All 12 conditions").replace("12", str(len(pack.conditions))))
+        count = len(pack.conditions)
+        self.all_conditions = QRadioButton(
+            (_("The only condition") if count == 1 else _("All {n} conditions")).format(n=count))
         self.some_conditions = QRadioButton(_("Only the conditions ticked below"))
         self.all_conditions.setChecked(True)
         self.conditions = QListWidget()
@@ -66,10 +94,10 @@ class NewCycleDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, cond.id)
             item.setCheckState(Qt.CheckState.Checked if cond.priority else Qt.CheckState.Unchecked)
             self.conditions.addItem(item)
+        fit_list(self.conditions)
         self.conditions.setEnabled(False)
         self.some_conditions.toggled.connect(self.conditions.setEnabled)
-        self.error = QLabel()
-        self.error.setObjectName("formError")
+        self.error = plain_label(object_name="formError")
         form = QFormLayout()
         form.addRow(_("&Title"), self.title)
         form.addRow(_("&Date"), self.date)
@@ -77,9 +105,10 @@ class NewCycleDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.all_conditions)
         layout.addWidget(self.some_conditions)
-        layout.addWidget(self.conditions)
+        layout.addWidget(self.conditions, 1)
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self))
+        self.setMinimumSize(*NEW_CYCLE_MIN_SIZE)
 
     def scope(self) -> tuple[str, ...] | None:
         if self.all_conditions.isChecked():
@@ -112,11 +141,12 @@ class ParticipantDialog(QDialog):
         self.name = QLineEdit()
         self.code = QLineEdit()
         self.code.setPlaceholderText(_("For example: L-07 (instead of a name)"))
+        for edit in (self.name, self.code):
+            fit_text(edit)
         self.role = QComboBox()
         for role in ROLE_GROUPS:
             self.role.addItem(role_label(role), role)
-        self.error = QLabel()
-        self.error.setObjectName("formError")
+        self.error = plain_label(object_name="formError")
         form = QFormLayout()
         form.addRow(_("&Name"), self.name)
         form.addRow(_("or anonymous &code"), self.code)
@@ -125,6 +155,7 @@ class ParticipantDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self))
+        self.setMinimumWidth(PARTICIPANT_MIN_WIDTH)
 
     def accept(self) -> None:
         if not (self.name.text().strip() or self.code.text().strip()):
@@ -157,9 +188,9 @@ class TallyDialog(QDialog):
         grid = QGridLayout()
         self.spins: dict[tuple[str, str], QSpinBox] = {}
         for col, level in enumerate(RATING_CHOICES, 1):
-            grid.addWidget(QLabel(choice_label(level)), 0, col)
+            grid.addWidget(plain_label(choice_label(level), wrap=False), 0, col)
         for row, role in enumerate(ROLE_GROUPS, 1):
-            grid.addWidget(QLabel(role_label(role)), row, 0)
+            grid.addWidget(plain_label(role_label(role), wrap=False), row, 0)
             for col, level in enumerate(RATING_CHOICES, 1):
                 spin = QSpinBox()
                 spin.setRange(0, 999)
@@ -167,9 +198,8 @@ class TallyDialog(QDialog):
                     role=role_label(role), level=choice_label(level)))
                 grid.addWidget(spin, row, col)
                 self.spins[(role, level)] = spin
-        note = QLabel(_("These are counted as votes in the results, marked as a paper tally, "
-                        "not as people who rated on this laptop."))
-        note.setWordWrap(True)
+        note = plain_label(_("These are counted as votes in the results, marked as a paper tally, "
+                             "not as people who rated on this laptop."))
         layout = QVBoxLayout(self)
         layout.addWidget(self.competency)
         layout.addLayout(grid)

@@ -37,7 +37,7 @@ from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
-from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, status_name
+from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, plural, status_name
 from navtool_desktop.ui.plan_screen import CtrlArrows, ProgressNotes, all_results, narrow_combo
 from navtool_desktop.ui.widgets import plain_label
 
@@ -207,6 +207,10 @@ class ImproveScreen(QWidget):
             view.setObjectName("boardColumn")
             view.setWordWrap(True)
             view.setSpacing(3)
+            # Cards wrap to the column's width: they never need a sideways scroll bar.
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view.setResizeMode(QListView.ResizeMode.Adjust)
+            view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
             view.setAccessibleName(_("Actions: {status}").format(status=status_name(status)))
             view.selectionModel().currentChanged.connect(lambda cur, _p, s=status: self._on_pick(s, cur.row()))
             CtrlArrows(view, Qt.Key.Key_Left, Qt.Key.Key_Right, self.move_selected)
@@ -436,8 +440,9 @@ class ImproveScreen(QWidget):
             rows = [(g, planning.target_reached(g, set_on, self._results)) for g in self.store.goals(plan.id)]
         self.target_model.set_rows(rows)
         reached = sum(c.status == planning.REACHED for _g, c in rows)
-        self.targets_summary.setText(_("{reached} of {total} goals reached their target level").format(
-            reached=reached, total=len(rows)))
+        summary = plural(len(rows), _("{reached} of {total} goal reached its target level"),
+                         _("{reached} of {total} goals reached their target level"))
+        self.targets_summary.setText(summary.format(reached=reached, total=len(rows)))
 
     def showEvent(self, event: Any) -> None:
         """Fresh data each time: Set Goals and Reflect and Listen change what is shown here."""

@@ -55,6 +55,14 @@ def competency_title(pack: Pack, competency_id: str) -> str:
                                                    condition=pack.condition(comp.condition_id).name)
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """The singular or the plural form (each written out with ``_()``), picked by ``count``.
+
+    ``plural(n, _("{n} action"), _("{n} actions")).format(n=n)``: the caller fills it in.
+    """
+    return one if count == 1 else many
+
+
 def standard_icon(which: QStyle.StandardPixmap) -> QIcon:
     style = QApplication.style()
     return style.standardIcon(which) if style is not None else QIcon()
@@ -64,7 +72,8 @@ def marks_text(marks: Sequence[str], action: Action, today: date) -> str:
     """"Overdue (12 days)", "Blocked", both, or nothing: the marks in words, never colour alone."""
     words = []
     if planning.OVERDUE in marks:
-        words.append(_("Overdue ({days} days)").format(days=planning.days_overdue(action, today)))
+        days = planning.days_overdue(action, today)
+        words.append(plural(days, _("Overdue ({days} day)"), _("Overdue ({days} days)")).format(days=days))
     if planning.BLOCKED in marks:
         words.append(_("Blocked"))
     return " · ".join(words)

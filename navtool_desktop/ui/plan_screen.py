@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -52,11 +53,13 @@ from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
+from navtool_desktop.ui.cycle_dialogs import fit_text
 from navtool_desktop.ui.plan_models import (
     ActionTableModel,
     GoalListModel,
     SuggestionModel,
     competency_title,
+    plural,
     status_name,
 )
 from navtool_desktop.ui.timeline import Timeline, TimelineRow
@@ -127,15 +130,23 @@ class CtrlArrows(QObject):
 
 
 class ActionDialog(QDialog):
-    """Describe an action: what, who (a team member or anyone), when, with what, and its status."""
+    """Describe an action: what, who (a team member or anyone), when, with what, and its status.
+
+    With the plan's ``period`` (start, end as ISO dates), dates outside it are pointed out
+    next to the dates; they are still accepted (a step may begin before the plan does).
+    """
+
+    #: The dialog's smallest size: the "What" field holds a whole sentence.
+    MIN_WIDTH = 640
 
     def __init__(self, team: list[str], action: Action | None = None, *, goal_id: str,
-                 parent: QWidget | None = None) -> None:
+                 period: tuple[str, str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Edit action") if action else _("New action"))
-        self._action, self._goal_id = action, goal_id
+        self._action, self._goal_id, self._period = action, goal_id, period
         self.description = QLineEdit(action.description if action else "")
         self.description.setPlaceholderText(_("For example: Run a learning walk in every school"))
+        fit_text(self.description, 60)
         self.owner = QComboBox()
         self.owner.setEditable(True)
         self.owner.addItems(team)
@@ -144,17 +155,25 @@ class ActionDialog(QDialog):
         self.start = date_edit(action.start if action else date.today().isoformat(), optional=True)
         self.due = date_edit(action.due if action else
                              (date.today() + timedelta(days=30)).isoformat(), optional=True)
+        self.period_note = plain_label(object_name="formNote")
+        self.period_note.setAccessibleName(_("Dates and the plan period"))
+        for edit in (self.start, self.due):
+            edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            edit.dateChanged.connect(lambda _d: self._check_period())
         self.resources = QLineEdit(action.resources if action else "")
         self.status = QComboBox()
         for status in ACTION_STATUSES:
             self.status.addItem(status_name(status), status)
         self.status.setCurrentIndex(ACTION_STATUSES.index(action.status if action else "not_started"))
+        self.status.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.problem = plain_label(object_name="formError")
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(_("&What"), self.description)
         form.addRow(_("&Owner"), self.owner)
         form.addRow(_("&Start"), self.start)
         form.addRow(_("&Due"), self.due)
+        form.addRow("", self.period_note)
         form.addRow(_("&Resources"), self.resources)
         form.addRow(_("S&tatus"), self.status)
         form.addRow(self.problem)
@@ -162,6 +181,34 @@ class ActionDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self._check_period()
+
+    def outside_period(self) -> tuple[str, ...]:
+        """Which of "start" and "due" fall outside the plan period (none without a period)."""
+        if self._period is None:
+            return ()
+        first, last = self._period
+        dates = (("start", from_qdate(self.start.date())), ("due", from_qdate(self.due.date())))
+        return tuple(name for name, day in dates if day and not first <= day <= last)
+
+    def _check_period(self) -> None:
+        outside = self.outside_period()
+        if not outside or self._period is None:
+            self.period_note.setText("")
+            self.period_note.hide()
+            return
+        if len(outside) == 2:
+            text = _("\u26a0 Both dates are outside the plan period ({first} to {last}). "
+                     "They are kept as entered.")
+        elif outside[0] == "start":
+            text = _("\u26a0 The start date is outside the plan period ({first} to {last}). "
+                     "It is kept as entered.")
+        else:
+            text = _("\u26a0 The due date is outside the plan period ({first} to {last}). "
+                     "It is kept as entered.")
+        self.period_note.setText(text.format(first=self._period[0], last=self._period[1]))
+        self.period_note.show()
 
     def action(self) -> Action | None:
         """The action as entered, or None (with the problem shown) if it is not valid."""
@@ -261,6 +308,7 @@ class PlanScreen(QWidget):
         self.status.setAccessibleName(_("Save status"))
         self.plan_combo = narrow_combo(QComboBox())
         self.plan_combo.setAccessibleName(_("Plan"))
+        self.plan_combo.setPlaceholderText(_("No plan yet"))
         self.plan_combo.currentIndexChanged.connect(lambda _n: self._show_plan())
         self.new_plan_button = QPushButton(_("New &plan"))
         self.new_plan_button.clicked.connect(self.new_plan)
@@ -282,7 +330,7 @@ class PlanScreen(QWidget):
             edit.setAccessibleName(name)
             edit.dateChanged.connect(lambda _d: self.save_plan_fields())
         self.approval = plain_label(object_name="planApproval")
-        self.approve_button = QPushButton()
+        self.approve_button = QPushButton(_("Appro&ve\u2026"))
         self.approve_button.clicked.connect(self.toggle_approval)
         plan_row = QHBoxLayout()
         plan_row.addWidget(plain_label(_("Title"), wrap=False))
@@ -303,18 +351,39 @@ class PlanScreen(QWidget):
         scroll.setWidget(self.timeline)
         self.tabs.addTab(scroll, _("&Timeline"))
 
-        self.empty = plain_label(_("No plan yet. Press \u201cNew plan\u201d to start the district's "
-                                   "strategic action plan."))
+        self.plan_fields = QWidget()
+        plan_row.setContentsMargins(0, 0, 0, 0)
+        self.plan_fields.setLayout(plan_row)
+        self.empty = self._empty_state()
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.vision)
-        layout.addLayout(plan_row)
+        layout.addWidget(self.plan_fields)
         layout.addWidget(self.approval)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.tabs, 1)
         self.reload()
 
     # --- building ---------------------------------------------------------------------------
+
+    def _empty_state(self) -> QWidget:
+        """What the screen shows before the district has a plan: what to do, and a button for it."""
+        self.empty_text = plain_label(_("No plan yet. Create one with \u201cNew plan\u201d: it covers "
+                                        "the coming year, and the latest cycle's results suggest "
+                                        "its first priorities."), object_name="emptyState")
+        self.empty_button = QPushButton(_("Create a new plan"))
+        self.empty_button.setObjectName("primary")
+        self.empty_button.clicked.connect(self.new_plan)
+        row = QHBoxLayout()
+        row.addWidget(self.empty_button)
+        row.addStretch(1)
+        page = QWidget()
+        pv = QVBoxLayout(page)
+        pv.setContentsMargins(0, 0, 0, 0)
+        pv.addWidget(self.empty_text)
+        pv.addLayout(row)
+        pv.addStretch(1)
+        return page
 
     def _priorities_tab(self) -> QWidget:
         self.cycle_combo = narrow_combo(QComboBox())
@@ -558,10 +627,14 @@ class PlanScreen(QWidget):
     def _show_plan(self) -> None:
         self.save_goal_now()
         plan = self.plan
-        self.tabs.setVisible(plan is not None)
+        # Without a plan: no empty fields or blank buttons, only what to do next.
+        for w in (self.tabs, self.plan_fields, self.approval):
+            w.setVisible(plan is not None)
         self.empty.setVisible(plan is None)
+        self.plan_combo.setEnabled(plan is not None)
         writable = not self.store.read_only
         self.new_plan_button.setEnabled(writable)
+        self.empty_button.setEnabled(writable)
         for w in (self.plan_title, self.period_start, self.period_end, self.approve_button):
             w.setEnabled(plan is not None and writable)
         if plan is None:
@@ -731,7 +804,8 @@ class PlanScreen(QWidget):
         count = len(self.store.actions(goal.id))
         if count and not messages.ask(
                 self, _("Remove priority"),
-                _("Remove {title} with its goal and {count} actions?").format(
+                plural(count, _("Remove {title} with its goal and {count} action?"),
+                       _("Remove {title} with its goal and {count} actions?")).format(
                     title=competency_title(self.pack, goal.competency_id), count=count)):
             return
         self.remove_goal(goal.id)
@@ -894,13 +968,17 @@ class PlanScreen(QWidget):
         row = self.actions.currentIndex().row()
         return self.action_model.action(row) if row >= 0 else None
 
+    def _period(self) -> tuple[str, str] | None:
+        plan = self.plan
+        return (plan.period_start, plan.period_end) if plan is not None else None
+
     def _team(self) -> list[str]:
         return [m.name for m in self.store.profile.team]
 
     def new_action(self) -> None:
         if self._goal_id is None:
             return
-        dialog = ActionDialog(self._team(), goal_id=self._goal_id, parent=self)
+        dialog = ActionDialog(self._team(), goal_id=self._goal_id, period=self._period(), parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_action(dialog.action())  # type: ignore[arg-type]
 
@@ -908,7 +986,8 @@ class PlanScreen(QWidget):
         action = self.action
         if action is None or self.store.read_only:
             return
-        dialog = ActionDialog(self._team(), action, goal_id=action.goal_id, parent=self)
+        dialog = ActionDialog(self._team(), action, goal_id=action.goal_id, period=self._period(),
+                              parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_action(dialog.action())  # type: ignore[arg-type]
 
@@ -916,6 +995,10 @@ class PlanScreen(QWidget):
         saved = self._try(lambda: self.store.save_action(action))
         if saved is not None:
             self._show_actions(select=saved.id)
+            period = self._period()
+            if period is not None and any(d and not period[0] <= d <= period[1]
+                                          for d in (saved.start, saved.due)):
+                self.status.setText(_("Saved (dated outside the plan period)"))
         return saved
 
     def set_action_status(self, status: str) -> Action | None:

@@ -28,6 +28,7 @@ from navtool_desktop.storage import (
     NotFoundError,
     ReadOnlyStoreError,
     Repository,
+    StoreError,
 )
 from navtool_desktop.storage.repository import iter_store_files
 
@@ -185,3 +186,26 @@ def test_import_cycle_checks_references(setup: Setup, pack: Pack) -> None:
 def test_settings_file_is_tinydb_shaped(setup: Setup, data_dir: Path) -> None:
     data = json.loads((data_dir / "settings.json").read_text("utf-8"))
     assert data["settings"]["1"]["last_district"] == setup.store.id
+
+
+def test_reload_after_a_restore_keeps_the_same_store_usable(setup: Setup) -> None:
+    store = setup.store
+    kept = store.save_rating(setup.cycle_id, setup.rating(0, "developing"))
+    info = store.backup()
+    later = store.save_rating(setup.cycle_id, setup.rating(1, "refining"))
+    store.save_profile(store.profile.replace(vision="after the backup"))
+    setup.repo.restore(info.path)  # closes the open store
+    with pytest.raises(StoreError, match="closed"):
+        store.save_profile(store.profile.replace(vision="x"))
+    store.reload()
+    assert store.profile.vision == ""
+    data = store.cycle(setup.cycle_id)
+    assert kept.id in data.ratings and later.id not in data.ratings
+    again = store.save_rating(setup.cycle_id, setup.rating(1, "operationalizing"))
+    store.save_profile(store.profile.replace(vision="typed after the restore"))
+    assert setup.repo.open_district(store.id) is store  # the repository hands out the same object
+    assert store.cycle(setup.cycle_id).ratings[again.id] == again
+    with Repository(setup.repo.folder, read_only=True) as other:
+        on_disk = other.open_district(store.id)
+        assert on_disk.profile.vision == "typed after the restore"
+        assert again.id in on_disk.cycle(setup.cycle_id).ratings

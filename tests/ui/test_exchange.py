@@ -1,17 +1,27 @@
-"""The Exchange screen: import a folder of bundles with the summary shown; export my responses."""
+"""The Exchange screen: import a folder of bundles with the summary shown; export my responses.
+
+The district store is not thread-safe and other screens save to it at any time, so the
+screen must use it on the GUI thread only; these tests check that with the real repository.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from navtool_desktop.core.records import Cycle, District, Participant, Rating
-from navtool_desktop.exchange import export_bundle, read_bundle
+from navtool_desktop.core.records import Cycle, District, Participant, Plan, Rating, TeamMember
+from navtool_desktop.exchange import export_bundle, files, import_paths, read_bundle
 from navtool_desktop.framework import Pack
-from navtool_desktop.storage import DistrictStore, Repository
+from navtool_desktop.storage import DistrictStore, Repository, StoreError
+from navtool_desktop.storage.atomic import AtomicJSONStorage
 from navtool_desktop.ui.exchange_screen import ExchangeScreen
+from navtool_desktop.ui.main_window import MainWindow
 
 
 def _district(repo: Repository, pack: Pack) -> tuple[DistrictStore, str, list[Participant]]:
@@ -79,3 +89,271 @@ def test_export_my_responses_writes_a_participant_bundle(qtbot: QtBot, pack: Pac
         assert len(content.cycles[0].ratings) == 4
 
 
+
+
+@pytest.fixture
+def store_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every thread that reads or writes a store file (through any store)."""
+    seen: list[str] = []
+
+    def spy(name: str) -> None:
+        original = getattr(AtomicJSONStorage, name)
+
+        def recorded(self: AtomicJSONStorage, *args: Any, **kwargs: Any) -> Any:
+            seen.append(threading.current_thread().name)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(AtomicJSONStorage, name, recorded)
+
+    for name in ("read", "write", "replace_all"):
+        spy(name)
+    return seen
+
+
+def _hold_reading(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make the import's reading (on the worker) wait until the returned event is set."""
+    go = threading.Event()
+    real = files.read_bundle_file
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert go.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(files, "read_bundle_file", held)
+    return go
+
+
+def test_a_save_made_while_an_import_runs_is_kept_with_every_imported_rating(
+        qtbot: QtBot, pack: Pack, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        store_threads: list[str]) -> None:
+    with Repository(data_dir) as repo:
+        store, cycle_id, people = _district(repo, pack)
+        stick = tmp_path / "usb"
+        stick.mkdir()
+        for person in people[1:]:
+            export_bundle(store, pack, "participant", stick / f"{person.name}.navtool",
+                          cycle_id=cycle_id, participant_id=person.id)
+            store.delete_participant(cycle_id, person.id)
+        screen = ExchangeScreen(pack, store)
+        qtbot.addWidget(screen)
+        screen.show()
+        go = _hold_reading(monkeypatch)
+        store_threads.clear()
+        with qtbot.waitSignal(screen.imported, timeout=20000) as blocker:
+            operation = screen.start_import(stick)
+            assert operation is not None and operation.running
+            # a second import cannot start meanwhile, and its buttons say so
+            assert screen.start_import(stick) is None
+            assert not screen.import_folder_button.isEnabled()
+            assert not screen.import_file_button.isEnabled()
+            assert not screen.export_district_button.isEnabled()
+            # another screen's save timer fires on the GUI thread while the job runs
+            ana, extra = people[0], pack.competencies[5].id
+            mine = store.save_rating(cycle_id, Rating(participant_id=ana.id, competency_id=extra,
+                                                      level="refining"))
+            go.set()
+        summary = blocker.args[0]
+        assert summary.ok and summary.counts["added", "rating"] == 8
+        assert screen.import_folder_button.isEnabled() and screen.export_district_button.isEnabled()
+        main = threading.main_thread().name
+        assert store_threads and set(store_threads) == {main}  # the store never left the GUI thread
+        data = store.cycle(cycle_id)
+        assert data.rating_for(ana.id, extra) == mine
+        assert len(data.participants) == 3 and len(data.ratings) == 3 * 4 + 1
+    with Repository(data_dir, read_only=True) as reread:
+        data = reread.open_district(store.id).cycle(cycle_id)
+        assert data.rating_for(ana.id, extra) == mine
+        assert len(data.ratings) == 3 * 4 + 1
+
+
+def test_exports_read_the_store_on_the_gui_thread_only(qtbot: QtBot, pack: Pack, data_dir: Path,
+                                                       tmp_path: Path,
+                                                       store_threads: list[str]) -> None:
+    with Repository(data_dir) as repo:
+        store, _cycle_id, _people = _district(repo, pack)
+        screen = ExchangeScreen(pack, store)
+        qtbot.addWidget(screen)
+        store.close()  # nothing in memory: an export has to read the files again
+        store.reload()
+        store_threads.clear()
+        for button, name in ((screen.export_district_button, "district"),
+                             (screen.ratings_button, "ratings.csv"),
+                             (screen.actions_button, "actions.xlsx")):
+            target = tmp_path / name
+            screen.ask_save_path = lambda *_args, t=target: t  # type: ignore[misc]
+            with qtbot.waitSignal(screen.exported, timeout=20000):
+                qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+                assert not button.isEnabled()  # while it runs
+            assert button.isEnabled()
+        assert store_threads and set(store_threads) == {threading.main_thread().name}
+        assert read_bundle((tmp_path / "district.navtool").read_bytes(), pack).kind == "district"
+        assert (tmp_path / "ratings.csv").read_bytes().count(b"\r\n") == 1 + 3 * 4
+
+
+def _failing_district_import(repo: Repository, pack: Pack, tmp_path: Path,
+                             ) -> tuple[DistrictStore, str, Path]:
+    """A district bundle that changes a cycle file, adds a cycle, then changes the district file."""
+    store, cycle_id, people = _district(repo, pack)
+    later = store.create_cycle(Cycle(title="Fall 2026", date="2026-10-01", framework_id=pack.id,
+                                     framework_version=pack.version)).cycle
+    plan = store.save_plan(Plan(title="2026-2028", period_start="2026-07-01", period_end="2028-06-30"))
+    bundle = tmp_path / "district.navtool"
+    export_bundle(store, pack, "district", bundle)
+    store.delete_participant(cycle_id, people[2].id)
+    store.delete_cycle(later.id)
+    store.delete_plan(plan.id)
+    return store, cycle_id, bundle
+
+
+def _recording(method: Callable[..., Any], name: str, calls: list[str]) -> Callable[..., Any]:
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        calls.append(name)
+        return method(*args, **kwargs)
+
+    return recorded
+
+
+def test_a_failed_import_leaves_the_screens_store_usable(qtbot: QtBot, pack: Pack, data_dir: Path,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    with Repository(data_dir) as repo:
+        store, cycle_id, bundle = _failing_district_import(repo, pack, tmp_path)
+        before = (len(store.cycles()), len(store.cycle(cycle_id).participants), len(store.plans()))
+        real = store.merge_district
+
+        def disk_full(**_kwargs: Any) -> None:  # the last write of the import: the cycle files are written
+            raise StoreError("disk full")
+
+        written: list[str] = []
+        for name in ("import_cycle", "merge_cycle"):  # the writes before it go through
+            monkeypatch.setattr(store, name, _recording(getattr(store, name), name, written))
+        monkeypatch.setattr(store, "merge_district", disk_full)
+        screen = ExchangeScreen(pack, store)
+        qtbot.addWidget(screen)
+        told: list[str] = []
+        screen.tell = lambda _title, text: told.append(text)  # type: ignore[method-assign]
+        with qtbot.waitSignal(screen.import_failed, timeout=20000) as blocker:
+            screen.start_import(bundle)
+        assert sorted(written) == ["import_cycle", "merge_cycle"]  # half written, then undone
+        assert "disk full" in blocker.args[0] and "nothing was imported" in blocker.args[0]
+        assert told == [blocker.args[0]] and "disk full" in screen.summary_view.toPlainText()
+        assert screen.import_file_button.isEnabled()
+        # rolled back, and the very store every screen holds still works
+        assert repo.open_district(store.id) is store
+        assert (len(store.cycles()), len(store.cycle(cycle_id).participants), len(store.plans())) == before
+        saved = store.save_profile(store.profile.replace(vision="typed after the failed import"))
+        assert store.profile == saved
+        person = next(iter(store.cycle(cycle_id).participants))
+        store.save_rating(cycle_id, Rating(participant_id=person, competency_id=pack.competencies[9].id,
+                                           level="refining"))
+        # and the same import goes through once the disk has room again
+        monkeypatch.setattr(store, "merge_district", real)
+        with qtbot.waitSignal(screen.imported, timeout=20000) as done:
+            screen.start_import(bundle)
+        assert done.args[0].ok
+        assert (len(store.cycles()), len(store.cycle(cycle_id).participants), len(store.plans())) == (2, 3, 1)
+        assert store.profile.vision == "typed after the failed import"  # newer than the bundle's
+
+
+def _newer_profile_bundle(store: DistrictStore, pack: Pack, tmp_path: Path) -> tuple[Path, str]:
+    """The district as another laptop has it after writing the vision and the team."""
+    first = tmp_path / "first.navtool"
+    export_bundle(store, pack, "district", first)
+    with Repository(tmp_path / "laptop-b") as other:
+        import_paths(other, pack, [first])
+        theirs = other.open_district(store.id)
+        vision = "Every learner thrives, ñ"
+        theirs.save_profile(theirs.profile.replace(vision=vision, team=(
+            *theirs.profile.team, TeamMember(name="Ana", role="Superintendent"))))
+        export_bundle(theirs, pack, "district", tmp_path / "second.navtool")
+    return tmp_path / "second.navtool", vision
+
+
+def test_shared_vision_shows_the_imported_vision(qtbot: QtBot, pack: Pack, data_dir: Path,
+                                                 tmp_path: Path) -> None:
+    with Repository(data_dir) as repo:
+        store, _cycle_id, _people = _district(repo, pack)
+        bundle, vision = _newer_profile_bundle(store, pack, tmp_path)
+        window = MainWindow(pack, store)
+        qtbot.addWidget(window)
+        window.show()
+        window.show_screen(window.index_of(window.vision))
+        shared = window.vision
+        assert shared is not None and shared.vision.toPlainText() == ""
+        window.show_screen(window.index_of(window.exchange))
+        screen = window.exchange
+        assert screen is not None
+        with qtbot.waitSignal(screen.imported, timeout=20000) as blocker:
+            screen.start_import(bundle)
+        assert blocker.args[0].counts["updated", "district"] == 1
+        # already refreshed (the main window passes the import on), before it is shown again
+        assert shared.vision.toPlainText() == vision
+        assert [shared.team.item(r, 0).text() for r in range(shared.team.rowCount())] == ["Ana"]
+        assert not shared.pending()
+        window.show_screen(window.index_of(shared))
+        shared.state.setText("OR")  # the facilitator goes on typing: the import is kept
+        shared.save_now()
+        assert (store.profile.vision, store.profile.state) == (vision, "OR")
+        assert [m.name for m in store.profile.team] == ["Ana"]
+
+
+def test_shared_vision_reads_the_profile_again_when_shown_unless_an_edit_waits(
+        qtbot: QtBot, pack: Pack, data_dir: Path, tmp_path: Path) -> None:
+    from navtool_desktop.ui.vision_screen import VisionScreen
+
+    with Repository(data_dir) as repo:
+        store, _cycle_id, _people = _district(repo, pack)
+        bundle, vision = _newer_profile_bundle(store, pack, tmp_path)
+        shared = VisionScreen(store)
+        qtbot.addWidget(shared)
+        shared.show()
+        shared.hide()
+        import_paths(repo, pack, [bundle], store=store)
+        shared.show()
+        assert shared.vision.toPlainText() == vision and shared.status.text() == "Saved"
+        assert not shared.pending()  # showing it saved nothing
+        shared.hide()
+        shared.portrait.setPlainText("Curious")  # an edit waits to be saved
+        store.save_profile(store.profile.replace(vision="changed elsewhere"))
+        shared.show()
+        assert shared.vision.toPlainText() == vision and shared.pending()
+
+
+@pytest.mark.parametrize(("button", "chosen", "written"), [
+    ("export_mine", "ben", "ben.navtool"),
+    ("ratings_button", "sheet", "sheet.xlsx"),
+])
+def test_replacing_an_existing_export_file_asks_first(qtbot: QtBot, pack: Pack, data_dir: Path,
+                                                      tmp_path: Path, button: str, chosen: str,
+                                                      written: str) -> None:
+    with Repository(data_dir) as repo:
+        store, _cycle_id, _people = _district(repo, pack)
+        screen = ExchangeScreen(pack, store)
+        qtbot.addWidget(screen)
+        existing = tmp_path / written
+        existing.write_bytes(b"keep me")
+        screen.ask_save_path = lambda *_args: tmp_path / chosen  # type: ignore[method-assign]
+        asked: list[str] = []
+        answer = [False]
+
+        def confirm(_title: str, text: str) -> bool:
+            asked.append(text)
+            return answer[0]
+
+        screen.confirm = confirm  # type: ignore[method-assign]
+
+        def click() -> None:
+            qtbot.mouseClick(getattr(screen, button), Qt.MouseButton.LeftButton)
+
+        click()
+        assert asked == [f"{written} already exists. Replace it?"]
+        assert screen.operation is None and existing.read_bytes() == b"keep me"
+        answer[0] = True
+        with qtbot.waitSignal(screen.exported, timeout=20000):
+            click()
+        assert len(asked) == 2 and existing.read_bytes() != b"keep me"
+        # a new name is written without a question
+        screen.ask_save_path = lambda *_args: tmp_path / "new"  # type: ignore[method-assign]
+        with qtbot.waitSignal(screen.exported, timeout=20000):
+            click()
+        assert len(asked) == 2
