@@ -25,8 +25,9 @@ Typical use::
     store.cycle(cycle.id).ratings            # what was saved
 
 Every failure raises a :class:`~navtool_desktop.storage.errors.StoreError` whose message
-can be shown as is. A repository is used from one thread at a time (TinyDB is not
-thread-safe): the UI's worker helper should own it while a job runs.
+can be shown as is. A repository is used from one thread only (TinyDB is not thread-safe):
+in the app that is the GUI thread; background jobs read files or write documents, never
+the store.
 """
 
 from __future__ import annotations

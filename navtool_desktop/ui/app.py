@@ -58,7 +58,7 @@ def run_gui(exit_when_shown: bool = False) -> int:
     try:
         return app.exec()
     finally:
-        # a job still writing (an import, a signed PDF) finishes before the data is closed
+        # a job still writing a file (a signed PDF, an export) finishes before the data is closed
         QThreadPool.globalInstance().waitForDone()
         if repo is not None:
             repo.close()

@@ -1,4 +1,6 @@
-"""Run slow work (export, signing, import, backup) off the GUI thread, with progress.
+"""Run slow work (rendering, signing, reading bundles) off the GUI thread, with progress.
+
+Jobs never touch the DistrictStore: read what they need from it before, save after.
 
 The one way to do it in this app::
 
