@@ -221,8 +221,10 @@ class Merger:
             return state
         if self.store is not None:
             if did != self.store.id:
-                raise BundleError(_("The bundle belongs to the district \u201c{theirs}\u201d, not "
-                                    "to \u201c{ours}\u201d that is open.").format(
+                raise BundleError(_("The bundle belongs to another district (\u201c{theirs}\u201d, made on "
+                                    "another laptop), not to the one open here (\u201c{ours}\u201d), even "
+                                    "if the names match. To work on it, add it with File > Districts\u2026 "
+                                    "> Add from a bundle file.").format(
                     theirs=content.district.name[:100], ours=self.store.profile.name))
             store: DistrictStore | None = self.store
         elif any(d.id == did for d in self.repo.list_districts()):

@@ -5,10 +5,15 @@ from __future__ import annotations
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from navtool_desktop import __version__, paths
 from navtool_desktop.framework import Pack, PackError, load_pack
 from navtool_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from navtool_desktop.storage.repository import DistrictStore, Repository
+    from navtool_desktop.ui.main_window import MainWindow
 
 
 def load_default_pack() -> Pack:
@@ -30,7 +35,6 @@ def run_gui(exit_when_shown: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     from navtool_desktop.ui import messages
-    from navtool_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -50,10 +54,11 @@ def run_gui(exit_when_shown: bool = False) -> int:
     # A launch that only measures start-up (or a self-test) must never wait on a dialog.
     repo = open_repository(ask=not exit_when_shown)
     store = open_district(repo, pack, ask=not exit_when_shown) if repo is not None else None
-    window = MainWindow(pack, store)
+    session = Session(pack, repo)
+    window = session.open_window(store)
     if exit_when_shown:
         window.shown.connect(lambda: QTimer.singleShot(0, app.quit))
-    sys.excepthook = lambda kind, exc, tb: report_unexpected(window, kind, exc, tb)
+    sys.excepthook = lambda kind, exc, tb: report_unexpected(session.window, kind, exc, tb)
     window.show()
     try:
         return app.exec()
@@ -62,6 +67,40 @@ def run_gui(exit_when_shown: bool = False) -> int:
         QThreadPool.globalInstance().waitForDone()
         if repo is not None:
             repo.close()
+
+
+class Session:
+    """The app's one window at a time, on one district; File > Districts… swaps it."""
+
+    def __init__(self, pack: Pack, repo: Repository | None) -> None:
+        self.pack, self.repo = pack, repo
+        self.window: MainWindow | None = None
+
+    def open_window(self, district: DistrictStore | None) -> MainWindow:
+        from navtool_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(self.pack, district, repo=self.repo)
+        window.district_chosen.connect(lambda district_id: self.switch(window, district_id))
+        self.window = window
+        return window
+
+    def switch(self, old: MainWindow, district_id: str) -> MainWindow | None:
+        """Another district: a new window on it; the old one closes (saving what waits)."""
+        from navtool_desktop.storage.errors import StoreError
+        from navtool_desktop.ui import messages
+
+        assert self.repo is not None
+        try:
+            district = self.repo.open_district(district_id)
+        except StoreError as exc:
+            messages.error(old, _("The district cannot be opened"), str(exc))
+            return None
+        new = self.open_window(district)
+        new.setGeometry(old.geometry())
+        new.show()
+        old.close()
+        old.deleteLater()
+        return new
 
 
 def report_unexpected(parent: object, kind: type[BaseException], exc: BaseException,

@@ -23,7 +23,7 @@ from navtool_desktop import __version__
 from navtool_desktop.core.records import District
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.storage.repository import DistrictStore, Repository
 from navtool_desktop.ui.consensus_screen import ConsensusScreen
 from navtool_desktop.ui.cycles_screen import CyclesScreen
 from navtool_desktop.ui.exchange_screen import ExchangeScreen
@@ -62,10 +62,15 @@ class MainWindow(QMainWindow):
 
     shown = Signal()
 
-    def __init__(self, pack: Pack, store: DistrictStore | None = None, parent: Any = None) -> None:
+    #: The person chose another district (File > Districts…): its id.
+    district_chosen = Signal(str)
+
+    def __init__(self, pack: Pack, store: DistrictStore | None = None, parent: Any = None, *,
+                 repo: Repository | None = None) -> None:
         super().__init__(parent)
         self.pack = pack
         self.store = store
+        self.repo = repo
         self.setWindowTitle(_("Navigation Tool Desktop"))
         # 1280x800, or less on a smaller screen (many school laptops are 1366x768)
         available = self.screen().availableGeometry()
@@ -287,6 +292,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        if self.repo is not None:
+            districts = file_menu.addAction(_("&Districts…"))
+            districts.setShortcut(QKeySequence("Ctrl+Shift+D"))
+            districts.triggered.connect(self.choose_district)
+            file_menu.addSeparator()
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -298,6 +308,14 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(_("&Help"))
         self.about_action = help_menu.addAction(_("&About Navigation Tool Desktop"))
         self.about_action.triggered.connect(self.show_about)
+
+    def choose_district(self) -> None:
+        from navtool_desktop.ui.districts import choose_district
+
+        assert self.repo is not None
+        chosen = choose_district(self.repo, self.pack, self.store.id if self.store else None, self)
+        if chosen is not None:
+            self.district_chosen.emit(chosen)
 
     def _find(self) -> None:
         self.show_screen(self.index_of(self.browser))

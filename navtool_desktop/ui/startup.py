@@ -29,6 +29,7 @@ class FirstDistrictDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Welcome"))
         self.want_demo = False
+        self.want_bundle = False
         self.name = QLineEdit()
         self.name.setAccessibleName(_("District name"))
         self.state = QLineEdit()
@@ -45,15 +46,22 @@ class FirstDistrictDialog(QDialog):
         buttons.rejected.connect(self.reject)
         demo = QPushButton(_("Look around with a demo district"))
         demo.clicked.connect(self._demo)
+        bundle = QPushButton(_("Start from a bundle file (from another laptop)…"))
+        bundle.clicked.connect(self._bundle)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(demo)
+        layout.addWidget(bundle)
         layout.addWidget(buttons)
 
     def _demo(self) -> None:
         self.want_demo = True
+        super().accept()
+
+    def _bundle(self) -> None:
+        self.want_bundle = True
         super().accept()
 
     def accept(self) -> None:
@@ -106,6 +114,14 @@ def open_district(repo: Repository, pack: Pack, parent: QWidget | None = None, *
     dialog = FirstDistrictDialog(parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
+    if dialog.want_bundle:
+        from navtool_desktop.ui.districts import DistrictsDialog
+
+        districts = DistrictsDialog(repo, pack, None, parent)
+        districts.add_from_bundle()
+        if districts.list.count() == 0 or districts.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return repo.open_district(districts.chosen) if districts.chosen else None
     if dialog.want_demo:
         from navtool_desktop.core.demo import generate
         from navtool_desktop.storage.demo import save_demo

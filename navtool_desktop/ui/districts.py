@@ -1,0 +1,165 @@
+"""Districts in this data folder: switch to another, start a new one, or add one from a bundle.
+
+A regional coach serves several districts, and a second laptop at a retreat starts from the
+facilitator's bundle: both begin here (File > Districts…).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from navtool_desktop.core.records import District
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import StoreError
+from navtool_desktop.storage.repository import Repository
+from navtool_desktop.ui import messages
+from navtool_desktop.ui.widgets import plain_label
+
+
+def add_district_from_bundle(repo: Repository, pack: Pack, path: Path, passphrase: str | None) -> str:
+    """Import a bundle of a district this laptop does not have yet; return the district's id.
+
+    Raises the exchange's BundleError (a plain message) when the file is refused.
+    """
+    from navtool_desktop.exchange import BundleError, CheckedFile, merge_bundles, read_bundle_file
+
+    content = read_bundle_file(path, pack, passphrase)
+    summary = merge_bundles(repo, pack, [CheckedFile(path.name, content)], None)
+    if summary.refused:
+        raise BundleError(summary.refused[0][1])
+    return content.district.id
+
+
+class DistrictsDialog(QDialog):
+    """Choose the district to work on. ``chosen`` is its id after the dialog is accepted."""
+
+    def __init__(self, repo: Repository, pack: Pack, current: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.repo, self.pack, self.current = repo, pack, current
+        self.chosen: str | None = None
+        self.setWindowTitle(_("Districts"))
+        self.setMinimumSize(480, 380)
+        self.list = QListWidget()
+        self.list.setAccessibleName(_("Districts in this data folder"))
+        self.list.itemActivated.connect(lambda _item: self.accept())
+        self.new_button = QPushButton(_("&New district…"))
+        self.new_button.clicked.connect(self.new_district)
+        self.bundle_button = QPushButton(_("Add from a &bundle file…"))
+        self.bundle_button.setToolTip(_("A .navtool file from another laptop (a cycle or a whole district)"))
+        self.bundle_button.clicked.connect(self.add_from_bundle)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.new_button)
+        row.addWidget(self.bundle_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label(_("The districts kept in this data folder. Open one to work on it.")))
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        if repo.read_only:
+            self.new_button.setEnabled(False)
+            self.bundle_button.setEnabled(False)
+        self.refresh()
+
+    def refresh(self, select: str | None = None) -> None:
+        self.list.clear()
+        for summary in self.repo.list_districts():
+            label = summary.name + (f", {summary.state}" if summary.state else "")
+            if summary.id == self.current:
+                label += "  " + _("(open now)")
+            if summary.problem:
+                label += "  " + _("(damaged: {problem})").format(problem=summary.problem)
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            self.list.addItem(item)
+            if summary.id == (select or self.current):
+                self.list.setCurrentItem(item)
+
+    def accept(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        self.chosen = item.data(Qt.ItemDataRole.UserRole)
+        super().accept()
+
+    # --- asking (small methods, so tests can answer for the person) -------------------------
+
+    def ask_name(self) -> str | None:
+        name, ok = QInputDialog.getText(self, _("New district"), _("District name:"))
+        return name.strip() if ok and name.strip() else None
+
+    def ask_bundle(self) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Add a district from a bundle"), "",
+                                                    _("Navigation Tool bundles (*.navtool)"))
+        return Path(path) if path else None
+
+    def ask_passphrase(self, name: str) -> str | None:
+        text, ok = QInputDialog.getText(self, _("Protected bundle"),
+                                        _("{file} is protected. Its passphrase:").format(file=name),
+                                        QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def new_district(self) -> None:
+        name = self.ask_name()
+        if name is None:
+            return
+        try:
+            store = self.repo.create_district(District(name=name))
+        except StoreError as exc:
+            messages.warn(self, _("The district was not created"), str(exc))
+            return
+        self.refresh(select=store.id)
+
+    def add_from_bundle(self) -> None:
+        from navtool_desktop.exchange import BundleError, PassphraseError
+
+        path = self.ask_bundle()
+        if path is None:
+            return
+        passphrase: str | None = None
+        while True:
+            try:
+                district_id = add_district_from_bundle(self.repo, self.pack, path, passphrase)
+            except PassphraseError as exc:
+                if not exc.needed:
+                    messages.warn(self, _("Wrong passphrase"), str(exc))
+                passphrase = self.ask_passphrase(path.name)
+                if passphrase is None:
+                    return
+                continue
+            except BundleError as exc:
+                messages.warn(self, _("The bundle was not added"), str(exc))
+                return
+            break
+        self.refresh(select=district_id)
+
+
+def choose_district(repo: Repository, pack: Pack, current: str | None, parent: Any = None) -> str | None:
+    """Show the dialog; the id of the district to open, or None to stay."""
+    dialog = DistrictsDialog(repo, pack, current, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen == current:
+        return None
+    return dialog.chosen

@@ -1,0 +1,91 @@
+"""Several districts in one data folder: switch, start one, add one from another laptop's bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from navtool_desktop.core.records import Cycle, District, Participant
+from navtool_desktop.exchange import export_bundle
+from navtool_desktop.framework import Pack
+from navtool_desktop.storage import Repository
+from navtool_desktop.ui import messages
+from navtool_desktop.ui.app import Session
+from navtool_desktop.ui.districts import DistrictsDialog
+
+
+@pytest.fixture
+def facilitator_bundle(tmp_path: Path, pack: Pack) -> tuple[Path, str]:
+    """A cycle bundle made on the facilitator's laptop (another data folder)."""
+    with Repository(tmp_path / "facilitator") as other:
+        store = other.create_district(District(name="Distrito Escolar de Peña", state="Texas"))
+        cycle = Cycle(title="Fall retreat", date="2026-10-01", framework_id=pack.id,
+                      framework_version=pack.version)
+        store.create_cycle(cycle)
+        store.save_participant(cycle.id, Participant(code="L-07", role_group="learner"))
+        out = export_bundle(store, pack, "cycle", tmp_path / "fall.navtool", cycle_id=cycle.id,
+                            passphrase="retreat 2026")
+        return out, store.id
+
+
+def test_a_second_laptop_starts_from_the_facilitators_bundle(
+        qtbot: QtBot, repo: Repository, pack: Pack, facilitator_bundle: tuple[Path, str]) -> None:
+    bundle, district_id = facilitator_bundle
+    repo.create_district(District(name="Made by mistake on first start"))
+    dialog = DistrictsDialog(repo, pack, None)
+    qtbot.addWidget(dialog)
+    asked: list[str] = []
+    dialog.ask_bundle = lambda: bundle  # type: ignore[method-assign]
+    dialog.ask_passphrase = lambda name: asked.append(name) or "retreat 2026"  # type: ignore[method-assign]
+    dialog.add_from_bundle()
+    assert asked == ["fall.navtool"]
+    names = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert "Distrito Escolar de Peña, Texas" in names
+    dialog.accept()
+    assert dialog.chosen == district_id
+    store = repo.open_district(district_id)
+    [cycle] = store.cycles()
+    assert cycle.title == "Fall retreat" and len(store.cycle(cycle.id).participants) == 1
+
+
+def test_a_wrong_passphrase_is_said_plainly_and_adds_nothing(
+        qtbot: QtBot, repo: Repository, pack: Pack, facilitator_bundle: tuple[Path, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    bundle, _district_id = facilitator_bundle
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda _p, title, _text: warned.append(title))
+    dialog = DistrictsDialog(repo, pack, None)
+    qtbot.addWidget(dialog)
+    answers = iter(["wrong", None])
+    dialog.ask_bundle = lambda: bundle  # type: ignore[method-assign]
+    dialog.ask_passphrase = lambda _name: next(answers)  # type: ignore[method-assign]
+    dialog.add_from_bundle()
+    assert warned == ["Wrong passphrase"]
+    assert repo.list_districts() == []
+
+
+def test_switching_district_opens_a_window_on_it(qtbot: QtBot, repo: Repository, pack: Pack) -> None:
+    first = repo.create_district(District(name="Pine Ridge USD"))
+    second = repo.create_district(District(name="Cedar Falls USD"))
+    session = Session(pack, repo)
+    window = session.open_window(first)
+    qtbot.addWidget(window)
+    window.show()
+    new = session.switch(window, second.id)
+    assert new is not None
+    qtbot.addWidget(new)
+    assert new.store is not None and new.store.id == second.id
+    assert "Cedar Falls USD" in new.windowTitle() and session.window is new
+    assert not window.isVisible()
+    assert repo.last_district_id() == second.id  # the next start opens it
+
+
+def test_new_district_from_the_dialog(qtbot: QtBot, repo: Repository, pack: Pack) -> None:
+    dialog = DistrictsDialog(repo, pack, None)
+    qtbot.addWidget(dialog)
+    dialog.ask_name = lambda: "Valle Verde ISD"  # type: ignore[method-assign]
+    dialog.new_district()
+    assert [d.name for d in repo.list_districts()] == ["Valle Verde ISD"]
+    assert dialog.list.currentItem().text() == "Valle Verde ISD"
