@@ -25,7 +25,7 @@ from navtool_desktop.exchange.bundle import (
     read_bundle,
     write_bundle,
 )
-from navtool_desktop.exchange.errors import BundleError
+from navtool_desktop.exchange.errors import BundleError, PassphraseError
 from navtool_desktop.exchange.merge import CheckedFile, ImportSummary, merge_bundles
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -154,6 +154,8 @@ def read_paths(paths: Sequence[Path], pack: Pack, *, passphrase: str | None = No
             progress(n, len(files), _("Checking {file}").format(file=path.name))
         try:
             checked.append(CheckedFile(path.name, read_bundle_file(path, pack, passphrase)))
+        except PassphraseError as exc:
+            checked.append(CheckedFile(path.name, reason=str(exc), locked=exc.needed))
         except BundleError as exc:
             checked.append(CheckedFile(path.name, reason=str(exc)))
     if progress is not None:

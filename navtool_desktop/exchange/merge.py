@@ -445,6 +445,7 @@ class CheckedFile:
     source: str  # the file's name, for the summary
     content: BundleContent | None = None
     reason: str = ""
+    locked: bool = False  # refused because it is protected and no passphrase was given
 
 
 def merge_bundles(repo: Repository, pack: Pack,

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -63,6 +64,7 @@ class ExchangeScreen(QWidget):
         self.pack = pack
         self.store = store
         self.operation: Operation | None = None
+        self._import_path = Path()
 
         title = plain_label(_("Exchange between laptops"), object_name="pageTitle")
         intro = plain_label(_(
@@ -79,7 +81,8 @@ class ExchangeScreen(QWidget):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName(_("Passphrase (optional)"))
-        self.passphrase.setPlaceholderText(_("optional: protects a bundle sent by email"))
+        self.passphrase.setPlaceholderText(
+            _("optional: protects a bundle you export; opens a protected one you import"))
         form = QFormLayout()
         form.addRow(_("Cycle"), self.cycle_box)
         form.addRow(_("Participant"), self.person_box)
@@ -322,12 +325,22 @@ class ExchangeScreen(QWidget):
         if folder is not None:
             self.start_import(folder)
 
-    def start_import(self, path: Path) -> Operation | None:
+    def ask_passphrase(self, count: int) -> str | None:
+        text, ok = QInputDialog.getText(
+            self, _("Protected bundles"),
+            _("{count} of the bundles are protected by a passphrase. Enter it to import them:").format(count=count)
+            if count > 1 else _("The bundle is protected by a passphrase. Enter it to import it:"),
+            QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def start_import(self, path: Path, secret: str | None = None) -> Operation | None:
         """Read and check the bundles at ``path`` on a worker, then merge them here (on the
-        GUI thread, where the store lives) and show the summary."""
+        GUI thread, where the store lives) and show the summary. Protected bundles found
+        without a passphrase make it ask for one and read again."""
         if self.busy() or self.store.read_only:
             return None
-        secret, pack = self._secret(), self.pack
+        secret, pack = secret or self._secret(), self.pack
+        self._import_path = path
         self.summary_view.setPlainText(_("Importing {path}…").format(path=path))
 
         def job(progress: Progress) -> list[CheckedFile]:  # no store here: files only
@@ -337,6 +350,12 @@ class ExchangeScreen(QWidget):
 
     def _merge(self, checked: list[CheckedFile]) -> None:
         """The files are checked: merge them into the store (on the GUI thread)."""
+        locked = sum(1 for c in checked if c.locked)
+        if locked:
+            secret = self.ask_passphrase(locked)
+            if secret is not None:
+                self.start_import(self._import_path, secret)
+                return
         try:
             summary = merge_bundles(self.store.repo, self.pack, checked, self.store)
         except (BundleError, StoreError) as exc:

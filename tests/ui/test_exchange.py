@@ -357,3 +357,21 @@ def test_replacing_an_existing_export_file_asks_first(qtbot: QtBot, pack: Pack, 
         with qtbot.waitSignal(screen.exported, timeout=20000):
             click()
         assert len(asked) == 2
+
+
+def test_a_protected_bundle_asks_for_its_passphrase_on_import(qtbot: QtBot, pack: Pack, data_dir: Path,
+                                                                tmp_path: Path) -> None:
+    with Repository(data_dir) as repo:
+        store, cycle_id, people = _district(repo, pack)
+        bundle = export_bundle(store, pack, "participant", tmp_path / "ben.navtool", cycle_id=cycle_id,
+                               participant_id=people[1].id, passphrase="by email 7")
+        store.delete_participant(cycle_id, people[1].id)
+        screen = ExchangeScreen(pack, store)
+        qtbot.addWidget(screen)
+        asked: list[int] = []
+        screen.ask_passphrase = lambda count: asked.append(count) or "by email 7"  # type: ignore[method-assign]
+        with qtbot.waitSignal(screen.imported, timeout=20000) as blocker:
+            screen.start_import(bundle)
+        assert asked == [1]
+        assert blocker.args[0].counts["added", "participant"] == 1
+        assert people[1].id in store.cycle(cycle_id).participants
