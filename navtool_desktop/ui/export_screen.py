@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen i
     from cryptography import x509
 
     from navtool_desktop.signing.folder import SigningFolder, StoredIdentity
+    from navtool_desktop.signing.identity import Identity
     from navtool_desktop.signing.verify import SignatureReport, VerificationReport
 
 PDF_FILTER = "PDF (*.pdf)"
@@ -374,11 +375,21 @@ class ExportScreen(QWidget):
 
     def _run(self, title: str, job: Callable[[Progress], Path], on_done: Callable[[Path], None]) -> Operation:
         self.status.setText(_("{what}…").format(what=title))
-        self.operation = run_job(self, title, job, on_done,
-                                 lambda exc: self.status.setText(_("{what}: it did not work.").format(what=title)))
+        self._status_failed(False)
+        self.operation = run_job(self, title, job, on_done, lambda exc: self._status_failed(
+            True, _("{what}: it did not work.").format(what=title)))
         return self.operation
 
+    def _status_failed(self, failed: bool, text: str | None = None) -> None:
+        """The status line in the error colour (and a word that says so) or the normal one."""
+        self.status.setProperty("failed", failed)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        if text is not None:
+            self.status.setText(text)
+
     def _saved(self, path: Path) -> None:
+        self._status_failed(False)
         self.status.setText(_("Saved to {file}").format(file=path))
         self.saved.emit(str(path))
 
@@ -476,6 +487,21 @@ class ExportScreen(QWidget):
 
     # --- signing --------------------------------------------------------------------------
 
+    def _signer(self) -> Identity | None:
+        """The selected identity, opened with its passphrase now, before any file is chosen
+        (a wrong passphrase is said at once)."""
+        from navtool_desktop.signing.errors import SigningError
+
+        found = self._signer_and_passphrase()
+        if found is None:
+            return None
+        stored, passphrase = found
+        try:
+            return self.folder.load(stored, passphrase)
+        except SigningError as exc:
+            messages.warn(self, _("Sign as {name}").format(name=stored.name), str(exc))
+            return None
+
     def _signer_and_passphrase(self) -> tuple[StoredIdentity, str] | None:
         """The selected identity, if it can sign, and its passphrase."""
         stored = self.selected_identity()
@@ -503,22 +529,19 @@ class ExportScreen(QWidget):
         except ReportInputError as exc:
             self._report_error(exc)
             return None
-        signer = self._signer_and_passphrase()
-        if signer is None:
+        identity = self._signer()
+        if identity is None:
             return None
-        stored, passphrase = signer
         out = self._target(_("Save the signed plan"), f"{_slug(data.plan.title)}-signed.pdf")
         if out is None:
             return None
-        pack, folder = self.pack, self.folder
+        pack = self.pack
 
         def job(progress: Progress) -> Path:
             from navtool_desktop.reports.plan import render_plan
             from navtool_desktop.reports.signed import sign_rendered, with_signer
             from navtool_desktop.signing.files import write_new_file
 
-            progress(0, 3, _("Opening the identity of {name}").format(name=stored.name))
-            identity = folder.load(stored, passphrase)
             signed_data, slot = with_signer(data, identity)
             progress(1, 3, _("Drawing the plan"))
             rendered = render_plan(pack, signed_data)
@@ -534,10 +557,9 @@ class ExportScreen(QWidget):
         source = self.ask_open_path(_("Open the signed plan"))
         if source is None:
             return None
-        signer = self._signer_and_passphrase()
-        if signer is None:
+        identity = self._signer()
+        if identity is None:
             return None
-        stored, passphrase = signer
         out = self.ask_save_path(_("Save the plan with the added signature"), source)
         if out is None:
             return None
@@ -549,13 +571,10 @@ class ExportScreen(QWidget):
                         _("{file} already exists. Replace it with the plan carrying the added signature?"))
             if not self.confirm(_("Replace the file?"), question.format(file=out.name)):
                 return None
-        folder = self.folder
 
         def job(progress: Progress) -> Path:
             from navtool_desktop.signing.sign import sign_pdf
 
-            progress(0, 2, _("Opening the identity of {name}").format(name=stored.name))
-            identity = folder.load(stored, passphrase)
             progress(1, 2, _("Signing"))
             return sign_pdf(source, out, identity, reason=_("Approval of the strategic action plan"),
                             location=identity.organization, overwrite=True)

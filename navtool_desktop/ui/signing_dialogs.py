@@ -80,7 +80,8 @@ class CreateIdentityDialog(QDialog):
         self.root_passphrase_again = _password_field(_("Root passphrase again"))
         self.root_hint = plain_label(object_name="hint")
         root_form = QFormLayout()
-        root_form.addRow(_("Root .p12 file"), path_row)
+        self.root_path_label = plain_label(_("Save the new root as"), wrap=False)
+        root_form.addRow(self.root_path_label, path_row)
         root_form.addRow(_("Root passphrase"), self.root_passphrase)
         self.root_again_label = plain_label(_("Root passphrase again"), wrap=False)
         root_form.addRow(self.root_again_label, self.root_passphrase_again)
@@ -103,6 +104,9 @@ class CreateIdentityDialog(QDialog):
 
     def _mode_changed(self) -> None:
         new = self.new_root.isChecked()
+        self.root_path_label.setText(_("Save the new root as") if new else _("Existing root .p12"))
+        self.root_path.setPlaceholderText(_("a new file, on a USB stick kept in a safe") if new
+                                          else _("the district root file, from its USB stick"))
         self.root_passphrase_again.setVisible(new)
         self.root_again_label.setVisible(new)
         self.root_hint.setText(
@@ -135,7 +139,8 @@ class CreateIdentityDialog(QDialog):
             (not self.organization.text().strip(), _("Type the district's name.")),
             (not self.passphrase.text(), _("Choose a passphrase for the signer.")),
             (self.passphrase.text() != self.passphrase_again.text(), _("The two passphrases differ.")),
-            (not root_text, _("Choose the root .p12 file.")),
+            (not root_text, _("Choose where to save the new district root (Choose\u2026): a new file, best on a "
+                              "USB stick.") if new else _("Choose the district's existing root .p12 file.")),
             (new and Path(root_text).exists(),
              _("That root file already exists: choose a new name, or issue from the existing root.")),
             (not self.root_passphrase.text(), _("Type the root passphrase.")),

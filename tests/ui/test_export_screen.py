@@ -168,12 +168,11 @@ def test_a_wrong_passphrase_shows_the_plain_message_and_writes_nothing(
         qtbot: QtBot, screen: ExportScreen, tmp_path: Path, warnings_shown: list[str]) -> None:
     stored = superintendent(screen, tmp_path)
     out = tmp_path / "never.pdf"
+    asked_where: list[object] = []
     screen.ask_passphrase = lambda *_a: "not the passphrase"  # type: ignore[method-assign]
-    screen.ask_save_path = lambda *_a: out  # type: ignore[method-assign]
-    operation = screen.export_and_sign()
-    assert operation is not None
-    with qtbot.waitSignal(operation.failed, timeout=WAIT):
-        pass
+    screen.ask_save_path = lambda *a: asked_where.append(a) or out  # type: ignore[method-assign]
+    assert screen.export_and_sign() is None  # said at once ...
+    assert asked_where == []  # ... before asking where to save
     assert warnings_shown == [f"The passphrase for {stored.p12.name} is not right. Check it and try again."]
     assert not out.exists()
     assert [p.name for p in tmp_path.glob("*.pdf")] == []
