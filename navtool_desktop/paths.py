@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 DATA_DIR_ENV = "NAVTOOL_DATA_DIR"
@@ -51,3 +52,15 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def file_stem(text: str, fallback: str = "navtool", limit: int = 48) -> str:
+    """A safe, readable file name stem from a title: "Plan 2026–27 (draft)" -> "plan-2026-27-draft".
+
+    Accents are dropped (USB sticks and email gateways mangle them), so is anything that
+    is not a letter or a digit.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    keep = "".join(ch if ch.isascii() and ch.isalnum() else "-"
+                   for ch in decomposed if not unicodedata.combining(ch))
+    return "-".join(part for part in keep.split("-") if part)[:limit].strip("-") or fallback

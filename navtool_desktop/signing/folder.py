@@ -14,7 +14,6 @@ A district root's own ``.p12`` (its private key) is never kept here: it belongs 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
+from navtool_desktop.paths import file_stem
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import write_new_file
 from navtool_desktop.signing.identity import (
@@ -40,12 +40,6 @@ from navtool_desktop.signing.identity import (
 
 IDENTITIES = "identities"
 CERT_SUFFIXES = (".cer", ".crt", ".pem")
-
-
-def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    keep = "".join(ch if ch.isalnum() else "-" for ch in plain.strip().lower())
-    return "-".join(part for part in keep.split("-") if part)[:48] or "signer"
 
 
 def _attr(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
@@ -151,7 +145,7 @@ class SigningFolder:
 
     def _add(self, identity: Identity, p12_data: bytes, *, trust: bool) -> StoredIdentity:
         self.identities_dir.mkdir(parents=True, exist_ok=True)
-        p12 = self._free(self.identities_dir, _slug(f"{identity.name} {identity.role}"), ".p12")
+        p12 = self._free(self.identities_dir, file_stem(f"{identity.name} {identity.role}", "signer"), ".p12")
         export_certificate(identity.certificate, p12.with_suffix(".cer"))
         write_new_file(p12, p12_data)
         root = identity.root

@@ -40,16 +40,12 @@ from navtool_desktop.exchange import (
 from navtool_desktop.exchange.tables import Table, table_for, write_table
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.paths import file_stem
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.widgets import plain_label
-
-
-def _slug(text: str) -> str:
-    keep = "".join(ch if ch.isalnum() else "-" for ch in text.strip().lower())
-    return "-".join(part for part in keep.split("-") if part)[:40] or "navtool"
 
 
 class ExchangeScreen(QWidget):
@@ -235,7 +231,7 @@ class ExchangeScreen(QWidget):
         cycle_id, person_id = self.cycle_box.currentData(), self.person_box.currentData()
         if not (cycle_id and person_id):
             return
-        name = f"{_slug(self.person_box.currentText())}-{_slug(self.cycle_box.currentText())}{SUFFIX}"
+        name = f"{file_stem(self.person_box.currentText())}-{file_stem(self.cycle_box.currentText())}{SUFFIX}"
         out = self.ask_save_path(_("Export my responses"), name, self._bundle_filter())
         if out is not None:
             self._export_bundle(out, "participant", cycle_id, person_id)
@@ -244,14 +240,14 @@ class ExchangeScreen(QWidget):
         cycle_id = self.cycle_box.currentData()
         if not cycle_id:
             return
-        out = self.ask_save_path(_("Export this cycle"), f"{_slug(self.cycle_box.currentText())}{SUFFIX}",
+        out = self.ask_save_path(_("Export this cycle"), f"{file_stem(self.cycle_box.currentText())}{SUFFIX}",
                                  self._bundle_filter())
         if out is not None:
             self._export_bundle(out, "cycle", cycle_id, None)
 
     def export_district(self) -> None:
         out = self.ask_save_path(_("Export the whole district"),
-                                 f"{_slug(self.store.profile.name)}{SUFFIX}", self._bundle_filter())
+                                 f"{file_stem(self.store.profile.name)}{SUFFIX}", self._bundle_filter())
         if out is not None:
             self._export_bundle(out, "district", None, None)
 
@@ -285,7 +281,7 @@ class ExchangeScreen(QWidget):
         if self.busy():
             return None
         cycle_id = self.cycle_box.currentData() if what == "ratings" else None
-        suggested = f"{_slug(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
+        suggested = f"{file_stem(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
         out = self.ask_save_path(_("Export to a spreadsheet"), suggested,
                                  _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if out is None:

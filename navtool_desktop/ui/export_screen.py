@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from navtool_desktop import paths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.paths import file_stem
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.operations import Operation, Progress, run_job
@@ -48,11 +49,6 @@ OK_MARK, BAD_MARK, WARN_MARK = "\u2714", "\u2716", "\u26a0"
 _TONE_COLOURS = {"ok": "#1b6e34", "bad": "#a31515", "warn": "#7a4f00"}
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def _slug(text: str) -> str:
-    keep = "".join(ch if ch.isalnum() else "-" for ch in text.strip().lower())
-    return "-".join(part for part in keep.split("-") if part)[:48] or "navtool"
 
 
 def signing_folder() -> Path:
@@ -416,7 +412,7 @@ class ExportScreen(QWidget):
         except ReportInputError as exc:
             self._report_error(exc)
             return None
-        out = self._target(_("Save the plan PDF"), f"{_slug(data.plan.title)}.pdf")
+        out = self._target(_("Save the plan PDF"), f"{file_stem(data.plan.title)}.pdf")
         if out is None:
             return None
         pack = self.pack
@@ -443,7 +439,7 @@ class ExportScreen(QWidget):
             self._report_error(exc)
             return None
         out = self._target(_("Save the assessment report"),
-                           f"{_slug(data.results.cycle.title)}-report.pdf")
+                           f"{file_stem(data.results.cycle.title)}-report.pdf")
         if out is None:
             return None
         pack = self.pack
@@ -470,7 +466,7 @@ class ExportScreen(QWidget):
             self._report_error(exc)
             return None
         district = self.store.profile
-        out = self._target(_("Save a printable rating sheet"), f"{_slug(cycle.title)}-rating-sheet.pdf")
+        out = self._target(_("Save a printable rating sheet"), f"{file_stem(cycle.title)}-rating-sheet.pdf")
         if out is None:
             return None
         pack = self.pack
@@ -532,7 +528,7 @@ class ExportScreen(QWidget):
         identity = self._signer()
         if identity is None:
             return None
-        out = self._target(_("Save the signed plan"), f"{_slug(data.plan.title)}-signed.pdf")
+        out = self._target(_("Save the signed plan"), f"{file_stem(data.plan.title)}-signed.pdf")
         if out is None:
             return None
         pack = self.pack

@@ -209,6 +209,15 @@ class ActionDialog(QDialog):
                      "It is kept as entered.")
         self.period_note.setText(text.format(first=self._period[0], last=self._period[1]))
         self.period_note.show()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show the wrapped note whole (a dialog's minimum ignores wrapped text)."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def action(self) -> Action | None:
         """The action as entered, or None (with the problem shown) if it is not valid."""

@@ -6,27 +6,33 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtWidgets import QDialog, QListView, QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from navtool_desktop import paths
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Consensus, Cycle, District, Goal, Participant, Plan, Rating, TeamMember
 from navtool_desktop.framework import Pack
 from navtool_desktop.storage.repository import DistrictStore, Repository
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.improve_screen import ImproveScreen
 from navtool_desktop.ui.main_window import MainWindow
 from navtool_desktop.ui.plan_models import (
     ActionTableModel,
     BoardColumnModel,
     GoalListModel,
+    IdRole,
     SuggestionModel,
     TargetTableModel,
+    marks_text,
 )
 from navtool_desktop.ui.plan_screen import ActionDialog, PlanScreen
 
 TODAY = date(2026, 3, 1)
 VOICE, GOAL_SETTING = "agency.voice", "agency.goal-setting"
+ANY_GOAL = "0b6f2b8e-3c1a-4e5b-9a7d-2f4c6e8a0b1c"
 
 
 @pytest.fixture
@@ -319,3 +325,155 @@ def test_main_window_has_the_plan_screens(qtbot: QtBot, pack: Pack, store: Distr
     at = names.index("Set Goals")
     assert names[at - 1:at + 2] == ["Results", "Set Goals", "Learn and Improve"]
     assert window.plan_screen is not None and window.improve is not None
+
+
+def dark_pixels(view: QListView, index: QModelIndex) -> int:
+    """How many pixels of a drawn item are dark: its text, when it can be read."""
+    image = view.viewport().grab(view.visualRect(index)).toImage()
+    return sum(image.pixelColor(x, y).lightness() < 110
+               for x in range(image.width()) for y in range(image.height()))
+
+
+def test_a_moved_card_shows_its_text_in_the_new_column(qtbot: QtBot, pack: Pack, repo: Repository) -> None:
+    """Ctrl+Right on a card: the new column holds it, chosen, and its words can be read."""
+    store = demo_store(repo, pack)
+    screen = ImproveScreen(pack, store, today=lambda: date(2025, 1, 20))
+    qtbot.addWidget(screen)
+    # the app's own look: the chosen card used to be drawn as white text on a pale tint
+    screen.setStyleSheet(paths.resource("style.qss").read_text(encoding="utf-8"))
+    screen.resize(1280, 760)
+    screen.show()
+    qtbot.waitExposed(screen)
+    source = screen.column_views["not_started"]
+    moved = screen.columns["not_started"].action(0)  # overdue: its card has the warning icon too
+    source.setFocus()
+    source.setCurrentIndex(screen.columns["not_started"].index(0))
+    qtbot.keyClick(source, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+
+    model, view = screen.columns["in_progress"], screen.column_views["in_progress"]
+    assert screen.columns["not_started"].row_of(moved.id) == -1
+    index = model.index(model.row_of(moved.id))
+    assert index.isValid() and index.data(IdRole) == moved.id
+    lines = index.data().splitlines()
+    assert lines[0] == moved.description
+    assert lines[-1] == "\u26a0 Overdue (6 days)"
+    assert index.data(Qt.ItemDataRole.AccessibleTextRole) == index.data()
+    assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+    assert view.currentIndex() == index  # still chosen: keep moving with the keyboard
+    assert screen.picked_label.text() == f"Chosen: {moved.description} (In progress)"
+    assert view.horizontalScrollBar().maximum() == 0  # cards wrap to the column
+
+    qtbot.wait(10)
+    assert dark_pixels(view, index) > 200  # the words are drawn, not only the icon
+    # and once more into Done, where the card has no icon at all
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    done, done_view = screen.columns["done"], screen.column_views["done"]
+    index = done.index(done.row_of(moved.id))
+    assert index.data().splitlines()[0] == moved.description
+    qtbot.wait(10)
+    assert dark_pixels(done_view, index) > 200
+
+
+def test_set_goals_without_a_plan_says_what_to_do(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    assert screen.empty.isVisible()
+    assert screen.empty_text.text().startswith("No plan yet. Create one with \u201cNew plan\u201d")
+    for hidden in (screen.tabs, screen.plan_fields, screen.approval, screen.approve_button,
+                   screen.plan_title):
+        assert not hidden.isVisible()
+    buttons = [b for b in screen.findChildren(QPushButton) if b.isVisible()]
+    assert buttons and all(b.text().strip() for b in buttons)  # no blank button
+    assert screen.plan_combo.placeholderText() == "No plan yet" and not screen.plan_combo.isEnabled()
+    # the empty state does not push the rest apart: it starts right under the vision
+    assert screen.empty.geometry().top() - screen.vision.geometry().bottom() < 40
+
+    screen.empty_button.click()
+    assert len(store.plans()) == 1
+    assert not screen.empty.isVisible()
+    for shown in (screen.tabs, screen.plan_fields, screen.approval, screen.approve_button):
+        assert shown.isVisible()
+    assert screen.approve_button.text() == "Appro&ve\u2026"
+
+
+def test_counts_say_one_or_many(qtbot: QtBot, pack: Pack, store: DistrictStore,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    one_day = Action(goal_id=ANY_GOAL, description="A", due="2026-02-28")
+    assert marks_text(planning.action_marks(one_day, TODAY), one_day, TODAY) == "Overdue (1 day)"
+    two_days = one_day.replace(due="2026-02-27")
+    assert marks_text(planning.action_marks(two_days, TODAY), two_days, TODAY) == "Overdue (2 days)"
+
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    goal = screen.accept_suggestion(0)
+    assert goal is not None
+    screen.save_action(Action(goal_id=goal.id, description="Student voice survey"))
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "ask", lambda _parent, _title, text, **_kw: asked.append(text) or False)
+    screen.priorities.setCurrentIndex(screen.goal_model.index(0))
+    screen.remove_priority()
+    assert asked == ["Remove Voice (Agency) with its goal and 1 action?"]
+    screen.save_action(Action(goal_id=goal.id, description="Train student council members"))
+    screen.remove_priority()
+    assert asked[-1] == "Remove Voice (Agency) with its goal and 2 actions?"
+
+    improve = ImproveScreen(pack, store, today=lambda: TODAY)
+    qtbot.addWidget(improve)
+    assert improve.targets_summary.text() == "0 of 1 goal reached its target level"
+    screen.accept_suggestion(0)
+    improve.reload()
+    assert improve.targets_summary.text() == "0 of 2 goals reached their target level"
+
+
+def test_actions_outside_the_plan_period_are_kept_with_a_note(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()  # 2026-03-01 to 2027-02-28
+    goal = screen.accept_suggestion(0)
+    assert goal is not None
+    screen.tabs.setCurrentIndex(1)
+    notes: list[str] = []
+
+    def fill(dialog: ActionDialog) -> int:
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.description, "Summer institute for coaches")
+        dialog.start.setDate(QDate(2026, 6, 1))
+        dialog.due.setDate(QDate(2026, 6, 30))
+        assert dialog.period_note.isHidden()  # inside the plan period: nothing to say
+        dialog.due.setDate(QDate(2027, 6, 30))
+        notes.append(dialog.period_note.text())
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ActionDialog, "exec", fill)
+    screen.new_action()
+    assert notes == ["\u26a0 The due date is outside the plan period (2026-03-01 to 2027-02-28). "
+                     "It is kept as entered."]
+    [saved] = store.actions(goal.id)  # a note, not a refusal
+    assert (saved.start, saved.due) == ("2026-06-01", "2027-06-30")
+    assert screen.status.text() == "Saved (dated outside the plan period)"
+
+
+def test_action_dialog_points_out_dates_outside_the_period(qtbot: QtBot) -> None:
+    dialog = ActionDialog([], goal_id=ANY_GOAL, period=("2026-03-01", "2027-02-28"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.description, "Family forum")
+    dialog.start.setDate(QDate(2026, 2, 1))
+    dialog.due.setDate(QDate(2026, 4, 1))
+    assert dialog.period_note.isVisible()
+    assert dialog.period_note.text().startswith("\u26a0 The start date is outside the plan period")
+    assert dialog.outside_period() == ("start",)
+    dialog.due.setDate(QDate(2027, 4, 1))
+    assert dialog.period_note.text().startswith("\u26a0 Both dates are outside the plan period")
+    # the note is shown whole: the dialog is tall enough for its wrapped lines
+    note = dialog.period_note
+    assert note.height() >= note.heightForWidth(note.width())
+    assert dialog.action() is not None  # still accepted
+    dialog.start.setDate(dialog.start.minimumDate())  # no start date
+    dialog.due.setDate(QDate(2026, 4, 1))
+    assert not dialog.period_note.isVisible() and dialog.outside_period() == ()
+    # without a plan period (an action on its own) there is nothing to compare with
+    alone = ActionDialog([], goal_id=ANY_GOAL)
+    qtbot.addWidget(alone)
+    alone.due.setDate(QDate(2040, 1, 1))
+    assert alone.period_note.isHidden()
