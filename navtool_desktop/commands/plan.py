@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from navtool_desktop import paths
 from navtool_desktop.cli import CommandError
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import _, plural
 
 if TYPE_CHECKING:
     from navtool_desktop.core.records import Plan
@@ -151,7 +151,8 @@ def format_text(data: dict[str, Any]) -> str:
         for measure in goal["measures"]:
             out.append("   - " + measure["text"])
         for action in goal["actions"]:
-            flag = (_("  OVERDUE by {days} days").format(days=action["days_overdue"])
+            days = action["days_overdue"]
+            flag = (plural(days, _("  OVERDUE by {days} day"), _("  OVERDUE by {days} days")).format(days=days)
                     if action["overdue"] else "")
             dates = " \u2192 ".join(d for d in (action["start"], action["due"]) if d)
             owner = _("; owner: {owner}").format(owner=action["owner"]) if action["owner"] else ""

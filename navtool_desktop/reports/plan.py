@@ -29,7 +29,7 @@ from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Goal
 from navtool_desktop.core.results import RANKING_RULE
 from navtool_desktop.framework import Pack
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import _, plural
 from navtool_desktop.reports import charts, style
 from navtool_desktop.reports.common import (
     data_table,
@@ -103,8 +103,10 @@ def _cover(pack: Pack, data: PlanInput) -> list[Flowable]:
             start=long_date(plan.period_start), end=long_date(plan.period_end)), st.lead),
         status,
         Spacer(1, 18),
-        para(_("{goals} goals, {actions} actions. Prepared on {today}.").format(
-            goals=goals, actions=actions, today=long_date(data.today)), st.body),
+        para(_("{goals}, {actions}. Prepared on {today}.").format(
+            goals=plural(goals, _("{n} goal"), _("{n} goals")).format(n=goals),
+            actions=plural(actions, _("{n} action"), _("{n} actions")).format(n=actions),
+            today=long_date(data.today)), st.body),
         Spacer(1, 150),
         para(_("In this plan: our vision and portrait of a graduate; where we stand (results); our "
                "priorities and why; each goal with its measures and actions; the timeline; the "

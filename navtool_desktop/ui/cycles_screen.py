@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop.core.records import Cycle, Participant, QuestionResponse, Rating, utc_now
 from navtool_desktop.framework import Pack
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
@@ -249,11 +249,14 @@ class CyclesScreen(QWidget):
                  ", ".join(self.pack.condition(c).name for c in cycle.scope))
         self.cycle_title.setText(cycle.title)
         rated = len({r.participant_id for r in data.ratings.values()})
-        self.cycle_info.setText(_("{date} · {status} · scope: {scope} · {people} participants, "
-                                  "{rated} have rated · {tallies} paper tallies").format(
+        people = plural(len(data.participants), _("{n} participant"), _("{n} participants")).format(
+            n=len(data.participants))
+        tallies = plural(len(data.tallies), _("{n} paper tally"), _("{n} paper tallies")).format(
+            n=len(data.tallies))
+        self.cycle_info.setText(_("{date} · {status} · scope: {scope} · {people}, {rated} have rated · "
+                                  "{tallies}").format(
             date=cycle.date, status=_("open") if cycle.status == "open" else _("closed"),
-            scope=scope, people=len(data.participants), rated=rated,
-            tallies=len(data.tallies)))
+            scope=scope, people=people, rated=rated, tallies=tallies))
         self.participants.clear()
         for p in sorted(data.participants.values(), key=lambda p: p.label.casefold()):
             item = QListWidgetItem(f"{p.label}  ·  {role_label(p.role_group)}")

@@ -32,12 +32,12 @@ from navtool_desktop.core.planning import GrowthSeries
 from navtool_desktop.core.records import ACTION_STATUSES, LEVELS, Action, Plan, ProgressNote
 from navtool_desktop.core.results import CycleResults
 from navtool_desktop.framework import Pack
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
-from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, plural, status_name
+from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, status_name
 from navtool_desktop.ui.plan_screen import CtrlArrows, ProgressNotes, all_results, narrow_combo
 from navtool_desktop.ui.widgets import plain_label
 

@@ -20,7 +20,7 @@ from navtool_desktop.core import planning
 from navtool_desktop.core.planning import Suggestion, TargetCheck
 from navtool_desktop.core.records import Action, Goal
 from navtool_desktop.framework import Pack
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import _, plural
 from navtool_desktop.ui.charts import choice_name
 
 Index = QModelIndex | QPersistentModelIndex
@@ -55,12 +55,6 @@ def competency_title(pack: Pack, competency_id: str) -> str:
                                                    condition=pack.condition(comp.condition_id).name)
 
 
-def plural(count: int, one: str, many: str) -> str:
-    """The singular or the plural form (each written out with ``_()``), picked by ``count``.
-
-    ``plural(n, _("{n} action"), _("{n} actions")).format(n=n)``: the caller fills it in.
-    """
-    return one if count == 1 else many
 
 
 def standard_icon(which: QStyle.StandardPixmap) -> QIcon:

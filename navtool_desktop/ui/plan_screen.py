@@ -48,7 +48,7 @@ from navtool_desktop.core.records import (
 )
 from navtool_desktop.core.results import CycleInput, CycleResults, cycle_results
 from navtool_desktop.framework import Pack
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
@@ -59,7 +59,6 @@ from navtool_desktop.ui.plan_models import (
     GoalListModel,
     SuggestionModel,
     competency_title,
-    plural,
     status_name,
 )
 from navtool_desktop.ui.timeline import Timeline, TimelineRow
