@@ -43,7 +43,8 @@ def export_sign_screens(app: QApplication, window: MainWindow, tmp: Path, grab: 
                                   existing_root=usb / "district-root.p12", root_passphrase=root_passphrase)
     window.show_screen(window.index_of(export))
     export.refresh_identities(select=first.p12)
-    export.status.setText("Saved to " + str(Path.home() / "Documents" / "strategic-plan-signed.pdf"))
+    export.status.setText("Saved to strategic-plan-signed.pdf")  # no path of this machine in a picture
+    export.folder_note.setText(export.folder_note.text().replace(str(tmp), "\u2026"))
     grab("export-sign.png")
 
     identity = export.folder.load(first, passphrase)
@@ -95,6 +96,8 @@ def main() -> int:
         assert cycles.rating_panel is not None
         cycles.rating_panel.go_to(4)
         grab("reflect-rating.png")
+        cycles.finish_rating()  # hand over, so the other screens open again
+        cycles.back_to_overview()
 
         # Consensus and Results: a competency with low agreement, then the projector view
         consensus = window.consensus
