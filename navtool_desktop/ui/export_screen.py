@@ -401,85 +401,76 @@ class ExportScreen(QWidget):
 
     # --- export ---------------------------------------------------------------------------
 
+    def _export(self, load: Callable[[], Any], title: str, suggested: Callable[[Any], str],
+                drawing: str, render: Callable[[Any], bytes], running: str) -> Operation | None:
+        """One document export: ``load`` reads the store here (GUI thread), the job only
+        draws (``render``) and writes the chosen file."""
+        from navtool_desktop.reports.data import ReportInputError
+
+        try:
+            data = load()
+        except ReportInputError as exc:
+            self._report_error(exc)
+            return None
+        out = self._target(title, suggested(data))
+        if out is None:
+            return None
+
+        def job(progress: Progress) -> Path:
+            from navtool_desktop.signing.files import write_new_file
+
+            progress(0, 0, drawing)
+            write_new_file(out, render(data), overwrite=True)
+            return out
+
+        return self._run(running, job, self._saved)
+
     def export_plan(self) -> Operation | None:
         plan_id = self.plan_box.currentData()
         if not plan_id:
             return None
-        from navtool_desktop.reports.data import ReportInputError, load_plan
+        from navtool_desktop.reports.data import load_plan
 
-        try:
-            data = load_plan(self.store, self.pack, plan_id)
-        except ReportInputError as exc:
-            self._report_error(exc)
-            return None
-        out = self._target(_("Save the plan PDF"), f"{file_stem(data.plan.title)}.pdf")
-        if out is None:
-            return None
-        pack = self.pack
-
-        def job(progress: Progress) -> Path:
+        def render(data: Any) -> bytes:
             from navtool_desktop.reports.plan import render_plan
-            from navtool_desktop.signing.files import write_new_file
 
-            progress(0, 0, _("Drawing the plan"))
-            write_new_file(out, render_plan(pack, data).pdf, overwrite=True)
-            return out
+            return render_plan(self.pack, data).pdf
 
-        return self._run(_("Exporting the plan"), job, self._saved)
+        return self._export(lambda: load_plan(self.store, self.pack, plan_id), _("Save the plan PDF"),
+                            lambda data: f"{file_stem(data.plan.title)}.pdf", _("Drawing the plan"), render,
+                            _("Exporting the plan"))
 
     def export_report(self) -> Operation | None:
         cycle_id = self.cycle_box.currentData()
         if not cycle_id:
             return None
-        from navtool_desktop.reports.data import ReportInputError, load_report
+        from navtool_desktop.reports.data import load_report
 
-        try:
-            data = load_report(self.store, self.pack, cycle_id)
-        except ReportInputError as exc:
-            self._report_error(exc)
-            return None
-        out = self._target(_("Save the assessment report"),
-                           f"{file_stem(data.results.cycle.title)}-report.pdf")
-        if out is None:
-            return None
-        pack = self.pack
-
-        def job(progress: Progress) -> Path:
+        def render(data: Any) -> bytes:
             from navtool_desktop.reports.report import render_report
-            from navtool_desktop.signing.files import write_new_file
 
-            progress(0, 0, _("Drawing the assessment report"))
-            write_new_file(out, render_report(pack, data), overwrite=True)
-            return out
+            return render_report(self.pack, data)
 
-        return self._run(_("Exporting the assessment report"), job, self._saved)
+        return self._export(lambda: load_report(self.store, self.pack, cycle_id), _("Save the assessment report"),
+                            lambda data: f"{file_stem(data.results.cycle.title)}-report.pdf",
+                            _("Drawing the assessment report"), render, _("Exporting the assessment report"))
 
     def export_sheet(self) -> Operation | None:
         cycle_id = self.cycle_box.currentData()
         if not cycle_id:
             return None
-        from navtool_desktop.reports.data import ReportInputError, pick_cycle
+        from navtool_desktop.reports.data import pick_cycle
 
-        try:
-            cycle = pick_cycle(self.store.cycles(), cycle_id)
-        except ReportInputError as exc:
-            self._report_error(exc)
-            return None
         district = self.store.profile
-        out = self._target(_("Save a printable rating sheet"), f"{file_stem(cycle.title)}-rating-sheet.pdf")
-        if out is None:
-            return None
-        pack = self.pack
 
-        def job(progress: Progress) -> Path:
+        def render(cycle: Any) -> bytes:
             from navtool_desktop.reports.sheet import render_rating_sheet
-            from navtool_desktop.signing.files import write_new_file
 
-            progress(0, 0, _("Drawing the rating sheet"))
-            write_new_file(out, render_rating_sheet(pack, district, cycle), overwrite=True)
-            return out
+            return render_rating_sheet(self.pack, district, cycle)
 
-        return self._run(_("Exporting the rating sheet"), job, self._saved)
+        return self._export(lambda: pick_cycle(self.store.cycles(), cycle_id), _("Save a printable rating sheet"),
+                            lambda cycle: f"{file_stem(cycle.title)}-rating-sheet.pdf",
+                            _("Drawing the rating sheet"), render, _("Exporting the rating sheet"))
 
     # --- signing --------------------------------------------------------------------------
 
