@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,19 +20,21 @@ from PySide6.QtWidgets import (
 )
 
 from navtool_desktop import __version__
-from navtool_desktop.core.records import District
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.repository import DistrictStore, Repository
-from navtool_desktop.ui.consensus_screen import ConsensusScreen
-from navtool_desktop.ui.cycles_screen import CyclesScreen
-from navtool_desktop.ui.exchange_screen import ExchangeScreen
-from navtool_desktop.ui.export_screen import ExportScreen
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
-from navtool_desktop.ui.improve_screen import ImproveScreen
-from navtool_desktop.ui.plan_screen import PlanScreen
-from navtool_desktop.ui.results_screen import ResultsScreen
-from navtool_desktop.ui.vision_screen import VisionScreen
+
+if TYPE_CHECKING:  # each district screen is imported when it is first built (start-up stays quick)
+    from navtool_desktop.core.records import District
+    from navtool_desktop.storage.repository import DistrictStore, Repository
+    from navtool_desktop.ui.consensus_screen import ConsensusScreen
+    from navtool_desktop.ui.cycles_screen import CyclesScreen
+    from navtool_desktop.ui.exchange_screen import ExchangeScreen
+    from navtool_desktop.ui.export_screen import ExportScreen
+    from navtool_desktop.ui.improve_screen import ImproveScreen
+    from navtool_desktop.ui.plan_screen import PlanScreen
+    from navtool_desktop.ui.results_screen import ResultsScreen
+    from navtool_desktop.ui.vision_screen import VisionScreen
 
 
 class LazyScreen(QWidget):
@@ -100,7 +102,7 @@ class MainWindow(QMainWindow):
             self._add_lazy("vision", _("Shared Vision"), self._build_vision)
             self._add_lazy("cycles", _("Reflect and Listen"), self._build_cycles)
             self._add_lazy("consensus", _("Consensus"), self._build_consensus)
-            self._add_lazy("results", _("Results"), lambda: ResultsScreen(pack, store))
+            self._add_lazy("results", _("Results"), self._build_results)
             self._add_lazy("plan", _("Set Goals"), self._build_plan)
             self._add_lazy("improve", _("Learn and Improve"), self._build_improve)
             self._add_lazy("export", _("Export and Sign"), self._build_export)
@@ -118,8 +120,8 @@ class MainWindow(QMainWindow):
         self._screens[key] = LazyScreen(build)
         self.add_screen(title, self._screens[key])
 
-    def _built(self, key: str) -> QWidget | None:
-        """A district screen if it has been built (never builds it)."""
+    def _built(self, key: str) -> Any:
+        """A district screen if it has been built (never builds it); None otherwise."""
         host = self._screens.get(key)
         return host.built if host is not None else None
 
@@ -131,6 +133,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 3000)
 
     def _build_vision(self) -> VisionScreen:
+        from navtool_desktop.ui.vision_screen import VisionScreen
+
         assert self.store is not None
         screen = VisionScreen(self.store)
         screen.save_failed.connect(self._show_error)
@@ -138,6 +142,8 @@ class MainWindow(QMainWindow):
         return screen
 
     def _build_cycles(self) -> CyclesScreen:
+        from navtool_desktop.ui.cycles_screen import CyclesScreen
+
         assert self.store is not None
         screen = CyclesScreen(self.pack, self.store)
         screen.private_rating.connect(self._private_rating)
@@ -146,6 +152,8 @@ class MainWindow(QMainWindow):
         return screen
 
     def _build_consensus(self) -> ConsensusScreen:
+        from navtool_desktop.ui.consensus_screen import ConsensusScreen
+
         assert self.store is not None
         screen = ConsensusScreen(self.pack, self.store)
         screen.error.connect(self._show_error)
@@ -153,7 +161,15 @@ class MainWindow(QMainWindow):
         screen.presentation_changed.connect(self._presenting)
         return screen
 
+    def _build_results(self) -> ResultsScreen:
+        from navtool_desktop.ui.results_screen import ResultsScreen
+
+        assert self.store is not None
+        return ResultsScreen(self.pack, self.store)
+
     def _build_plan(self) -> PlanScreen:
+        from navtool_desktop.ui.plan_screen import PlanScreen
+
         assert self.store is not None
         screen = PlanScreen(self.pack, self.store)
         screen.error.connect(self._show_error)
@@ -161,6 +177,8 @@ class MainWindow(QMainWindow):
         return screen
 
     def _build_improve(self) -> ImproveScreen:
+        from navtool_desktop.ui.improve_screen import ImproveScreen
+
         assert self.store is not None
         screen = ImproveScreen(self.pack, self.store)
         screen.error.connect(self._show_error)
@@ -168,6 +186,8 @@ class MainWindow(QMainWindow):
         return screen
 
     def _build_export(self) -> ExportScreen:
+        from navtool_desktop.ui.export_screen import ExportScreen
+
         assert self.store is not None
         screen = ExportScreen(self.pack, self.store)
         screen.saved.connect(
@@ -175,6 +195,8 @@ class MainWindow(QMainWindow):
         return screen
 
     def _build_exchange(self) -> ExchangeScreen:
+        from navtool_desktop.ui.exchange_screen import ExchangeScreen
+
         assert self.store is not None
         screen = ExchangeScreen(self.pack, self.store)
         screen.imported.connect(lambda _s: self.statusBar().showMessage(_("Import finished"), 5000))
@@ -189,9 +211,9 @@ class MainWindow(QMainWindow):
         assert self.store is not None
         self._profile_saved(self.store.profile)
         vision, cycles = self._built("vision"), self._built("cycles")
-        if isinstance(vision, VisionScreen):
+        if vision is not None:
             vision.reload()
-        if isinstance(cycles, CyclesScreen) and cycles.rating_panel is None:
+        if cycles is not None and cycles.rating_panel is None:
             cycles.reload()
 
     @property
@@ -249,13 +271,13 @@ class MainWindow(QMainWindow):
         """Save what is still waiting (a profile being typed) before the window goes."""
         vision, cycles = self._built("vision"), self._built("cycles")
         consensus, plan = self._built("consensus"), self._built("plan")
-        if isinstance(vision, VisionScreen) and vision.pending():
+        if vision is not None and vision.pending():
             vision.save_now()
-        if isinstance(cycles, CyclesScreen) and cycles.rating_panel is not None:
+        if cycles is not None and cycles.rating_panel is not None:
             cycles.finish_rating()
-        if isinstance(consensus, ConsensusScreen):
+        if consensus is not None:
             consensus.save()
-        if isinstance(plan, PlanScreen) and plan.pending():
+        if plan is not None and plan.pending():
             plan.save_goal_now()
         super().closeEvent(event)
 
