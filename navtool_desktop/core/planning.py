@@ -39,14 +39,16 @@ REASON_WEIGHTS: dict[str, int] = {LOWEST_LEVEL: 3, PRIORITY_CONDITION: 2, LOW_AG
 #: Role groups whose medians lie this many levels apart or more disagree "a lot".
 GROUP_GAP_STEPS = 2
 
-#: The suggestion rule, as shown to people.
-SUGGESTION_RULE = _(
-    "Suggested priorities: a competency is suggested when it is at the lowest level found in "
-    "the cycle (3 points), belongs to one of the four priority conditions (2 points), has low "
-    "agreement (2 points), or role groups shown in the results place it two or more levels "
-    "apart (2 points). The most points come first; ties go to the lower level, then the "
-    "lower average vote, then framework order."
-)
+
+def suggestion_rule() -> str:
+    """The suggestion rule, as shown to people."""
+    return _(
+        "Suggested priorities: a competency is suggested when it is at the lowest level found in "
+        "the cycle (3 points), belongs to one of the four priority conditions (2 points), has low "
+        "agreement (2 points), or role groups shown in the results place it two or more levels "
+        "apart (2 points). The most points come first; ties go to the lower level, then the "
+        "lower average vote, then framework order."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ def group_gap(result: CompetencyResult) -> Reason | None:
 
 def suggest_priorities(pack: Pack, results: CycleResults,
                        exclude: Iterable[str] = ()) -> tuple[Suggestion, ...]:
-    """Competencies of a cycle worth making priorities, ranked by :data:`SUGGESTION_RULE`.
+    """Competencies of a cycle worth making priorities, ranked by :data:`suggestion_rule()`.
 
     Only competencies with at least one reason are listed; ids in ``exclude`` (already
     chosen) are left out.

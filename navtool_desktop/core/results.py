@@ -37,12 +37,15 @@ from navtool_desktop.i18n import _
 #: Role groups with fewer respondents than this are hidden (suppressed), never shown as zeros.
 ANONYMITY_THRESHOLD = 3
 
-#: The median rule, as shown to people.
-MEDIAN_RULE = _(
-    "Median: the middle level of the votes, not counting \u201cnot sure\u201d. With an even "
-    "number of votes it is the lower of the two middle levels, so the result never "
-    "overstates where the district is."
-)
+
+def median_rule() -> str:
+    """The median rule, as shown to people."""
+    return _(
+        "Median: the middle level of the votes, not counting \u201cnot sure\u201d. With an even "
+        "number of votes it is the lower of the two middle levels, so the result never "
+        "overstates where the district is."
+    )
+
 
 #: A level needs strictly more than this share of the rated votes to be a majority.
 MAJORITY_SHARE = 0.5
@@ -52,20 +55,25 @@ FAR_SHARE = 0.25
 #: "Far" means at least this many levels apart.
 FAR_STEPS = 2
 
-#: The low-agreement rule, as shown to people.
-LOW_AGREEMENT_RULE = _(
-    "Low agreement: no level has more than half of the votes, or a quarter or more of the "
-    "votes are two or more levels away from the level most people chose. \u201cNot sure\u201d "
-    "is not counted; fewer than two votes are never flagged."
-)
 
-#: The strengths and growth areas rule, as shown to people.
-RANKING_RULE = _(
-    "Strengths are the competencies at the highest levels, growth areas those at the lowest "
-    "(consensus level if recorded, else the median). Ties go to the higher (for strengths) or "
-    "lower (for growth areas) average vote, then to framework order. Strengths come from the "
-    "upper half of that ranking and growth areas from the lower half, so none is both."
-)
+def low_agreement_rule() -> str:
+    """The low-agreement rule, as shown to people."""
+    return _(
+        "Low agreement: no level has more than half of the votes, or a quarter or more of the "
+        "votes are two or more levels away from the level most people chose. \u201cNot sure\u201d "
+        "is not counted; fewer than two votes are never flagged."
+    )
+
+
+def ranking_rule() -> str:
+    """The strengths and growth areas rule, as shown to people."""
+    return _(
+        "Strengths are the competencies at the highest levels, growth areas those at the lowest "
+        "(consensus level if recorded, else the median). Ties go to the higher (for strengths) or "
+        "lower (for growth areas) average vote, then to framework order. Strengths come from the "
+        "upper half of that ranking and growth areas from the lower half, so none is both."
+    )
+
 
 #: What a competency's heat-map level comes from.
 LEVEL_SOURCES: tuple[str, ...] = ("consensus", "median", "none")
@@ -144,7 +152,7 @@ def count_votes(ratings: Iterable[Rating] = (), tallies: Iterable[Tally] = ()) -
 def median_level(dist: Distribution) -> str | None:
     """The ordinal median of the rated votes (lower middle for an even count); None if none.
 
-    See :data:`MEDIAN_RULE`.
+    See :data:`median_rule()`.
     """
     rated = dist.rated
     if rated == 0:
@@ -167,7 +175,7 @@ def mean_level(dist: Distribution) -> float | None:
 
 
 def is_low_agreement(dist: Distribution) -> bool:
-    """Whether the rated votes disagree, by :data:`LOW_AGREEMENT_RULE`.
+    """Whether the rated votes disagree, by :data:`low_agreement_rule()`.
 
     Flagged when no level holds more than :data:`MAJORITY_SHARE` of the rated votes, or
     when :data:`FAR_SHARE` or more of them lie :data:`FAR_STEPS` or more levels from the
@@ -424,7 +432,7 @@ def _ranked(results: CycleResults, highest_first: bool) -> list[CompetencyResult
 def strengths(results: CycleResults, n: int = 3) -> tuple[CompetencyResult, ...]:
     """Up to ``n`` competencies at the highest levels, from the upper half of the ranking.
 
-    See :data:`RANKING_RULE`.
+    See :data:`ranking_rule()`.
     """
     ranked = _ranked(results, highest_first=True)
     return tuple(ranked[: min(n, (len(ranked) + 1) // 2)])

@@ -27,7 +27,7 @@ from reportlab.platypus import (
 
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Goal
-from navtool_desktop.core.results import RANKING_RULE
+from navtool_desktop.core.results import ranking_rule
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.reports import charts, style
@@ -147,7 +147,7 @@ def _results(pack: Pack, data: PlanInput) -> list[Flowable]:
     out.append(para(_("Each competency by level, from the cycle \u201c{title}\u201d ({date}; {who}).").format(
         title=cycle.title, date=long_date(cycle.date), who=participation(results)), st.body))
     out += results_overview(pack, results)
-    out.append(para(RANKING_RULE, st.small))
+    out.append(para(ranking_rule(), st.small))
     out.append(CondPageBreak(300))
     return out
 
@@ -187,7 +187,7 @@ def _priorities(pack: Pack, data: PlanInput) -> list[Flowable]:
             out.append(rich("<b>{name}</b> ({level}): {reasons}", st.body,
                             name=competency_name(pack, s.competency_id), level=style.level_name(s.level),
                             reasons="; ".join(planning.reason_text(pack, r) for r in s.reasons)))
-    out.append(para(planning.SUGGESTION_RULE, st.small))
+    out.append(para(planning.suggestion_rule(), st.small))
     out.append(PageBreak())
     return out
 

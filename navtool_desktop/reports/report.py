@@ -13,12 +13,12 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTe
 from navtool_desktop.core.records import LEVELS, NOT_SURE
 from navtool_desktop.core.results import (
     EMPTY,
-    LOW_AGREEMENT_RULE,
-    MEDIAN_RULE,
-    RANKING_RULE,
     SHOWN,
     CompetencyResult,
     Distribution,
+    low_agreement_rule,
+    median_rule,
+    ranking_rule,
     without_consensus,
 )
 from navtool_desktop.framework import Pack
@@ -72,7 +72,7 @@ def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
         out.append(para(_("{n} of {total} competencies have no consensus recorded yet; their level is the "
                           "median vote.").format(n=len(missing), total=len(results.competencies)), st.body))
     out.append(heading(_("How the numbers are made"), 1))
-    for rule in (MEDIAN_RULE, LOW_AGREEMENT_RULE, RANKING_RULE):
+    for rule in (median_rule(), low_agreement_rule(), ranking_rule()):
         out.append(para(rule, st.small))
     out.append(para(_("Anonymity: role groups with fewer than {n} people are hidden.").format(
         n=results.threshold), st.small))

@@ -39,13 +39,13 @@ from navtool_desktop.core.records import LEVELS, NOT_SURE, ROLE_GROUPS, Consensu
 from navtool_desktop.core.results import (
     ANONYMITY_THRESHOLD,
     EMPTY,
-    LOW_AGREEMENT_RULE,
-    MEDIAN_RULE,
     SUPPRESSED,
     CompetencyResult,
     CycleInput,
     CycleResults,
     cycle_results,
+    low_agreement_rule,
+    median_rule,
 )
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -220,11 +220,11 @@ class ConsensusScreen(QWidget):
         self.groups_chart = BarChart(stacked=True)
         self.groups_chart.setAccessibleName(_("Ratings by role group"))
         self.median_label = rich_label(object_name="medianLabel", wrap=False)
-        self.median_label.setToolTip(MEDIAN_RULE)
+        self.median_label.setToolTip(median_rule())
         self.agreement_flag = plain_label(object_name="lowAgreement", wrap=False)
-        self.agreement_flag.setToolTip(LOW_AGREEMENT_RULE)
-        self.agreement_rule = plain_label(LOW_AGREEMENT_RULE, object_name="ruleText")
-        self.agreement_rule.setToolTip(LOW_AGREEMENT_RULE)
+        self.agreement_flag.setToolTip(low_agreement_rule())
+        self.agreement_rule = plain_label(low_agreement_rule(), object_name="ruleText")
+        self.agreement_rule.setToolTip(low_agreement_rule())
 
         self.consensus_title = plain_label(_("Team consensus"), object_name="sectionTitle")
         self.consensus_state = plain_label(object_name="consensusState", wrap=False)

@@ -59,7 +59,9 @@ def signing_folder() -> Path:
 class IdentityModel(QAbstractTableModel):
     """The signing identities kept in the district's signing folder, one per row."""
 
-    HEADERS = (_("Signer"), _("Role"), _("District"), _("Valid"), _("Fingerprint (SHA-256)"))
+    @staticmethod
+    def headers() -> tuple[str, ...]:
+        return (_("Signer"), _("Role"), _("District"), _("Valid"), _("Fingerprint (SHA-256)"))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -75,12 +77,12 @@ class IdentityModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.headers())
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
+                and 0 <= section < len(self.headers())):
+            return self.headers()[section]
         return None
 
     def identity(self, row: int) -> StoredIdentity | None:

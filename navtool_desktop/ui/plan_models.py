@@ -105,7 +105,7 @@ class SuggestionModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.data(index).replace("\n", ". ")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return planning.SUGGESTION_RULE
+            return planning.suggestion_rule()
         if role == IdRole:
             return item.competency_id
         return None

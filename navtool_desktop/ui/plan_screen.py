@@ -407,7 +407,7 @@ class PlanScreen(QWidget):
         self.accept_button = QPushButton(_("&Accept as priority \u2192"))
         self.accept_button.setObjectName("primary")
         self.accept_button.clicked.connect(lambda: self.accept_suggestion(self.suggestions.currentIndex().row()))
-        rule = plain_label(planning.SUGGESTION_RULE, object_name="legend")
+        rule = plain_label(planning.suggestion_rule(), object_name="legend")
         left = QWidget()
         lv = QVBoxLayout(left)
         row = QHBoxLayout()

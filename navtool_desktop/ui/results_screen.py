@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core.records import LEVELS, ROLE_GROUPS
 from navtool_desktop.core.results import (
     ANONYMITY_THRESHOLD,
-    MEDIAN_RULE,
-    RANKING_RULE,
     SHOWN,
     SUPPRESSED,
     Comparison,
@@ -39,7 +37,9 @@ from navtool_desktop.core.results import (
     cycle_results,
     growth_areas,
     level_index,
+    median_rule,
     previous_cycle,
+    ranking_rule,
     strengths,
 )
 from navtool_desktop.framework import Pack
@@ -401,7 +401,7 @@ class ResultsScreen(QWidget):
               "median: no consensus yet, the middle of the ratings. ★ priority condition. "
               "▲ ▼ =: change since the previous cycle (for a condition, its average level)."),
             object_name="legend")
-        self.heat_legend.setToolTip(MEDIAN_RULE)
+        self.heat_legend.setToolTip(median_rule())
         self.strengths = QListWidget()
         self.strengths.setObjectName("strengthsList")
         self.strengths.setAccessibleName(_("Strengths"))
@@ -412,14 +412,14 @@ class ResultsScreen(QWidget):
         self.growth.setAccessibleName(_("Growth areas"))
         self.growth.setWordWrap(True)
         self.growth.setSpacing(3)
-        rule = plain_label(RANKING_RULE, object_name="ruleText")
-        rule.setToolTip(RANKING_RULE)
+        rule = plain_label(ranking_rule(), object_name="ruleText")
+        rule.setToolTip(ranking_rule())
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         for title, widget in ((_("Strengths"), self.strengths), (_("Growth areas"), self.growth)):
             label = plain_label(title, object_name="sectionTitle")
-            label.setToolTip(RANKING_RULE)
+            label.setToolTip(ranking_rule())
             side_layout.addWidget(label)
             side_layout.addWidget(widget, 1)
         side_layout.addWidget(rule)

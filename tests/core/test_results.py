@@ -20,8 +20,6 @@ from navtool_desktop.core.records import (
 from navtool_desktop.core.results import (
     ANONYMITY_THRESHOLD,
     EMPTY,
-    LOW_AGREEMENT_RULE,
-    MEDIAN_RULE,
     SHOWN,
     SUPPRESSED,
     CycleInput,
@@ -35,8 +33,10 @@ from navtool_desktop.core.results import (
     heat_level,
     is_low_agreement,
     level_index,
+    low_agreement_rule,
     mean_level,
     median_level,
+    median_rule,
     previous_cycle,
     strengths,
     without_consensus,
@@ -160,8 +160,8 @@ def test_low_agreement_rule_on_both_sides_of_its_boundaries(votes: Distribution,
 
 
 def test_rules_are_worded_for_people() -> None:
-    assert "half" in LOW_AGREEMENT_RULE and "quarter" in LOW_AGREEMENT_RULE
-    assert "lower of the two middle levels" in MEDIAN_RULE
+    assert "half" in low_agreement_rule() and "quarter" in low_agreement_rule()
+    assert "lower of the two middle levels" in median_rule()
 
 
 # --- anonymity ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from navtool_desktop.core.demo import generate
 from navtool_desktop.core.records import Consensus, Cycle, District, Participant, Rating, Tally
-from navtool_desktop.core.results import LOW_AGREEMENT_RULE, CycleInput, cycle_results
+from navtool_desktop.core.results import CycleInput, cycle_results, low_agreement_rule
 from navtool_desktop.framework import Pack
 from navtool_desktop.storage.demo import save_demo
 from navtool_desktop.storage.repository import DistrictStore, Repository
@@ -194,8 +194,8 @@ def test_low_agreement_is_flagged_with_its_rule(qtbot: QtBot, pack: Pack, store:
     assert "Low agreement" not in screen.agreement_flag.text()
     screen.go_to(row_of(screen, COMPETENCY))
     assert screen.agreement_flag.text() == "⚠ Low agreement"
-    assert screen.agreement_flag.toolTip() == LOW_AGREEMENT_RULE
-    assert screen.agreement_rule.text() == LOW_AGREEMENT_RULE and screen.agreement_rule.isVisible()
+    assert screen.agreement_flag.toolTip() == low_agreement_rule()
+    assert screen.agreement_rule.text() == low_agreement_rule() and screen.agreement_rule.isVisible()
     assert "Establishing" in screen.median_label.text()
     row = row_of(screen, COMPETENCY)
     assert screen.model.data(screen.model.index(row)).endswith("⚠")
