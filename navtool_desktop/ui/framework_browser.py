@@ -165,6 +165,9 @@ class FrameworkBrowser(QWidget):
             key = event.key()
             if watched is self.search_box:
                 if key == Qt.Key.Key_Down and self.results_model.rowCount():
+                    # the first hit is already highlighted (Enter opens it): Down goes on to the next
+                    next_row = min(1, self.results_model.rowCount() - 1)
+                    self.results.setCurrentIndex(self.results_model.index(next_row, 0))
                     self.results.setFocus(Qt.FocusReason.TabFocusReason)
                     return True
                 if key == Qt.Key.Key_Escape:

@@ -32,6 +32,7 @@ class FirstDistrictDialog(QDialog):
         self.want_bundle = False
         self.name = QLineEdit()
         self.name.setAccessibleName(_("District name"))
+        self.name.textChanged.connect(lambda _text: self.error.clear())
         self.state = QLineEdit()
         self.state.setAccessibleName(_("State"))
         intro = QLabel(_("Which district is this for? You can change it later under Shared Vision."))
@@ -66,7 +67,7 @@ class FirstDistrictDialog(QDialog):
 
     def accept(self) -> None:
         if not self.name.text().strip():
-            self.error.setText(_("Enter the district's name, or choose the demo district."))
+            self.error.setText(_("Enter the district's name, or start from the demo district or a bundle file."))
             return
         super().accept()
 

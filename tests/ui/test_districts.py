@@ -89,3 +89,16 @@ def test_new_district_from_the_dialog(qtbot: QtBot, repo: Repository, pack: Pack
     dialog.new_district()
     assert [d.name for d in repo.list_districts()] == ["Valle Verde ISD"]
     assert dialog.list.currentItem().text() == "Valle Verde ISD"
+
+
+def test_first_start_asks_for_a_name_and_the_hint_goes_once_typed(qtbot: QtBot) -> None:
+    from navtool_desktop.ui.startup import FirstDistrictDialog
+
+    dialog = FirstDistrictDialog()
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert "district's name" in dialog.error.text() and dialog.result() == 0
+    qtbot.keyClicks(dialog.name, "Valle Verde ISD")  # QTest types ASCII only
+    assert dialog.error.text() == ""
+    dialog.accept()
+    assert dialog.result() == 1
