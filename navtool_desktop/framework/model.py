@@ -85,13 +85,6 @@ class Reference:
     publisher: str = ""
     url: str = ""
 
-    def citation(self) -> str:
-        parts = [f"{self.authors} ({self.year}). {self.title}."]
-        parts += [p + "." for p in (self.published_in, self.publisher) if p]
-        if self.url:
-            parts.append(self.url)
-        return " ".join(parts)
-
 
 @dataclass(frozen=True)
 class Resource:

@@ -29,3 +29,15 @@ def is_signed_pdf(path: Path) -> bool:
     except OSError:
         return False
     return data.startswith(b"%PDF-") and b"/ByteRange" in data
+
+
+def read_file(path: Path | str) -> bytes:
+    """A whole file, or a :class:`SigningError` saying plainly why not."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SigningError(_("{file} was not found.").format(file=path.name), "missing") from None
+    except OSError as exc:
+        raise SigningError(_("{file} cannot be read: {error}").format(file=path.name, error=exc.strerror or exc),
+                           "unreadable") from None

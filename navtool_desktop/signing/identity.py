@@ -22,7 +22,7 @@ from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.errors import SigningError
-from navtool_desktop.signing.files import write_new_file
+from navtool_desktop.signing.files import read_file, write_new_file
 
 ROOT_YEARS = 10
 SIGNER_YEARS = 3
@@ -293,16 +293,6 @@ def export_certificate(cert: x509.Certificate, path: Path, *, overwrite: bool = 
     write_new_file(path, cert.public_bytes(encoding), overwrite=overwrite)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SigningError(_("{file} was not found.").format(file=Path(path).name), "missing") from None
-    except OSError as exc:
-        raise SigningError(_("{file} cannot be read: {error}")
-                           .format(file=Path(path).name, error=exc.strerror or exc), "unreadable") from None
-
-
 def _looks_like_pkcs12(data: bytes) -> bool:
     from asn1crypto import pkcs12 as asn1_pkcs12
 
@@ -365,13 +355,13 @@ def load_identity(path: Path, passphrase: str | bytes, *, for_signing: bool = Tr
                   at: dt.datetime | None = None) -> Identity:
     """Open a signer's ``.p12``/``.pfx`` (made here or imported); see :func:`identity_from_p12`."""
     path = Path(path)
-    return identity_from_p12(_read(path), passphrase, label=path.name, for_signing=for_signing, at=at)
+    return identity_from_p12(read_file(path), passphrase, label=path.name, for_signing=for_signing, at=at)
 
 
 def load_root(path: Path, passphrase: str | bytes, *, at: dt.datetime | None = None) -> RootAuthority:
     """Open the district root's ``.p12`` to issue another signer certificate."""
     path = Path(path)
-    bundle = _parse_p12(_read(path), passphrase, path.name)
+    bundle = _parse_p12(read_file(path), passphrase, path.name)
     if bundle.key is None or bundle.cert is None:
         raise SigningError(_("{file} holds no private key and certificate.").format(file=path.name),
                            "no_private_key")
@@ -398,7 +388,7 @@ def load_root(path: Path, passphrase: str | bytes, *, at: dt.datetime | None = N
 def load_certificate(path: Path) -> x509.Certificate:
     """A trusted root certificate from a ``.cer``/``.crt``/``.pem`` (PEM or DER) file."""
     path = Path(path)
-    data = _read(path)
+    data = read_file(path)
     try:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificate(data)

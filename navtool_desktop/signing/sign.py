@@ -17,7 +17,7 @@ from pathlib import Path
 
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.errors import SigningError
-from navtool_desktop.signing.files import write_new_file
+from navtool_desktop.signing.files import read_file, write_new_file
 from navtool_desktop.signing.identity import Identity, fingerprint_lines
 
 #: Names of the signer fields, in signing order: ``signer-1`` (superintendent), ``signer-2`` ...
@@ -272,13 +272,7 @@ def sign_pdf(source: Path, output: Path, identity: Identity, *, field: str | Non
     if output.exists() and not overwrite:
         raise SigningError(_("{file} already exists; choose another name or allow replacing it.")
                            .format(file=output.name), "exists")
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError:
-        raise SigningError(_("{file} was not found.").format(file=source.name), "missing") from None
-    except OSError as exc:
-        raise SigningError(_("{file} cannot be read: {error}").format(file=source.name, error=exc.strerror),
-                           "unreadable") from None
+    data = read_file(source)
     signed = sign_pdf_bytes(data, identity, field=field, box=box, reason=reason, location=location,
                             label=source.name)
     write_new_file(output, signed, overwrite=overwrite)

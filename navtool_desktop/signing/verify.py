@@ -21,6 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.errors import SigningError
+from navtool_desktop.signing.files import read_file
 from navtool_desktop.signing.identity import fingerprint
 
 # pyHanko logs a traceback for every untrusted certificate; the report says it in words instead.
@@ -235,11 +236,4 @@ def verify_pdf(path: Path, trust_roots: Sequence[x509.Certificate], *,
                at: dt.datetime | None = None) -> VerificationReport:
     """Check every signature of the PDF at ``path``; see :func:`verify_pdf_bytes`."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SigningError(_("{file} was not found.").format(file=path.name), "missing") from None
-    except OSError as exc:
-        raise SigningError(_("{file} cannot be read: {error}").format(file=path.name, error=exc.strerror),
-                           "unreadable") from None
-    return verify_pdf_bytes(data, trust_roots, label=path.name, at=at)
+    return verify_pdf_bytes(read_file(path), trust_roots, label=path.name, at=at)

@@ -293,9 +293,6 @@ class CycleData:
         rid = self._by_pair.get((participant_id, competency_id))
         return self._ratings.records[rid] if rid else None
 
-    def ratings_for(self, competency_id: str) -> list[Rating]:
-        return [r for r in self._ratings.records.values() if r.competency_id == competency_id]
-
 
 class DistrictStore:
     """One district's data: profile, cycles and their results, plans. Made by :class:`Repository`."""
@@ -523,15 +520,6 @@ class DistrictStore:
         """Every rating of a cycle."""
         return list(self.cycle(cycle_id)._ratings.records.values())
 
-    def delete_rating(self, cycle_id: str, rating_id: str) -> None:
-        data = self._open_cycle(cycle_id)
-        rating = data._ratings.records.get(rating_id)
-        if rating is None:
-            raise NotFoundError(_("There is no rating with id {id}.").format(id=rating_id))
-        data._file.change(lambda raw: data._ratings.raw_remove(raw, [rating_id]))
-        data._ratings.forget([rating_id])
-        data._by_pair.pop((rating.participant_id, rating.competency_id), None)
-
     def save_response(self, cycle_id: str, response: QuestionResponse) -> QuestionResponse:
         """Save a participant's answer to a guiding question."""
         data = self._open_cycle(cycle_id)
@@ -600,10 +588,6 @@ class DistrictStore:
     def delete_action(self, action_id: str) -> None:
         self._require(self._actions, action_id, _("action"))
         self._delete_tree([], [], [action_id])
-
-    def delete_progress_note(self, note_id: str) -> None:
-        self._require(self._notes, note_id, _("progress note"))
-        self._delete_tree([], [], [], [note_id])
 
     def _delete_tree(self, plans: list[str], goals: list[str], actions: Iterable[str] = (),
                      notes: Iterable[str] = ()) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +35,7 @@ from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.signing_dialogs import P12_FILTER, CreateIdentityDialog, IdentityRequest
-from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.ui.widgets import HeaderedTableModel, plain_label
 
 if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen is first shown
     from cryptography import x509
@@ -56,11 +56,10 @@ def signing_folder() -> Path:
     return paths.data_dir() / "signing"
 
 
-class IdentityModel(QAbstractTableModel):
+class IdentityModel(HeaderedTableModel):
     """The signing identities kept in the district's signing folder, one per row."""
 
-    @staticmethod
-    def headers() -> tuple[str, ...]:
+    def headers(self) -> tuple[str, ...]:
         return (_("Signer"), _("Role"), _("District"), _("Valid"), _("Fingerprint (SHA-256)"))
 
     def __init__(self, parent: Any = None) -> None:
@@ -76,14 +75,7 @@ class IdentityModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers())
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.headers())):
-            return self.headers()[section]
-        return None
 
     def identity(self, row: int) -> StoredIdentity | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None

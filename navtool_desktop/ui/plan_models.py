@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -22,6 +21,7 @@ from navtool_desktop.core.records import Action, Goal
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.ui.charts import choice_name
+from navtool_desktop.ui.widgets import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 #: The role that carries a row's record id (competency id for suggestions).
@@ -170,10 +170,11 @@ class GoalListModel(QAbstractListModel):
         return None
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(HeaderedTableModel):
     """Actions (of one goal, or of a whole plan) with status and overdue/blocked marks."""
 
-    COLUMNS = ("Action", "Owner", "Start", "Due", "Status", "Attention")
+    def headers(self) -> tuple[str, ...]:
+        return (_("Action"), _("Owner"), _("Start"), _("Due"), _("Status"), _("Attention"))
     ATTENTION = 5
 
     def __init__(self, today: Callable[[], date] = date.today, parent: Any = None) -> None:
@@ -195,15 +196,7 @@ class ActionTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._actions)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._actions):
@@ -287,10 +280,11 @@ class BoardColumnModel(QAbstractListModel):
         return None
 
 
-class TargetTableModel(QAbstractTableModel):
+class TargetTableModel(HeaderedTableModel):
     """Goals with their target check: reached, not reached, or not assessed yet."""
 
-    COLUMNS = ("Goal", "Target", "Latest level", "Result")
+    def headers(self) -> tuple[str, ...]:
+        return (_("Goal"), _("Target"), _("Latest level"), _("Result"))
 
     def __init__(self, pack: Pack, parent: Any = None) -> None:
         super().__init__(parent)
@@ -305,15 +299,7 @@ class TargetTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return _(self.COLUMNS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
