@@ -27,6 +27,8 @@ CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved")
 GOAL_TERMS: tuple[str, ...] = ("short", "long")
 ACTION_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "done", "blocked")
+#: The most votes a paper tally may count for one level (and the most people in a room).
+MAX_TALLY_COUNT = 10_000
 
 _ITEM_ID = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -375,13 +377,16 @@ class Tally(Record):
 
     Kept apart from :class:`Rating`: these are counts, not people, and stay marked as
     facilitator-entered (``source = "paper"``). ``counts`` maps each of
-    :data:`RATING_CHOICES` to a number of votes.
+    :data:`RATING_CHOICES` to a number of votes, at most :data:`MAX_TALLY_COUNT` each.
+    ``people`` is how many of that role group the facilitator says were in the room
+    (0: not said); more votes than that is allowed but warned about (:attr:`over_room`).
     """
 
     id: str = field(default_factory=new_id)
     competency_id: str
     role_group: str
     counts: dict[str, int]
+    people: int = 0
     source: str = "paper"
     entered_by: str = ""
     updated: str = field(default_factory=utc_now)
@@ -396,12 +401,27 @@ class Tally(Record):
                                            f"(expected {', '.join(RATING_CHOICES)})")
             if count < 0:
                 raise self._fail("counts", f"for '{level}' is negative ({count})")
+            if count > MAX_TALLY_COUNT:
+                raise self._fail("counts", f"for '{level}' is {_count(count)}, more than "
+                                           f"{MAX_TALLY_COUNT:,} votes")
+        if not 0 <= self.people <= MAX_TALLY_COUNT:
+            raise self._fail("people", f"must be 0 to {MAX_TALLY_COUNT:,}, not {_count(self.people)}")
         self._choice("source", ("paper",))
         self._time("updated")
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def over_room(self) -> bool:
+        """Whether the votes outnumber the people said to be in the room (a warning only)."""
+        return self.people > 0 and self.total > self.people
+
+
+def _count(value: int) -> str:
+    """A number for a message, shortened if it is absurdly long (10^400 has 401 digits)."""
+    return f"{value:,}" if abs(value) < 10**30 else "a number with more than 30 digits"
 
 
 # --- plans -----------------------------------------------------------------------------

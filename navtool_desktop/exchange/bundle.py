@@ -66,6 +66,19 @@ MAX_RATIO = 200
 _RATIO_FROM = 256 * 1024
 MAX_TEXT = 100_000
 MAX_DEPTH = 12
+#: JSON values one member may hold, and all members together, counted before parsing
+#: (see :func:`value_bound`). Parsed JSON costs up to about 100 bytes per value, so these
+#: keep a hostile bundle under about 300 MB however it is built; a real cycle of 60 people
+#: rating 30 competencies holds about 50,000.
+MAX_VALUES = 1_000_000
+MAX_BUNDLE_VALUES = 3_000_000
+MAX_MANIFEST_BYTES = 1024 * 1024
+#: A participant bundle holds one person's ratings and answers: its members are small.
+KIND_LIMITS: dict[str, tuple[int, int]] = {  # kind -> (bytes, values) per member
+    "participant": (1024 * 1024, 50_000),
+    "cycle": (MAX_MEMBER_BYTES, MAX_VALUES),
+    "district": (MAX_MEMBER_BYTES, MAX_VALUES),
+}
 
 _CYCLE_MEMBER = re.compile(r"^cycles/([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
                            r"[0-9a-f]{12})\.json$")
@@ -203,7 +216,38 @@ def _check_values(value: Any, where: str) -> None:
             stack.extend((v, depth + 1) for v in item)
 
 
-def _parse_json(raw: bytes, where: str) -> Any:
+def value_bound(raw: bytes) -> int:
+    """An upper bound on the JSON values (and object keys) in ``raw``, without parsing it.
+
+    Every value is the top one, the first in its list or object, or follows a comma; so
+    there are at most ``1 + count([) + count({) + count(,)`` values, and no more keys.
+    Brackets and commas inside strings count too, which only makes the bound larger.
+    Counting runs at C speed (about 20 ms for 32 MB) and builds nothing.
+    """
+    return 1 + raw.count(b"[") + raw.count(b"{") + raw.count(b",")
+
+
+class _Budget:
+    """The JSON values a bundle may still hold (all members together)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_BUNDLE_VALUES
+
+    def take(self, raw: bytes, where: str, limit: int) -> None:
+        count = value_bound(raw)
+        if count > limit:
+            raise BundleError(_("{member} holds too many items ({count}, at most {limit}); "
+                                "this is not a bundle this app made.").format(
+                member=where, count=count, limit=limit))
+        if count > self.left:
+            raise BundleError(_("The bundle holds too many items together; this is not a "
+                                "bundle this app made."))
+        self.left -= count
+
+
+def _parse_json(raw: bytes, where: str, budget: _Budget, limit: int | None = None) -> Any:
+    """Parse one member, refusing it before building anything if it could hold too much."""
+    budget.take(raw, where, MAX_VALUES if limit is None else limit)
     try:
         value = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError:
@@ -272,7 +316,7 @@ def _check_directory(infos: Sequence[zipfile.ZipInfo]) -> None:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise BundleError(_("{name} is compressed in a way this app does not use.")
                               .format(name=name))
-        if info.file_size > MAX_MEMBER_BYTES:
+        if info.file_size > (MAX_MANIFEST_BYTES if name == MANIFEST else MAX_MEMBER_BYTES):
             raise BundleError(_("{name} is too large ({size} bytes).").format(name=name,
                                                                              size=info.file_size))
         if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -345,8 +389,10 @@ def read_bundle(raw: bytes, pack: Pack, passphrase: str | None = None, *,
             infos = zf.infolist()
             _check_directory(infos)
             by_name = {info.filename: info for info in infos}
-            manifest = _check_manifest(_parse_json(_read_member(zf, by_name[MANIFEST]), MANIFEST),
-                                       pack)
+            budget = _Budget()
+            manifest = _check_manifest(_parse_json(_read_member(zf, by_name[MANIFEST]), MANIFEST,
+                                                   budget), pack)
+            max_bytes, max_values = KIND_LIMITS[manifest["kind"]]
             expected = set(manifest["members"])
             present = set(by_name) - {MANIFEST}
             if expected != present:
@@ -361,11 +407,16 @@ def read_bundle(raw: bytes, pack: Pack, passphrase: str | None = None, *,
                 if info.file_size != entry["size"]:
                     raise BundleError(_("{name} does not have the size the manifest gives.")
                                       .format(name=name))
+                if info.file_size > max_bytes:
+                    raise BundleError(_("{name} is too large for a {kind} bundle ({size} bytes).")
+                                      .format(name=name, kind=manifest["kind"],
+                                              size=info.file_size))
                 member = _read_member(zf, info)
                 if hashlib.sha256(member).hexdigest() != entry["sha256"]:
                     raise BundleError(_("{name} does not match its checksum; the file was "
                                         "damaged or changed.").format(name=name))
-                data[name] = _parse_json(member, name)
+                data[name] = _parse_json(member, name, budget, max_values)
+                del member
     except _ZIP_ERRORS:
         raise BundleError(_("The file is not a bundle, or it is damaged or cut off.")) from None
     content = _content(manifest, data, source)

@@ -158,6 +158,16 @@ def read_paths(paths: Sequence[Path], pack: Pack, *, passphrase: str | None = No
             checked.append(CheckedFile(path.name, reason=str(exc), locked=exc.needed))
         except BundleError as exc:
             checked.append(CheckedFile(path.name, reason=str(exc)))
+        except MemoryError:
+            checked.append(CheckedFile(path.name, reason=_(
+                "The file needs more memory to check than this laptop can give; it is not a "
+                "bundle this app made.")))
+        except (RecursionError, ValueError, OverflowError, OSError) as exc:
+            # Every check above raises BundleError; anything else is a file no check
+            # foresaw. It is refused by name, and the other files still import.
+            checked.append(CheckedFile(path.name, reason=_(
+                "The file could not be checked ({problem}); nothing from it was imported.")
+                .format(problem=type(exc).__name__)))
     if progress is not None:
         progress(len(files), len(files), "")
     return checked
