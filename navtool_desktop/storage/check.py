@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from navtool_desktop.core.records import MAX_TALLY_COUNT
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
@@ -115,11 +116,13 @@ def _check_file(path: Path, folder: Path, report: CheckReport) -> None:
         data = decode_json(path, read_bytes(path))
         if not isinstance(data, dict):
             raise ValueError
-        _kind, version = schema.file_meta(path, data)
+        kind, version = schema.file_meta(path, data)
     except (StoreError, ValueError) as exc:
         report.problems.append(_("{file}: {problem}").format(
             file=name, problem=exc if isinstance(exc, StoreError) else _("not store data")))
         return
+    if kind == "cycle":
+        report.problems += [f"{name}: {problem}" for problem in tally_problems(data)]
     if version != schema.SCHEMA_VERSION:
         report.problems.append(_("{file}: data format {found}, current is {current} (open it "
                                  "in the app to upgrade)").format(
@@ -136,3 +139,25 @@ def _check_refs(refs: list[tuple[str, str]], ids: frozenset[str], comps: set[str
     for (ref, kind), count in sorted(missing.items()):
         report.problems.append(_("{where}: unknown {kind} {id} ({count} times)").format(
             where=where, kind=kind, id=ref, count=count))
+
+
+def tally_problems(data: dict[str, object]) -> list[str]:
+    """Paper tallies in a cycle file's raw data whose counts are absurd (not whole numbers
+    from 0 to MAX_TALLY_COUNT): a file an older version accepted them into cannot be opened,
+    and this names which tally, level and count are to blame."""
+    problems: list[str] = []
+    table = data.get("tallies")
+    for doc in table.values() if isinstance(table, dict) else ():
+        counts = doc.get("counts") if isinstance(doc, dict) else None
+        if not isinstance(counts, dict):
+            continue
+        for level, count in counts.items():
+            if isinstance(count, bool) or not isinstance(count, int) or 0 <= count <= MAX_TALLY_COUNT:
+                continue
+            shown = (f"{count:,}" if abs(count) < 10**30  # JSON holds at most 4,300 digits
+                     else _("a number of {n} digits").format(n=len(str(abs(count)))))
+            problems.append(_("the paper tally for {competency} ({group}) counts {count} "
+                              "{level} votes; a tally may count 0 to {limit:,}").format(
+                competency=doc.get("competency_id"), group=doc.get("role_group"), count=shown,
+                level=level, limit=MAX_TALLY_COUNT))
+    return problems

@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navtool_desktop.core.records import RATING_CHOICES, ROLE_GROUPS, Cycle, Participant, Tally, utc_now
+from navtool_desktop.core.records import (
+    MAX_TALLY_COUNT,
+    RATING_CHOICES,
+    ROLE_GROUPS,
+    Cycle,
+    Participant,
+    Tally,
+    utc_now,
+)
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.rating_entry import choice_label
@@ -169,7 +177,13 @@ class ParticipantDialog(QDialog):
 
 
 class TallyDialog(QDialog):
-    """Counts from a paper or sticky-dot vote: one number per role group and level."""
+    """Counts from a paper or sticky-dot vote: one number per role group and level.
+
+    Each count is at most :data:`MAX_TALLY_COUNT`. The last column, "in the room", is how
+    many of each role group were there (0: not said); it applies to every competency
+    entered in the dialog. More votes than people is allowed (someone arrived late, a sheet
+    was counted twice?) but warned about as it is typed.
+    """
 
     def __init__(self, pack: Pack, competency_ids: list[str], existing: list[Tally],
                  parent: QWidget | None = None) -> None:
@@ -187,25 +201,53 @@ class TallyDialog(QDialog):
         self.competency.currentIndexChanged.connect(self._load)
         grid = QGridLayout()
         self.spins: dict[tuple[str, str], QSpinBox] = {}
+        self.room: dict[str, QSpinBox] = {}
         for col, level in enumerate(RATING_CHOICES, 1):
             grid.addWidget(plain_label(choice_label(level), wrap=False), 0, col)
+        grid.addWidget(plain_label(_("In the room"), wrap=False), 0, len(RATING_CHOICES) + 1)
         for row, role in enumerate(ROLE_GROUPS, 1):
             grid.addWidget(plain_label(role_label(role), wrap=False), row, 0)
             for col, level in enumerate(RATING_CHOICES, 1):
                 spin = QSpinBox()
-                spin.setRange(0, 999)
+                spin.setRange(0, MAX_TALLY_COUNT)
                 spin.setAccessibleName(_("{role}, {level}").format(
                     role=role_label(role), level=choice_label(level)))
+                spin.valueChanged.connect(self._warn)
                 grid.addWidget(spin, row, col)
                 self.spins[(role, level)] = spin
+            room = QSpinBox()
+            room.setRange(0, MAX_TALLY_COUNT)
+            room.setSpecialValueText(_("not said"))
+            room.setAccessibleName(_("{role}: people in the room").format(role=role_label(role)))
+            room.setValue(max((t.people for t in existing if t.role_group == role), default=0))
+            room.valueChanged.connect(self._warn)
+            grid.addWidget(room, row, len(RATING_CHOICES) + 1)
+            self.room[role] = room
         note = plain_label(_("These are counted as votes in the results, marked as a paper tally, "
                              "not as people who rated on this laptop."))
+        self.warning = plain_label("", object_name="tallyWarning")
+        self.warning.setAccessibleName(_("Tally warning"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.competency)
         layout.addLayout(grid)
+        layout.addWidget(self.warning)
         layout.addWidget(note)
         layout.addWidget(_buttons(self))
         self._load()
+
+    def _warn(self) -> None:
+        """Say which role groups have more votes than people in the room (never refuses)."""
+        over = []
+        for role in ROLE_GROUPS:
+            votes = sum(self.spins[(role, level)].value() for level in RATING_CHOICES)
+            people = self.room[role].value()
+            if people and votes > people:
+                over.append(_("{role}: {votes} votes, {people} in the room").format(
+                    role=role_label(role), votes=votes, people=people))
+        self.warning.setText(_("More votes than people in the room ({list}). Check the count; "
+                               "it is saved as entered.").format(list="; ".join(over))
+                             if over else "")
+        self.warning.setVisible(bool(over))
 
     def _existing_for(self, competency_id: str, role: str) -> Tally | None:
         return next((t for t in self._existing
@@ -227,6 +269,7 @@ class TallyDialog(QDialog):
                 tally = self._existing_for(cid, role)
                 spin.setValue(tally.counts.get(level, 0) if tally else 0)
         self._shown = cid
+        self._warn()
 
     def tallies(self) -> list[Tally]:
         """Every competency's counts entered in this dialog: one tally per role group with
@@ -236,11 +279,13 @@ class TallyDialog(QDialog):
         for cid, entered in self._entered.items():
             for role in ROLE_GROUPS:
                 counts = {level: entered[(role, level)] for level in RATING_CHOICES}
+                people = self.room[role].value()
                 old = self._existing_for(cid, role)
                 if old is None and not any(counts.values()):
                     continue
                 if old is None:
-                    result.append(Tally(competency_id=cid, role_group=role, counts=counts))
-                elif old.counts != counts:
-                    result.append(old.replace(counts=counts, updated=utc_now()))
+                    result.append(Tally(competency_id=cid, role_group=role, counts=counts,
+                                        people=people))
+                elif (old.counts, old.people) != (counts, people):
+                    result.append(old.replace(counts=counts, people=people, updated=utc_now()))
         return result

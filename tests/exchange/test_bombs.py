@@ -11,12 +11,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from bombs import bomb_bundle, huge_tally_bundle, json_bomb, scrypt_header_bomb
+from bombs import bomb_bundle, huge_tally_bundle, scrypt_header_bomb
 from exchange_helpers import Setup
 
 from navtool_desktop.core.records import Rating
 from navtool_desktop.exchange import read_paths
-from navtool_desktop.exchange.bundle import MAX_VALUES, value_bound, write_bundle
+from navtool_desktop.exchange.bundle import value_bound, write_bundle
 from navtool_desktop.exchange.errors import BundleError
 from navtool_desktop.exchange.files import make_content
 from navtool_desktop.framework import Pack
