@@ -44,15 +44,34 @@ def open_district(repo: Repository, wanted: str | None) -> DistrictStore:
     return repo.open_district(district_id(repo, wanted), auto_backup=False)
 
 
+def passphrase_file_help(what: str) -> str:
+    """The help of a ``--passphrase-file`` option: ``what`` it is for, and how it is read."""
+    return _("{what}. The passphrase is the file's whole text (UTF-8), less a byte order "
+             "mark at the start and one line end (LF or CRLF) at the end; - reads one line "
+             "of standard input").format(what=what)
+
+
+def passphrase_text(text: str) -> str:
+    """A passphrase file's text as the passphrase: without a leading byte order mark (as
+    Windows Notepad saves) and one trailing ``\\n``, ``\\r\\n`` or ``\\r``. Nothing else is
+    changed: other spaces and line breaks (U+0085, U+2028 too) belong to the passphrase."""
+    text = text.removeprefix("\ufeff")
+    for end in ("\r\n", "\n", "\r"):
+        if text.endswith(end):
+            return text[:-len(end)]
+    return text
+
+
 def read_passphrase(path: Path) -> str:
-    """The first line of a passphrase file (or of standard input for ``-``), without its newline."""
+    """The passphrase in a file (or in one line of standard input for ``-``); see
+    :func:`passphrase_text`."""
     try:
-        text = sys.stdin.readline() if str(path) == "-" else path.read_text(encoding="utf-8")
+        text = sys.stdin.readline() if str(path) == "-" else path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise CommandError(_("the passphrase file {file} cannot be read: {error}")
                            .format(file=path, error=reason)) from None
-    line = text.splitlines()[0] if text.splitlines() else ""
-    if not line:
+    passphrase = passphrase_text(text)
+    if not passphrase:
         raise CommandError(_("the passphrase file {file} is empty").format(file=path))
-    return line
+    return passphrase

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 from navtool_desktop import paths
 from navtool_desktop.cli import CommandError
-from navtool_desktop.commands.common import load_default_pack, open_district, read_passphrase
+from navtool_desktop.commands.common import (
+    load_default_pack,
+    open_district,
+    passphrase_file_help,
+    read_passphrase,
+)
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -26,14 +31,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export.add_argument("--cycle", metavar="ID", help=_("cycle id, or \u201clatest\u201d"))
     export.add_argument("--participant", metavar="ID", help=_("participant id (for --kind participant)"))
     export.add_argument("--passphrase-file", type=Path, metavar="F",
-                        help=_("protect the bundle with the passphrase in this file"))
+                        help=passphrase_file_help(_("protect the bundle with the passphrase in this file")))
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     export.set_defaults(handler=_export)
     imp = actions.add_parser("import", help=_("import a bundle file or a folder of them"))
     imp.add_argument("source", type=Path, metavar="FILE|FOLDER")
     imp.add_argument("--dry-run", action="store_true", help=_("check and report; change nothing"))
     imp.add_argument("--passphrase-file", type=Path, metavar="F",
-                     help=_("the passphrase of protected bundles, in this file"))
+                     help=passphrase_file_help(_("the passphrase of protected bundles, in this file")))
     imp.set_defaults(handler=_import)
     for fmt in ("csv", "xlsx"):
         table = sub.add_parser(f"export-{fmt}", help=_("export a cycle's ratings or the plan's actions "

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from navtool_desktop import paths
 from navtool_desktop.cli import CommandError
+from navtool_desktop.commands.common import passphrase_file_help
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                       help=_("plan id (default: the latest approved plan, else the latest draft)"))
     plan.add_argument("--sign", type=Path, metavar="FILE.p12", help=_("sign with this identity"))
     plan.add_argument("--passphrase-file", type=Path, metavar="F",
-                      help=_("file whose first line is the identity's passphrase (with --sign)"))
+                      help=passphrase_file_help(_("the identity's passphrase, in this file (with --sign)")))
     plan.set_defaults(handler=_export_plan)
 
     report = sub.add_parser("export-report", help=_("write a cycle's assessment report as a PDF"))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from navtool_desktop.cli import CommandError
-from navtool_desktop.commands.common import read_passphrase
+from navtool_desktop.commands.common import passphrase_file_help, read_passphrase
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -44,18 +44,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     create.add_argument("--email", help=_("signer's email address (optional)"))
     create.add_argument("--out", required=True, type=Path, metavar="FILE.p12", help=_("the signer's identity file"))
     create.add_argument("--passphrase-file", required=True, type=Path, metavar="F",
-                        help=_("file whose first line is the signer's passphrase ('-' reads standard input)"))
+                        help=passphrase_file_help(_("the signer's passphrase, in this file")))
     create.add_argument("--root-out", type=Path, metavar="ROOT.p12",
                         help=_("where to save a new district root (default: FILE-root.p12 beside --out)"))
     create.add_argument("--root", type=Path, metavar="ROOT.p12", help=_("issue from this existing district root"))
     create.add_argument("--root-passphrase-file", type=Path, metavar="F2",
-                        help=_("passphrase file of the root (default for a new root: the signer's)"))
+                        help=passphrase_file_help(_("the root's passphrase, in this file (default for a new "
+                                                    "root: the signer's)")))
     create.add_argument("--overwrite", action="store_true", help=_("replace existing files"))
     create.set_defaults(handler=_create)
 
     show = ident_sub.add_parser("show", help=_("show who an identity file names and whether it can sign"))
     show.add_argument("file", type=Path, metavar="FILE.p12")
-    show.add_argument("--passphrase-file", required=True, type=Path, metavar="F")
+    show.add_argument("--passphrase-file", required=True, type=Path, metavar="F",
+                      help=passphrase_file_help(_("the identity's passphrase, in this file")))
     show.set_defaults(handler=_show)
 
     sign = sub.add_parser("sign", help=_("add a signature to a PDF (the next signer's, if already signed)"),
@@ -63,7 +65,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     sign.add_argument("pdf", type=Path, metavar="FILE.pdf")
     sign.add_argument("--identity", required=True, type=Path, metavar="FILE.p12")
-    sign.add_argument("--passphrase-file", required=True, type=Path, metavar="F")
+    sign.add_argument("--passphrase-file", required=True, type=Path, metavar="F",
+                      help=passphrase_file_help(_("the identity's passphrase, in this file")))
     where = sign.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, metavar="OUT.pdf", help=_("where to write the signed PDF"))
     where.add_argument("--in-place", action="store_true", help=_("replace the input PDF (atomically)"))

@@ -2,12 +2,15 @@
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or
 carriage return) get a leading apostrophe, so a note like ``=HYPERLINK(...)`` stays text.
+In XLSX, characters XML cannot hold (control characters but tab, line feed and carriage
+return; U+FFFE, U+FFFF; lone surrogates) are left out; CSV keeps every character.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,9 +26,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Table = tuple[list[str], list[list[str]]]
 
 
-def safe_cell(value: object) -> str:
-    """A cell's text, made inert if a spreadsheet would read it as a formula."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_cell(value: object, *, xml: bool = False) -> str:
+    """A cell's text, made inert if a spreadsheet would read it as a formula; with ``xml``,
+    without the characters an XLSX file (XML) cannot hold."""
     text = "" if value is None else str(value)
+    if xml:
+        text = _NOT_XML.sub("", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -97,9 +106,9 @@ def xlsx_bytes(head: Sequence[str], rows: Sequence[Sequence[object]], title: str
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append([safe_cell(h) for h in head])
+    sheet.append([safe_cell(h, xml=True) for h in head])
     for row in rows:
-        sheet.append([safe_cell(c) for c in row])
+        sheet.append([safe_cell(c, xml=True) for c in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -45,3 +45,25 @@ def test_an_unknown_format_is_refused(setup: Setup, pack: Pack, tmp_path: Path) 
     with pytest.raises(BundleError, match=r"\.csv or \.xlsx"):
         export_table(setup.store, pack, tmp_path / "r.pdf", cycle_id=setup.cycle_id)
     assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("a\x0bb", "ab"), ("\x00\x01\x08x\x0c\x1f", "x"), ("tab\tnew\nline\r", "tab\tnew\nline\r"),
+    ("\x0b=1+2", "'=1+2"), ("ok\ufffe\uffff", "ok"), ("lone \ud800 surrogate", "lone  surrogate"),
+    ("Peña — 名前 😀", "Peña — 名前 😀"),
+])
+def test_xlsx_cells_drop_what_xml_cannot_hold(value: str, expected: str) -> None:
+    assert safe_cell(value, xml=True) == expected
+    assert safe_cell("a\x0bb") == "a\x0bb"  # CSV keeps every character
+
+
+def test_a_vertical_tab_in_a_note_exports_to_xlsx(setup: Setup, pack: Pack, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    setup.store.save_rating(setup.cycle_id, Rating(
+        participant_id=setup.people[0].id, competency_id=setup.competencies[0], level="refining",
+        note="first line\x0bsecond\x07 line"))
+    out = tmp_path / "r.xlsx"
+    assert export_table(setup.store, pack, out, cycle_id=setup.cycle_id) == 6
+    notes = [row[7] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
+    assert "first linesecond line" in notes

@@ -42,7 +42,7 @@ def test_people_in_the_room_is_optional_and_bounded() -> None:
     assert _tally(people=3).over_room is False
     assert _tally(people=2).over_room is True  # a warning, not a refusal
     for bad in (-1, 10_001):
-        with pytest.raises(RecordError, match="Tally.people must be 0 to 10,000"):
+        with pytest.raises(RecordError, match=r"Tally\.people must be 0 to 10,000"):
             _tally(people=bad)
 
 
