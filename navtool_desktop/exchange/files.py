@@ -136,6 +136,23 @@ def read_bundle_file(path: Path, pack: Pack, passphrase: str | None = None) -> B
     return read_bundle(raw, pack, passphrase, source=path.name)
 
 
+#: What reading a file may raise beyond :class:`BundleError`: a file no check foresaw (or
+#: no memory left). It is refused by name, and the other files of a folder still import.
+UNFORESEEN: tuple[type[Exception], ...] = (MemoryError, RecursionError, ValueError,
+                                           OverflowError, OSError)
+
+
+def refusal(exc: BaseException) -> str:
+    """Why a bundle file was refused, in words fit to show (never a traceback)."""
+    if isinstance(exc, BundleError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return _("The file needs more memory to check than this laptop can give; it is not a "
+                 "bundle this app made.")
+    return _("The file could not be checked ({problem}); nothing from it was imported.").format(
+        problem=type(exc).__name__)
+
+
 def read_paths(paths: Sequence[Path], pack: Pack, *, passphrase: str | None = None,
                progress: Progress | None = None) -> list[CheckedFile]:
     """The first half of an import: find the bundle files at ``paths`` (files or folders)
@@ -156,18 +173,8 @@ def read_paths(paths: Sequence[Path], pack: Pack, *, passphrase: str | None = No
             checked.append(CheckedFile(path.name, read_bundle_file(path, pack, passphrase)))
         except PassphraseError as exc:
             checked.append(CheckedFile(path.name, reason=str(exc), locked=exc.needed))
-        except BundleError as exc:
-            checked.append(CheckedFile(path.name, reason=str(exc)))
-        except MemoryError:
-            checked.append(CheckedFile(path.name, reason=_(
-                "The file needs more memory to check than this laptop can give; it is not a "
-                "bundle this app made.")))
-        except (RecursionError, ValueError, OverflowError, OSError) as exc:
-            # Every check above raises BundleError; anything else is a file no check
-            # foresaw. It is refused by name, and the other files still import.
-            checked.append(CheckedFile(path.name, reason=_(
-                "The file could not be checked ({problem}); nothing from it was imported.")
-                .format(problem=type(exc).__name__)))
+        except (BundleError, *UNFORESEEN) as exc:
+            checked.append(CheckedFile(path.name, reason=refusal(exc)))
     if progress is not None:
         progress(len(files), len(files), "")
     return checked

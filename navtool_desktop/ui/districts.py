@@ -7,9 +7,9 @@ facilitator's bundle: both begin here (File > Districts…).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,18 +30,22 @@ from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import Repository
 from navtool_desktop.ui import messages
+from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.widgets import plain_label
 
+if TYPE_CHECKING:
+    from navtool_desktop.exchange import BundleContent
 
-def add_district_from_bundle(repo: Repository, pack: Pack, path: Path, passphrase: str | None) -> str:
-    """Import a bundle of a district this laptop does not have yet; return the district's id.
 
-    Raises the exchange's BundleError (a plain message) when the file is refused.
+def add_district_from_bundle(repo: Repository, pack: Pack, content: BundleContent) -> str:
+    """Merge a bundle already read and checked (a district this laptop does not have yet,
+    or more of one it has); return the district's id.
+
+    Raises the exchange's BundleError (a plain message) when the bundle is refused.
     """
-    from navtool_desktop.exchange import BundleError, CheckedFile, merge_bundles, read_bundle_file
+    from navtool_desktop.exchange import BundleError, CheckedFile, merge_bundles
 
-    content = read_bundle_file(path, pack, passphrase)
-    summary = merge_bundles(repo, pack, [CheckedFile(path.name, content)], None)
+    summary = merge_bundles(repo, pack, [CheckedFile(content.source, content)], None)
     if summary.refused:
         raise BundleError(summary.refused[0][1])
     return content.district.id
@@ -49,6 +53,9 @@ def add_district_from_bundle(repo: Repository, pack: Pack, path: Path, passphras
 
 class DistrictsDialog(QDialog):
     """Choose the district to work on. ``chosen`` is its id after the dialog is accepted."""
+
+    added = Signal(str)  # the id of a district added (or completed) from a bundle
+    settled = Signal()  # adding from a bundle ended: added, refused or given up
 
     def __init__(self, repo: Repository, pack: Pack, current: str | None,
                  parent: QWidget | None = None) -> None:
@@ -77,9 +84,8 @@ class DistrictsDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
         layout.addWidget(buttons)
-        if repo.read_only:
-            self.new_button.setEnabled(False)
-            self.bundle_button.setEnabled(False)
+        self.operation: Operation | None = None
+        self._update_buttons()
         self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
@@ -133,28 +139,69 @@ class DistrictsDialog(QDialog):
             return
         self.refresh(select=store.id)
 
-    def add_from_bundle(self) -> None:
-        from navtool_desktop.exchange import BundleError, PassphraseError
+    def busy(self) -> bool:
+        """Whether a bundle is being read (its button is disabled meanwhile)."""
+        return self.operation is not None and self.operation.running
 
-        path = self.ask_bundle()
+    def add_from_bundle(self, path: Path | None = None, passphrase: str | None = None) -> Operation | None:
+        """Read and check a bundle on a worker thread (a big or hostile file never freezes
+        the window), then merge it here, on the GUI thread that owns the repository.
+        A protected bundle makes it ask for the passphrase and read again."""
+        from navtool_desktop.exchange import PassphraseError, read_bundle_file
+
+        if self.busy():
+            return None
+        path = path or self.ask_bundle()
         if path is None:
-            return
-        passphrase: str | None = None
-        while True:
+            return None
+        pack = self.pack
+
+        def job(progress: Progress) -> BundleContent | PassphraseError:  # no repository here
+            progress(0, 0, _("Checking {file}").format(file=path.name))
             try:
-                district_id = add_district_from_bundle(self.repo, self.pack, path, passphrase)
+                return read_bundle_file(path, pack, passphrase)
             except PassphraseError as exc:
-                if not exc.needed:
-                    messages.warn(self, _("Wrong passphrase"), str(exc))
-                passphrase = self.ask_passphrase(path.name)
-                if passphrase is None:
-                    return
-                continue
-            except BundleError as exc:
-                messages.warn(self, _("The bundle was not added"), str(exc))
+                return exc  # asked for on the GUI thread
+
+        def done(result: BundleContent | PassphraseError) -> None:
+            self._update_buttons()
+            if isinstance(result, PassphraseError):
+                if not result.needed:
+                    messages.warn(self, _("Wrong passphrase"), str(result))
+                again = self.ask_passphrase(path.name)
+                if again is None or self.add_from_bundle(path, again) is None:
+                    self.settled.emit()
                 return
-            break
+            self._merge(result)
+            self.settled.emit()
+
+        def failed(exc: BaseException) -> None:
+            from navtool_desktop.exchange.files import refusal
+
+            self._update_buttons()
+            messages.warn(self, _("The bundle was not added"), refusal(exc))
+            self.settled.emit()
+
+        self.operation = run_job(self, _("Adding a district from a bundle"), job, done, failed,
+                                 show_errors=False)
+        self._update_buttons()
+        return self.operation
+
+    def _merge(self, content: BundleContent) -> None:
+        from navtool_desktop.exchange import BundleError
+
+        try:
+            district_id = add_district_from_bundle(self.repo, self.pack, content)
+        except (BundleError, StoreError) as exc:
+            messages.warn(self, _("The bundle was not added"), str(exc))
+            return
         self.refresh(select=district_id)
+        self.added.emit(district_id)
+
+    def _update_buttons(self) -> None:
+        writable = not self.repo.read_only
+        self.new_button.setEnabled(writable and not self.busy())
+        self.bundle_button.setEnabled(writable and not self.busy())
 
 
 def choose_district(repo: Repository, pack: Pack, current: str | None, parent: Any = None) -> str | None:

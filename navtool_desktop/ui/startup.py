@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -119,7 +120,10 @@ def open_district(repo: Repository, pack: Pack, parent: QWidget | None = None, *
         from navtool_desktop.ui.districts import DistrictsDialog
 
         districts = DistrictsDialog(repo, pack, None, parent)
-        districts.add_from_bundle()
+        loop = QEventLoop()  # the window stays live while the bundle is read on a worker
+        districts.settled.connect(loop.quit)
+        if districts.add_from_bundle() is not None:
+            loop.exec()
         if districts.list.count() == 0 or districts.exec() != QDialog.DialogCode.Accepted:
             return None
         return repo.open_district(districts.chosen) if districts.chosen else None

@@ -39,7 +39,8 @@ def test_a_second_laptop_starts_from_the_facilitators_bundle(
     asked: list[str] = []
     dialog.ask_bundle = lambda: bundle  # type: ignore[method-assign]
     dialog.ask_passphrase = lambda name: asked.append(name) or "retreat 2026"  # type: ignore[method-assign]
-    dialog.add_from_bundle()
+    with qtbot.waitSignal(dialog.settled, timeout=30_000):
+        dialog.add_from_bundle()
     assert asked == ["fall.navtool"]
     names = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert "Distrito Escolar de Peña, Texas" in names
@@ -61,9 +62,47 @@ def test_a_wrong_passphrase_is_said_plainly_and_adds_nothing(
     answers = iter(["wrong", None])
     dialog.ask_bundle = lambda: bundle  # type: ignore[method-assign]
     dialog.ask_passphrase = lambda _name: next(answers)  # type: ignore[method-assign]
-    dialog.add_from_bundle()
+    with qtbot.waitSignal(dialog.settled, timeout=30_000):
+        dialog.add_from_bundle()
     assert warned == ["Wrong passphrase"]
     assert repo.list_districts() == []
+
+
+def test_a_bundle_is_read_off_the_gui_thread_and_a_bad_one_is_refused_plainly(
+        qtbot: QtBot, repo: Repository, pack: Pack, facilitator_bundle: tuple[Path, str],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import threading
+
+    import navtool_desktop.exchange as exchange
+
+    bundle, _district_id = facilitator_bundle
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "warn", lambda _p, title, text: warned.append((title, text)))
+    threads: list[bool] = []
+    real = exchange.read_bundle_file
+
+    def reading(path: Path, pack: Pack, passphrase: str | None = None) -> object:
+        threads.append(threading.current_thread() is threading.main_thread())
+        if path.name == "bomb.navtool":
+            raise MemoryError  # what a JSON bomb did on the GUI thread before
+        return real(path, pack, passphrase)
+
+    monkeypatch.setattr(exchange, "read_bundle_file", reading)
+    bomb = tmp_path / "bomb.navtool"
+    bomb.write_bytes(b"PK")
+    dialog = DistrictsDialog(repo, pack, None)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.settled, timeout=30_000):
+        assert dialog.add_from_bundle(bomb) is not None
+        assert not dialog.bundle_button.isEnabled()  # one at a time
+    assert threads == [False]
+    assert warned and warned[0][0] == "The bundle was not added"
+    assert "more memory" in warned[0][1] and "Traceback" not in warned[0][1]
+    assert dialog.bundle_button.isEnabled()
+    with qtbot.waitSignal(dialog.added, timeout=30_000) as added:
+        dialog.add_from_bundle(bundle, "retreat 2026")
+    assert threads == [False, False]
+    assert added.args == [_district_id] and repo.list_districts()
 
 
 def test_switching_district_opens_a_window_on_it(qtbot: QtBot, repo: Repository, pack: Pack) -> None:
