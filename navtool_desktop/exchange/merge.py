@@ -5,12 +5,11 @@ replaced only by a newer ``updated`` time. When two versions disagree and the ne
 cannot simply be taken (this laptop's is newer, or two bundles in one import disagree),
 it is a conflict: the newer version wins and the summary names both. Nothing is ever
 deleted by an import. Each bundle is accepted or refused as a whole; the accepted ones
-are written together, and a write that fails part-way is undone from a backup.
+are written together, and a write that fails part-way changes no file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -388,21 +387,10 @@ class Merger:
         self.repo.open_district(district_id, auto_backup=False)  # the district to open next
 
     def _update(self, store: DistrictStore, state: _DistrictState) -> None:
-        district_file = (state.profile_changed or any(t.changed for t in state.tables.values())
-                         or any(c.is_new or c.cycle_changed for c in state.cycles.values()))
-        files = sum(1 for c in state.cycles.values() if _cycle_changes(c)) + int(district_file)
-        safety = store.backup() if files > 1 else None
-        try:
+        # Every file is written, or none: the old files stay until all new ones are in
+        # (a full disk part-way changes nothing), and the store is read again on failure.
+        with store.batch():
             _write_state(store, state)
-        except StoreError:
-            if safety is not None:
-                with contextlib.suppress(StoreError):
-                    self.repo.restore(safety.path)
-                # The restore closed the open store; every screen holds that same object,
-                # so it is read again in place rather than left closed.
-                with contextlib.suppress(StoreError):
-                    store.reload()
-            raise
 
 
 def _cycle_changes(cs: _CycleState) -> bool:

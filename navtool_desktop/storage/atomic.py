@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import (
     DamagedStoreError,
     ReadOnlyStoreError,
+    StoreWriteError,
     read_failure,
     write_failure,
 )
@@ -97,6 +99,101 @@ def atomic_write(path: Path, data: bytes, previous: bytes | None = None) -> None
         raise write_failure(path, exc) from None
 
 
+class WriteBatch:
+    """Writes to several files that succeed or fail together (an import's cycle files and
+    district file): undo in place, needing no room for a copy of the district.
+
+    While the batch is open, each write only goes to a fsynced temp file beside its target;
+    the real files are untouched, so a failure (a full disk) discards the temp files and
+    nothing has changed. :meth:`commit` then moves every temp file into place, keeping a
+    hard link to each old file until all are in, so a failure part-way puts the old files
+    back by renaming alone (which needs no free space).
+    """
+
+    def __init__(self) -> None:
+        # target -> (its temp file, the old content, whether it existed), in write order
+        self.pending: dict[Path, tuple[Path, bytes | None, bool]] = {}
+
+    def stage(self, path: Path, data: bytes, previous: bytes | None) -> None:
+        """Write ``data`` to a temp file for ``path``; StoreWriteError leaves nothing new."""
+        earlier = self.pending.get(path)
+        try:
+            tmp = fileio.write_temp(path, data)
+        except OSError as exc:
+            raise write_failure(path, exc) from None
+        if earlier is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(earlier[0])
+            self.pending[path] = (tmp, earlier[1], earlier[2])
+        else:
+            self.pending[path] = (tmp, previous, previous is not None or path.exists())
+
+    def discard(self) -> None:
+        """Remove every temp file: the real files were never touched."""
+        for tmp, _previous, _existed in self.pending.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self.pending.clear()
+
+    def commit(self) -> None:
+        """Move every staged file into place, all or none; StoreWriteError if none moved."""
+        kept: list[tuple[Path, Path | None, bytes | None, bool]] = []  # target, old link, ...
+        try:
+            for path, (tmp, previous, existed) in self.pending.items():
+                old = _keep_old(path) if existed else None
+                kept.append((path, old, previous, existed))
+                fileio.replace_with_retry(tmp, path)
+            for folder in dict.fromkeys(path.parent for path in self.pending):
+                fileio.fsync_folder(folder)
+        except OSError as exc:
+            undone = _undo(kept)
+            self.discard()
+            if not undone:
+                raise StoreWriteError(_(
+                    "The import was only partly saved: some files could not be put back "
+                    "({reason}). Import the same bundles again once the disk has room "
+                    "(importing twice changes nothing else).").format(
+                    reason=exc.strerror or exc)) from None
+            raise write_failure(path, exc) from None
+        for _path, old, _previous, _existed in kept:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(old)
+        self.pending.clear()
+
+
+def _keep_old(path: Path) -> Path | None:
+    """A second name for ``path``'s current file (a hard link: no data is copied)."""
+    old = path.parent / f".{path.name}.old-{os.getpid()}{fileio.TEMP_SUFFIX}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(old)
+    try:
+        os.link(path, old)
+    except OSError:
+        return None  # no hard links here: the old bytes held in memory are written back
+    return old
+
+
+def _undo(kept: list[tuple[Path, Path | None, bytes | None, bool]]) -> bool:
+    """Put back the old files, newest change first; whether all of them are back."""
+    ok = True
+    for path, old, previous, existed in reversed(kept):
+        try:
+            if old is not None:
+                fileio.replace_with_retry(old, path)
+            elif previous is not None:
+                fileio.replace_file(path, previous)
+            elif not existed:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+            else:
+                ok = False
+            fileio.fsync_folder(path.parent)
+        except OSError:
+            ok = False
+    return ok
+
+
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that reads strictly and writes atomically (never in place).
 
@@ -108,10 +205,12 @@ class AtomicJSONStorage(Storage):
     sees the file as it is on disk.
     """
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False,
+                 batch: Callable[[], WriteBatch | None] | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.read_only = read_only
+        self.batch = batch  # the open WriteBatch of the district this file belongs to, if any
         self._data: dict[str, Any] | None = None
         self._raw: bytes | None = None
 
@@ -132,7 +231,11 @@ class AtomicJSONStorage(Storage):
         raw = encode_json(data)
         previous = self._raw
         self._data = self._raw = None  # forget first: on failure, re-read the file
-        atomic_write(self.path, raw, previous)
+        batch = self.batch() if self.batch is not None else None
+        if batch is not None:
+            batch.stage(self.path, raw, previous)
+        else:
+            atomic_write(self.path, raw, previous)
         self._data, self._raw = data, raw
 
     def replace_all(self, data: dict[str, Any]) -> None:

@@ -67,6 +67,7 @@ from navtool_desktop.i18n import _
 from navtool_desktop.storage import backup as backups
 from navtool_desktop.storage.atomic import (
     AtomicJSONStorage,
+    WriteBatch,
     atomic_write,
     decode_json,
     encode_json,
@@ -104,10 +105,11 @@ def _stamp() -> str:
 class _File:
     """One TinyDB store file: its durable storage, its TinyDB handle, format checks."""
 
-    def __init__(self, path: Path, kind: str, read_only: bool) -> None:
+    def __init__(self, path: Path, kind: str, read_only: bool,
+                 batch: Callable[[], WriteBatch | None] | None = None) -> None:
         self.path = path
         self.kind = kind
-        self.storage = AtomicJSONStorage(path, read_only=read_only)
+        self.storage = AtomicJSONStorage(path, read_only=read_only, batch=batch)
         self.db = TinyDB(storage=lambda: self.storage)
 
     def create(self, tables: Mapping[str, Mapping[str, Any]]) -> None:
@@ -302,13 +304,15 @@ class DistrictStore:
         self.id = district_id
         self.folder = repo.districts_folder / district_id
         self.read_only = repo.read_only
+        self._batch: WriteBatch | None = None
         self._attach()
         self._changed = False
         self._closed = False
 
     def _attach(self) -> None:
         """Fresh handles on the district file (nothing read yet) and no cycle in memory."""
-        self._file = _File(self.folder / DISTRICT_FILE, "district", self.read_only)
+        self._file = _File(self.folder / DISTRICT_FILE, "district", self.read_only,
+                           self._current_batch)
         self._profile = _Records(self._file, "district", District)
         self._cycles = _Records(self._file, "cycles", Cycle)
         self._plans = _Records(self._file, "plans", Plan)
@@ -450,7 +454,32 @@ class DistrictStore:
         return data
 
     def _cycle_file(self, cycle_id: str) -> _File:
-        return _File(self.folder / "cycles" / f"{cycle_id}.json", "cycle", self.read_only)
+        return _File(self.folder / "cycles" / f"{cycle_id}.json", "cycle", self.read_only,
+                     self._current_batch)
+
+    def _current_batch(self) -> WriteBatch | None:
+        return self._batch
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make every write inside the block succeed or fail together (an import).
+
+        The files change only when the block ends without an error; on any error none has
+        changed, and this store is read again from them, so memory matches the disk.
+        """
+        if self._batch is not None:
+            raise RuntimeError("batches do not nest")  # a programming error
+        batch = self._batch = WriteBatch()
+        try:
+            yield
+            self._batch = None
+            batch.commit()
+        except BaseException:
+            self._batch = None
+            batch.discard()
+            with contextlib.suppress(StoreError):
+                self.reload()
+            raise
 
     def _remember(self, cycle_id: str, data: CycleData) -> None:
         self._open[cycle_id] = data
