@@ -29,6 +29,10 @@ GOAL_TERMS: tuple[str, ...] = ("short", "long")
 ACTION_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "done", "blocked")
 #: The most votes a paper tally may count for one level (and the most people in a room).
 MAX_TALLY_COUNT = 10_000
+#: The years a date (a cycle, a plan's period, an action's dates) and a time may fall in:
+#: a plan ending in the year 9999 would make every timeline draw 96,000 months.
+DATE_YEARS = (1900, 2199)
+TIME_YEARS = (1970, 2199)
 
 _ITEM_ID = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -181,21 +185,27 @@ class Record:
         if optional and not value:
             return
         try:
-            parse_time(value)
-        except ValueError:
+            year = parse_time(value).astimezone(UTC).year
+        except (ValueError, OverflowError):
             raise self._fail(name, f"must be a UTC time like 2025-03-01T14:05:09Z, "
-                                   f"not '{value}'") from None
+                                   f"not '{value[:40]}'") from None
+        if not TIME_YEARS[0] <= year <= TIME_YEARS[1]:
+            raise self._fail(name, f"must be a time from {TIME_YEARS[0]} to {TIME_YEARS[1]}, "
+                                   f"not '{value[:40]}'")
 
     def _date(self, name: str, *, optional: bool = False) -> None:
         value = getattr(self, name)
         if optional and not value:
             return
         try:
-            date.fromisoformat(value)
+            year = date.fromisoformat(value).year
             if len(value) != 10:
                 raise ValueError
         except ValueError:
-            raise self._fail(name, f"must be a date like 2025-03-01, not '{value}'") from None
+            raise self._fail(name, f"must be a date like 2025-03-01, not '{value[:40]}'") from None
+        if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:
+            raise self._fail(name, f"must be a date from {DATE_YEARS[0]} to {DATE_YEARS[1]}, "
+                                   f"not '{value}'")
 
     def _item_id(self, name: str, value: str | None = None) -> None:
         value = getattr(self, name) if value is None else value

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from navtool_desktop.core.records import (
+    DATE_YEARS,
     MAX_TALLY_COUNT,
     RATING_CHOICES,
     ROLE_GROUPS,
@@ -90,6 +91,7 @@ class NewCycleDialog(QDialog):
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDateRange(QDate(DATE_YEARS[0], 1, 1), QDate(DATE_YEARS[1], 12, 31))
         count = len(pack.conditions)
         self.all_conditions = QRadioButton(
             (_("The only condition") if count == 1 else _("All {n} conditions")).format(n=count))

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import (
     ACTION_STATUSES,
+    DATE_YEARS,
     LEVELS,
     RATING_CHOICES,
     Action,
@@ -83,6 +84,7 @@ def date_edit(value: str = "", *, optional: bool = False) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDateRange(QDate(DATE_YEARS[0], 1, 1), QDate(DATE_YEARS[1], 12, 31))
     if optional:
         edit.setMinimumDate(NO_DATE)
         edit.setSpecialValueText(_("no date"))

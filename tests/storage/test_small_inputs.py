@@ -91,3 +91,28 @@ def test_tally_problems_skips_what_is_sane() -> None:
     assert tally_problems(sane) == []
     assert tally_problems({"tallies": "junk"}) == []
     assert len(tally_problems({"tallies": {"1": {"counts": {"a": -1, "b": 10_001}}}})) == 2
+
+
+@pytest.mark.parametrize(("cls", "field", "value", "message"), [
+    ("Cycle", "date", "9999-12-31", "must be a date from 1900 to 2199"),
+    ("Cycle", "date", "0001-01-01", "must be a date from 1900 to 2199"),
+    ("Action", "due", "9999-12-31", "must be a date from 1900 to 2199"),
+    ("Plan", "period_end", "2300-01-01", "must be a date from 1900 to 2199"),
+    ("Rating", "updated", "9999-12-31T23:59:59-14:00", "must be a UTC time like"),  # overflows
+    ("Rating", "updated", "0001-01-01T00:00:00+14:00", "must be a UTC time like"),
+    ("Rating", "updated", "2500-01-01T00:00:00Z", "must be a time from 1970 to 2199"),
+    ("Tally", "updated", "1969-12-31T23:59:59Z", "must be a time from 1970 to 2199"),
+])
+def test_dates_and_times_fall_in_sane_years(cls: str, field: str, value: str, message: str) -> None:
+    import importlib
+
+    import test_records  # the examples of every record
+
+    record = next(r for r in test_records.examples() if type(r).__name__ == cls)
+    kind = getattr(importlib.import_module("navtool_desktop.core.records"), cls)
+    data = {**record.to_dict(), field: value}
+    if cls == "Action":
+        data["start"] = "2025-10-01"
+    with pytest.raises(RecordError, match=message):
+        kind.from_dict(data)
+    kind.from_dict({**data, field: record.to_dict()[field]})  # the usual value is fine

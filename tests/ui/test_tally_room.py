@@ -62,3 +62,19 @@ def test_a_count_cannot_be_typed_past_the_bound(qtbot: QtBot, pack: Pack) -> Non
     spin.setValue(10**6)
     assert spin.value() == MAX_TALLY_COUNT == 10_000
     dialog.tallies()  # valid records
+
+
+def test_date_entry_stays_in_the_years_records_accept(qtbot: QtBot, pack: Pack) -> None:
+    from PySide6.QtCore import QDate
+
+    from navtool_desktop.ui.cycle_dialogs import NewCycleDialog
+    from navtool_desktop.ui.plan_screen import date_edit
+
+    dialog = NewCycleDialog(pack)
+    qtbot.addWidget(dialog)
+    for edit in (date_edit(), date_edit(optional=True), dialog.date):
+        edit.setDate(QDate(9999, 12, 31))
+        assert edit.date() == QDate(2199, 12, 31)
+        edit.deleteLater()
+    dialog.date.setDate(QDate(1800, 1, 1))
+    assert dialog.date.date() == QDate(1900, 1, 1)
