@@ -87,7 +87,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from navtool_desktop.exchange import BundleError, import_paths
+    from navtool_desktop.exchange import BundleError, merge_bundles, read_paths
+    from navtool_desktop.exchange.files import tally_warnings
     from navtool_desktop.storage import Repository, StoreError
 
     pack = load_default_pack()
@@ -96,11 +97,16 @@ def _import(args: argparse.Namespace) -> int:
         raise CommandError(_("{file} does not exist").format(file=args.source))
     try:
         with Repository(paths.data_dir(), read_only=args.dry_run) as repo:
-            summary = import_paths(repo, pack, [args.source], passphrase=passphrase,
-                                   dry_run=args.dry_run)
+            checked = read_paths([args.source], pack, passphrase=passphrase)
+            summary = merge_bundles(repo, pack, checked, dry_run=args.dry_run)
     except (StoreError, BundleError) as exc:
         raise CommandError(str(exc)) from None
     print(summary.text(), end="")
+    accepted = set(summary.imported)
+    warnings = tally_warnings([c for c in checked if c.source in accepted], pack)
+    if warnings:
+        print("\n" + _("Check these counts:"))
+        print("\n".join(f"  - {line}" for line in warnings))
     if not summary.imported and not summary.refused:
         print(_("No .navtool files were found in {folder}.").format(folder=args.source))
         return 1

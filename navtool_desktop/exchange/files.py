@@ -180,6 +180,24 @@ def read_paths(paths: Sequence[Path], pack: Pack, *, passphrase: str | None = No
     return checked
 
 
+def tally_warnings(checked: Sequence[CheckedFile], pack: Pack) -> list[str]:
+    """Lines warning of paper tallies in accepted files with more votes than people said
+    to be in the room (imported as they are: a warning, not a refusal)."""
+    names = {c.id: c.name for c in pack.competencies}
+    lines = []
+    for item in checked:
+        for part in item.content.cycles if item.content is not None else ():
+            for tally in part.tallies:
+                if tally.over_room:
+                    lines.append(_("{file}: the paper tally for {competency} ({group}) counts "
+                                   "{votes} votes, but {people} were in the room.").format(
+                        file=item.source, competency=names.get(tally.competency_id,
+                                                               tally.competency_id),
+                        group=tally.role_group.replace("_", " "), votes=tally.total,
+                        people=tally.people))
+    return lines
+
+
 def import_paths(repo: Repository, pack: Pack, paths: Sequence[Path], *,
                  store: DistrictStore | None = None, passphrase: str | None = None,
                  dry_run: bool = False, progress: Progress | None = None) -> ImportSummary:

@@ -37,6 +37,7 @@ from navtool_desktop.exchange import (
     read_paths,
     save_bundle,
 )
+from navtool_desktop.exchange.files import tally_warnings
 from navtool_desktop.exchange.tables import Table, table_for, write_table
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -361,10 +362,15 @@ class ExchangeScreen(QWidget):
             self.import_failed.emit(str(exc))
             self.tell(_("Importing bundles: it did not work"), str(exc))
             return
-        self._imported(summary)
+        accepted = set(summary.imported)
+        self._imported(summary, tally_warnings([c for c in checked if c.source in accepted],
+                                               self.pack))
 
-    def _imported(self, summary: ImportSummary) -> None:
+    def _imported(self, summary: ImportSummary, warnings: list[str] | None = None) -> None:
         self._update_buttons()
-        self.summary_view.setPlainText(summary.text())
+        text = summary.text()
+        if warnings:
+            text += "\n" + _("Check these counts:") + "\n" + "\n".join(f"  - {w}" for w in warnings)
+        self.summary_view.setPlainText(text)
         self.refresh()
         self.imported.emit(summary)
