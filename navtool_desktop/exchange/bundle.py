@@ -75,7 +75,7 @@ MAX_BUNDLE_VALUES = 3_000_000
 MAX_MANIFEST_BYTES = 1024 * 1024
 #: A participant bundle holds one person's ratings and answers: its members are small.
 KIND_LIMITS: dict[str, tuple[int, int]] = {  # kind -> (bytes, values) per member
-    "participant": (1024 * 1024, 50_000),
+    "participant": (4 * 1024 * 1024, 50_000),
     "cycle": (MAX_MEMBER_BYTES, MAX_VALUES),
     "district": (MAX_MEMBER_BYTES, MAX_VALUES),
 }

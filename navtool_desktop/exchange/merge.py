@@ -31,7 +31,7 @@ from navtool_desktop.exchange.bundle import BundleContent, CycleContent
 from navtool_desktop.exchange.errors import BundleError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.errors import StoreError
+from navtool_desktop.storage.errors import PartialWriteError, StoreError
 from navtool_desktop.storage.repository import DistrictStore, Repository
 
 R = TypeVar("R", bound=Record)
@@ -389,8 +389,11 @@ class Merger:
     def _update(self, store: DistrictStore, state: _DistrictState) -> None:
         # Every file is written, or none: the old files stay until all new ones are in
         # (a full disk part-way changes nothing), and the store is read again on failure.
-        with store.batch():
-            _write_state(store, state)
+        try:
+            with store.batch():
+                _write_state(store, state)
+        except PartialWriteError as exc:
+            raise BundleError(str(exc)) from None  # not "nothing was imported"
 
 
 def _cycle_changes(cs: _CycleState) -> bool:

@@ -20,8 +20,8 @@ from navtool_desktop import fileio
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import (
     DamagedStoreError,
+    PartialWriteError,
     ReadOnlyStoreError,
-    StoreWriteError,
     read_failure,
     write_failure,
 )
@@ -149,7 +149,7 @@ class WriteBatch:
             undone = _undo(kept)
             self.discard()
             if not undone:
-                raise StoreWriteError(_(
+                raise PartialWriteError(_(
                     "The import was only partly saved: some files could not be put back "
                     "({reason}). Import the same bundles again once the disk has room "
                     "(importing twice changes nothing else).").format(

@@ -22,6 +22,11 @@ class StoreWriteError(StoreError):
         self.cause = cause
 
 
+class PartialWriteError(StoreError):
+    """Several files were to change together, and neither all nor none of them did (a
+    failure while putting the old ones back). ``str(exc)`` says so and what to do."""
+
+
 class StoreReadError(StoreError):
     """A file could not be read (permissions, disk error); nothing was changed."""
 

@@ -140,7 +140,7 @@ def test_a_participant_bundle_member_is_small(setup: Setup, pack: Pack) -> None:
     import json
     members = {name: json.loads(raw) for name, raw in bundle_members(content).items()}
     name = next(n for n in members if n.startswith("cycles/"))
-    members[name]["responses"] = [{"pad": os.urandom(45_000).hex()} for _ in range(12)]  # 1 MB
+    members[name]["responses"] = [{"pad": os.urandom(45_000).hex()} for _ in range(48)]  # 4.3 MB
     with pytest.raises(BundleError, match="too large for a participant bundle"):
         read_bundle(zip_from_data(content, members), pack)
 

@@ -113,3 +113,28 @@ def test_a_rename_failing_part_way_through_puts_the_old_files_back(
     assert snapshot(data_dir) == before
     assert not _temp_files(data_dir)
     assert len(setup.store.plans()) == 0
+
+
+def test_when_the_old_files_cannot_be_put_back_the_message_says_partly_saved(
+        setup: Setup, pack: Pack, data_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    bundle = _bundle_touching_three_files(setup, pack, tmp_path)
+    real_replace = fileio.replace_with_retry
+    calls = 0
+
+    def replace(src: str | Path, dst: Path) -> None:
+        nonlocal calls
+        calls += 1
+        if calls >= 3:  # the third move fails, and so does every move back
+            raise OSError(errno.EIO, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fileio, "replace_with_retry", replace)
+    with pytest.raises(BundleError) as info:
+        import_paths(setup.repo, pack, [bundle], store=setup.store)
+    message = str(info.value)
+    assert "only partly saved" in message and "nothing was imported" not in message
+    monkeypatch.setattr(fileio, "replace_with_retry", real_replace)
+    # importing again completes it
+    assert import_paths(setup.repo, pack, [bundle], store=setup.store).ok
+    assert len(setup.store.plans()) == 1
