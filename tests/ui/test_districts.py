@@ -141,3 +141,30 @@ def test_first_start_asks_for_a_name_and_the_hint_goes_once_typed(qtbot: QtBot) 
     assert dialog.error.text() == ""
     dialog.accept()
     assert dialog.result() == 1
+
+
+def test_first_start_from_a_bundle_waits_for_the_worker_then_opens_it(
+        qtbot: QtBot, repo: Repository, pack: Pack, facilitator_bundle: tuple[Path, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from navtool_desktop.ui import startup
+    from navtool_desktop.ui.districts import DistrictsDialog
+
+    bundle, district_id = facilitator_bundle
+
+    def first_exec(dialog: QDialog) -> int:
+        dialog.want_bundle = True  # type: ignore[attr-defined]
+        return QDialog.DialogCode.Accepted
+
+    def districts_exec(dialog: DistrictsDialog) -> int:
+        assert not dialog.busy() and dialog.list.count() == 1  # the worker has finished
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(startup.FirstDistrictDialog, "exec", first_exec)
+    monkeypatch.setattr(DistrictsDialog, "exec", districts_exec)
+    monkeypatch.setattr(DistrictsDialog, "ask_bundle", lambda self: bundle)
+    monkeypatch.setattr(DistrictsDialog, "ask_passphrase", lambda self, name: "retreat 2026")
+    store = startup.open_district(repo, pack)
+    assert store is not None and store.id == district_id
