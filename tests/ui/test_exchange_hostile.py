@@ -16,7 +16,7 @@ from navtool_desktop.storage import Repository
 from navtool_desktop.ui.exchange_screen import ExchangeScreen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exchange"))
-from bombs import bomb_bundle, huge_tally_bundle, scrypt_header_bomb  # noqa: E402
+from bombs import bomb_bundle, huge_tally_bundle, scrypt_header_bomb
 
 
 def test_a_folder_with_bombs_imports_the_good_bundle_and_names_the_rest(
