@@ -148,6 +148,9 @@ def test_pass_the_laptop_hides_the_previous_participants_ratings(
              and hasattr(screen.questions.body.itemAt(i).widget(), "text")
              and not hasattr(screen.questions.body.itemAt(i).widget(), "toPlainText")]
     assert learners_q in texts and adults_q not in texts
+    # the Equity questions are written for district staff, not for learners
+    equity_q = pack.conditions[0].questions["equity"][0].text
+    assert equity_q not in texts
 
 
 def test_guiding_question_answers_are_saved(
