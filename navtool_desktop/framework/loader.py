@@ -324,6 +324,7 @@ def load_pack(folder: Path | str) -> Pack:
         resources=tuple(resources),
         conditions=tuple(conditions),
         glossary=glossary,
+        traits_source=r.text(data, "traits_source", "", optional=True),
         path=str(root),
         _index=index,
     )

@@ -131,6 +131,7 @@ class Pack:
     resources: tuple[Resource, ...]
     conditions: tuple[Condition, ...]
     glossary: tuple[GlossaryTerm, ...] = ()
+    traits_source: str = ""  #: who the source credits the traits to
     path: str = ""
     _index: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -153,6 +154,13 @@ class Pack:
     def find(self, item_id: str) -> object:
         """Any item by its full id (condition, competency, level cell, statement)."""
         return self._index[item_id]
+
+    def stage(self, stage_id: str) -> Stage:
+        """A level by id (establishing … refining), with its meaning."""
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
 
     def term(self, term_id: str) -> GlossaryTerm:
         found = self._index.get(f"glossary.{term_id}")

@@ -320,3 +320,16 @@ def test_a_note_is_saved_after_a_pause_in_typing(
         return rating.note if rating else ""
 
     qtbot.waitUntil(lambda: saved_note() == "Only at the middle school", timeout=5000)  # no Esc pressed
+
+
+def test_rating_shows_what_every_level_means(qtbot: QtBot, pack: Pack) -> None:
+    from navtool_desktop.ui.rating_entry import RatingPanel
+
+    panel = RatingPanel(pack, ["agency.voice"], "p1")
+    qtbot.addWidget(panel)
+    shown = panel.levels_view.toPlainText()
+    for level in ("establishing", "developing", "operationalizing", "refining"):
+        meaning = pack.stage(level).meaning
+        assert meaning in shown
+        assert panel.level_buttons[level].toolTip() == meaning
+        assert panel.level_buttons[level].accessibleDescription() == meaning
