@@ -166,7 +166,7 @@ class ConditionPage(QWidget):
         questions = QLabel(_("Guiding questions"))
         questions.setObjectName("sectionTitle")
         layout.addWidget(questions)
-        layout.addWidget(self.tabs, 2)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.competencies)
         layout.addWidget(self.resources_title)
         layout.addWidget(self.resources, 1)

@@ -333,3 +333,14 @@ def test_rating_shows_what_every_level_means(qtbot: QtBot, pack: Pack) -> None:
         assert meaning in shown
         assert panel.level_buttons[level].toolTip() == meaning
         assert panel.level_buttons[level].accessibleDescription() == meaning
+
+
+def test_each_phase_screen_states_its_purpose(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    for key, phase in (("vision", "shared-vision"), ("cycles", "reflect-and-listen"),
+                       ("plan", "set-goals"), ("improve", "learn-and-improve")):
+        host = window._screens[key]
+        purpose = next(p.purpose for p in pack.phases if p.id == phase)
+        assert purpose in host.purpose.text() and not host.purpose.isHidden()
+    assert window._screens["consensus"].purpose.isHidden()
