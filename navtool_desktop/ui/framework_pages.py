@@ -329,7 +329,7 @@ class AboutPage(_DocumentPage):
     def show_about(self, pattern: re.Pattern[str] | None = None, focus: str | None = None) -> None:
         pack = self._pack
         h = html.escape
-        out = [f"<p>{provenance('source')} <i>{h(pack.credit)}</i></p>"]
+        out = [f"<p><i>{h(pack.credit)}</i></p>"]
         out.append(f"<h3>{h(_('Levels'))}</h3><dl>")
         for stage in pack.stages:
             sid = f"stages.{stage.id}"
