@@ -101,6 +101,7 @@ KEPT_WORDS = {
     r"\bequitabl": r"\bequitabl",
     r"\baccountab": r"\baccountab",
     r"\binclusivity": r"\binclusi",
+    r"\bdata-driven": r"\bdata-driven|driven by data",
 }
 
 
