@@ -305,4 +305,19 @@ def test_another_pack_loads_without_code_change(tmp_path: Path) -> None:
         ("navigation-tool", 12, 30), ("state-framework", 1, 1)]
     state_pack = found[1]
     assert state_pack.find("family-voice.listening.operationalizing.p1").text == "Surveys each term."
+    assert state_pack.glossary == () and state_pack.traits_source == ""
     assert state_pack.competency("family-voice.listening").level("developing").practices == ()
+
+
+def test_search_reaches_glossary_resources_and_references(pack: Pack) -> None:
+    from navtool_desktop.framework.search import search, term_pattern, term_spans
+
+    assert [h.page_id for h in search(pack, "Acceleration Academies")] == ["flexible-learning-environments"]
+    assert [h.item_id for h in search(pack, "Sinek")] == ["references.sinek-2009"]
+    assert "glossary.othering" in [h.item_id for h in search(pack, "othering")]
+    terms = term_pattern(pack.glossary)
+    text = "The Learning Community & its learning community, PDSA cycles"
+    spans = term_spans(text, terms)
+    assert [(text[a:b], t) for a, b, t in spans] == [
+        ("Learning Community", "learning-community"), ("PDSA cycles", "continuous-improvement-cycle")]
+    assert term_spans("self-assessment-capable", terms) == []  # never inside a longer word

@@ -62,7 +62,8 @@ def _more_entries(pack: Pack) -> Iterator[Hit]:
     cycle phases, traits and references."""
     for res in pack.resources:
         text = " ".join((res.title, res.summary, res.use))
-        yield Hit(f"resources.{res.id}", res.conditions[0], f"Resource › {res.title}", text)
+        page = res.conditions[0] if res.conditions else ABOUT_PAGE
+        yield Hit(f"resources.{res.id}", page, f"Resource › {res.title}", text)
     for term in pack.glossary:
         yield Hit(f"glossary.{term.id}", GLOSSARY_PAGE, f"Glossary › {term.term}",
                   " ".join((term.term, *term.also, term.definition)))
