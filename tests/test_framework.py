@@ -100,7 +100,7 @@ def test_ids_are_stable_slugs(pack: Pack) -> None:
     assert pack.find("shared-vision.questions.learners.q1").text.endswith("?")
     assert len(pack.ids()) == 12 + 30 + 90 + 155 + 242 + 131 + 7 + len(pack.references) + len(
         pack.resources
-    )
+    ) + len(pack.glossary)
 
 
 def test_no_text_is_left_unwritten(pack: Pack) -> None:
@@ -109,6 +109,33 @@ def test_no_text_is_left_unwritten(pack: Pack) -> None:
     texts += [i.text for cell in (x for c in pack.competencies for x in c.levels)
               for i in (*cell.descriptors, *cell.practices)]
     assert not [t for t in texts if "TODO" in t]
+
+
+def test_glossary_explains_the_frameworks_own_terms(pack: Pack) -> None:
+    """About 40 terms, among them the ones a rural district team would stumble on."""
+    assert 40 <= len(pack.glossary) <= 60
+    forms = {f.casefold() for t in pack.glossary for f in (t.term, *t.also)}
+    for needed in ("learning community", "competency-based", "learner agency", "learning continuum",
+                   "performance task", "portrait of a graduate", "collective efficacy", "dispositions",
+                   "protocols", "pdsa cycles", "key driver diagram", "social capital", "othering",
+                   "critical consciousness", "calibration", "externships", "lms"):
+        assert needed in forms, needed
+    assert pack.term("learning-community").see == ("shared-vision", "collective-efficacy")
+
+
+def test_resources_carry_the_projects_suggestion_apart(pack: Pack) -> None:
+    """The summary retells the source's blurb; the use line is this project's suggestion."""
+    assert all(r.use for r in pack.resources)
+    assert not any(r.summary.endswith(r.use) for r in pack.resources)
+    assert [r.id for r in pack.resources_for("transparency")] == [
+        "rethinking-state-accountability-to-support-personalized-competency-based-learning-in-k-12-education"]
+
+
+def test_the_repeated_learning_target_is_kept_and_noted(pack: Pack) -> None:
+    supports = pack.competency("learner-supports.personalized-supports")
+    access = pack.competency("learner-supports.equity-and-access")
+    assert access.learning_target == supports.learning_target  # as the source repeats it
+    assert "same learning target" in access.note and not supports.note
 
 
 def test_resources_link_to_known_conditions(pack: Pack) -> None:
@@ -159,6 +186,17 @@ CULTURE = "conditions/02-culture.toml"
         ("pack.toml", 'id = "refining"', 'id = "sustaining"', "pack.toml: field 'stages[3].id'"),
         ("pack.toml", 'conditions_folder = "conditions"', 'conditions_folder = "nowhere"',
          "pack.toml: field 'conditions_folder': no condition files"),
+        ("pack.toml", 'glossary_file = "glossary.toml"', 'glossary_file = "glossar.toml"',
+         "pack.toml: field 'glossary_file': 'glossar.toml' not found"),
+        ("glossary.toml", 'also = ["learning communities", "school community"]',
+         'also = ["learning communities", "school community", "Shared Vision"]',
+         "glossary.toml: field 'terms[8].term': 'shared vision' is also a form of 'learning-community'"),
+        ("glossary.toml", 'see = ["shared-vision", "collective-efficacy"]', 'see = ["vision"]',
+         "glossary.toml: field 'terms[0].see[0]': unknown term 'vision'"),
+        ("glossary.toml", 'id = "othering"', 'id = "equity"',
+         "glossary.toml: field 'terms[18].id': duplicate id 'equity'"),
+        ("glossary.toml", 'definition = "The belief that abilities', 'definitio = "The belief that abilities',
+         "glossary.toml: field 'terms[14].definition': is missing"),
     ],
 )
 def test_broken_pack_names_file_and_field(
@@ -267,4 +305,19 @@ def test_another_pack_loads_without_code_change(tmp_path: Path) -> None:
         ("navigation-tool", 12, 30), ("state-framework", 1, 1)]
     state_pack = found[1]
     assert state_pack.find("family-voice.listening.operationalizing.p1").text == "Surveys each term."
+    assert state_pack.glossary == () and state_pack.traits_source == ""
     assert state_pack.competency("family-voice.listening").level("developing").practices == ()
+
+
+def test_search_reaches_glossary_resources_and_references(pack: Pack) -> None:
+    from navtool_desktop.framework.search import search, term_pattern, term_spans
+
+    assert [h.page_id for h in search(pack, "Acceleration Academies")] == ["flexible-learning-environments"]
+    assert [h.item_id for h in search(pack, "Sinek")] == ["references.sinek-2009"]
+    assert "glossary.othering" in [h.item_id for h in search(pack, "othering")]
+    terms = term_pattern(pack.glossary)
+    text = "The Learning Community & its learning community, PDSA cycles"
+    spans = term_spans(text, terms)
+    assert [(text[a:b], t) for a, b, t in spans] == [
+        ("Learning Community", "learning-community"), ("PDSA cycles", "continuous-improvement-cycle")]
+    assert term_spans("self-assessment-capable", terms) == []  # never inside a longer word

@@ -1,6 +1,8 @@
 """Save screenshots of the app's screens to docs/screenshots/, on the demo district.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR] [--framework]
+
+--framework saves only the framework browser's pictures.
 """
 
 from __future__ import annotations
@@ -58,8 +60,31 @@ def export_sign_screens(app: QApplication, window: MainWindow, tmp: Path, grab: 
     grab("verify.png")
 
 
+def framework_screens(window: MainWindow, grab: Callable[[str], None]) -> None:
+    """The framework browser: pages, level meanings, resources, glossary, search."""
+    browser = window.browser
+    browser.show_item("culture")
+    grab("framework-condition.png")
+    browser.show_item("learner-supports")
+    grab("framework-condition-resources.png")
+    browser.show_item("agency.voice")
+    grab("framework-competency.png")
+    browser.show_item("learner-supports.equity-and-access")
+    grab("framework-level-meanings.png")
+    browser.follow_link("glossary:learning-community")
+    grab("framework-glossary.png")
+    browser.show_item("about")
+    grab("framework-at-a-glance.png")
+    browser.focus_search()
+    browser.search_box.setText("PDSA")
+    browser._open_first_hit()
+    grab("framework-search.png")
+    browser.search_box.clear()
+
+
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(args[0] if args else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     apply_style(app)
@@ -76,15 +101,10 @@ def main() -> int:
             window.grab().save(str(out / name))
             print(out / name)
 
-        browser = window.browser
-        browser.show_item("culture")
-        grab("framework-condition.png")
-        browser.show_item("culture.relationships")
-        grab("framework-competency.png")
-        browser.focus_search()
-        browser.search_box.setText("PDSA")
-        browser._open_first_hit()
-        grab("framework-search.png")
+        framework_screens(window, grab)
+        if "--framework" in sys.argv:
+            window.close()
+            return 0
 
         window.show_screen(1)
         grab("shared-vision.png")

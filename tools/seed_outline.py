@@ -91,6 +91,13 @@ def parse(text: str) -> list[Condition]:
         if audience and lines[_i].startswith(" - ") and cond.questions[audience]:
             cond.questions[audience][-1].details.append(ln[2:].strip())
             continue
+        if (audience and cond.questions[audience] and not lines[_i].lstrip().startswith("-")
+                and not CAPS.match(ln)):
+            # An unbulleted line inside a question list continues the question above it
+            # (Learner Supports: "... developed and provided?" then "Who determines the supports?").
+            last = cond.questions[audience][-1]
+            last.text = f"{last.text} {ln}"
+            continue
         if CAPS.match(ln) and nxt.startswith("Learning communities will"):
             comp = Competency(name=ln, learning_target=nxt)
             cond.competencies.append(comp)

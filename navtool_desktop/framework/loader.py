@@ -19,6 +19,7 @@ from navtool_desktop.framework.model import (
     STAGE_IDS,
     Competency,
     Condition,
+    GlossaryTerm,
     Item,
     LevelCell,
     Pack,
@@ -174,6 +175,7 @@ def _condition(path: Path, root: Path) -> Condition:
             learning_target=r.text(entry, "learning_target", where),
             levels=tuple(cells),
             condition_id=cid,
+            note=r.text(entry, "note", where, optional=True),
         ))
     return Condition(
         id=cid,
@@ -185,6 +187,39 @@ def _condition(path: Path, root: Path) -> Condition:
         competencies=tuple(competencies),
         source_file=r.file,
     )
+
+
+def _glossary(path: Path, root: Path) -> tuple[GlossaryTerm, ...]:
+    """The glossary file: unique ids, each term or other form claimed by one entry only."""
+    if not path.is_file():
+        raise PackError(MANIFEST, "glossary_file", f"'{path.name}' not found")
+    r, data = _parse(path, root)
+    terms: list[GlossaryTerm] = []
+    claimed: dict[str, str] = {}
+    for where, entry in r.tables(data, "terms", ""):
+        term_id = r.slug(entry, "id", where)
+        if any(t.id == term_id for t in terms):
+            raise r.fail(f"{where}.id", f"duplicate id '{term_id}'")
+        forms = []
+        for key in ("also", "see"):
+            values = r.get(entry, key, where, list, optional=True)
+            for k, value in enumerate(values):
+                if not isinstance(value, str) or not value.strip():
+                    raise r.fail(f"{where}.{key}[{k}]", "must be non-empty text")
+            forms.append(tuple(v.strip() for v in values))
+        term = GlossaryTerm(term_id, r.text(entry, "term", where), r.text(entry, "definition", where),
+                            also=forms[0], see=forms[1])
+        for form in (term.term, *term.also):
+            owner = claimed.setdefault(form.casefold(), term_id)
+            if owner != term_id:
+                raise r.fail(f"{where}.term", f"'{form}' is also a form of '{owner}'")
+        terms.append(term)
+    known = {t.id for t in terms}
+    for n, term in enumerate(terms):
+        for k, other in enumerate(term.see):
+            if other not in known:
+                raise r.fail(f"terms[{n}].see[{k}]", f"unknown term '{other}'")
+    return tuple(terms)
 
 
 def _no_id_clash(r: _Reader, path: str, cell: LevelCell) -> None:
@@ -262,9 +297,15 @@ def load_pack(folder: Path | str) -> Pack:
             if not isinstance(cid, str) or not isinstance(index.get(cid), Condition):
                 raise r.fail(f"{where}.conditions[{k}]", f"unknown condition '{cid}'")
         res = Resource(r.slug(e, "id", where), r.text(e, "title", where),
-                       r.text(e, "summary", where), tuple(linked))
+                       r.text(e, "summary", where), tuple(linked),
+                       use=r.text(e, "use", where, optional=True))
         add(f"resources.{res.id}", res, r.file, where)
         resources.append(res)
+
+    glossary_name = r.text(data, "glossary_file", "", optional=True)
+    glossary = _glossary(root / glossary_name, root) if glossary_name else ()
+    for term in glossary:
+        add(f"glossary.{term.id}", term, glossary_name, "terms")
 
     year = r.get(data, "year", "", int)
     return Pack(
@@ -282,6 +323,8 @@ def load_pack(folder: Path | str) -> Pack:
         references=references,
         resources=tuple(resources),
         conditions=tuple(conditions),
+        glossary=glossary,
+        traits_source=r.text(data, "traits_source", "", optional=True),
         path=str(root),
         _index=index,
     )

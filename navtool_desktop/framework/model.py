@@ -10,6 +10,9 @@ LEVEL_IDS: tuple[str, ...] = ("establishing", "developing", "operationalizing")
 STAGE_IDS: tuple[str, ...] = (*LEVEL_IDS, "refining")
 #: Audiences of the guiding questions, in the order the source gives them.
 AUDIENCE_IDS: tuple[str, ...] = ("educators_leaders_community", "learners", "equity")
+#: Where a piece of the pack comes from, so a district can tell the source from what the app adds:
+#: the source retold in our words, the source adapted by this project, or a project suggestion.
+PROVENANCE_IDS: tuple[str, ...] = ("source", "adapted", "suggestion")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Competency:
     learning_target: str
     levels: tuple[LevelCell, ...]
     condition_id: str
+    #: A note by this project about the source (shown beside the learning target), if any.
+    note: str = ""
 
     def level(self, level_id: str) -> LevelCell:
         for cell in self.levels:
@@ -92,6 +97,19 @@ class Resource:
     title: str
     summary: str
     conditions: tuple[str, ...]
+    #: What the resource may be useful for: a project suggestion, kept apart from the summary.
+    use: str = ""
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """A term the framework uses, explained in the project's own words."""
+
+    id: str
+    term: str
+    definition: str
+    also: tuple[str, ...] = ()   #: other forms of the term that link to this entry
+    see: tuple[str, ...] = ()    #: ids of related entries
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,8 @@ class Pack:
     references: tuple[Reference, ...]
     resources: tuple[Resource, ...]
     conditions: tuple[Condition, ...]
+    glossary: tuple[GlossaryTerm, ...] = ()
+    traits_source: str = ""  #: who the source credits the traits to
     path: str = ""
     _index: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -134,6 +154,23 @@ class Pack:
     def find(self, item_id: str) -> object:
         """Any item by its full id (condition, competency, level cell, statement)."""
         return self._index[item_id]
+
+    def stage(self, stage_id: str) -> Stage:
+        """A level by id (establishing … refining), with its meaning."""
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def term(self, term_id: str) -> GlossaryTerm:
+        found = self._index.get(f"glossary.{term_id}")
+        if not isinstance(found, GlossaryTerm):
+            raise KeyError(term_id)
+        return found
+
+    def resources_for(self, condition_id: str) -> tuple[Resource, ...]:
+        """The resources tagged to a condition, in pack order."""
+        return tuple(r for r in self.resources if condition_id in r.conditions)
 
     def ids(self) -> frozenset[str]:
         return frozenset(self._index)

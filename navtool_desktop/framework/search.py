@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from navtool_desktop.framework.model import AUDIENCE_IDS, Pack
+from navtool_desktop.framework.model import AUDIENCE_IDS, GlossaryTerm, Pack
 
 AUDIENCE_LABELS = {
     "educators_leaders_community": "Educators, leaders and community members",
@@ -15,6 +15,15 @@ AUDIENCE_LABELS = {
 }
 LEVEL_LABELS = {"establishing": "Establishing", "developing": "Developing",
                 "operationalizing": "Operationalizing", "refining": "Refining"}
+#: Provenance labels (translated when shown): what the source says and what this app adds.
+PROVENANCE_LABELS = {
+    "source": "From the Navigation Tool",
+    "adapted": "Adapted by this project",
+    "suggestion": "Project suggestion",
+}
+#: Pages of the browser that are not a condition or a competency.
+GLOSSARY_PAGE = "glossary"
+ABOUT_PAGE = "about"
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,57 @@ def _entries(pack: Pack) -> Iterator[Hit]:
                               " ".join((p.text, *p.details)))
 
 
+def _more_entries(pack: Pack) -> Iterator[Hit]:
+    """The rest of the pack: resources (on their first condition's page), glossary, levels,
+    cycle phases, traits and references."""
+    for res in pack.resources:
+        text = " ".join((res.title, res.summary, res.use))
+        page = res.conditions[0] if res.conditions else ABOUT_PAGE
+        yield Hit(f"resources.{res.id}", page, f"Resource › {res.title}", text)
+    for term in pack.glossary:
+        yield Hit(f"glossary.{term.id}", GLOSSARY_PAGE, f"Glossary › {term.term}",
+                  " ".join((term.term, *term.also, term.definition)))
+    for stage in pack.stages:
+        yield Hit(f"stages.{stage.id}", ABOUT_PAGE, f"Level › {stage.name}",
+                  f"{stage.name}: {stage.meaning}")
+    for phase in pack.phases:
+        yield Hit(f"phases.{phase.id}", ABOUT_PAGE, f"Cycle phase › {phase.name}",
+                  f"{phase.name}: {phase.purpose}")
+    for trait in pack.traits:
+        yield Hit(trait.id, ABOUT_PAGE, "Seven traits", trait.text)
+    for ref in pack.references:
+        yield Hit(f"references.{ref.id}", ABOUT_PAGE, f"Reference › {ref.authors} ({ref.year})",
+                  " ".join((ref.authors, ref.year, ref.title, ref.published_in, ref.publisher)))
+
+
+def term_pattern(glossary: tuple[GlossaryTerm, ...]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One pattern for every form of every glossary term (longest first), and form -> term id."""
+    forms = {f.casefold(): t.id for t in glossary for f in (t.term, *t.also)}
+    if not forms:
+        return None
+    alternatives = sorted(forms, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in alternatives) + r")(?![\w-])",
+                         re.IGNORECASE)
+    return pattern, forms
+
+
+def term_spans(text: str, terms: tuple[re.Pattern[str], dict[str, str]] | None,
+               seen: set[str] | None = None) -> list[tuple[int, int, str]]:
+    """Where glossary terms occur in ``text``: (start, end, term id), the first time each term
+    occurs (``seen`` carries the terms already linked on the same page)."""
+    if terms is None:
+        return []
+    pattern, forms = terms
+    seen = set() if seen is None else seen
+    spans = []
+    for m in pattern.finditer(text):
+        term_id = forms[m.group().casefold()]
+        if term_id not in seen:
+            seen.add(term_id)
+            spans.append((m.start(), m.end(), term_id))
+    return spans
+
+
 def query_pattern(query: str) -> re.Pattern[str] | None:
     """A case-insensitive pattern that matches every word of ``query`` (None if it is blank)."""
     words = [re.escape(w) for w in query.split() if w]
@@ -62,7 +122,7 @@ def search(pack: Pack, query: str, limit: int = 200) -> list[Hit]:
     if not words:
         return []
     hits = []
-    for hit in _entries(pack):
+    for hit in (*_entries(pack), *_more_entries(pack)):
         folded = hit.text.casefold()
         if all(w in folded for w in words):
             hits.append(hit)

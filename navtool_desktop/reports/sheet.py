@@ -113,7 +113,6 @@ def _intro(pack: Pack, district: District, cycle: Cycle) -> list[Flowable]:
     st = style.styles()
     roles = "&nbsp;&nbsp;&nbsp;".join(f"{BOX} {markup(name)}" for name in (
         _("Educator"), _("Leader"), _("Community member"), _("Learner")))
-    refining = next((s.meaning for s in pack.stages if s.id == "refining"), "")
     return [
         heading(_("Rating sheet: {cycle}").format(cycle=cycle.title), 0),
         rich(_("{district}, {date}"), st.lead, district=district.name, date=long_date(cycle.date)),
@@ -124,7 +123,8 @@ def _intro(pack: Pack, district: District, cycle: Cycle) -> list[Flowable]:
         para(_("For each competency: read the three levels, tick the practices you have seen in the "
                "district, then tick the one level that best describes the district today (or Not sure). "
                "Add a note if you wish. There are no wrong answers."), st.body),
-        para(_("Refining: {meaning}").format(meaning=refining), st.small),
+        para(_("What the levels mean:"), st.cell_bold),
+        *(para(f"{stage.name}: {stage.meaning}", st.small) for stage in pack.stages),
         para(_("When you are done, give this sheet to your facilitator, who enters the counts in the "
                "app's tally entry. Your name is never shown in the results."), st.small),
         Spacer(1, 8),

@@ -238,6 +238,9 @@ class ConsensusScreen(QWidget):
             button.setObjectName(f"consensus-{level}")
             button.setAccessibleName(_("Consensus level {level} (key {key})").format(
                 level=choice_name(level), key=key))
+            if level in LEVELS:
+                button.setToolTip(pack.stage(level).meaning)
+                button.setAccessibleDescription(pack.stage(level).meaning)
             button.clicked.connect(lambda _checked=False, lv=level: self.choose(lv))
             self.level_group.addButton(button)
             self.level_buttons[level] = button

@@ -37,8 +37,12 @@ def competencies_in_scope(pack: Pack, cycle: Cycle) -> list[str]:
 
 
 def audiences_for(role_group: str) -> tuple[str, ...]:
-    """Which guiding questions a participant sees: their own audience, then equity."""
-    return ("learners" if role_group == "learner" else "educators_leaders_community", "equity")
+    """Which guiding questions a participant sees: the ones the source writes for them.
+
+    Learners see the learner questions only; the Equity questions are written for the
+    district's educators, leaders and community members, so adults see them after their own.
+    """
+    return ("learners",) if role_group == "learner" else ("educators_leaders_community", "equity")
 
 
 class QuestionsPanel(QWidget):

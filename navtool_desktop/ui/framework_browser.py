@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from navtool_desktop.framework import Competency, Condition, Pack
-from navtool_desktop.framework.search import Hit, query_pattern, search
+from navtool_desktop.framework.search import ABOUT_PAGE, GLOSSARY_PAGE, Hit, query_pattern, search
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.framework_models import (
     PRIORITY_MARK,
@@ -27,7 +27,8 @@ from navtool_desktop.ui.framework_models import (
     ItemIdRole,
     SearchResultsModel,
 )
-from navtool_desktop.ui.framework_pages import CompetencyPage, ConditionPage
+from navtool_desktop.ui.framework_pages import AboutPage, CompetencyPage, ConditionPage, GlossaryPage
+from navtool_desktop.ui.widgets import rich_label
 
 
 class FrameworkBrowser(QWidget):
@@ -77,19 +78,30 @@ class FrameworkBrowser(QWidget):
             mark=PRIORITY_MARK))
         legend.setWordWrap(True)
         legend.setObjectName("legend")
+        self.more_links = rich_label(
+            f'<a href="{GLOSSARY_PAGE}">{_("Glossary")}</a> · '
+            f'<a href="{ABOUT_PAGE}">{_("Levels, cycle, traits, resources and references")}</a>')
+        self.more_links.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.more_links.setAccessibleName(_("More about the framework"))
+        self.more_links.linkActivated.connect(self.show_item)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search_box)
         left_layout.addWidget(self.left_stack, 1)
+        left_layout.addWidget(self.more_links)
         left_layout.addWidget(legend)
 
-        self.condition_page = ConditionPage()
+        self.condition_page = ConditionPage(pack)
         self.condition_page.competency_chosen.connect(self.show_item)
         self.competency_page = CompetencyPage(pack)
+        self.glossary_page = GlossaryPage(pack)
+        self.about_page = AboutPage(pack)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.condition_page)
-        self.pages.addWidget(self.competency_page)
+        for page in (self.condition_page, self.competency_page, self.glossary_page, self.about_page):
+            self.pages.addWidget(page)
+            page.link_chosen.connect(self.follow_link)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -111,6 +123,13 @@ class FrameworkBrowser(QWidget):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
+    def follow_link(self, link: str) -> None:
+        """A link on a page: a glossary term ("glossary:<id>") or a condition or competency id."""
+        if link.startswith("glossary:"):
+            self.show_item(GLOSSARY_PAGE, f"glossary.{link.split(':', 1)[1]}")
+        elif link in self._pack.ids() or link in (GLOSSARY_PAGE, ABOUT_PAGE):
+            self.show_item(link)
+
     def show_item(self, item_id: str, focus: str | None = None) -> None:
         """Show the page of a condition or competency id, optionally highlighting one item."""
         index = self.tree_model.index_of(item_id)
@@ -121,6 +140,20 @@ class FrameworkBrowser(QWidget):
 
     def _render(self, item_id: str, focus: str | None) -> None:
         pattern = query_pattern(self.search_box.text()) if focus else None
+        if item_id == GLOSSARY_PAGE:
+            self.glossary_page.show_glossary(pattern, focus)
+            self.pages.setCurrentWidget(self.glossary_page)
+            self.tree.clearSelection()
+            self.current_page_id, self.focused_item_id = item_id, focus
+            self.page_shown.emit(item_id)
+            return
+        if item_id == ABOUT_PAGE:
+            self.about_page.show_about(pattern, focus)
+            self.pages.setCurrentWidget(self.about_page)
+            self.tree.clearSelection()
+            self.current_page_id, self.focused_item_id = item_id, focus
+            self.page_shown.emit(item_id)
+            return
         target = self._pack.find(item_id)
         if isinstance(target, Condition):
             self.condition_page.show_condition(target, pattern, focus)

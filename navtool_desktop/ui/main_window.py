@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop import __version__
 from navtool_desktop.framework import Pack
+from navtool_desktop.framework.search import PROVENANCE_LABELS
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
+from navtool_desktop.ui.widgets import rich_label
 
 if TYPE_CHECKING:  # each district screen is imported when it is first built (start-up stays quick)
     from navtool_desktop.core.records import District
@@ -40,12 +42,17 @@ if TYPE_CHECKING:  # each district screen is imported when it is first built (st
 class LazyScreen(QWidget):
     """Holds a screen's place in the window and builds the screen the first time it shows."""
 
-    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None,
+                 purpose: str = "") -> None:
         super().__init__(parent)
         self._build = build
         self.built: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        #: The purpose of the cycle phase this screen serves (from the framework), if any.
+        self.purpose = rich_label(purpose, object_name="phasePurpose")
+        self.purpose.setVisible(bool(purpose))
+        layout.addWidget(self.purpose)
 
     def screen(self) -> QWidget:
         if self.built is None:
@@ -99,12 +106,12 @@ class MainWindow(QMainWindow):
         #: Screens of a district, built the first time each is shown (start-up stays quick).
         self._screens: dict[str, LazyScreen] = {}
         if store is not None:
-            self._add_lazy("vision", _("Shared Vision"), self._build_vision)
-            self._add_lazy("cycles", _("Reflect and Listen"), self._build_cycles)
+            self._add_lazy("vision", _("Shared Vision"), self._build_vision, phase="shared-vision")
+            self._add_lazy("cycles", _("Reflect and Listen"), self._build_cycles, phase="reflect-and-listen")
             self._add_lazy("consensus", _("Consensus"), self._build_consensus)
             self._add_lazy("results", _("Results"), self._build_results)
-            self._add_lazy("plan", _("Set Goals"), self._build_plan)
-            self._add_lazy("improve", _("Learn and Improve"), self._build_improve)
+            self._add_lazy("plan", _("Set Goals"), self._build_plan, phase="set-goals")
+            self._add_lazy("improve", _("Learn and Improve"), self._build_improve, phase="learn-and-improve")
             self._add_lazy("export", _("Export and Sign"), self._build_export)
             self._add_lazy("exchange", _("Exchange"), self._build_exchange)
             self._profile_saved(store.profile)
@@ -116,8 +123,13 @@ class MainWindow(QMainWindow):
 
     # --- screens of a district -------------------------------------------------------------
 
-    def _add_lazy(self, key: str, title: str, build: Callable[[], QWidget]) -> None:
-        self._screens[key] = LazyScreen(build)
+    def _add_lazy(self, key: str, title: str, build: Callable[[], QWidget], phase: str = "") -> None:
+        found = next((p for p in self.pack.phases if p.id == phase), None)
+        purpose = ""
+        if found is not None:
+            purpose = (f"<b>{html.escape(_('Purpose of this phase:'))}</b> {html.escape(found.purpose)}"
+                       f" <span style='color:#555;'>[{html.escape(_(PROVENANCE_LABELS['source']))}]</span>")
+        self._screens[key] = LazyScreen(build, purpose=purpose)
         self.add_screen(title, self._screens[key])
 
     def _built(self, key: str) -> Any:

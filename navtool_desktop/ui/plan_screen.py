@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -141,7 +142,8 @@ class ActionDialog(QDialog):
     MIN_WIDTH = 640
 
     def __init__(self, team: list[str], action: Action | None = None, *, goal_id: str,
-                 period: tuple[str, str] | None = None, parent: QWidget | None = None) -> None:
+                 period: tuple[str, str] | None = None, parent: QWidget | None = None,
+                 resources: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Edit action") if action else _("New action"))
         self._action, self._goal_id, self._period = action, goal_id, period
@@ -162,6 +164,9 @@ class ActionDialog(QDialog):
             edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             edit.dateChanged.connect(lambda _d: self._check_period())
         self.resources = QLineEdit(action.resources if action else "")
+        if resources:  # the framework's helpful resources for the goal's condition
+            self.resources.setCompleter(QCompleter(list(resources), self.resources))
+            self.resources.setToolTip(_("Helpful resources for this condition:") + "\n" + "\n".join(resources))
         self.status = QComboBox()
         for status in ACTION_STATUSES:
             self.status.addItem(status_name(status), status)
@@ -982,13 +987,21 @@ class PlanScreen(QWidget):
         plan = self.plan
         return (plan.period_start, plan.period_end) if plan is not None else None
 
+    def _resource_titles(self, goal_id: str) -> tuple[str, ...]:
+        goal = next((g for g in self.store.goals() if g.id == goal_id), None)
+        if goal is None or goal.competency_id not in self.pack.ids():
+            return ()
+        condition = self.pack.competency(goal.competency_id).condition_id
+        return tuple(r.title for r in self.pack.resources_for(condition))
+
     def _team(self) -> list[str]:
         return [m.name for m in self.store.profile.team]
 
     def new_action(self) -> None:
         if self._goal_id is None:
             return
-        dialog = ActionDialog(self._team(), goal_id=self._goal_id, period=self._period(), parent=self)
+        dialog = ActionDialog(self._team(), goal_id=self._goal_id, period=self._period(), parent=self,
+                              resources=self._resource_titles(self._goal_id))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_action(dialog.action())  # type: ignore[arg-type]
 
@@ -997,7 +1010,7 @@ class PlanScreen(QWidget):
         if action is None or self.store.read_only:
             return
         dialog = ActionDialog(self._team(), action, goal_id=action.goal_id, period=self._period(),
-                              parent=self)
+                              parent=self, resources=self._resource_titles(action.goal_id))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_action(dialog.action())  # type: ignore[arg-type]
 

@@ -112,6 +112,10 @@ class RatingPanel(QWidget):
             button.setProperty("level", level)
             button.setMinimumWidth(button.sizeHint().width() + 16)
             button.setObjectName(f"choice-{level}")
+            if level in LEVEL_LABELS:
+                meaning = pack.stage(level).meaning
+                button.setToolTip(meaning)
+                button.setAccessibleDescription(meaning)
             button.clicked.connect(lambda _checked=False, lv=level: self.choose(lv))
             self.level_group.addButton(button)
             self.level_buttons[level] = button
@@ -209,9 +213,10 @@ class RatingPanel(QWidget):
         parts = []
         for cell in comp.levels:
             items = "".join(f"<li>{html.escape(d.text)}</li>" for d in cell.descriptors)
+            meaning = html.escape(self._pack.stage(cell.level).meaning)
             parts.append(f"<td width='33%' valign='top'><b>{html.escape(choice_label(cell.level))}</b>"
-                         f"<ul>{items}</ul></td>")
-        refining = self._pack.stages[3]
+                         f"<br><i>{meaning}</i><ul>{items}</ul></td>")
+        refining = self._pack.stage("refining")
         self.levels_view.setHtml(
             "<table width='100%' cellspacing='6'><tr>" + "".join(parts) + "</tr></table>"
             f"<p><b>{html.escape(refining.name)}:</b> {html.escape(refining.meaning)}</p>")

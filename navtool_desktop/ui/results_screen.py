@@ -117,6 +117,8 @@ class HeatMapModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and 2 <= section < self.CHANGE:
+            return self._pack.stage(LEVELS[section - 2]).meaning
         if role == Qt.ItemDataRole.ToolTipRole and section == self.CHANGE and self._previous_title:
             return _("Change since {cycle}").format(cycle=self._previous_title)
         if role != Qt.ItemDataRole.DisplayRole:

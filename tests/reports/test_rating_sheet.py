@@ -36,3 +36,11 @@ def test_sheet_has_every_competency_in_scope(pack: Pack, scope: tuple[str, ...] 
     assert text.count(BOX) == practices + 5 * len(inside) + 4
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.metadata is not None and reader.metadata.title.startswith("Rating sheet: Spring review")
+
+
+def test_sheet_says_what_every_level_means(pack: Pack, tmp_path: Path) -> None:
+    cycle = Cycle(title="Spring review", date="2025-03-10", framework_id=pack.id,
+                  framework_version=pack.version)
+    flat = " ".join(pdf_text(render_rating_sheet(pack, District(name="Pine Ridge"), cycle), tmp_path).split())
+    for stage in pack.stages:
+        assert f"{stage.name}: {stage.meaning}" in flat, stage.id

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.ui.framework_models import FrameworkTreeModel, ItemIdRole, SearchResultsModel
 from navtool_desktop.ui.main_window import MainWindow
+
+
+def plain(rich: str) -> str:
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
 
 
 @pytest.fixture
@@ -54,7 +59,7 @@ def test_choose_a_condition_and_open_a_competency_by_keyboard(
     page = browser.condition_page
     assert browser.pages.currentWidget() is page
     assert page.title.text() == "Culture" and page.badge.isVisibleTo(page)
-    assert page.definition.text() == pack.condition("culture").definition
+    assert plain(page.definition.text()) == pack.condition("culture").definition
     learners = page.question_views["learners"].toPlainText()
     assert pack.find("culture.questions.learners.q1").text in learners
     qtbot.keyClick(browser.tree, Qt.Key.Key_Down)  # Culture of Innovation
@@ -142,3 +147,83 @@ def test_user_text_is_escaped_in_pages() -> None:
     out = marked("Tom & <b>Jerry</b> amp", query_pattern("amp"))
     assert out.startswith("Tom &amp; &lt;b&gt;Jerry&lt;/b&gt; ")
     assert out.endswith(">amp</span>")
+
+
+def test_every_level_name_on_a_competency_page_carries_its_meaning(
+    window: MainWindow, pack: Pack
+) -> None:
+    browser = window.browser
+    browser.show_item("agency.voice")
+    page = browser.competency_page
+    for level in ("establishing", "developing", "operationalizing"):
+        meaning = page.level_meanings[level]
+        assert meaning.isVisibleTo(page) and meaning.text() == pack.stage(level).meaning
+    assert "practicing" in page.level_meanings["developing"].text()
+    assert pack.stage("refining").meaning in plain(page.refining.text())
+
+
+def test_a_condition_page_lists_its_resources_with_provenance(window: MainWindow, pack: Pack) -> None:
+    browser = window.browser
+    browser.show_item("learner-supports")
+    page = browser.condition_page
+    text = page.resources.toPlainText()
+    for res in pack.resources_for("learner-supports"):
+        assert res.title in text and res.use in text
+    assert "Golden Ticket" in text and "Fit for Purpose" in text
+    assert "[Adapted by this project]" in text and "[Project suggestion]" in text
+    browser.show_item("transparency")
+    assert "Golden Ticket" not in page.resources.toPlainText()
+    assert "Rethinking State Accountability" in page.resources.toPlainText()
+    assert "[From the Navigation Tool]" in plain(page.provenance.text())
+
+
+def test_search_finds_a_resource_and_opens_it_on_its_condition_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    browser = window.browser
+    browser.focus_search()
+    qtbot.keyClicks(browser.search_box, "Acceleration Academies")
+    hits = [browser.results_model.hit(r) for r in range(browser.results_model.rowCount())]
+    assert [h.item_id for h in hits] == ["resources.golden-ticket"]
+    qtbot.keyClick(browser.search_box, Qt.Key.Key_Return)
+    assert browser.current_page_id == "flexible-learning-environments"
+    assert "#ffd84d" in browser.condition_page.resources.toHtml()
+
+
+def test_glossary_terms_link_from_pages_and_are_searchable(
+    qtbot: QtBot, window: MainWindow, pack: Pack
+) -> None:
+    browser = window.browser
+    browser.show_item("transparency")
+    definition = browser.condition_page.definition.text()
+    assert 'href="glossary:learning-community"' in definition
+    assert definition.count("glossary:learning-community") == 1  # first occurrence only
+    browser.condition_page.definition.linkActivated.emit("glossary:learning-community")
+    assert browser.current_page_id == "glossary"
+    assert browser.focused_item_id == "glossary.learning-community"
+    assert pack.term("learning-community").definition in browser.glossary_page.view.toPlainText()
+    browser.focus_search()
+    qtbot.keyClicks(browser.search_box, "key driver")
+    hits = [browser.results_model.hit(r).item_id for r in range(browser.results_model.rowCount())]
+    assert "glossary.key-driver-diagram" in hits
+
+
+def test_the_repeated_target_is_shown_with_a_note(window: MainWindow) -> None:
+    browser = window.browser
+    browser.show_item("learner-supports.equity-and-access")
+    note = browser.competency_page.note
+    assert note.isVisibleTo(browser.competency_page)
+    assert "same learning target as Personalized Supports" in plain(note.text())
+    browser.show_item("learner-supports.personalized-supports")
+    assert not browser.competency_page.note.isVisibleTo(browser.competency_page)
+
+
+def test_about_page_shows_what_the_pack_holds(window: MainWindow, pack: Pack) -> None:
+    browser = window.browser
+    browser.more_links.linkActivated.emit("about")
+    text = browser.about_page.view.toPlainText()
+    assert "Source: Aurora Institute" in text
+    assert all(t.text in text for t in pack.traits)
+    assert all(p.purpose in text for p in pack.phases)
+    assert all(s.meaning in text for s in pack.stages)
+    assert all(r.title in text for r in pack.references) and len(pack.references) == 30

@@ -477,3 +477,29 @@ def test_action_dialog_points_out_dates_outside_the_period(qtbot: QtBot) -> None
     qtbot.addWidget(alone)
     alone.due.setDate(QDate(2040, 1, 1))
     assert alone.period_note.isHidden()
+
+
+def test_a_new_action_is_offered_the_resources_of_its_goals_condition(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    screen.add_own("learner-supports.personalized-supports")
+    screen.priorities.setCurrentIndex(screen.goal_model.index(0))
+    goal = screen.goal
+    assert goal is not None and goal.competency_id == "learner-supports.personalized-supports"
+    condition = pack.competency(goal.competency_id).condition_id
+    offered: list[list[str]] = []
+
+    def look(dialog: ActionDialog) -> int:
+        qtbot.addWidget(dialog)
+        completer = dialog.resources.completer()
+        assert completer is not None
+        model = completer.model()
+        offered.append([model.index(r, 0).data() for r in range(model.rowCount())])
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ActionDialog, "exec", look)
+    screen.new_action()
+    assert offered == [[r.title for r in pack.resources_for(condition)]]
+    assert "Golden Ticket" in offered[0]

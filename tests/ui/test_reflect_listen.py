@@ -148,6 +148,9 @@ def test_pass_the_laptop_hides_the_previous_participants_ratings(
              and hasattr(screen.questions.body.itemAt(i).widget(), "text")
              and not hasattr(screen.questions.body.itemAt(i).widget(), "toPlainText")]
     assert learners_q in texts and adults_q not in texts
+    # the Equity questions are written for district staff, not for learners
+    equity_q = pack.conditions[0].questions["equity"][0].text
+    assert equity_q not in texts
 
 
 def test_guiding_question_answers_are_saved(
@@ -317,3 +320,27 @@ def test_a_note_is_saved_after_a_pause_in_typing(
         return rating.note if rating else ""
 
     qtbot.waitUntil(lambda: saved_note() == "Only at the middle school", timeout=5000)  # no Esc pressed
+
+
+def test_rating_shows_what_every_level_means(qtbot: QtBot, pack: Pack) -> None:
+    from navtool_desktop.ui.rating_entry import RatingPanel
+
+    panel = RatingPanel(pack, ["agency.voice"], "p1")
+    qtbot.addWidget(panel)
+    shown = panel.levels_view.toPlainText()
+    for level in ("establishing", "developing", "operationalizing", "refining"):
+        meaning = pack.stage(level).meaning
+        assert meaning in shown
+        assert panel.level_buttons[level].toolTip() == meaning
+        assert panel.level_buttons[level].accessibleDescription() == meaning
+
+
+def test_each_phase_screen_states_its_purpose(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    for key, phase in (("vision", "shared-vision"), ("cycles", "reflect-and-listen"),
+                       ("plan", "set-goals"), ("improve", "learn-and-improve")):
+        host = window._screens[key]
+        purpose = next(p.purpose for p in pack.phases if p.id == phase)
+        assert purpose in host.purpose.text() and not host.purpose.isHidden()
+    assert window._screens["consensus"].purpose.isHidden()
