@@ -149,10 +149,15 @@ def _restore(args: argparse.Namespace) -> int:
     from navtool_desktop.storage import StoreError
 
     with _repository() as repo:
+        for line in repo.recovered:
+            print(line)
         try:
             district_id = repo.restore(args.file)
             name = repo.open_district(district_id, auto_backup=False).profile.name
         except StoreError as exc:
             raise CommandError(str(exc)) from None
+        kept = repo.replaced_folders(district_id)
     print(_("Restored \u201c{name}\u201d from {file}").format(name=name, file=args.file))
+    if kept:
+        print(_("The files it replaced are kept in {folder}").format(folder=kept[-1]))
     return 0

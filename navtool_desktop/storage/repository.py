@@ -1012,8 +1012,10 @@ class Repository:
         for other, other_path in others.items():
             with contextlib.suppress(StoreError, OSError):
                 present[other] = read_bytes(other_path)
-        raw = self._newer_than_backups(district_id, {**present, name: files[name]},
-                                       folder)[name]
+        raw = files[name]
+        if name == DISTRICT_FILE:
+            raw = self._list_unlisted_cycles(raw, folder)
+        raw = self._newer_than_backups(district_id, {**present, name: raw}, folder, name)[name]
         try:
             if path.exists():
                 os.replace(path, path.with_name(f"{path.name}.corrupt-{_stamp()}"))
@@ -1022,6 +1024,33 @@ class Repository:
             raise write_failure(path, exc) from None
         atomic_write(path, raw)
         return district_id
+
+    def _list_unlisted_cycles(self, raw: bytes, folder: Path) -> bytes:
+        """An older ``district.json`` lacks the cycles started after it was backed up: list
+        each intact cycle file it lacks as a "Recovered cycle", so their ratings show."""
+        data = decode_json(folder / DISTRICT_FILE, raw)
+        table = data.setdefault("cycles", {})
+        listed = [Cycle.from_dict(doc) for doc in table.values()]
+        if not listed:
+            return raw  # no framework to name: check lists the files instead
+        model = max(listed, key=lambda c: (c.date, c.created))
+        known = {c.id for c in listed}
+        added = 0
+        for path in backups.store_files(folder)[1:]:
+            if path.stem in known or not backups.RECORD_ID.match(path.stem):
+                continue
+            try:
+                decode_json(path, read_bytes(path))
+            except StoreError:
+                continue
+            added += 1
+            cycle = Cycle(id=path.stem, title=_("Recovered cycle {n}").format(n=added),
+                          date=self.clock().date().isoformat(), scope=None,
+                          framework_id=model.framework_id,
+                          framework_version=model.framework_version)
+            slot = max((int(k) for k in table if k.isdigit()), default=0) + 1
+            table[str(slot)] = cycle.to_dict()
+        return encode_json(data) if added else raw
 
     def _district_folder(self, district_id: str) -> Path:
         """The folder of a district id, refusing any id that is not a record id."""
@@ -1033,7 +1062,7 @@ class Repository:
         return folder
 
     def _newer_than_backups(self, district_id: str, files: dict[str, bytes],
-                            folder: Path) -> dict[str, bytes]:
+                            folder: Path, key: str = DISTRICT_FILE) -> dict[str, bytes]:
         """``files`` with district.json's (or the only file's) write counter raised so that
         the restored store generation is above every backup and the current files: the
         restored state is then the newest, and later work counts up from there."""
@@ -1045,7 +1074,6 @@ class Repository:
         restored = sum(file_generation(d) for d in datas.values())
         if restored > floor:
             return files
-        key = DISTRICT_FILE if DISTRICT_FILE in files else next(iter(files))
         bump_generation(datas[key], floor + 1 - restored)
         return {**files, key: encode_json(datas[key])}
 

@@ -85,7 +85,10 @@ def open_repository(parent: QWidget | None = None, *, ask: bool = True) -> Repos
     reason is kept in ``read_only_reason`` for the window's banner.
     """
     try:
-        return Repository()
+        repo = Repository()
+        if repo.recovered and ask:
+            messages.inform(parent, _("An interrupted restore"), "\n".join(repo.recovered))
+        return repo
     except FolderReadOnlyError as exc:
         return _read_only(str(exc))
     except StoreLockedError as exc:
