@@ -151,12 +151,13 @@ def _restore(args: argparse.Namespace) -> int:
     with _repository() as repo:
         for line in repo.recovered:
             print(line)
+        before = {p for d in repo.list_districts() for p in repo.replaced_folders(d.id)}
         try:
             district_id = repo.restore(args.file)
             name = repo.open_district(district_id, auto_backup=False).profile.name
         except StoreError as exc:
             raise CommandError(str(exc)) from None
-        kept = repo.replaced_folders(district_id)
+        kept = [p for p in repo.replaced_folders(district_id) if p not in before]
     print(_("Restored \u201c{name}\u201d from {file}").format(name=name, file=args.file))
     if kept:
         print(_("The files it replaced are kept in {folder}").format(folder=kept[-1]))
