@@ -199,6 +199,9 @@ class _Records(Generic[R]):
         if not isinstance(table, dict):
             raise RecordError(f"table {self.table_name} is not an object")
         for doc_id, doc in table.items():
+            if not doc_id.isdigit():
+                raise RecordError(_("table {table} has a document id {id} that is not a number")
+                                  .format(table=self.table_name, id=doc_id[:40]))
             record = self.cls.from_dict(doc)
             self.records[record.id] = record  # type: ignore[attr-defined]
             self.doc_ids[record.id] = int(doc_id)  # type: ignore[attr-defined]

@@ -117,3 +117,15 @@ def test_leftover_restore_folders_are_named_and_fixed(setup: Setup, data_dir: Pa
     assert any("restore" in p for p in report.problems), report.problems
     assert folder.is_dir()
     assert check_data_dir(data_dir, pack).ok
+
+
+def test_a_non_numeric_document_id_is_named(setup: Setup, data_dir: Path, pack: Pack) -> None:
+    setup.store.save_rating(setup.cycle_id, setup.rating(0))
+
+    def renumber(data: dict[str, Any]) -> None:
+        data["ratings"]["abc"] = data["ratings"].pop("1")
+
+    _edit(_cycle_file(setup), renumber)
+    problems = _problems(setup, data_dir, pack)
+    assert any("document id abc" in p for p in problems), problems
+    assert not any("invalid literal" in p for p in problems)
