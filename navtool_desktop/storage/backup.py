@@ -282,13 +282,23 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
             files[name] = raw
         if "district.json" not in files:
             raise BackupError(bad + _(" (district.json is missing)."))
-        for name, raw in files.items():
-            _check_member(name, raw, district_id, bad)
+        checked = {name: _check_member(name, raw, district_id, bad)
+                   for name, raw in files.items()}
+        listed = checked["district.json"][0].get("cycles", {}).values()
+        for cycle in listed:
+            if f"cycles/{cycle['id']}.json" not in files:
+                raise BackupError(bad + _(" (district.json lists the cycle {id}, but its file "
+                                          "is missing).").format(id=cycle["id"]))
+        generation = sum(gen for _data, gen in checked.values())
+        if "generation" in manifest and manifest["generation"] != generation:
+            raise BackupError(bad + _(" (its manifest does not match its files)."))
     return manifest, files
 
 
-def _check_member(name: str, raw: bytes, district_id: str, bad: str) -> None:
-    """One backup file parses, is not from a newer app, and holds only valid records."""
+def _check_member(name: str, raw: bytes, district_id: str,
+                  bad: str) -> tuple[dict[str, Any], int]:
+    """One backup file parses, is not from a newer app, and holds only valid records;
+    returns its data (upgraded to the current format) and its write counter."""
     kind = "district" if name == "district.json" else "cycle"
     try:
         data = decode_json(Path(name), raw)
@@ -296,6 +306,7 @@ def _check_member(name: str, raw: bytes, district_id: str, bad: str) -> None:
         raise BackupError(f"{bad} ({exc})") from None
     if not isinstance(data, dict):
         raise BackupError(bad + _(" ({name} holds no store data).").format(name=name))
+    generation = file_generation(data)
     try:
         data, _changed = schema.upgrade(Path(name), data, kind)
     except SchemaTooNewError as exc:
@@ -323,6 +334,7 @@ def _check_member(name: str, raw: bytes, district_id: str, bad: str) -> None:
         if len(profiles) != 1 or profiles[0].get("id") != district_id:
             raise BackupError(bad + _(" (its district.json does not hold the district "
                                       "{id} that its manifest names).").format(id=district_id))
+    return data, generation
 
 
 def restorable_files(info: BackupInfo) -> list[str]:

@@ -353,3 +353,22 @@ def test_a_damaged_cycle_file_alone_is_brought_back(setup: Setup, data_dir: Path
         assert rating.id in again.cycle(setup.cycle_id).ratings
         assert [p.id for p in again.plans()] == [plan.id]  # newer work in district.json stays
     assert list(cycle_file.parent.glob("*.corrupt-*"))
+
+
+@pytest.mark.parametrize("lie", ["generation", "missing-cycle"])
+def test_a_backup_that_lies_about_itself_is_refused(setup: Setup, data_dir: Path,
+                                                    lie: str) -> None:
+    info = setup.store.backup()
+    bad = data_dir.parent / "lie.zip"
+    with zipfile.ZipFile(info.path) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            raw = src.read(item)
+            if item.filename == "manifest.json" and lie == "generation":
+                raw = json.dumps({**json.loads(raw), "generation": 10**9}).encode()
+            if lie == "missing-cycle" and item.filename.startswith("cycles/"):
+                continue
+            dst.writestr(item, raw)
+    before = tree(data_dir)
+    with pytest.raises(BackupError):
+        setup.repo.restore(bad)
+    assert tree(data_dir) == before
