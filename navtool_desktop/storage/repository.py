@@ -798,6 +798,11 @@ class Repository:
             self._lock.acquire(utc_now())
             try:
                 self.recovered = self._recover_restores()
+            except (OSError, StoreError) as exc:
+                # Left for the next start; the app can still open the other districts.
+                self.recovered = [_("An interrupted restore could not be finished yet ({reason}); "
+                                    "it will be tried again at the next start.").format(
+                    reason=getattr(exc, "strerror", None) or exc)]
             except BaseException:
                 self._lock.release()
                 raise

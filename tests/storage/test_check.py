@@ -10,6 +10,7 @@ from typing import Any
 from storage_helpers import Setup
 
 from navtool_desktop.framework import Pack
+from navtool_desktop.storage import Repository
 from navtool_desktop.storage.check import check_data_dir
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -129,3 +130,17 @@ def test_a_non_numeric_document_id_is_named(setup: Setup, data_dir: Path, pack: 
     problems = _problems(setup, data_dir, pack)
     assert any("document id abc" in p for p in problems), problems
     assert not any("invalid literal" in p for p in problems)
+
+
+def test_an_interrupted_restore_while_the_app_is_open_is_only_named(setup: Setup,
+                                                                    data_dir: Path,
+                                                                    pack: Pack) -> None:
+    folder = setup.store.folder
+    folder.rename(folder.with_name(f".replaced-{setup.store.id}-20261201T090000Z"))
+    report = check_data_dir(data_dir, pack)  # the app (setup.repo) holds the lock
+    assert any("restore" in p and "open the app" in p for p in report.problems), report.problems
+    assert not folder.exists()
+    setup.repo.close()
+    with Repository(data_dir) as repo:
+        assert repo.recovered and "rolled back" in repo.recovered[0]
+    assert folder.is_dir() and check_data_dir(data_dir, pack).ok
