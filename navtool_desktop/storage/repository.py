@@ -975,11 +975,6 @@ class Repository:
             restore_step("after moving the new folder in")
             fsync_folder(self.districts_folder)
             restore_step("after syncing the move in")
-            if old.exists():
-                self._keep_replaced(district_id, old, journal["kept"])
-            (self.folder / JOURNAL).unlink()
-            fsync_folder(self.folder)
-            restore_step("journal removed")
         except (OSError, StoreError) as exc:
             if journal_written:
                 with contextlib.suppress(OSError, StoreError):
@@ -989,6 +984,14 @@ class Repository:
             if isinstance(exc, StoreError):
                 raise
             raise write_failure(target / DISTRICT_FILE, exc) from None
+        # The restore is done; should tidying up fail, the journal stays and the next
+        # start keeps the replaced folder.
+        with contextlib.suppress(OSError):
+            if old.exists():
+                self._keep_replaced(district_id, old, journal["kept"])
+            (self.folder / JOURNAL).unlink()
+            fsync_folder(self.folder)
+            restore_step("journal removed")
         return district_id
 
     def restore_file(self, backup_path: Path | str, name: str) -> str:
@@ -1019,7 +1022,9 @@ class Repository:
         present = {}
         for other, other_path in others.items():
             with contextlib.suppress(StoreError, OSError):
-                present[other] = read_bytes(other_path)
+                other_raw = read_bytes(other_path)
+                decode_json(other_path, other_raw)  # a damaged one counts for nothing
+                present[other] = other_raw
         raw = files[name]
         if name == DISTRICT_FILE:
             raw = self._list_unlisted_cycles(raw, folder)
@@ -1242,6 +1247,7 @@ class Repository:
     def _save_settings(self, changes: Mapping[str, Any]) -> None:
         settings = {**self._settings(), **changes, "schema": SCHEMA_VERSION}
         with contextlib.suppress(StoreError):
+            self._guard()
             atomic_write(self.folder / SETTINGS, encode_json({"settings": {"1": settings}}))
 
 
