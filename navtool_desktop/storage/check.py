@@ -158,14 +158,15 @@ def _check_restores(data_dir: Path, report: CheckReport) -> None:
     pending = Repository(data_dir, read_only=True).pending_restores()
     if not pending:
         return
+    found = " ".join(pending)
     try:
         with Repository(data_dir) as repo:  # its start finishes or rolls back the restore
-            done = repo.recovered
+            done = " ".join(repo.recovered)
     except StoreError as exc:
-        report.problems += [_("{problem} It was left as it is ({reason}); open the app to "
-                              "finish it.").format(problem=p, reason=exc) for p in pending]
+        report.problems.append(_("{found} It was left as it is ({reason}); open the app to "
+                                 "finish it.").format(found=found, reason=exc))
         return
-    report.problems += [f"{p} {' '.join(done)}" for p in pending]
+    report.problems.append(f"{found} {done}")
 
 
 def _district_records(store: DistrictStore) -> list[Record]:

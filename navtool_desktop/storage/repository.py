@@ -1109,9 +1109,11 @@ class Repository:
         if (self.folder / JOURNAL).exists():
             found.append(_("A restore was interrupted (restore-journal.json is in {folder}).")
                          .format(folder=self.folder))
-        for path in self._leftovers():
-            found.append(_("A restore was interrupted and left the folder {name} in {folder}.")
-                         .format(name=path.name, folder=self.districts_folder))
+            return found  # the journal says it all
+        leftovers = self._leftovers()
+        if leftovers:
+            found.append(_("A restore was interrupted and left {names} in {folder}.").format(
+                names=", ".join(p.name for p in leftovers), folder=self.districts_folder))
         return found
 
     def _leftovers(self) -> list[Path]:
