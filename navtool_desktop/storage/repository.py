@@ -1229,7 +1229,9 @@ class Repository:
             moved=(_(" and was set aside as {name}").format(name=set_aside.name)
                    if set_aside else ""),
             offer=(_("The newest backup is from {time}; restore it to go on.")
-                   .format(time=found[0].created) if found
+                   .format(time=found[0].created + (_(" (dated in the future: the clock was "
+                                                       "wrong)") if found[0].in_future else ""))
+                   if found
                    else _("No backup of this district was found.")))
         return DamagedStoreError(message, path, reason, set_aside, found)
 
