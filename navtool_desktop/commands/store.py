@@ -94,17 +94,26 @@ def _backup(args: argparse.Namespace) -> int:
     import tempfile
 
     from navtool_desktop.commands.common import district_id
-    from navtool_desktop.storage import Repository, StoreError, StoreLockedError
+    from navtool_desktop.storage import (
+        FolderReadOnlyError,
+        Repository,
+        StoreError,
+        StoreLockedError,
+    )
     from navtool_desktop.storage.backup import make_backup
 
     try:
         repo = Repository(paths.data_dir())
-    except StoreLockedError:
-        # The app has the data open. Its files are always whole (atomic writes), so a copy
-        # read now is consistent; it goes to --out, not into the app's own backups.
+    except (StoreLockedError, FolderReadOnlyError) as exc:
+        # The app has the data open, or the folder cannot be written to. The files are
+        # always whole (atomic writes), so a copy read now is consistent; it goes to
+        # --out, not into the data folder's own backups.
         if not args.out:
-            raise CommandError(_("the app has this data open; back up to a file with --out FILE, "
-                                 "or close the app first")) from None
+            raise CommandError(
+                _("the app has this data open; back up to a file with --out FILE, or close "
+                  "the app first") if isinstance(exc, StoreLockedError)
+                else _("{reason} Back up to a file elsewhere with --out FILE.").format(
+                    reason=exc)) from None
         repo = Repository(paths.data_dir(), read_only=True)
     except StoreError as exc:
         raise CommandError(str(exc)) from None
@@ -140,10 +149,16 @@ def _restore(args: argparse.Namespace) -> int:
     from navtool_desktop.storage import StoreError
 
     with _repository() as repo:
+        for line in repo.recovered:
+            print(line)
+        before = {p for d in repo.list_districts() for p in repo.replaced_folders(d.id)}
         try:
             district_id = repo.restore(args.file)
             name = repo.open_district(district_id, auto_backup=False).profile.name
         except StoreError as exc:
             raise CommandError(str(exc)) from None
+        kept = [p for p in repo.replaced_folders(district_id) if p not in before]
     print(_("Restored \u201c{name}\u201d from {file}").format(name=name, file=args.file))
+    if kept:
+        print(_("The files it replaced are kept in {folder}").format(folder=kept[-1]))
     return 0

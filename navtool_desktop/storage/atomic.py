@@ -99,6 +99,27 @@ def atomic_write(path: Path, data: bytes, previous: bytes | None = None) -> None
         raise write_failure(path, exc) from None
 
 
+def file_generation(data: Any) -> int:
+    """How many times a store file was written (its ``meta`` table's ``generation``; 0 if
+    absent, as in files made before it existed)."""
+    meta = data.get("meta") if isinstance(data, dict) else None
+    doc = meta.get("1") if isinstance(meta, dict) else None
+    value = doc.get("generation", 0) if isinstance(doc, dict) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def bump_generation(data: dict[str, Any], by: int = 1) -> None:
+    """Count one more write of a store file (done by every save, see :func:`file_generation`).
+
+    The store generation of a district is the sum over its files, so it grows with every
+    save, whatever the clock says; backups record it to tell which holds the newest work.
+    """
+    meta = data.get("meta")
+    doc = meta.get("1") if isinstance(meta, dict) else None
+    if isinstance(doc, dict):
+        doc["generation"] = file_generation(data) + by
+
+
 class WriteBatch:
     """Writes to several files that succeed or fail together (an import's cycle files and
     district file): undo in place, needing no room for a copy of the district.
@@ -206,10 +227,13 @@ class AtomicJSONStorage(Storage):
     """
 
     def __init__(self, path: str | Path, read_only: bool = False,
+                 guard: Callable[[], None] | None = None,
                  batch: Callable[[], WriteBatch | None] | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.read_only = read_only
+        #: Runs before every write and raises to refuse it (the data folder's lock check).
+        self.guard = guard
         self.batch = batch  # the open WriteBatch of the district this file belongs to, if any
         self._data: dict[str, Any] | None = None
         self._raw: bytes | None = None
@@ -228,9 +252,12 @@ class AtomicJSONStorage(Storage):
         if self.read_only:
             self._data = None
             raise ReadOnlyStoreError(_("This data is open read-only; the change was not saved."))
-        raw = encode_json(data)
         previous = self._raw
         self._data = self._raw = None  # forget first: on failure, re-read the file
+        if self.guard is not None:
+            self.guard()
+        bump_generation(data)
+        raw = encode_json(data)
         batch = self.batch() if self.batch is not None else None
         if batch is not None:
             batch.stage(self.path, raw, previous)

@@ -1,18 +1,30 @@
-"""Verify a data folder: every file parses, is current, and every reference resolves."""
+"""Verify a data folder: every file parses, is current, and every reference resolves.
+
+Each kind of problem is one small ``_check_*`` function adding sentences to the report.
+The only change ``check`` ever makes is finishing or rolling back a restore that was cut
+short (what the app's next start would do), and only when no copy of the app has the
+folder open.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from navtool_desktop.core.records import MAX_TALLY_COUNT
+from navtool_desktop.core.records import MAX_TALLY_COUNT, Cycle, Record, parse_time
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
 from navtool_desktop.storage.atomic import decode_json, read_bytes
 from navtool_desktop.storage.backup import store_files
 from navtool_desktop.storage.errors import StoreError
-from navtool_desktop.storage.repository import Repository
+from navtool_desktop.storage.repository import CycleData, DistrictStore, Repository
+
+#: Records saved more than this after "now" carry a wrong clock's time.
+FUTURE_SLACK = timedelta(hours=1)
 
 
 @dataclass
@@ -30,12 +42,16 @@ class CheckReport:
         return not self.problems
 
 
-def check_data_dir(data_dir: Path, pack: Pack) -> CheckReport:
-    """Check every district in ``data_dir`` against ``pack``; nothing is changed."""
+def check_data_dir(data_dir: Path, pack: Pack, now: datetime | None = None) -> CheckReport:
+    """Check every district in ``data_dir`` against ``pack`` (``now``: the time against
+    which future dates are judged). Nothing is changed, except that a restore cut short
+    is finished or rolled back (and reported)."""
     report = CheckReport()
+    when = now or datetime.now(UTC)
     ids = pack.ids()
     comps = {c.id for c in pack.competencies}
-    repo = Repository(data_dir, read_only=True)
+    _check_restores(data_dir, report)
+    repo = Repository(data_dir, read_only=True, clock=lambda: when)
     for summary in repo.list_districts():
         report.districts += 1
         where = _("district \u201c{name}\u201d").format(name=summary.name)
@@ -48,6 +64,8 @@ def check_data_dir(data_dir: Path, pack: Pack) -> CheckReport:
         except StoreError as exc:
             report.problems.append(f"{where}: {exc}")
             continue
+        _check_future_backups(repo, store, where, report)
+        _check_future_records(_district_records(store), when, where, report)
         listed = {f"{c.id}.json" for c in store.cycles()}
         for orphan in sorted(p.name for p in (folder / "cycles").glob("*.json")
                              if p.name not in listed):
@@ -71,6 +89,9 @@ def check_data_dir(data_dir: Path, pack: Pack) -> CheckReport:
                                            .format(where=cwhere, id=cid))
             people = data.participants
             report.ratings += len(data.ratings)
+            _check_double_votes(data, cwhere, report)
+            _check_scope(cycle, data, cwhere, report)
+            _check_future_records(_cycle_records(data), when, cwhere, report)
             refs: list[tuple[str, str]] = []
             for rating in data.ratings.values():
                 refs.append((rating.competency_id, "competency"))
@@ -123,10 +144,98 @@ def _check_file(path: Path, folder: Path, report: CheckReport) -> None:
         return
     if kind == "cycle":
         report.problems += [f"{name}: {problem}" for problem in tally_problems(data)]
-    if version != schema.SCHEMA_VERSION:
+    if version > schema.SCHEMA_VERSION:
+        report.problems.append(_("{file}: saved by a newer version of the app (data format "
+                                 "{found}; this version reads up to {current}). Update the app "
+                                 "to use it; the file was not changed.").format(
+            file=name, found=version, current=schema.SCHEMA_VERSION))
+    elif version != schema.SCHEMA_VERSION:
         report.problems.append(_("{file}: data format {found}, current is {current} (open it "
                                  "in the app to upgrade)").format(
             file=name, found=version, current=schema.SCHEMA_VERSION))
+
+
+def _check_restores(data_dir: Path, report: CheckReport) -> None:
+    """A restore cut short: name it, and finish or roll it back if the folder is free."""
+    pending = Repository(data_dir, read_only=True).pending_restores()
+    if not pending:
+        return
+    found = " ".join(pending)
+    try:
+        with Repository(data_dir) as repo:  # its start finishes or rolls back the restore
+            done = " ".join(repo.recovered)
+    except StoreError as exc:
+        report.problems.append(_("{found} It was left as it is ({reason}); open the app to "
+                                 "finish it.").format(found=found, reason=exc))
+        return
+    report.problems.append(f"{found} {done}")
+
+
+def _district_records(store: DistrictStore) -> list[Record]:
+    return [store.profile, *store.cycles(), *store.plans(), *store.goals(), *store.actions(),
+            *store.progress_notes()]
+
+
+def _cycle_records(data: CycleData) -> list[Record]:
+    return [*data.participants.values(), *data.ratings.values(), *data.responses.values(),
+            *data.consensus.values(), *data.tallies.values()]
+
+
+def _check_future_records(records: Iterable[Record], now: datetime, where: str,
+                          report: CheckReport) -> None:
+    """Records whose saved time is after ``now``: a clock was ahead when they were saved
+    (they would win every later merge)."""
+    ahead: Counter[str] = Counter()
+    latest: dict[str, str] = {}
+    for record in records:
+        for name in ("updated", "created"):
+            value = getattr(record, name, None)
+            try:
+                moment = parse_time(value) if isinstance(value, str) else None
+            except ValueError:
+                continue
+            if moment is not None and moment > now + FUTURE_SLACK:
+                kind = type(record).__name__.lower()
+                ahead[kind] += 1
+                latest[kind] = max(latest.get(kind, ""), value)  # type: ignore[arg-type]
+                break
+    for kind, count in sorted(ahead.items()):
+        report.problems.append(_("{where}: {count} {kind} record(s) dated in the future "
+                                 "(up to {latest}); a clock was wrong when they were saved")
+                               .format(where=where, count=count, kind=kind,
+                                       latest=latest[kind]))
+
+
+def _check_future_backups(repo: Repository, store: DistrictStore, where: str,
+                          report: CheckReport) -> None:
+    for info in repo.backups(store.id):
+        if info.in_future:
+            report.problems.append(_("{where}: the backup {file} is dated {created}, in the "
+                                     "future (made while the clock was ahead); it is not "
+                                     "taken for the newest").format(
+                where=where, file=info.path.name, created=info.created))
+
+
+def _check_double_votes(data: CycleData, where: str, report: CheckReport) -> None:
+    """One participant with two ratings of one competency (counted twice in results)."""
+    pairs = Counter((r.participant_id, r.competency_id) for r in data.ratings.values())
+    for (person, competency), count in sorted(pairs.items()):
+        if count > 1:
+            who = data.participants.get(person)
+            report.problems.append(_("{where}: {who} has {count} ratings of {competency} (a "
+                                     "vote counted {count} times); keep one").format(
+                where=where, who=who.label if who else person, count=count,
+                competency=competency))
+
+
+def _check_scope(cycle: Cycle, data: CycleData, where: str, report: CheckReport) -> None:
+    """Ratings of competencies outside the cycle's scope (results would count them)."""
+    outside = Counter(r.competency_id for r in data.ratings.values()
+                      if not cycle.covers(r.competency_id))
+    for competency, count in sorted(outside.items()):
+        report.problems.append(_("{where}: {count} rating(s) of {competency}, outside the "
+                                 "cycle's scope").format(where=where, count=count,
+                                                         competency=competency))
 
 
 def _check_refs(refs: list[tuple[str, str]], ids: frozenset[str], comps: set[str], where: str,

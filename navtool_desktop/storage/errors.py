@@ -51,6 +51,11 @@ class BackupInfo:
     district_id: str
     created: str  # UTC ISO-8601
     size: int
+    #: The district's store generation when it was made (grows with every save): the
+    #: backup with the highest one holds the newest content, whatever the clock said.
+    generation: int = 0
+    #: Dated after the clock's "now" when listed: made while the clock was ahead.
+    in_future: bool = False
 
 
 class DamagedStoreError(StoreError):
@@ -92,6 +97,15 @@ class StoreLockedError(StoreError):
     def __init__(self, message: str, holder: dict[str, object]) -> None:
         super().__init__(message)
         self.holder = holder
+
+
+class FolderReadOnlyError(StoreError):
+    """The data folder cannot be written to at all (a read-only disk or share); the caller
+    can open it read-only instead."""
+
+
+class LockLostError(StoreWriteError):
+    """The lock file was replaced or removed while the app ran: another copy may be writing."""
 
 
 def write_failure(path: Path, exc: OSError) -> StoreWriteError:

@@ -8,6 +8,8 @@ Layout of the data folder (one writer at a time, see :mod:`~navtool_desktop.stor
     districts/<district-id>/cycles/<cycle-id>.json  participants, ratings, responses,
                                                     consensus, tallies of one cycle
     backups/<district-id>/<UTC time>.zip
+    backups/<district-id>/replaced-<time>/   what a restore replaced, kept whole
+    restore-journal.json                a restore under way (see :meth:`Repository.restore`)
 
 Saving a rating rewrites only its cycle's file, so its cost does not grow with history.
 Every file is a TinyDB database (stock ``tinydb.TinyDB(path)`` opens it) with a ``meta``
@@ -35,6 +37,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import secrets
 import shutil
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -62,15 +66,17 @@ from navtool_desktop.core.records import (
     Tally,
     utc_now,
 )
-from navtool_desktop.fileio import TEMP_SUFFIX
+from navtool_desktop.fileio import TEMP_SUFFIX, fsync_folder
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import backup as backups
 from navtool_desktop.storage.atomic import (
     AtomicJSONStorage,
     WriteBatch,
     atomic_write,
+    bump_generation,
     decode_json,
     encode_json,
+    file_generation,
     read_bytes,
 )
 from navtool_desktop.storage.errors import (
@@ -98,18 +104,45 @@ _DISTRICT_TABLES = ("district", "cycles", "plans", "goals", "actions", "progress
 _CYCLE_TABLES = ("participants", "ratings", "responses", "consensus", "tallies")
 
 
+JOURNAL = "restore-journal.json"
+#: The steps of a restore, in order; :data:`restore_step` is called with each name (tests
+#: kill the process there to prove that every moment of a restore survives a crash).
+RESTORE_STEPS: tuple[str, ...] = (
+    "staged", "staging synced", "journal written",
+    "before moving the old folder aside", "after moving the old folder aside",
+    "after syncing the move aside",
+    "before moving the new folder in", "after moving the new folder in",
+    "after syncing the move in",
+    "before keeping the old folder", "after keeping the old folder",
+    "after syncing the kept folder", "journal removed")
+_LEFTOVER = re.compile(r"^\.(restore|replaced)-([0-9a-f-]{36})-([0-9A-Za-z]+)$")
+
+
+def restore_step(name: str) -> None:
+    """Called at each of :data:`RESTORE_STEPS` (does nothing; a test hook)."""
+
+
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _unique_stamp() -> str:
+    return f"{_stamp()}{secrets.token_hex(3)}"
+
+
+def _real_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 class _File:
     """One TinyDB store file: its durable storage, its TinyDB handle, format checks."""
 
     def __init__(self, path: Path, kind: str, read_only: bool,
+                 guard: Callable[[], None] | None = None,
                  batch: Callable[[], WriteBatch | None] | None = None) -> None:
         self.path = path
         self.kind = kind
-        self.storage = AtomicJSONStorage(path, read_only=read_only, batch=batch)
+        self.storage = AtomicJSONStorage(path, read_only=read_only, guard=guard, batch=batch)
         self.db = TinyDB(storage=lambda: self.storage)
 
     def create(self, tables: Mapping[str, Mapping[str, Any]]) -> None:
@@ -125,8 +158,10 @@ class _File:
         """
         data = self.storage.read()
         assert data is not None
+        generation = file_generation(data)
         data, changed = upgrade(self.path, data, self.kind)
         if changed:
+            bump_generation(data, generation - file_generation(data))  # kept across upgrades
             if self.storage.read_only:
                 self.storage.adopt(data)
             else:
@@ -166,6 +201,9 @@ class _Records(Generic[R]):
         if not isinstance(table, dict):
             raise RecordError(f"table {self.table_name} is not an object")
         for doc_id, doc in table.items():
+            if not doc_id.isdigit():
+                raise RecordError(_("table {table} has a document id {id} that is not a number")
+                                  .format(table=self.table_name, id=doc_id[:40]))
             record = self.cls.from_dict(doc)
             self.records[record.id] = record  # type: ignore[attr-defined]
             self.doc_ids[record.id] = int(doc_id)  # type: ignore[attr-defined]
@@ -312,7 +350,7 @@ class DistrictStore:
     def _attach(self) -> None:
         """Fresh handles on the district file (nothing read yet) and no cycle in memory."""
         self._file = _File(self.folder / DISTRICT_FILE, "district", self.read_only,
-                           self._current_batch)
+                           self.repo._guard, self._current_batch)
         self._profile = _Records(self._file, "district", District)
         self._cycles = _Records(self._file, "cycles", Cycle)
         self._plans = _Records(self._file, "plans", Plan)
@@ -332,8 +370,11 @@ class DistrictStore:
         except (RecordError, ValueError) as exc:
             raise self.repo._damaged(self._file.path, self.id, "invalid", str(exc)) from None
         if len(self._profile.records) != 1:
+            count = len(self._profile.records)
             raise self.repo._damaged(self._file.path, self.id, "invalid",
-                                     _("it holds no district profile"))
+                                     _("it holds no district profile") if not count else
+                                     _("it holds {count} district profiles, not one")
+                                     .format(count=count))
         if not self.read_only:
             self._remove_temp_files()
 
@@ -430,7 +471,17 @@ class DistrictStore:
         """Remove a cycle and all its data (the latest backup still has it)."""
         self._writable()
         self.get_cycle(cycle_id)
-        self._file.change(lambda data: self._cycles.raw_remove(data, [cycle_id]))
+        try:  # the store generation must not shrink when a file goes
+            path = self._cycle_file(cycle_id).path
+            gone = file_generation(decode_json(path, read_bytes(path)))
+        except StoreError:
+            gone = 0
+
+        def mutate(data: dict[str, Any]) -> None:
+            self._cycles.raw_remove(data, [cycle_id])
+            bump_generation(data, gone)
+
+        self._file.change(mutate)
         self._cycles.forget([cycle_id])
         self._open.pop(cycle_id, None)
         with contextlib.suppress(OSError):
@@ -455,7 +506,7 @@ class DistrictStore:
 
     def _cycle_file(self, cycle_id: str) -> _File:
         return _File(self.folder / "cycles" / f"{cycle_id}.json", "cycle", self.read_only,
-                     self._current_batch)
+                     self.repo._guard, self._current_batch)
 
     def _current_batch(self) -> WriteBatch | None:
         return self._batch
@@ -686,20 +737,24 @@ class DistrictStore:
         """Zip the district's files now (and thin older backups)."""
         if self.read_only:
             raise ReadOnlyStoreError(_("This data is open read-only; no backup was made."))
+        self.repo._guard()
         info = backups.make_backup(self.folder, self.repo.backups_folder / self.id, self.id,
-                                   self.profile.name)
+                                   self.profile.name, self.repo.clock())
         self._changed = False
         return info
 
     def backup_if_due(self, max_age: timedelta = AUTO_BACKUP_AGE) -> BackupInfo | None:
-        """Back up if the newest backup is older than ``max_age`` (or there is none)."""
+        """Back up if the latest backup is older than ``max_age`` (or there is none).
+
+        Backups dated in the future (made while the clock was ahead) do not count, so one
+        session with a wrong clock does not stop the daily backups.
+        """
         if self.read_only:
             return None
-        existing = self.backups()
-        if existing:
-            newest = datetime.fromisoformat(existing[0].created)
-            if datetime.now(UTC) - newest < max_age:
-                return None
+        now = self.repo.clock()
+        times = [datetime.fromisoformat(b.created) for b in self.backups() if not b.in_future]
+        if times and now - max(times) < max_age:
+            return None
         return self.backup()
 
     def reload(self) -> None:
@@ -751,16 +806,37 @@ class Repository:
     has the folder open; the caller can then offer ``Repository(read_only=True)``.
     """
 
-    def __init__(self, data_dir: Path | str | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, data_dir: Path | str | None = None, *, read_only: bool = False,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.folder = Path(data_dir) if data_dir is not None else paths.data_dir()
         self.read_only = read_only
+        #: Why the data is open read-only, to show in a banner (set by whoever opened it).
+        self.read_only_reason: str | None = None
+        #: The time for backups (a test gives a fixed one); UTC, aware.
+        self.clock: Callable[[], datetime] = clock or _real_clock
         self.districts_folder = self.folder / "districts"
         self.backups_folder = self.folder / "backups"
         self._lock = FolderLock(self.folder)
         self._stores: dict[str, DistrictStore] = {}
         self._upgraded: set[str] = set()
+        #: What the start did about a restore cut short (sentences; empty if nothing).
+        self.recovered: list[str] = []
         if not read_only:
             self._lock.acquire(utc_now())
+            try:
+                self.recovered = self._recover_restores()
+            except (OSError, StoreError) as exc:
+                # Left for the next start; the app can still open the other districts.
+                self.recovered = [_("An interrupted restore could not be finished yet ({reason}); "
+                                    "it will be tried again at the next start.").format(
+                    reason=getattr(exc, "strerror", None) or exc)]
+            except BaseException:
+                self._lock.release()
+                raise
+
+    def _guard(self) -> None:
+        """Before every write: the lock must still be this folder's lock file."""
+        self._lock.verify()
 
     def __enter__(self) -> Repository:
         return self
@@ -815,7 +891,7 @@ class Repository:
             (folder / "cycles").mkdir(parents=True)
         except OSError as exc:
             raise write_failure(folder, exc) from None
-        file = _File(folder / DISTRICT_FILE, "district", False)
+        file = _File(folder / DISTRICT_FILE, "district", False, self._guard)
         file.create({"district": {"1": district.to_dict()}})
         return self.open_district(district.id)
 
@@ -858,47 +934,291 @@ class Repository:
     # --- backups and restore ----------------------------------------------------------
 
     def backups(self, district_id: str) -> tuple[BackupInfo, ...]:
-        """A district's backups, newest first."""
-        return backups.list_backups(self.backups_folder / district_id, district_id)
+        """A district's backups, the newest content first (future-dated ones marked)."""
+        return backups.list_backups(self.backups_folder / district_id, district_id,
+                                    self.clock())
+
+    def replaced_folders(self, district_id: str) -> list[Path]:
+        """Folders a restore replaced and kept whole (oldest first)."""
+        folder = self.backups_folder / district_id
+        try:
+            return sorted(p for p in folder.iterdir()
+                          if p.is_dir() and p.name.startswith("replaced-"))
+        except OSError:
+            return []
 
     def restore(self, backup_path: Path | str) -> str:
         """Replace (or add) a district with the content of a backup; return its id.
 
-        The backup is checked completely first; the current district, if it can be read,
-        is backed up before it is replaced. Nothing changes if anything fails.
+        The backup is checked completely first (see :func:`backups.read_backup`). Before
+        anything is replaced the current files are backed up (if that fails, the restore
+        stops); the replaced folder itself is never deleted but kept under
+        ``backups/<id>/replaced-<time>``, damaged files included. The new files are written
+        into a folder beside the district and swapped in under a journal, so a crash at
+        any moment leaves the old district or the new one, whole; the next start (or
+        ``navtool check``) finishes or rolls back the swap. Nothing outside the data
+        folder is touched.
         """
         if self.read_only:
             raise ReadOnlyStoreError(_("This data is open read-only; nothing was restored."))
         manifest, files = backups.read_backup(Path(backup_path))
         district_id = manifest["district_id"]
-        target = self.districts_folder / district_id
+        target = self._district_folder(district_id)
+        self._guard()
         open_store = self._stores.pop(district_id, None)
         if open_store is not None:
             open_store.close()
         if target.exists():
-            with contextlib.suppress(StoreError):
+            # A damaged file cannot be zipped; the whole folder is kept below anyway.
+            with contextlib.suppress(DamagedStoreError):
                 backups.make_backup(target, self.backups_folder / district_id, district_id,
-                                    str(manifest.get("name", "")))
-        staging = self.districts_folder / f".restore-{district_id}-{_stamp()}"
-        old = self.districts_folder / f".replaced-{district_id}-{_stamp()}"
+                                    str(manifest.get("name", "")), self.clock())
+        files = self._newer_than_backups(district_id, files, target)
+        stamp = _unique_stamp()
+        staging = self.districts_folder / f".restore-{district_id}-{stamp}"
+        old = self.districts_folder / f".replaced-{district_id}-{stamp}"
+        journal = {"district_id": district_id, "staging": staging.name, "old": old.name,
+                   "kept": f"replaced-{stamp}"}
+        journal_written = False
         try:
             (staging / "cycles").mkdir(parents=True)
             for name, raw in files.items():
                 atomic_write(staging / name, raw)
+            restore_step("staged")
+            fsync_folder(self.districts_folder)
+            restore_step("staging synced")
+            self._guard()
+            atomic_write(self.folder / JOURNAL, encode_json(journal))
+            journal_written = True
+            restore_step("journal written")
             if target.exists():
+                restore_step("before moving the old folder aside")
                 os.replace(target, old)
+                restore_step("after moving the old folder aside")
+                fsync_folder(self.districts_folder)
+                restore_step("after syncing the move aside")
+            restore_step("before moving the new folder in")
             os.replace(staging, target)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                if old.exists() and not target.exists():
-                    os.replace(old, target)
-            shutil.rmtree(staging, ignore_errors=True)
+            restore_step("after moving the new folder in")
+            fsync_folder(self.districts_folder)
+            restore_step("after syncing the move in")
+        except (OSError, StoreError) as exc:
+            if journal_written:
+                with contextlib.suppress(OSError, StoreError):
+                    self._recover_restores()
+            else:
+                shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, StoreError):
+                raise
             raise write_failure(target / DISTRICT_FILE, exc) from None
-        except StoreError:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        # The restore is done; should tidying up fail, the journal stays and the next
+        # start keeps the replaced folder.
+        with contextlib.suppress(OSError):
+            if old.exists():
+                self._keep_replaced(district_id, old, journal["kept"])
+            (self.folder / JOURNAL).unlink()
+            fsync_folder(self.folder)
+            restore_step("journal removed")
         return district_id
+
+    def restore_file(self, backup_path: Path | str, name: str) -> str:
+        """Bring back one file of a district (``district.json`` or ``cycles/<id>.json``)
+        from a backup, keeping every other file as it is; return the district id.
+
+        For a damaged file: the other files hold work newer than the backup. A file
+        still in place is set aside (``*.corrupt-<time>``), never deleted.
+        """
+        if self.read_only:
+            raise ReadOnlyStoreError(_("This data is open read-only; nothing was restored."))
+        manifest, files = backups.read_backup(Path(backup_path))
+        district_id = manifest["district_id"]
+        folder = self._district_folder(district_id)
+        if not folder.is_dir():
+            raise NotFoundError(_("There is no district with id {id} in {folder}.")
+                                .format(id=district_id, folder=self.districts_folder))
+        if name not in files:
+            raise backups.BackupError(_("The backup {file} has no {name}.").format(
+                file=Path(backup_path).name, name=name))
+        self._guard()
+        open_store = self._stores.pop(district_id, None)
+        if open_store is not None:
+            open_store.close()
+        path = folder / name
+        others = {p.relative_to(folder).as_posix(): p for p in backups.store_files(folder)
+                  if p.relative_to(folder).as_posix() != name}
+        present = {}
+        for other, other_path in others.items():
+            with contextlib.suppress(StoreError, OSError):
+                other_raw = read_bytes(other_path)
+                decode_json(other_path, other_raw)  # a damaged one counts for nothing
+                present[other] = other_raw
+        raw = files[name]
+        if name == DISTRICT_FILE:
+            raw = self._list_unlisted_cycles(raw, folder)
+        raw = self._newer_than_backups(district_id, {**present, name: raw}, folder, name)[name]
+        try:
+            if path.exists():
+                os.replace(path, path.with_name(f"{path.name}.corrupt-{_stamp()}"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_failure(path, exc) from None
+        atomic_write(path, raw)
+        return district_id
+
+    def _list_unlisted_cycles(self, raw: bytes, folder: Path) -> bytes:
+        """An older ``district.json`` lacks the cycles started after it was backed up: list
+        each intact cycle file it lacks as a "Recovered cycle", so their ratings show."""
+        data = decode_json(folder / DISTRICT_FILE, raw)
+        table = data.setdefault("cycles", {})
+        listed = [Cycle.from_dict(doc) for doc in table.values()]
+        if not listed:
+            return raw  # no framework to name: check lists the files instead
+        model = max(listed, key=lambda c: (c.date, c.created))
+        known = {c.id for c in listed}
+        added = 0
+        for path in backups.store_files(folder)[1:]:
+            if path.stem in known or not backups.RECORD_ID.match(path.stem):
+                continue
+            try:
+                decode_json(path, read_bytes(path))
+            except StoreError:
+                continue
+            added += 1
+            cycle = Cycle(id=path.stem, title=_("Recovered cycle {n}").format(n=added),
+                          date=self.clock().date().isoformat(), scope=None,
+                          framework_id=model.framework_id,
+                          framework_version=model.framework_version)
+            slot = max((int(k) for k in table if k.isdigit()), default=0) + 1
+            table[str(slot)] = cycle.to_dict()
+        return encode_json(data) if added else raw
+
+    def _district_folder(self, district_id: str) -> Path:
+        """The folder of a district id, refusing any id that is not a record id."""
+        folder = self.districts_folder / district_id
+        if (not backups.RECORD_ID.match(district_id)
+                or folder.parent != self.districts_folder or folder.name != district_id):
+            raise backups.BackupError(_("{id} is not a valid district id.").format(
+                id=district_id[:60]))
+        return folder
+
+    def _newer_than_backups(self, district_id: str, files: dict[str, bytes],
+                            folder: Path, key: str = DISTRICT_FILE) -> dict[str, bytes]:
+        """``files`` with district.json's (or the only file's) write counter raised so that
+        the restored store generation is above every backup and the current files: the
+        restored state is then the newest, and later work counts up from there."""
+        floor = max((b.generation for b in self.backups(district_id)), default=0)
+        with contextlib.suppress(StoreError, OSError, ValueError):
+            floor = max(floor, sum(file_generation(decode_json(p, read_bytes(p)))
+                                   for p in backups.store_files(folder)))
+        datas = {name: decode_json(Path(name), raw) for name, raw in files.items()}
+        restored = sum(file_generation(d) for d in datas.values())
+        if restored > floor:
+            return files
+        bump_generation(datas[key], floor + 1 - restored)
+        return {**files, key: encode_json(datas[key])}
+
+    def _keep_replaced(self, district_id: str, old: Path, kept_name: str) -> None:
+        kept_in = self.backups_folder / district_id
+        restore_step("before keeping the old folder")
+        kept_in.mkdir(parents=True, exist_ok=True)
+        kept = kept_in / kept_name
+        while kept.exists():
+            kept = kept_in / f"{kept_name}-{secrets.token_hex(2)}"
+        os.replace(old, kept)
+        restore_step("after keeping the old folder")
+        fsync_folder(kept_in)
+        fsync_folder(self.districts_folder)
+        restore_step("after syncing the kept folder")
+
+    def pending_restores(self) -> list[str]:
+        """Restores cut short (a journal or leftover folders), one sentence each; read only."""
+        found = []
+        if (self.folder / JOURNAL).exists():
+            found.append(_("A restore was interrupted (restore-journal.json is in {folder}).")
+                         .format(folder=self.folder))
+            return found  # the journal says it all
+        leftovers = self._leftovers()
+        if leftovers:
+            found.append(_("A restore was interrupted and left {names} in {folder}.").format(
+                names=", ".join(p.name for p in leftovers), folder=self.districts_folder))
+        return found
+
+    def _leftovers(self) -> list[Path]:
+        try:
+            return sorted(p for p in self.districts_folder.iterdir()
+                          if p.is_dir() and _LEFTOVER.match(p.name))
+        except OSError:
+            return []
+
+    def _recover_restores(self) -> list[str]:
+        """Finish or roll back a restore that was cut short (a crash, a power cut).
+
+        With a journal the staged copy is complete: if the district's folder is gone it
+        is moved in (finished), else the copy is dropped (rolled back, nothing had been
+        replaced). Without one, a moved-aside folder goes back. A replaced folder is
+        never deleted: it is kept under ``backups/<id>/``. Returns what was done.
+        """
+        done: list[str] = []
+        journal_path = self.folder / JOURNAL
+        journal: dict[str, Any] = {}
+        if journal_path.exists():
+            with contextlib.suppress(StoreError, ValueError, AttributeError):
+                loaded = decode_json(journal_path, read_bytes(journal_path))
+                journal = loaded if isinstance(loaded, dict) else {}
+        by_id: dict[str, dict[str, list[Path]]] = {}
+        for path in self._leftovers():
+            match = _LEFTOVER.match(path.name)
+            assert match is not None
+            kind, district_id = match.group(1), match.group(2)
+            by_id.setdefault(district_id, {"restore": [], "replaced": []})[kind].append(path)
+        journaled = journal.get("staging") if isinstance(journal.get("staging"), str) else None
+        for district_id, found in by_id.items():
+            try:
+                target = self._district_folder(district_id)
+            except StoreError:
+                continue  # not a name a restore makes: not ours to touch
+            done.append(self._recover_one(district_id, target, found, journaled))
+        if self.districts_folder.exists():
+            fsync_folder(self.districts_folder)
+        if journal_path.exists():
+            journal_path.unlink()
+            fsync_folder(self.folder)
+            if not done:
+                done.append(_("An interrupted restore had not changed anything yet; its "
+                              "journal was removed."))
+        return done
+
+    def _recover_one(self, district_id: str, target: Path, found: dict[str, list[Path]],
+                     journaled: str | None) -> str:
+        outcome = _("An interrupted restore of district {id} was tidied up (the district "
+                    "was not changed).").format(id=district_id)
+        for staging in found["restore"]:
+            complete = staging.name == journaled
+            if (not target.exists() and (complete or not found["replaced"])
+                    and (complete or self._whole(staging))):
+                os.replace(staging, target)
+                outcome = _("An interrupted restore of district {id} was finished.").format(
+                    id=district_id)
+            else:
+                shutil.rmtree(staging, ignore_errors=True)  # a copy of a backup's files
+        for old in found["replaced"]:
+            if not target.exists():
+                os.replace(old, target)
+                outcome = _("An interrupted restore of district {id} was rolled back.").format(
+                    id=district_id)
+            else:
+                self._keep_replaced(district_id, old, "replaced-" + old.name.rsplit("-", 1)[-1])
+        return outcome
+
+    @staticmethod
+    def _whole(folder: Path) -> bool:
+        """Whether every store file of a leftover folder parses (safe to move in)."""
+        try:
+            for path in backups.store_files(folder):
+                decode_json(path, read_bytes(path))
+        except StoreError:
+            return False
+        return True
 
     # --- internals --------------------------------------------------------------------
 
@@ -936,7 +1256,9 @@ class Repository:
             moved=(_(" and was set aside as {name}").format(name=set_aside.name)
                    if set_aside else ""),
             offer=(_("The newest backup is from {time}; restore it to go on.")
-                   .format(time=found[0].created) if found
+                   .format(time=found[0].created + (_(" (dated in the future: the clock was "
+                                                       "wrong)") if found[0].in_future else ""))
+                   if found
                    else _("No backup of this district was found.")))
         return DamagedStoreError(message, path, reason, set_aside, found)
 
@@ -956,6 +1278,7 @@ class Repository:
     def _save_settings(self, changes: Mapping[str, Any]) -> None:
         settings = {**self._settings(), **changes, "schema": SCHEMA_VERSION}
         with contextlib.suppress(StoreError):
+            self._guard()
             atomic_write(self.folder / SETTINGS, encode_json({"settings": {"1": settings}}))
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -99,7 +100,24 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([170, 1110])
-        self.setCentralWidget(splitter)
+        #: Says why nothing can be saved, when the district is open read-only.
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setAccessibleName(_("Read-only"))
+        self.read_only_banner.setVisible(store is not None and store.read_only)
+        if store is not None and store.read_only:
+            reason = store.repo.read_only_reason
+            self.read_only_banner.setText(
+                _("Open read-only: changes cannot be saved.")
+                + (" " + reason if reason else ""))
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self.browser = FrameworkBrowser(pack)
         self.add_screen(_("Framework"), self.browser)

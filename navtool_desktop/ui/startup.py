@@ -17,8 +17,13 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core.records import District
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.backup import newest_good
-from navtool_desktop.storage.errors import DamagedStoreError, StoreError, StoreLockedError
+from navtool_desktop.storage.backup import newest_good, restorable_files
+from navtool_desktop.storage.errors import (
+    DamagedStoreError,
+    FolderReadOnlyError,
+    StoreError,
+    StoreLockedError,
+)
 from navtool_desktop.storage.repository import DistrictStore, Repository
 from navtool_desktop.ui import messages
 
@@ -76,21 +81,34 @@ class FirstDistrictDialog(QDialog):
 def open_repository(parent: QWidget | None = None, *, ask: bool = True) -> Repository | None:
     """The data folder, locked for writing; read-only if the user accepts that; else None.
 
-    With ``ask=False`` nothing is asked: a locked folder opens read-only.
+    With ``ask=False`` nothing is asked: a locked folder opens read-only. A folder that
+    cannot be written to (a read-only disk or share) opens read-only without asking; the
+    reason is kept in ``read_only_reason`` for the window's banner.
     """
     try:
-        return Repository()
+        repo = Repository()
+        if repo.recovered and ask:
+            messages.inform(parent, _("An interrupted restore"), "\n".join(repo.recovered))
+        return repo
+    except FolderReadOnlyError as exc:
+        return _read_only(str(exc))
     except StoreLockedError as exc:
         if not ask:
-            return Repository(read_only=True)
+            return _read_only(str(exc))
         if messages.ask(parent, _("Already open"),
                         _("{reason}\n\nOpen the data read-only, to look without changing anything?")
                         .format(reason=exc), default_yes=True):
-            return Repository(read_only=True)
+            return _read_only(str(exc))
     except StoreError as exc:
         if ask:
             messages.error(parent, _("Your data cannot be opened"), str(exc))
     return None
+
+
+def _read_only(reason: str) -> Repository:
+    repo = Repository(read_only=True)
+    repo.read_only_reason = reason
+    return repo
 
 
 def open_district(repo: Repository, pack: Pack, parent: QWidget | None = None, *,
@@ -138,17 +156,33 @@ def open_district(repo: Repository, pack: Pack, parent: QWidget | None = None, *
 
 def _offer_restore(repo: Repository, exc: DamagedStoreError,
                    parent: QWidget | None) -> DistrictStore | None:
+    """Offer the newest good backup: only the damaged file when the backup has it (the
+    district's other files hold newer work and stay), else the whole district."""
     backup = newest_good(exc.backups)
     if backup is None:
         messages.error(parent, _("The district's data is damaged"),
                        _("{reason}\n\nThere is no backup to restore.").format(reason=exc))
         return None
-    if not messages.ask(parent, _("The district's data is damaged"),
-                        _("{reason}\n\nRestore the newest good backup, from {when}?").format(
-                            reason=exc, when=backup.created), default_yes=True):
+    when = backup.created + (_(" (dated in the future: the clock was wrong)")
+                             if backup.in_future else "")
+    district_folder = repo.districts_folder / backup.district_id
+    try:
+        name = exc.path.relative_to(district_folder).as_posix()
+    except ValueError:
+        name = ""
+    single = bool(name) and name in restorable_files(backup)
+    if single:
+        question = _("{reason}\n\nBring back {file} alone from the newest good backup, from "
+                     "{when}? The district's other files are not damaged and stay as they are, "
+                     "with everything saved since.").format(reason=exc, file=name, when=when)
+    else:
+        question = _("{reason}\n\nRestore the newest good backup, from {when}? The current "
+                     "files are kept in the backups folder.").format(reason=exc, when=when)
+    if not messages.ask(parent, _("The district's data is damaged"), question, default_yes=True):
         return None
     try:
-        district_id = repo.restore(backup.path)
+        district_id = (repo.restore_file(backup.path, name) if single
+                       else repo.restore(backup.path))
         return repo.open_district(district_id)
     except StoreError as err:
         messages.error(parent, _("The backup could not be restored"), str(err))
