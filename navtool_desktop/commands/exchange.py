@@ -41,7 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         table.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
         table.add_argument("--cycle", metavar="ID", default=LATEST,
                            help=_("cycle id, or \u201clatest\u201d (the default)"))
-        table.add_argument("--what", choices=("ratings", "actions"), default="ratings")
+        table.add_argument("--what", choices=("ratings", "summary", "actions"), default="ratings",
+                           help=_("ratings: every person's answers (raw data); summary: counts "
+                                  "with small groups hidden; actions: the plans' actions"))
         table.add_argument("--out", type=Path, required=True, metavar="FILE")
         table.set_defaults(handler=_export_table, fmt=fmt)
 
@@ -111,7 +113,7 @@ def _export_table(args: argparse.Namespace) -> int:
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
             store = open_district(repo, args.district)
-            cycle_id = _cycle_id(store, args.cycle) if args.what == "ratings" else None
+            cycle_id = _cycle_id(store, args.cycle) if args.what != "actions" else None
             if cycle_id is not None:
                 store.get_cycle(cycle_id)
             count = export_table(store, pack, args.out, what=args.what, cycle_id=cycle_id,

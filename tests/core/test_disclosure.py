@@ -112,8 +112,7 @@ def test_csv_summary_never_determines_a_hidden_group(pack: Pack, data: st.DataOb
     from navtool_desktop.exchange.tables import csv_bytes, summary_table
 
     cycle, truth = data.draw(cycles(pack))
-    head, rows = summary_table(pack, cycle_results(pack, cycle))
-    text = csv_bytes(head, rows).decode("utf-8-sig")
+    text = csv_bytes(*summary_table(pack, cycle_results(pack, cycle))).decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[0][0].startswith("# ")  # the privacy rule, on the first line
     columns = parsed[1]

@@ -97,8 +97,17 @@ def test_export_csv_and_xlsx(demo: None, capsys: pytest.CaptureFixture[str], tmp
     raw = out_csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["cycle", "participant or code", "role group"]
-    assert len(rows) > 10 and f"Wrote {len(rows) - 1} rows" in out
+    assert rows[0][0].startswith("# This file contains individual answers")
+    assert rows[1][:3] == ["cycle", "participant or code", "role group"]
+    assert len(rows) > 10 and f"Wrote {len(rows) - 2} rows" in out
+    out_summary = tmp_path / "summary.xlsx"
+    code, out, err = _run(capsys, "export-xlsx", "--what", "summary", "--out", str(out_summary))
+    assert code == 0, err
+    values = list(openpyxl.load_workbook(out_summary).active.values)
+    assert values[0][0].startswith("# Privacy: a role group's counts are shown only when at least 3")
+    assert values[1][:4] == ("kind", "id", "name", "role group")
+    hidden = [v for v in values[2:] if v[-1] and v[-1].startswith("hidden")]
+    assert hidden and all(v[4] is None for v in hidden)  # no numbers for a hidden group
     out_xlsx = tmp_path / "actions.xlsx"
     code, out, err = _run(capsys, "export-xlsx", "--what", "actions", "--out", str(out_xlsx))
     assert code == 0, err
