@@ -22,6 +22,8 @@ def competency_name(pack: Pack, competency_id: str) -> str:
 
 def participation(results: CycleResults) -> str:
     """Who the results come from, without counting paper votes as people."""
+    if not results.overall_shown:
+        return _("fewer than {n} people rated").format(n=results.threshold)
     on_laptops = max((c.overall.respondents - c.overall.distribution.tallied for c in results.competencies),
                      default=0)
     on_paper = max((c.overall.distribution.tallied for c in results.competencies), default=0)
