@@ -109,7 +109,7 @@ def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
     unknown: set[str] = set()
     for rating in ratings:
         group = roles.get(rating.participant_id)
-        (people[group] if group in people else unknown).add(rating.participant_id)
+        people.get(group or "", unknown).add(rating.participant_id)
     paper: dict[tuple[str, str], int] = {}
     for tally in tallies:
         key = (tally.role_group, tally.competency_id)

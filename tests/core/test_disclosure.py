@@ -12,58 +12,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from disclosure_check import ZERO, Counts, Publication, cycles, determined, items_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from navtool_desktop.core.disclosure import EMPTY, SHOWN, SUPPRESSED, decide, head_counts, rule_text
-from navtool_desktop.core.records import RATING_CHOICES, ROLE_GROUPS, Cycle, Participant, Rating, Tally
+from navtool_desktop.core.records import RATING_CHOICES, ROLE_GROUPS, Participant, Rating, Tally
 from navtool_desktop.core.results import CycleInput, compare, cycle_results
 from navtool_desktop.framework import Pack
-from tests.core.disclosure_check import ZERO, Counts, Publication, add, determined
-
-SCOPE = ("culture", "agency")
-
-
-# --- random cycles ------------------------------------------------------------------------------
-
-
-@st.composite
-def cycles(draw: st.DrawFn, pack: Pack) -> tuple[CycleInput, dict[str, dict[str, Counts]]]:
-    """A random cycle (0-12 people per role group, random ratings, not-sure votes and paper
-    tallies) and the truth: each group's counts per competency."""
-    threshold = draw(st.integers(3, 5))
-    cycle = Cycle(title="Random", date="2026-03-01", scope=SCOPE, framework_id=pack.id,
-                  framework_version=pack.version, threshold=threshold)
-    comps = [c.id for cid in SCOPE for c in pack.condition(cid).competencies]
-    truth: dict[str, dict[str, Counts]] = {g: {} for g in ROLE_GROUPS}
-    participants, ratings, tallies = [], [], []
-    for group in ROLE_GROUPS:
-        for n in range(draw(st.integers(0, 12), label=f"{group} people")):
-            who = Participant(name=f"{group} {n}", role_group=group)
-            participants.append(who)
-            rated = draw(st.lists(st.sampled_from(comps), unique=True, min_size=1, max_size=len(comps)))
-            for cid in rated:
-                level = draw(st.sampled_from(RATING_CHOICES))
-                ratings.append(Rating(participant_id=who.id, competency_id=cid, level=level))
-                truth[group][cid] = add(truth[group].get(cid, ZERO),
-                                        tuple(int(c == level) for c in RATING_CHOICES))
-        if draw(st.booleans(), label=f"{group} paper"):
-            for cid in draw(st.lists(st.sampled_from(comps), unique=True, max_size=3)):
-                counts = draw(st.lists(st.integers(0, 2), min_size=5, max_size=5))
-                tallies.append(Tally(competency_id=cid, role_group=group,
-                                     counts=dict(zip(RATING_CHOICES, counts, strict=True))))
-                truth[group][cid] = add(truth[group].get(cid, ZERO), tuple(counts))
-    return CycleInput(cycle, tuple(participants), tuple(ratings), tuple(tallies)), truth
-
-
-def items_of(pack: Pack) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for cid in SCOPE:
-        comps = [c.id for c in pack.condition(cid).competencies]
-        out.update({c: [c] for c in comps})
-        out[cid] = comps
-    return out
-
 
 # --- what the JSON publishes ----------------------------------------------------------------------
 

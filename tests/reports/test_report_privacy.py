@@ -24,8 +24,7 @@ from navtool_desktop.reports.data import ReportInput
 from navtool_desktop.reports.report import render_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core"))
-from disclosure_check import ZERO, Counts, Publication, determined  # noqa: E402
-from test_disclosure import SCOPE, cycles, items_of  # noqa: E402
+from disclosure_check import SCOPE, ZERO, Counts, Publication, cycles, determined, items_of
 
 _INTS = re.compile(r"\b\d+\b")
 
