@@ -26,7 +26,7 @@ Pure Python: no Qt, no storage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from navtool_desktop.core.records import MIN_THRESHOLD, ROLE_GROUPS, Participant, Rating, Tally
@@ -140,3 +140,32 @@ def hidden_text(threshold: int) -> str:
 def no_counts_text(threshold: int) -> str:
     """What shows in place of every count when the whole cycle is under the threshold."""
     return _("Fewer than {n} people rated in this cycle, so no counts are shown.").format(n=threshold)
+
+
+def change_effect(sizes: Mapping[str, int], total: int, old: int, new: int,
+                  name: Callable[[str], str] = str) -> str:
+    """What changing a cycle's threshold from ``old`` to ``new`` reveals or hides, in words.
+
+    ``sizes`` and ``total`` are the cycle's head-counts now (:func:`head_counts`); ``name``
+    turns a role group id into its name.
+    """
+    before, after = decide(sizes, old, total), decide(sizes, new, total)
+    revealed = [g for g in ROLE_GROUPS if before.status(g) == SUPPRESSED and after.status(g) == SHOWN]
+    hidden = [g for g in ROLE_GROUPS if before.status(g) == SHOWN and after.status(g) == SUPPRESSED]
+    parts = []
+    if before.overall_shown != after.overall_shown:
+        parts.append(_("The overall counts become visible.") if after.overall_shown
+                     else _("No counts will be shown at all."))
+    if revealed:
+        parts.append(_("Shown from now on, with their counts: {groups}.").format(
+            groups=", ".join(name(g) for g in revealed)))
+    if hidden:
+        parts.append(_("Hidden from now on: {groups}.").format(groups=", ".join(name(g) for g in hidden)))
+    if not parts:
+        parts.append(_("No role group changes with the ratings so far; later ratings follow the new threshold."))
+    if new == old - 1:
+        parts.append(_("Groups of {n} people can be shown on their own.").format(n=new))
+    elif new < old:
+        parts.append(_("Groups of {low} to {high} people can be shown on their own.").format(
+            low=new, high=old - 1))
+    return " ".join(parts)
