@@ -12,13 +12,12 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
-from navtool_desktop.core.disclosure import hidden_text, no_counts_text, rule_text
+from navtool_desktop.core.disclosure import hidden_text, no_counts_text
 from navtool_desktop.core.records import LEVELS, NOT_SURE
 from navtool_desktop.core.results import (
     EMPTY,
     SHOWN,
     CompetencyResult,
-    CycleResults,
     Distribution,
     low_agreement_rule,
     median_rule,
@@ -31,7 +30,7 @@ from navtool_desktop.reports import charts, style
 from navtool_desktop.reports.common import data_table, head_cells, level_chip, long_date, para
 from navtool_desktop.reports.data import ReportInput
 from navtool_desktop.reports.document import DocumentInfo, build, heading
-from navtool_desktop.reports.sections import participation, results_overview
+from navtool_desktop.reports.sections import participation, privacy_notes, results_overview
 
 _CHOICES = (*LEVELS, NOT_SURE)
 
@@ -79,23 +78,6 @@ def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
         out.append(para(rule, st.small))
     out += privacy_notes(results)
     out.append(PageBreak())
-    return out
-
-
-def privacy_notes(results: CycleResults) -> list[Flowable]:
-    """The privacy rule, which groups it hides in this cycle, and every recorded threshold change."""
-    st = style.styles()
-    out = [para(rule_text(results.threshold), st.small)]
-    hidden = results.disclosure.hidden_groups
-    if not results.overall_shown:
-        out.append(para(no_counts_text(results.threshold), st.small))
-    elif hidden:
-        out.append(para(_("Hidden in this cycle: {groups}.").format(
-            groups=", ".join(style.role_group_name(g) for g in hidden)), st.small))
-    for change in results.cycle.threshold_changes:
-        out.append(para(_("The threshold was changed from {old} to {new} by {who} on {when}. {reveals}").format(
-            old=change.old, new=change.new, who=change.by, when=long_date(change.at[:10]),
-            reveals=change.reveals), st.small))
     return out
 
 
