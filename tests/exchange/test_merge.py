@@ -177,3 +177,24 @@ def test_saving_after_an_import_keeps_the_imported_records(setup: Setup, pack: P
         data = reread.open_district(setup.store.id, auto_backup=False).cycle(setup.cycle_id)
         assert set(data.ratings) == expected
         assert newcomer.id in data.participants
+
+
+def test_an_import_never_lowers_a_threshold_without_its_record(setup: Setup, pack: Pack, tmp_path: Path) -> None:
+    # another laptop's copy of the cycle: renamed later, threshold still 3 with no record
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    theirs = content.cycles[0].cycle.replace(title="Fall 2025 retreat", updated="2099-01-01T00:00:00.000Z")
+    renamed = dataclasses.replace(content, cycles=(dataclasses.replace(content.cycles[0], cycle=theirs),))
+    (tmp_path / "c.navtool").write_bytes(write_bundle(renamed))
+    # meanwhile the threshold was raised here, with its record
+    setup.store.save_cycle(setup.store.get_cycle(setup.cycle_id).with_threshold(5, by="Ana"))
+    summary = import_paths(setup.repo, pack, [tmp_path / "c.navtool"], store=setup.store)
+    assert summary.ok and summary.counts["updated", "cycle"] == 1
+    cycle = setup.store.get_cycle(setup.cycle_id)
+    assert cycle.title == "Fall 2025 retreat"  # the newer edit is taken
+    assert cycle.threshold == 5 and [(c.old, c.new, c.by) for c in cycle.threshold_changes] == [(3, 5, "Ana")]
+    # a copy that continues the record is taken as it is
+    lowered = cycle.with_threshold(4, by="Ben", at="2099-02-01T00:00:00.000Z")
+    again = dataclasses.replace(renamed, cycles=(dataclasses.replace(renamed.cycles[0], cycle=lowered),))
+    (tmp_path / "d.navtool").write_bytes(write_bundle(again))
+    assert import_paths(setup.repo, pack, [tmp_path / "d.navtool"], store=setup.store).ok
+    assert setup.store.get_cycle(setup.cycle_id).threshold == 4
