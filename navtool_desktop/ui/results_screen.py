@@ -330,13 +330,14 @@ class EquityModel(QAbstractTableModel):
             return status
         if status != SHOWN or summary is None or summary.mean is None:
             if role == Qt.ItemDataRole.DisplayRole:
-                return hidden_text(self._results.threshold) if status == SUPPRESSED else _("no ratings")
+                return _("hidden") if status == SUPPRESSED else _("no ratings")
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#555555"))
             if role == Qt.ItemDataRole.BackgroundRole and status == SUPPRESSED:
                 return QBrush(QColor("#cfcfcf"), Qt.BrushStyle.BDiagPattern)
             if role == Qt.ItemDataRole.ToolTipRole and status == SUPPRESSED:
-                return disclosure.rule_text(self._results.threshold)
+                return (hidden_text(self._results.threshold).capitalize() + ". "
+                        + disclosure.rule_text(self._results.threshold))
             return None
         nearest = LEVELS[max(0, min(3, round(summary.mean) - 1))]
         if role == Qt.ItemDataRole.DisplayRole:
