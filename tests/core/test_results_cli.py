@@ -192,3 +192,24 @@ def test_errors_are_one_line(tmp_path: Path, pack: Pack,
     assert main(["results", "--district", empty]) == 1
     assert "has no cycles yet" in capsys.readouterr().err
     assert main(["results", "--district", district]) == 0
+
+
+def test_a_cycle_under_the_threshold_prints_no_counts(pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:
+    with Repository() as repo:
+        store = repo.create_district(District(name="Tiny USD"))
+        cycle = Cycle(title="Pilot", date="2025-05-01", scope=("agency",), framework_id=pack.id,
+                      framework_version=pack.version)
+        people = [Participant(name=f"L{n}", role_group="learner") for n in range(2)]
+        store.import_cycle(cycle, people, [Rating(participant_id=p.id, competency_id=VOICE, level="refining")
+                                           for p in people])
+    data = results(capsys, "--cycle", cycle.id)
+    assert data["privacy"]["counts_shown"] is False
+    voice = next(c for c in data["competencies"] if c["id"] == VOICE)
+    assert voice["status"] == "suppressed" and "distribution" not in voice and voice["level"] is None
+    assert voice["role_groups"]["learner"] == {"status": "suppressed"}
+    assert all("distribution" not in c for c in data["conditions"])
+    assert main(["results", "--cycle", cycle.id]) == 0
+    out = capsys.readouterr().out
+    assert "Fewer than 3 people rated in this cycle, so no counts are shown." in out
+    voice_line = next(line for line in out.splitlines() if line.startswith("  Voice"))
+    assert not any(ch.isdigit() for ch in voice_line)
