@@ -45,7 +45,7 @@ def _prepare(root: Path) -> tuple[Path, Path, int]:
         store.import_cycle(cycle, people, ratings)
         for person in people:
             export_bundle(store, pack, "participant", stick / f"{person.name}.navtool",
-                          cycle_id=cycle.id, participant_id=person.id)
+                          cycle_id=cycle.id, participant_id=person.id, unprotected_ok=True)
     with Repository(facilitator) as repo:
         repo.restore(base)
     return facilitator, stick, len(ratings)

@@ -31,7 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export.add_argument("--cycle", metavar="ID", help=_("cycle id, or \u201clatest\u201d"))
     export.add_argument("--participant", metavar="ID", help=_("participant id (for --kind participant)"))
     export.add_argument("--passphrase-file", type=Path, metavar="F",
-                        help=passphrase_file_help(_("protect the bundle with the passphrase in this file")))
+                        help=passphrase_file_help(_("protect the bundle with the passphrase in this file "
+                                                    "(needed when it carries ratings or written answers)")))
+    export.add_argument("--no-passphrase", action="store_true",
+                        help=_("write ratings or written answers unprotected (anyone with the "
+                               "file can read them)"))
+    export.add_argument("--with-answers", action="store_true",
+                        help=_("cycle and district bundles: carry every person's ratings, written "
+                               "answers and paper tallies (to merge laptops); without it only the "
+                               "participant list, consensus and plans travel"))
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     export.set_defaults(handler=_export)
     imp = actions.add_parser("import", help=_("import a bundle file or a folder of them"))
@@ -46,7 +54,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         table.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
         table.add_argument("--cycle", metavar="ID", default=LATEST,
                            help=_("cycle id, or \u201clatest\u201d (the default)"))
-        table.add_argument("--what", choices=("ratings", "actions"), default="ratings")
+        table.add_argument("--what", choices=("ratings", "summary", "actions"), default="ratings",
+                           help=_("ratings: every person's answers (raw data); summary: counts "
+                                  "with small groups hidden; actions: the plans' actions"))
         table.add_argument("--out", type=Path, required=True, metavar="FILE")
         table.set_defaults(handler=_export_table, fmt=fmt)
 
@@ -74,12 +84,17 @@ def _export(args: argparse.Namespace) -> int:
         raise CommandError(_("say which cycle with --cycle ID (or latest)"))
     if args.kind == "participant" and not args.participant:
         raise CommandError(_("say whose responses with --participant ID"))
+    if passphrase and args.no_passphrase:
+        raise CommandError(_("choose --passphrase-file or --no-passphrase, not both"))
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
             store = open_district(repo, args.district)
             cycle_id = _cycle_id(store, args.cycle) if args.kind != "district" else None
             export_bundle(store, pack, args.kind, args.out, cycle_id=cycle_id,
-                          participant_id=args.participant, passphrase=passphrase)
+                          participant_id=args.participant, passphrase=passphrase,
+                          answers=args.with_answers, unprotected_ok=args.no_passphrase,
+                          how=_("Give one with --passphrase-file F, or write it unprotected with "
+                                "--no-passphrase."))
     except (StoreError, BundleError) as exc:
         raise CommandError(str(exc)) from None
     print(_("Wrote {file}").format(file=args.out))
@@ -122,7 +137,7 @@ def _export_table(args: argparse.Namespace) -> int:
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
             store = open_district(repo, args.district)
-            cycle_id = _cycle_id(store, args.cycle) if args.what == "ratings" else None
+            cycle_id = _cycle_id(store, args.cycle) if args.what != "actions" else None
             if cycle_id is not None:
                 store.get_cycle(cycle_id)
             count = export_table(store, pack, args.out, what=args.what, cycle_id=cycle_id,

@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd.add_argument("--format", choices=("text", "json"), default="text",
                      help=_("text (default) or json"))
     cmd.add_argument("--threshold", type=int, default=None, metavar="N",
-                     help=_("hide role groups with fewer than N people (default 3)"))
+                     help=_("hide role groups with fewer than N people (default: the cycle's own "
+                            "threshold; a lower one is refused)"))
     cmd.set_defaults(handler=_results)
 
 
@@ -42,9 +43,9 @@ def _results(args: argparse.Namespace) -> int:
     from navtool_desktop.core import results as res
     from navtool_desktop.storage import Repository, StoreError
 
-    threshold = res.ANONYMITY_THRESHOLD if args.threshold is None else args.threshold
-    if threshold < 1:
-        raise CommandError(_("--threshold must be at least 1"))
+    threshold = args.threshold
+    if threshold is not None and threshold < res.ANONYMITY_THRESHOLD:
+        raise CommandError(_("--threshold must be at least {n}").format(n=res.ANONYMITY_THRESHOLD))
     pack = load_default_pack()
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
@@ -58,10 +59,15 @@ def _results(args: argparse.Namespace) -> int:
                 raise CommandError(_("the cycle uses the framework \u201c{used}\u201d, not "
                                      "\u201c{loaded}\u201d").format(used=cycle.framework_id,
                                                                    loaded=pack.id))
+            if threshold is not None and threshold < cycle.threshold:
+                raise CommandError(_(
+                    "--threshold {asked} is below this cycle's threshold of {n}; a cycle's threshold "
+                    "is lowered only by a recorded change in the app").format(asked=threshold,
+                                                                              n=cycle.threshold))
             current = res.cycle_results(pack, res.CycleInput.of(store.cycle(cycle.id)), threshold)
             before = res.previous_cycle(cycles, cycle.id)
             previous = (res.cycle_results(pack, res.CycleInput.of(store.cycle(before.id)),
-                                          threshold) if before else None)
+                                          max(threshold or 0, before.threshold)) if before else None)
             data = results_to_dict(pack, store, current, res.compare(current, previous))
     except StoreError as exc:
         raise CommandError(str(exc)) from None
@@ -86,6 +92,11 @@ def _summary(summary: VoteSummary) -> dict[str, Any]:
             "low_agreement": summary.low_agreement}
 
 
+def _overall(results: CycleResults, summary: VoteSummary) -> dict[str, Any]:
+    """An item's overall counts, or only ``status: suppressed`` when no counts are shown."""
+    return _summary(summary) if results.overall_shown else {"status": "suppressed"}
+
+
 def _groups(groups: tuple[GroupResult, ...]) -> dict[str, Any]:
     return {g.role_group: {"status": g.status, **(_summary(g.summary) if g.summary else {})}
             for g in groups}
@@ -95,6 +106,7 @@ def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
                     comparison: Comparison) -> dict[str, Any]:
     """The results as plain data; keys and order never depend on the data's history."""
     from navtool_desktop.core import results as res
+    from navtool_desktop.core.disclosure import rule_text
 
     cycle = results.cycle
     changes = {c.competency_id: c for c in comparison.competencies}
@@ -106,13 +118,19 @@ def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
                   "scope": list(cycle.scope) if cycle.scope is not None else None},
         "previous_cycle": comparison.previous_cycle_id,
         "anonymity_threshold": results.threshold,
+        "privacy": {
+            "rule": rule_text(results.threshold),
+            "counts_shown": results.overall_shown,
+            "hidden_groups": list(results.disclosure.hidden_groups),
+            "threshold_changes": [c.to_dict() for c in cycle.threshold_changes],
+        },
         "rules": {"median": res.median_rule(), "low_agreement": res.low_agreement_rule(),
                   "strengths_and_growth_areas": res.ranking_rule()},
         "competencies": [{
             "id": c.competency_id,
             "name": pack.competency(c.competency_id).name,
             "condition": c.condition_id,
-            **_summary(c.overall),
+            **_overall(results, c.overall),
             "consensus": ({"level": c.consensus.level, "rationale": c.consensus.rationale}
                           if c.consensus else None),
             "level": c.level,
@@ -127,7 +145,7 @@ def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
             "level": c.level,
             "level_mean": c.level_mean,
             "change": condition_changes[c.condition_id].change,
-            **_summary(c.overall),
+            **_overall(results, c.overall),
             "role_groups": _groups(c.groups),
         } for c in results.conditions],
         "strengths": [c.competency_id for c in res.strengths(results)],
@@ -153,6 +171,8 @@ def _cut(text: str, width: int) -> str:
 
 def format_text(pack: Pack, data: dict[str, Any]) -> str:
     """The JSON data as a terminal table: one row per competency, one per role group."""
+    from navtool_desktop.core.disclosure import hidden_text, no_counts_text
+
     threshold = data["anonymity_threshold"]
     cycle = data["cycle"]
     head = [_("competency / role group"), *_SHORT.values(), _("median"), _("agreement"),
@@ -166,6 +186,10 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
         rows.append(f"{cond['name']}{star}")
         for comp in by_condition.get(cond["id"], []):
             consensus = comp["consensus"]["level"] if comp["consensus"] else "\u2014"
+            if not data["privacy"]["counts_shown"]:
+                rows.append([_cut("  " + comp["name"], _NAME_WIDTH), *([""] * len(_SHORT)), "\u2014",
+                             "", consensus, comp["change"], ""])
+                continue
             rows.append([_cut("  " + comp["name"], _NAME_WIDTH),
                          *(str(comp["distribution"][k]) for k in _SHORT),
                          comp["median"] or "\u2014",
@@ -179,7 +203,7 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
                                  _("low") if view["low_agreement"] else _("ok"), "", "",
                                  _paper(view["distribution"])])
                 elif view["status"] == "suppressed":
-                    rows.append([label, _("hidden: fewer than {n} people").format(n=threshold)])
+                    rows.append([label, hidden_text(threshold)])
                 else:
                     rows.append([label, _("no votes")])
     full = [r for r in rows if isinstance(r, list) and len(r) == len(head)]
@@ -198,8 +222,9 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
             district=data["district"]["name"], title=cycle["title"], date=cycle["date"],
             count=len(data["competencies"])),
         _("E Establishing, D Developing, O Operationalizing, R Refining, ? not sure; "
-          "on paper: votes from paper tallies; role groups with fewer than {n} people are "
-          "hidden.").format(n=threshold),
+          "on paper: votes from paper tallies."),
+        data["privacy"]["rule"],
+        *([] if data["privacy"]["counts_shown"] else [no_counts_text(threshold)]),
         "",
         line(head),
     ]

@@ -262,6 +262,29 @@ class District(Record):
         self._time("updated")
 
 
+#: The smallest anonymity threshold a cycle can have (and the default for a new cycle).
+MIN_THRESHOLD = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThresholdChange(Record):
+    """A recorded change of a cycle's anonymity threshold: who, when, from what to what, and
+    what the change reveals (as the person was told when they confirmed it)."""
+
+    at: str = field(default_factory=utc_now)
+    by: str
+    old: int
+    new: int
+    reveals: str = ""
+
+    def validate(self) -> None:
+        self._time("at")
+        self._text("by")
+        for name in ("old", "new"):
+            if getattr(self, name) < MIN_THRESHOLD:
+                raise self._fail(name, f"must be at least {MIN_THRESHOLD}, not {getattr(self, name)}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cycle(Record):
     """One round of Reflect and Listen: who rated which conditions, on which framework.
@@ -278,11 +301,17 @@ class Cycle(Record):
     status: str = "open"
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    #: Role groups with fewer people than this are never shown on their own (optional field,
+    #: default :data:`MIN_THRESHOLD`); changed only through :meth:`with_threshold`.
+    threshold: int = MIN_THRESHOLD
+    threshold_changes: tuple[ThresholdChange, ...] = ()
 
     def validate(self) -> None:
         self._uuid("id")
         self._text("title")
         self._date("date")
+        if self.threshold < MIN_THRESHOLD:
+            raise self._fail("threshold", f"must be at least {MIN_THRESHOLD}, not {self.threshold}")
         if self.scope is not None:
             if not self.scope:
                 raise self._fail("scope", "must name at least one condition (or be null for all)")
@@ -292,6 +321,12 @@ class Cycle(Record):
         self._choice("status", CYCLE_STATUSES)
         self._time("created")
         self._time("updated")
+
+    def with_threshold(self, new: int, *, by: str, reveals: str = "", at: str | None = None) -> Cycle:
+        """A copy with a new anonymity threshold and the change recorded (who, when, old, new)."""
+        change = ThresholdChange(at=at or utc_now(), by=by, old=self.threshold, new=new, reveals=reveals)
+        return self.replace(threshold=new, threshold_changes=(*self.threshold_changes, change),
+                            updated=change.at)
 
     def covers(self, competency_id: str) -> bool:
         """Whether a competency (``condition.competency``) is in this cycle's scope."""

@@ -20,6 +20,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from navtool_desktop.core.disclosure import (
+    DEFAULT_THRESHOLD,
+    EMPTY,
+    SHOWN,
+    SUPPRESSED,
+    Disclosure,
+    check_threshold,
+    decide,
+    head_counts,
+)
 from navtool_desktop.core.records import (
     LEVELS,
     NOT_SURE,
@@ -34,8 +44,8 @@ from navtool_desktop.core.records import (
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 
-#: Role groups with fewer respondents than this are hidden (suppressed), never shown as zeros.
-ANONYMITY_THRESHOLD = 3
+#: A new cycle's anonymity threshold (each cycle keeps its own: ``Cycle.threshold``).
+ANONYMITY_THRESHOLD = DEFAULT_THRESHOLD
 
 
 def median_rule() -> str:
@@ -78,8 +88,7 @@ def ranking_rule() -> str:
 #: What a competency's heat-map level comes from.
 LEVEL_SOURCES: tuple[str, ...] = ("consensus", "median", "none")
 
-#: Status of a role group's view: enough respondents, too few (hidden), or none at all.
-SHOWN, SUPPRESSED, EMPTY = "shown", "suppressed", "empty"
+#: Status of a role group's view: shown, hidden (see :mod:`disclosure`), or nobody in it rated.
 GROUP_STATUSES: tuple[str, ...] = (SHOWN, SUPPRESSED, EMPTY)
 
 #: How a level changed since the previous cycle. ``new``: no level to compare with in the
@@ -298,12 +307,22 @@ class ConditionResult:
 
 @dataclass(frozen=True, slots=True)
 class CycleResults:
-    """The results of one cycle: competencies and conditions in scope, in pack order."""
+    """The results of one cycle: competencies and conditions in scope, in pack order.
+
+    ``disclosure`` says which role groups are hidden (the same in every competency and
+    condition) and whether any counts are shown at all (``overall_shown``); when they are
+    not, every overall summary is empty and levels come from consensus only.
+    """
 
     cycle: Cycle
     threshold: int
     competencies: tuple[CompetencyResult, ...]
     conditions: tuple[ConditionResult, ...]
+    disclosure: Disclosure
+
+    @property
+    def overall_shown(self) -> bool:
+        return self.disclosure.overall_shown
 
     def competency(self, competency_id: str) -> CompetencyResult:
         for result in self.competencies:
@@ -325,17 +344,30 @@ def summarize(dist: Distribution, respondents: int) -> VoteSummary:
 
 
 def group_result(role_group: str, dist: Distribution, respondents: int,
-                 threshold: int = ANONYMITY_THRESHOLD) -> GroupResult:
-    """A role group's view under the anonymity threshold.
+                 disclosure: Disclosure) -> GroupResult:
+    """A role group's view under the cycle's disclosure decision.
 
-    No respondents: :data:`EMPTY`; fewer than ``threshold``: :data:`SUPPRESSED` (no
-    numbers at all); else :data:`SHOWN` with its summary.
+    Hidden groups (:data:`SUPPRESSED`) carry no numbers at all; a shown group whose people
+    did not rate this item is shown with zero votes.
     """
-    if respondents == 0:
-        return GroupResult(role_group, EMPTY)
-    if respondents < threshold:
-        return GroupResult(role_group, SUPPRESSED)
+    status = disclosure.status(role_group)
+    if status != SHOWN:
+        return GroupResult(role_group, status)
     return GroupResult(role_group, SHOWN, summarize(dist, respondents))
+
+
+def cycle_threshold(cycle: Cycle, threshold: int | None = None) -> int:
+    """The threshold to apply: the cycle's own, or a higher one asked for.
+
+    ValueError when ``threshold`` is below the cycle's (or below the minimum): a threshold
+    is lowered only by a recorded change of the cycle (:meth:`Cycle.with_threshold`).
+    """
+    if threshold is None:
+        return check_threshold(cycle.threshold)
+    check_threshold(threshold)
+    if threshold < cycle.threshold:
+        raise ValueError(f"the threshold {threshold} is below this cycle's threshold {cycle.threshold}")
+    return threshold
 
 
 def heat_level(consensus: Consensus | None, median: str | None) -> tuple[str | None, str]:
@@ -355,22 +387,30 @@ def in_scope(pack: Pack, cycle: Cycle) -> tuple[str, ...]:
     return tuple(c.id for c in pack.conditions if cycle.scope is None or c.id in cycle.scope)
 
 
-def cycle_results(pack: Pack, data: CycleInput,
-                  threshold: int = ANONYMITY_THRESHOLD) -> CycleResults:
+def cycle_results(pack: Pack, data: CycleInput, threshold: int | None = None) -> CycleResults:
     """Every competency and condition in the cycle's scope, summarised.
 
+    ``threshold`` defaults to the cycle's own and may only be raised (:func:`cycle_threshold`).
+    Which role groups are shown is decided once for the cycle (:func:`disclosure.decide`).
     Ratings of competencies outside the scope are ignored; a rating whose participant is
     unknown counts in the overall results but in no role group.
     """
-    if threshold < 1:
-        raise ValueError("the anonymity threshold must be at least 1")
+    threshold = cycle_threshold(data.cycle, threshold)
     roles = {p.id: p.role_group for p in data.participants}
+    scoped = {c.id for cid in in_scope(pack, data.cycle) for c in pack.condition(cid).competencies}
     ratings: dict[str, list[Rating]] = {}
     for rating in data.ratings:
-        ratings.setdefault(rating.competency_id, []).append(rating)
+        if rating.competency_id in scoped:
+            ratings.setdefault(rating.competency_id, []).append(rating)
     tallies: dict[str, list[Tally]] = {}
     for tally in data.tallies:
-        tallies.setdefault(tally.competency_id, []).append(tally)
+        if tally.competency_id in scoped:
+            tallies.setdefault(tally.competency_id, []).append(tally)
+    sizes, total = head_counts(data.participants, [r for rs in ratings.values() for r in rs],
+                               [t for ts in tallies.values() for t in ts])
+    disclosure = decide(sizes, threshold, total)
+    if not disclosure.overall_shown:
+        return _withheld(pack, data, threshold, disclosure)
     agreed = {c.competency_id: c for c in data.consensus}
 
     competencies: list[CompetencyResult] = []
@@ -393,7 +433,7 @@ def cycle_results(pack: Pack, data: CycleInput,
                 dist = count_votes(g_rs, g_ts)
                 voters = {r.participant_id for r in g_rs}
                 on_paper = sum(t.total for t in g_ts)
-                groups.append(group_result(group, dist, len(voters) + on_paper, threshold))
+                groups.append(group_result(group, dist, len(voters) + on_paper, disclosure))
                 pooled[group] += dist
                 people[group] |= voters
                 paper[group] = max(paper[group], on_paper)
@@ -408,12 +448,35 @@ def cycle_results(pack: Pack, data: CycleInput,
             condition_id, condition.priority, tuple(c.competency_id for c in own),
             summarize(sum((c.overall.distribution for c in own), Distribution()),
                       len(condition_voters) + sum(paper.values())),
-            tuple(group_result(g, pooled[g], len(people[g]) + paper[g], threshold)
+            tuple(group_result(g, pooled[g], len(people[g]) + paper[g], disclosure)
                   for g in ROLE_GROUPS),
             median_level(Distribution.of(known)),
             mean_level(Distribution.of(known)),
         ))
-    return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions))
+    return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions), disclosure)
+
+
+def _withheld(pack: Pack, data: CycleInput, threshold: int, disclosure: Disclosure) -> CycleResults:
+    """Results with no counts at all (too few people in the cycle): consensus levels only."""
+    agreed = {c.competency_id: c for c in data.consensus}
+    nothing = summarize(Distribution(), 0)
+    competencies: list[CompetencyResult] = []
+    conditions: list[ConditionResult] = []
+    for condition_id in in_scope(pack, data.cycle):
+        condition = pack.condition(condition_id)
+        groups = tuple(GroupResult(g, disclosure.status(g)) for g in ROLE_GROUPS)
+        own = []
+        for competency in condition.competencies:
+            consensus = agreed.get(competency.id)
+            level, source = heat_level(consensus, None)
+            own.append(CompetencyResult(competency.id, condition_id, nothing, groups, consensus,
+                                        level, source))
+        competencies.extend(own)
+        known = [c.level for c in own if level_index(c.level) is not None]
+        conditions.append(ConditionResult(
+            condition_id, condition.priority, tuple(c.competency_id for c in own), nothing, groups,
+            median_level(Distribution.of(known)), mean_level(Distribution.of(known))))
+    return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions), disclosure)
 
 
 # --- strengths, growth areas, missing consensus -------------------------------------------

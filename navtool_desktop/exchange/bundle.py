@@ -129,6 +129,11 @@ class BundleContent:
         return self.district.id
 
 
+def carries_answers(content: BundleContent) -> bool:
+    """Whether a bundle holds named ratings, written answers or paper tallies by group."""
+    return any(part.ratings or part.responses or part.tallies for part in content.cycles)
+
+
 # --- writing ------------------------------------------------------------------------------
 
 

@@ -5,6 +5,9 @@ thread that owns it and do only the slow, store-free half on a worker:
 
 * export: :func:`make_content` (reads the store), then :func:`save_bundle` (no store:
   serializes, zips, encrypts, writes);
+  a cycle or district bundle carries the cycle's ratings, written answers and paper tallies
+  only when asked (``answers=True``: laptops merging a retreat), and a bundle that carries
+  them is refused without a passphrase unless ``unprotected_ok`` says so explicitly;
 * import: :func:`read_paths` (no store: reads and checks every file), then
   :func:`~navtool_desktop.exchange.merge.merge_bundles` (merges into the store, writes).
 
@@ -22,6 +25,7 @@ from navtool_desktop.exchange.bundle import (
     SUFFIX,
     BundleContent,
     CycleContent,
+    carries_answers,
     read_bundle,
     write_bundle,
 )
@@ -48,9 +52,13 @@ def _check_framework(store: DistrictStore, pack: Pack, cycle_ids: Sequence[str])
                                                                  ours=pack.id))
 
 
-def cycle_content(store: DistrictStore, cycle_id: str) -> CycleContent:
-    """A whole cycle as bundle content."""
+def cycle_content(store: DistrictStore, cycle_id: str, *, answers: bool = True) -> CycleContent:
+    """A cycle as bundle content: with its ratings, written answers and paper tallies only if
+    ``answers``; else the cycle, its participant list and its consensus."""
     data = store.cycle(cycle_id)
+    if not answers:
+        return CycleContent(data.cycle, tuple(data.participants.values()),
+                            consensus=tuple(data.consensus.values()))
     return CycleContent(data.cycle, tuple(data.participants.values()), tuple(data.ratings.values()),
                         tuple(data.responses.values()), tuple(data.consensus.values()),
                         tuple(data.tallies.values()))
@@ -70,20 +78,25 @@ def participant_content(store: DistrictStore, cycle_id: str, participant_id: str
 
 
 def make_content(store: DistrictStore, pack: Pack, kind: str, *, cycle_id: str | None = None,
-                 participant_id: str | None = None) -> BundleContent:
-    """The content of a bundle of ``kind`` (participant, cycle or district) from a store."""
+                 participant_id: str | None = None, answers: bool = False) -> BundleContent:
+    """The content of a bundle of ``kind`` (participant, cycle or district) from a store.
+
+    A participant bundle always carries that person's ratings and answers (that is what it
+    is for); a cycle or district bundle only when ``answers`` is true.
+    """
     common = {"kind": kind, "district": store.profile, "framework_id": pack.id,
               "framework_version": pack.version}
     if kind == "district":
         _check_framework(store, pack, [c.id for c in store.cycles()])
-        return BundleContent(**common, cycles=tuple(cycle_content(store, c.id) for c in store.cycles()),
+        return BundleContent(**common, cycles=tuple(cycle_content(store, c.id, answers=answers)
+                                                    for c in store.cycles()),
                              plans=tuple(store.plans()), goals=tuple(store.goals()),
                              actions=tuple(store.actions()), notes=tuple(store.progress_notes()))
     if cycle_id is None:
         raise BundleError(_("Choose a cycle to export."))
     _check_framework(store, pack, [cycle_id])
     if kind == "cycle":
-        return BundleContent(**common, cycles=(cycle_content(store, cycle_id),))
+        return BundleContent(**common, cycles=(cycle_content(store, cycle_id, answers=answers),))
     if kind == "participant":
         if participant_id is None:
             raise BundleError(_("Choose a participant to export."))
@@ -93,10 +106,34 @@ def make_content(store: DistrictStore, pack: Pack, kind: str, *, cycle_id: str |
 
 def export_bundle(store: DistrictStore, pack: Pack, kind: str, out: Path, *,
                   cycle_id: str | None = None, participant_id: str | None = None,
-                  passphrase: str | None = None) -> Path:
-    """Write a bundle file (a temp file, then renamed, so a cut copy is never left)."""
-    content = make_content(store, pack, kind, cycle_id=cycle_id, participant_id=participant_id)
+                  passphrase: str | None = None, answers: bool = False,
+                  unprotected_ok: bool = False, how: str = "") -> Path:
+    """Write a bundle file (a temp file, then renamed, so a cut copy is never left).
+
+    See :func:`make_content` for ``answers`` and :func:`check_protection` for the passphrase.
+    """
+    content = make_content(store, pack, kind, cycle_id=cycle_id, participant_id=participant_id,
+                           answers=answers)
+    check_protection(content, passphrase, unprotected_ok=unprotected_ok, how=how)
     return save_bundle(content, out, passphrase)
+
+
+def protection_reason() -> str:
+    """Why a bundle with answers needs a passphrase, as the export dialog and errors say it."""
+    return _("It holds individual ratings with names, written answers or paper tallies by role "
+             "group. Anyone who gets the file can read them, so only the laptop you give the "
+             "passphrase to should be able to open it.")
+
+
+def check_protection(content: BundleContent, passphrase: str | None, *, unprotected_ok: bool = False,
+                     how: str = "") -> None:
+    """Refuse a bundle that carries answers without a passphrase, unless explicitly allowed.
+
+    ``how`` tells how to give a passphrase or allow no protection (the command line's options).
+    """
+    if carries_answers(content) and not passphrase and not unprotected_ok:
+        raise BundleError(" ".join(part for part in (
+            _("This bundle needs a passphrase."), protection_reason(), how) if part))
 
 
 def save_bundle(content: BundleContent, out: Path, passphrase: str | None = None) -> Path:

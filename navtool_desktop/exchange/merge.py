@@ -283,7 +283,7 @@ class Merger:
             self.summary.counts["added", "cycle"] += 1
         elif kind != "participant" and self._merge_one("cycle", part.cycle, source, current=cs.cycle,
                                                        in_batch=cs.is_new or cs.cycle_changed):
-            cs.cycle = part.cycle
+            cs.cycle = keep_threshold(cs.cycle, part.cycle)
             cs.cycle_changed = True
         before = {k: dict(t.changed) for k, t in cs.tables.items()}
         for table, records in (("participant", part.participants), ("rating", part.ratings),
@@ -394,6 +394,21 @@ class Merger:
                 _write_state(store, state)
         except PartialWriteError as exc:
             raise BundleError(str(exc)) from None  # not "nothing was imported"
+
+
+def keep_threshold(local: Cycle, incoming: Cycle) -> Cycle:
+    """``incoming``, but never with a threshold lowered without a recorded change.
+
+    The incoming threshold is taken when its record of changes continues this laptop's; when
+    the records differ (two laptops changed it, or a crafted file), the higher threshold wins
+    and both records are kept, in time order.
+    """
+    mine, theirs = local.threshold_changes, incoming.threshold_changes
+    if theirs[:len(mine)] == mine and (incoming.threshold == local.threshold or (
+            len(theirs) > len(mine) and theirs[-1].new == incoming.threshold)):
+        return incoming
+    merged = tuple(sorted({*mine, *theirs}, key=lambda c: (c.at, c.by, c.old, c.new)))
+    return incoming.replace(threshold=max(local.threshold, incoming.threshold), threshold_changes=merged)
 
 
 def _cycle_changes(cs: _CycleState) -> bool:

@@ -1,9 +1,13 @@
-"""A cycle's ratings and the plans' actions as tables: CSV (UTF-8 with BOM) and Excel (XLSX).
+"""A cycle's ratings, its summary and the plans' actions as tables: CSV (UTF-8 with BOM) and Excel (XLSX).
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or
 carriage return) get a leading apostrophe, so a note like ``=HYPERLINK(...)`` stays text.
 In XLSX, characters XML cannot hold (control characters but tab, line feed and carriage
 return; U+FFFE, U+FFFF; lone surrogates) are left out; CSV keeps every character.
+
+Each table may start with a notice line: the ratings table says that it holds individual
+answers; the summary table states the privacy rule it was made under (small role groups
+hidden as in every other output, :mod:`navtool_desktop.core.disclosure`).
 """
 
 from __future__ import annotations
@@ -13,17 +17,33 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
+from navtool_desktop.core.records import RATING_CHOICES
+from navtool_desktop.core.results import CycleResults, GroupResult, VoteSummary
 from navtool_desktop.exchange.errors import BundleError
 from navtool_desktop.exchange.files import write_file
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.repository import DistrictStore
 
-WHATS: tuple[str, ...] = ("ratings", "actions")
+WHATS: tuple[str, ...] = ("ratings", "summary", "actions")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-Table = tuple[list[str], list[list[str]]]
+
+class Table(NamedTuple):
+    """A header, rows, and a notice for the first line (empty: none)."""
+
+    head: list[str]
+    rows: list[list[str]]
+    notice: str = ""
+
+
+def ratings_notice() -> str:
+    """The first line of every ratings table."""
+    return "# " + _("This file contains individual answers: each row is one person's rating, with "
+                    "their name or code and their note. Keep it on the facilitator's laptop; share "
+                    "the summary (small groups hidden) instead.")
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -59,7 +79,50 @@ def ratings_table(store: DistrictStore, pack: Pack, cycle_id: str) -> Table:
                      person.role_group.replace("_", " ") if person else "", condition, name,
                      rating.level.replace("_", " "), "; ".join(rating.practices), rating.note,
                      rating.updated])
-    return head, rows
+    return Table(head, rows, ratings_notice())
+
+
+def summary_table(pack: Pack, results: CycleResults) -> Table:
+    """Counts per competency and condition, overall and per role group, under the privacy rule.
+
+    Hidden groups (and, when the cycle is too small, every row) have no numbers at all.
+    """
+    from navtool_desktop.core.disclosure import hidden_text, no_counts_text, rule_text
+    from navtool_desktop.core.results import EMPTY, SHOWN
+
+    head = [_("kind"), _("id"), _("name"), _("role group"),
+            *(c.replace("_", " ") for c in RATING_CHOICES), _("people"), _("median"), _("note")]
+    withheld = no_counts_text(results.threshold)
+    rows: list[list[str]] = []
+
+    def numbers(summary: VoteSummary) -> list[str]:
+        return [*(str(n) for n in summary.distribution.counts), str(summary.respondents),
+                (summary.median or "").replace("_", " ")]
+
+    items: list[tuple[str, str, str, VoteSummary, Sequence[GroupResult]]] = []
+    for cond in results.conditions:
+        items.append((_("condition"), cond.condition_id, pack.condition(cond.condition_id).name,
+                      cond.overall, cond.groups))
+        for comp in results.competencies:
+            if comp.condition_id == cond.condition_id:
+                items.append((_("competency"), comp.competency_id,
+                              pack.competency(comp.competency_id).name, comp.overall, comp.groups))
+    blank = [""] * (len(RATING_CHOICES) + 2)
+    for kind, item_id, name, overall, groups in items:
+        if results.overall_shown:
+            rows.append([kind, item_id, name, "all", *numbers(overall), ""])
+        else:
+            rows.append([kind, item_id, name, "all", *blank, withheld])
+        for group in groups:
+            label = group.role_group.replace("_", " ")
+            if group.status == SHOWN and group.summary is not None:
+                rows.append([kind, item_id, name, label, *numbers(group.summary), ""])
+            elif group.status == EMPTY:
+                rows.append([kind, item_id, name, label, *(["0"] * (len(RATING_CHOICES) + 1)), "",
+                             _("no ratings")])
+            else:
+                rows.append([kind, item_id, name, label, *blank, hidden_text(results.threshold)])
+    return Table(head, rows, "# " + rule_text(results.threshold))
 
 
 def actions_table(store: DistrictStore, pack: Pack) -> Table:
@@ -78,7 +141,7 @@ def actions_table(store: DistrictStore, pack: Pack) -> Table:
                 rows.append([plan.title, plan.status, competency, goal.statement, goal.target_level,
                              action.description, action.owner, action.start, action.due,
                              action.status.replace("_", " "), action.resources, action.updated])
-    return head, rows
+    return Table(head, rows)
 
 
 def table_for(store: DistrictStore, pack: Pack, what: str, cycle_id: str | None) -> Table:
@@ -86,35 +149,50 @@ def table_for(store: DistrictStore, pack: Pack, what: str, cycle_id: str | None)
         return actions_table(store, pack)
     if cycle_id is None:
         raise BundleError(_("Choose a cycle to export."))
+    if what == "summary":
+        from navtool_desktop.core.results import CycleInput, cycle_results
+
+        return summary_table(pack, cycle_results(pack, CycleInput.of(store.cycle(cycle_id))))
     return ratings_table(store, pack, cycle_id)
 
 
-def csv_bytes(head: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    """CSV as UTF-8 with a byte order mark (so Excel reads accents), CRLF line ends."""
+def csv_bytes(head: Sequence[str], rows: Sequence[Sequence[object]], notice: str = "") -> bytes:
+    """CSV as UTF-8 with a byte order mark (so Excel reads accents), CRLF line ends.
+
+    A ``notice`` becomes the first line, as one cell.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    if notice:
+        writer.writerow([safe_cell(notice)])
     writer.writerow([safe_cell(h) for h in head])
     writer.writerows([safe_cell(c) for c in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(head: Sequence[str], rows: Sequence[Sequence[object]], title: str) -> bytes:
-    """An Excel workbook with one sheet: a bold, frozen header row, then the rows as text."""
+def xlsx_bytes(head: Sequence[str], rows: Sequence[Sequence[object]], title: str,
+               notice: str = "") -> bytes:
+    """An Excel workbook with one sheet: a notice line if any, a bold, frozen header row, then
+    the rows as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
+    if notice:
+        sheet.append([safe_cell(notice, xml=True)])
+        sheet.cell(1, 1).font = Font(italic=True)
     sheet.append([safe_cell(h, xml=True) for h in head])
     for row in rows:
         sheet.append([safe_cell(c, xml=True) for c in row])
-    for cell in sheet[1]:
+    header_row = 2 if notice else 1
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{header_row + 1}"
     for n, name in enumerate(head, 1):
         width = max([len(name), *(len(str(r[n - 1])) for r in rows[:200])], default=10)
-        sheet.column_dimensions[sheet.cell(1, n).column_letter].width = min(max(width, 8), 60) + 2
+        sheet.column_dimensions[sheet.cell(header_row, n).column_letter].width = min(max(width, 8), 60) + 2
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -122,7 +200,7 @@ def xlsx_bytes(head: Sequence[str], rows: Sequence[Sequence[object]], title: str
 
 def _check(out: Path, what: str, fmt: str | None) -> str:
     if what not in WHATS:
-        raise BundleError(_("Export ratings or actions, not {what}.").format(what=what))
+        raise BundleError(_("Export ratings, a summary or actions, not {what}.").format(what=what))
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx"):
         raise BundleError(_("Export as .csv or .xlsx, not {suffix}.").format(suffix=out.suffix or fmt))
@@ -145,10 +223,11 @@ def write_table(table: Table, out: Path, *, what: str = "ratings", fmt: str | No
     Uses no store (fit for a worker thread).
     """
     fmt = _check(out, what, fmt)
-    head, rows = table
+    head, rows, notice = table
     if fmt == "csv":
-        raw = csv_bytes(head, rows)
+        raw = csv_bytes(head, rows, notice)
     else:
-        raw = xlsx_bytes(head, rows, _("Ratings") if what == "ratings" else _("Actions"))
+        title = {"ratings": _("Ratings"), "summary": _("Summary")}.get(what, _("Actions"))
+        raw = xlsx_bytes(head, rows, title, notice)
     write_file(out, raw)
     return len(rows)

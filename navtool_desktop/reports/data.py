@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Cycle, District, Goal, Plan, ProgressNote, Rating
-from navtool_desktop.core.results import ANONYMITY_THRESHOLD, CycleInput, CycleResults, cycle_results
+from navtool_desktop.core.results import CycleInput, CycleResults, cycle_results
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 
@@ -117,7 +117,7 @@ def baseline_cycle(cycles: Sequence[Cycle], plan: Plan) -> Cycle | None:
 
 
 def load_plan(store: DistrictStore, pack: Pack, plan_id: str | None = None, *,
-              today: date | None = None, threshold: int = ANONYMITY_THRESHOLD) -> PlanInput:
+              today: date | None = None, threshold: int | None = None) -> PlanInput:
     """A plan of the store with its goals, actions, notes and the results behind it."""
     plan = pick_plan(store.plans(), plan_id)
     goals = tuple(store.goals(plan.id))
@@ -125,7 +125,8 @@ def load_plan(store: DistrictStore, pack: Pack, plan_id: str | None = None, *,
     notes = {a.id: tuple(sorted(store.progress_notes(a.id), key=lambda n: n.date))
              for group in actions.values() for a in group}
     cycles = [c for c in store.cycles() if c.framework_id == pack.id]
-    history = tuple(cycle_results(pack, CycleInput.of(store.cycle(c.id)), threshold) for c in cycles)
+    history = tuple(cycle_results(pack, CycleInput.of(store.cycle(c.id)),
+                                  max(threshold, c.threshold) if threshold else None) for c in cycles)
     base = baseline_cycle(cycles, plan)
     results = next((r for r in history if base is not None and r.cycle.id == base.id), None)
     district = store.profile
@@ -134,7 +135,7 @@ def load_plan(store: DistrictStore, pack: Pack, plan_id: str | None = None, *,
 
 
 def load_report(store: DistrictStore, pack: Pack, cycle_id: str | None = None, *,
-                today: date | None = None, threshold: int = ANONYMITY_THRESHOLD) -> ReportInput:
+                today: date | None = None, threshold: int | None = None) -> ReportInput:
     """One cycle's results (``latest`` by default) and its rating notes."""
     cycle = pick_cycle(store.cycles(), cycle_id)
     if cycle.framework_id != pack.id:

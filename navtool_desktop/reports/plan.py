@@ -43,7 +43,7 @@ from navtool_desktop.reports.common import (
 )
 from navtool_desktop.reports.data import PlanInput, Signer
 from navtool_desktop.reports.document import DocumentInfo, build, heading
-from navtool_desktop.reports.sections import competency_name, participation, results_overview
+from navtool_desktop.reports.sections import competency_name, participation, privacy_notes, results_overview
 from navtool_desktop.reports.text import markup
 from navtool_desktop.signing import SignatureBox, field_name
 from navtool_desktop.signing.sign import BOX_HEIGHT, BOX_WIDTH
@@ -148,6 +148,7 @@ def _results(pack: Pack, data: PlanInput) -> list[Flowable]:
         title=cycle.title, date=long_date(cycle.date), who=participation(results)), st.body))
     out += results_overview(pack, results)
     out.append(para(ranking_rule(), st.small))
+    out += privacy_notes(results)
     out.append(CondPageBreak(300))
     return out
 

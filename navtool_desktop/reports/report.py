@@ -1,7 +1,9 @@
 """The assessment report PDF: one cycle's results by condition and competency, for the team and board.
 
-Role groups below the anonymity threshold are printed as "hidden", never as numbers
-(zeros included); notes are printed without who wrote them.
+Role groups are shown or hidden by the cycle's disclosure rule (:mod:`core.disclosure`):
+hidden groups are printed as "hidden", never as numbers (zeros included), and when the
+whole cycle is under the threshold no counts are printed at all. Notes are printed without
+who wrote them or their role group, in an order that says nothing of either.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
+from navtool_desktop.core.disclosure import hidden_text, no_counts_text
 from navtool_desktop.core.records import LEVELS, NOT_SURE
 from navtool_desktop.core.results import (
     EMPTY,
@@ -27,7 +30,7 @@ from navtool_desktop.reports import charts, style
 from navtool_desktop.reports.common import data_table, head_cells, level_chip, long_date, para
 from navtool_desktop.reports.data import ReportInput
 from navtool_desktop.reports.document import DocumentInfo, build, heading
-from navtool_desktop.reports.sections import participation, results_overview
+from navtool_desktop.reports.sections import participation, privacy_notes, results_overview
 
 _CHOICES = (*LEVELS, NOT_SURE)
 
@@ -51,8 +54,7 @@ def _cover(pack: Pack, data: ReportInput) -> list[Flowable]:
         Spacer(1, 16),
         para(_("Prepared on {today}.").format(today=long_date(data.today)), st.body),
         Spacer(1, 120),
-        para(_("Anonymity: a role group with fewer than {n} people is never shown on its own; its votes "
-               "still count in the overall results.").format(n=data.results.threshold), st.small),
+        *privacy_notes(data.results),
         para(_("Built on the Navigation Tool by {publisher} ({year}). {credit}").format(
             publisher=pack.publisher, year=pack.year, credit=pack.credit), st.small),
         NextPageTemplate("body"),
@@ -74,8 +76,7 @@ def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
     out.append(heading(_("How the numbers are made"), 1))
     for rule in (median_rule(), low_agreement_rule(), ranking_rule()):
         out.append(para(rule, st.small))
-    out.append(para(_("Anonymity: role groups with fewer than {n} people are hidden.").format(
-        n=results.threshold), st.small))
+    out += privacy_notes(results)
     out.append(PageBreak())
     return out
 
@@ -84,7 +85,7 @@ def _counts(dist: Distribution) -> list[str]:
     return [str(dist.count(c)) for c in _CHOICES]
 
 
-def _overview_table(pack: Pack, comps: list[CompetencyResult]) -> Any:
+def _overview_table(pack: Pack, comps: list[CompetencyResult], shown: bool) -> Any:
     st = style.styles()
     w = style.FRAME_WIDTH
     rows: list[list[Any]] = [head_cells(_("Competency"), _("Level"), _("Votes"),
@@ -93,12 +94,13 @@ def _overview_table(pack: Pack, comps: list[CompetencyResult]) -> Any:
     for comp in comps:
         source = {"consensus": _("consensus"), "median": _("median"), "none": ""}[comp.level_source]
         level = level_chip(comp.level)
+        counts = _counts(comp.overall.distribution) if shown else [""] * len(_CHOICES)
         rows.append([
             para(pack.competency(comp.competency_id).name, st.cell),
             [level, para(source, style.styles().small)] if source else level,
-            charts.vote_bar(comp.overall.distribution, w * 0.17 - 8),
-            *(para(n, st.cell_center) for n in _counts(comp.overall.distribution)),
-            para(str(comp.overall.respondents), st.cell_center),
+            charts.vote_bar(comp.overall.distribution, w * 0.17 - 8) if shown else "",
+            *(para(n, st.cell_center) for n in counts),
+            para(str(comp.overall.respondents) if shown else "", st.cell_center),
         ])
     return data_table(rows, [w * 0.26, w * 0.19, w * 0.17, *([w * 0.055] * 5), w * 0.105])
 
@@ -122,7 +124,7 @@ def _group_table(comp: CompetencyResult, threshold: int) -> Any:
             ])
         else:
             text = (_("No votes from this group.") if group.status == EMPTY else
-                    _("Hidden: fewer than {n} people in this group.").format(n=threshold))
+                    hidden_text(threshold).capitalize() + ".")
             rows.append([name, para(text, st.cell), "", "", "", "", "", ""])
             spans.append(("SPAN", (1, n), (-1, n)))
             spans.append(("TEXTCOLOR", (1, n), (-1, n), style.MUTED))
@@ -135,6 +137,17 @@ def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: li
     competency = pack.competency(comp.competency_id)
     overall = comp.overall
     block: list[Flowable] = [heading(competency.name, 1)]
+    if not data.results.overall_shown:
+        facts = _("Level: {level} ({source}). {withheld}").format(
+            level=style.level_name(comp.level),
+            source=_("agreed by the team") if comp.level_source == "consensus" else _("no consensus yet"),
+            withheld=no_counts_text(data.results.threshold))
+        block.append(para(facts, st.body))
+        out_: list[Flowable] = [CondPageBreak(120), KeepTogether(block)]
+        if comp.consensus is not None and comp.consensus.rationale.strip():
+            out_.append(heading(_("Why the team agreed on this level"), 2, outline=_("Consensus rationale")))
+            out_.append(para(comp.consensus.rationale, st.note))
+        return out_
     facts = _("Level: {level} ({source}). Median vote: {median}. Agreement: {agreement}. {n} people.").format(
         level=style.level_name(comp.level),
         source={"consensus": _("agreed by the team"), "median": _("median vote, no consensus yet"),
@@ -175,7 +188,7 @@ def _conditions(pack: Pack, data: ReportInput) -> list[Flowable]:
         star = " \u2605" if condition.priority else ""
         out.append(heading(condition.name + star, 0, outline=condition.name))
         out.append(para(condition.definition, st.body))
-        out.append(_overview_table(pack, by_condition.get(cond.condition_id, [])))
+        out.append(_overview_table(pack, by_condition.get(cond.condition_id, []), data.results.overall_shown))
         out.append(Spacer(1, 4))
         out.append(charts.level_legend(style.FRAME_WIDTH))
         out.append(Spacer(1, 6))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak
 
+from navtool_desktop.core.disclosure import no_counts_text, rule_text
 from navtool_desktop.core.results import CycleResults, growth_areas, strengths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import charts, style
-from navtool_desktop.reports.common import para, rich
+from navtool_desktop.reports.common import long_date, para, rich
 from navtool_desktop.reports.document import heading
 
 
@@ -22,6 +23,8 @@ def competency_name(pack: Pack, competency_id: str) -> str:
 
 def participation(results: CycleResults) -> str:
     """Who the results come from, without counting paper votes as people."""
+    if not results.overall_shown:
+        return _("fewer than {n} people rated").format(n=results.threshold)
     on_laptops = max((c.overall.respondents - c.overall.distribution.tallied for c in results.competencies),
                      default=0)
     on_paper = max((c.overall.distribution.tallied for c in results.competencies), default=0)
@@ -45,4 +48,21 @@ def results_overview(pack: Pack, results: CycleResults) -> list[Flowable]:
         for comp in found:
             out.append(rich("\u2022 <b>{name}</b> ({level})", st.body,
                             name=competency_name(pack, comp.competency_id), level=style.level_name(comp.level)))
+    return out
+
+
+def privacy_notes(results: CycleResults) -> list[Flowable]:
+    """The privacy rule, which groups it hides in this cycle, and every recorded threshold change."""
+    st = style.styles()
+    out = [para(rule_text(results.threshold), st.small)]
+    hidden = results.disclosure.hidden_groups
+    if not results.overall_shown:
+        out.append(para(no_counts_text(results.threshold), st.small))
+    elif hidden:
+        out.append(para(_("Hidden in this cycle: {groups}.").format(
+            groups=", ".join(style.role_group_name(g) for g in hidden)), st.small))
+    for change in results.cycle.threshold_changes:
+        out.append(para(_("The threshold was changed from {old} to {new} by {who} on {when}. {reveals}").format(
+            old=change.old, new=change.new, who=change.by, when=long_date(change.at[:10]),
+            reveals=change.reveals), st.small))
     return out

@@ -458,9 +458,19 @@ class DistrictStore:
         return data
 
     def save_cycle(self, cycle: Cycle) -> Cycle:
-        """Change a cycle's title, date, scope or status (open/closed)."""
+        """Change a cycle's title, date, scope, status (open/closed) or anonymity threshold.
+
+        The threshold changes only with its change recorded (:meth:`Cycle.with_threshold`), and
+        recorded changes are never dropped.
+        """
         self._writable()
-        self.get_cycle(cycle.id)
+        stored = self.get_cycle(cycle.id)
+        known = stored.threshold_changes
+        if cycle.threshold_changes[:len(known)] != known:
+            raise InvalidChangeError(_("The record of this cycle's threshold changes cannot be altered."))
+        if cycle.threshold != stored.threshold and not (
+                len(cycle.threshold_changes) > len(known) and cycle.threshold_changes[-1].new == cycle.threshold):
+            raise InvalidChangeError(_("A cycle's threshold changes only through a recorded change."))
         cycle = cycle.replace(updated=utc_now())
         self._cycles.put(cycle)
         if cycle.id in self._open:

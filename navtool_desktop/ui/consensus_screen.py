@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navtool_desktop.core import disclosure
 from navtool_desktop.core.records import LEVELS, NOT_SURE, ROLE_GROUPS, Consensus, Cycle, utc_now
 from navtool_desktop.core.results import (
     ANONYMITY_THRESHOLD,
@@ -67,7 +68,23 @@ NEXT_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_J)
 
 
 def hidden_text(threshold: int = ANONYMITY_THRESHOLD) -> str:
-    return _("hidden: fewer than {n} people").format(n=threshold)
+    """What a hidden role group shows in place of its votes (see :mod:`core.disclosure`)."""
+    return disclosure.hidden_text(threshold)
+
+
+def privacy_text(results: CycleResults) -> str:
+    """The privacy rule with this cycle's threshold, and which groups it hides here."""
+    parts = [disclosure.rule_text(results.threshold)]
+    if not results.overall_shown:
+        parts.append(disclosure.no_counts_text(results.threshold))
+    elif results.disclosure.hidden_groups:
+        parts.append(_("Hidden in this cycle: {groups}.").format(
+            groups=", ".join(role_label(g) for g in results.disclosure.hidden_groups)))
+    if results.cycle.threshold_changes:
+        last = results.cycle.threshold_changes[-1]
+        parts.append(_("Threshold changed from {old} to {new} by {who} on {when}.").format(
+            old=last.old, new=last.new, who=last.by, when=last.at[:10]))
+    return " ".join(parts)
 
 
 class CycleChooser(QComboBox):
@@ -219,6 +236,7 @@ class ConsensusScreen(QWidget):
         self.groups_title = plain_label(_("By role group"), object_name="sectionTitle", wrap=False)
         self.groups_chart = BarChart(stacked=True)
         self.groups_chart.setAccessibleName(_("Ratings by role group"))
+        self.privacy_note = plain_label(object_name="ruleText")
         self.median_label = rich_label(object_name="medianLabel", wrap=False)
         self.median_label.setToolTip(median_rule())
         self.agreement_flag = plain_label(object_name="lowAgreement", wrap=False)
@@ -281,6 +299,7 @@ class ConsensusScreen(QWidget):
             column.addStretch(1)
             charts.addLayout(column, stretch)
         right.addLayout(charts)
+        right.addWidget(self.privacy_note)
         stats = QHBoxLayout()
         stats.addWidget(self.median_label)
         stats.addSpacing(24)
@@ -410,10 +429,17 @@ class ConsensusScreen(QWidget):
     def _show_votes(self, result: CompetencyResult) -> None:
         overall = result.overall
         dist = overall.distribution
-        paper = _(" · {n} from paper tallies").format(n=dist.tallied) if dist.tallied else ""
-        self.overall_title.setText(_("All ratings: {n} people").format(n=overall.respondents) + paper)
-        self.overall_chart.set_rows(level_rows(dist.as_dict()))
         threshold = self.results.threshold if self.results else ANONYMITY_THRESHOLD
+        shown = self.results is None or self.results.overall_shown
+        if self.results is not None:
+            self.privacy_note.setText(privacy_text(self.results))
+        paper = _(" · {n} from paper tallies").format(n=dist.tallied) if dist.tallied else ""
+        if shown:
+            self.overall_title.setText(_("All ratings: {n} people").format(n=overall.respondents) + paper)
+            self.overall_chart.set_rows(level_rows(dist.as_dict()))
+        else:
+            self.overall_title.setText(_("All ratings"))
+            self.overall_chart.set_rows([BarRow(_("All"), note=disclosure.no_counts_text(threshold))])
         rows = []
         for group in ROLE_GROUPS:
             g = result.group(group)
@@ -427,7 +453,10 @@ class ConsensusScreen(QWidget):
         self.groups_chart.set_rows(rows)
         median = choice_name(overall.median) if overall.median else _("none yet")
         self.median_label.setText(f"<b>{html.escape(_('Median:'))}</b> {html.escape(median)}")
-        if overall.low_agreement:
+        if not shown:
+            self.agreement_flag.setText("")
+            self.agreement_flag.setProperty("flagged", False)
+        elif overall.low_agreement:
             self.agreement_flag.setText(f"{LOW_AGREEMENT_MARK} " + _("Low agreement"))
             self.agreement_flag.setProperty("flagged", True)
         else:

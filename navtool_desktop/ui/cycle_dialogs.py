@@ -1,4 +1,4 @@
-"""Dialogs of Reflect and Listen: a new cycle, a new participant, a paper tally."""
+"""Dialogs of Reflect and Listen: a new cycle, its privacy threshold, a new participant, a paper tally."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navtool_desktop.core import disclosure
 from navtool_desktop.core.records import (
     DATE_YEARS,
     MAX_TALLY_COUNT,
+    MIN_THRESHOLD,
     RATING_CHOICES,
     ROLE_GROUPS,
     Cycle,
@@ -107,10 +109,16 @@ class NewCycleDialog(QDialog):
         fit_list(self.conditions)
         self.conditions.setEnabled(False)
         self.some_conditions.toggled.connect(self.conditions.setEnabled)
+        self.threshold = threshold_box(MIN_THRESHOLD)
+        self.threshold_note = plain_label(object_name="hint")
+        self.threshold.valueChanged.connect(self._explain_threshold)
+        self._explain_threshold()
         self.error = plain_label(object_name="formError")
         form = QFormLayout()
         form.addRow(_("&Title"), self.title)
         form.addRow(_("&Date"), self.date)
+        form.addRow(_("&Privacy: smallest group shown"), self.threshold)
+        form.addRow(self.threshold_note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.all_conditions)
@@ -119,6 +127,10 @@ class NewCycleDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self))
         self.setMinimumSize(*NEW_CYCLE_MIN_SIZE)
+
+    def _explain_threshold(self) -> None:
+        self.threshold_note.setText(disclosure.rule_text(self.threshold.value()) + " " + _(
+            "It can be changed later only by a recorded change that says what it reveals."))
 
     def scope(self) -> tuple[str, ...] | None:
         if self.all_conditions.isChecked():
@@ -139,7 +151,75 @@ class NewCycleDialog(QDialog):
     def cycle(self) -> Cycle:
         return Cycle(title=self.title.text().strip(), date=self.date.date().toString("yyyy-MM-dd"),
                      scope=self.scope(), framework_id=self.pack.id,
-                     framework_version=self.pack.version)
+                     framework_version=self.pack.version, threshold=self.threshold.value())
+
+
+def threshold_box(value: int) -> QSpinBox:
+    """A spin box for a privacy threshold: never below :data:`MIN_THRESHOLD`."""
+    box = QSpinBox()
+    box.setRange(MIN_THRESHOLD, 50)
+    box.setValue(max(value, MIN_THRESHOLD))
+    box.setSuffix(_(" people"))
+    box.setAccessibleName(_("Smallest role group whose counts are shown"))
+    return box
+
+
+class ThresholdDialog(QDialog):
+    """A recorded change of a cycle's privacy threshold: who, the new value, what it reveals.
+
+    ``sizes`` and ``total`` are the cycle's head-counts (:func:`disclosure.head_counts`), so
+    the dialog can say which groups the change shows or hides before anyone confirms.
+    """
+
+    def __init__(self, cycle: Cycle, sizes: dict[str, int], total: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Change the privacy threshold"))
+        self._cycle, self._sizes, self._total = cycle, sizes, total
+        self.threshold = threshold_box(cycle.threshold)
+        self.who = QLineEdit()
+        self.who.setPlaceholderText(_("Your name (kept with the change)"))
+        fit_text(self.who)
+        self.effect = plain_label(object_name="hint")
+        self.error = plain_label(object_name="formError")
+        self.threshold.valueChanged.connect(self._explain)
+        form = QFormLayout()
+        form.addRow(_("&New threshold"), self.threshold)
+        form.addRow(_("&Changed by"), self.who)
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label(_("Now: {rule}").format(rule=disclosure.rule_text(cycle.threshold))))
+        layout.addLayout(form)
+        layout.addWidget(self.effect)
+        layout.addWidget(plain_label(_("The change is recorded with your name and the time, and every "
+                                       "screen, report and export of this cycle says so."), object_name="hint"))
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+        self.setMinimumWidth(PARTICIPANT_MIN_WIDTH)
+        self._explain()
+
+    def reveals(self) -> str:
+        return disclosure.change_effect(self._sizes, self._total, self._cycle.threshold,
+                                        self.threshold.value(), role_label)
+
+    def _explain(self) -> None:
+        if self.threshold.value() == self._cycle.threshold:
+            self.effect.setText(_("Choose a different threshold."))
+        else:
+            self.effect.setText(self.reveals())
+
+    def accept(self) -> None:
+        if self.threshold.value() == self._cycle.threshold:
+            self.error.setText(_("The threshold is already {n}.").format(n=self._cycle.threshold))
+            return
+        if not self.who.text().strip():
+            self.error.setText(_("Enter your name: the change is recorded with it."))
+            return
+        super().accept()
+
+    def changed_cycle(self) -> Cycle:
+        """The cycle with the new threshold and the change recorded."""
+        return self._cycle.with_threshold(self.threshold.value(), by=self.who.text().strip(),
+                                          reveals=self.reveals())
 
 
 class ParticipantDialog(QDialog):

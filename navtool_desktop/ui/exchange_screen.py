@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -37,7 +38,8 @@ from navtool_desktop.exchange import (
     read_paths,
     save_bundle,
 )
-from navtool_desktop.exchange.files import tally_warnings
+from navtool_desktop.exchange.bundle import carries_answers
+from navtool_desktop.exchange.files import protection_reason, tally_warnings
 from navtool_desktop.exchange.tables import Table, table_for, write_table
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -80,10 +82,18 @@ class ExchangeScreen(QWidget):
         self.passphrase.setAccessibleName(_("Passphrase (optional)"))
         self.passphrase.setPlaceholderText(
             _("optional: protects a bundle you export; opens a protected one you import"))
+        self.with_answers = QCheckBox(_("Include everyone's &ratings and written answers "
+                                        "(to merge laptops at a retreat)"))
+        self.with_answers.setToolTip(protection_reason())
+        self.with_answers.toggled.connect(self._explain_answers)
+        self.answers_note = plain_label(object_name="hint")
         form = QFormLayout()
         form.addRow(_("Cycle"), self.cycle_box)
         form.addRow(_("Participant"), self.person_box)
         form.addRow(_("Passphrase"), self.passphrase)
+        form.addRow(self.with_answers)
+        form.addRow(self.answers_note)
+        self._explain_answers()
 
         self.export_mine = QPushButton(_("Export my responses…"))
         self.export_mine.clicked.connect(self.export_participant)
@@ -91,7 +101,11 @@ class ExchangeScreen(QWidget):
         self.export_cycle_button.clicked.connect(self.export_cycle)
         self.export_district_button = QPushButton(_("Export the whole district…"))
         self.export_district_button.clicked.connect(self.export_district)
-        self.ratings_button = QPushButton(_("Ratings to CSV or Excel…"))
+        self.summary_button = QPushButton(_("Summary to CSV or Excel (small groups hidden)…"))
+        self.summary_button.clicked.connect(lambda: self.export_spreadsheet("summary"))
+        self.ratings_button = QPushButton(_("Individual ratings to CSV or Excel…"))
+        self.ratings_button.setToolTip(_("Every person's answers, row by row: raw data that stays "
+                                         "with the facilitator. The file says so on its first line."))
         self.ratings_button.clicked.connect(lambda: self.export_spreadsheet("ratings"))
         self.actions_button = QPushButton(_("Plan actions to CSV or Excel…"))
         self.actions_button.clicked.connect(lambda: self.export_spreadsheet("actions"))
@@ -100,6 +114,7 @@ class ExchangeScreen(QWidget):
             bundles.addWidget(button)
         bundles.addStretch(1)
         tables = QHBoxLayout()
+        tables.addWidget(self.summary_button)
         tables.addWidget(self.ratings_button)
         tables.addWidget(self.actions_button)
         tables.addStretch(1)
@@ -166,7 +181,7 @@ class ExchangeScreen(QWidget):
         idle = not self.busy()
         has_cycle = bool(self.cycle_box.currentData())
         self.export_mine.setEnabled(idle and has_cycle and self.person_box.count() > 0)
-        for button in (self.export_cycle_button, self.ratings_button):
+        for button in (self.export_cycle_button, self.ratings_button, self.summary_button):
             button.setEnabled(idle and has_cycle)
         for button in (self.export_district_button, self.actions_button):
             button.setEnabled(idle)
@@ -225,6 +240,17 @@ class ExchangeScreen(QWidget):
     def _secret(self) -> str | None:
         return self.passphrase.text() or None
 
+    def _explain_answers(self) -> None:
+        if self.with_answers.isChecked():
+            text = _("The cycle and district bundles will carry every person's ratings, written "
+                     "answers and paper tallies. Give a passphrase: {why}").format(why=protection_reason())
+        else:
+            text = _("A cycle or district bundle carries the participant list, the team's consensus "
+                     "and the plans, but no one's ratings or written answers. \u201cExport my "
+                     "responses\u201d always carries that person's own answers, so give it a "
+                     "passphrase too.")
+        self.answers_note.setText(text)
+
     def _bundle_filter(self) -> str:
         return _("Navigation Tool bundles (*{suffix})").format(suffix=SUFFIX)
 
@@ -263,9 +289,16 @@ class ExchangeScreen(QWidget):
         secret = self._secret()
         try:  # read the store here, on the GUI thread
             content: BundleContent = make_content(self.store, self.pack, kind, cycle_id=cycle_id,
-                                                  participant_id=participant_id)
+                                                  participant_id=participant_id,
+                                                  answers=self.with_answers.isChecked())
         except (BundleError, StoreError) as exc:
             self._not_exported(exc)
+            return None
+        if carries_answers(content) and not secret and not self.confirm(
+                _("Export without a passphrase?"),
+                _("This bundle holds individual ratings or written answers and has no passphrase. "
+                  "{why}\n\nWrite it unprotected anyway?").format(why=protection_reason())):
+            self.summary_view.setPlainText(_("Nothing was exported: give a passphrase first."))
             return None
 
         def job(progress: Progress) -> Path:  # no store here: serialize, zip, encrypt, write

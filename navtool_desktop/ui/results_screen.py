@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QSpinBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navtool_desktop.core import disclosure
 from navtool_desktop.core.records import LEVELS, ROLE_GROUPS
 from navtool_desktop.core.results import (
-    ANONYMITY_THRESHOLD,
     SHOWN,
     SUPPRESSED,
     Comparison,
@@ -44,10 +44,12 @@ from navtool_desktop.core.results import (
 )
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name, level_color, level_icon, level_tint
-from navtool_desktop.ui.consensus_screen import CycleChooser, hidden_text
-from navtool_desktop.ui.cycle_dialogs import role_label
+from navtool_desktop.ui.consensus_screen import CycleChooser, hidden_text, privacy_text
+from navtool_desktop.ui.cycle_dialogs import ThresholdDialog, role_label
 from navtool_desktop.ui.widgets import plain_label, rich_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -322,7 +324,7 @@ class EquityModel(QAbstractTableModel):
                 return font
             return None
         if column == self.EVERYONE:
-            status, summary = SHOWN, cond.overall
+            status, summary = (SHOWN if self._results.overall_shown else SUPPRESSED), cond.overall
         else:
             group = cond.group(ROLE_GROUPS[column - 2])
             status, summary = group.status, group.summary  # type: ignore[assignment]
@@ -330,14 +332,14 @@ class EquityModel(QAbstractTableModel):
             return status
         if status != SHOWN or summary is None or summary.mean is None:
             if role == Qt.ItemDataRole.DisplayRole:
-                return hidden_text(self._results.threshold) if status == SUPPRESSED else _("no ratings")
+                return _("hidden") if status == SUPPRESSED else _("no ratings")
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#555555"))
             if role == Qt.ItemDataRole.BackgroundRole and status == SUPPRESSED:
                 return QBrush(QColor("#cfcfcf"), Qt.BrushStyle.BDiagPattern)
             if role == Qt.ItemDataRole.ToolTipRole and status == SUPPRESSED:
-                return _("Fewer than {n} people in this group rated this condition, so their "
-                         "ratings are hidden to protect who said what.").format(n=self._results.threshold)
+                return (hidden_text(self._results.threshold).capitalize() + ". "
+                        + disclosure.rule_text(self._results.threshold))
             return None
         nearest = LEVELS[max(0, min(3, round(summary.mean) - 1))]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -439,13 +441,10 @@ class ResultsScreen(QWidget):
         heat_tab.setSizes([880, 250])
 
         # equity tab
-        self.threshold = QSpinBox()
-        self.threshold.setRange(2, 50)
-        self.threshold.setValue(ANONYMITY_THRESHOLD)
-        self.threshold.setAccessibleName(_("Hide groups with fewer people than"))
-        self.threshold.valueChanged.connect(lambda _v: self._recompute())
-        threshold_label = QLabel(_("&Hide a group's ratings when fewer people than this rated:"))
-        threshold_label.setBuddy(self.threshold)
+        # the cycle's own threshold: shown, changed only by a recorded change (never by browsing)
+        self.privacy = plain_label(object_name="legend")
+        self.change_threshold_button = QPushButton(_("Change the privacy &threshold…"))
+        self.change_threshold_button.clicked.connect(self.change_threshold)
         self.equity_model = EquityModel(pack, self)
         self.equity = _table(self.equity_model, _("Equity lens: average level by role group and condition"))
         self.equity.setObjectName("equityGrid")
@@ -468,9 +467,8 @@ class ResultsScreen(QWidget):
         equity_tab = QWidget()
         el = QVBoxLayout(equity_tab)
         row = QHBoxLayout()
-        row.addWidget(threshold_label)
-        row.addWidget(self.threshold)
-        row.addStretch(1)
+        row.addWidget(self.privacy, 1)
+        row.addWidget(self.change_threshold_button, 0, Qt.AlignmentFlag.AlignTop)
         el.addLayout(row)
         el.addWidget(self.equity, 1)
         el.addWidget(equity_text)
@@ -501,10 +499,11 @@ class ResultsScreen(QWidget):
             self.heat_model.set_results(None)
             self.equity_model.set_results(None)
             return
-        threshold = self.threshold.value()
-        self.results = cycle_results(self.pack, self._input, threshold)
+        self.results = cycle_results(self.pack, self._input)
+        self.privacy.setText(privacy_text(self.results))
+        self.change_threshold_button.setEnabled(not self.store.read_only)
         before = previous_cycle(self.store.cycles(), self._input.cycle.id)
-        previous = (cycle_results(self.pack, CycleInput.of(self.store.cycle(before.id)), threshold)
+        previous = (cycle_results(self.pack, CycleInput.of(self.store.cycle(before.id)))
                     if before else None)
         self.comparison = compare(self.results, previous)
         self.heat_model.set_results(self.results, self.comparison, before.title if before else "")
@@ -523,6 +522,30 @@ class ResultsScreen(QWidget):
             self.compared.setText(_("Compared with {title} ({date}): {up} ▲ up · {down} ▼ down · "
                                     "{same} = same · {new} new").format(
                 title=before.title, date=before.date, **counts))
+
+    def threshold_dialog(self) -> ThresholdDialog | None:
+        """The dialog that changes the shown cycle's threshold (None without a cycle)."""
+        if self._input is None:
+            return None
+        cycle = self.store.get_cycle(self._input.cycle.id)
+        data = self.store.cycle(cycle.id)
+        sizes, total = disclosure.head_counts(data.participants.values(), data.ratings.values(),
+                                              data.tallies.values())
+        return ThresholdDialog(cycle, sizes, total, self)
+
+    def change_threshold(self) -> None:
+        dialog = self.threshold_dialog()
+        if dialog is not None and dialog.exec() == ThresholdDialog.DialogCode.Accepted:
+            self.apply_threshold(dialog)
+
+    def apply_threshold(self, dialog: ThresholdDialog) -> None:
+        """Save the recorded change the dialog holds, then show the results under it."""
+        try:
+            self.store.save_cycle(dialog.changed_cycle())
+        except StoreError as exc:
+            messages.warn(self, _("Not saved"), str(exc))
+            return
+        self.refresh()
 
     def _fill_rankings(self) -> None:
         assert self.results is not None

@@ -72,7 +72,7 @@ def test_chosen_competencies_are_left_out(pack: Pack, fall: CycleResults) -> Non
 
 def test_ties_go_to_the_lower_average_vote_before_framework_order(pack: Pack) -> None:
     results = run(pack, "2025-09-20", {TYPES: "establishing", NETWORKS: "establishing"},
-                  votes=[("educator", TYPES, "developing", 1), ("educator", NETWORKS, "establishing", 1)],
+                  votes=[("educator", TYPES, "developing", 3), ("educator", NETWORKS, "establishing", 3)],
                   scope=("partnerships",))
     assert [s.competency_id for s in planning.suggest_priorities(pack, results)] == [NETWORKS, TYPES]
 

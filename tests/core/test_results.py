@@ -9,6 +9,7 @@ from types import MappingProxyType, SimpleNamespace
 
 import pytest
 
+from navtool_desktop.core.disclosure import decide
 from navtool_desktop.core.records import (
     LEVELS,
     Consensus,
@@ -86,7 +87,7 @@ def make_cycle(pack: Pack, scope: tuple[str, ...] | None = None, date: str = "20
 
 def run(pack: Pack, cycle: Cycle, participants: Sequence[Participant] = (),
         ratings: Sequence[Rating] = (), tallies: Sequence[Tally] = (),
-        consensus: Sequence[Consensus] = (), threshold: int = ANONYMITY_THRESHOLD) -> CycleResults:
+        consensus: Sequence[Consensus] = (), threshold: int | None = None) -> CycleResults:
     """The results of hand-built records."""
     return cycle_results(pack, CycleInput(cycle, tuple(participants), tuple(ratings),
                                           tuple(tallies), tuple(consensus)), threshold)
@@ -167,32 +168,37 @@ def test_rules_are_worded_for_people() -> None:
 # --- anonymity ------------------------------------------------------------------------------
 
 
-def test_group_result_hides_groups_below_the_threshold() -> None:
-    assert group_result("leader", dist(0, 2), 2) == group_result("leader", dist(0, 2), 2, 3)
-    hidden = group_result("leader", dist(0, 2), ANONYMITY_THRESHOLD - 1)
+def test_group_result_follows_the_cycle_disclosure() -> None:
+    shown_or_not = decide({"educator": 5, "leader": 2, "community_member": 4}, ANONYMITY_THRESHOLD)
+    hidden = group_result("leader", dist(0, 2), 2, shown_or_not)
     assert (hidden.status, hidden.summary) == (SUPPRESSED, None)
-    shown = group_result("leader", dist(0, 2, 1), ANONYMITY_THRESHOLD)
+    # hidden with the leaders, so that overall minus educators gives only the two groups together
+    assert group_result("community_member", dist(0, 2, 2), 4, shown_or_not).status == SUPPRESSED
+    shown = group_result("educator", dist(0, 2, 1), 3, shown_or_not)
     assert shown.status == SHOWN and shown.summary is not None
     assert shown.summary.distribution == dist(0, 2, 1)
     assert shown.summary.median == "developing"
-    assert group_result("leader", dist(), 0).status == EMPTY
-    assert group_result("leader", dist(0, 1), 1, threshold=1).status == SHOWN
+    assert group_result("learner", dist(), 0, shown_or_not).status == EMPTY
+    # a shown group whose people did not rate this item is shown with no votes
+    none = group_result("educator", dist(), 0, shown_or_not)
+    assert none.status == SHOWN and none.summary is not None and none.summary.respondents == 0
 
 
 def test_competency_groups_at_threshold_minus_one_and_at_threshold(pack: Pack) -> None:
-    leaders, learners = people("leader", 2), people("learner", 3)
-    ratings = [vote(p, VOICE, "developing") for p in leaders + learners]
-    result = run(pack, make_cycle(pack), leaders + learners, ratings).competency(VOICE)
+    leaders, learners, educators = people("leader", 2), people("learner", 3), people("educator", 4)
+    ratings = [vote(p, VOICE, "developing") for p in leaders + learners + educators]
+    result = run(pack, make_cycle(pack), leaders + learners + educators, ratings).competency(VOICE)
     assert result.group("leader").status == SUPPRESSED
     assert result.group("leader").summary is None
-    assert result.group("learner").status == SHOWN
-    assert result.group("educator").status == EMPTY
+    # learners reach the threshold but are the next-smallest group: hidden with the leaders
+    assert result.group("learner").status == SUPPRESSED
+    assert result.group("educator").status == SHOWN
     assert result.group("community_member").status == EMPTY
     assert [g.role_group for g in result.groups] == ["educator", "leader", "community_member",
                                                      "learner"]
-    # The overall view is never suppressed and counts the hidden group's votes.
-    assert result.overall.distribution == dist(0, 5)
-    assert result.overall.respondents == 5
+    # The overall view counts the hidden groups' votes.
+    assert result.overall.distribution == dist(0, 9)
+    assert result.overall.respondents == 9
 
 
 def test_not_sure_voters_count_as_people(pack: Pack) -> None:
@@ -206,19 +212,21 @@ def test_not_sure_voters_count_as_people(pack: Pack) -> None:
 
 
 def test_tally_votes_count_as_people_but_are_marked_tallied(pack: Pack) -> None:
-    educators = people("educator", 2)
+    educators = people("educator", 3)
     ratings = [vote(p, GOALS, "operationalizing") for p in educators]
     result = run(pack, make_cycle(pack), educators, ratings,
                  [tally(GOALS, "educator", developing=1),
-                  tally(GOALS, "community_member", establishing=1, developing=1)]).competency(GOALS)
+                  tally(GOALS, "community_member", establishing=1, developing=1),
+                  tally(GOALS, "learner", refining=3)]).competency(GOALS)
     educator = result.group("educator")
     assert educator.status == SHOWN and educator.summary is not None
-    assert educator.summary.distribution == Distribution((0, 1, 2, 0, 0), tallied=1)
-    assert educator.summary.respondents == 3
+    assert educator.summary.distribution == Distribution((0, 1, 3, 0, 0), tallied=1)
+    assert educator.summary.respondents == 4
     assert result.group("community_member").status == SUPPRESSED  # two paper votes
-    assert result.overall.distribution == Distribution((1, 2, 2, 0, 0), tallied=3)
-    assert result.overall.respondents == 5
-    assert result.overall.median == "developing"
+    assert result.group("learner").status == SUPPRESSED  # three, but hidden with them
+    assert result.overall.distribution == Distribution((1, 2, 3, 3, 0), tallied=6)
+    assert result.overall.respondents == 9
+    assert result.overall.median == "operationalizing"
 
 
 def test_a_tally_alone_can_show_a_group(pack: Pack) -> None:
@@ -230,16 +238,33 @@ def test_a_tally_alone_can_show_a_group(pack: Pack) -> None:
 
 
 def test_ratings_by_unknown_participants_count_overall_only(pack: Pack) -> None:
-    stranger = person("leader")
-    result = run(pack, make_cycle(pack), [], [vote(stranger, VOICE, "developing")],
-                 threshold=1).competency(VOICE)
-    assert result.overall.distribution == dist(0, 1)
+    strangers = people("leader", 3)
+    result = run(pack, make_cycle(pack), [], [vote(s, VOICE, "developing") for s in strangers]
+                 ).competency(VOICE)
+    assert result.overall.distribution == dist(0, 3)
     assert all(g.status == EMPTY for g in result.groups)
 
 
-def test_threshold_must_be_positive(pack: Pack) -> None:
-    with pytest.raises(ValueError, match="at least 1"):
-        run(pack, make_cycle(pack), threshold=0)
+def test_threshold_is_the_cycles_and_may_only_be_raised(pack: Pack) -> None:
+    with pytest.raises(ValueError, match="at least 3"):
+        run(pack, make_cycle(pack), threshold=2)
+    strict = make_cycle(pack).with_threshold(5, by="Ana")
+    assert run(pack, strict).threshold == 5
+    with pytest.raises(ValueError, match="below this cycle's threshold 5"):
+        run(pack, strict, threshold=4)
+    assert run(pack, strict, threshold=6).threshold == 6
+
+
+def test_a_cycle_under_the_threshold_shows_no_counts(pack: Pack) -> None:
+    two = people("learner", 2)
+    result = run(pack, make_cycle(pack, scope=("agency",)), two,
+                 [vote(p, VOICE, "refining") for p in two], consensus=[agree(GOALS, "developing")])
+    assert not result.overall_shown
+    voice = result.competency(VOICE)
+    assert voice.overall.distribution == dist() and voice.overall.median is None
+    assert (voice.level, voice.level_source) == (None, "none")
+    assert result.competency(GOALS).level == "developing"  # a consensus is the team's, not a count
+    assert voice.group("learner").status == SUPPRESSED
 
 
 # --- scope and order ------------------------------------------------------------------------
@@ -247,12 +272,12 @@ def test_threshold_must_be_positive(pack: Pack) -> None:
 
 def test_a_scoped_cycle_covers_its_conditions_only_in_pack_order(pack: Pack) -> None:
     cycle = make_cycle(pack, scope=("agency", "culture"))
-    who = person("educator")
-    result = run(pack, cycle, [who], [vote(who, VOICE, "developing"),
-                                      vote(who, "shared-vision.equity-driven", "refining")])
+    who = people("educator", 3)
+    result = run(pack, cycle, who, [vote(p, VOICE, "developing") for p in who]
+                 + [vote(who[0], "shared-vision.equity-driven", "refining")])
     assert [c.condition_id for c in result.conditions] == ["culture", "agency"]
     assert [c.competency_id for c in result.competencies] == [*CULTURE, *AGENCY]
-    assert result.condition("agency").overall.distribution == dist(0, 1)
+    assert result.condition("agency").overall.distribution == dist(0, 3)
     with pytest.raises(KeyError):
         result.competency("shared-vision.equity-driven")
     with pytest.raises(KeyError):
@@ -276,7 +301,8 @@ def test_condition_groups_count_distinct_people_across_competencies(pack: Pack) 
     ratings = [vote(a, GOALS, "developing"), vote(b, GOALS, "developing"),
                vote(a, VOICE, "refining"), vote(c, EFFICACY, "not_sure")]
     result = run(pack, make_cycle(pack, scope=("agency",)), [a, b, c], ratings)
-    assert all(result.competency(cid).group("leader").status == SUPPRESSED for cid in AGENCY)
+    # shown or hidden once for the cycle: the same in every competency and the condition
+    assert all(result.competency(cid).group("leader").status == SHOWN for cid in AGENCY)
     leader = result.condition("agency").group("leader")
     assert leader.status == SHOWN and leader.summary is not None
     assert leader.summary.respondents == 3
@@ -324,9 +350,9 @@ def test_heat_level_prefers_consensus_then_median() -> None:
 
 
 def test_competency_level_marks_its_source(pack: Pack) -> None:
-    who = people("educator", 2)
+    who = people("educator", 3)
     ratings = [vote(who[0], VOICE, "developing"), vote(who[1], VOICE, "operationalizing"),
-               vote(who[0], GOALS, "refining")]
+               vote(who[0], GOALS, "refining"), vote(who[2], EFFICACY, "not_sure")]
     consensus = [agree(GOALS, "operationalizing")]
     result = run(pack, make_cycle(pack, scope=("agency",)), who, ratings, consensus=consensus)
     assert (result.competency(VOICE).level, result.competency(VOICE).level_source) == (
@@ -341,8 +367,9 @@ def test_competency_level_marks_its_source(pack: Pack) -> None:
 
 
 def _ranked_cycle(pack: Pack) -> CycleResults:
-    who = people("educator", 2)
-    ratings = [vote(who[0], VOICE, "establishing"), vote(who[1], VOICE, "establishing"),
+    who = people("educator", 3)
+    ratings = [vote(who[2], EFFICACY, "not_sure"),
+               vote(who[0], VOICE, "establishing"), vote(who[1], VOICE, "establishing"),
                vote(who[0], GOALS, "establishing"), vote(who[1], GOALS, "developing"),
                vote(who[0], IMPROVEMENT, "developing"), vote(who[1], IMPROVEMENT, "refining"),
                vote(who[0], CELEBRATIONS, "developing")]
@@ -388,9 +415,9 @@ def test_no_levels_means_no_strengths_or_growth_areas(pack: Pack) -> None:
 
 
 def test_comparison_with_no_previous_cycle_marks_everything_new(pack: Pack) -> None:
-    who = person("leader")
-    result = run(pack, make_cycle(pack, scope=("agency",)), [who],
-                 [vote(who, VOICE, "developing")])
+    who = people("leader", 3)
+    result = run(pack, make_cycle(pack, scope=("agency",)), who,
+                 [vote(p, VOICE, "developing") for p in who])
     comparison = compare(result, None)
     assert comparison.previous_cycle_id is None
     assert [(c.competency_id, c.change, c.steps) for c in comparison.competencies] == [

@@ -112,16 +112,40 @@ def test_anonymity_and_threshold_option(pack: Pack, capsys: pytest.CaptureFixtur
     voice = next(c for c in data["competencies"] if c["id"] == VOICE)
     assert voice["role_groups"]["leader"] == {"status": "suppressed"}
     assert voice["role_groups"]["educator"] == {"status": "empty"}
-    assert voice["role_groups"]["community_member"]["status"] == "shown"  # three paper votes
+    # three paper votes, but the next-smallest group: hidden with the leaders
+    assert voice["role_groups"]["community_member"] == {"status": "suppressed"}
     assert voice["role_groups"]["learner"]["distribution"]["developing"] == 3
-    assert voice["distribution"]["refining"] == 2  # the hidden group still counts overall
+    assert voice["distribution"]["refining"] == 2  # the hidden groups still count overall
+    assert data["privacy"]["hidden_groups"] == ["leader", "community_member"]
+    assert data["privacy"]["counts_shown"] is True
+    assert data["privacy"]["rule"].startswith("Privacy: a role group's counts are shown only when "
+                                              "at least 3 people")
     assert voice["consensus"] is None and voice["level_source"] == "median"
     goals = next(c for c in data["competencies"] if c["id"] == GOALS)
     assert goals["consensus"] == {"level": "establishing", "rationale": "Just starting."}
     assert data["without_consensus"] == ["agency.voice", "agency.collective-efficacy"]
-    shown = results(capsys, "--district", district, "--cycle", cycle, "--threshold", "2")
-    leader = next(c for c in shown["competencies"] if c["id"] == VOICE)["role_groups"]["leader"]
-    assert leader["status"] == "shown" and leader["median"] == "refining"
+    # a lower threshold is refused; a higher one hides more
+    assert main(["results", "--district", district, "--cycle", cycle, "--threshold", "2"]) == 1
+    assert "--threshold must be at least 3" in capsys.readouterr().err
+    stricter = results(capsys, "--district", district, "--cycle", cycle, "--threshold", "4")
+    assert stricter["anonymity_threshold"] == 4
+    assert stricter["privacy"]["hidden_groups"] == ["leader", "community_member", "learner"]
+
+
+def test_threshold_below_the_cycles_is_refused(pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:
+    district, cycle_id = small_district(pack, leaders=3)
+    with Repository() as repo:
+        store = repo.open_district(district)
+        store.save_cycle(store.get_cycle(cycle_id).with_threshold(
+            4, by="Ana", reveals="Groups of 3 people are now hidden too."))
+    data = results(capsys, "--district", district, "--cycle", cycle_id)
+    assert data["anonymity_threshold"] == 4
+    assert [(c["old"], c["new"], c["by"]) for c in data["privacy"]["threshold_changes"]] == [(3, 4, "Ana")]
+    assert main(["results", "--district", district, "--cycle", cycle_id, "--threshold", "3"]) == 1
+    assert "below this cycle's threshold of 4" in capsys.readouterr().err
+    assert main(["results", "--district", district, "--cycle", cycle_id]) == 0
+    out = capsys.readouterr().out
+    assert "at least 4 people in it rated" in out
 
 
 def test_text_is_aligned_and_hides_small_groups(pack: Pack,
@@ -135,15 +159,15 @@ def test_text_is_aligned_and_hides_small_groups(pack: Pack,
     column = header.index("median")
     rows = [line for line in lines if line.startswith("  ") and len(line) > column
             and line[column:].split()[0] in (*LEVELS, "\u2014")]
-    assert len(rows) == 3 + 2  # three competencies, plus learner and paper groups on Voice
+    assert len(rows) == 3 + 3  # three competencies, each with the learners (shown once for the cycle)
     assert all(line[column - 1] == " " for line in rows)
-    assert "    leader" in out and "hidden: fewer than 3 people" in out
+    hidden = [line for line in lines if "hidden to protect a group of fewer than 3 people" in line]
+    assert [line.split()[0] for line in hidden] == ["leader", "community"] * 3
     assert "Agency \u2605" in lines
     at = next(n for n, line in enumerate(lines) if line.startswith("  Voice"))
     voice = lines[at]
-    paper = next(line for line in lines[at:] if line.startswith("    community member"))
-    assert voice.endswith(" 3") and paper.endswith(" 3")  # three votes on paper
-    assert len(voice) == len(paper) == len(header)  # the on-paper column lines up
+    assert voice.endswith(" 3")  # three votes on paper
+    assert len(voice) == len(header)  # the on-paper column lines up
 
 
 def test_text_of_the_demo(demo: list[Cycle], capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,9 +186,30 @@ def test_errors_are_one_line(tmp_path: Path, pack: Pack,
     assert main(["results", "--cycle", "no-such-cycle"]) == 1
     assert "There is no cycle with id no-such-cycle" in capsys.readouterr().err
     assert main(["results", "--threshold", "0"]) == 1
-    assert "--threshold must be at least 1" in capsys.readouterr().err
+    assert "--threshold must be at least 3" in capsys.readouterr().err
     with Repository() as repo:
         empty = repo.create_district(District(name="Empty USD")).id
     assert main(["results", "--district", empty]) == 1
     assert "has no cycles yet" in capsys.readouterr().err
     assert main(["results", "--district", district]) == 0
+
+
+def test_a_cycle_under_the_threshold_prints_no_counts(pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:
+    with Repository() as repo:
+        store = repo.create_district(District(name="Tiny USD"))
+        cycle = Cycle(title="Pilot", date="2025-05-01", scope=("agency",), framework_id=pack.id,
+                      framework_version=pack.version)
+        people = [Participant(name=f"L{n}", role_group="learner") for n in range(2)]
+        store.import_cycle(cycle, people, [Rating(participant_id=p.id, competency_id=VOICE, level="refining")
+                                           for p in people])
+    data = results(capsys, "--cycle", cycle.id)
+    assert data["privacy"]["counts_shown"] is False
+    voice = next(c for c in data["competencies"] if c["id"] == VOICE)
+    assert voice["status"] == "suppressed" and "distribution" not in voice and voice["level"] is None
+    assert voice["role_groups"]["learner"] == {"status": "suppressed"}
+    assert all("distribution" not in c for c in data["conditions"])
+    assert main(["results", "--cycle", cycle.id]) == 0
+    out = capsys.readouterr().out
+    assert "Fewer than 3 people rated in this cycle, so no counts are shown." in out
+    voice_line = next(line for line in out.splitlines() if line.startswith("  Voice"))
+    assert not any(ch.isdigit() for ch in voice_line)

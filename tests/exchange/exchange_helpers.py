@@ -49,7 +49,7 @@ def snapshot(data_dir: Path) -> dict[str, bytes]:
 
 def members_of(store: DistrictStore, pack: Pack, kind: str, **ids: str) -> dict[str, Any]:
     """A bundle's members as plain JSON data (to change before zipping)."""
-    content = make_content(store, pack, kind, **ids)
+    content = make_content(store, pack, kind, **ids, answers=True)
     return {name: json.loads(raw) for name, raw in bundle_members(content).items()}, content
 
 

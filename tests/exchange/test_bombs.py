@@ -37,7 +37,7 @@ def _folder_of_bombs(setup: Setup, pack: Pack, folder: Path) -> None:
     store = setup.store
     store.save_rating(setup.cycle_id, Rating(participant_id=setup.people[2].id,
                                              competency_id=setup.competencies[0], level="refining"))
-    content = make_content(store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     folder.mkdir()
     good = write_bundle(content)
     (folder / "good.navtool").write_bytes(good)
@@ -89,7 +89,7 @@ def test_the_value_bound_is_never_below_the_real_count(setup: Setup, pack: Pack)
     for raw in (b"[]", b"{}", b'[1,[2,[3]],{"a":{"b":[]}}]', b'"x"', b'{"a":1,"b":"c,d"}'):
         assert value_bound(raw) >= count(json.loads(raw)) / 2  # keys and values each bounded
     from navtool_desktop.exchange.bundle import bundle_members
-    members = bundle_members(make_content(setup.store, pack, "district"))
+    members = bundle_members(make_content(setup.store, pack, "district", answers=True))
     for raw in members.values():
         assert value_bound(raw) >= count(json.loads(raw)) / 2
 
@@ -98,7 +98,7 @@ def test_a_bomb_is_refused_before_it_is_parsed(setup: Setup, pack: Pack, tmp_pat
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import json as json_module
 
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     (tmp_path / "b.navtool").write_bytes(bomb_bundle(content, size=512 * 1024))
     monkeypatch.setattr("navtool_desktop.exchange.bundle.MAX_VALUES", 10_000)
     monkeypatch.setattr("navtool_desktop.exchange.bundle.KIND_LIMITS",
@@ -119,7 +119,7 @@ def test_many_small_members_together_are_refused(setup: Setup, pack: Pack,
 
     from navtool_desktop.exchange.bundle import read_bundle
 
-    raw = write_bundle(make_content(setup.store, pack, "district"))
+    raw = write_bundle(make_content(setup.store, pack, "district", answers=True))
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         bounds = [value_bound(zf.read(name)) for name in zf.namelist()]
     assert len(bounds) == 3 and max(bounds) < sum(bounds) - 1
@@ -147,7 +147,7 @@ def test_a_participant_bundle_member_is_small(setup: Setup, pack: Pack) -> None:
 
 def test_memory_error_while_reading_refuses_that_file_only(setup: Setup, pack: Pack, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     (tmp_path / "a.navtool").write_bytes(write_bundle(content))
     (tmp_path / "b.navtool").write_bytes(write_bundle(content))
     import navtool_desktop.exchange.files as files

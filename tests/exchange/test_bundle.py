@@ -26,7 +26,7 @@ def _import_raw(setup: Setup, pack: Pack, raw: bytes, tmp_path: Path, name: str 
 def test_a_participant_bundle_reads_back_as_written(setup: Setup, pack: Pack) -> None:
     person = setup.people[0]
     content = make_content(setup.store, pack, "participant", cycle_id=setup.cycle_id,
-                           participant_id=person.id)
+                           participant_id=person.id, answers=True)
     back = read_bundle(write_bundle(content), pack)
     assert back.kind == "participant"
     assert back.cycles[0].participants == (person,)
@@ -40,7 +40,7 @@ def test_a_participant_bundle_reads_back_as_written(setup: Setup, pack: Pack) ->
 
 
 def test_a_passphrase_protects_and_a_wrong_one_says_so(setup: Setup, pack: Pack) -> None:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     raw = write_bundle(content, passphrase="correct horse")
     assert b"Person 0" not in raw
     assert read_bundle(raw, pack, "correct horse").cycles[0].cycle.id == setup.cycle_id
@@ -57,7 +57,7 @@ def test_a_passphrase_protects_and_a_wrong_one_says_so(setup: Setup, pack: Pack)
 
 def _cycle_bundle_with(setup: Setup, pack: Pack, name: str, payload: bytes,
                        compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     data, _c = members_of(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
     buffer = io.BytesIO()
     raw = {n: json.dumps(v).encode() for n, v in data.items()}
@@ -88,7 +88,7 @@ def test_a_zip_whose_directory_lies_about_sizes_is_caught_while_reading(setup: S
     name = "cycles/00000000-0000-4000-8000-000000000000.json"
     payload = b"0" * (5 * 1024 * 1024)
     claimed = payload[:100]
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     data, _c = members_of(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
     raw = {n: json.dumps(v).encode() for n, v in data.items()}
     manifest = manifest_for(content, {**raw, name: claimed})  # agrees with the lie
@@ -126,7 +126,7 @@ def test_a_path_traversal_member_is_refused(setup: Setup, pack: Pack, tmp_path: 
 
 def test_a_truncated_bundle_is_refused_at_every_cut(setup: Setup, pack: Pack, tmp_path: Path,
                                                     data_dir: Path) -> None:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     raw = write_bundle(content)
     before = snapshot(data_dir)
     cuts = sorted({0, 1, 4, 30, 100, len(raw) // 3, len(raw) // 2, len(raw) - 100, len(raw) - 22,

@@ -29,7 +29,7 @@ def _folder(setup: Setup, pack: Pack, tmp_path: Path) -> Path:
     folder.mkdir()
     for person in setup.people:
         export_bundle(setup.store, pack, "participant", folder / f"{person.name}.navtool",
-                      cycle_id=setup.cycle_id, participant_id=person.id)
+                      cycle_id=setup.cycle_id, participant_id=person.id, answers=True, unprotected_ok=True)
     (folder / "a-broken.navtool").write_bytes(b"PK\x05\x06 cut")
     (folder / "notes.txt").write_text("not a bundle")
     for person in setup.people[2:]:
@@ -71,7 +71,7 @@ def test_a_write_that_fails_half_way_is_undone_and_the_store_stays_usable(
                                      framework_version=pack.version)).cycle
     plan = store.save_plan(Plan(title="Plan", period_start="2026-07-01", period_end="2027-06-30"))
     bundle = tmp_path / "district.navtool"
-    export_bundle(store, pack, "district", bundle)
+    export_bundle(store, pack, "district", bundle, answers=True, unprotected_ok=True)
     store.delete_participant(setup.cycle_id, setup.people[3].id)
     store.delete_cycle(later.id)
     store.delete_plan(plan.id)
@@ -90,7 +90,7 @@ def test_a_write_that_fails_half_way_is_undone_and_the_store_stays_usable(
 
 
 def test_a_refused_file_from_reading_is_listed_in_order(setup: Setup, pack: Pack) -> None:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     checked = [CheckedFile("b.navtool", reason="damaged"), CheckedFile("a.navtool", content)]
     summary = merge_bundles(setup.repo, pack, checked, setup.store)
     assert summary.refused == [("b.navtool", "damaged")]
@@ -98,7 +98,7 @@ def test_a_refused_file_from_reading_is_listed_in_order(setup: Setup, pack: Pack
 
 
 def test_exports_in_two_halves_match_the_one_call(setup: Setup, pack: Pack, tmp_path: Path) -> None:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     save_bundle(content, tmp_path / "halves.navtool", "secret words")
     again = read_bundle((tmp_path / "halves.navtool").read_bytes(), pack, "secret words")
     assert again.cycles == content.cycles

@@ -81,7 +81,7 @@ def test_generated_bundles_raise_only_bundle_errors_and_refusals_change_nothing(
     bases = []
     for kind, ids in (("participant", {"cycle_id": setup.cycle_id, "participant_id": person.id}),
                       ("cycle", {"cycle_id": setup.cycle_id}), ("district", {})):
-        content = make_content(setup.store, pack, kind, **ids)
+        content = make_content(setup.store, pack, kind, **ids, answers=True)
         members = {n: json.loads(raw) for n, raw in bundle_members(content).items()}
         bases.append((content, members))
     outcomes = {"refused": 0, "accepted": 0}

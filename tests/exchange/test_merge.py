@@ -20,7 +20,7 @@ def _participant_bundle(setup: Setup, pack: Pack, person: Participant, level: st
                         updated: str) -> BundleContent:
     """What a participant's laptop would export after re-rating the first competency."""
     content = make_content(setup.store, pack, "participant", cycle_id=setup.cycle_id,
-                           participant_id=person.id)
+                           participant_id=person.id, answers=True)
     part = content.cycles[0]
     first = setup.competencies[0]
     ratings = tuple(r.replace(level=level, updated=updated) if r.competency_id == first else r
@@ -32,7 +32,7 @@ def test_importing_the_same_bundle_twice_changes_nothing(setup: Setup, pack: Pac
                                                          tmp_path: Path, data_dir: Path) -> None:
     other = tmp_path / "laptop"
     bundle = tmp_path / "cycle.navtool"
-    export_bundle(setup.store, pack, "cycle", bundle, cycle_id=setup.cycle_id)
+    export_bundle(setup.store, pack, "cycle", bundle, cycle_id=setup.cycle_id, answers=True, unprotected_ok=True)
     with Repository(other) as repo:
         first = import_paths(repo, pack, [bundle])
         assert first.ok and first.total("added") > 0
@@ -53,7 +53,8 @@ def test_importing_the_same_bundle_twice_changes_nothing(setup: Setup, pack: Pac
 def test_a_new_participant_bundle_is_added(setup: Setup, pack: Pack, tmp_path: Path) -> None:
     """A participant rated on their own laptop: the facilitator gets all of it."""
     laptop = tmp_path / "laptop"
-    export_bundle(setup.store, pack, "cycle", tmp_path / "c.navtool", cycle_id=setup.cycle_id)
+    export_bundle(setup.store, pack, "cycle", tmp_path / "c.navtool", cycle_id=setup.cycle_id,
+                  answers=True, unprotected_ok=True)
     with Repository(laptop) as repo:
         import_paths(repo, pack, [tmp_path / "c.navtool"])
         store = repo.open_district(setup.store.id)
@@ -62,7 +63,7 @@ def test_a_new_participant_bundle_is_added(setup: Setup, pack: Pack, tmp_path: P
             store.save_rating(setup.cycle_id, Rating(participant_id=newcomer.id, competency_id=comp,
                                                      level="refining"))
         export_bundle(store, pack, "participant", tmp_path / "k7.navtool", cycle_id=setup.cycle_id,
-                      participant_id=newcomer.id)
+                      participant_id=newcomer.id, answers=True, unprotected_ok=True)
     summary = import_paths(setup.repo, pack, [tmp_path / "k7.navtool"], store=setup.store)
     assert summary.counts["added", "participant"] == 1
     assert summary.counts["added", "rating"] == 5
@@ -117,7 +118,7 @@ def test_a_refused_bundle_in_a_folder_does_not_stop_the_others(setup: Setup, pac
 
 def test_a_bundle_for_another_district_is_refused_in_the_app(setup: Setup, pack: Pack,
                                                              tmp_path: Path, data_dir: Path) -> None:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     stranger = dataclasses.replace(content, district=content.district.replace(
         id="9e0c8a38-2f7b-4c69-9d53-2f0a2b6c1d10", name="Elsewhere USD"))
     (tmp_path / "x.navtool").write_bytes(write_bundle(stranger))
@@ -152,7 +153,8 @@ def test_saving_after_an_import_keeps_the_imported_records(setup: Setup, pack: P
                                                            tmp_path: Path) -> None:
     """Imported records take new slots in the cycle file; a later save must not reuse them."""
     laptop = tmp_path / "laptop"
-    export_bundle(setup.store, pack, "cycle", tmp_path / "c.navtool", cycle_id=setup.cycle_id)
+    export_bundle(setup.store, pack, "cycle", tmp_path / "c.navtool", cycle_id=setup.cycle_id,
+                  answers=True, unprotected_ok=True)
     with Repository(laptop) as repo:
         import_paths(repo, pack, [tmp_path / "c.navtool"])
         store = repo.open_district(setup.store.id)
@@ -161,7 +163,7 @@ def test_saving_after_an_import_keeps_the_imported_records(setup: Setup, pack: P
             store.save_rating(setup.cycle_id, Rating(participant_id=newcomer.id, competency_id=comp,
                                                      level="refining"))
         export_bundle(store, pack, "participant", tmp_path / "q1.navtool", cycle_id=setup.cycle_id,
-                      participant_id=newcomer.id)
+                      participant_id=newcomer.id, answers=True, unprotected_ok=True)
     late = setup.people[3]
     setup.store.save_rating(setup.cycle_id, Rating(participant_id=late.id,  # caches TinyDB's next id
                                                    competency_id=setup.competencies[0], level="refining"))
@@ -175,3 +177,24 @@ def test_saving_after_an_import_keeps_the_imported_records(setup: Setup, pack: P
         data = reread.open_district(setup.store.id, auto_backup=False).cycle(setup.cycle_id)
         assert set(data.ratings) == expected
         assert newcomer.id in data.participants
+
+
+def test_an_import_never_lowers_a_threshold_without_its_record(setup: Setup, pack: Pack, tmp_path: Path) -> None:
+    # another laptop's copy of the cycle: renamed later, threshold still 3 with no record
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    theirs = content.cycles[0].cycle.replace(title="Fall 2025 retreat", updated="2099-01-01T00:00:00.000Z")
+    renamed = dataclasses.replace(content, cycles=(dataclasses.replace(content.cycles[0], cycle=theirs),))
+    (tmp_path / "c.navtool").write_bytes(write_bundle(renamed))
+    # meanwhile the threshold was raised here, with its record
+    setup.store.save_cycle(setup.store.get_cycle(setup.cycle_id).with_threshold(5, by="Ana"))
+    summary = import_paths(setup.repo, pack, [tmp_path / "c.navtool"], store=setup.store)
+    assert summary.ok and summary.counts["updated", "cycle"] == 1
+    cycle = setup.store.get_cycle(setup.cycle_id)
+    assert cycle.title == "Fall 2025 retreat"  # the newer edit is taken
+    assert cycle.threshold == 5 and [(c.old, c.new, c.by) for c in cycle.threshold_changes] == [(3, 5, "Ana")]
+    # a copy that continues the record is taken as it is
+    lowered = cycle.with_threshold(4, by="Ben", at="2099-02-01T00:00:00.000Z")
+    again = dataclasses.replace(renamed, cycles=(dataclasses.replace(renamed.cycles[0], cycle=lowered),))
+    (tmp_path / "d.navtool").write_bytes(write_bundle(again))
+    assert import_paths(setup.repo, pack, [tmp_path / "d.navtool"], store=setup.store).ok
+    assert setup.store.get_cycle(setup.cycle_id).threshold == 4

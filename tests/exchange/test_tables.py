@@ -28,15 +28,17 @@ def test_ratings_csv_has_one_row_per_rating_and_a_bom(setup: Setup, pack: Pack, 
     setup.store.save_rating(setup.cycle_id, Rating(
         participant_id=person.id, competency_id=setup.competencies[0], level="refining",
         note="=cmd|' /C calc'!A0 — Peña"))
-    head, rows = ratings_table(setup.store, pack, setup.cycle_id)
+    head, rows, notice = ratings_table(setup.store, pack, setup.cycle_id)
+    assert notice.startswith("# This file contains individual answers")
     assert len(rows) == len(setup.store.cycle(setup.cycle_id).ratings) == 6
     out = tmp_path / "r.csv"
     assert export_table(setup.store, pack, out, cycle_id=setup.cycle_id) == 6
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     parsed = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert parsed[0] == head
-    notes = [r[7] for r in parsed[1:]]
+    assert parsed[0] == [notice]  # the first line says the file holds individual answers
+    assert parsed[1] == head
+    notes = [r[7] for r in parsed[2:]]
     assert "'=cmd|' /C calc'!A0 — Peña" in notes
     assert csv_bytes(["a"], [["x,y\n\"z\""]]).decode("utf-8-sig") == 'a\r\n"x,y\n""z"""\r\n'
 

@@ -18,7 +18,7 @@ from navtool_desktop.framework import Pack
 @pytest.mark.parametrize("count", [10_001, 10**12, 10**400])
 def test_a_bundle_with_an_absurd_tally_is_refused(setup: Setup, pack: Pack, tmp_path: Path,
                                                   count: int) -> None:
-    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
     (tmp_path / "t.navtool").write_bytes(huge_tally_bundle(content, setup.competencies[0], count))
     [checked] = read_paths([tmp_path], pack)
     assert checked.content is None and "more than 10,000 votes" in checked.reason
@@ -30,7 +30,8 @@ def test_more_votes_than_people_is_imported_with_a_warning(
         competency_id=setup.competencies[0], role_group="community_member",
         counts={"developing": 30}, people=25))
     bundle = tmp_path / "cycle.navtool"
-    bundle.write_bytes(write_bundle(make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)))
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id, answers=True)
+    bundle.write_bytes(write_bundle(content))
     setup.repo.close()
     assert main(["--data-dir", str(tmp_path / "other"), "bundle", "import", str(bundle)]) == 0
     out = capsys.readouterr().out

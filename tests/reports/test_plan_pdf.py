@@ -108,3 +108,10 @@ def test_signed_in_turn_the_plan_stays_valid(pack: Pack, demo_plan: PlanInput, s
     path.write_bytes(twice)
     report = subprocess.run([tool("pdfsig"), str(path)], capture_output=True, text=True, check=False).stdout
     assert report.count("Signature is Valid.") == 2
+
+
+def test_plan_states_the_privacy_rule_of_its_cycle(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
+    text = " ".join(pdf_text(render_plan(pack, demo_plan).pdf, tmp_path).split())
+    assert demo_plan.results is not None
+    assert (f"Privacy: a role group's counts are shown only when at least {demo_plan.results.threshold} "
+            "people in it rated") in text

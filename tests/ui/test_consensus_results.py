@@ -171,17 +171,37 @@ def test_tallies_count_in_the_bars(qtbot: QtBot, pack: Pack, store: DistrictStor
 
 def test_small_groups_are_hidden_not_counted(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
     cycle = make_cycle(store, pack)
-    rate(store, cycle, "educator", ["developing", "developing", "refining"])
+    rate(store, cycle, "educator", ["developing", "developing", "refining", "refining"])
+    rate(store, cycle, "community_member", ["developing", "developing", "establishing"])
     rate(store, cycle, "learner", ["establishing", "refining"])
     screen = screen_on(qtbot, pack, store)
     screen.go_to(row_of(screen, COMPETENCY))
     groups = {row.label.split(" (")[0]: row for row in screen.groups_chart.rows()}
-    learner = groups["Learner"]
-    assert learner.label == "Learner"  # no head count either
-    assert learner.values == () and learner.note == "hidden: fewer than 3 people"
+    # 2 learners are hidden, and the 3 community members with them: overall minus the
+    # educators gives only the two groups' votes together, never the learners'
+    for name in ("Learner", "Community member"):
+        assert groups[name].label == name  # no head count either
+        assert groups[name].values == () and groups[name].note == "hidden to protect a group of fewer than 3 people"
     assert groups["Leader"].note == "no ratings"
-    assert groups["Educator"].note == "" and groups["Educator"].total == 3
+    assert groups["Educator"].note == "" and groups["Educator"].total == 4
     assert "Learner: hidden" in screen.groups_chart.accessibleDescription()
+    assert "All ratings: 9 people" in screen.overall_title.text()
+    assert screen.privacy_note.text().startswith("Privacy: a role group's counts are shown only when at least 3")
+    assert "Hidden in this cycle: Community member, Learner." in screen.privacy_note.text()
+    screen.set_presentation(True)  # the projector shows the same, with the rule
+    assert groups["Learner"].note and screen.privacy_note.isVisible()
+
+
+def test_a_cycle_under_the_threshold_shows_no_counts_on_screen(qtbot: QtBot, pack: Pack,
+                                                                store: DistrictStore) -> None:
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "learner", ["establishing", "refining"])
+    screen = screen_on(qtbot, pack, store)
+    screen.go_to(row_of(screen, COMPETENCY))
+    [overall] = screen.overall_chart.rows()
+    assert overall.values == () and overall.note == "Fewer than 3 people rated in this cycle, so no counts are shown."
+    assert screen.overall_title.text() == "All ratings"
+    assert screen.agreement_flag.text() == ""
 
 
 def test_low_agreement_is_flagged_with_its_rule(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
@@ -317,27 +337,53 @@ def test_comparison_arrows_for_two_cycles(qtbot: QtBot, pack: Pack, store: Distr
     assert model.index(0, HeatMapModel.CHANGE).data() is None
 
 
-def test_equity_lens_hides_small_groups_and_threshold_is_adjustable(qtbot: QtBot, pack: Pack,
-                                                                    store: DistrictStore) -> None:
+def test_equity_lens_hides_small_groups_and_the_threshold_changes_only_by_a_record(
+        qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
     cycle = make_cycle(store, pack)
     rate(store, cycle, "educator", ["developing", "operationalizing", "operationalizing"])
+    rate(store, cycle, "leader", ["refining"] * 4)
     rate(store, cycle, "learner", ["establishing", "developing"])
     screen = ResultsScreen(pack, store)
     qtbot.addWidget(screen)
-    assert screen.threshold.value() == 3
+    assert not hasattr(screen, "threshold")  # no browsing control that lowers it
     model = screen.equity_model
-    learner_col = 2 + 3
-    educator = model.index(0, 2)
-    learner = model.index(0, learner_col)
-    assert educator.data(StatusRole) == "shown" and educator.data().startswith("2.7")
-    assert learner.data(StatusRole) == "suppressed"
-    assert learner.data() == "hidden: fewer than 3 people"
-    assert model.index(0, model.gap_column).data() == "–"
-    screen.threshold.setValue(2)
-    learner = model.index(0, learner_col)
-    assert learner.data(StatusRole) == "shown" and learner.data().startswith("1.5")
-    assert model.index(0, model.gap_column).data() == "1.2"
-    assert model.index(0, 3).data() == "no ratings"
+    educator, leader, learner = model.index(0, 2), model.index(0, 3), model.index(0, 2 + 3)
+    assert leader.data(StatusRole) == "shown" and leader.data().startswith("4.0")
+    for cell in (learner, educator):  # the learners, and the next-smallest group with them
+        assert cell.data(StatusRole) == "suppressed"
+        assert cell.data() == "hidden"
+        assert cell.data(Qt.ItemDataRole.ToolTipRole).startswith("Hidden to protect a group of fewer than 3 people.")
+    assert "at least 3 people" in screen.privacy.text()
+    # raising to 5 hides the leaders too: a recorded change, with what it does
+    dialog = screen.threshold_dialog()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.threshold.setValue(4)
+    assert dialog.effect.text().startswith("No role group changes")
+    dialog.threshold.setValue(5)
+    assert dialog.effect.text() == "Hidden from now on: Leader."
+    dialog.accept()
+    assert dialog.result() == 0 and "Enter your name" in dialog.error.text()
+    dialog.who.setText("Ana Peña")
+    dialog.accept()
+    assert dialog.result() == 1
+    screen.apply_threshold(dialog)
+    saved = store.get_cycle(cycle.id)
+    assert saved.threshold == 5
+    [change] = saved.threshold_changes
+    assert (change.by, change.old, change.new, change.reveals) == (
+        "Ana Peña", 3, 5, "Hidden from now on: Leader.")
+    assert model.index(0, 3).data(StatusRole) == "suppressed"
+    assert "at least 5 people" in screen.privacy.text()
+    assert "Threshold changed from 3 to 5 by Ana Peña" in screen.privacy.text()
+    # lowering again says what it reveals; it cannot go below 3
+    dialog = screen.threshold_dialog()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.threshold.setValue(2)
+    assert dialog.threshold.value() == 3
+    assert dialog.effect.text() == ("Shown from now on, with their counts: Leader. "
+                                    "Groups of 3 to 4 people can be shown on their own.")
 
 
 def test_item_models_are_valid(qtmodeltester, qtbot: QtBot, pack: Pack,  # type: ignore[no-untyped-def]

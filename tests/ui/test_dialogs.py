@@ -89,3 +89,18 @@ def test_action_dialog_has_room_for_a_sentence(qtbot: QtBot, look: str) -> None:
     assert dialog.resources.width() >= what.width() - 2
     action = dialog.action()
     assert action is not None and action.description == sentence
+
+
+def test_new_cycle_sets_its_privacy_threshold_never_below_three(qtbot: QtBot, pack: Pack) -> None:
+    dialog = NewCycleDialog(pack)
+    qtbot.addWidget(dialog)
+    assert dialog.threshold.value() == 3 and dialog.threshold.minimum() == 3
+    assert "at least 3 people in it rated" in dialog.threshold_note.text()
+    assert "recorded change" in dialog.threshold_note.text()
+    dialog.threshold.setValue(2)
+    assert dialog.threshold.value() == 3
+    dialog.title.setText("Spring retreat")
+    dialog.threshold.setValue(5)
+    assert "at least 5 people" in dialog.threshold_note.text()
+    cycle = dialog.cycle()
+    assert (cycle.threshold, cycle.threshold_changes) == (5, ())

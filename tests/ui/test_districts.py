@@ -26,7 +26,7 @@ def facilitator_bundle(tmp_path: Path, pack: Pack) -> tuple[Path, str]:
         store.create_cycle(cycle)
         store.save_participant(cycle.id, Participant(code="L-07", role_group="learner"))
         out = export_bundle(store, pack, "cycle", tmp_path / "fall.navtool", cycle_id=cycle.id,
-                            passphrase="retreat 2026")
+                            passphrase="retreat 2026", answers=True)
         return out, store.id
 
 

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from navtool_desktop.core.records import Cycle, District, Participant, Plan, Rating, TeamMember
 from navtool_desktop.exchange import export_bundle, files, import_paths, read_bundle
+from navtool_desktop.exchange.protect import is_protected
 from navtool_desktop.framework import Pack
 from navtool_desktop.storage import DistrictStore, Repository, StoreError
 from navtool_desktop.storage.atomic import AtomicJSONStorage
@@ -45,7 +46,7 @@ def test_importing_a_folder_of_bundles_shows_the_summary(qtbot: QtBot, pack: Pac
         stick.mkdir()
         for person in people:
             export_bundle(store, pack, "participant", stick / f"{person.name}.navtool",
-                          cycle_id=cycle_id, participant_id=person.id)
+                          cycle_id=cycle_id, participant_id=person.id, answers=True, unprotected_ok=True)
         (stick / "broken.navtool").write_bytes(b"PK\x05\x06 cut")
         # Ben and Carmen only rated on their own laptops: this laptop has not seen them yet.
         for person in people[1:]:
@@ -132,7 +133,7 @@ def test_a_save_made_while_an_import_runs_is_kept_with_every_imported_rating(
         stick.mkdir()
         for person in people[1:]:
             export_bundle(store, pack, "participant", stick / f"{person.name}.navtool",
-                          cycle_id=cycle_id, participant_id=person.id)
+                          cycle_id=cycle_id, participant_id=person.id, answers=True, unprotected_ok=True)
             store.delete_participant(cycle_id, person.id)
         screen = ExchangeScreen(pack, store)
         qtbot.addWidget(screen)
@@ -187,7 +188,7 @@ def test_exports_read_the_store_on_the_gui_thread_only(qtbot: QtBot, pack: Pack,
             assert button.isEnabled()
         assert store_threads and set(store_threads) == {threading.main_thread().name}
         assert read_bundle((tmp_path / "district.navtool").read_bytes(), pack).kind == "district"
-        assert (tmp_path / "ratings.csv").read_bytes().count(b"\r\n") == 1 + 3 * 4
+        assert (tmp_path / "ratings.csv").read_bytes().count(b"\r\n") == 2 + 3 * 4  # notice, header, rows
 
 
 def _failing_district_import(repo: Repository, pack: Pack, tmp_path: Path,
@@ -198,7 +199,7 @@ def _failing_district_import(repo: Repository, pack: Pack, tmp_path: Path,
                                      framework_version=pack.version)).cycle
     plan = store.save_plan(Plan(title="2026-2028", period_start="2026-07-01", period_end="2028-06-30"))
     bundle = tmp_path / "district.navtool"
-    export_bundle(store, pack, "district", bundle)
+    export_bundle(store, pack, "district", bundle, answers=True, unprotected_ok=True)
     store.delete_participant(cycle_id, people[2].id)
     store.delete_cycle(later.id)
     store.delete_plan(plan.id)
@@ -258,14 +259,14 @@ def test_a_failed_import_leaves_the_screens_store_usable(qtbot: QtBot, pack: Pac
 def _newer_profile_bundle(store: DistrictStore, pack: Pack, tmp_path: Path) -> tuple[Path, str]:
     """The district as another laptop has it after writing the vision and the team."""
     first = tmp_path / "first.navtool"
-    export_bundle(store, pack, "district", first)
+    export_bundle(store, pack, "district", first, answers=True, unprotected_ok=True)
     with Repository(tmp_path / "laptop-b") as other:
         import_paths(other, pack, [first])
         theirs = other.open_district(store.id)
         vision = "Every learner thrives, ñ"
         theirs.save_profile(theirs.profile.replace(vision=vision, team=(
             *theirs.profile.team, TeamMember(name="Ana", role="Superintendent"))))
-        export_bundle(theirs, pack, "district", tmp_path / "second.navtool")
+        export_bundle(theirs, pack, "district", tmp_path / "second.navtool", answers=True, unprotected_ok=True)
     return tmp_path / "second.navtool", vision
 
 
@@ -330,6 +331,7 @@ def test_replacing_an_existing_export_file_asks_first(qtbot: QtBot, pack: Pack, 
         store, _cycle_id, _people = _district(repo, pack)
         screen = ExchangeScreen(pack, store)
         qtbot.addWidget(screen)
+        screen.passphrase.setText("river")  # a participant's answers go protected
         existing = tmp_path / written
         existing.write_bytes(b"keep me")
         screen.ask_save_path = lambda *_args: tmp_path / chosen  # type: ignore[method-assign]
@@ -364,7 +366,7 @@ def test_a_protected_bundle_asks_for_its_passphrase_on_import(qtbot: QtBot, pack
     with Repository(data_dir) as repo:
         store, cycle_id, people = _district(repo, pack)
         bundle = export_bundle(store, pack, "participant", tmp_path / "ben.navtool", cycle_id=cycle_id,
-                               participant_id=people[1].id, passphrase="by email 7")
+                               participant_id=people[1].id, passphrase="by email 7", answers=True)
         store.delete_participant(cycle_id, people[1].id)
         screen = ExchangeScreen(pack, store)
         qtbot.addWidget(screen)
@@ -375,3 +377,42 @@ def test_a_protected_bundle_asks_for_its_passphrase_on_import(qtbot: QtBot, pack
         assert asked == [1]
         assert blocker.args[0].counts["added", "participant"] == 1
         assert people[1].id in store.cycle(cycle_id).participants
+
+
+def test_bundle_export_carries_answers_only_when_ticked_and_asks_before_writing_them_unprotected(
+        qtbot: QtBot, pack: Pack, data_dir: Path, tmp_path: Path) -> None:
+    with Repository(data_dir) as repo:
+        store, _cycle_id, _people = _district(repo, pack)
+        screen = ExchangeScreen(pack, store)
+        qtbot.addWidget(screen)
+        asked: list[str] = []
+        answer = [False]
+
+        def confirm(_title: str, text: str) -> bool:
+            asked.append(text)
+            return answer[0]
+
+        screen.confirm = confirm  # type: ignore[method-assign]
+        assert not screen.with_answers.isChecked()
+        assert "no one's ratings or written answers" in screen.answers_note.text()
+        # by default: no one's answers, no passphrase needed, no question
+        screen.ask_save_path = lambda *_args: tmp_path / "cycle"  # type: ignore[method-assign]
+        with qtbot.waitSignal(screen.exported, timeout=20000):
+            qtbot.mouseClick(screen.export_cycle_button, Qt.MouseButton.LeftButton)
+        [part] = read_bundle((tmp_path / "cycle.navtool").read_bytes(), pack).cycles
+        assert part.participants and not part.ratings and not part.responses and asked == []
+        # ticked without a passphrase: the screen says why and asks; "no" writes nothing
+        screen.with_answers.setChecked(True)
+        assert "Anyone who gets the file can read them" in screen.answers_note.text()
+        screen.ask_save_path = lambda *_args: tmp_path / "answers"  # type: ignore[method-assign]
+        qtbot.mouseClick(screen.export_cycle_button, Qt.MouseButton.LeftButton)
+        assert len(asked) == 1 and "individual ratings or written answers" in asked[0]
+        assert not (tmp_path / "answers.navtool").exists()
+        assert "give a passphrase first" in screen.summary_view.toPlainText()
+        # with a passphrase: protected, with the ratings, no question
+        screen.passphrase.setText("heron")
+        with qtbot.waitSignal(screen.exported, timeout=20000):
+            qtbot.mouseClick(screen.export_cycle_button, Qt.MouseButton.LeftButton)
+        raw = (tmp_path / "answers.navtool").read_bytes()
+        assert is_protected(raw) and read_bundle(raw, pack, "heron").cycles[0].ratings
+        assert len(asked) == 1

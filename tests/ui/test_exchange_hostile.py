@@ -31,7 +31,7 @@ def test_a_folder_with_bombs_imports_the_good_bundle_and_names_the_rest(
                                             level="refining"))
         theirs.save_tally(cycle.id, Tally(competency_id=comp, role_group="learner",
                                           counts={"developing": 9}, people=8))
-        content = make_content(theirs, pack, "cycle", cycle_id=cycle.id)
+        content = make_content(theirs, pack, "cycle", cycle_id=cycle.id, answers=True)
     stick = tmp_path / "usb"
     stick.mkdir()
     good = write_bundle(content)

@@ -1,0 +1,171 @@
+"""The small-group disclosure rule: which role groups' counts may be shown, for every output.
+
+One decision per cycle, from the role groups' head-counts, so that every view of the cycle
+(competency tables, condition roll-ups, the equity lens, reports, CSV and JSON, the
+comparison with the previous cycle) hides the same groups:
+
+1. a role group with people but fewer than the cycle's threshold is hidden;
+2. when exactly one group would be hidden, the next-smallest group is hidden with it
+   (complementary suppression), so that "overall minus the groups shown" gives only the
+   hidden groups' combined votes, never one group's;
+3. while the hidden groups together have fewer people than the threshold, the next-smallest
+   shown group is hidden as well;
+4. when the whole cycle has fewer people than the threshold, no counts are shown at all.
+
+Why this is enough: every published number is a sum of votes of shown groups, or a sum over
+all groups. What is hidden is therefore only ever the hidden groups' *combined* votes, and
+at least two hidden groups with people share them, so any one vote can be moved from one
+hidden group to another without changing a published number.
+
+Head-counts: a person counts in their role group if they rated anything in the cycle's
+scope (``not sure`` included); paper tallies add the largest tally the group gave any one
+competency (paper voters are taken to be the same people across the cycle).
+
+Pure Python: no Qt, no storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from navtool_desktop.core.records import MIN_THRESHOLD, ROLE_GROUPS, Participant, Rating, Tally
+from navtool_desktop.i18n import _
+
+#: A new cycle's threshold.
+DEFAULT_THRESHOLD = MIN_THRESHOLD
+
+#: What a group's view shows: its counts, nothing (hidden), or that nobody in it rated.
+SHOWN, SUPPRESSED, EMPTY = "shown", "suppressed", "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """Which role groups of a cycle may be shown, and whether the overall counts may be.
+
+    ``sizes`` are the head-counts per role group (every one of :data:`ROLE_GROUPS`);
+    ``total`` counts every voter, including ratings whose participant is unknown.
+    """
+
+    threshold: int
+    sizes: Mapping[str, int]
+    total: int
+    hidden: frozenset[str]
+    overall_shown: bool
+
+    def status(self, role_group: str) -> str:
+        """:data:`SHOWN`, :data:`SUPPRESSED` or :data:`EMPTY` for a role group."""
+        if not self.overall_shown and self.sizes.get(role_group, 0):
+            return SUPPRESSED
+        if role_group in self.hidden:
+            return SUPPRESSED
+        return EMPTY if not self.sizes.get(role_group, 0) else SHOWN
+
+    def shown(self, role_group: str) -> bool:
+        return self.status(role_group) == SHOWN
+
+    @property
+    def hidden_groups(self) -> tuple[str, ...]:
+        """Hidden role groups in :data:`ROLE_GROUPS` order."""
+        return tuple(g for g in ROLE_GROUPS if self.status(g) == SUPPRESSED)
+
+    @property
+    def protected(self) -> tuple[str, ...]:
+        """The groups hidden because they are small (fewer people than the threshold)."""
+        return tuple(g for g in ROLE_GROUPS if 0 < self.sizes.get(g, 0) < self.threshold)
+
+
+def check_threshold(threshold: int) -> int:
+    """The threshold, or ValueError if below :data:`MIN_THRESHOLD`."""
+    if threshold < MIN_THRESHOLD:
+        raise ValueError(f"the anonymity threshold must be at least {MIN_THRESHOLD}, not {threshold}")
+    return threshold
+
+
+def decide(sizes: Mapping[str, int], threshold: int, total: int | None = None) -> Disclosure:
+    """Apply the rule (see the module doc) to head-counts per role group."""
+    check_threshold(threshold)
+    sizes = {g: max(0, sizes.get(g, 0)) for g in ROLE_GROUPS}
+    total = sum(sizes.values()) if total is None else total
+    order = {g: n for n, g in enumerate(ROLE_GROUPS)}
+    hidden = {g for g, n in sizes.items() if 0 < n < threshold}
+    if hidden:
+        candidates = sorted((g for g, n in sizes.items() if n and g not in hidden),
+                            key=lambda g: (sizes[g], order[g]))
+        while candidates and (len(hidden) < 2 or sum(sizes[g] for g in hidden) < threshold):
+            hidden.add(candidates.pop(0))
+    overall_shown = total >= threshold
+    return Disclosure(threshold, sizes, total, frozenset(hidden), overall_shown)
+
+
+def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
+                tallies: Iterable[Tally]) -> tuple[dict[str, int], int]:
+    """People per role group who voted (see the module doc), and everyone who voted.
+
+    Pass only the ratings and tallies in the cycle's scope.
+    """
+    roles = {p.id: p.role_group for p in participants}
+    people: dict[str, set[str]] = {g: set() for g in ROLE_GROUPS}
+    unknown: set[str] = set()
+    for rating in ratings:
+        group = roles.get(rating.participant_id)
+        people.get(group or "", unknown).add(rating.participant_id)
+    paper: dict[tuple[str, str], int] = {}
+    for tally in tallies:
+        key = (tally.role_group, tally.competency_id)
+        paper[key] = paper.get(key, 0) + tally.total
+    on_paper = dict.fromkeys(ROLE_GROUPS, 0)
+    for (group, _cid), n in paper.items():
+        if group in on_paper:
+            on_paper[group] = max(on_paper[group], n)
+    sizes = {g: len(people[g]) + on_paper[g] for g in ROLE_GROUPS}
+    return sizes, sum(sizes.values()) + len(unknown)
+
+
+def rule_text(threshold: int) -> str:
+    """The rule in two plain sentences, as every output shows it."""
+    return _(
+        "Privacy: a role group's counts are shown only when at least {n} people in it rated; a "
+        "smaller group is hidden together with at least one more group, so that no group's "
+        "answers can be worked out by subtracting the groups shown from the total. With fewer "
+        "than {n} people in the whole cycle, no counts are shown at all."
+    ).format(n=threshold)
+
+
+def hidden_text(threshold: int) -> str:
+    """What a hidden group shows in place of its numbers (the same for every hidden group)."""
+    return _("hidden to protect a group of fewer than {n} people").format(n=threshold)
+
+
+def no_counts_text(threshold: int) -> str:
+    """What shows in place of every count when the whole cycle is under the threshold."""
+    return _("Fewer than {n} people rated in this cycle, so no counts are shown.").format(n=threshold)
+
+
+def change_effect(sizes: Mapping[str, int], total: int, old: int, new: int,
+                  name: Callable[[str], str] = str) -> str:
+    """What changing a cycle's threshold from ``old`` to ``new`` reveals or hides, in words.
+
+    ``sizes`` and ``total`` are the cycle's head-counts now (:func:`head_counts`); ``name``
+    turns a role group id into its name.
+    """
+    before, after = decide(sizes, old, total), decide(sizes, new, total)
+    revealed = [g for g in ROLE_GROUPS if before.status(g) == SUPPRESSED and after.status(g) == SHOWN]
+    hidden = [g for g in ROLE_GROUPS if before.status(g) == SHOWN and after.status(g) == SUPPRESSED]
+    parts = []
+    if before.overall_shown != after.overall_shown:
+        parts.append(_("The overall counts become visible.") if after.overall_shown
+                     else _("No counts will be shown at all."))
+    if revealed:
+        parts.append(_("Shown from now on, with their counts: {groups}.").format(
+            groups=", ".join(name(g) for g in revealed)))
+    if hidden:
+        parts.append(_("Hidden from now on: {groups}.").format(groups=", ".join(name(g) for g in hidden)))
+    if not parts:
+        parts.append(_("No role group changes with the ratings so far; later ratings follow the new threshold."))
+    if new == old - 1:
+        parts.append(_("Groups of {n} people can be shown on their own.").format(n=new))
+    elif new < old:
+        parts.append(_("Groups of {low} to {high} people can be shown on their own.").format(
+            low=new, high=old - 1))
+    return " ".join(parts)
