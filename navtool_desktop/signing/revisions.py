@@ -558,16 +558,23 @@ def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
 
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
-    from PIL import ImageDraw
+    from PIL import Image, ImageDraw
 
     images = []
     doc = pdfium.PdfDocument(data)
     try:
+        doc.init_forms()  # without it pdfium draws no form widgets, so no signature stamps
         for index in range(len(doc)):
             page = doc[index]
             try:
-                image = page.render(scale=dpi / 72, may_draw_forms=False, draw_annots=True).to_pil().convert("RGB")
-                width, height = image.size
+                # as on screen, then as printed (an annotation may show only on paper)
+                screen = page.render(scale=dpi / 72, may_draw_forms=True, draw_annots=True).to_pil()
+                paper = page.render(scale=dpi / 72, may_draw_forms=True, draw_annots=True,
+                                    extra_flags=pdfium_c.FPDF_PRINTING).to_pil()
+                width, height = screen.size
+                image = Image.new("RGB", (width, height * 2), (255, 255, 255))
+                image.paste(screen.convert("RGB"), (0, 0))
+                image.paste(paper.convert("RGB").resize((width, height)), (0, height))
                 draw = ImageDraw.Draw(image)
                 for box in boxes:
                     if box.page != index:
@@ -580,8 +587,9 @@ def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
                                                    ctypes.c_double(y), ctypes.byref(dx), ctypes.byref(dy))
                         xs.append(dx.value)
                         ys.append(dy.value)
-                    draw.rectangle((min(xs) - BOX_MARGIN_PX, min(ys) - BOX_MARGIN_PX,
-                                    max(xs) + BOX_MARGIN_PX, max(ys) + BOX_MARGIN_PX), fill=(255, 255, 255))
+                    for top in (0, height):
+                        draw.rectangle((min(xs) - BOX_MARGIN_PX, top + min(ys) - BOX_MARGIN_PX,
+                                        max(xs) + BOX_MARGIN_PX, top + max(ys) + BOX_MARGIN_PX), fill=(255, 255, 255))
                 images.append(image)
             finally:
                 page.close()
