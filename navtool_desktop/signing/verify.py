@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file
+from navtool_desktop.signing.identity import _issued_by as _key_signed
 from navtool_desktop.signing.identity import fingerprint
 from navtool_desktop.signing.revisions import (
     INFO,
@@ -45,6 +45,7 @@ from navtool_desktop.signing.revisions import (
     rendered_changes,
     structural_changes,
 )
+from navtool_desktop.signing.revocation import revoked_at
 
 # pyHanko logs a traceback for every untrusted certificate; the report says it in words instead.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -226,13 +227,7 @@ def _open(data: bytes, label: str):  # type: ignore[no-untyped-def]
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    if cert.issuer != issuer.subject:
-        return False
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
+    return cert.issuer == issuer.subject and _key_signed(cert, issuer)
 
 
 def _chain(cert: x509.Certificate, others: Sequence[x509.Certificate],
@@ -294,22 +289,14 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
     if not nr_ok:
         problems.append(_("Certificate problem: the certificate is not allowed to sign documents (it lacks the "
                           "\u201cnon-repudiation\u201d key usage)."))
-    issuer = path[1] if len(path) > 1 else path[0]
-    for crl in crls:
-        if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
-            continue
-        entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-        if entry is None:
-            continue
-        revoked = entry.revocation_date_utc
-        if moment >= revoked:
-            problems.append(_("Certificate problem: the district revoked this certificate on {when}, before the "
-                              "signature was made ({signed}).").format(when=_when(revoked), signed=_when(moment)))
-        else:
-            notes.append(_("The district revoked this certificate on {when}, after this signature was made "
-                           "({signed}); signatures made before then stay valid.").format(
-                when=_when(revoked), signed=_when(moment)))
-        break
+    revoked = revoked_at(crls, cert, path[1] if len(path) > 1 else path[0])
+    if revoked is not None and moment >= revoked:
+        problems.append(_("Certificate problem: the district revoked this certificate on {when}, before the "
+                          "signature was made ({signed}).").format(when=_when(revoked), signed=_when(moment)))
+    elif revoked is not None:
+        notes.append(_("The district revoked this certificate on {when}, after this signature was made "
+                       "({signed}); signatures made before then stay valid.").format(
+            when=_when(revoked), signed=_when(moment)))
     return True, [], problems, notes
 
 
@@ -435,7 +422,7 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
         if cert is not None:
             others = [x509.load_der_x509_certificate(c.dump()) for c in sig.other_embedded_certs]
             trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment)
-        if trusted and not status.trusted and not cert_problems:
+        if trusted and status.intact and status.valid and not status.trusted and not cert_problems:
             trusted = False
             why_untrusted = [_pyhanko_trust_problem(status)]
         if claimed is None:
