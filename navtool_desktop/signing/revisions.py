@@ -272,43 +272,54 @@ def _field_value(widget: Any) -> Any:
 
 def _same(a: Any, b: Any, anchors: set[tuple[int, int]], seen: set[tuple[Any, Any]],
           skip: frozenset[str] = frozenset()) -> bool:
-    """Deep equality of two PDF values, each resolved in its own revision.
+    """Deep equality of two PDF values, each resolved in its own revision (no recursion, so
+    long outline chains or deep structure trees cannot exhaust the stack).
 
     References to pages, annotations and fields (``anchors``) are compared by identity only:
     those objects are compared on their own, with their own rules.
     """
     g = _g()
-    ka, kb = _ref_key(a), _ref_key(b)
-    if ka is not None and kb is not None:
-        if ka in anchors or kb in anchors:
-            return ka == kb
-        pair = (ka, kb)
-        if pair in seen:
-            return True
-        seen.add(pair)
-    a, b = _deref(a), _deref(b)
-    if isinstance(a, g.StreamObject) or isinstance(b, g.StreamObject):
-        if not (isinstance(a, g.StreamObject) and isinstance(b, g.StreamObject)):
-            return False
-        if a.encoded_data != b.encoded_data:
-            return False
-    if isinstance(a, g.DictionaryObject) or isinstance(b, g.DictionaryObject):
-        if not (isinstance(a, g.DictionaryObject) and isinstance(b, g.DictionaryObject)):
-            return False
-        keys = set(a.keys()) - skip
-        if keys != set(b.keys()) - skip:
-            return False
-        return all(_same(a.raw_get(k), b.raw_get(k), anchors, seen) for k in keys)
-    if isinstance(a, g.ArrayObject) or isinstance(b, g.ArrayObject):
-        if not (isinstance(a, g.ArrayObject) and isinstance(b, g.ArrayObject)) or len(a) != len(b):
-            return False
-        return all(_same(x, y, anchors, seen) for x, y in zip(a, b, strict=True))
     strings = (g.TextStringObject, g.ByteStringObject)
-    if isinstance(a, strings) or isinstance(b, strings):
-        return isinstance(a, strings) and isinstance(b, strings) and a.original_bytes == b.original_bytes
-    if isinstance(a, g.NumberObject | g.FloatObject) and isinstance(b, g.NumberObject | g.FloatObject):
-        return float(a) == float(b)
-    return type(a) is type(b) and a == b
+    numbers = (g.NumberObject, g.FloatObject)
+    # the pair asked about is compared by content even when it is a page, annotation or field
+    stack: list[tuple[Any, Any, frozenset[str]]] = [(_deref(a), _deref(b), skip)]
+    while stack:
+        a, b, ignore = stack.pop()
+        ka, kb = _ref_key(a), _ref_key(b)
+        if ka is not None and kb is not None:
+            if ka in anchors or kb in anchors:
+                if ka != kb:
+                    return False
+                continue
+            if (ka, kb) in seen:
+                continue
+            seen.add((ka, kb))
+        a, b = _deref(a), _deref(b)
+        if isinstance(a, g.StreamObject) or isinstance(b, g.StreamObject):
+            if not (isinstance(a, g.StreamObject) and isinstance(b, g.StreamObject)):
+                return False
+            if a.encoded_data != b.encoded_data:
+                return False
+        if isinstance(a, g.DictionaryObject) or isinstance(b, g.DictionaryObject):
+            if not (isinstance(a, g.DictionaryObject) and isinstance(b, g.DictionaryObject)):
+                return False
+            keys = set(a.keys()) - ignore
+            if keys != set(b.keys()) - ignore:
+                return False
+            stack.extend((a.raw_get(k), b.raw_get(k), frozenset()) for k in keys)
+        elif isinstance(a, g.ArrayObject) or isinstance(b, g.ArrayObject):
+            if not (isinstance(a, g.ArrayObject) and isinstance(b, g.ArrayObject)) or len(a) != len(b):
+                return False
+            stack.extend((x, y, frozenset()) for x, y in zip(a, b, strict=True))
+        elif isinstance(a, strings) or isinstance(b, strings):
+            if not (isinstance(a, strings) and isinstance(b, strings) and a.original_bytes == b.original_bytes):
+                return False
+        elif isinstance(a, numbers) and isinstance(b, numbers):
+            if float(a) != float(b):
+                return False
+        elif not (type(a) is type(b) and a == b):
+            return False
+    return True
 
 
 def _differing_keys(a: Any, b: Any, anchors: set[tuple[int, int]], skip: frozenset[str] = frozenset()) -> list[str]:

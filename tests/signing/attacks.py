@@ -172,3 +172,20 @@ def metadata_changed(data: bytes, title: str = "Strategic Action Plan 2023-2034 
     info[generic.NameObject("/Title")] = generic.TextStringObject(title)
     writer.mark_update(info_ref)
     return _write(writer)
+
+
+def picture_in_empty_box(data: bytes, field: str = "signer-2") -> bytes:
+    """A fake stamp: the box gets a new appearance (a drawn "signature") but no signature
+    (on a signed box: its stamp is redrawn)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    appearance = generic.StreamObject({
+        generic.NameObject("/Type"): generic.NameObject("/XObject"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+        generic.NameObject("/BBox"): generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, 225, 90)),
+    }, stream_data=b"0 0 0 RG 4 w 10 20 m 60 70 l 110 20 l 160 70 l 210 20 l S")
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        widget = ref.get_object()
+        if widget["/T"] == field:
+            widget["/AP"] = generic.DictionaryObject({generic.NameObject("/N"): writer.add_object(appearance)})
+            writer.mark_update(ref)
+    return _write(writer)

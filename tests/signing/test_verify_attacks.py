@@ -20,6 +20,7 @@ from attacks import (
     overlay_in_new_field,
     overlay_in_taller_box,
     page_text_changed,
+    picture_in_empty_box,
     pyhanko_sign,
 )
 from cryptography import x509
@@ -222,7 +223,34 @@ def test_a_metadata_only_change_is_document_information_changed(district: Distri
     assert [ok for ok, _level in pyhanko_says(path, district)] == [True, True]  # pyHanko allows /Info updates
 
 
+def test_a_drawn_signature_in_an_empty_box_is_changed(district: District, signed_once: bytes, tmp_path: Path,
+                                                       root_cer: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "drawn.pdf", picture_in_empty_box(signed_once))
+    code, report = cli(capsys, path, "--trust", root_cer)
+    assert (code, report["verdict"]) == (1, CHANGED)
+    assert [c["text"] for c in report["changes"]] == [
+        "the empty signature box \u201csigner-2\u201d on page 3 got a picture but no signature"]
+
+
+def test_a_signed_box_redrawn_later_is_changed(district: District, signed_twice: bytes, tmp_path: Path) -> None:
+    path = write(tmp_path, "redrawn.pdf", picture_in_empty_box(signed_twice, field="signer-1"))
+    report = verify_pdf(path, [district.root.certificate], check_rendering=False)
+    assert report.verdict == CHANGED
+    assert [c.text for c in report.changes] == [
+        "the signed box \u201csigner-1\u201d on page 3 was changed after it was signed"]
+
+
 # --- certificates -------------------------------------------------------------------------------
+
+
+def test_a_stranger_signing_the_second_box_is_not_trusted(district: District, stranger: Identity,
+                                                          signed_once: bytes, tmp_path: Path, root_cer: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "second.pdf", sign_pdf_bytes(signed_once, stranger, field="signer-2"))
+    code, report = cli(capsys, path, "--trust", root_cer)
+    assert (code, report["verdict"]) == (3, NOT_TRUSTED)
+    assert [s["verdict"] for s in report["signatures"]] == [VALID, NOT_TRUSTED]
+    assert report["changes"] == []
 
 
 def test_a_strangers_certificate_with_copied_names_is_not_trusted(
