@@ -429,7 +429,12 @@ def _compare(old: _Revision, new: _Revision, boxes: dict[Any, DeclaredBox], revi
             new_raw = after[key]
             box = boxes.get(key)
             if box is None:
-                if not _same(raw, new_raw, anchors, set()):
+                if _same(raw, new_raw, anchors, set()):
+                    continue
+                if _subtype(raw) == "Widget" and _is_signature(raw) and _field_value(raw) is not None:
+                    add(BOX_CHANGED, _("the signed box \u201c{name}\u201d on page {page} was changed after it "
+                                       "was signed").format(name=_field_name(raw), page=n), n)
+                else:
                     add(ANNOTATION_CHANGED, _("a {kind} annotation on page {page} was changed")
                         .format(kind=_subtype(raw), page=n), n)
                 continue
