@@ -109,7 +109,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     verify = sub.add_parser(
         "verify", help=_("check every signature of a PDF"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=_paragraphs(_("Checks every signature of a signed plan: that it is intact; that nothing changed after "
+        description=_paragraphs(_(
+                      "Checks every signature of a signed plan: that it is intact; that nothing changed after "
                       "it except later signers filling the signature boxes that were there, empty, before the "
                       "first signature (a comparison of the file's revisions and of the pages as drawn); that "
                       "the signer's certificate chains to a root you trust; and that the certificate was "
