@@ -568,6 +568,12 @@ def rendered_changes(data: bytes, revisions: Sequence[tuple[int, int]], boxes: I
     return changes
 
 
+def draw_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Any]:
+    """Every page of ``data`` as verify draws it (PIL images: on screen above, printed below)."""
+    with _PDFIUM_LOCK:
+        return _render(data, dpi, ())
+
+
 def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
     """Every page drawn at ``dpi``, with the declared boxes (plus a margin) painted white."""
     import ctypes
