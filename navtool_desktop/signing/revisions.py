@@ -48,7 +48,7 @@ _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
 #: Catalog entries that signing and validation data legitimately add.
 _CATALOG_SIGNING_KEYS = frozenset({"/AcroForm", "/Pages", "/Metadata", "/DSS", "/Extensions", "/Version"})
 #: What filling a declared box may change on its field and widget.
-_FILL_KEYS = frozenset({"/V", "/AP", "/AS"})
+_FILL_KEYS = frozenset({"/V", "/AP", "/AS", "/Lock"})
 #: XMP entries a signing program rewrites (local names).
 _XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "InstanceID"})
 

@@ -391,8 +391,15 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
         base = dict(field=sig.field_name, signer_name=_attr(subject, NameOID.COMMON_NAME),
                     role=_attr(subject, NameOID.TITLE), organization=_attr(subject, NameOID.ORGANIZATION_NAME),
                     fingerprint=fingerprint(cert) if cert else "", revision=rev)
+        skipped = False
         try:
-            status = validate_pdf_signature(sig, signer_validation_context=context)
+            try:
+                status = validate_pdf_signature(sig, signer_validation_context=context)
+            except RecursionError:
+                skipped = True
+                # pyHanko's own change analysis recurses through long outlines; ours does not and
+                # still runs, so check the signature itself without pyHanko's analysis
+                status = validate_pdf_signature(sig, signer_validation_context=context, skip_diff=True)
         except Exception as exc:  # a malformed signature: report it, keep checking the others
             reports.append(SignatureReport(
                 **base, signing_time=claimed, intact=False, valid=False, trusted=False, coverage="partial",
@@ -415,8 +422,9 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
                 problems.append(_("Changed after signing: {what}.").format(what=c.text))
         if getattr(status, "docmdp_ok", None) is False:
             problems.append(_("A change after this signature breaks what the certifying signature allows."))
-        if not mine and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and (
-                status.modification_level is None or status.modification_level > ModificationLevel.FORM_FILLING):
+        if not mine and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and not skipped \
+                and (status.modification_level is None
+                     or status.modification_level > ModificationLevel.FORM_FILLING):
             problems.append(_("pyHanko's own check found changes after this signature it cannot explain."))
         trusted, why_untrusted, cert_problems, notes = (False, [], [], [])
         if cert is not None:

@@ -381,3 +381,28 @@ def test_a_revocation_list_given_by_file_counts_only_when_the_root_signed_it(
     forged = tmp_path / "forged.crl"
     forged.write_bytes(crl_bytes(forged_crl))
     assert cli(capsys, path, "--trust", root_cer, "--crl", forged)[0] == 0
+
+
+def test_a_long_outline_is_compared_without_running_out_of_stack(district: District, tmp_path: Path) -> None:
+    """3000 chained bookmarks (each /Next one level deeper): the comparison never recurses."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from navtool_desktop.signing import add_signature_fields, approval_boxes, field_name
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(612, 792))
+    c.drawString(72, 720, "A plan with a long table of contents")
+    c.bookmarkPage("p1")
+    for n in range(3000):
+        c.addOutlineEntry(f"Action {n}", "p1", level=0)
+    c.showPage()
+    c.save()
+    plan = add_signature_fields(buf.getvalue(), [(field_name(i + 1), b) for i, b in enumerate(approval_boxes(2))])
+    one = sign_pdf_bytes(plan, district.superintendent, field="signer-1")
+    two = write(tmp_path, "long.pdf", sign_pdf_bytes(one, district.board_chair, field="signer-2"))
+    report = verify_pdf(two, [district.root.certificate])
+    assert report.verdict == VALID, report.changes
+    changed = write(tmp_path, "changed.pdf", metadata_changed(two.read_bytes()))
+    assert [c.kind for c in verify_pdf(changed, [district.root.certificate]).changes] == [INFO]
