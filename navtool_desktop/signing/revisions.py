@@ -55,6 +55,7 @@ _XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "Insta
 #: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
 RENDER_DPI = 50
 BOX_MARGIN_PX = 2
+MAX_RENDER_PX = 2400
 
 
 @dataclass(frozen=True)
@@ -590,8 +591,10 @@ def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
             page = doc[index]
             try:
                 # as on screen, then as printed (an annotation may show only on paper)
-                screen = page.render(scale=dpi / 72, may_draw_forms=True, draw_annots=True).to_pil()
-                paper = page.render(scale=dpi / 72, may_draw_forms=True, draw_annots=True,
+                # a hostile page size must not cost gigabytes: at most MAX_RENDER_PX a side
+                scale = min(dpi / 72, MAX_RENDER_PX / max(page.get_width(), page.get_height(), 1.0))
+                screen = page.render(scale=scale, may_draw_forms=True, draw_annots=True).to_pil()
+                paper = page.render(scale=scale, may_draw_forms=True, draw_annots=True,
                                     extra_flags=pdfium_c.FPDF_PRINTING).to_pil()
                 width, height = screen.size
                 image = Image.new("RGB", (width, height * 2), (255, 255, 255))
