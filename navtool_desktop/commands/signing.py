@@ -341,7 +341,8 @@ def format_report(report: VerificationReport, roots_from: str = "") -> str:
         lines += [_("  - {note}").format(note=note) for note in sig.notes]
     if report.changes:
         lines += ["", _("What changed after the first signature:")]
-        lines += [_("  * {what} (revision {rev})").format(what=c.text, rev=c.revision + 1) for c in report.changes]
+        lines += [_("  * {what}").format(what=c.text) if c.kind == "rendered" else
+                  _("  * {what} (in revision {rev})").format(what=c.text, rev=c.revision + 1) for c in report.changes]
     lines += ["", report.summary]
     return "\n".join(lines)
 

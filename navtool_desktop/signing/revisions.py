@@ -563,8 +563,7 @@ def rendered_changes(data: bytes, revisions: Sequence[tuple[int, int]], boxes: I
                 diff = ImageChops.difference(a, b).getbbox()
                 if diff is not None:
                     changes.append(Change(RENDERED, _("page {page} looks different outside the signature boxes "
-                                                      "than when revision {rev} was signed").format(page=n,
-                                                                                                   rev=revision + 1),
+                                                      "than in signed revision {rev}").format(page=n, rev=revision + 1),
                                           revision, n))
     return changes
 

@@ -449,7 +449,9 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
         problems += why_untrusted + cert_problems
         reports.append(SignatureReport(
             **base, signing_time=claimed, intact=bool(status.intact), valid=bool(status.valid), trusted=trusted,
-            coverage=coverage, changes_after=_changes_code(mine, coverage, rev < total - 1),
+            coverage=coverage,
+            changes_after=_changes_code([c for c in mine if c.revision > rev or c.kind == RENDERED], coverage,
+                                        rev < total - 1),
             problems=tuple(problems), verdict=verdict, changes=mine, certificate_ok=not cert_problems,
             notes=tuple(notes)))
     return VerificationReport(file=label, signatures=tuple(reports), revisions=total,

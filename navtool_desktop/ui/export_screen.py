@@ -680,7 +680,8 @@ class ExportScreen(QWidget):
         parts = []
         if report.changes:
             parts.append("<h3>" + html.escape(_("Changed after signing")) + "</h3>")
-            parts += [self._line("bad", _("{what} (revision {rev})").format(what=c.text, rev=c.revision + 1))
+            parts += [self._line("bad", c.text if c.kind == "rendered" else
+                                 _("{what} (in revision {rev})").format(what=c.text, rev=c.revision + 1))
                       for c in report.changes]
         parts += [self._signature_html(n, sig) for n, sig in enumerate(report.signatures, 1)]
         if empty_boxes:
