@@ -406,3 +406,62 @@ def test_a_long_outline_is_compared_without_running_out_of_stack(district: Distr
     assert report.verdict == VALID, report.changes
     changed = write(tmp_path, "changed.pdf", metadata_changed(two.read_bytes()))
     assert [c.kind for c in verify_pdf(changed, [district.root.certificate]).changes] == [INFO]
+
+
+def test_identity_revoke_refuses_what_it_cannot_revoke_and_keeps_one_growing_list(
+        district: District, stranger: Identity, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.revocation import load_crl
+
+    save_root(district.root, tmp_path / "root.p12", "root passphrase 1")
+    (tmp_path / "root.pass").write_text("root passphrase 1\n", encoding="utf-8")
+    certs = {}
+    for name, identity in (("ana", district.superintendent), ("chair", district.board_chair), ("x", stranger)):
+        certs[name] = tmp_path / f"{name}.cer"
+        export_certificate(identity.certificate, certs[name])
+
+    def revoke_cli(cert: Path, *more: str) -> tuple[int, str, str]:
+        code = main(["identity", "revoke", "--cert", str(cert), "--root", str(tmp_path / "root.p12"),
+                     "--root-passphrase-file", str(tmp_path / "root.pass"), *more])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _out, err = revoke_cli(certs["x"])
+    assert code == 1 and "was not issued by this district root" in err
+    code, _out, err = revoke_cli(certs["ana"], "--since", (NOW + dt.timedelta(days=2)).isoformat())
+    assert code == 1 and "has not come yet" in err
+    code, _out, err = revoke_cli(certs["ana"], "--since", "yesterday")
+    assert code == 1 and "is not a time" in err
+    assert not (signing_dir() / "revoked").exists()  # nothing written by a refused revocation
+
+    assert revoke_cli(certs["ana"], "--since", "2026-01-01")[0] == 0
+    code, out, _err = revoke_cli(certs["chair"])
+    assert code == 0 and "(2 revoked)" in out
+    kept = SigningFolder(signing_dir()).revocation_list_bytes()
+    assert len(kept) == 1
+    crl = load_crl(kept[0][1])
+    assert {e.serial_number for e in crl} == {district.superintendent.certificate.serial_number,
+                                              district.board_chair.certificate.serial_number}
+    assert crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number == 2
+
+
+def test_a_received_revocation_list_is_kept_only_from_a_trusted_root_and_never_replaced_by_an_older_one(
+        district: District, stranger: Identity, tmp_path: Path) -> None:
+    from navtool_desktop.signing import SigningError
+    from navtool_desktop.signing.folder import SigningFolder
+    from navtool_desktop.signing.revocation import crl_bytes, revoke
+
+    folder = SigningFolder(tmp_path / "signing")
+    older = revoke(district.root, district.superintendent.certificate)
+    newer = revoke(district.root, district.board_chair.certificate, existing=older)
+    with pytest.raises(SigningError) as err:
+        folder.add_revocation_list(crl_bytes(newer), "district.crl")  # the root is not trusted here yet
+    assert err.value.reason == "untrusted_crl"
+    folder.trust_root(district.root.certificate)
+    path = folder.add_revocation_list(crl_bytes(newer), "district.crl")
+    assert folder.add_revocation_list(crl_bytes(older), "old.crl") == path
+    assert path.read_bytes() == crl_bytes(newer)
+    assert len(list(folder.revocation_lists()[0])) == 2
+    with pytest.raises(SigningError) as err:
+        folder.add_revocation_list(b"not a list", "junk.crl")
+    assert err.value.reason == "not_crl"
