@@ -47,8 +47,12 @@ UNREADABLE = "unreadable"  # a revision could not be compared at all
 _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
 #: Catalog entries that signing and validation data legitimately add.
 _CATALOG_SIGNING_KEYS = frozenset({"/AcroForm", "/Pages", "/Metadata", "/DSS", "/Extensions", "/Version"})
-#: What filling a declared box may change on its field and widget.
-_FILL_KEYS = frozenset({"/V", "/AP", "/AS", "/Lock"})
+#: What filling a declared box may change on its field and widget: the value, the stamp's
+#: appearance and what other signing programs (Acrobat) write beside it. Never /Rect, the
+#: page, the name, the flags or actions (/A, /AA).
+_FILL_KEYS = frozenset({"/V", "/AP", "/AS", "/Lock", "/MK", "/DA", "/M", "/NM"})
+#: Form settings that signing may change: the signature flags, default resources and appearance.
+_FORM_SIGNING_KEYS = frozenset({"/Fields", "/SigFlags", "/DR", "/DA"})
 #: XMP entries a signing program rewrites (local names).
 _XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "InstanceID"})
 
@@ -460,8 +464,7 @@ def _compare(old: _Revision, new: _Revision, boxes: dict[Any, DeclaredBox], revi
     # the form, the catalog, the document information
     root_o = _deref(_trailer(old.resolver, "/Root"))
     root_n = _deref(_trailer(new.resolver, "/Root"))
-    form_keys = _differing_keys(_get(root_o, "/AcroForm"), _get(root_n, "/AcroForm"), anchors,
-                                frozenset({"/Fields", "/SigFlags"}))
+    form_keys = _differing_keys(_get(root_o, "/AcroForm"), _get(root_n, "/AcroForm"), anchors, _FORM_SIGNING_KEYS)
     if _get(root_o, "/AcroForm") is not None and form_keys:
         add(FORM, _("the form settings were changed ({keys})").format(keys=", ".join(form_keys)))
     catalog_keys = _differing_keys(root_o, root_n, anchors, _CATALOG_SIGNING_KEYS)

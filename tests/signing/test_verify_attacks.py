@@ -465,3 +465,23 @@ def test_a_received_revocation_list_is_kept_only_from_a_trusted_root_and_never_r
     with pytest.raises(SigningError) as err:
         folder.add_revocation_list(b"not a list", "junk.crl")
     assert err.value.reason == "not_crl"
+
+
+def test_an_action_slipped_into_a_box_while_signing_it_is_changed(district: District, signed_once: bytes,
+                                                                  tmp_path: Path) -> None:
+    from pyhanko.pdf_utils import generic
+
+    def add_action(writer: object) -> None:
+        for ref in writer.root["/AcroForm"]["/Fields"]:  # type: ignore[attr-defined]
+            widget = ref.get_object()
+            if widget["/T"] == "signer-2":
+                widget["/AA"] = generic.DictionaryObject({generic.NameObject("/PO"): generic.DictionaryObject({
+                    generic.NameObject("/S"): generic.NameObject("/URI"),
+                    generic.NameObject("/URI"): generic.TextStringObject("https://example.invalid/")})})
+                writer.mark_update(ref)  # type: ignore[attr-defined]
+
+    path = write(tmp_path, "action.pdf", pyhanko_sign(signed_once, district.board_chair, field="signer-2",
+                                                      before=add_action))
+    report = verify_pdf(path, [district.root.certificate])
+    assert report.verdict == CHANGED
+    assert [c.text for c in report.changes] == ["the signature box \u201csigner-2\u201d on page 3 was changed (/AA)"]
