@@ -217,7 +217,8 @@ def _open(data: bytes, label: str):  # type: ignore[no-untyped-def]
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+    except (PdfError, ValueError, KeyError, IndexError, TypeError, AssertionError, AttributeError,
+            RecursionError) as exc:  # whatever a damaged or hostile file makes the reader raise
         raise SigningError(_("{file} is a damaged PDF and cannot be checked: {error}")
                            .format(file=label, error=exc), "not_pdf") from None
     return reader, sigs
@@ -375,10 +376,13 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
 
     reports = []
     for sig in sigs:
-        cert_der = sig.signer_cert.dump() if sig.signer_cert is not None else None
-        cert = x509.load_der_x509_certificate(cert_der) if cert_der else None
+        try:
+            cert_der = sig.signer_cert.dump() if sig.signer_cert is not None else None
+            cert = x509.load_der_x509_certificate(cert_der) if cert_der else None
+            claimed = sig.self_reported_timestamp
+        except Exception:  # a malformed signature: validation below says so in words
+            cert, claimed = None, None
         subject = cert.subject if cert else x509.Name([])
-        claimed = sig.self_reported_timestamp
         moment = claimed or now
         # a list, never None: None would make the validator use the operating system's roots
         context = ValidationContext(trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail",
@@ -426,9 +430,15 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
                 and (status.modification_level is None
                      or status.modification_level > ModificationLevel.FORM_FILLING):
             problems.append(_("pyHanko's own check found changes after this signature it cannot explain."))
-        trusted, why_untrusted, cert_problems, notes = (False, [], [], [])
+        trusted, why_untrusted, cert_problems, notes = (
+            False, [_("Not trusted: the signature carries no signer certificate.")], [], [])
         if cert is not None:
-            others = [x509.load_der_x509_certificate(c.dump()) for c in sig.other_embedded_certs]
+            others = []
+            for extra in sig.other_embedded_certs:
+                try:
+                    others.append(x509.load_der_x509_certificate(extra.dump()))
+                except ValueError:  # a damaged extra certificate: it cannot be part of a chain
+                    continue
             trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment)
         if trusted and status.intact and status.valid and not status.trusted and not cert_problems:
             trusted = False
