@@ -485,3 +485,23 @@ def test_an_action_slipped_into_a_box_while_signing_it_is_changed(district: Dist
     report = verify_pdf(path, [district.root.certificate])
     assert report.verdict == CHANGED
     assert [c.text for c in report.changes] == ["the signature box \u201csigner-2\u201d on page 3 was changed (/AA)"]
+
+
+def test_a_hostile_signature_value_is_cannot_be_checked_not_a_traceback(
+        district: District, signed_once: bytes, tmp_path: Path, root_cer: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_once), strict=False)
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        if ref.get_object()["/T"] == "signer-2":
+            ref.get_object()["/V"] = generic.NumberObject(7)  # a "signature" that is a number
+            writer.mark_update(ref)
+    out = io.BytesIO()
+    writer.write(out)
+    path = write(tmp_path, "hostile.pdf", out.getvalue())
+    code, report = cli(capsys, path, "--trust", root_cer)
+    assert code == 2 and report["reason"] == "not_pdf" and "damaged PDF" in report["error"]
