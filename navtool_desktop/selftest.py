@@ -273,7 +273,10 @@ def _verify(ctx: Context) -> str:
     report = verify_pdf(signed, [ctx.need("trust_root")])
     if not report.ok or not report.trusted:
         raise StepError(report.summary)
-    return str(report.summary)
+    # the page comparison's renderer (pdfium) must be in the bundle too
+    pages = feature("navtool_desktop.signing.revisions", "draw_pages")(signed.read_bytes())
+    return _("{summary} ({count} pages drawn for the page comparison)").format(summary=report.summary,
+                                                                               count=len(pages))
 
 
 @step("show the main window", needs=["navtool_desktop.ui.main_window"])

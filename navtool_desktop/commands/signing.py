@@ -11,6 +11,7 @@ Where ``navtool sign`` writes, so that no file is ever replaced by surprise:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -21,13 +22,22 @@ from navtool_desktop.commands.common import passphrase_file_help, read_passphras
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from navtool_desktop.signing import Identity, VerificationReport
 
 SIGNED_SUFFIX = "-signed"
 
 
+def _paragraphs(text: str) -> str:
+    """``text`` wrapped for a raw-formatted ``--help`` (which keeps the exit status table as it is)."""
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(part, 79) for part in text.split("\n\n"))
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    ident = sub.add_parser("identity", help=_("create or show a signing identity (.p12)"))
+    ident = sub.add_parser("identity", help=_("create, show or revoke a signing identity (.p12)"))
     ident_sub = ident.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
 
     create = ident_sub.add_parser(
@@ -54,6 +64,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     create.add_argument("--overwrite", action="store_true", help=_("replace existing files"))
     create.set_defaults(handler=_create)
 
+    revoke = ident_sub.add_parser(
+        "revoke", help=_("revoke a signer's certificate (a lost laptop): a revocation list signed by the root"),
+        description=_("Adds the signer's certificate to the district root's revocation list (CRL) in the data "
+                      "folder (signing/revoked/). Signatures the certificate made before --since stay valid; "
+                      "later ones are reported as a certificate problem by navtool verify. Send the .crl file "
+                      "(--out) to recipients with the plan. The signer's certificate is the .cer beside the "
+                      "identity in the data folder (signing/identities/), or the file identity create wrote."))
+    revoke.add_argument("--cert", required=True, type=Path, metavar="SIGNER.cer",
+                        help=_("the certificate to revoke (.cer/.pem)"))
+    revoke.add_argument("--root", required=True, type=Path, metavar="ROOT.p12",
+                        help=_("the district root that issued it"))
+    revoke.add_argument("--root-passphrase-file", required=True, type=Path, metavar="F")
+    revoke.add_argument("--since", metavar="WHEN",
+                        help=_("revoked from this time, e.g. 2026-11-30 or 2026-11-30T14:00 (your local time "
+                               "unless an offset is given; default: now). Choose a time before the laptop was lost"))
+    revoke.add_argument("--reason", default="key-compromise",
+                        choices=["key-compromise", "superseded", "cessation-of-operation", "affiliation-changed"])
+    revoke.add_argument("--out", type=Path, metavar="FILE.crl", help=_("also write the revocation list here"))
+    revoke.set_defaults(handler=_revoke)
+
     show = ident_sub.add_parser("show", help=_("show who an identity file names and whether it can sign"))
     show.add_argument("file", type=Path, metavar="FILE.p12")
     show.add_argument("--passphrase-file", required=True, type=Path, metavar="F",
@@ -79,14 +109,37 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sign.add_argument("--location", help=_("place recorded in the signature"))
     sign.set_defaults(handler=_sign)
 
-    verify = sub.add_parser("verify", help=_("check every signature of a PDF"),
-                            description=_("Exit status 0 only when every signature is intact and valid and "
-                                          "nothing but later signatures changed the file; a valid signature "
-                                          "from an untrusted certificate still exits 0 and says so."))
+    verify = sub.add_parser(
+        "verify", help=_("check every signature of a PDF"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_paragraphs(_(
+                      "Checks every signature of a signed plan: that it is intact; that nothing changed after "
+                      "it except later signers filling the signature boxes that were there, empty, before the "
+                      "first signature (a comparison of the file's revisions and of the pages as drawn); that "
+                      "the signer's certificate chains to a root you trust; and that the certificate was "
+                      "valid, allowed to sign and not revoked at the signing time the signature states. That "
+                      "time comes from the signer's computer clock (there is no timestamp server), so a plan "
+                      "that was valid when signed stays valid after the certificate expires.\n\n"
+                      "Roots: the --trust certificates; without --trust, the district roots kept in the app's "
+                      "data folder (signing/*.cer). Revocations: the lists in the data folder "
+                      "(signing/revoked/*.crl) and any --crl file, counted only when a trusted root signed them.")),
+        epilog=_("exit status:\n"
+                 "  0  every signature is valid and trusted, and the document is unchanged since signing\n"
+                 "  1  the document was changed after signing, or a signature is broken\n"
+                 "  2  usage error, or the file cannot be read or is not a PDF\n"
+                 "  3  not trusted: a certificate does not chain to a root you trust\n"
+                 "  4  certificate problem: expired or not yet valid at the signing time, not allowed to sign "
+                 "(no non-repudiation), or revoked before the signature\n"
+                 "  5  not signed: the PDF has no signatures\n"
+                 "When several apply, the first in the order 1, 3, 4 is given."))
     verify.add_argument("pdf", type=Path, metavar="FILE.pdf")
     verify.add_argument("--trust", type=Path, action="append", default=[], metavar="CERT",
-                        help=_("a root certificate (.cer/.pem) to trust; repeat for several"))
-    verify.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+                        help=_("a root certificate (.cer/.pem) to trust; repeat for several (default: the "
+                               "district roots kept in the data folder)"))
+    verify.add_argument("--crl", type=Path, action="append", default=[], metavar="FILE.crl",
+                        help=_("a revocation list from the district (navtool identity revoke); repeat for several"))
+    verify.add_argument("--json", action="store_true",
+                        help=_("print the report as JSON: each signature's verdict and reason, and every change"))
     verify.set_defaults(handler=_verify)
 
 
@@ -216,55 +269,129 @@ def _sign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_time(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(_("{text} is not a time; write it as 2026-11-30 or 2026-11-30T14:00")
+                           .format(text=text)) from None
+    return moment.astimezone(dt.UTC)  # a time without an offset is local time
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from cryptography.x509.oid import NameOID
+
+    from navtool_desktop.signing import SigningError, fingerprint, load_certificate, load_root
+    from navtool_desktop.signing.files import write_new_file
+    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.revocation import crl_bytes
+
+    since = _parse_time(args.since) if args.since else None
+    try:
+        cert = load_certificate(args.cert)
+        root = load_root(args.root, read_passphrase(args.root_passphrase_file))
+        path, crl = SigningFolder(signing_dir()).revoke(root, cert, since=since, reason=args.reason)
+        if args.out:
+            write_new_file(args.out, crl_bytes(crl), overwrite=True)
+    except SigningError as exc:
+        raise CommandError(str(exc)) from None
+    entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+    assert entry is not None
+    when = entry.revocation_date_utc
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    print(_("Revoked {name} (certificate SHA-256 {fp}) from {when}.").format(
+        name=names[0].value if names else "?", fp=fingerprint(cert), when=when.strftime("%Y-%m-%d %H:%M UTC")))
+    print(_("Signatures this certificate made before then stay valid; later ones are reported as a certificate "
+            "problem."))
+    print(_("Revocation list: {file} ({count} revoked)").format(file=path, count=len(list(crl))))
+    if args.out:
+        print(_("Wrote {file}: send it to recipients (navtool verify --crl {name}).").format(file=args.out,
+                                                                                          name=args.out.name))
+    return 0
+
+
 def _yes(flag: bool) -> str:
     return _("yes") if flag else _("NO")
 
 
-def format_report(report: VerificationReport) -> str:
+def format_report(report: VerificationReport, roots_from: str = "") -> str:
     """The human-readable ``navtool verify`` report."""
-    from navtool_desktop.signing import changes_text
+    from navtool_desktop.signing import changes_text, verdict_text
 
     lines = [_("{file}: {count} signature(s)").format(file=report.file, count=len(report.signatures))]
+    if roots_from:
+        lines.append(roots_from)
     for n, sig in enumerate(report.signatures, 1):
-        verdict = _("valid") if sig.ok else _("NOT VALID")
-        trust = _("trusted") if sig.trusted else _("not trusted")
+        verdict = verdict_text(sig.verdict).upper() if not sig.ok else verdict_text(sig.verdict)
         when = sig.signing_time.strftime("%Y-%m-%d %H:%M:%S %Z") if sig.signing_time else "-"
         lines += [
             "",
-            _("Signature {n} (field {field}): {verdict}, {trust}").format(n=n, field=sig.field, verdict=verdict,
-                                                                          trust=trust),
+            _("Signature {n} (field {field}): {verdict}").format(n=n, field=sig.field, verdict=verdict),
             _("  Signer:       {name}").format(name=sig.signer_name or "-"),
             _("  Role:         {role}").format(role=", ".join(p for p in (sig.role, sig.organization) if p) or "-"),
-            _("  Signed at:    {when} (as the signer's computer reported it)").format(when=when),
+            _("  Signed at:    {when} (from the signer's computer clock; the certificate is checked as of "
+              "this time)").format(when=when),
             _("  Fingerprint:  SHA-256 {fp}").format(fp=sig.fingerprint or "-"),
             # a sound signature over altered bytes is no signature a reader can rely on
-            _("  Intact: {intact}   Valid: {valid}   Trusted: {trusted}").format(
-                intact=_yes(sig.intact), valid=_yes(sig.valid and sig.intact), trusted=_yes(sig.trusted)),
+            _("  Intact: {intact}   Valid: {valid}   Trusted: {trusted}   Certificate: {cert}").format(
+                intact=_yes(sig.intact), valid=_yes(sig.valid and sig.intact), trusted=_yes(sig.trusted),
+                cert=_("good") if sig.certificate_ok else _("PROBLEM")),
             _("  Changed after signing: {changes}").format(
                 changes=changes_text(sig.changes_after) if sig.intact
                 else _("the signed content itself was altered")),
         ]
         lines += [_("  ! {problem}").format(problem=p) for p in sig.problems]
+        lines += [_("  - {note}").format(note=note) for note in sig.notes]
+    if report.changes:
+        lines += ["", _("What changed after the first signature:")]
+        lines += [_("  * {what}").format(what=c.text) if c.kind == "rendered" else
+                  _("  * {what} (in revision {rev})").format(what=c.text, rev=c.revision + 1) for c in report.changes]
     lines += ["", report.summary]
     return "\n".join(lines)
 
 
+def _roots(args: argparse.Namespace) -> tuple[list[x509.Certificate], str]:
+    from navtool_desktop.signing import fingerprint, load_certificate
+    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+
+    if args.trust:
+        roots = [load_certificate(path) for path in args.trust]
+        source = _("Trusted roots: {files}").format(files=", ".join(p.name for p in args.trust))
+    else:
+        folder = signing_dir()
+        roots = SigningFolder(folder).trust_roots()
+        source = (_("Trusted roots: the district roots kept in {folder}: {fps}").format(
+            folder=folder, fps="; ".join(fingerprint(r) for r in roots)) if roots else
+            _("No trusted root: none given with --trust and none kept in {folder}.").format(folder=folder))
+    return roots, source
+
+
 def _verify(args: argparse.Namespace) -> int:
-    from navtool_desktop.signing import SigningError, load_certificate, verify_pdf
+    from navtool_desktop.signing import EXIT_UNREADABLE, SigningError, verify_pdf
+    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.revocation import load_crl
 
     try:
-        roots = [load_certificate(path) for path in args.trust]
-        report = verify_pdf(args.pdf, roots)
+        roots, source = _roots(args)
+        crls = SigningFolder(signing_dir()).revocation_lists()
+        for path in args.crl:
+            from navtool_desktop.signing.files import read_file
+
+            crls.append(load_crl(read_file(path), path.name))
+        report = verify_pdf(args.pdf, roots, crls=crls)
     except SigningError as exc:
         if args.json:
-            json.dump({"file": str(args.pdf), "ok": False, "error": str(exc), "reason": exc.reason},
-                      sys.stdout, ensure_ascii=False, indent=2)
+            json.dump({"file": str(args.pdf), "ok": False, "verdict": "unreadable", "exit_code": EXIT_UNREADABLE,
+                       "error": str(exc), "reason": exc.reason}, sys.stdout, ensure_ascii=False, indent=2)
             sys.stdout.write("\n")
-            return 1
-        raise CommandError(str(exc)) from None
+        else:
+            print(_("navtool: {message}").format(message=exc), file=sys.stderr)
+        return EXIT_UNREADABLE
     if args.json:
-        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        data = report.to_json()
+        data["trust_source"] = source
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_report(report))
-    return 0 if report.ok else 1
+        print(format_report(report, source))
+    return report.exit_code

@@ -7,6 +7,8 @@ Layout (``data_dir()/signing`` in the app)::
         identities/
             ana-pena-superintendent.p12   the signer's key and certificate (passphrase-protected)
             ana-pena-superintendent.cer   the same certificate alone, to list it without the passphrase
+        revoked/
+            Pine Ridge USD Root.crl       signers the root revoked (``navtool identity revoke``), one list per root
 
 A district root's own ``.p12`` (its private key) is never kept here: it belongs offline.
 """
@@ -20,12 +22,14 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from navtool_desktop import paths
 from navtool_desktop.i18n import _
 from navtool_desktop.paths import file_stem
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import write_new_file
 from navtool_desktop.signing.identity import (
     Identity,
+    RootAuthority,
     certificate_problems,
     create_root,
     export_certificate,
@@ -39,7 +43,20 @@ from navtool_desktop.signing.identity import (
 )
 
 IDENTITIES = "identities"
+REVOKED = "revoked"
 CERT_SUFFIXES = (".cer", ".crt", ".pem")
+
+
+def signing_dir() -> Path:
+    """The app's signing folder inside the data folder (identities, trusted roots, revocations)."""
+    return paths.data_dir() / "signing"
+
+
+def _crl_number(crl: x509.CertificateRevocationList) -> int:
+    try:
+        return int(crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number)
+    except x509.ExtensionNotFound:
+        return 0
 
 
 def _attr(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
@@ -120,6 +137,67 @@ class SigningFolder:
                         continue
                     roots.setdefault(fingerprint(cert), cert)
         return list(roots.values())
+
+    @property
+    def revoked_dir(self) -> Path:
+        return self.folder / REVOKED
+
+    def _crl_path(self, root: x509.Certificate) -> Path:
+        base = _attr(root, NameOID.COMMON_NAME) or _("District root")
+        safe = "".join(ch if ch.isalnum() or ch in " -_." else "-" for ch in base).strip(" .") or "root"
+        return self.revoked_dir / f"{safe}-{fingerprint(root).replace(':', '')[:8]}.crl"
+
+    def revocation_lists(self) -> list[x509.CertificateRevocationList]:
+        """Every readable CRL kept in the folder (verify counts only those a trusted root signed)."""
+        from navtool_desktop.signing.revocation import load_crl
+
+        found = []
+        for path in sorted(self.revoked_dir.glob("*.crl")) if self.revoked_dir.is_dir() else ():
+            try:
+                found.append(load_crl(path.read_bytes(), path.name))
+            except (SigningError, OSError):
+                continue
+        return found
+
+    def revocation_list_bytes(self) -> list[tuple[str, bytes]]:
+        """(file name, DER bytes) of each kept CRL: what a bundle or an e-mail carries to recipients."""
+        if not self.revoked_dir.is_dir():
+            return []
+        return [(path.name, path.read_bytes()) for path in sorted(self.revoked_dir.glob("*.crl"))]
+
+    def revoke(self, root: RootAuthority, cert: x509.Certificate, *, since: dt.datetime | None = None,
+               reason: str = "key-compromise") -> tuple[Path, x509.CertificateRevocationList]:
+        """Add ``cert`` to ``root``'s revocation list in the folder (made on first use)."""
+        from navtool_desktop.signing.revocation import crl_bytes, issued_by_root, load_crl, revoke
+
+        path = self._crl_path(root.certificate)
+        existing = None
+        if path.is_file():
+            existing = load_crl(path.read_bytes(), path.name)
+            if not issued_by_root(existing, root.certificate):
+                existing = None
+        crl = revoke(root, cert, since=since, reason=reason, existing=existing)
+        self.revoked_dir.mkdir(parents=True, exist_ok=True)
+        write_new_file(path, crl_bytes(crl), overwrite=True)
+        return path, crl
+
+    def add_revocation_list(self, data: bytes, label: str = "CRL") -> Path:
+        """Keep a CRL received from a district, if one of the trusted roots signed it."""
+        from navtool_desktop.signing.revocation import issued_by_root, load_crl
+
+        crl = load_crl(data, label)
+        root = next((r for r in self.trust_roots() if issued_by_root(crl, r)), None)
+        if root is None:
+            raise SigningError(_("{file} was not signed by a district root kept in this app.").format(file=label),
+                               "untrusted_crl")
+        path = self._crl_path(root)
+        if path.is_file():
+            kept = load_crl(path.read_bytes(), path.name)
+            if issued_by_root(kept, root) and _crl_number(kept) > _crl_number(crl):
+                return path  # the list kept here is newer: it already holds everything in this one
+        self.revoked_dir.mkdir(parents=True, exist_ok=True)
+        write_new_file(path, data, overwrite=True)
+        return path
 
     def trust_root(self, cert: x509.Certificate) -> Path:
         """Keep ``cert`` as a trusted root (``NAME.cer``); an already kept one is left as it is."""

@@ -1,8 +1,20 @@
-"""Checking a signed PDF: each signature's signer, time, integrity, trust and later changes.
+"""Checking a signed PDF: each signature's signer, time, integrity, trust, and every later change.
 
-Trust is decided only against the roots the caller passes (the district's root certificate,
-or roots the recipient chose); the operating system's list is never consulted, and nothing
-is fetched from the network (no OCSP, no CRL).
+A signature counts as valid only when all of these hold:
+
+* it is intact and cryptographically sound (pyHanko);
+* nothing changed after it except that later signers filled the signature boxes that were
+  there, empty, before the first signature (:mod:`~navtool_desktop.signing.revisions`: a
+  comparison of the file's revisions, and a second, independent comparison of the pages as
+  drawn);
+* its certificate chains to one of the roots the caller passes (the district's root, or roots
+  the recipient chose); the operating system's list is never consulted;
+* the certificate was valid, allowed to sign documents and not revoked at the signing time
+  the signature states. That time comes from the signer's computer clock (there is no
+  timestamp server), so a plan valid when signed stays valid after the certificate expires.
+
+Nothing is fetched from the network (no OCSP, no CRL download): revocation lists are the ones
+the caller passes (``navtool identity revoke`` writes them into the data folder).
 """
 
 from __future__ import annotations
@@ -11,7 +23,7 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +34,18 @@ from cryptography.x509.oid import NameOID
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file
+from navtool_desktop.signing.identity import _issued_by as _key_signed
 from navtool_desktop.signing.identity import fingerprint
+from navtool_desktop.signing.revisions import (
+    INFO,
+    RENDERED,
+    Change,
+    DeclaredBox,
+    declared_boxes_at,
+    rendered_changes,
+    structural_changes,
+)
+from navtool_desktop.signing.revocation import revoked_at
 
 # pyHanko logs a traceback for every untrusted certificate; the report says it in words instead.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
@@ -30,21 +53,43 @@ logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
 
 #: What happened to the file after a signature (``SignatureReport.changes_after``).
 NO_CHANGES = "none"  # the signature covers the entire file
-SIGNATURES_ONLY = "signatures_only"  # only later signatures were added
-FORM_FILLED = "form_filled"  # form fields filled or signature fields added, not signed
-MODIFIED = "modified"  # anything else: pages, text, annotations ...
+SIGNATURES_ONLY = "signatures_only"  # later signers only filled the signature boxes
+INFO_CHANGED = "info_changed"  # the document information (title, author ...) was changed
+MODIFIED = "modified"  # anything else: pages, text, annotations, new fields ...
 UNKNOWN = "unknown"  # the signature could not be checked at all
+
+#: A signature's verdict (``SignatureReport.verdict``), worst first.
+CHANGED = "changed"  # the document was changed after signing, or the signature is broken
+NOT_TRUSTED = "not_trusted"  # the certificate does not chain to a root the reader trusts
+CERTIFICATE_PROBLEM = "certificate_problem"  # expired, not yet valid, not for signing, revoked
+VALID = "valid"
+NOT_SIGNED = "not_signed"  # the file's verdict when it holds no signature
+
+#: ``navtool verify`` exit status for each verdict (2 is a usage error or an unreadable file).
+EXIT_CODES = {VALID: 0, CHANGED: 1, NOT_TRUSTED: 3, CERTIFICATE_PROBLEM: 4, NOT_SIGNED: 5}
+EXIT_UNREADABLE = 2
+_ORDER = (CHANGED, NOT_TRUSTED, CERTIFICATE_PROBLEM, VALID)
 
 
 def changes_text(code: str) -> str:
     """What happened after a signature (``SignatureReport.changes_after``), in plain words."""
     return {
         NO_CHANGES: _("nothing (the signature covers the whole file)"),
-        SIGNATURES_ONLY: _("only later signatures were added"),
-        FORM_FILLED: _("form fields were filled in or added"),
+        SIGNATURES_ONLY: _("only later signatures, in the signature boxes"),
+        INFO_CHANGED: _("THE DOCUMENT INFORMATION WAS CHANGED"),
         MODIFIED: _("THE DOCUMENT WAS CHANGED"),
         UNKNOWN: _("unknown"),
     }.get(code, code)
+
+
+def verdict_text(verdict: str) -> str:
+    return {
+        VALID: _("valid"),
+        CHANGED: _("changed after signing"),
+        NOT_TRUSTED: _("not trusted"),
+        CERTIFICATE_PROBLEM: _("certificate problem"),
+        NOT_SIGNED: _("not signed"),
+    }.get(verdict, verdict)
 
 
 @dataclass(frozen=True)
@@ -59,16 +104,27 @@ class SignatureReport:
     signing_time: dt.datetime | None  # as the signer's computer reported it (no timestamp server)
     intact: bool  # the signed bytes are unchanged
     valid: bool  # the signature is cryptographically sound
-    trusted: bool  # the certificate chains to one of the given roots and may sign documents
+    trusted: bool  # the certificate chains to one of the given roots
     coverage: str  # "entire_file", "entire_revision" (later updates follow) or "partial"
-    changes_after: str  # NO_CHANGES, SIGNATURES_ONLY, FORM_FILLED, MODIFIED or UNKNOWN
+    changes_after: str  # NO_CHANGES, SIGNATURES_ONLY, INFO_CHANGED, MODIFIED or UNKNOWN
     revision: int  # the file revision this signature signed, from 0
     problems: tuple[str, ...] = ()  # plain-language reasons for anything not right
+    verdict: str = VALID  # VALID, CHANGED, NOT_TRUSTED or CERTIFICATE_PROBLEM
+    changes: tuple[Change, ...] = ()  # what changed after (or with) this signature
+    certificate_ok: bool = True  # valid, fit for signing and not revoked at the signing time
+    notes: tuple[str, ...] = ()  # facts that do not make it fail (revoked later, clock ...)
 
     @property
     def ok(self) -> bool:
-        """Intact, valid, and nothing but further signatures added after it."""
-        return self.intact and self.valid and self.changes_after in (NO_CHANGES, SIGNATURES_ONLY)
+        """Intact, valid, trusted, a good certificate, and nothing but later signatures after it."""
+        return self.verdict == VALID
+
+    @property
+    def reason(self) -> str:
+        """The main reason for the verdict, in one sentence."""
+        if self.problems:
+            return self.problems[0]
+        return _("The signature is intact, the document is unchanged since, and the certificate is trusted.")
 
 
 @dataclass(frozen=True)
@@ -79,11 +135,26 @@ class VerificationReport:
     signatures: tuple[SignatureReport, ...]
     revisions: int
     trust_roots: tuple[str, ...] = field(default=())  # fingerprints of the roots checked against
+    changes: tuple[Change, ...] = ()  # every change after the first signature
+    declared_boxes: tuple[DeclaredBox, ...] = ()  # empty signature boxes before the first signature
+
+    @property
+    def verdict(self) -> str:
+        if not self.signatures:
+            return NOT_SIGNED
+        if self.changes:
+            return CHANGED
+        verdicts = {s.verdict for s in self.signatures}
+        return next(v for v in _ORDER if v in verdicts or v == VALID)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
 
     @property
     def ok(self) -> bool:
-        """At least one signature, and every signature intact, valid and unmodified after."""
-        return bool(self.signatures) and all(s.ok for s in self.signatures)
+        """At least one signature, and every signature valid (see :class:`SignatureReport`)."""
+        return self.verdict == VALID
 
     @property
     def trusted(self) -> bool:
@@ -92,26 +163,44 @@ class VerificationReport:
     @property
     def summary(self) -> str:
         """One sentence for a status line."""
-        if not self.signatures:
+        verdict = self.verdict
+        if verdict == NOT_SIGNED:
             return _("This PDF has no digital signatures.")
-        if not self.ok:
-            return _("Do not rely on this PDF: at least one signature is broken or the document was "
-                     "changed after signing.")
-        if not self.trusted:
-            return _("The signatures are valid and the document is unchanged, but the signer's "
-                     "certificate is not trusted: check its fingerprint with the district.")
-        return _("All signatures are valid and trusted, and the document is unchanged since signing.")
+        if verdict == CHANGED:
+            return _("Do not rely on this PDF: it was changed after signing, or a signature is broken.")
+        if verdict == NOT_TRUSTED:
+            return _("Do not rely on this PDF yet: a signer's certificate was not issued by a root certificate "
+                     "you trust. Check its fingerprint with the district.")
+        if verdict == CERTIFICATE_PROBLEM:
+            return _("Do not rely on this PDF: a signer's certificate was expired, not yet valid, not allowed "
+                     "to sign, or revoked when the signature was made.")
+        return _("All signatures are valid and trusted, and the document is unchanged since signing "
+                 "(only the signature boxes were filled).")
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for ``navtool verify --json``."""
-        data = asdict(self)
-        for sig, src in zip(data["signatures"], self.signatures, strict=True):
-            sig["signing_time"] = src.signing_time.isoformat() if src.signing_time else None
-            sig["problems"] = list(src.problems)
-            sig["ok"] = src.ok
-        data["trust_roots"] = list(self.trust_roots)
-        data.update(ok=self.ok, trusted=self.trusted, summary=self.summary)
-        return data
+        sigs = []
+        for sig in self.signatures:
+            sigs.append({
+                "field": sig.field, "signer_name": sig.signer_name, "role": sig.role,
+                "organization": sig.organization, "fingerprint": sig.fingerprint,
+                "signing_time": sig.signing_time.isoformat() if sig.signing_time else None,
+                "signing_time_source": "signer's computer clock",
+                "intact": sig.intact, "valid": sig.valid, "trusted": sig.trusted,
+                "certificate_ok": sig.certificate_ok, "coverage": sig.coverage,
+                "changes_after": sig.changes_after, "revision": sig.revision,
+                "verdict": sig.verdict, "reason": sig.reason, "ok": sig.ok,
+                "problems": list(sig.problems), "notes": list(sig.notes),
+                "changes": [c.to_json() for c in sig.changes],
+            })
+        return {
+            "file": self.file, "verdict": self.verdict, "exit_code": self.exit_code, "ok": self.ok,
+            "trusted": self.trusted, "summary": self.summary, "revisions": self.revisions,
+            "trust_roots": list(self.trust_roots), "signatures": sigs,
+            "changes": [c.to_json() for c in self.changes],
+            "declared_boxes": [{"field": b.name, "page": b.page + 1, "rect": list(b.rect)}
+                               for b in self.declared_boxes],
+        }
 
 
 def _attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
@@ -128,112 +217,262 @@ def _open(data: bytes, label: str):  # type: ignore[no-untyped-def]
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+    except (PdfError, ValueError, KeyError, IndexError, TypeError, AssertionError, AttributeError,
+            RecursionError) as exc:  # whatever a damaged or hostile file makes the reader raise
         raise SigningError(_("{file} is a damaged PDF and cannot be checked: {error}")
                            .format(file=label, error=exc), "not_pdf") from None
     return reader, sigs
 
 
-def _changes_after(status: Any, revision: int, total: int, signed_revisions: set[int]) -> str:
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-
-    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return NO_CHANGES
-    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
-        return MODIFIED
-    level = status.modification_level
-    if level is None or level > ModificationLevel.FORM_FILLING:
-        return MODIFIED
-    later = set(range(revision + 1, total))
-    if level <= ModificationLevel.LTA_UPDATES or later <= signed_revisions:
-        return SIGNATURES_ONLY
-    return FORM_FILLED
+# --- the certificate, at the signing time ------------------------------------------------------
 
 
-def _problems(status: Any, changes: str) -> list[str]:
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    return cert.issuer == issuer.subject and _key_signed(cert, issuer)
+
+
+def _chain(cert: x509.Certificate, others: Sequence[x509.Certificate],
+           roots: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
+    """The path from ``cert`` up to one of ``roots`` (inclusive), through ``others``; or None."""
+    path = [cert]
+    current = cert
+    for _depth in range(8):
+        root = next((r for r in roots if _issued_by(current, r) or fingerprint(r) == fingerprint(current)), None)
+        if root is not None:
+            return path if fingerprint(root) == fingerprint(current) else [*path, root]
+        issuer = next((c for c in others if c not in path and _issued_by(current, c)), None)
+        if issuer is None:
+            return None
+        path.append(issuer)
+        current = issuer
+    return None
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate],
+                       roots: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList],
+                       moment: dt.datetime) -> tuple[bool, list[str], list[str], list[str]]:
+    """(chains to a root, why not trusted, certificate problems, notes) at ``moment``."""
+    if not roots:
+        return False, [_("Not trusted: no root certificate to check against. Give the district's root "
+                         "certificate (navtool verify --trust ROOT.cer), or keep it in the app.")], [], []
+    path = _chain(cert, others, roots)
+    if path is None:
+        issuer = _attr(cert.issuer, NameOID.COMMON_NAME) or cert.issuer.rfc4514_string()
+        same_name = any(r.subject == cert.issuer for r in roots)
+        if same_name:
+            why = _("Not trusted: the certificate claims to be issued by \u201c{issuer}\u201d, but that root you "
+                    "trust did not issue it (a different key with a copied name).").format(issuer=issuer)
+        else:
+            why = _("Not trusted: the certificate was issued by \u201c{issuer}\u201d, which is not a root "
+                    "certificate you trust.").format(issuer=issuer)
+        return False, [why], [], []
+    problems: list[str] = []
+    notes: list[str] = []
+    for n, c in enumerate(path):
+        who = _("the signer's certificate") if n == 0 else _("the root certificate \u201c{name}\u201d").format(
+            name=_attr(c.subject, NameOID.COMMON_NAME))
+        if moment < c.not_valid_before_utc:
+            problems.append(_("Certificate problem: {who} was not valid yet when the signature was made "
+                              "({when}); it is valid from {start}.").format(
+                who=who, when=_when(moment), start=_when(c.not_valid_before_utc)))
+        elif moment > c.not_valid_after_utc:
+            problems.append(_("Certificate problem: {who} had expired on {end}, before the signature was made "
+                              "({when}).").format(who=who, end=_when(c.not_valid_after_utc), when=_when(moment)))
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        nr_ok = usage.content_commitment and usage.digital_signature
+    except x509.ExtensionNotFound:
+        nr_ok = False
+    if not nr_ok:
+        problems.append(_("Certificate problem: the certificate is not allowed to sign documents (it lacks the "
+                          "\u201cnon-repudiation\u201d key usage)."))
+    revoked = revoked_at(crls, cert, path[1] if len(path) > 1 else path[0])
+    if revoked is not None and moment >= revoked:
+        problems.append(_("Certificate problem: the district revoked this certificate on {when}, before the "
+                          "signature was made ({signed}).").format(when=_when(revoked), signed=_when(moment)))
+    elif revoked is not None:
+        notes.append(_("The district revoked this certificate on {when}, after this signature was made "
+                       "({signed}); signatures made before then stay valid.").format(
+            when=_when(revoked), signed=_when(moment)))
+    return True, [], problems, notes
+
+
+def _pyhanko_trust_problem(status: Any) -> str:
+    """pyHanko's reason for not trusting a chain, in plain words (never an enum name)."""
     from pyhanko.sign.ades.report import AdESIndeterminate
 
-    found = []
-    if not status.intact:
-        found.append(_("The signed content does not match the signature: the file was altered."))
-    elif not status.valid:
-        found.append(_("The signature itself is damaged or was not made with this certificate."))
-    if changes == MODIFIED:
-        found.append(_("The document was changed after this signature (not only by later signatures)."))
-    elif changes == FORM_FILLED:
-        found.append(_("Form fields were filled in or added after this signature."))
-    if status.intact and status.valid and not status.trusted:
-        indic = status.trust_problem_indic
-        if indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
-            found.append(_("Not trusted: the certificate was not issued by a root certificate you trust."))
-        elif indic in (AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
-                       AdESIndeterminate.EXPIRED):
-            found.append(_("Not trusted: the signer's certificate (or its root) has expired."))
-        elif indic == AdESIndeterminate.NOT_YET_VALID:
-            found.append(_("Not trusted: the signer's certificate is not valid yet."))
-        elif indic == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
-            found.append(_("Not trusted: the certificate is not allowed to sign documents "
-                           "(non-repudiation key usage missing)."))
-        else:
-            found.append(_("Not trusted: the signer's certificate could not be confirmed ({reason}).")
-                         .format(reason=getattr(indic, "name", indic)))
-    return found
+    indic = status.trust_problem_indic
+    if indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
+        return _("Not trusted: the certificate was not issued by a root certificate you trust.")
+    if indic in (AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+                 AdESIndeterminate.EXPIRED):
+        return _("Not trusted: a certificate in the chain was not valid at the signing time.")
+    if indic == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
+        return _("Not trusted: the certificate chain breaks the rules for issuing certificates, or the "
+                 "certificate is not allowed to sign documents.")
+    if indic == AdESIndeterminate.REVOKED_NO_POE:
+        return _("Not trusted: the certificate was revoked.")
+    return _("Not trusted: the certificate chain to your root certificate could not be confirmed.")
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def _changes_code(changes: Sequence[Change], coverage: str, later: bool) -> str:
+    if any(c.kind != INFO for c in changes):
+        return MODIFIED
+    if changes:
+        return INFO_CHANGED
+    if coverage == "entire_file":
+        return NO_CHANGES
+    return SIGNATURES_ONLY if later else NO_CHANGES
 
 
 def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, label: str = "PDF",
-                     at: dt.datetime | None = None) -> VerificationReport:
-    """Check every signature of a PDF against exactly ``trust_roots`` (may be empty)."""
+                     at: dt.datetime | None = None, crls: Sequence[x509.CertificateRevocationList] = (),
+                     check_structure: bool = True, check_rendering: bool = True) -> VerificationReport:
+    """Check every signature of a PDF against exactly ``trust_roots`` (may be empty).
+
+    ``at`` is "now" (a test clock): only used for signatures that state no signing time.
+    ``check_structure`` and ``check_rendering`` switch off one of the two independent
+    change checks (for tests showing that each one alone catches an overlay).
+    """
     from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     reader, sigs = _open(data, label)
     total = reader.xrefs.total_revisions
+    now = at or dt.datetime.now(dt.UTC)
     roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trust_roots]
-    signed_revisions = {s.signed_revision for s in sigs}
+    if not sigs:
+        return VerificationReport(file=label, signatures=(), revisions=total,
+                                  trust_roots=tuple(fingerprint(c) for c in trust_roots))
+    first = min(s.signed_revision for s in sigs)
+    try:
+        boxes = tuple(declared_boxes_at(reader, first))
+    except Exception:  # a hostile file: no boxes to spare from the page comparison
+        boxes = ()
+    changes: list[Change] = list(structural_changes(reader, first)) if check_structure else []
+    if check_rendering:
+        ends = []
+        for s in sigs:
+            try:
+                br = list(s.byte_range)
+                ends.append((s.signed_revision, int(br[2]) + int(br[3])))
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue
+        try:
+            changes += rendered_changes(data, ends, boxes)
+        except Exception as exc:  # pdfium could not draw a revision: that is a finding, not a crash
+            changes.append(Change(RENDERED, _("the pages could not be drawn for comparison ({error})")
+                                  .format(error=exc), first))
+
     reports = []
     for sig in sigs:
+        try:
+            cert_der = sig.signer_cert.dump() if sig.signer_cert is not None else None
+            cert = x509.load_der_x509_certificate(cert_der) if cert_der else None
+            claimed = sig.self_reported_timestamp
+        except Exception:  # a malformed signature: validation below says so in words
+            cert, claimed = None, None
+        subject = cert.subject if cert else x509.Name([])
+        moment = claimed or now
         # a list, never None: None would make the validator use the operating system's roots
         context = ValidationContext(trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail",
-                                    moment=at)
-        cert_der = sig.signer_cert.dump() if sig.signer_cert is not None else None
-        cert = x509.load_der_x509_certificate(cert_der) if cert_der else None
-        subject = cert.subject if cert else x509.Name([])
+                                    moment=moment)
+        rev = sig.signed_revision
+        # rendered changes: compared with this signature's revision; the others: made after it, or by
+        # this signature's own update when it is not the first
+        mine = tuple(c for c in changes if (c.revision == rev and (c.kind == RENDERED or rev > first))
+                     or (c.kind != RENDERED and c.revision > rev))
+        base = dict(field=sig.field_name, signer_name=_attr(subject, NameOID.COMMON_NAME),
+                    role=_attr(subject, NameOID.TITLE), organization=_attr(subject, NameOID.ORGANIZATION_NAME),
+                    fingerprint=fingerprint(cert) if cert else "", revision=rev)
+        skipped = False
         try:
-            status = validate_pdf_signature(sig, signer_validation_context=context)
+            try:
+                status = validate_pdf_signature(sig, signer_validation_context=context)
+            except RecursionError:
+                skipped = True
+                # pyHanko's own change analysis recurses through long outlines; ours does not and
+                # still runs, so check the signature itself without pyHanko's analysis
+                status = validate_pdf_signature(sig, signer_validation_context=context, skip_diff=True)
         except Exception as exc:  # a malformed signature: report it, keep checking the others
             reports.append(SignatureReport(
-                field=sig.field_name, signer_name=_attr(subject, NameOID.COMMON_NAME),
-                role=_attr(subject, NameOID.TITLE), organization=_attr(subject, NameOID.ORGANIZATION_NAME),
-                fingerprint=fingerprint(cert) if cert else "", signing_time=None, intact=False, valid=False,
-                trusted=False, coverage="partial", changes_after=UNKNOWN, revision=sig.signed_revision,
-                problems=(_("The signature cannot be read: {error}").format(error=exc),)))
+                **base, signing_time=claimed, intact=False, valid=False, trusted=False, coverage="partial",
+                changes_after=UNKNOWN, problems=(_("The signature cannot be read: {error}").format(error=exc),),
+                verdict=CHANGED, changes=mine, certificate_ok=False))
             continue
-        changes = _changes_after(status, sig.signed_revision, total, signed_revisions)
         coverage = {"ENTIRE_FILE": "entire_file", "ENTIRE_REVISION": "entire_revision"}.get(
             getattr(status.coverage, "name", ""), "partial")
+        problems: list[str] = []
+        if not status.intact:
+            problems.append(_("The signed content does not match the signature: the file was altered."))
+        elif not status.valid:
+            problems.append(_("The signature itself is damaged or was not made with this certificate."))
+        if status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
+            problems.append(_("The signature does not cover the whole document as it was when signed."))
+        for c in mine:
+            if c.revision == rev and c.kind != RENDERED:
+                problems.append(_("This signature's own update changed the document: {what}.").format(what=c.text))
+            else:
+                problems.append(_("Changed after signing: {what}.").format(what=c.text))
+        if getattr(status, "docmdp_ok", None) is False:
+            problems.append(_("A change after this signature breaks what the certifying signature allows."))
+        if not mine and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and not skipped \
+                and (status.modification_level is None
+                     or status.modification_level > ModificationLevel.FORM_FILLING):
+            problems.append(_("pyHanko's own check found changes after this signature it cannot explain."))
+        trusted, why_untrusted, cert_problems, notes = (
+            False, [_("Not trusted: the signature carries no signer certificate.")], [], [])
+        if cert is not None:
+            others = []
+            for extra in sig.other_embedded_certs:
+                try:
+                    others.append(x509.load_der_x509_certificate(extra.dump()))
+                except ValueError:  # a damaged extra certificate: it cannot be part of a chain
+                    continue
+            trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment)
+        if trusted and status.intact and status.valid and not status.trusted and not cert_problems:
+            trusted = False
+            why_untrusted = [_pyhanko_trust_problem(status)]
+        if claimed is None:
+            notes.append(_("The signature states no signing time; it was checked at the present time."))
+        elif claimed > now + dt.timedelta(days=1):
+            notes.append(_("The signing time lies in the future: the signer's computer clock was wrong."))
+        broken = not (status.intact and status.valid) or len(problems) > 0
+        if broken:
+            verdict = CHANGED
+        elif not trusted:
+            verdict = NOT_TRUSTED
+        elif cert_problems:
+            verdict = CERTIFICATE_PROBLEM
+        else:
+            verdict = VALID
+        problems += why_untrusted + cert_problems
         reports.append(SignatureReport(
-            field=sig.field_name,
-            signer_name=_attr(subject, NameOID.COMMON_NAME),
-            role=_attr(subject, NameOID.TITLE),
-            organization=_attr(subject, NameOID.ORGANIZATION_NAME),
-            fingerprint=fingerprint(cert) if cert else "",
-            signing_time=status.signer_reported_dt,
-            intact=bool(status.intact),
-            valid=bool(status.valid),
-            trusted=bool(status.trusted),
+            **base, signing_time=claimed, intact=bool(status.intact), valid=bool(status.valid), trusted=trusted,
             coverage=coverage,
-            changes_after=changes,
-            revision=sig.signed_revision,
-            problems=tuple(_problems(status, changes)),
-        ))
+            changes_after=_changes_code([c for c in mine if c.revision > rev or c.kind == RENDERED], coverage,
+                                        rev < total - 1),
+            problems=tuple(problems), verdict=verdict, changes=mine, certificate_ok=not cert_problems,
+            notes=tuple(notes)))
     return VerificationReport(file=label, signatures=tuple(reports), revisions=total,
-                              trust_roots=tuple(fingerprint(c) for c in trust_roots))
+                              trust_roots=tuple(fingerprint(c) for c in trust_roots), changes=tuple(changes),
+                              declared_boxes=boxes)
 
 
-def verify_pdf(path: Path, trust_roots: Sequence[x509.Certificate], *,
-               at: dt.datetime | None = None) -> VerificationReport:
+def verify_pdf(path: Path, trust_roots: Sequence[x509.Certificate], *, at: dt.datetime | None = None,
+               crls: Sequence[x509.CertificateRevocationList] = (), check_structure: bool = True,
+               check_rendering: bool = True) -> VerificationReport:
     """Check every signature of the PDF at ``path``; see :func:`verify_pdf_bytes`."""
     path = Path(path)
-    return verify_pdf_bytes(read_file(path), trust_roots, label=path.name, at=at)
+    return verify_pdf_bytes(read_file(path), trust_roots, label=path.name, at=at, crls=crls,
+                            check_structure=check_structure, check_rendering=check_rendering)

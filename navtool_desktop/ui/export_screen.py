@@ -635,6 +635,7 @@ class ExportScreen(QWidget):
 
         self.tabs.setCurrentIndex(1)
         roots = self.folder.trust_roots()
+        crls = self.folder.revocation_lists()
         self.verdict.setText(_("Checking {file}…").format(file=path.name))
         self.verify_view.clear()
 
@@ -642,7 +643,7 @@ class ExportScreen(QWidget):
             from navtool_desktop.signing.sign import signature_fields
 
             progress(0, 0, _("Checking {file}").format(file=path.name))
-            report = verify_pdf(path, roots)
+            report = verify_pdf(path, roots, crls=crls)
             try:
                 empty = [name for name, signed in signature_fields(path.read_bytes()) if not signed]
             except (OSError, SigningError):
@@ -664,16 +665,25 @@ class ExportScreen(QWidget):
         self.verdict.style().polish(self.verdict)
 
     def show_report(self, report: VerificationReport, empty_boxes: list[str] | None = None) -> None:
-        """Show the verdict, each signature in words with marks, and the boxes still unsigned."""
-        if not report.ok:
-            tone, mark = "bad", BAD_MARK
-        elif not report.trusted:
-            tone, mark = "warn", WARN_MARK
-        else:
+        """Show the verdict, what changed after signing (in red), each signature in words with marks,
+        and the boxes still unsigned."""
+        from navtool_desktop.signing.verify import NOT_TRUSTED, VALID
+
+        if report.verdict == VALID:
             tone, mark = "ok", OK_MARK
+        elif report.verdict == NOT_TRUSTED:
+            tone, mark = "warn", WARN_MARK
+        else:  # changed after signing, a certificate problem, not signed
+            tone, mark = "bad", BAD_MARK
         self._set_verdict(tone, _("{mark} {file}: {summary}").format(mark=mark, file=report.file,
                                                                      summary=report.summary))
-        parts = [self._signature_html(n, sig) for n, sig in enumerate(report.signatures, 1)]
+        parts = []
+        if report.changes:
+            parts.append("<h3>" + html.escape(_("Changed after signing")) + "</h3>")
+            parts += [self._line("bad", c.text if c.kind == "rendered" else
+                                 _("{what} (in revision {rev})").format(what=c.text, rev=c.revision + 1))
+                      for c in report.changes]
+        parts += [self._signature_html(n, sig) for n, sig in enumerate(report.signatures, 1)]
         if empty_boxes:
             parts.append("<h3>" + html.escape(_("Still to sign")) + "</h3><p>" + html.escape(
                 _("{count} signature box(es) on the approval page are still empty ({fields}). The next "
@@ -689,14 +699,15 @@ class ExportScreen(QWidget):
                 f"{mark} {html.escape(text)}</span></p>")
 
     def _signature_html(self, n: int, sig: SignatureReport) -> str:
-        from navtool_desktop.signing.verify import NO_CHANGES, SIGNATURES_ONLY, changes_text
+        from navtool_desktop.signing.verify import NO_CHANGES, NOT_TRUSTED, SIGNATURES_ONLY, changes_text
 
         who = ", ".join(p for p in (sig.signer_name, sig.role, sig.organization) if p) or _("unknown signer")
         when = (sig.signing_time.strftime("%Y-%m-%d %H:%M %Z") if sig.signing_time
                 else _("time unknown"))
         parts = [
             f"<h3>{html.escape(_('Signature {n}: {who}').format(n=n, who=who))}</h3>",
-            "<p>", html.escape(_("Signed {when} (as the signer's computer clock said)").format(when=when)), "</p>",
+            "<p>", html.escape(_("Signed {when} (as the signer's computer clock said; the certificate is "
+                                 "checked as of this time)").format(when=when)), "</p>",
             self._line("ok", _("Intact: the signed content is unchanged")) if sig.intact else
             self._line("bad", _("Not intact: the signed content was altered")),
             self._line("ok", _("Valid: the signature was made with this certificate")) if sig.valid else
@@ -704,14 +715,18 @@ class ExportScreen(QWidget):
             self._line("ok", _("Trusted: issued by a district root certificate kept in this app")) if sig.trusted
             else self._line("warn", _("Not trusted: not issued by a district root certificate kept in this app")),
         ]
+        if not sig.certificate_ok:
+            parts.append(self._line("bad", _("Certificate problem at the signing time (see below)")))
         after = changes_text(sig.changes_after)
-        if sig.changes_after in (NO_CHANGES, SIGNATURES_ONLY):
+        if sig.changes_after in (NO_CHANGES, SIGNATURES_ONLY) and not sig.changes:
             parts.append(self._line("ok", _("Changed since: {what}").format(what=after)))
         else:
             parts.append(self._line("bad", _("Changed since: {what}").format(what=after)))
         parts.append("<p>" + html.escape(_("Certificate fingerprint (SHA-256): {fp}").format(
             fp=sig.fingerprint or "-")) + "</p>")
-        parts += [self._line("warn", problem) for problem in sig.problems]
+        bad = sig.verdict != NOT_TRUSTED
+        parts += [self._line("bad" if bad else "warn", problem) for problem in sig.problems]
+        parts += ["<p>" + html.escape(note) + "</p>" for note in sig.notes]
         return "".join(parts)
 
     # --- drag and drop --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from attacks import declared_plan
 from signing_helpers import make_pdf
 
 from navtool_desktop.cli import main
@@ -100,7 +101,9 @@ def test_wrong_passphrase_is_one_clear_line(run: Run, identities: Path) -> None:
 def test_two_signers_in_turn_then_verify(run: Run, identities: Path) -> None:
     folder = identities
     plan, signed = folder / "plan.pdf", folder / "plan-signed.pdf"
-    code, out, err = run("sign", plan, "--identity", folder / "ana.p12", "--passphrase-file", folder / "ana.pass")
+    plan.write_bytes(declared_plan(pages=2))  # the renderer's two empty signer boxes
+    code, out, err = run("sign", plan, "--identity", folder / "ana.p12", "--passphrase-file", folder / "ana.pass",
+                         "--field", "signer-1")
     assert code == 0, err
     assert "plan-signed.pdf" in out and signed.exists()
 
@@ -108,20 +111,35 @@ def test_two_signers_in_turn_then_verify(run: Run, identities: Path) -> None:
     code, _out, err = run("sign", signed, "--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass")
     assert code == 1 and "--in-place" in err
     code, _out, err = run("sign", signed, "--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass",
-                          "--in-place", "--box", "last,342,530,594,620")
+                          "--in-place", "--field", "signer-2")
     assert code == 0, err
 
-    code, out, _err = run("verify", signed)  # no trust roots given: valid but not trusted
-    assert code == 0
-    assert out.count("valid, not trusted") == 2 and "not trusted" in out.splitlines()[-1]
-    assert "only later signatures were added" in out
+    code, out, _err = run("verify", signed)  # no root given, none in the data folder: not trusted, exit 3
+    assert code == 3
+    assert out.count("NOT TRUSTED") == 2 and "not issued by a root certificate you trust" in out.splitlines()[-1]
+    assert "only later signatures, in the signature boxes" in out
+    assert "No trusted root: none given with --trust" in out
 
     code, out, _err = run("verify", signed, "--trust", folder / "district-root.cer", "--json")
     assert code == 0
     report = json.loads(out)
-    assert report["ok"] and report["trusted"]
+    assert report["ok"] and report["trusted"] and report["verdict"] == "valid" and report["exit_code"] == 0
     assert [s["signer_name"] for s in report["signatures"]] == ["Ana Peña", "Bo Nguyễn"]
     assert [s["changes_after"] for s in report["signatures"]] == ["signatures_only", "none"]
+    assert [s["verdict"] for s in report["signatures"]] == ["valid", "valid"]
+    assert report["signatures"][0]["signing_time_source"] == "signer's computer clock"
+
+    # a second signer filling a box that was not there before the first signature is a change
+    plain = folder / "plain.pdf"
+    plain.write_bytes(make_pdf(pages=2))
+    code, _out, err = run("sign", plain, "--identity", folder / "ana.p12", "--passphrase-file", folder / "ana.pass",
+                          "--out", folder / "p1.pdf", "--box", "last,72,530,324,620")
+    assert code == 0, err
+    code, _out, err = run("sign", folder / "p1.pdf", "--identity", folder / "bo.p12", "--passphrase-file",
+                          folder / "bo.pass", "--in-place", "--box", "last,342,530,594,620")
+    assert code == 0, err
+    code, out, _err = run("verify", folder / "p1.pdf", "--trust", folder / "district-root.cer")
+    assert code == 1 and "a new signature field \u201csigner-2\u201d was added on page 2" in out
 
 
 def test_verify_fails_on_a_tampered_file(run: Run, identities: Path) -> None:
@@ -135,9 +153,11 @@ def test_verify_fails_on_a_tampered_file(run: Run, identities: Path) -> None:
     signed.write_bytes(bytes(data))
     code, out, _err = run("verify", signed, "--trust", folder / "district-root.pem")
     assert code == 1
-    assert "NOT VALID" in out and "Intact: NO" in out and "Do not rely on this PDF" in out
+    assert "CHANGED AFTER SIGNING" in out and "Intact: NO" in out and "Do not rely on this PDF" in out
+    assert "could not be confirmed" not in out
     code, out, _err = run("verify", signed, "--json")
     assert code == 1 and json.loads(out)["signatures"][0]["intact"] is False
+    assert json.loads(out)["signatures"][0]["verdict"] == "changed"
 
 
 def test_sign_with_out_never_overwrites_without_the_flag(run: Run, identities: Path) -> None:
@@ -150,13 +170,15 @@ def test_sign_with_out_never_overwrites_without_the_flag(run: Run, identities: P
     assert code == 1 and "already exists" in err and taken.read_bytes() == b"keep me"
     code, _out, err = run(*args, "--overwrite")
     assert code == 0, err
-    assert run("verify", taken)[0] == 0
+    assert run("verify", taken, "--trust", folder / "district-root.pem")[0] == 0
 
 
 def test_verify_not_a_pdf_and_unsigned(run: Run, folder: Path) -> None:
     code, out, err = run("verify", folder / "ana.pass")
-    assert code == 1 and out == "" and err == "navtool: ana.pass is not a PDF file.\n"
+    assert code == 2 and out == "" and err == "navtool: ana.pass is not a PDF file.\n"
     code, out, _err = run("verify", folder / "ana.pass", "--json")
-    assert code == 1 and json.loads(out)["reason"] == "not_pdf"
+    assert code == 2 and json.loads(out)["reason"] == "not_pdf" and json.loads(out)["exit_code"] == 2
+    code, out, err = run("verify", folder / "missing.pdf")
+    assert code == 2 and "missing.pdf was not found" in err
     code, out, _err = run("verify", folder / "plan.pdf")
-    assert code == 1 and "This PDF has no digital signatures." in out
+    assert code == 5 and "This PDF has no digital signatures." in out

@@ -22,6 +22,7 @@ from signing_helpers import pdfsig as run_pdfsig
 from navtool_desktop.signing import (
     MODIFIED,
     NO_CHANGES,
+    NOT_TRUSTED,
     SIGNATURES_ONLY,
     RootAuthority,
     SignatureBox,
@@ -40,9 +41,11 @@ VALID = "Signature is Valid."
 
 
 def _sign_twice(district: District, plan: Path) -> Path:
+    """Both boxes declared (as the plan renderer does), then each signer fills one."""
     boxes = approval_boxes(2)
-    first = sign_pdf(plan, plan.with_name("plan-1.pdf"), district.superintendent, box=boxes[0])
-    return sign_pdf(first, plan.with_name("plan-2.pdf"), district.board_chair, box=boxes[1])
+    plan.write_bytes(add_signature_fields(plan.read_bytes(), [(field_name(i + 1), b) for i, b in enumerate(boxes)]))
+    first = sign_pdf(plan, plan.with_name("plan-1.pdf"), district.superintendent, field="signer-1")
+    return sign_pdf(first, plan.with_name("plan-2.pdf"), district.board_chair, field="signer-2")
 
 
 @pytest.fixture
@@ -117,19 +120,20 @@ def test_page_edit_after_signing_is_reported_as_modified(district: District, sig
     assert [s.changes_after for s in report.signatures] == [MODIFIED, MODIFIED]  # ...but more was added
     assert report.signatures[1].coverage == "entire_revision"
     assert not report.ok
-    assert "changed after this signature" in " ".join(report.signatures[1].problems)
+    assert "Changed after signing: the text or drawings of page 1 were changed" in report.signatures[1].problems[0]
     assert "Not total document signed" in pdfsig(signed_twice)[1]
 
 
 def test_wrong_trust_root_is_valid_but_not_trusted(district: District, other_root: RootAuthority,
                                                    signed_twice: Path) -> None:
     report = verify_pdf(signed_twice, [other_root.certificate])
-    assert report.ok and not report.trusted
+    assert not report.ok and not report.trusted and report.verdict == NOT_TRUSTED and report.exit_code == 3
     assert all(s.intact and s.valid and not s.trusted for s in report.signatures)
-    assert "not issued by a root certificate you trust" in report.signatures[0].problems[0]
-    assert "not trusted" in report.summary
+    assert "which is not a root certificate you trust" in report.signatures[0].problems[0]
+    assert "not issued by a root certificate you trust" in report.summary
     nobody = verify_pdf(signed_twice, [])  # no roots at all: never falls back to the system's list
-    assert nobody.ok and not nobody.trusted
+    assert not nobody.ok and not nobody.trusted and nobody.verdict == NOT_TRUSTED
+    assert "no root certificate to check against" in nobody.signatures[0].reason
 
 
 def test_qpdf_check_passes_before_and_after_signing(plan_pdf: Path, signed_twice: Path,

@@ -282,3 +282,30 @@ def test_importing_an_identity_from_another_root_asks_before_trusting_it(
     qtbot.waitUntil(lambda: screen.identity_model.rowCount() == 1)
     assert len(asked) == 1 and fingerprint(other_root.certificate) in asked[0]
     assert screen.folder.is_trusted(other_root.certificate) is answer
+
+
+def test_a_plan_changed_after_signing_is_shown_in_red_naming_the_change(qtbot: QtBot, screen: ExportScreen,
+                                                                         tmp_path: Path) -> None:
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    superintendent(screen, tmp_path)
+    signed = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
+    info_ref = writer.trailer.raw_get("/Info")
+    info_ref.get_object()[generic.NameObject("/Title")] = generic.TextStringObject("Plan (APPROVED)")
+    writer.mark_update(info_ref)
+    out = io.BytesIO()
+    writer.write(out)
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(out.getvalue())
+
+    report = verify(qtbot, screen, changed)
+    assert report.verdict == "changed" and not report.ok
+    assert screen.verdict.property("tone") == "bad"
+    assert "it was changed after signing" in screen.verdict.text()
+    shown = screen.verify_view.toPlainText()
+    assert "Changed after signing" in shown and "document information changed (Title)" in shown
+    assert "#a31515" in screen.verify_view.toHtml().lower()  # the change is in red

@@ -1,0 +1,625 @@
+"""What changed in a signed PDF after its first signature, told in plain words.
+
+The rule a reader can rely on: once the first signature is made, a later revision may only
+fill the signature boxes that were already there, empty, in the revision that signature
+signed (the *declared boxes*: same field names, same page, same rectangles). Anything else
+(a new field, widget or annotation, a moved or resized box, a picture in an empty box
+without a signature, changed page content or resources, changed document information, a
+changed catalog) is a change after signing.
+
+Two independent checks, so that one's blind spot is covered by the other:
+
+* :func:`structural_changes` compares the objects of each revision with the one before it
+  (pyHanko's reader gives each revision's view of the file);
+* :func:`rendered_changes` draws every page as it looked when each signature was made (the
+  file cut at the end of the signature's byte range) and as it looks now (pdfium, 50 dpi),
+  and compares the pixels outside the declared boxes.
+
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from navtool_desktop.i18n import _
+
+#: Kinds of :class:`Change` (stable codes for tests, JSON and the UI).
+NEW_FIELD = "new_field"  # a form or signature field that was not declared
+NEW_ANNOTATION = "new_annotation"  # a comment, stamp, link, widget ... added to a page
+REMOVED = "removed"  # pages, fields or annotations taken away
+BOX_CHANGED = "box_changed"  # a declared box moved, resized, drawn on without a signature, or re-signed
+ANNOTATION_CHANGED = "annotation_changed"
+PAGES = "pages"  # pages added, removed or reordered
+PAGE_CONTENT = "page_content"
+PAGE_RESOURCES = "page_resources"
+PAGE_OTHER = "page_other"  # page size, rotation ...
+FORM = "form"  # the form dictionary or a field's value
+CATALOG = "catalog"  # document-level actions, names, outlines, layers, structure ...
+INFO = "info"  # the document information (title, author ...) or the XMP metadata
+RENDERED = "rendered"  # a page looks different outside the declared boxes
+UNREADABLE = "unreadable"  # a revision could not be compared at all
+
+#: /Info entries every signing program rewrites: not a change of the document.
+_INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
+#: Catalog entries that signing and validation data legitimately add.
+_CATALOG_SIGNING_KEYS = frozenset({"/AcroForm", "/Pages", "/Metadata", "/DSS", "/Extensions", "/Version"})
+#: What filling a declared box may change on its field and widget: the value, the stamp's
+#: appearance and what other signing programs (Acrobat) write beside it. Never /Rect, the
+#: page, the name, the flags or actions (/A, /AA).
+_FILL_KEYS = frozenset({"/V", "/AP", "/AS", "/Lock", "/MK", "/DA", "/M", "/NM"})
+#: Form settings that signing may change: the signature flags, default resources and appearance.
+_FORM_SIGNING_KEYS = frozenset({"/Fields", "/SigFlags", "/DR", "/DA"})
+#: XMP entries a signing program rewrites (local names).
+_XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "InstanceID"})
+
+#: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
+RENDER_DPI = 50
+BOX_MARGIN_PX = 2
+MAX_RENDER_PX = 2400
+
+
+@dataclass(frozen=True)
+class DeclaredBox:
+    """An empty signature field present before the first signature: where later signers sign."""
+
+    name: str
+    page: int  # counted from 0
+    rect: tuple[float, float, float, float]  # x1 < x2, y1 < y2, in points
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change after signing, in words, with the revision that made it (counted from 0)."""
+
+    kind: str
+    text: str
+    revision: int
+    page: int | None = None  # counted from 1, for people
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "revision": self.revision, "page": self.page}
+
+
+# --- reading one revision ------------------------------------------------------------------
+
+_generic: Any = None
+
+
+def _g() -> Any:
+    global _generic
+    if _generic is None:
+        from pyhanko.pdf_utils import generic
+
+        _generic = generic
+    return _generic
+
+
+def _ref_key(obj: Any) -> tuple[int, int] | None:
+    g = _g()
+    if isinstance(obj, g.IndirectObject):
+        return (obj.idnum, obj.generation)
+    return None
+
+
+def _deref(obj: Any) -> Any:
+    g = _g()
+    seen = 0
+    while isinstance(obj, g.IndirectObject) and seen < 32:
+        obj = obj.get_object()
+        seen += 1
+    return obj
+
+
+def _get(d: Any, key: str) -> Any:
+    """``d[key]`` unresolved, or None."""
+    g = _g()
+    if not isinstance(d, g.DictionaryObject) or key not in d:
+        return None
+    return d.raw_get(key)
+
+
+def _rect(value: Any) -> tuple[float, float, float, float] | None:
+    value = _deref(value)
+    try:
+        x1, y1, x2, y2 = (float(_deref(v)) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+
+
+def _text(value: Any) -> str:
+    value = _deref(value)
+    return str(value) if value is not None else ""
+
+
+@dataclass
+class _Revision:
+    """The parts of one revision the rule looks at."""
+
+    resolver: Any
+    pages: list[Any]  # page references (IndirectObject), in order
+    page_keys: list[tuple[int, int] | None]
+    annots: list[list[tuple[Any, Any]]]  # per page: (key, raw annotation)
+    fields: dict[Any, tuple[str, Any]]  # key -> (full name, raw field) for every field node
+
+    @property
+    def anchors(self) -> set[tuple[int, int]]:
+        keys = {k for k in self.page_keys if k is not None}
+        keys |= {k for page in self.annots for k, _a in page if isinstance(k, tuple) and len(k) == 2
+                 and isinstance(k[0], int)}
+        keys |= {k for k in self.fields if isinstance(k, tuple) and isinstance(k[0], int)}
+        return keys
+
+
+def _walk_pages(node: Any, depth: int = 0) -> Iterator[Any]:
+    g = _g()
+    obj = _deref(node)
+    if depth > 64 or not isinstance(obj, g.DictionaryObject):
+        return
+    kids = _deref(_get(obj, "/Kids"))
+    if _text(_get(obj, "/Type")) == "/Pages" or kids is not None:
+        for kid in kids or ():
+            yield from _walk_pages(kid, depth + 1)
+    else:
+        yield node
+
+
+def _walk_fields(items: Any, prefix: str, out: dict[Any, tuple[str, Any]], depth: int = 0) -> None:
+    g = _g()
+    for n, item in enumerate(_deref(items) or ()):
+        obj = _deref(item)
+        if depth > 32 or not isinstance(obj, g.DictionaryObject):
+            continue
+        part = _text(_get(obj, "/T"))
+        name = f"{prefix}.{part}" if prefix and part else (part or prefix)
+        key = _ref_key(item) or ("direct", prefix, n)
+        if key in out:
+            continue
+        out[key] = (name, item)
+        kids = _get(obj, "/Kids")
+        if kids is not None:
+            _walk_fields(kids, name, out, depth + 1)
+
+
+def _trailer(resolver: Any, key: str) -> Any:
+    """A trailer entry of a revision, bound to that revision (the trailer's own references
+    resolve in the newest revision otherwise)."""
+    trailer = resolver.trailer_view
+    if key not in trailer:
+        return None
+    raw = trailer.raw_get(key)
+    if isinstance(raw, _g().IndirectObject):
+        return _g().IndirectObject(raw.idnum, raw.generation, resolver)
+    return raw
+
+
+def _read_revision(reader: Any, revision: int) -> _Revision:
+    resolver = reader.get_historical_resolver(revision)
+    root = _deref(_trailer(resolver, "/Root"))
+    pages = list(_walk_pages(_get(root, "/Pages")))
+    annots = []
+    for page in pages:
+        raw = _deref(_get(_deref(page), "/Annots")) or []
+        annots.append([(_ref_key(a) or ("direct", i), a) for i, a in enumerate(raw)])
+    fields: dict[Any, tuple[str, Any]] = {}
+    acroform = _deref(_get(root, "/AcroForm"))
+    _walk_fields(_get(acroform, "/Fields"), "", fields)
+    return _Revision(resolver, pages, [_ref_key(p) for p in pages], annots, fields)
+
+
+def _is_signature(obj: Any) -> bool:
+    """Whether a field or widget is a signature field (its own /FT or a parent's)."""
+    depth = 0
+    obj = _deref(obj)
+    while obj is not None and depth < 32:
+        ft = _get(obj, "/FT")
+        if ft is not None:
+            return _text(ft) == "/Sig"
+        obj = _deref(_get(obj, "/Parent"))
+        depth += 1
+    return False
+
+
+def _field_name(obj: Any) -> str:
+    parts = []
+    obj = _deref(obj)
+    depth = 0
+    while obj is not None and depth < 32:
+        t = _get(obj, "/T")
+        if t is not None:
+            parts.append(_text(t))
+        obj = _deref(_get(obj, "/Parent"))
+        depth += 1
+    return ".".join(reversed(parts))
+
+
+def declared_boxes_at(reader: Any, revision: int) -> list[DeclaredBox]:
+    """The empty signature fields of ``revision`` (name, page, rectangle), in page order."""
+    rev = _read_revision(reader, revision)
+    return [box for box, _key in _declared(rev)]
+
+
+def _declared(rev: _Revision) -> list[tuple[DeclaredBox, Any]]:
+    found = []
+    for page_no, page_annots in enumerate(rev.annots):
+        for key, raw in page_annots:
+            widget = _deref(raw)
+            if _text(_get(widget, "/Subtype")) != "/Widget" or not _is_signature(widget):
+                continue
+            if _field_value(widget) is not None:
+                continue
+            rect = _rect(_get(widget, "/Rect"))
+            if rect is None:
+                continue
+            found.append((DeclaredBox(_field_name(widget), page_no, rect), key))
+    return found
+
+
+def _field_value(widget: Any) -> Any:
+    """A widget's field value (/V on it or its parent field), or None."""
+    obj = _deref(widget)
+    depth = 0
+    while obj is not None and depth < 32:
+        v = _get(obj, "/V")
+        if v is not None:
+            return v
+        obj = _deref(_get(obj, "/Parent"))
+        depth += 1
+    return None
+
+
+# --- comparing two revisions ---------------------------------------------------------------
+
+
+def _same(a: Any, b: Any, anchors: set[tuple[int, int]], seen: set[tuple[Any, Any]],
+          skip: frozenset[str] = frozenset()) -> bool:
+    """Deep equality of two PDF values, each resolved in its own revision (no recursion, so
+    long outline chains or deep structure trees cannot exhaust the stack).
+
+    References to pages, annotations and fields (``anchors``) are compared by identity only:
+    those objects are compared on their own, with their own rules.
+    """
+    g = _g()
+    strings = (g.TextStringObject, g.ByteStringObject)
+    numbers = (g.NumberObject, g.FloatObject)
+    # the pair asked about is compared by content even when it is a page, annotation or field
+    stack: list[tuple[Any, Any, frozenset[str]]] = [(_deref(a), _deref(b), skip)]
+    while stack:
+        a, b, ignore = stack.pop()
+        ka, kb = _ref_key(a), _ref_key(b)
+        if ka is not None and kb is not None:
+            if ka in anchors or kb in anchors:
+                if ka != kb:
+                    return False
+                continue
+            if (ka, kb) in seen:
+                continue
+            seen.add((ka, kb))
+        a, b = _deref(a), _deref(b)
+        if isinstance(a, g.StreamObject) or isinstance(b, g.StreamObject):
+            if not (isinstance(a, g.StreamObject) and isinstance(b, g.StreamObject)):
+                return False
+            if a.encoded_data != b.encoded_data:
+                return False
+        if isinstance(a, g.DictionaryObject) or isinstance(b, g.DictionaryObject):
+            if not (isinstance(a, g.DictionaryObject) and isinstance(b, g.DictionaryObject)):
+                return False
+            keys = set(a.keys()) - ignore
+            if keys != set(b.keys()) - ignore:
+                return False
+            stack.extend((a.raw_get(k), b.raw_get(k), frozenset()) for k in keys)
+        elif isinstance(a, g.ArrayObject) or isinstance(b, g.ArrayObject):
+            if not (isinstance(a, g.ArrayObject) and isinstance(b, g.ArrayObject)) or len(a) != len(b):
+                return False
+            stack.extend((x, y, frozenset()) for x, y in zip(a, b, strict=True))
+        elif isinstance(a, strings) or isinstance(b, strings):
+            if not (isinstance(a, strings) and isinstance(b, strings) and a.original_bytes == b.original_bytes):
+                return False
+        elif isinstance(a, numbers) and isinstance(b, numbers):
+            if float(a) != float(b):
+                return False
+        elif not (type(a) is type(b) and a == b):
+            return False
+    return True
+
+
+def _differing_keys(a: Any, b: Any, anchors: set[tuple[int, int]], skip: frozenset[str] = frozenset()) -> list[str]:
+    a, b = _deref(a), _deref(b)
+    g = _g()
+    if not (isinstance(a, g.DictionaryObject) and isinstance(b, g.DictionaryObject)):
+        return [] if _same(a, b, anchors, set()) else ["*"]
+    keys = (set(a.keys()) | set(b.keys())) - skip
+    return sorted(k for k in keys if k not in a or k not in b
+                  or not _same(a.raw_get(k), b.raw_get(k), anchors, set()))
+
+
+def _inherited(page: Any, key: str) -> Any:
+    obj = _deref(page)
+    depth = 0
+    while obj is not None and depth < 64:
+        value = _get(obj, key)
+        if value is not None:
+            return value
+        obj = _deref(_get(obj, "/Parent"))
+        depth += 1
+    return None
+
+
+def _subtype(annot: Any) -> str:
+    return _text(_get(_deref(annot), "/Subtype")).lstrip("/") or _("unknown")
+
+
+def _xmp_facts(stream: Any) -> list[tuple[str, str]] | None:
+    """The XMP packet's elements and attributes, without the ones signing rewrites."""
+    import xml.etree.ElementTree as ET
+
+    stream = _deref(stream)
+    g = _g()
+    if not isinstance(stream, g.StreamObject):
+        return None
+    try:
+        root = ET.fromstring(stream.data)
+    except (ET.ParseError, ValueError, TypeError):
+        return None
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    facts = []
+    for el in root.iter():
+        name = local(str(el.tag))
+        if name in _XMP_SIGNING_NAMES:
+            continue
+        facts.append((name, (el.text or "").strip()))
+        facts += [(local(k), v) for k, v in el.attrib.items() if local(k) not in _XMP_SIGNING_NAMES]
+    return sorted(facts)
+
+
+def _compare(old: _Revision, new: _Revision, boxes: dict[Any, DeclaredBox], revision: int) -> list[Change]:
+    """Disallowed changes between two consecutive revisions (``revision`` is the newer)."""
+    changes: list[Change] = []
+    anchors = old.anchors | new.anchors
+
+    def add(kind: str, text: str, page: int | None = None) -> None:
+        changes.append(Change(kind, text, revision, page))
+
+    # pages
+    if old.page_keys != new.page_keys:
+        add(PAGES, _("pages were added, removed or reordered ({old} pages before, {new} now)")
+            .format(old=len(old.pages), new=len(new.pages)))
+    for n, (po, pn) in enumerate(zip(old.pages, new.pages, strict=False), start=1):
+        if not _same(_inherited(po, "/Contents"), _inherited(pn, "/Contents"), anchors, set()):
+            add(PAGE_CONTENT, _("the text or drawings of page {page} were changed").format(page=n), n)
+        if not _same(_inherited(po, "/Resources"), _inherited(pn, "/Resources"), anchors, set()):
+            add(PAGE_RESOURCES, _("the fonts, images or other resources of page {page} were changed")
+                .format(page=n), n)
+        other = _differing_keys(po, pn, anchors,
+                                frozenset({"/Contents", "/Resources", "/Annots", "/Parent"}))
+        other += [k for k in ("/MediaBox", "/CropBox", "/Rotate")
+                  if k not in other and not _same(_inherited(po, k), _inherited(pn, k), anchors, set())]
+        if other:
+            add(PAGE_OTHER, _("page {page} was changed ({keys})").format(page=n, keys=", ".join(other)), n)
+
+    # annotations and widgets, page by page
+    old_fields_keys = set(old.fields)
+    reported_fields: set[Any] = set()
+    for n, (ao, an) in enumerate(zip(old.annots, new.annots, strict=False), start=1):
+        before = dict(ao)
+        after = dict(an)
+        for key, raw in an:
+            if key in before:
+                continue
+            obj = _deref(raw)
+            if _text(_get(obj, "/Subtype")) == "/Widget" and _is_signature(obj):
+                add(NEW_FIELD, _("a new signature field \u201c{name}\u201d was added on page {page}, "
+                                 "outside the signature boxes there were before the first signature")
+                    .format(name=_field_name(obj) or "?", page=n), n)
+                reported_fields.add(key)
+            elif _text(_get(obj, "/Subtype")) == "/Widget":
+                add(NEW_FIELD, _("a new form field \u201c{name}\u201d was added on page {page}")
+                    .format(name=_field_name(obj) or "?", page=n), n)
+                reported_fields.add(key)
+            else:
+                add(NEW_ANNOTATION, _("a {kind} annotation was added on page {page}")
+                    .format(kind=_subtype(obj), page=n), n)
+        for key, raw in ao:
+            if key not in after:
+                add(REMOVED, _("a {kind} annotation was removed from page {page}")
+                    .format(kind=_subtype(raw), page=n), n)
+                continue
+            new_raw = after[key]
+            box = boxes.get(key)
+            if box is None:
+                if _same(raw, new_raw, anchors, set()):
+                    continue
+                if _subtype(raw) == "Widget" and _is_signature(raw) and _field_value(raw) is not None:
+                    add(BOX_CHANGED, _("the signed box \u201c{name}\u201d on page {page} was changed after it "
+                                       "was signed").format(name=_field_name(raw), page=n), n)
+                else:
+                    add(ANNOTATION_CHANGED, _("a {kind} annotation on page {page} was changed")
+                        .format(kind=_subtype(raw), page=n), n)
+                continue
+            changes += _box_changes(box, raw, new_raw, anchors, revision)
+
+    # form fields that are not widgets on a page (parents, hidden fields)
+    annot_keys = {k for page in new.annots for k, _a in page} | {k for page in old.annots for k, _a in page}
+    for key, (name, raw) in new.fields.items():
+        if key not in old_fields_keys and key not in reported_fields and key not in annot_keys:
+            kind = _("signature field") if _is_signature(raw) else _("form field")
+            add(NEW_FIELD, _("a new {kind} \u201c{name}\u201d was added").format(kind=kind, name=name or "?"))
+    for key, (name, raw) in old.fields.items():
+        if key not in new.fields:
+            add(REMOVED, _("the form field \u201c{name}\u201d was removed").format(name=name or "?"))
+        elif key not in annot_keys:
+            # a parent field: only a declared box's value may appear, once
+            box_here = any(b.name == name for b in boxes.values())
+            skip = _FILL_KEYS if box_here and _field_value(raw) is None else frozenset()
+            if not _same(raw, new.fields[key][1], anchors, set(), skip):
+                add(FORM, _("the form field \u201c{name}\u201d was changed").format(name=name or "?"))
+
+    # the form, the catalog, the document information
+    root_o = _deref(_trailer(old.resolver, "/Root"))
+    root_n = _deref(_trailer(new.resolver, "/Root"))
+    form_keys = _differing_keys(_get(root_o, "/AcroForm"), _get(root_n, "/AcroForm"), anchors, _FORM_SIGNING_KEYS)
+    if _get(root_o, "/AcroForm") is not None and form_keys:
+        add(FORM, _("the form settings were changed ({keys})").format(keys=", ".join(form_keys)))
+    catalog_keys = _differing_keys(root_o, root_n, anchors, _CATALOG_SIGNING_KEYS)
+    if catalog_keys:
+        add(CATALOG, _("document-level settings were changed ({keys})").format(keys=", ".join(catalog_keys)))
+    info_keys = _differing_keys(_trailer(old.resolver, "/Info"), _trailer(new.resolver, "/Info"), anchors,
+                                _INFO_SIGNING_KEYS)
+    if info_keys:
+        add(INFO, _("document information changed ({keys})").format(keys=", ".join(k.lstrip("/") for k in info_keys)))
+    xmp_o, xmp_n = _get(root_o, "/Metadata"), _get(root_n, "/Metadata")
+    if not _same(xmp_o, xmp_n, anchors, set()) and _xmp_facts(xmp_o) != _xmp_facts(xmp_n):
+        add(INFO, _("document information changed (XMP metadata)"))
+    return changes
+
+
+def _box_changes(box: DeclaredBox, old: Any, new: Any, anchors: set[tuple[int, int]], revision: int) -> list[Change]:
+    page = box.page + 1
+    out = []
+    rect = _rect(_get(_deref(new), "/Rect"))
+    if rect is None or any(abs(x - y) > 0.01 for x, y in zip(rect, box.rect, strict=True)):
+        out.append(Change(BOX_CHANGED, _("the signature box \u201c{name}\u201d on page {page} was moved or "
+                                         "resized").format(name=box.name, page=page), revision, page))
+    filled_before = _field_value(old) is not None
+    filled_now = _field_value(new) is not None
+    if filled_before:
+        if not _same(old, new, anchors, set()):
+            out.append(Change(BOX_CHANGED, _("the signed box \u201c{name}\u201d on page {page} was changed "
+                                             "after it was signed").format(name=box.name, page=page), revision,
+                              page))
+        return out
+    if not _same(old, new, anchors, set(), _FILL_KEYS | {"/Rect"}):
+        keys = _differing_keys(old, new, anchors, _FILL_KEYS | {"/Rect"})
+        out.append(Change(BOX_CHANGED, _("the signature box \u201c{name}\u201d on page {page} was changed ({keys})")
+                          .format(name=box.name, page=page, keys=", ".join(keys)), revision, page))
+    elif not filled_now and not _same(old, new, anchors, set(), frozenset({"/Rect"})):
+        out.append(Change(BOX_CHANGED, _("the empty signature box \u201c{name}\u201d on page {page} got a "
+                                         "picture but no signature").format(name=box.name, page=page),
+                          revision, page))
+    return out
+
+
+def structural_changes(reader: Any, first_revision: int) -> list[Change]:
+    """Every disallowed change in the revisions after ``first_revision`` (the revision the
+    first signature signed), each revision compared with the one before it."""
+    total = reader.xrefs.total_revisions
+    if first_revision >= total - 1:
+        return []
+    try:
+        base = _read_revision(reader, first_revision)
+        boxes = {key: box for box, key in _declared(base)}
+    except Exception as exc:  # a hostile file: say so, never crash
+        return [Change(UNREADABLE, _("the signed revision cannot be read ({error})").format(error=exc),
+                       first_revision)]
+    changes: list[Change] = []
+    previous = base
+    for revision in range(first_revision + 1, total):
+        try:
+            current = _read_revision(reader, revision)
+            changes += _compare(previous, current, boxes, revision)
+        except Exception as exc:
+            changes.append(Change(UNREADABLE, _("revision {n} cannot be compared ({error})")
+                                  .format(n=revision + 1, error=exc), revision))
+            break
+        previous = current
+    return changes
+
+
+# --- comparing the pages as drawn -----------------------------------------------------------
+
+_PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe
+
+
+def rendered_changes(data: bytes, revisions: Sequence[tuple[int, int]], boxes: Iterable[DeclaredBox], *,
+                     dpi: int = RENDER_DPI) -> list[Change]:
+    """Pages that look different now than at a signed revision, outside the declared boxes.
+
+    ``revisions``: (revision number, byte length of the file at that revision) for each
+    signed revision. A revision the size of the whole file is the file itself: skipped.
+    """
+    from PIL import ImageChops
+
+    boxes = list(boxes)
+    todo = sorted({(rev, end) for rev, end in revisions if 0 < end < len(data)})
+    if not todo:
+        return []
+    changes: list[Change] = []
+    with _PDFIUM_LOCK:
+        final = _render(data, dpi, boxes)
+        for revision, end in todo:
+            then = _render(data[:end], dpi, boxes)
+            if len(then) != len(final):
+                changes.append(Change(RENDERED, _("the file now has {new} pages; when signature {n} was made it "
+                                                  "had {old}").format(new=len(final), old=len(then), n=revision + 1),
+                                      revision))
+            for n, (a, b) in enumerate(zip(then, final, strict=False), start=1):
+                if a.size != b.size:
+                    changes.append(Change(RENDERED, _("page {page} changed size").format(page=n), revision, n))
+                    continue
+                diff = ImageChops.difference(a, b).getbbox()
+                if diff is not None:
+                    changes.append(Change(RENDERED, _("page {page} looks different outside the signature boxes "
+                                                      "than in signed revision {rev}").format(page=n, rev=revision + 1),
+                                          revision, n))
+    return changes
+
+
+def draw_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Any]:
+    """Every page of ``data`` as verify draws it (PIL images: on screen above, printed below)."""
+    with _PDFIUM_LOCK:
+        return _render(data, dpi, ())
+
+
+def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
+    """Every page drawn at ``dpi``, with the declared boxes (plus a margin) painted white."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    from PIL import Image, ImageDraw
+
+    images = []
+    doc = pdfium.PdfDocument(data)
+    try:
+        doc.init_forms()  # without it pdfium draws no form widgets, so no signature stamps
+        for index in range(len(doc)):
+            page = doc[index]
+            try:
+                # as on screen, then as printed (an annotation may show only on paper)
+                # a hostile page size must not cost gigabytes: at most MAX_RENDER_PX a side
+                scale = min(dpi / 72, MAX_RENDER_PX / max(page.get_width(), page.get_height(), 1.0))
+                screen = page.render(scale=scale, may_draw_forms=True, draw_annots=True).to_pil()
+                paper = page.render(scale=scale, may_draw_forms=True, draw_annots=True,
+                                    extra_flags=pdfium_c.FPDF_PRINTING).to_pil()
+                width, height = screen.size
+                image = Image.new("RGB", (width, height * 2), (255, 255, 255))
+                image.paste(screen.convert("RGB"), (0, 0))
+                image.paste(paper.convert("RGB").resize((width, height)), (0, height))
+                draw = ImageDraw.Draw(image)
+                for box in boxes:
+                    if box.page != index:
+                        continue
+                    x1, y1, x2, y2 = box.rect
+                    xs, ys = [], []
+                    for x, y in ((x1, y1), (x2, y2), (x1, y2), (x2, y1)):
+                        dx, dy = ctypes.c_int(), ctypes.c_int()
+                        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, ctypes.c_double(x),
+                                                   ctypes.c_double(y), ctypes.byref(dx), ctypes.byref(dy))
+                        xs.append(dx.value)
+                        ys.append(dy.value)
+                    for top in (0, height):
+                        draw.rectangle((min(xs) - BOX_MARGIN_PX, top + min(ys) - BOX_MARGIN_PX,
+                                        max(xs) + BOX_MARGIN_PX, top + max(ys) + BOX_MARGIN_PX), fill=(255, 255, 255))
+                images.append(image)
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    return images
