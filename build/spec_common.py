@@ -44,25 +44,9 @@ PY_EXCLUDES: tuple[str, ...] = (
     "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin", "PIL._imagingcms",
     "PIL.ImageCms", "PIL._imagingft", "PIL.ImageFont", "PIL._imagingtk", "PIL.ImageTk",
     "PIL._imagingmath", "PIL.ImageMath", "PIL._imagingmorph", "PIL.ImageMorph", "PIL.ImageQt",
-    # The HTTP client pyhanko-certvalidator requires (0.33+) for fetching OCSP/CRLs and
-    # certificates: the app never fetches, so neither it nor pyHanko's network modules ship.
-    "aiohttp", "aiohappyeyeballs", "aiosignal", "frozenlist", "multidict", "propcache", "yarl",
-    "requests", "urllib3",
-    "pyhanko.sign.timestamps.aiohttp_client", "pyhanko.sign.timestamps.requests_client",
-    "pyhanko.sign.signers.csc_signer", "pyhanko.sign.validation.qualified.eutl_fetch",
-    "pyhanko_certvalidator.fetchers.aiohttp_fetchers", "pyhanko_certvalidator.fetchers.requests_fetchers",
     # lxml is needed by pyHanko for XMP metadata (lxml.etree), not for HTML or objectify.
     "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.html5parser", "lxml.cssselect",
 )
-
-#: Modules of pyHanko and its certificate validator that talk to the network.
-NETWORK_MODULE_MARKERS: tuple[str, ...] = ("aiohttp", "requests_", "csc_signer", "eutl_fetch")
-
-
-def is_network_module(name: str) -> bool:
-    """Whether a pyHanko module is one of its network clients (left out of the bundle)."""
-    return any(marker in name for marker in NETWORK_MODULE_MARKERS)
-
 
 #: Qt plugin folders collected by PyInstaller's Qt hooks that a widgets app never loads.
 DROP_PLUGIN_DIRS: frozenset[str] = frozenset({
