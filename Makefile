@@ -48,7 +48,7 @@ PYTEST_ARGS ?=
 # FROZEN=0 skips building the PyInstaller bundle and its self-test in `make test`.
 FROZEN ?= 1
 # The bundle is built from its own fresh virtual environment: the app's dependencies and
-# pyinstaller only (see build/requirements.py), so dev and test packages never leak in.
+# pyinstaller only (requirements/bundle.txt), so dev and test packages never leak in.
 BVENV  := .venv-bundle
 BPY    := $(BVENV)/$(VBIN)/python$(EXE)
 STAMP_BUNDLE := $(BVENV)/.installed-bundle
