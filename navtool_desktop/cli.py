@@ -108,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.version:
         print("\n".join(version_lines(args.verbose)))
         return 0
+    if args.verbose:
+        parser.error(_("--verbose goes with --version"))
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.self_test:

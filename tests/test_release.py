@@ -22,6 +22,13 @@ def test_version_alone_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"navtool {__version__}\n"
 
 
+def test_verbose_alone_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--verbose"])
+    assert stop.value.code == 2
+    assert "--verbose goes with --version" in capsys.readouterr().err
+
+
 def test_verbose_version_names_the_libraries_and_the_source_lock_hash(capsys: pytest.CaptureFixture[str]) -> None:
     import reportlab
     import tinydb
