@@ -95,3 +95,47 @@ def test_the_lock_check_names_a_missing_package_and_a_pin_outside_the_range(tmp_
                    encoding="utf-8")
     assert any("pins pyhanko==0.29.1, outside" in problem for problem in locks.problems(old, None))
     assert locks.main(["check", str(old)]) == 1
+
+
+def test_portable_selection_leaves_out_files_that_run_linux_tools_and_keeps_the_rest(tmp_path: Path) -> None:
+    import portable_tests  # build/portable_tests.py
+
+    # (the tools' names are spelled in pieces, so this file itself stays in the portable run)
+    (tmp_path / "test_pdf.py").write_text("text = " + "pdf_" + "text(data, tmp_path)\n", encoding="utf-8")
+    (tmp_path / "test_sig.py").write_text("def test_x(" + "pdf" + "sig):\n    pass\n", encoding="utf-8")
+    (tmp_path / "test_plain.py").write_text("def test_x():\n    assert 'pdf' in 'a pdf text'\n", encoding="utf-8")
+    (tmp_path / "helpers.py").write_text("import subprocess\nsubprocess.run(['" + "q" + "pdf'])\n", encoding="utf-8")
+    assert [path.name for path in portable_tests.linux_only_tests(tmp_path)] == ["test_pdf.py", "test_sig.py"]
+    assert ROOT / "tests" / "reports" / "test_plan_pdf.py" in portable_tests.linux_only_tests(ROOT / "tests")
+    assert ROOT / "tests" / "test_release.py" not in portable_tests.linux_only_tests(ROOT / "tests")
+    assert ROOT / "tests" / "test_paths.py" not in portable_tests.linux_only_tests(ROOT / "tests")
+
+
+def test_release_archive_carries_the_bundle_and_a_checking_sha256(tmp_path: Path) -> None:
+    import tarfile
+    import zipfile
+
+    import release  # build/release.py
+
+    (tmp_path / "navtool").mkdir()
+    (tmp_path / "navtool" / "navtool").write_bytes(b"\x7fELF not really")
+    assert release.main([str(tmp_path)]) == 0
+    sums = list(tmp_path.glob("*.sha256"))
+    assert len(sums) == 1
+    digest, name = sums[0].read_text(encoding="utf-8").split()
+    archive = tmp_path / name
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == digest
+    assert name.startswith(f"navtool-{__version__}-")
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(archive) as packed:
+            assert "navtool/navtool" in packed.namelist()
+    else:
+        with tarfile.open(archive) as packed:
+            assert "navtool/navtool" in packed.getnames()
+
+
+def test_release_without_a_bundle_says_to_build_it(tmp_path: Path) -> None:
+    import release  # build/release.py
+
+    with pytest.raises(SystemExit, match="run `make bundle` first"):
+        release.main([str(tmp_path)])
