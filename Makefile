@@ -2,11 +2,40 @@
 # Every step installs what it needs; nothing is expected to be installed by hand.
 
 PYTHON ?= python3
+# Windows (Git Bash, as in CI): venvs keep their programs in Scripts/ and they end in .exe.
+ifeq ($(OS),Windows_NT)
+VBIN := Scripts
+EXE  := .exe
+else
+VBIN := bin
+EXE  :=
+endif
 VENV   := .venv
-PY     := $(VENV)/bin/python
+PY     := $(VENV)/$(VBIN)/python$(EXE)
 PIP    := $(PY) -m pip
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_DEV  := $(VENV)/.installed-dev
+# Lock files: exact versions with their SHA-256 hashes, installed with --require-hashes.
+# run = the app's dependencies; dev = those plus the dev extra; bundle = those plus pyinstaller;
+# lint = actionlint. All pin the app's dependencies to the same versions. `make lock` refreshes them.
+LOCK_RUN    := requirements/run.txt
+LOCK_DEV    := requirements/dev.txt
+LOCK_BUNDLE := requirements/bundle.txt
+LOCK_LINT   := requirements/lint.txt
+STAMP_LINT  := $(VENV)/.installed-lint
+# actionlint from the lint lock; point it elsewhere where GitHub (its binary's home) is unreachable.
+ACTIONLINT  ?= $(VENV)/$(VBIN)/actionlint$(EXE)
+# One resolution for every platform and Python >= 3.11 (markers say which package is for
+# which system), from uv's default index (PyPI) so the hashes are PyPI's.
+UV          := $(VENV)/$(VBIN)/uv$(EXE)
+UV_COMPILE  := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--quiet --custom-compile-command "make lock"
+# `make lock` keeps the pins already in the lock files and only adds, drops or moves what
+# pyproject.toml now asks for; `make lock UPGRADE=1` moves everything to the newest allowed.
+UPGRADE ?= 0
+ifneq ($(UPGRADE),0)
+UV_COMPILE += --upgrade
+endif
 # Debian packages the tests use: poppler (pdfsig, pdftotext, pdftoppm), qpdf, Xvfb,
 # and the shared libraries Qt loads even offscreen.
 DEB_TEST_PACKAGES := poppler-utils qpdf xvfb xauth libegl1 libgl1 libxkbcommon0 \
@@ -19,36 +48,69 @@ PYTEST_ARGS ?=
 # FROZEN=0 skips building the PyInstaller bundle and its self-test in `make test`.
 FROZEN ?= 1
 # The bundle is built from its own fresh virtual environment: the app's dependencies and
-# pyinstaller only (see build/requirements.py), so dev and test packages never leak in.
+# pyinstaller only (requirements/bundle.txt), so dev and test packages never leak in.
 BVENV  := .venv-bundle
-BPY    := $(BVENV)/bin/python
+BPY    := $(BVENV)/$(VBIN)/python$(EXE)
 STAMP_BUNDLE := $(BVENV)/.installed-bundle
 BUNDLE_INPUTS := $(shell find navtool_desktop content resources -type f -not -path '*/__pycache__/*' \
-	-not -name '*.pyc' 2>/dev/null) build/navtool.spec build/spec_common.py build/navtool_entry.py build/shrink_icu.py
+	-not -name '*.pyc' 2>/dev/null) build/navtool.spec build/spec_common.py build/navtool_entry.py build/shrink_icu.py \
+	$(LOCK_BUNDLE)
+NAVTOOL := dist/navtool/navtool$(EXE)
+# The Windows navtool.exe has no console; navtool-cli.exe is the same program for a terminal.
+ifeq ($(OS),Windows_NT)
+NAVTOOL_CLI := dist/navtool/navtool-cli.exe
+else
+NAVTOOL_CLI := $(NAVTOOL)
+endif
 PYINSTALLER := env -u PYTHONPATH $(BPY) -m PyInstaller --distpath dist --workpath build/work/pyinstaller \
 	--noconfirm --log-level WARN
 
-.PHONY: run test test-fast test-frozen bench bundle bundle-bare lint debs clean
+.PHONY: run test test-portable test-frozen bench bundle bundle-bare release sbom lint lock lock-check debs clean
 
-$(VENV)/bin/activate:
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(STAMP_RUN): pyproject.toml | $(VENV)/bin/activate
-	$(PIP) install --quiet -e .
+# The venv gets exactly the locked versions (hash-checked), then the app itself, editable.
+$(STAMP_RUN): pyproject.toml $(LOCK_RUN) build/requirements.py | $(PY)
+	$(PY) build/requirements.py check $(LOCK_RUN)
+	$(PIP) install --quiet --require-hashes -r $(LOCK_RUN)
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
-$(STAMP_DEV): pyproject.toml | $(VENV)/bin/activate
-	$(PIP) install --quiet -e '.[dev]'
+$(STAMP_DEV): pyproject.toml $(LOCK_DEV) build/requirements.py | $(PY)
+	$(PY) build/requirements.py check $(LOCK_DEV) dev
+	$(PIP) install --quiet --require-hashes -r $(LOCK_DEV)
+	$(PIP) install --quiet --no-deps -e .
 	touch $@ $(STAMP_RUN)
+
+## lock: refresh requirements/*.txt from pyproject.toml (after adding or changing a dependency;
+## UPGRADE=1 moves every package to its newest allowed version). Commit the result.
+lock: | $(PY)
+	@[ -x $(UV) ] || $(PIP) install --quiet "uv>=0.5"
+	$(UV_COMPILE) -o $(LOCK_RUN)
+	$(UV_COMPILE) --extra dev --constraint $(LOCK_RUN) -o $(LOCK_DEV)
+	$(UV_COMPILE) --extra bundle --constraint $(LOCK_RUN) -o $(LOCK_BUNDLE)
+	$(UV_COMPILE) --extra lint --constraint $(LOCK_DEV) -o $(LOCK_LINT)
+	$(MAKE) --no-print-directory lock-check
+	@echo "lock files written; commit requirements/*.txt"
+
+## lock-check: fail if pyproject.toml asks for something the lock files do not satisfy
+lock-check: | $(PY)
+	$(PY) build/requirements.py check $(LOCK_RUN)
+	$(PY) build/requirements.py check $(LOCK_DEV) dev
+	$(PY) build/requirements.py check $(LOCK_BUNDLE) bundle
+	$(PY) build/requirements.py check $(LOCK_LINT) lint
 
 ## run: set up (first time) and start the app
 run: $(STAMP_RUN)
-	$(VENV)/bin/navtool
+	$(VENV)/$(VBIN)/navtool$(EXE)
 
-## debs: install the Debian packages the tests need (root or sudo; skipped when present)
+## debs: install the Debian packages the tests need (root or sudo; skipped when present,
+## and on systems without dpkg: Windows and macOS run `make test-portable` instead)
 debs:
-	@missing=$$(for p in $(DEB_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@command -v dpkg >/dev/null 2>&1 || exit 0; \
+	missing=$$(for p in $(DEB_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -63,38 +125,64 @@ ifneq ($(FROZEN),0)
 	$(MAKE) --no-print-directory test-frozen
 endif
 
-## test-frozen: build dist/navtool and run its --version and --self-test
-test-frozen: bundle debs
-	dist/navtool/navtool --version
-	QT_QPA_PLATFORM=offscreen dist/navtool/navtool --self-test
+## test-portable: the tests that need no Linux-only tool (poppler, qpdf, ICU tools), as on
+## Windows and macOS in CI; build/portable_tests.py says which files it leaves out and why
+test-portable: $(STAMP_DEV)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $$($(PY) build/portable_tests.py) $(PYTEST_ARGS)
 
-$(STAMP_BUNDLE): pyproject.toml build/requirements.py
+## test-frozen: build dist/navtool and run its --version --verbose and --self-test
+test-frozen: bundle debs
+	$(NAVTOOL_CLI) --version --verbose
+	QT_QPA_PLATFORM=offscreen $(NAVTOOL_CLI) --self-test
+
+# The bundle's venv: exactly requirements/bundle.txt, hash-checked, wheels only.
+$(STAMP_BUNDLE): pyproject.toml $(LOCK_BUNDLE) build/requirements.py
 	rm -rf $(BVENV)
 	$(PYTHON) -m venv $(BVENV)
-	$(BPY) -m pip install --quiet --upgrade pip
-	$(BPY) build/requirements.py > $(BVENV)/requirements.txt
-	$(BPY) -m pip install --quiet -r $(BVENV)/requirements.txt
+	$(BPY) build/requirements.py check $(LOCK_BUNDLE) bundle
+	$(BPY) -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK_BUNDLE)
 	touch $@
 
-dist/navtool/navtool: $(STAMP_BUNDLE) $(BUNDLE_INPUTS) | debs
+$(NAVTOOL): $(STAMP_BUNDLE) $(BUNDLE_INPUTS) | debs
 	@echo "building dist/navtool (PyInstaller, one folder)"
 	@start=$$(date +%s); $(PYINSTALLER) build/navtool.spec && \
 		echo "built dist/navtool in $$(( $$(date +%s) - start )) s, $$(du -sh dist/navtool | cut -f1)"
 	touch $@
 
-## bundle: build the one-folder app into dist/navtool/ (PyInstaller, build/navtool.spec)
-bundle: dist/navtool/navtool
+## bundle: build the one-folder app into dist/navtool/ (PyInstaller, build/navtool.spec),
+## from requirements/bundle.txt, with its SBOM (dist/navtool-sbom.cdx.json)
+bundle: $(NAVTOOL) sbom
 
-dist/bare_window/bare_window: $(STAMP_BUNDLE) build/bare_window.py build/bare_window.spec build/spec_common.py | debs
+## sbom: the bundle's software bill of materials (CycloneDX JSON) of .venv-bundle's packages
+sbom: dist/navtool-sbom.cdx.json
+
+dist/navtool-sbom.cdx.json: $(STAMP_BUNDLE) | $(STAMP_DEV)
+	@mkdir -p dist
+	$(VENV)/$(VBIN)/cyclonedx-py$(EXE) environment --pyproject pyproject.toml --mc-type application \
+		--output-reproducible --of JSON -o $@ $(BPY)
+
+## release: archive the built bundle for this platform with its SHA-256 (and the SBOM) in dist/
+release: bundle
+	$(BPY) build/release.py dist
+	@ls -l dist/navtool-sbom.cdx.json
+
+dist/bare_window/bare_window$(EXE): $(STAMP_BUNDLE) build/bare_window.py build/bare_window.spec build/spec_common.py | debs
 	$(PYINSTALLER) build/bare_window.spec
 	touch $@
 
 ## bundle-bare: the bare Qt window the launch benchmark compares against (dist/bare_window/)
-bundle-bare: dist/bare_window/bare_window
+bundle-bare: dist/bare_window/bare_window$(EXE)
 
-## lint: ruff over the code
-lint: $(STAMP_DEV)
-	$(VENV)/bin/ruff check navtool_desktop tests bench tools build
+$(STAMP_LINT): $(LOCK_LINT) $(STAMP_DEV)
+	$(PY) build/requirements.py check $(LOCK_LINT) lint
+	$(PIP) install --quiet --require-hashes -r $(LOCK_LINT)
+	touch $@
+
+## lint: ruff over the code, actionlint over the CI workflow (ACTIONLINT=path to use another copy)
+lint: $(STAMP_DEV) $(if $(filter $(VENV)/%,$(ACTIONLINT)),$(STAMP_LINT))
+	$(VENV)/$(VBIN)/ruff$(EXE) check navtool_desktop tests bench tools build
+	$(ACTIONLINT) -version | head -1
+	$(ACTIONLINT) -color .github/workflows/build.yml
 
 ## bench: run the benchmarks and print their medians
 bench: $(STAMP_DEV)

@@ -28,7 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="navtool",
         description=_("Navigation Tool Desktop. With no command, the app opens."),
     )
-    parser.add_argument("--version", action="version", version=f"navtool {__version__}")
+    parser.add_argument("--version", action="store_true", help=_("print the version and exit"))
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help=_("with --version: also the versions of Python, Qt and the libraries, and the build's lock hash"),
+    )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -52,9 +57,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Where a built copy records what it was built from (written by build/navtool.spec).
+BUILD_INFO = "build_info.json"
+#: The lock file a bundle is built from (``make bundle`` installs it with --require-hashes).
+BUNDLE_LOCK = "requirements/bundle.txt"
+
+
+def version_lines(verbose: bool) -> list[str]:
+    """``navtool --version`` [``--verbose``]: what this copy is, for a district's IT."""
+    lines = [f"navtool {__version__}"]
+    if not verbose:
+        return lines
+    import hashlib
+    import json
+    import platform
+
+    import cryptography
+    import reportlab
+    import tinydb
+    from pyhanko import version as pyhanko_version
+    from pyhanko_certvalidator import version as certvalidator_version
+    from PySide6 import QtCore
+    from PySide6 import __version__ as pyside_version
+
+    lines += [
+        f"Python {platform.python_version()} ({platform.python_implementation()}, {sys.platform} "
+        f"{platform.machine()})",
+        f"Qt {QtCore.qVersion()} (PySide6 {pyside_version})",
+        f"ReportLab {reportlab.Version}",
+        f"pyHanko {pyhanko_version.__version__} (certvalidator {certvalidator_version.__version__})",
+        f"TinyDB {tinydb.__version__}",
+        f"cryptography {cryptography.__version__}",
+    ]
+    info_file = paths.bundle_root() / BUILD_INFO
+    lock = paths.bundle_root() / BUNDLE_LOCK
+    if info_file.is_file():
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+        lines.append(_("built from {lock}, SHA-256 {digest}").format(lock=info["lock"], digest=info["lock_sha256"]))
+    elif lock.is_file():
+        digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+        lines.append(_("not a built copy (source); {lock} SHA-256 {digest}").format(lock=BUNDLE_LOCK, digest=digest))
+    else:
+        lines.append(_("lock hash unknown: this copy has no build record"))
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print("\n".join(version_lines(args.verbose)))
+        return 0
+    if args.verbose:
+        parser.error(_("--verbose goes with --version"))
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     if args.self_test:

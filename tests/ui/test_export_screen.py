@@ -207,7 +207,7 @@ def test_dropping_a_tampered_pdf_shows_it_is_not_intact(qtbot: QtBot, screen: Ex
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tampered))])
     actions = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(screen.rect().center(), actions, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPointF(screen.rect().center()), actions, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(screen, enter)
     assert enter.isAccepted()
@@ -227,7 +227,7 @@ def test_a_dropped_file_that_is_not_a_pdf_is_refused(qtbot: QtBot, screen: Expor
     notes.write_text("hello", encoding="utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(notes))])
-    enter = QDragEnterEvent(screen.rect().center(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPointF(screen.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(screen, enter)
     assert not enter.isAccepted()
