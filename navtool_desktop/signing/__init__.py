@@ -4,6 +4,7 @@ Typical use: ``create_root`` + ``issue_signer`` (or ``load_identity`` of an impo
 ``sign_pdf`` once per signer in turn, ``verify_pdf`` against the district's root certificate.
 """
 
+from navtool_desktop.signing.boxes import DeclaredBox, box_field_name, choose_box, declared_boxes, disagreement
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.identity import (
     Identity,
@@ -30,6 +31,8 @@ from navtool_desktop.signing.sign import (
     approval_boxes,
     field_name,
     fingerprint_text,
+    grouped_fingerprint,
+    local_time_text,
     sign_pdf,
     sign_pdf_bytes,
     signature_fields,
@@ -54,6 +57,7 @@ __all__ = [
     "NO_CHANGES",
     "SIGNATURES_ONLY",
     "UNKNOWN",
+    "DeclaredBox",
     "Identity",
     "RootAuthority",
     "SignatureBox",
@@ -62,20 +66,26 @@ __all__ = [
     "VerificationReport",
     "add_signature_fields",
     "approval_boxes",
+    "box_field_name",
     "certificate_problems",
     "changes_text",
+    "choose_box",
     "create_root",
+    "declared_boxes",
+    "disagreement",
     "export_certificate",
     "field_name",
     "fingerprint",
     "fingerprint_lines",
     "fingerprint_text",
+    "grouped_fingerprint",
     "identity_from_p12",
     "identity_to_p12",
     "issue_signer",
     "load_certificate",
     "load_identity",
     "load_root",
+    "local_time_text",
     "root_to_p12",
     "save_identity",
     "save_root",

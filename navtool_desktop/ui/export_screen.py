@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navtool_desktop import paths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.paths import file_stem
@@ -53,7 +52,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def signing_folder() -> Path:
     """Where the district keeps its signer identities and trusted root certificates."""
-    return paths.data_dir() / "signing"
+    from navtool_desktop.signing.folder import default_folder
+
+    return default_folder()
 
 
 class IdentityModel(HeaderedTableModel):
