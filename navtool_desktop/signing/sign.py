@@ -14,8 +14,8 @@ revocation fetching: signing works offline.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,31 +214,53 @@ def _signer(identity: Identity):  # type: ignore[no-untyped-def]
     )
 
 
-@functools.cache
-def _stamp_font_bytes() -> bytes:
-    return paths.resource(STAMP_FONT).read_bytes()
+def _stamp_font_program(text: str) -> bytes:
+    """DejaVu Sans cut down to the glyphs of ``text`` and scaled to 1000 units per em.
+
+    pyHanko writes glyph widths as the font gives them, while PDF reads them per 1000 units;
+    DejaVu has 2048, so unscaled every letter would stand twice its width apart.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" is no news to a signer
+    font = TTFont(io.BytesIO(paths.resource(STAMP_FONT).read_bytes()))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
-def _stamp_font():  # type: ignore[no-untyped-def]
+def _stamp_font(text: str):  # type: ignore[no-untyped-def]
     """pyHanko's OpenType engine on the plan's DejaVu Sans (subset and embedded in each stamp)."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 
+    program = _stamp_font_program(text)
+
     class _Factory(GlyphAccumulatorFactory):
-        # pyHanko opens the font file and never closes it; read it from memory instead
+        # pyHanko opens the font file (and never closes it); hand it the prepared program instead
         def create_font_engine(self, writer, obj_stream=None):  # type: ignore[no-untyped-def]
             if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
                 obj_stream = writer.prepare_object_stream()
-            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(_stamp_font_bytes()),
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(program),
                                     font_size=self.font_size, obj_stream=obj_stream)
 
     return _Factory(str(paths.resource(STAMP_FONT)), font_size=7)
 
 
-def _stamp_style(lines: int):  # type: ignore[no-untyped-def]
+def _stamp_style(lines: int, params: Mapping[str, str]):  # type: ignore[no-untyped-def]
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
-    font = _stamp_font()
     text = "\n".join([
         _("Digitally signed by %(who)s"),
         "%(role)s",
@@ -246,6 +268,7 @@ def _stamp_style(lines: int):  # type: ignore[no-untyped-def]
         _("Certificate SHA-256:"),
         *(f"%(fp{n})s" for n in range(lines)),
     ])
+    font = _stamp_font(text % params)
     return TextStampStyle(stamp_text=text, text_box_style=TextBoxStyle(font=font, font_size=7, leading=9),
                           border_width=1)
 
@@ -342,7 +365,7 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
         certify=certify,
         docmdp_permissions=pdf_fields.MDPPerm.FILL_FORMS,
     )
-    pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), stamp_style=_stamp_style(len(lines)),
+    pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), stamp_style=_stamp_style(len(lines), params),
                                    new_field_spec=new_spec)
     out = io.BytesIO()
     try:
