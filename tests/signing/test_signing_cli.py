@@ -108,7 +108,7 @@ def test_two_signers_in_turn_then_verify(run: Run, identities: Path) -> None:
     code, _out, err = run("sign", signed, "--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass")
     assert code == 1 and "--in-place" in err
     code, _out, err = run("sign", signed, "--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass",
-                          "--in-place", "--box", "last,342,530,594,620")
+                          "--in-place", "--rect", "last,342,530,594,620")
     assert code == 0, err
 
     code, out, _err = run("verify", signed)  # no trust roots given: valid but not trusted

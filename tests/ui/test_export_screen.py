@@ -40,6 +40,12 @@ def screen(qtbot: QtBot, pack: Pack, store: DistrictStore, tmp_path: Path) -> Ex
     qtbot.addWidget(widget)
     widget.resize(1100, 760)
     widget.show()
+
+    def unexpected(*args: object) -> None:  # a modal dialog nobody answers would hang the test
+        pytest.fail(f"unexpected dialog: {args}")
+
+    widget.confirm = unexpected  # type: ignore[method-assign,assignment]
+    widget.ask_box = unexpected  # type: ignore[method-assign,assignment]
     return widget
 
 
@@ -54,7 +60,7 @@ def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def superintendent(screen: ExportScreen, tmp_path: Path) -> StoredIdentity:
     """A superintendent identity from a new root, made by the library as the screen would."""
     (tmp_path / "usb").mkdir(exist_ok=True)
-    stored = screen.folder.create_identity("Ana Peña", "Superintendent", "Demo Unified", PASS,
+    stored = screen.folder.create_identity("Rosa Nguyễn", "Superintendent", "Demo Unified", PASS,
                                            new_root=tmp_path / "usb" / "root.p12", root_passphrase=ROOT_PASS)
     screen.refresh_identities(select=stored.p12)
     return stored
@@ -121,7 +127,8 @@ def test_export_and_sign_then_check_shows_valid_and_trusted(qtbot: QtBot, screen
     superintendent(screen, tmp_path)
     signed = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
     # the superintendent signed the superintendent's box; the board chair's is still free
-    assert signature_fields(signed.read_bytes()) == [("signer-1", True), ("signer-2", False)]
+    assert signature_fields(signed.read_bytes()) == [("signer-1-superintendent", True),
+                                                     ("signer-2-board-chair", False)]
 
     report = verify(qtbot, screen, signed)
     assert report.ok and report.trusted
@@ -129,10 +136,10 @@ def test_export_and_sign_then_check_shows_valid_and_trusted(qtbot: QtBot, screen
     assert screen.verdict.property("tone") == "ok"
     assert "valid and trusted" in screen.verdict.text()
     shown = screen.verify_view.toPlainText()
-    assert "Ana Peña, Superintendent, Demo Unified" in shown
+    assert "Rosa Nguyễn, Superintendent, Demo Unified" in shown
     for words in ("Intact:", "Valid:", "Trusted:", "Changed since: nothing"):
         assert words in shown
-    assert "1 signature box(es) on the approval page are still empty (signer-2)" in shown
+    assert "1 signature box(es) on the approval page are still empty (signer-2-board-chair)" in shown
 
     # exporting over the signed PDF asks first; saying no leaves it as it was
     before = signed.read_bytes()
@@ -148,7 +155,7 @@ def test_a_second_signer_adds_a_signature_to_the_signed_plan(qtbot: QtBot, scree
                                                              tmp_path: Path) -> None:
     superintendent(screen, tmp_path)
     first = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
-    chair = screen.folder.create_identity("Ben Olsen", "Board chair", "Demo Unified", PASS,
+    chair = screen.folder.create_identity("Uma Running Crane", "Board chair", "Demo Unified", PASS,
                                           existing_root=tmp_path / "usb" / "root.p12",
                                           root_passphrase=ROOT_PASS)
     screen.refresh_identities(select=chair.p12)
@@ -159,7 +166,7 @@ def test_a_second_signer_adds_a_signature_to_the_signed_plan(qtbot: QtBot, scree
     with qtbot.waitSignal(screen.saved, timeout=WAIT):
         qtbot.mouseClick(screen.add_signature_button, Qt.MouseButton.LeftButton)
     report = verify(qtbot, screen, first)
-    assert [s.signer_name for s in report.signatures] == ["Ana Peña", "Ben Olsen"]
+    assert [s.signer_name for s in report.signatures] == ["Rosa Nguyễn", "Uma Running Crane"]
     assert report.ok and report.trusted
     assert "Still to sign" not in screen.verify_view.toPlainText()
 
