@@ -47,7 +47,7 @@ from navtool_desktop.reports.common import (
 from navtool_desktop.reports.data import PlanInput, Signer
 from navtool_desktop.reports.document import DocumentInfo, build, heading
 from navtool_desktop.reports.sections import competency_name, participation, results_overview
-from navtool_desktop.reports.text import markup
+from navtool_desktop.reports.text import markup, one_line
 from navtool_desktop.signing import SignatureBox, box_field_name, grouped_fingerprint
 from navtool_desktop.signing.sign import BOX_HEIGHT, BOX_WIDTH
 
@@ -494,7 +494,8 @@ def render_plan(pack: Pack, data: PlanInput, *, signature_fields: bool = True) -
         keywords=_("strategic plan, Navigation Tool, competency-based learning"),
     )
     pdf = build(story, info)
-    labels = {box_field_name(n, s.role): (s.role, s.name) for n, s in enumerate(signers_of(data), start=1)}
+    labels = {box_field_name(n, s.role): (one_line(s.role), one_line(s.name))
+              for n, s in enumerate(signers_of(data), start=1)}
     if signature_fields and boxes:
         from navtool_desktop.signing import add_signature_fields
 
