@@ -207,6 +207,7 @@ def _gray(pdf: bytes, tmp_path: Path, page: int, dpi: int = 36) -> tuple[int, in
     run = subprocess.run([_tool("pdftoppm"), "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(path)],
                          capture_output=True, check=True)
     header, _sep, rest = run.stdout.partition(b"\n")
+    assert header == b"P5"
     dims, _sep, rest = rest.partition(b"\n")
     width, height = (int(v) for v in dims.split())
     return width, height, rest.partition(b"\n")[2]
