@@ -8,7 +8,6 @@ Needs poppler's pdftoppm. Keys are made fresh, so fingerprints and times change 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import shutil
 import subprocess
 import sys

@@ -289,3 +289,61 @@ def test_importing_an_identity_from_another_root_asks_before_trusting_it(
     qtbot.waitUntil(lambda: screen.identity_model.rowCount() == 1)
     assert len(asked) == 1 and fingerprint(other_root.certificate) in asked[0]
     assert screen.folder.is_trusted(other_root.certificate) is answer
+
+
+def test_signing_a_box_labelled_for_someone_else_asks_first(qtbot: QtBot, screen: ExportScreen,
+                                                            tmp_path: Path) -> None:
+    from navtool_desktop.signing import declared_boxes
+
+    superintendent(screen, tmp_path)  # Rosa Nguyễn, Superintendent
+    screen.box_choice.setCurrentIndex(screen.box_choice.findData("Board chair"))
+    out = tmp_path / "plan-signed.pdf"
+    asked: list[str] = []
+    screen.ask_passphrase = lambda *_a: PASS  # type: ignore[method-assign]
+    screen.ask_save_path = lambda *_a: out  # type: ignore[method-assign]
+    screen.confirm = lambda _t, text: asked.append(text) or False  # type: ignore[method-assign]
+    assert screen.export_and_sign() is None  # said no: nothing written
+    assert not out.exists()
+    assert len(asked) == 1 and "the box is for the Board chair, the certificate says Superintendent" in asked[0]
+    screen.confirm = lambda *_a: True  # type: ignore[method-assign]
+    signed = export_and_sign(qtbot, screen, out)
+    assert [(b.role, b.signed) for b in declared_boxes(signed.read_bytes())] == [("Superintendent", False),
+                                                                                 ("Board chair", True)]
+
+
+def test_the_plan_sets_its_boxes_and_meeting_from_the_screen(qtbot: QtBot, screen: ExportScreen,
+                                                             store: DistrictStore, tmp_path: Path) -> None:
+    from navtool_desktop.signing import declared_boxes
+    from navtool_desktop.ui.signing_dialogs import PlanSignersDialog, PlanSignersRequest
+
+    offered: list[tuple[list[tuple[str, str]], str]] = []
+
+    def answer(signers: list[tuple[str, str]], meeting: str) -> PlanSignersRequest:
+        offered.append((signers, meeting))
+        return PlanSignersRequest((("Superintendent", "Rosa Nguyễn"), ("Board president", "Chloë Begay"),
+                                   ("Board clerk", "")), "2027-01-14")
+
+    screen.ask_plan_signers = answer  # type: ignore[method-assign]
+    qtbot.mouseClick(screen.signers_button, Qt.MouseButton.LeftButton)
+    assert offered == [([("Superintendent", "Rosa Nguyễn"), ("Board chair", "Uma Running Crane")], "")]
+    plan = next(p for p in store.plans() if p.id == screen.plan_box.currentData())
+    assert [(s.role, s.name) for s in plan.signers][1] == ("Board president", "Chloë Begay")
+    assert plan.meeting_date == "2027-01-14"
+    assert "3. Board clerk: name not set" in screen.signers_label.text()
+    assert screen.box_choice.count() == 4  # "my role" and the three boxes
+
+    screen.ask_save_path = lambda *_a: tmp_path / "plan"  # type: ignore[method-assign]
+    with qtbot.waitSignal(screen.saved, timeout=WAIT) as blocker:
+        qtbot.mouseClick(screen.plan_button, Qt.MouseButton.LeftButton)
+    pdf = Path(blocker.args[0]).read_bytes()
+    assert [b.role for b in declared_boxes(pdf)] == ["Superintendent", "Board president", "Board clerk"]
+
+    # the dialog itself refuses two boxes for one role
+    dialog = PlanSignersDialog([("Superintendent", "")], "", screen)
+    qtbot.addWidget(dialog)
+    dialog.boxes.setPlainText("Board chair, Uma\nboard chair")
+    assert dialog.request() is None and "role of its own" in dialog.problem.text()
+    dialog.boxes.setPlainText("Superintendent\nBoard chair, Uma Running Crane")
+    dialog.has_meeting.setChecked(False)
+    request = dialog.request()
+    assert request == PlanSignersRequest((("Superintendent", ""), ("Board chair", "Uma Running Crane")), "")
