@@ -273,11 +273,6 @@ def _stamp_style(lines: int, params: Mapping[str, str]):  # type: ignore[no-unty
                           border_width=1)
 
 
-def _escape(text: str) -> str:
-    """``text`` safe inside the stamp template (a ``%`` would start a parameter)."""
-    return text.replace("%", "%%")
-
-
 def _certified(writer) -> bool:  # type: ignore[no-untyped-def]
     """Whether the document already carries a certification signature (``/Perms /DocMDP``)."""
     try:
@@ -350,8 +345,8 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
     certify = new_spec is None and not any(signed for _n, signed in existing) and not certified
     lines = grouped_fingerprint(fingerprint(identity.certificate))
     params = {
-        "who": _escape(identity.name),
-        "role": _escape(", ".join(p for p in (identity.role, identity.organization) if p.strip())),
+        "who": identity.name,
+        "role": ", ".join(p for p in (identity.role, identity.organization) if p.strip()),
         "when": local_time_text((clock or (lambda: dt.datetime.now(dt.UTC)))()),
         **{f"fp{n}": line for n, line in enumerate(lines)},
     }

@@ -275,3 +275,33 @@ def test_vietnamese_and_spanish_names_stamp_exactly_with_embedded_fonts(district
     # the stamp fonts are embedded (the test PDF's own Helvetica is not; the plan's fonts are,
     # see tests/reports/test_signed_plan.py)
     assert all(r[-5] == "yes" for r in stamp_fonts), report
+
+
+def test_stamp_text_is_taken_literally(district: District) -> None:
+    odd = issue_signer(district.root, "Ann %(who)s 100% O'Neil", "Board chair", key_bits=TEST_KEY_BITS)
+    signed = sign_pdf_bytes(declared_pdf((("Board chair", ""),)), odd)
+    assert stamp_texts(signed)["signer-1-board-chair"][0] == "Digitally signed by Ann %(who)s 100% O'Neil"
+
+
+def test_a_long_name_stays_inside_its_box(district: District, tmp_path: Path) -> None:
+    # a name of 60 letters is 68 bytes: too long for a certificate, said plainly, never cut
+    with pytest.raises(SigningError) as err:
+        issue_signer(district.root, "Nguyễn Thị Ngọc Hường Wolfeschlegelsteinhausenbergerdorff Ñúñez",
+                     "Board chair", key_bits=TEST_KEY_BITS)
+    assert err.value.reason == "too_long"
+    long_name = "Maximiliana Wolfeschlegelsteinhausenberger-Ñúñez de Nguyễn"
+    assert len(long_name.encode("utf-8")) <= 64
+    wordy = issue_signer(district.root, long_name, "Board chair", "Distrito Escolar Unificado de Peñasco "
+                         "y Valles del Norte, Condado de Río Arriba", key_bits=TEST_KEY_BITS)
+    assert len(wordy.organization.encode("utf-8")) <= 64  # the district's name is cut, whole letters only
+    pdf = declared_pdf((("Board chair", ""),))
+    signed = sign_pdf_bytes(pdf, wordy)
+    assert stamp_texts(signed)["signer-1-board-chair"][0] == f"Digitally signed by {long_name}"
+    width, height, before = _gray(pdf, tmp_path, 3)
+    _w, _h, after = _gray(signed, tmp_path, 3)
+    x1, y1, x2, y2 = declared_boxes(signed)[0].rect
+    scale = 36 / 72
+    outside = [i for i in range(len(before)) if before[i] != after[i]
+               and not (int(x1 * scale) - 1 <= i % width <= int(x2 * scale) + 1
+                        and int(height - y2 * scale) - 1 <= i // width <= int(height - y1 * scale) + 1)]
+    assert outside == []
