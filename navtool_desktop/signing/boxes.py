@@ -165,6 +165,14 @@ def _role_from_tooltip(tooltip: str) -> tuple[str, str]:
     return rest, ""
 
 
+def _get(container: object, key: str, default: object = None) -> object:
+    """``container[key]`` resolved (pyHanko resolves on ``[]``, not on ``get``), else ``default``."""
+    try:
+        return container[key]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return default
+
+
 def _pages(node: object, depth: int = 0) -> list:  # type: ignore[type-arg]
     """The page dictionaries under a page-tree node, in order."""
     node = node.get_object() if hasattr(node, "get_object") else node
@@ -195,16 +203,16 @@ def declared_boxes(data: bytes, *, revision: int | None = None) -> list[Declared
         pages = _pages(handler.root["/Pages"])
         annot_page: dict[tuple[int, int], int] = {}
         for index, page in enumerate(pages):
-            for annot in page.get("/Annots", generic.ArrayObject()) or ():
+            for annot in _get(page, "/Annots") or ():
                 if isinstance(annot, generic.IndirectObject):
                     annot_page[(annot.idnum, annot.generation)] = index + 1
         found = []
         for name, value, ref in enumerate_sig_fields(handler):
             field = ref.get_object()
-            widgets = [field] if "/Rect" in field else [k.get_object() for k in field.get("/Kids", ())]
-            widget_refs = [ref] if "/Rect" in field else list(field.get("/Kids", ()))
+            widgets = [field] if "/Rect" in field else [k.get_object() for k in _get(field, "/Kids", ())]
+            widget_refs = [ref] if "/Rect" in field else list(_get(field, "/Kids", ()))
             for widget, wref in zip(widgets, widget_refs, strict=False):
-                rect = tuple(float(v) for v in widget.get("/Rect", ()))
+                rect = tuple(float(v) for v in _get(widget, "/Rect", ()))
                 if len(rect) != 4:
                     continue
                 x1, y1, x2, y2 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), \
@@ -212,9 +220,9 @@ def declared_boxes(data: bytes, *, revision: int | None = None) -> list[Declared
                 if x2 - x1 <= 0 or y2 - y1 <= 0:
                     continue
                 page = annot_page.get((wref.idnum, wref.generation), 0)
-                role, expected = _text(field.get(ROLE_KEY)), _text(field.get(NAME_KEY))
+                role, expected = _text(_get(field, ROLE_KEY)), _text(_get(field, NAME_KEY))
                 if not role:
-                    role, expected = _role_from_tooltip(_text(field.get("/TU")))
+                    role, expected = _role_from_tooltip(_text(_get(field, "/TU")))
                 found.append(DeclaredBox(str(name), role, expected, page, (x1, y1, x2, y2), value is not None))
                 break
         return found

@@ -305,3 +305,26 @@ def test_a_long_name_stays_inside_its_box(district: District, tmp_path: Path) ->
                and not (int(x1 * scale) - 1 <= i % width <= int(x2 * scale) + 1
                         and int(height - y2 * scale) - 1 <= i // width <= int(height - y1 * scale) + 1)]
     assert outside == []
+
+
+def test_declared_boxes_of_an_earlier_revision_and_of_indirect_arrays(district: District) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject
+
+    pdf = declared_pdf()
+    signed = sign_pdf_bytes(sign_pdf_bytes(pdf, district.superintendent), district.board_chair, force=True)
+    # revisions: 0 the page, 1 the boxes declared, 2 and 3 one signature each
+    assert declared_boxes(signed, revision=0) == []
+    assert [b.signed for b in declared_boxes(signed, revision=1)] == [False, False, False]
+    assert [b.signed for b in declared_boxes(signed, revision=2)] == [True, False, False]
+    assert declared_boxes(signed, revision=1) == declared_boxes(pdf)
+    # a writer that keeps the page's annotation list as an object of its own
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    page = writer.pages[2]
+    page[NameObject("/Annots")] = writer._add_object(ArrayObject(list(page["/Annots"])))
+    out = io.BytesIO()
+    writer.write(out)
+    assert [(b.field, b.page) for b in declared_boxes(out.getvalue())] == [(b.field, 3) for b in declared_boxes(pdf)]
+    with pytest.raises(SigningError) as err:
+        declared_boxes(b"%PDF-1.7 nothing else")
+    assert err.value.reason == "not_pdf"
