@@ -328,3 +328,27 @@ def test_declared_boxes_of_an_earlier_revision_and_of_indirect_arrays(district: 
     with pytest.raises(SigningError) as err:
         declared_boxes(b"%PDF-1.7 nothing else")
     assert err.value.reason == "not_pdf"
+
+
+def test_pyhanko_refuses_an_overlay_field_added_after_certification(district: District) -> None:
+    """The C1 overlay: a new visible signature field over the page, signed by a real district
+    signer. After the certification signature pyHanko calls it a disallowed change."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+
+    from navtool_desktop.signing.sign import _signer
+
+    certified = sign_pdf_bytes(declared_pdf(), district.superintendent)
+    writer = IncrementalPdfFileWriter(io.BytesIO(certified), strict=False)
+    overlay = fields.SigFieldSpec("signer-9", on_page=0, box=(72, 690, 400, 740))
+    out = io.BytesIO()
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name="signer-9"), signer=_signer(district.board_chair),
+                      new_field_spec=overlay).sign_pdf(writer, output=out)
+    first = PdfFileReader(io.BytesIO(out.getvalue())).embedded_signatures[0]
+    status = validate_pdf_signature(first)
+    assert status.intact and status.valid  # the bytes it signed are still there...
+    assert status.modification_level == ModificationLevel.OTHER  # ...but the change is not allowed
+    assert not status.docmdp_ok
