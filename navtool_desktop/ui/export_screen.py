@@ -389,7 +389,12 @@ class ExportScreen(QWidget):
         return text if ok and text else None
 
     def ask_new_identity(self) -> IdentityRequest | None:
-        return CreateIdentityDialog(self.store.profile.name, self).exec_request()
+        from navtool_desktop.reports.data import plan_signers
+
+        plan = self._selected_plan()
+        roles = tuple(s.role for s in plan_signers(plan, self.store.profile)) if plan is not None else ()
+        return CreateIdentityDialog(self.store.profile.name, self, has_root=bool(self.folder.trust_roots()),
+                                    roles=roles).exec_request()
 
     def ask_box(self, title: str, prompt: str, labels: list[str]) -> int | None:
         """Which of ``labels`` (signature boxes) to sign, or None."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -47,7 +48,11 @@ def _password_field(name: str) -> QLineEdit:
 class CreateIdentityDialog(QDialog):
     """Asks for a signer and the root that issues the certificate; :meth:`request` checks it."""
 
-    def __init__(self, organization: str, parent: QWidget | None = None) -> None:
+    def __init__(self, organization: str, parent: QWidget | None = None, *, has_root: bool = False,
+                 roles: tuple[str, ...] = ()) -> None:
+        """``has_root``: the district has a root already, so issuing from it is the default.
+        ``roles``: the roles of the plan's signature boxes, offered as the role is typed (the
+        role in the certificate picks the box its holder signs)."""
         super().__init__(parent)
         self.setWindowTitle(_("Create a signing identity"))
         self.name = QLineEdit()
@@ -55,6 +60,13 @@ class CreateIdentityDialog(QDialog):
         self.role = QLineEdit()
         self.role.setAccessibleName(_("Role"))
         self.role.setPlaceholderText(_("for example Superintendent or Board chair"))
+        if roles:
+            from PySide6.QtWidgets import QCompleter
+
+            completer = QCompleter(list(roles), self.role)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.role.setCompleter(completer)
+            self.role.setPlaceholderText(_("as on the plan's signature box: {roles}").format(roles=", ".join(roles)))
         self.organization = QLineEdit(organization)
         self.organization.setAccessibleName(_("District"))
         self.passphrase = _password_field(_("Passphrase"))
@@ -68,7 +80,8 @@ class CreateIdentityDialog(QDialog):
 
         self.new_root = QRadioButton(_("Create a new district root (the first identity of the district)"))
         self.existing_root = QRadioButton(_("Issue from the district's existing root .p12"))
-        self.new_root.setChecked(True)
+        # one wrong Enter must not give the district a second root
+        (self.existing_root if has_root else self.new_root).setChecked(True)
         self.root_path = QLineEdit()
         self.root_path.setAccessibleName(_("Root .p12 file"))
         self.root_browse = QPushButton(_("Choose…"))

@@ -347,3 +347,19 @@ def test_the_plan_sets_its_boxes_and_meeting_from_the_screen(qtbot: QtBot, scree
     dialog.has_meeting.setChecked(False)
     request = dialog.request()
     assert request == PlanSignersRequest((("Superintendent", ""), ("Board chair", "Uma Running Crane")), "")
+
+
+def test_a_second_identity_defaults_to_the_existing_root_and_offers_the_plan_roles(
+        qtbot: QtBot, screen: ExportScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[CreateIdentityDialog] = []
+    monkeypatch.setattr(CreateIdentityDialog, "exec_request", lambda dialog: made.append(dialog))
+    screen.ask_new_identity()
+    superintendent(screen, tmp_path)  # the district has its root now
+    screen.ask_new_identity()
+    first, second = made
+    assert first.new_root.isChecked() and not second.new_root.isChecked() and second.existing_root.isChecked()
+    completer = second.role.completer()
+    assert completer is not None
+    assert completer.model().data(completer.model().index(1, 0)) == "Board chair"
+    for dialog in made:
+        dialog.deleteLater()
