@@ -117,6 +117,9 @@ def _export_plan(args: argparse.Namespace) -> int:
         if identity is not None:
             pdf = sign_rendered(pdf, identity, slot, plan_input.district.name)
     except SigningError as exc:
+        if exc.reason == "wrong_box":
+            raise CommandError(_("{error} To stand in, export the plan without --sign, then sign it with "
+                                 "\u201cnavtool sign --box ROLE --force\u201d.").format(error=exc)) from None
         raise CommandError(str(exc)) from None
     write_pdf(args.out, pdf, force=args.force)
     page = rendered.approval_page

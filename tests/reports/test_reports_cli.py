@@ -74,3 +74,17 @@ def test_the_cli_and_app_start_without_reportlab() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'reportlab'))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_export_and_sign_refuses_a_box_named_for_someone_else(demo: None, tmp_path: Path, root: RootAuthority,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    passphrase = tmp_path / "pw"
+    passphrase.write_text("pw-123456\n", encoding="utf-8")
+    other = issue_signer(root, "Tom Board", "Board chair", key_bits=TEST_KEY_BITS)
+    (tmp_path / "tom.p12").write_bytes(identity_to_p12(other, "pw-123456"))
+    out = tmp_path / "plan.pdf"
+    assert cli.main(["export-plan", "--out", str(out), "--sign", str(tmp_path / "tom.p12"),
+                     "--passphrase-file", str(passphrase)]) == 1
+    err = capsys.readouterr().err
+    assert "the box names Uma Running Crane, the certificate Tom Board" in err and "--force" in err
+    assert not out.exists()
