@@ -77,7 +77,7 @@ def run() -> list[Result]:
 
     pack, data = _big_plan()
     root = create_root(data.district.name)
-    superintendent = issue_signer(root, "Ana Peña", "Superintendent")
+    superintendent = issue_signer(root, data.signers[0].name or "Ana Peña", "Superintendent")
     data, slot = with_signer(data, superintendent)
     times, render_times, pages, pdf = [], [], 0, b""
     for _ in range(ROUNDS):

@@ -27,15 +27,20 @@ T = TypeVar("T")
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     plan = sub.add_parser("export-plan", help=_("write the strategic action plan as a PDF, signed if asked"),
-                          description=_("Writes the plan with its approval page: one signature box per "
-                                        "signer (fields signer-1, signer-2, ...). With --sign, the first "
-                                        "signer signs it at once; the others sign in turn with "
-                                        "\u201cnavtool sign\u201d."))
+                          description=_("Writes the plan for adoption with its approval page: one signature "
+                                        "box per signer role the plan sets (fields signer-1-superintendent, "
+                                        "...), and the district root's fingerprint from the signing folder. "
+                                        "With --sign, that signer signs the box of the certificate's role "
+                                        "(or the one --box names) at once; the others sign in turn with "
+                                        "\u201cnavtool sign\u201d. A box labelled for someone else is "
+                                        "signed only with \u201cnavtool sign --box ROLE --force\u201d."))
     plan.add_argument("--plan", metavar="ID",
                       help=_("plan id (default: the latest approved plan, else the latest draft)"))
     plan.add_argument("--sign", type=Path, metavar="FILE.p12", help=_("sign with this identity"))
     plan.add_argument("--passphrase-file", type=Path, metavar="F",
                       help=passphrase_file_help(_("the identity's passphrase, in this file (with --sign)")))
+    plan.add_argument("--box", metavar="ROLE",
+                      help=_("with --sign: the box to sign, by role (default: the certificate's role)"))
     plan.set_defaults(handler=_export_plan)
 
     report = sub.add_parser("export-report", help=_("write a cycle's assessment report as a PDF"))
@@ -86,10 +91,12 @@ def _with_store(args: argparse.Namespace, job: Callable[[Pack, DistrictStore], T
 def _export_plan(args: argparse.Namespace) -> int:
     from navtool_desktop.reports.data import load_plan
     from navtool_desktop.reports.plan import render_plan
-    from navtool_desktop.reports.signed import sign_rendered, with_signer
+    from navtool_desktop.reports.signed import sign_rendered, with_district_root, with_signer
     from navtool_desktop.signing import SigningError, load_identity
 
     identity = None
+    if args.box and not args.sign:
+        raise CommandError(_("--box needs --sign"))
     if args.sign:
         if not args.passphrase_file:
             raise CommandError(_("--sign needs --passphrase-file"))
@@ -101,25 +108,33 @@ def _export_plan(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from None
     data = _with_store(args, lambda pack, store: (pack, load_plan(store, pack, args.plan, today=args.today)))
     pack, plan_input = data
+    plan_input = with_district_root(plan_input)
     slot = 0
-    if identity is not None:
-        plan_input, slot = with_signer(plan_input, identity)
-    rendered = render_plan(pack, plan_input)
-    pdf = rendered.pdf
-    if identity is not None:
-        try:
+    try:
+        if identity is not None:
+            plan_input, slot = with_signer(plan_input, identity, args.box)
+        rendered = render_plan(pack, plan_input)
+        pdf = rendered.pdf
+        if identity is not None:
             pdf = sign_rendered(pdf, identity, slot, plan_input.district.name)
-        except SigningError as exc:
-            raise CommandError(str(exc)) from None
+    except SigningError as exc:
+        if exc.reason == "wrong_box":
+            raise CommandError(_("{error} To stand in, export the plan without --sign, then sign it with "
+                                 "\u201cnavtool sign --box ROLE --force\u201d.").format(error=exc)) from None
+        raise CommandError(str(exc)) from None
     write_pdf(args.out, pdf, force=args.force)
     page = rendered.approval_page
     print(_("wrote {file}: {title}, approval on page {page}").format(file=args.out, title=plan_input.plan.title,
                                                                       page=page))
-    for name, box in rendered.boxes:
-        signer = plan_input.signers[int(name.rsplit("-", 1)[1]) - 1] if plan_input.signers else None
-        who = f"{signer.role} {signer.name}".strip() if signer else ""
-        state = _("signed") if identity is not None and name.endswith(f"-{slot}") else _("empty")
-        print(f"  {name}: {who} ({state}) page {box.page} at {box.x1:g},{box.y1:g},{box.x2:g},{box.y2:g}")
+    labels = {field: (role, name) for field, role, name in rendered.labels}
+    for n, (name, box) in enumerate(rendered.boxes, start=1):
+        role, who = labels.get(name, ("", ""))
+        state = _("signed") if identity is not None and n == slot else _("empty")
+        print(f"  {name}: {role} {who}".rstrip() + f" ({state}) page {box.page} at "
+              f"{box.x1:g},{box.y1:g},{box.x2:g},{box.y2:g}")
+    if not plan_input.root_fingerprint:
+        print(_("No district root certificate in the signing folder: the approval page asks readers to get "
+                "its fingerprint from the district."))
     return 0
 
 

@@ -101,10 +101,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     where.add_argument("--out", type=Path, metavar="OUT.pdf", help=_("where to write the signed PDF"))
     where.add_argument("--in-place", action="store_true", help=_("replace the input PDF (atomically)"))
     sign.add_argument("--overwrite", action="store_true", help=_("with --out: replace an existing file"))
-    sign.add_argument("--field", help=_("signature field to sign (default: the next empty one, or a new one)"))
-    sign.add_argument("--box", metavar="PAGE,X1,Y1,X2,Y2",
-                      help=_("where the stamp goes: page from 1 or 'last', then the rectangle in points "
-                             "from the lower-left corner, e.g. last,72,450,324,540"))
+    sign.add_argument("--box", metavar="ROLE",
+                      help=_("the box to sign, by its role (or the name or field printed for it); default: "
+                             "the empty box whose role is the one in your certificate"))
+    sign.add_argument("--force", action="store_true",
+                      help=_("sign a box labelled for another role or person (you stand in for them; the "
+                             "stamp still shows your own name)"))
+    sign.add_argument("--field", help=_("signature field to sign, by its exact name"))
+    sign.add_argument("--rect", metavar="PAGE,X1,Y1,X2,Y2",
+                      help=_("for a PDF without signature boxes: where the stamp goes, page from 1 or 'last', "
+                             "then the rectangle in points from the lower-left corner, e.g. "
+                             "last,72,450,324,540"))
     sign.add_argument("--reason", help=_("reason recorded in the signature, e.g. 'Approved by the board'"))
     sign.add_argument("--location", help=_("place recorded in the signature"))
     sign.set_defaults(handler=_sign)
@@ -247,7 +254,7 @@ def _sign(args: argparse.Namespace) -> int:
     from navtool_desktop.signing import SignatureBox, SigningError, load_identity, sign_pdf, signature_fields
 
     try:
-        box = SignatureBox.parse(args.box) if args.box else None
+        rect = SignatureBox.parse(args.rect) if args.rect else None
         identity = load_identity(args.identity, read_passphrase(args.passphrase_file))
         if args.in_place:
             out, overwrite = args.pdf, True
@@ -260,9 +267,13 @@ def _sign(args: argparse.Namespace) -> int:
                 raise CommandError(_("{file} cannot be read: {error}")
                                    .format(file=args.pdf, error=exc.strerror or exc)) from None
             out, overwrite = _default_output(args.pdf, any(signed for _n, signed in signature_fields(data))), False
-        sign_pdf(args.pdf, out, identity, field=args.field, box=box, reason=args.reason,
-                 location=args.location, overwrite=overwrite)
+        sign_pdf(args.pdf, out, identity, field=args.field, box=rect, role=args.box, force=args.force,
+                 reason=args.reason, location=args.location, overwrite=overwrite)
     except SigningError as exc:
+        if exc.reason == "wrong_box":
+            raise CommandError(_("{error} To sign it anyway, add --force.").format(error=exc)) from None
+        if exc.reason == "no_box_for_role":
+            raise CommandError(_("{error} Name it with --box ROLE.").format(error=exc)) from None
         raise CommandError(str(exc)) from None
     print(_("Signed by {name} ({role}) into {file}").format(name=identity.name, role=identity.role, file=out))
     print(_("Certificate fingerprint: SHA-256 {fp}").format(fp=identity.fingerprint))

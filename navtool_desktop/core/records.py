@@ -473,6 +473,24 @@ def _count(value: int) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlanSigner(Record):
+    """One signature box of a plan's approval page: the role that signs it, and whose name
+    is expected there (the stamp itself always shows the name in the signer's certificate)."""
+
+    role: str
+    name: str = ""
+
+    def validate(self) -> None:
+        self._text("role")
+        if len(self.role) > 64 or len(self.name) > 64:
+            raise self._fail("role", "and name are at most 64 characters each")
+
+
+#: At most this many signature boxes fit on the approval page.
+MAX_PLAN_SIGNERS = 6
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Plan(Record):
     """A strategic action plan for a period; approved plans can be signed and sent."""
 
@@ -483,6 +501,11 @@ class Plan(Record):
     status: str = "draft"
     approved_by: str = ""
     approved_at: str = ""
+    #: The signature boxes of the approval page, in order; empty: the district's default two
+    #: (superintendent and board chair, named from the team when it says).
+    signers: tuple[PlanSigner, ...] = ()
+    #: The day of the board meeting that is to adopt the plan (ISO date), or "".
+    meeting_date: str = ""
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
 
@@ -498,6 +521,12 @@ class Plan(Record):
         self._time("approved_at", optional=True)
         if self.status == "approved" and not (self.approved_by.strip() and self.approved_at):
             raise self._fail("status", "is 'approved' but approved_by or approved_at is empty")
+        if len(self.signers) > MAX_PLAN_SIGNERS:
+            raise self._fail("signers", f"has {len(self.signers)} boxes; at most {MAX_PLAN_SIGNERS} fit")
+        roles = [s.role.strip().casefold() for s in self.signers]
+        if len(set(roles)) != len(roles):
+            raise self._fail("signers", "names the same role twice")
+        self._date("meeting_date", optional=True)
         self._time("created")
         self._time("updated")
 

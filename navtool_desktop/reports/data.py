@@ -47,6 +47,13 @@ def default_signers(district: District) -> tuple[Signer, ...]:
     return tuple(out)
 
 
+def plan_signers(plan: Plan, district: District) -> tuple[Signer, ...]:
+    """The signature boxes the plan sets (its :attr:`Plan.signers`), else :func:`default_signers`."""
+    if plan.signers:
+        return tuple(Signer(role=s.role.strip(), name=s.name.strip()) for s in plan.signers)
+    return default_signers(district)
+
+
 @dataclass(frozen=True)
 class PlanInput:
     """Everything the plan PDF prints.
@@ -130,7 +137,7 @@ def load_plan(store: DistrictStore, pack: Pack, plan_id: str | None = None, *,
     base = baseline_cycle(cycles, plan)
     results = next((r for r in history if base is not None and r.cycle.id == base.id), None)
     district = store.profile
-    return PlanInput(district, plan, goals, actions, results, history, notes, default_signers(district),
+    return PlanInput(district, plan, goals, actions, results, history, notes, plan_signers(plan, district),
                      today=today or date.today())
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 
+from reportlab import rl_config
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus.tables import CellStyle
 
 from navtool_desktop import paths
 
@@ -26,6 +29,12 @@ def register() -> None:
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
+    # No unembedded standard font either: ReportLab opens each page's text state and table
+    # cells in Helvetica, and its charts in Times-Roman, even when no text uses them (pdffonts
+    # would list them as not embedded).
+    rl_config.canvas_basefontname = REGULAR
+    STATE_DEFAULTS["fontName"] = REGULAR
+    CellStyle.fontname = REGULAR
 
 
 @functools.cache

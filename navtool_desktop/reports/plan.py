@@ -1,8 +1,11 @@
 """The strategic action plan PDF: cover, vision, results, priorities, goals, timeline, approval.
 
 :func:`render_plan` returns the PDF and the signer boxes of its approval page. Each box
-becomes an empty signature field ``signer-1``, ``signer-2``, ... (in the order of
-:attr:`PlanInput.signers`), so ``navtool sign`` fills the next free one.
+becomes an empty signature field declared for its role (``signer-1-superintendent``, ... in
+the order of :attr:`PlanInput.signers`, see :mod:`navtool_desktop.signing.boxes`), so
+``navtool sign`` fills the box of the signer's role. The cover says what the document is (a
+plan for adoption) and never claims an approval: the signatures on the approval page are
+the record.
 """
 
 from __future__ import annotations
@@ -44,8 +47,8 @@ from navtool_desktop.reports.common import (
 from navtool_desktop.reports.data import PlanInput, Signer
 from navtool_desktop.reports.document import DocumentInfo, build, heading
 from navtool_desktop.reports.sections import competency_name, participation, privacy_notes, results_overview
-from navtool_desktop.reports.text import markup
-from navtool_desktop.signing import SignatureBox, field_name
+from navtool_desktop.reports.text import markup, one_line
+from navtool_desktop.signing import SignatureBox, box_field_name, grouped_fingerprint
 from navtool_desktop.signing.sign import BOX_HEIGHT, BOX_WIDTH
 
 #: How many suggested priorities outside the plan's goals are listed.
@@ -58,6 +61,8 @@ class RenderedPlan:
 
     pdf: bytes
     boxes: tuple[tuple[str, SignatureBox], ...]
+    #: The role and expected name of each box, by field name.
+    labels: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def approval_page(self) -> int:
@@ -65,10 +70,9 @@ class RenderedPlan:
         return self.boxes[0][1].page if self.boxes else 0
 
 
-def fingerprint_lines(fingerprint: str, per_line: int = 8) -> list[str]:
-    """A ``AA:BB:...`` fingerprint in lines of ``per_line`` bytes, easy to read out by phone."""
-    parts = [p for p in fingerprint.replace(" ", "").split(":") if p]
-    return [":".join(parts[i:i + per_line]) for i in range(0, len(parts), per_line)]
+def fingerprint_lines(fingerprint: str) -> list[str]:
+    """A ``AA:BB:...`` fingerprint in lines of 8 bytes, as the stamps print it too."""
+    return grouped_fingerprint(fingerprint)
 
 
 def _goal_label(pack: Pack, n: int, goal: Goal) -> str:
@@ -85,15 +89,21 @@ def _condition_name(pack: Pack, competency_id: str) -> str:
 # --- pages ---------------------------------------------------------------------------------
 
 
-def _cover(pack: Pack, data: PlanInput) -> list[Flowable]:
+def _adoption_line(data: PlanInput) -> str:
+    """What the document is: a plan for adoption, at the meeting on a date if the plan sets one."""
+    meeting = data.plan.meeting_date
+    if meeting:
+        return _("Plan for adoption at the board meeting of {date}").format(date=long_date(meeting))
+    return _("Plan for adoption")
+
+
+def _cover(pack: Pack, data: PlanInput, for_signing: bool) -> list[Flowable]:
     st = style.styles()
     plan, district = data.plan, data.district
     where = ", ".join(p for p in (district.name, district.state) if p.strip())
-    if plan.status == "approved":
-        status = rich(_("<b>Approved</b> by {who} on {when}"), st.lead, who=plan.approved_by,
-                      when=long_date(plan.approved_at))
-    else:
-        status = Paragraph(markup(_("Draft for approval")), st.lead)
+    # never an approval claimed on the cover: the signatures on the approval page are the record
+    status = (Paragraph(markup(_adoption_line(data)), st.lead) if for_signing
+              else Paragraph(markup(_("Draft for discussion, not for signature")), st.lead))
     goals, actions = len(data.goals), sum(len(a) for a in data.actions.values())
     out: list[Flowable] = [
         Spacer(1, 120),
@@ -102,6 +112,8 @@ def _cover(pack: Pack, data: PlanInput) -> list[Flowable]:
         para(_("Strategic action plan, {start} to {end}").format(
             start=long_date(plan.period_start), end=long_date(plan.period_end)), st.lead),
         status,
+        *([para(_("Its adoption is recorded by the signatures on the approval page, not by this cover."),
+                st.small)] if for_signing else []),
         Spacer(1, 18),
         para(_("{goals}, {actions}. Prepared on {today}.").format(
             goals=plural(goals, _("{n} goal"), _("{n} goals")).format(n=goals),
@@ -340,6 +352,7 @@ class _SignerBlock(Flowable):
         self.signer = signer
         self.index = index
         self.boxes = boxes
+        self.field = box_field_name(index, signer.role)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -357,24 +370,29 @@ class _SignerBlock(Flowable):
         c.restoreState()
         x1, y1 = c.absolutePosition(0, y0)
         x2, y2 = c.absolutePosition(BOX_WIDTH, y0 + BOX_HEIGHT)
-        self.boxes.append((field_name(self.index), SignatureBox(c.getPageNumber(), x1, y1, x2, y2)))
+        self.boxes.append((self.field, SignatureBox(c.getPageNumber(), x1, y1, x2, y2)))
         signer = self.signer
         lines = [f"<b>{markup(signer.role)}</b>"]
         lines.append(markup(signer.name) if signer.name.strip() else markup(_("Name: ____________________")))
         lines.append(f'<font size="7.5" color="{hex_color(style.MUTED)}">'
-                     + markup(_("Signs in box {n} (field {field})").format(n=self.index,
-                                                                         field=field_name(self.index)))
+                     + markup(_("Signs in box {n} (field {field})").format(n=self.index, field=self.field))
                      + "</font>")
         if signer.fingerprint:
             lines.append(markup(_("Certificate SHA-256 fingerprint:")))
             lines += [f'<font size="8">{markup(line)}</font>' for line in fingerprint_lines(signer.fingerprint)]
         else:
-            lines.append(f'<font size="8">{markup(_("The certificate fingerprint appears in the stamp once signed."))}'
-                         "</font>")
+            note = _("Once signed, the stamp shows the name in the signer\u2019s certificate, the date and "
+                     "the certificate fingerprint.")
+            lines.append(f'<font size="8">{markup(note)}</font>')
         text = Paragraph("<br/>".join(lines), st.cell)
         left = BOX_WIDTH + 18
         _w, h = text.wrap(self.width - left, BOX_HEIGHT + self.GAP)
         text.drawOn(c, left, y0 + BOX_HEIGHT - h)
+
+
+def signers_of(data: PlanInput) -> list[Signer]:
+    """The plan's signature boxes in order (the design's two when none are set)."""
+    return list(data.signers) or [Signer(role=r) for r in (_("Superintendent"), _("Board chair"))]
 
 
 def _approval(pack: Pack, data: PlanInput, boxes: list[tuple[str, SignatureBox]]) -> list[Flowable]:
@@ -388,22 +406,23 @@ def _approval(pack: Pack, data: PlanInput, boxes: list[tuple[str, SignatureBox]]
     out.append(para(_("Each signature is digital: it seals the whole document, so any later change to "
                       "the plan shows as a broken signature. Each stamp names the signer, the date and "
                       "the fingerprint of the signer's certificate."), st.body))
-    if plan.status == "approved":
-        out.append(rich(_("Recorded approval: {who}, {when}."), st.body, who=plan.approved_by,
-                        when=long_date(plan.approved_at)))
+    out.append(para(_adoption_line(data) + ". " + _("Each box is for the role printed beside it; the "
+                                                     "signatures below are the record of the adoption."),
+                    st.body))
     out.append(Spacer(1, 6))
-    signers = list(data.signers) or [Signer(role=r) for r in (_("Superintendent"), _("Board chair"))]
-    for n, signer in enumerate(signers, start=1):
+    for n, signer in enumerate(signers_of(data), start=1):
         out.append(_SignerBlock(signer, n, boxes))
+    out.append(Spacer(1, 4))
     if data.root_fingerprint:
-        out.append(Spacer(1, 4))
-        out.append(KeepTogether([
-            heading(_("The district's root certificate"), 1),
-            para(_("The signers' certificates are issued by the district's root certificate. Its "
-                   "SHA-256 fingerprint, to check by phone before trusting it:"), st.body),
-            Paragraph("<br/>".join(f"<b>{markup(line)}</b>" for line in fingerprint_lines(data.root_fingerprint)),
-                      st.lead),
-        ]))
+        root = [para(_("The signers' certificates are issued by the district's root certificate. Its "
+                       "SHA-256 fingerprint, to check by phone before trusting it:"), st.body),
+                Paragraph("<br/>".join(f"<b>{markup(line)}</b>" for line in fingerprint_lines(data.root_fingerprint)),
+                          st.lead)]
+    else:
+        root = [para(_("No district root certificate was set up when this plan was exported. Ask the "
+                       "district, by phone on a number you already know, for the SHA-256 fingerprint of "
+                       "its root certificate before trusting the signatures."), st.body)]
+    out.append(KeepTogether([heading(_("The district's root certificate"), 1), *root]))
     out.append(PageBreak())
     return out
 
@@ -457,7 +476,7 @@ def render_plan(pack: Pack, data: PlanInput, *, signature_fields: bool = True) -
     plan, district = data.plan, data.district
     boxes: list[tuple[str, SignatureBox]] = []
     story: list[Flowable] = [
-        *_cover(pack, data),
+        *_cover(pack, data, signature_fields),
         *_vision(data),
         *_results(pack, data),
         *_priorities(pack, data),
@@ -476,8 +495,10 @@ def render_plan(pack: Pack, data: PlanInput, *, signature_fields: bool = True) -
         keywords=_("strategic plan, Navigation Tool, competency-based learning"),
     )
     pdf = build(story, info)
+    labels = {box_field_name(n, s.role): (one_line(s.role), one_line(s.name))
+              for n, s in enumerate(signers_of(data), start=1)}
     if signature_fields and boxes:
         from navtool_desktop.signing import add_signature_fields
 
-        pdf = add_signature_fields(pdf, boxes)
-    return RenderedPlan(pdf, tuple(boxes))
+        pdf = add_signature_fields(pdf, boxes, labels)
+    return RenderedPlan(pdf, tuple(boxes), tuple((f, r, n) for f, (r, n) in labels.items()))

@@ -269,3 +269,20 @@ class SigningFolder:
     def load(self, stored: StoredIdentity, passphrase: str) -> Identity:
         """Open a kept identity to sign with (raises the plain :class:`SigningError`)."""
         return load_identity(stored.p12, passphrase)
+
+    def district_root(self, organization: str = "") -> x509.Certificate | None:
+        """The district's root certificate: the trusted root that issued the identities kept
+        here (those of ``organization`` first), else the only trusted root, else None."""
+        roots = self.trust_roots()
+        wanted = organization.strip().casefold()
+        issuers = []
+        for stored in self.identities():
+            for root in roots:
+                if root.subject == stored.certificate.issuer:
+                    issuers.append((stored.organization.strip().casefold() == wanted, root))
+        for matches, root in sorted(issuers, key=lambda pair: not pair[0]):
+            if matches or not wanted:
+                return root
+        if issuers:
+            return issuers[0][1]
+        return roots[0] if len(roots) == 1 else None

@@ -38,16 +38,18 @@ def fingerprint(cert: x509.Certificate) -> str:
     return ":".join(f"{b:02X}" for b in cert.fingerprint(hashes.SHA256()))
 
 
-def fingerprint_lines(cert: x509.Certificate, groups: int = 2) -> list[str]:
-    """The fingerprint cut into ``groups`` lines of equal length, for a stamp or a printed page."""
-    parts = fingerprint(cert).split(":")
-    size = -(-len(parts) // groups)
-    return [":".join(parts[i:i + size]) for i in range(0, len(parts), size)]
-
-
 def _name_attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
     values = name.get_attributes_for_oid(oid)
     return str(values[0].value) if values else ""
+
+
+#: X.509 allows at most 64 bytes (UTF-8) in a name, title or organization.
+NAME_BYTES = 64
+
+
+def _clip(text: str) -> str:
+    """``text`` cut to :data:`NAME_BYTES` UTF-8 bytes, never inside a character."""
+    return text.encode("utf-8")[:NAME_BYTES].decode("utf-8", "ignore").rstrip()
 
 
 def _utcnow() -> dt.datetime:
@@ -179,8 +181,8 @@ def create_root(organization: str, *, years: int = ROOT_YEARS, key_bits: int = K
         raise SigningError(_("The district name is needed for its root certificate."), "missing_field")
     key = _new_key(key_bits)
     subject = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, _("{org} Root").format(org=organization)[:64]),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, _clip(_("{org} Root").format(org=organization))),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _clip(organization)),
     ])
     start, end = _validity(years, now)
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
@@ -211,11 +213,17 @@ def issue_signer(root: RootAuthority, name: str, role: str, organization: str | 
         raise SigningError(_("The signer's name is needed."), "missing_field")
     if not role:
         raise SigningError(_("The signer's role (for example Superintendent) is needed."), "missing_field")
+    # the stamp prints the name and role exactly as the certificate has them: never cut them
+    for value, what in ((name, _("name")), (role, _("role"))):
+        if len(value.encode("utf-8")) > NAME_BYTES:
+            raise SigningError(_("The signer's {what} is too long for a certificate: at most {n} bytes "
+                                 "(about {n} Latin letters, fewer with accents or other scripts).")
+                               .format(what=what, n=NAME_BYTES), "too_long")
     key = _new_key(key_bits)
     attrs = [
-        x509.NameAttribute(NameOID.COMMON_NAME, name[:64]),
-        x509.NameAttribute(NameOID.TITLE, role[:64]),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, name),
+        x509.NameAttribute(NameOID.TITLE, role),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _clip(organization)),
     ]
     if email:
         attrs.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email.strip()))

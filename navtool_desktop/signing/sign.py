@@ -1,35 +1,62 @@
 """Signing any PDF with pyHanko: PAdES B-B, a visible stamp in a signer box, incremental updates.
 
-The plan renderer reserves one box per signer on its approval page (:func:`approval_boxes`)
-and may create the empty fields ``signer-1``, ``signer-2``, ... with
-:func:`add_signature_fields`; :func:`sign_pdf` then fills the next empty one. Each signature
-is an incremental update, so the signatures made before it stay valid. No timestamp server
-and no revocation fetching: signing works offline.
+The plan renderer reserves one box per signer role on its approval page (:func:`approval_boxes`)
+and declares the empty fields ``signer-1-superintendent``, ... with :func:`add_signature_fields`
+(role and expected name in each field, see :mod:`.boxes`); :func:`sign_pdf` then fills the box
+of the signer's role. The first signature in a declared box certifies the document (DocMDP:
+only form filling and signing allowed after it), and each box locks every other field once
+signed, so PDF readers refuse edits too. Each signature is an incremental update, so the
+signatures made before it stay valid. The stamp is drawn with the plan's own embedded font
+(DejaVu Sans), so every name shows as its certificate has it. No timestamp server and no
+revocation fetching: signing works offline.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import unicodedata
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from navtool_desktop import paths
 from navtool_desktop.i18n import _
+from navtool_desktop.signing.boxes import FIELD_PREFIX, NAME_KEY, ROLE_KEY, box_tooltip, choose_box, declared_boxes
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file, write_new_file
-from navtool_desktop.signing.identity import Identity, fingerprint_lines
+from navtool_desktop.signing.identity import Identity, fingerprint
 
-#: Names of the signer fields, in signing order: ``signer-1`` (superintendent), ``signer-2`` ...
-FIELD_PREFIX = "signer-"
+#: The stamp's font: the plan's own DejaVu Sans (resources/fonts), embedded as a subset.
+STAMP_FONT = "fonts/DejaVuSans.ttf"
+#: Bytes per line of a printed fingerprint, on the plan's pages and in the stamp alike.
+FINGERPRINT_BYTES_PER_LINE = 8
 #: A signer box's default size in points (about 3.5 x 1.25 inches): fits the stamp text.
 BOX_WIDTH = 252.0
 BOX_HEIGHT = 90.0
 
 
 def field_name(index: int) -> str:
-    """The field name for the ``index``-th signer, counted from 1."""
+    """The field name for the ``index``-th signer, counted from 1 (no role: see
+    :func:`.boxes.box_field_name` for the plan's boxes)."""
     return f"{FIELD_PREFIX}{index}"
+
+
+def grouped_fingerprint(fp: str, per_line: int = FINGERPRINT_BYTES_PER_LINE) -> list[str]:
+    """A ``AA:BB:...`` fingerprint in lines of ``per_line`` bytes, easy to read out by phone
+    (the one grouping used on the plan's pages and in the stamps)."""
+    parts = [p for p in fp.replace(" ", "").split(":") if p]
+    return [":".join(parts[i:i + per_line]) for i in range(0, len(parts), per_line)]
+
+
+def local_time_text(when: dt.datetime) -> str:
+    """``2026-12-01 07:54 (UTC-07:00)``: the signer's local time with its offset from UTC."""
+    local = when.astimezone() if when.tzinfo is not None else when.replace(tzinfo=dt.UTC).astimezone()
+    offset = local.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{local:%Y-%m-%d %H:%M} (UTC{sign}{hours:02d}:{mins:02d})"
 
 
 @dataclass(frozen=True)
@@ -117,30 +144,42 @@ def signature_fields(data: bytes) -> list[tuple[str, bool]]:
     return [(name, value is not None) for name, value, _ref in enumerate_sig_fields(writer.prev)]
 
 
-def add_signature_fields(data: bytes, fields: Sequence[tuple[str, SignatureBox]]) -> bytes:
-    """The PDF with empty visible signature fields added (for the plan renderer, before signing)."""
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+def add_signature_fields(data: bytes, fields: Sequence[tuple[str, SignatureBox]],
+                         labels: Mapping[str, tuple[str, str]] | None = None) -> bytes:
+    """The PDF with empty visible signature fields declared (for the plan renderer, before signing).
 
+    ``labels`` gives a field's role and expected signer name (written to ``/TU``, ``/NavRole``
+    and ``/NavName``). Each field locks every field but the other boxes once it is signed.
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign.fields import (
+        FieldMDPAction,
+        FieldMDPSpec,
+        SigFieldSpec,
+        append_signature_field,
+        enumerate_sig_fields,
+    )
+
+    labels = labels or {}
     writer = _read_pdf(data, "PDF")
+    names = [name for name, _box in fields]
     for name, box in fields:
-        append_signature_field(writer, SigFieldSpec(name, on_page=box.page_index, box=box.rect))
+        role, who = labels.get(name, ("", ""))
+        others = [n for n in names if n != name]
+        lock = FieldMDPSpec(FieldMDPAction.EXCLUDE, others) if others else FieldMDPSpec(FieldMDPAction.ALL)
+        append_signature_field(writer, SigFieldSpec(name, on_page=box.page_index, box=box.rect,
+                                                    field_mdp_spec=lock,
+                                                    readable_field_name=box_tooltip(role, who) if role else None))
+    for name, _value, ref in enumerate_sig_fields(writer):
+        role, who = labels.get(str(name), ("", ""))
+        if role:
+            field = ref.get_object()
+            field[generic.NameObject(ROLE_KEY)] = generic.TextStringObject(role)
+            field[generic.NameObject(NAME_KEY)] = generic.TextStringObject(who)
+            writer.mark_update(ref)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _plain(text: str) -> str:
-    """Text the built-in stamp font can show: accents kept where Windows-1252 has them
-    (Peña), others dropped to the base letter (Nguyễn → Nguyen)."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-            out.append(base if base.isascii() and base else "?")
-    return "".join(out)
 
 
 def _signer(identity: Identity):  # type: ignore[no-untyped-def]
@@ -175,31 +214,88 @@ def _signer(identity: Identity):  # type: ignore[no-untyped-def]
     )
 
 
-def _stamp_style():  # type: ignore[no-untyped-def]
+def _stamp_font_program(text: str) -> bytes:
+    """DejaVu Sans cut down to the glyphs of ``text`` and scaled to 1000 units per em.
+
+    pyHanko writes glyph widths as the font gives them, while PDF reads them per 1000 units;
+    DejaVu has 2048, so unscaled every letter would stand twice its width apart.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" is no news to a signer
+    font = TTFont(io.BytesIO(paths.resource(STAMP_FONT).read_bytes()))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _stamp_font(text: str):  # type: ignore[no-untyped-def]
+    """pyHanko's OpenType engine on the plan's DejaVu Sans (subset and embedded in each stamp)."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    program = _stamp_font_program(text)
+
+    class _Factory(GlyphAccumulatorFactory):
+        # pyHanko opens the font file (and never closes it); hand it the prepared program instead
+        def create_font_engine(self, writer, obj_stream=None):  # type: ignore[no-untyped-def]
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(program),
+                                    font_size=self.font_size, obj_stream=obj_stream)
+
+    return _Factory(str(paths.resource(STAMP_FONT)), font_size=7)
+
+
+def _stamp_style(lines: int, params: Mapping[str, str]):  # type: ignore[no-untyped-def]
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
     text = "\n".join([
         _("Digitally signed by %(who)s"),
         "%(role)s",
-        "%(org)s",
-        _("Date: %(ts)s"),
+        _("Signed on %(when)s"),
         _("Certificate SHA-256:"),
-        "%(fp1)s",
-        "%(fp2)s",
+        *(f"%(fp{n})s" for n in range(lines)),
     ])
-    return TextStampStyle(stamp_text=text, text_box_style=TextBoxStyle(font_size=9, leading=11),
-                          timestamp_format="%Y-%m-%d %H:%M UTC", border_width=1)
+    font = _stamp_font(text % params)
+    return TextStampStyle(stamp_text=text, text_box_style=TextBoxStyle(font=font, font_size=7, leading=9),
+                          border_width=1)
+
+
+def _certified(writer) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the document already carries a certification signature (``/Perms /DocMDP``)."""
+    try:
+        return "/DocMDP" in writer.root.get("/Perms", {})
+    except (KeyError, TypeError, AttributeError):
+        return False
 
 
 def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
                    box: SignatureBox | None = None, reason: str | None = None,
-                   location: str | None = None, label: str = "PDF") -> bytes:
+                   location: str | None = None, label: str = "PDF", role: str | None = None,
+                   force: bool = False, clock: Callable[[], dt.datetime] | None = None) -> bytes:
     """``data`` with one more signature appended as an incremental update.
 
-    Which field: ``field`` if given (an empty one the PDF has, or a new one in ``box``);
-    else a new ``signer-N`` field in ``box``; else the first empty signature field; else a
-    new ``signer-N`` box on the last page, placed after the boxes already there.
+    Which box: ``field`` if given (an empty one the PDF has, or a new one in ``box``); else
+    the declared box that ``role`` names (a role, a name or a field name); else the empty box
+    whose role is the certificate's; else, in a PDF whose boxes name no role, the first empty
+    one or a new ``signer-N`` box on the last page. A box labelled for another role or person
+    is refused (reason ``wrong_box``) unless ``force``. A PDF whose boxes were declared for
+    roles, or that is certified, gets no new box: it would draw over the page.
+
+    The first signature in a box the PDF declared certifies the document (DocMDP, form
+    filling and signing allowed). ``clock`` gives the time shown in the stamp (default now).
     """
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields as pdf_fields
@@ -210,16 +306,24 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
     writer = _read_pdf(data, label)
     existing = [(name, value is not None) for name, value, _ref in pdf_fields.enumerate_sig_fields(writer.prev)]
     names = {name: signed for name, signed in existing}
+    declared = declared_boxes(data)
+    certified = _certified(writer.prev)
+    closed = certified or any(b.role for b in declared)  # no new boxes: only the declared ones
     new_spec = None
     if field is not None and names.get(field):
         raise SigningError(_("The field {field} is already signed; choose another field.").format(field=field),
                            "field_signed")
-    if field is None and box is None:
-        empty = [name for name, signed in existing if not signed]
-        if empty:
-            field = empty[0]
+    if field is not None:
+        chosen = next((b for b in declared if b.field == field), None)
+        if chosen is not None:
+            choose_box([chosen], identity.name, identity.role, chosen.field, force=force)  # label check
+    elif box is None and (role or declared):
+        if role or any(not b.signed for b in declared) or closed:
+            field = choose_box(declared, identity.name, identity.role, role, force=force).field
         else:
             box = approval_boxes(len(existing) + 1)[-1]
+    elif box is None:
+        box = approval_boxes(len(existing) + 1)[-1]
     if field is None:
         n = len(existing) + 1
         while field_name(n) in names:
@@ -229,18 +333,22 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
         if box is None:
             raise SigningError(_("The PDF has no signature field named {field}; give a box to create it.")
                                .format(field=field), "no_field")
+        if closed:
+            raise SigningError(_("This PDF declares its signature boxes; a new box would be drawn over its "
+                                 "pages. Sign one of its boxes, or ask for a PDF with a box for you."),
+                               "new_box_refused")
         new_spec = pdf_fields.SigFieldSpec(field, on_page=box.page_index, box=box.rect)
     elif box is not None:
         raise SigningError(_("The field {field} already has its place on the page; give the field or a box, "
                              "not both.").format(field=field), "bad_box")
 
-    lines = fingerprint_lines(identity.certificate)
+    certify = new_spec is None and not any(signed for _n, signed in existing) and not certified
+    lines = grouped_fingerprint(fingerprint(identity.certificate))
     params = {
-        "who": _plain(identity.name),
-        "role": _plain(identity.role),
-        "org": _plain(identity.organization),
-        "fp1": lines[0],
-        "fp2": lines[1] if len(lines) > 1 else "",
+        "who": identity.name,
+        "role": ", ".join(p for p in (identity.role, identity.organization) if p.strip()),
+        "when": local_time_text((clock or (lambda: dt.datetime.now(dt.UTC)))()),
+        **{f"fp{n}": line for n, line in enumerate(lines)},
     }
     meta = signers.PdfSignatureMetadata(
         field_name=field,
@@ -249,8 +357,10 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
         name=identity.name,
         reason=reason,
         location=location,
+        certify=certify,
+        docmdp_permissions=pdf_fields.MDPPerm.FILL_FORMS,
     )
-    pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), stamp_style=_stamp_style(),
+    pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), stamp_style=_stamp_style(len(lines), params),
                                    new_field_spec=new_spec)
     out = io.BytesIO()
     try:
@@ -263,7 +373,7 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
 
 def sign_pdf(source: Path, output: Path, identity: Identity, *, field: str | None = None,
              box: SignatureBox | None = None, reason: str | None = None, location: str | None = None,
-             overwrite: bool = False) -> Path:
+             overwrite: bool = False, role: str | None = None, force: bool = False) -> Path:
     """Sign ``source`` into ``output`` (written atomically; an existing file only with ``overwrite``).
 
     ``output`` may be ``source`` itself with ``overwrite=True`` (sign in place).
@@ -274,7 +384,7 @@ def sign_pdf(source: Path, output: Path, identity: Identity, *, field: str | Non
                            .format(file=output.name), "exists")
     data = read_file(source)
     signed = sign_pdf_bytes(data, identity, field=field, box=box, reason=reason, location=location,
-                            label=source.name)
+                            label=source.name, role=role, force=force)
     write_new_file(output, signed, overwrite=overwrite)
     return output
 

@@ -27,14 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navtool_desktop import paths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.paths import file_stem
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.operations import Operation, Progress, run_job
-from navtool_desktop.ui.signing_dialogs import P12_FILTER, CreateIdentityDialog, IdentityRequest
+from navtool_desktop.ui.signing_dialogs import (
+    P12_FILTER,
+    CreateIdentityDialog,
+    IdentityRequest,
+    PlanSignersDialog,
+    PlanSignersRequest,
+)
 from navtool_desktop.ui.widgets import HeaderedTableModel, plain_label
 
 if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen is first shown
@@ -53,7 +58,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def signing_folder() -> Path:
     """Where the district keeps its signer identities and trusted root certificates."""
-    return paths.data_dir() / "signing"
+    from navtool_desktop.signing.folder import signing_dir
+
+    return signing_dir()
 
 
 class IdentityModel(HeaderedTableModel):
@@ -149,6 +156,10 @@ class ExportScreen(QWidget):
         self.cycle_box = QComboBox()
         self.cycle_box.setAccessibleName(_("Cycle"))
         self.signers_label = plain_label(object_name="hint")
+        self.signers_button = QPushButton(_("Signature boxes and meeting…"))
+        self.signers_button.clicked.connect(self.edit_signers)
+        self.box_choice = QComboBox()
+        self.box_choice.setAccessibleName(_("Sign in box"))
         self.plan_button = QPushButton(_("Save the plan PDF…"))
         self.plan_button.clicked.connect(self.export_plan)
         self.sign_button = QPushButton(_("Export and sign the plan…"))
@@ -167,7 +178,11 @@ class ExportScreen(QWidget):
         cycle_row.addWidget(self.sheet_button)
         form = QFormLayout()
         form.addRow(_("Plan"), plan_row)
-        form.addRow("", self.signers_label)
+        signers_row = QHBoxLayout()
+        signers_row.addWidget(self.signers_label, 1)
+        signers_row.addWidget(self.signers_button)
+        form.addRow("", signers_row)
+        form.addRow(_("Sign in box"), self.box_choice)
         form.addRow(_("Cycle"), cycle_row)
         documents = QGroupBox(_("Documents"))
         documents.setLayout(form)
@@ -267,7 +282,7 @@ class ExportScreen(QWidget):
             box.setCurrentIndex(max(box.findData(current), 0))
             box.blockSignals(False)
         has_plan, has_cycle = self.plan_box.count() > 0, self.cycle_box.count() > 0
-        for button in (self.plan_button, self.sign_button):
+        for button in (self.plan_button, self.sign_button, self.signers_button):
             button.setEnabled(has_plan)
         for button in (self.report_button, self.sheet_button):
             button.setEnabled(has_cycle)
@@ -290,13 +305,50 @@ class ExportScreen(QWidget):
             self.folder_note.setText(_("No identity yet. Create the district's first one: it makes the district "
                                        "root that recipients trust."))
 
-    def _update_signers(self) -> None:
-        from navtool_desktop.reports.data import default_signers
+    def _selected_plan(self) -> Any:
+        plan_id = self.plan_box.currentData()
+        return next((p for p in self.store.plans() if p.id == plan_id), None) if plan_id else None
 
-        signers = default_signers(self.store.profile)
+    def _update_signers(self) -> None:
+        from navtool_desktop.reports.data import plan_signers
+
+        plan = self._selected_plan()
+        signers = plan_signers(plan, self.store.profile) if plan is not None else ()
         listed = "; ".join(_("{n}. {role}: {name}").format(n=n, role=s.role, name=s.name or _("name not set"))
                            for n, s in enumerate(signers, 1))
-        self.signers_label.setText(_("Signature boxes on the approval page: {signers}").format(signers=listed))
+        text = _("Signature boxes on the approval page: {signers}").format(signers=listed)
+        if plan is not None and plan.meeting_date:
+            text += "\n" + _("For adoption at the board meeting of {date}.").format(date=plan.meeting_date)
+        self.signers_label.setText(text)
+        current = self.box_choice.currentData()
+        self.box_choice.blockSignals(True)
+        self.box_choice.clear()
+        self.box_choice.addItem(_("The box for the role in my certificate"), "")
+        for n, s in enumerate(signers, 1):
+            self.box_choice.addItem(_("{n}. {role}").format(n=n, role=s.role) + (f" ({s.name})" if s.name else ""),
+                                    s.role)
+        self.box_choice.setCurrentIndex(max(self.box_choice.findData(current), 0))
+        self.box_choice.blockSignals(False)
+
+    def ask_plan_signers(self, signers: list[tuple[str, str]], meeting_date: str) -> PlanSignersRequest | None:
+        return PlanSignersDialog(signers, meeting_date, self).exec_request()
+
+    def edit_signers(self) -> None:
+        """Set the selected plan's signature boxes (role and expected name) and meeting day."""
+        from navtool_desktop.core.records import PlanSigner
+        from navtool_desktop.reports.data import plan_signers
+
+        plan = self._selected_plan()
+        if plan is None:
+            return
+        current = [(s.role, s.name) for s in plan_signers(plan, self.store.profile)]
+        request = self.ask_plan_signers(current, plan.meeting_date)
+        if request is None:
+            return
+        self.store.save_plan(plan.replace(signers=tuple(PlanSigner(role=r, name=n) for r, n in request.signers),
+                                          meeting_date=request.meeting_date))
+        self._update_signers()
+        self.status.setText(_("Saved the signature boxes of {title}.").format(title=plan.title))
 
     def selected_identity(self) -> StoredIdentity | None:
         if not hasattr(self, "identity_view"):
@@ -337,7 +389,17 @@ class ExportScreen(QWidget):
         return text if ok and text else None
 
     def ask_new_identity(self) -> IdentityRequest | None:
-        return CreateIdentityDialog(self.store.profile.name, self).exec_request()
+        from navtool_desktop.reports.data import plan_signers
+
+        plan = self._selected_plan()
+        roles = tuple(s.role for s in plan_signers(plan, self.store.profile)) if plan is not None else ()
+        return CreateIdentityDialog(self.store.profile.name, self, has_root=bool(self.folder.trust_roots()),
+                                    roles=roles).exec_request()
+
+    def ask_box(self, title: str, prompt: str, labels: list[str]) -> int | None:
+        """Which of ``labels`` (signature boxes) to sign, or None."""
+        item, ok = QInputDialog.getItem(self, title, prompt, labels, 0, False)
+        return labels.index(item) if ok and item in labels else None
 
     def confirm(self, title: str, text: str) -> bool:
         return messages.ask(self, title, text)
@@ -425,10 +487,13 @@ class ExportScreen(QWidget):
             return None
         from navtool_desktop.reports.data import load_plan
 
+        signing_dir = self.signing_dir
+
         def render(data: Any) -> bytes:
             from navtool_desktop.reports.plan import render_plan
+            from navtool_desktop.reports.signed import with_district_root
 
-            return render_plan(self.pack, data).pdf
+            return render_plan(self.pack, with_district_root(data, signing_dir)).pdf
 
         return self._export(lambda: load_plan(self.store, self.pack, plan_id), _("Save the plan PDF"),
                             lambda data: f"{file_stem(data.plan.title)}.pdf", _("Drawing the plan"), render,
@@ -498,8 +563,45 @@ class ExportScreen(QWidget):
             "Passphrase of {name} ({role}):").format(name=stored.name, role=stored.role))
         return (stored, passphrase) if passphrase else None
 
+    def _pick_box(self, identity: Identity, boxes: list[Any], wanted: str | None,
+                  attempt: Callable[[str | None, bool], Any]) -> Any:
+        """``attempt(box, force)`` for the box the signer means, or None when the signer stops.
+
+        The box chosen on the screen, else the one of the certificate's role; with no such
+        box the signer picks one; a box labelled for someone else is signed only after a yes.
+        """
+        from navtool_desktop.signing.errors import SigningError
+
+        title = _("Sign as {name}").format(name=identity.name)
+        try:
+            try:
+                return attempt(wanted, False)
+            except SigningError as exc:
+                if exc.reason != "no_box_for_role":
+                    raise
+                free = [b for b in boxes if not b.signed]
+                picked = self.ask_box(title, _("No box is for the {role}. Which box do you sign?")
+                                      .format(role=identity.role or _("signer")), [b.label for b in free])
+                if picked is None:
+                    return None
+                wanted = free[picked].field
+                return attempt(wanted, False)
+        except SigningError as exc:
+            if exc.reason != "wrong_box":
+                self.tell(title, str(exc))
+                return None
+            if not self.confirm(_("Sign a box labelled for someone else?"),
+                                _("{problem}\n\nSign this box anyway?").format(problem=exc)):
+                return None
+            try:
+                return attempt(wanted, True)
+            except SigningError as again:
+                self.tell(title, str(again))
+                return None
+
     def export_and_sign(self) -> Operation | None:
-        """Render the selected plan and sign it in the box of the signer's role (else the first)."""
+        """Render the selected plan and sign it in the chosen box (by default the one of the
+        signer's role); a box labelled for someone else only after a yes."""
         plan_id = self.plan_box.currentData()
         if not plan_id:
             return None
@@ -513,6 +615,14 @@ class ExportScreen(QWidget):
         identity = self._signer()
         if identity is None:
             return None
+        from navtool_desktop.reports.signed import plan_boxes, with_district_root, with_signer
+
+        data = with_district_root(data, self.signing_dir)
+        chosen = self._pick_box(identity, plan_boxes(data), self.box_choice.currentData() or None,
+                                lambda box, force: with_signer(data, identity, box, force=force))
+        if chosen is None:
+            return None
+        signed_data, slot = chosen
         out = self._target(_("Save the signed plan"), f"{file_stem(data.plan.title)}-signed.pdf")
         if out is None:
             return None
@@ -520,10 +630,9 @@ class ExportScreen(QWidget):
 
         def job(progress: Progress) -> Path:
             from navtool_desktop.reports.plan import render_plan
-            from navtool_desktop.reports.signed import sign_rendered, with_signer
+            from navtool_desktop.reports.signed import sign_rendered
             from navtool_desktop.signing.files import write_new_file
 
-            signed_data, slot = with_signer(data, identity)
             progress(1, 3, _("Drawing the plan"))
             rendered = render_plan(pack, signed_data)
             progress(2, 3, _("Signing"))
@@ -541,6 +650,23 @@ class ExportScreen(QWidget):
         identity = self._signer()
         if identity is None:
             return None
+        from navtool_desktop.signing.boxes import choose_box, declared_boxes
+        from navtool_desktop.signing.errors import SigningError
+        from navtool_desktop.signing.files import read_file
+
+        try:
+            boxes = declared_boxes(read_file(source))
+        except SigningError as exc:
+            self.tell(_("Add a signature"), str(exc))
+            return None
+        field: str | None = None
+        if any(b.role for b in boxes):
+            chosen = self._pick_box(identity, boxes, None,
+                                    lambda box, force: choose_box(boxes, identity.name, identity.role, box,
+                                                                  force=force))
+            if chosen is None:
+                return None
+            field = chosen.field
         out = self.ask_save_path(_("Save the plan with the added signature"), source)
         if out is None:
             return None
@@ -557,7 +683,9 @@ class ExportScreen(QWidget):
             from navtool_desktop.signing.sign import sign_pdf
 
             progress(1, 2, _("Signing"))
-            return sign_pdf(source, out, identity, reason=_("Approval of the strategic action plan"),
+            # the box was chosen (and any stand-in confirmed) above
+            return sign_pdf(source, out, identity, field=field, force=True,
+                            reason=_("Approval of the strategic action plan"),
                             location=identity.organization, overwrite=True)
 
         return self._run(_("Adding a signature"), job, self._saved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -47,7 +48,11 @@ def _password_field(name: str) -> QLineEdit:
 class CreateIdentityDialog(QDialog):
     """Asks for a signer and the root that issues the certificate; :meth:`request` checks it."""
 
-    def __init__(self, organization: str, parent: QWidget | None = None) -> None:
+    def __init__(self, organization: str, parent: QWidget | None = None, *, has_root: bool = False,
+                 roles: tuple[str, ...] = ()) -> None:
+        """``has_root``: the district has a root already, so issuing from it is the default.
+        ``roles``: the roles of the plan's signature boxes, offered as the role is typed (the
+        role in the certificate picks the box its holder signs)."""
         super().__init__(parent)
         self.setWindowTitle(_("Create a signing identity"))
         self.name = QLineEdit()
@@ -55,6 +60,13 @@ class CreateIdentityDialog(QDialog):
         self.role = QLineEdit()
         self.role.setAccessibleName(_("Role"))
         self.role.setPlaceholderText(_("for example Superintendent or Board chair"))
+        if roles:
+            from PySide6.QtWidgets import QCompleter
+
+            completer = QCompleter(list(roles), self.role)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.role.setCompleter(completer)
+            self.role.setPlaceholderText(_("as on the plan's signature box: {roles}").format(roles=", ".join(roles)))
         self.organization = QLineEdit(organization)
         self.organization.setAccessibleName(_("District"))
         self.passphrase = _password_field(_("Passphrase"))
@@ -68,7 +80,8 @@ class CreateIdentityDialog(QDialog):
 
         self.new_root = QRadioButton(_("Create a new district root (the first identity of the district)"))
         self.existing_root = QRadioButton(_("Issue from the district's existing root .p12"))
-        self.new_root.setChecked(True)
+        # one wrong Enter must not give the district a second root
+        (self.existing_root if has_root else self.new_root).setChecked(True)
         self.root_path = QLineEdit()
         self.root_path.setAccessibleName(_("Root .p12 file"))
         self.root_browse = QPushButton(_("Choose…"))
@@ -167,4 +180,86 @@ class CreateIdentityDialog(QDialog):
 
     def exec_request(self) -> IdentityRequest | None:
         """Show the dialog; the request when the user pressed Create."""
+        return self.request() if self.exec() == QDialog.DialogCode.Accepted else None
+
+
+@dataclass(frozen=True)
+class PlanSignersRequest:
+    """The signature boxes of a plan, in order, as (role, expected name), and its meeting day."""
+
+    signers: tuple[tuple[str, str], ...]
+    meeting_date: str
+
+
+class PlanSignersDialog(QDialog):
+    """Sets which boxes the plan's approval page has (one line per box: ``Role, Name``) and the
+    day of the board meeting that adopts it."""
+
+    def __init__(self, signers: list[tuple[str, str]], meeting_date: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QCheckBox, QDateEdit, QPlainTextEdit
+
+        super().__init__(parent)
+        self.setWindowTitle(_("Signature boxes and meeting"))
+        self.boxes = QPlainTextEdit("\n".join(f"{role}, {name}".rstrip(", ") for role, name in signers))
+        self.boxes.setAccessibleName(_("Signature boxes, one per line: role, name"))
+        self.has_meeting = QCheckBox(_("Adopted at the board meeting of"))
+        self.meeting = QDateEdit()
+        self.meeting.setCalendarPopup(True)
+        self.meeting.setDisplayFormat("yyyy-MM-dd")
+        self.meeting.setAccessibleName(_("Meeting date"))
+        if meeting_date:
+            from PySide6.QtCore import QDate
+
+            self.meeting.setDate(QDate.fromString(meeting_date, "yyyy-MM-dd"))
+        self.has_meeting.setChecked(bool(meeting_date))
+        self.meeting.setEnabled(bool(meeting_date))
+        self.has_meeting.toggled.connect(self.meeting.setEnabled)
+        self.problem = plain_label(object_name="formError")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        meeting_row = QHBoxLayout()
+        meeting_row.addWidget(self.has_meeting)
+        meeting_row.addWidget(self.meeting, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label(_(
+            "One line per signature box, in order: the role, then a comma and the name of the person "
+            "expected to sign (optional). Each signer signs the box of the role in their certificate; "
+            "the stamp always shows the name in the certificate.")))
+        layout.addWidget(self.boxes, 1)
+        layout.addLayout(meeting_row)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def request(self) -> PlanSignersRequest | None:
+        """What the dialog says, or None (with the reason shown) when it cannot be saved."""
+        from navtool_desktop.core.records import MAX_PLAN_SIGNERS
+
+        signers = []
+        for line in self.boxes.toPlainText().splitlines():
+            if not line.strip():
+                continue
+            role, _sep, name = line.partition(",")
+            signers.append((role.strip(), name.strip()))
+        roles = [role.casefold() for role, _name in signers]
+        if not signers or any(not role for role in roles):
+            self.problem.setText(_("Give at least one box, each with its role."))
+            return None
+        if len(set(roles)) != len(roles):
+            self.problem.setText(_("Each box needs a role of its own."))
+            return None
+        if len(signers) > MAX_PLAN_SIGNERS:
+            self.problem.setText(_("At most {n} boxes fit on the approval page.").format(n=MAX_PLAN_SIGNERS))
+            return None
+        if any(len(role) > 64 or len(name) > 64 for role, name in signers):
+            self.problem.setText(_("A role or a name is at most 64 characters."))
+            return None
+        meeting = self.meeting.date().toString("yyyy-MM-dd") if self.has_meeting.isChecked() else ""
+        return PlanSignersRequest(tuple(signers), meeting)
+
+    def _accept(self) -> None:
+        if self.request() is not None:
+            self.accept()
+
+    def exec_request(self) -> PlanSignersRequest | None:
         return self.request() if self.exec() == QDialog.DialogCode.Accepted else None

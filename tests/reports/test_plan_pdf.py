@@ -63,8 +63,8 @@ def test_plan_pages_are_numbered_with_the_total(pack: Pack, demo_plan: PlanInput
 def test_signer_boxes_are_empty_fields_on_the_approval_page(pack: Pack, demo_plan: PlanInput,
                                                             tmp_path: Path) -> None:
     rendered = render_plan(pack, demo_plan)
-    assert [name for name, _box in rendered.boxes] == ["signer-1", "signer-2"]
-    assert signature_fields(rendered.pdf) == [("signer-1", False), ("signer-2", False)]
+    assert [name for name, _box in rendered.boxes] == ["signer-1-superintendent", "signer-2-board-chair"]
+    assert signature_fields(rendered.pdf) == [("signer-1-superintendent", False), ("signer-2-board-chair", False)]
     reader = PdfReader(io.BytesIO(rendered.pdf))
     page = reader.pages[rendered.approval_page - 1]
     assert "Approval" in page.extract_text()
@@ -85,7 +85,7 @@ def test_fingerprints_are_printed_when_known(pack: Pack, demo_plan: PlanInput, s
         assert line in text
     without = " ".join(pdf_text(render_plan(pack, demo_plan).pdf, tmp_path).split())
     assert fingerprint_lines(superintendent.fingerprint)[0] not in without
-    assert "fingerprint appears in the stamp once signed" in without
+    assert "Once signed, the stamp shows the name in the signer\u2019s certificate" in without
 
 
 def test_last_page_says_how_to_check_and_trust(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
@@ -98,10 +98,12 @@ def test_last_page_says_how_to_check_and_trust(pack: Pack, demo_plan: PlanInput,
 
 def test_signed_in_turn_the_plan_stays_valid(pack: Pack, demo_plan: PlanInput, superintendent: Identity,
                                              board_chair: Identity, tmp_path: Path) -> None:
-    pdf = render_plan(pack, demo_plan).pdf
-    once = sign_pdf_bytes(pdf, superintendent)  # the next free field: signer-1
-    twice = sign_pdf_bytes(once, board_chair)   # then signer-2
-    assert signature_fields(twice) == [("signer-1", True), ("signer-2", True)]
+    # boxes that name their role only: each signer signs the box of the role in the certificate
+    data = dataclasses.replace(demo_plan, signers=(Signer("Superintendent"), Signer("Board chair")))
+    pdf = render_plan(pack, data).pdf
+    once = sign_pdf_bytes(pdf, board_chair)     # the chair first: signer-2-board-chair
+    twice = sign_pdf_bytes(once, superintendent)
+    assert signature_fields(twice) == [("signer-1-superintendent", True), ("signer-2-board-chair", True)]
     check = qpdf_check(twice, tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
     path = tmp_path / "signed.pdf"

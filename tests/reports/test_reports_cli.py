@@ -22,22 +22,22 @@ def test_export_plan_then_sign_in_turn(demo: None, tmp_path: Path, root: RootAut
                                        capsys: pytest.CaptureFixture[str]) -> None:
     passphrase = tmp_path / "pw"
     passphrase.write_text("correct horse\n", encoding="utf-8")
-    chair = issue_signer(root, "Nguyễn Văn An", "Board chair", key_bits=TEST_KEY_BITS)
+    chair = issue_signer(root, "Uma Running Crane", "Board chair", key_bits=TEST_KEY_BITS)
     (tmp_path / "chair.p12").write_bytes(identity_to_p12(chair, "correct horse"))
     out = tmp_path / "plan.pdf"
     # the board chair signs first here: the box whose role matches is the one signed
     assert cli.main(["export-plan", "--out", str(out), "--sign", str(tmp_path / "chair.p12"),
                      "--passphrase-file", str(passphrase)]) == 0
     printed = capsys.readouterr().out
-    assert "signer-2: Board chair" in printed and "(signed)" in printed
-    assert signature_fields(out.read_bytes()) == [("signer-1", False), ("signer-2", True)]
+    assert "signer-2-board-chair: Board chair Uma Running Crane (signed)" in printed
+    assert signature_fields(out.read_bytes()) == [("signer-1-superintendent", False), ("signer-2-board-chair", True)]
 
 
 def test_export_refuses_to_replace_a_signed_pdf_without_force(demo: None, tmp_path: Path, root: RootAuthority,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     passphrase = tmp_path / "pw"
     passphrase.write_text("pw-123456\n", encoding="utf-8")
-    boss = issue_signer(root, "Ana Peña", "Superintendent", key_bits=TEST_KEY_BITS)
+    boss = issue_signer(root, "Rosa Nguyễn", "Superintendent", key_bits=TEST_KEY_BITS)
     (tmp_path / "boss.p12").write_bytes(identity_to_p12(boss, "pw-123456"))
     out = tmp_path / "plan.pdf"
     assert cli.main(["export-plan", "--out", str(out), "--sign", str(tmp_path / "boss.p12"),
@@ -47,7 +47,8 @@ def test_export_refuses_to_replace_a_signed_pdf_without_force(demo: None, tmp_pa
     assert "signed PDF" in capsys.readouterr().err
     assert out.read_bytes() == signed
     assert cli.main(["export-plan", "--out", str(out), "--force"]) == 0
-    assert signature_fields(out.read_bytes()) == [("signer-1", False), ("signer-2", False)]
+    assert signature_fields(out.read_bytes()) == [("signer-1-superintendent", False),
+                                                  ("signer-2-board-chair", False)]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
 
 
@@ -73,3 +74,17 @@ def test_the_cli_and_app_start_without_reportlab() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'reportlab'))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_export_and_sign_refuses_a_box_named_for_someone_else(demo: None, tmp_path: Path, root: RootAuthority,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    passphrase = tmp_path / "pw"
+    passphrase.write_text("pw-123456\n", encoding="utf-8")
+    other = issue_signer(root, "Tom Board", "Board chair", key_bits=TEST_KEY_BITS)
+    (tmp_path / "tom.p12").write_bytes(identity_to_p12(other, "pw-123456"))
+    out = tmp_path / "plan.pdf"
+    assert cli.main(["export-plan", "--out", str(out), "--sign", str(tmp_path / "tom.p12"),
+                     "--passphrase-file", str(passphrase)]) == 1
+    err = capsys.readouterr().err
+    assert "the box names Uma Running Crane, the certificate Tom Board" in err and "--force" in err
+    assert not out.exists()

@@ -133,10 +133,10 @@ def test_two_signers_in_turn_then_verify(run: Run, identities: Path) -> None:
     plain = folder / "plain.pdf"
     plain.write_bytes(make_pdf(pages=2))
     code, _out, err = run("sign", plain, "--identity", folder / "ana.p12", "--passphrase-file", folder / "ana.pass",
-                          "--out", folder / "p1.pdf", "--box", "last,72,530,324,620")
+                          "--out", folder / "p1.pdf", "--rect", "last,72,530,324,620")
     assert code == 0, err
     code, _out, err = run("sign", folder / "p1.pdf", "--identity", folder / "bo.p12", "--passphrase-file",
-                          folder / "bo.pass", "--in-place", "--box", "last,342,530,594,620")
+                          folder / "bo.pass", "--in-place", "--rect", "last,342,530,594,620")
     assert code == 0, err
     code, out, _err = run("verify", folder / "p1.pdf", "--trust", folder / "district-root.cer")
     assert code == 1 and "a new signature field \u201csigner-2\u201d was added on page 2" in out
@@ -182,3 +182,29 @@ def test_verify_not_a_pdf_and_unsigned(run: Run, folder: Path) -> None:
     assert code == 2 and "missing.pdf was not found" in err
     code, out, _err = run("verify", folder / "plan.pdf")
     assert code == 5 and "This PDF has no digital signatures." in out
+
+
+
+def test_sign_chooses_the_box_by_role_and_refuses_another_without_force(run: Run, identities: Path) -> None:
+    from navtool_desktop.signing import add_signature_fields, approval_boxes, declared_boxes
+
+    folder = identities
+    boxes = approval_boxes(2, page=2)
+    plan = folder / "declared.pdf"
+    plan.write_bytes(add_signature_fields(
+        make_pdf(pages=2), [("signer-1-superintendent", boxes[0]), ("signer-2-board-chair", boxes[1])],
+        {"signer-1-superintendent": ("Superintendent", "Ana Peña"), "signer-2-board-chair": ("Board chair", "")}))
+    bo = ("--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass")
+    # Bo's certificate says Board Chair: the superintendent's box is not his
+    code, _out, err = run("sign", plan, *bo, "--box", "Superintendent", "--out", folder / "wrong.pdf")
+    assert code == 1 and not (folder / "wrong.pdf").exists()
+    assert "is not yours to sign" in err and "add --force" in err
+    code, _out, err = run("sign", plan, *bo, "--box", "Superintendent", "--force", "--out", folder / "stand-in.pdf")
+    assert code == 0, err
+    assert [b.signed for b in declared_boxes((folder / "stand-in.pdf").read_bytes())] == [True, False]
+    # by default: the box of the role in the certificate, whichever signs first
+    code, _out, err = run("sign", plan, *bo, "--out", folder / "chair.pdf")
+    assert code == 0, err
+    assert [b.signed for b in declared_boxes((folder / "chair.pdf").read_bytes())] == [False, True]
+    code, _out, err = run("sign", folder / "chair.pdf", *bo, "--in-place")
+    assert code == 1 and "Name it with --box ROLE" in err

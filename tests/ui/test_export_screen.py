@@ -40,6 +40,12 @@ def screen(qtbot: QtBot, pack: Pack, store: DistrictStore, tmp_path: Path) -> Ex
     qtbot.addWidget(widget)
     widget.resize(1100, 760)
     widget.show()
+
+    def unexpected(*args: object) -> None:  # a modal dialog nobody answers would hang the test
+        pytest.fail(f"unexpected dialog: {args}")
+
+    widget.confirm = unexpected  # type: ignore[method-assign,assignment]
+    widget.ask_box = unexpected  # type: ignore[method-assign,assignment]
     return widget
 
 
@@ -54,7 +60,7 @@ def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def superintendent(screen: ExportScreen, tmp_path: Path) -> StoredIdentity:
     """A superintendent identity from a new root, made by the library as the screen would."""
     (tmp_path / "usb").mkdir(exist_ok=True)
-    stored = screen.folder.create_identity("Ana Peña", "Superintendent", "Demo Unified", PASS,
+    stored = screen.folder.create_identity("Rosa Nguyễn", "Superintendent", "Demo Unified", PASS,
                                            new_root=tmp_path / "usb" / "root.p12", root_passphrase=ROOT_PASS)
     screen.refresh_identities(select=stored.p12)
     return stored
@@ -121,7 +127,8 @@ def test_export_and_sign_then_check_shows_valid_and_trusted(qtbot: QtBot, screen
     superintendent(screen, tmp_path)
     signed = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
     # the superintendent signed the superintendent's box; the board chair's is still free
-    assert signature_fields(signed.read_bytes()) == [("signer-1", True), ("signer-2", False)]
+    assert signature_fields(signed.read_bytes()) == [("signer-1-superintendent", True),
+                                                     ("signer-2-board-chair", False)]
 
     report = verify(qtbot, screen, signed)
     assert report.ok and report.trusted
@@ -129,10 +136,10 @@ def test_export_and_sign_then_check_shows_valid_and_trusted(qtbot: QtBot, screen
     assert screen.verdict.property("tone") == "ok"
     assert "valid and trusted" in screen.verdict.text()
     shown = screen.verify_view.toPlainText()
-    assert "Ana Peña, Superintendent, Demo Unified" in shown
+    assert "Rosa Nguyễn, Superintendent, Demo Unified" in shown
     for words in ("Intact:", "Valid:", "Trusted:", "Changed since: nothing"):
         assert words in shown
-    assert "1 signature box(es) on the approval page are still empty (signer-2)" in shown
+    assert "1 signature box(es) on the approval page are still empty (signer-2-board-chair)" in shown
 
     # exporting over the signed PDF asks first; saying no leaves it as it was
     before = signed.read_bytes()
@@ -148,7 +155,7 @@ def test_a_second_signer_adds_a_signature_to_the_signed_plan(qtbot: QtBot, scree
                                                              tmp_path: Path) -> None:
     superintendent(screen, tmp_path)
     first = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
-    chair = screen.folder.create_identity("Ben Olsen", "Board chair", "Demo Unified", PASS,
+    chair = screen.folder.create_identity("Uma Running Crane", "Board chair", "Demo Unified", PASS,
                                           existing_root=tmp_path / "usb" / "root.p12",
                                           root_passphrase=ROOT_PASS)
     screen.refresh_identities(select=chair.p12)
@@ -159,7 +166,7 @@ def test_a_second_signer_adds_a_signature_to_the_signed_plan(qtbot: QtBot, scree
     with qtbot.waitSignal(screen.saved, timeout=WAIT):
         qtbot.mouseClick(screen.add_signature_button, Qt.MouseButton.LeftButton)
     report = verify(qtbot, screen, first)
-    assert [s.signer_name for s in report.signatures] == ["Ana Peña", "Ben Olsen"]
+    assert [s.signer_name for s in report.signatures] == ["Rosa Nguyễn", "Uma Running Crane"]
     assert report.ok and report.trusted
     assert "Still to sign" not in screen.verify_view.toPlainText()
 
@@ -309,3 +316,77 @@ def test_a_plan_changed_after_signing_is_shown_in_red_naming_the_change(qtbot: Q
     shown = screen.verify_view.toPlainText()
     assert "Changed after signing" in shown and "document information changed (Title)" in shown
     assert "#a31515" in screen.verify_view.toHtml().lower()  # the change is in red
+
+
+def test_signing_a_box_labelled_for_someone_else_asks_first(qtbot: QtBot, screen: ExportScreen,
+                                                            tmp_path: Path) -> None:
+    from navtool_desktop.signing import declared_boxes
+
+    superintendent(screen, tmp_path)  # Rosa Nguyễn, Superintendent
+    screen.box_choice.setCurrentIndex(screen.box_choice.findData("Board chair"))
+    out = tmp_path / "plan-signed.pdf"
+    asked: list[str] = []
+    screen.ask_passphrase = lambda *_a: PASS  # type: ignore[method-assign]
+    screen.ask_save_path = lambda *_a: out  # type: ignore[method-assign]
+    screen.confirm = lambda _t, text: asked.append(text) or False  # type: ignore[method-assign]
+    assert screen.export_and_sign() is None  # said no: nothing written
+    assert not out.exists()
+    assert len(asked) == 1 and "the box is for the Board chair, the certificate says Superintendent" in asked[0]
+    screen.confirm = lambda *_a: True  # type: ignore[method-assign]
+    signed = export_and_sign(qtbot, screen, out)
+    assert [(b.role, b.signed) for b in declared_boxes(signed.read_bytes())] == [("Superintendent", False),
+                                                                                 ("Board chair", True)]
+
+
+def test_the_plan_sets_its_boxes_and_meeting_from_the_screen(qtbot: QtBot, screen: ExportScreen,
+                                                             store: DistrictStore, tmp_path: Path) -> None:
+    from navtool_desktop.signing import declared_boxes
+    from navtool_desktop.ui.signing_dialogs import PlanSignersDialog, PlanSignersRequest
+
+    offered: list[tuple[list[tuple[str, str]], str]] = []
+
+    def answer(signers: list[tuple[str, str]], meeting: str) -> PlanSignersRequest:
+        offered.append((signers, meeting))
+        return PlanSignersRequest((("Superintendent", "Rosa Nguyễn"), ("Board president", "Chloë Begay"),
+                                   ("Board clerk", "")), "2027-01-14")
+
+    screen.ask_plan_signers = answer  # type: ignore[method-assign]
+    qtbot.mouseClick(screen.signers_button, Qt.MouseButton.LeftButton)
+    assert offered == [([("Superintendent", "Rosa Nguyễn"), ("Board chair", "Uma Running Crane")], "")]
+    plan = next(p for p in store.plans() if p.id == screen.plan_box.currentData())
+    assert [(s.role, s.name) for s in plan.signers][1] == ("Board president", "Chloë Begay")
+    assert plan.meeting_date == "2027-01-14"
+    assert "3. Board clerk: name not set" in screen.signers_label.text()
+    assert screen.box_choice.count() == 4  # "my role" and the three boxes
+
+    screen.ask_save_path = lambda *_a: tmp_path / "plan"  # type: ignore[method-assign]
+    with qtbot.waitSignal(screen.saved, timeout=WAIT) as blocker:
+        qtbot.mouseClick(screen.plan_button, Qt.MouseButton.LeftButton)
+    pdf = Path(blocker.args[0]).read_bytes()
+    assert [b.role for b in declared_boxes(pdf)] == ["Superintendent", "Board president", "Board clerk"]
+
+    # the dialog itself refuses two boxes for one role
+    dialog = PlanSignersDialog([("Superintendent", "")], "", screen)
+    qtbot.addWidget(dialog)
+    dialog.boxes.setPlainText("Board chair, Uma\nboard chair")
+    assert dialog.request() is None and "role of its own" in dialog.problem.text()
+    dialog.boxes.setPlainText("Superintendent\nBoard chair, Uma Running Crane")
+    dialog.has_meeting.setChecked(False)
+    request = dialog.request()
+    assert request == PlanSignersRequest((("Superintendent", ""), ("Board chair", "Uma Running Crane")), "")
+
+
+def test_a_second_identity_defaults_to_the_existing_root_and_offers_the_plan_roles(
+        qtbot: QtBot, screen: ExportScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[CreateIdentityDialog] = []
+    monkeypatch.setattr(CreateIdentityDialog, "exec_request", lambda dialog: made.append(dialog))
+    screen.ask_new_identity()
+    superintendent(screen, tmp_path)  # the district has its root now
+    screen.ask_new_identity()
+    first, second = made
+    assert first.new_root.isChecked() and not second.new_root.isChecked() and second.existing_root.isChecked()
+    completer = second.role.completer()
+    assert completer is not None
+    assert completer.model().data(completer.model().index(1, 0)) == "Board chair"
+    for dialog in made:
+        dialog.deleteLater()
