@@ -81,8 +81,8 @@ KIND_LIMITS: dict[str, tuple[int, int]] = {  # kind -> (bytes, values) per membe
 }
 
 _CYCLE_MEMBER = re.compile(r"^cycles/([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
-                           r"[0-9a-f]{12})\.json$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+                           r"[0-9a-f]{12})\.json\Z")
+_SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 _MANIFEST_KEYS = {"format", "format_version", "app_version", "framework", "kind",
                   "district_id", "district_name", "created", "members"}
 _DISTRICT_KEYS = ("district", "plans", "goals", "actions", "progress")

@@ -45,8 +45,11 @@ def decode_json(path: Path, raw: bytes) -> Any:
                                 .format(file=path.name), path, "encoding") from None
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
+    except (ValueError, RecursionError) as exc:
+        # Besides bad syntax (JSONDecodeError): an integer with more digits than Python
+        # converts (ValueError) or nesting deeper than its recursion limit.
+        pos, msg = (exc.pos, exc.msg) if isinstance(exc, json.JSONDecodeError) else (0, "")
+        cut = pos >= len(text.rstrip()) - 1 or msg.startswith("Unterminated")
         reason = "cut" if cut and text.lstrip().startswith("{") else "not_json"
         raise DamagedStoreError(_("{file} is not valid data (it may have been cut off or "
                                   "edited by another program).").format(file=path.name),
@@ -99,6 +102,13 @@ def atomic_write(path: Path, data: bytes, previous: bytes | None = None) -> None
         raise write_failure(path, exc) from None
 
 
+def is_doc_id(key: str) -> bool:
+    """Whether a table key is a TinyDB document id: ASCII digits only (``str.isdigit``
+    alone also takes "\u00b2" or other scripts' digits, which ``int`` rejects or reads as
+    another id)."""
+    return key.isascii() and key.isdigit()
+
+
 def file_generation(data: Any) -> int:
     """How many times a store file was written (its ``meta`` table's ``generation``; 0 if
     absent, as in files made before it existed)."""
@@ -129,9 +139,13 @@ class WriteBatch:
     nothing has changed. :meth:`commit` then moves every temp file into place, keeping a
     hard link to each old file until all are in, so a failure part-way puts the old files
     back by renaming alone (which needs no free space).
+
+    ``index`` is the file that lists the others (``district.json``): it moves in last,
+    so a kill part-way through the moves never leaves it listing a file not yet in place.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, index: Path | None = None) -> None:
+        self.index = index
         # target -> (its temp file, the old content, whether it existed), in write order
         self.pending: dict[Path, tuple[Path, bytes | None, bool]] = {}
 
@@ -160,7 +174,8 @@ class WriteBatch:
         """Move every staged file into place, all or none; StoreWriteError if none moved."""
         kept: list[tuple[Path, Path | None, bytes | None, bool]] = []  # target, old link, ...
         try:
-            for path, (tmp, previous, existed) in self.pending.items():
+            for path, (tmp, previous, existed) in sorted(self.pending.items(),
+                                                         key=lambda item: item[0] == self.index):
                 old = _keep_old(path) if existed else None
                 kept.append((path, old, previous, existed))
                 fileio.replace_with_retry(tmp, path)

@@ -44,18 +44,24 @@ from navtool_desktop.core.records import (
 )
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
-from navtool_desktop.storage.atomic import atomic_write, decode_json, file_generation, read_bytes
+from navtool_desktop.storage.atomic import (
+    atomic_write,
+    decode_json,
+    file_generation,
+    is_doc_id,
+    read_bytes,
+)
 from navtool_desktop.storage.errors import BackupInfo, SchemaTooNewError, StoreError, write_failure
 
 BACKUP_FORMAT = 1
 MANIFEST = "manifest.json"
 _STAMP = "%Y%m%dT%H%M%S%fZ"
-_NAME = re.compile(r"^\d{8}T\d{12}Z\.zip$")
+_NAME = re.compile(r"^\d{8}T\d{12}Z\.zip\Z")
 #: A record id: lowercase UUID4 (the same rule as every record's ``id``).
-RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
 #: Files a backup may hold: the district file and its cycle files.
 _MEMBER = re.compile(r"^(district\.json|cycles/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-"
-                     r"[89ab][0-9a-f]{3}-[0-9a-f]{12}\.json)$")
+                     r"[89ab][0-9a-f]{3}-[0-9a-f]{12}\.json)\Z")
 MAX_MEMBER_SIZE = 512 * 1024 * 1024
 MAX_TOTAL_SIZE = 2 * 1024 * 1024 * 1024
 MAX_MEMBERS = 5000
@@ -113,7 +119,7 @@ def backups_to_keep(times: Iterable[datetime], now: datetime, *, recent: int = 1
 
 def backup_time(path: Path) -> datetime | None:
     """The UTC time in a backup file's name, or None for other files."""
-    if not _NAME.match(path.name):
+    if not _NAME.fullmatch(path.name):
         return None
     return datetime.strptime(path.stem, _STAMP).replace(tzinfo=UTC)
 
@@ -269,7 +275,7 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
             name = info.filename
             if name == MANIFEST and info is manifest_info:
                 continue
-            if (not _MEMBER.match(name) or name in files or info.is_dir()
+            if (not _MEMBER.fullmatch(name) or name in files or info.is_dir()
                     or stat.S_IFMT(info.external_attr >> 16) not in (0, stat.S_IFREG)):
                 raise BackupError(bad + _(" (unexpected file {name}).").format(name=name[:200]))
             total += info.file_size
@@ -323,7 +329,7 @@ def _check_member(name: str, raw: bytes, district_id: str,
                               .format(name=name, table=table))
         for doc_id, doc in docs.items():
             try:
-                if not doc_id.isdigit():
+                if not is_doc_id(doc_id):
                     raise RecordError(_("document id {id} is not a number").format(id=doc_id[:40]))
                 cls.from_dict(doc)
             except (RecordError, ValueError, TypeError) as exc:

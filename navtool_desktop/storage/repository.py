@@ -77,6 +77,7 @@ from navtool_desktop.storage.atomic import (
     decode_json,
     encode_json,
     file_generation,
+    is_doc_id,
     read_bytes,
 )
 from navtool_desktop.storage.errors import (
@@ -115,7 +116,7 @@ RESTORE_STEPS: tuple[str, ...] = (
     "after syncing the move in",
     "before keeping the old folder", "after keeping the old folder",
     "after syncing the kept folder", "journal removed")
-_LEFTOVER = re.compile(r"^\.(restore|replaced)-([0-9a-f-]{36})-([0-9A-Za-z]+)$")
+_LEFTOVER = re.compile(r"^\.(restore|replaced)-([0-9a-f-]{36})-([0-9A-Za-z]+)\Z")
 
 
 def restore_step(name: str) -> None:
@@ -201,7 +202,7 @@ class _Records(Generic[R]):
         if not isinstance(table, dict):
             raise RecordError(f"table {self.table_name} is not an object")
         for doc_id, doc in table.items():
-            if not doc_id.isdigit():
+            if not is_doc_id(doc_id):
                 raise RecordError(_("table {table} has a document id {id} that is not a number")
                                   .format(table=self.table_name, id=doc_id[:40]))
             record = self.cls.from_dict(doc)
@@ -530,7 +531,7 @@ class DistrictStore:
         """
         if self._batch is not None:
             raise RuntimeError("batches do not nest")  # a programming error
-        batch = self._batch = WriteBatch()
+        batch = self._batch = WriteBatch(self.folder / DISTRICT_FILE)
         try:
             yield
             self._batch = None
@@ -1098,7 +1099,7 @@ class Repository:
                           date=self.clock().date().isoformat(), scope=None,
                           framework_id=model.framework_id,
                           framework_version=model.framework_version)
-            slot = max((int(k) for k in table if k.isdigit()), default=0) + 1
+            slot = max((int(k) for k in table if is_doc_id(k)), default=0) + 1
             table[str(slot)] = cycle.to_dict()
         return encode_json(data) if added else raw
 
@@ -1281,7 +1282,7 @@ class Repository:
         try:
             data = json.loads(read_bytes(self.folder / SETTINGS).decode("utf-8"))
             doc = data["settings"]["1"]
-        except (StoreError, ValueError, KeyError, TypeError):
+        except (StoreError, ValueError, KeyError, TypeError, RecursionError):
             return {}  # settings are a convenience; a damaged file is simply replaced
         return doc if isinstance(doc, dict) else {}
 

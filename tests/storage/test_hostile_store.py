@@ -1,0 +1,169 @@
+"""Attacks on the store after issue 12: numbers and nesting that Python's JSON parser
+cannot take, member names and document ids that only look right, a kill in the middle
+of an import's commit, and hostile small files (lock, settings)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from storage_helpers import Setup
+
+from navtool_desktop import fileio
+from navtool_desktop.core.records import Cycle
+from navtool_desktop.framework import Pack
+from navtool_desktop.storage import DamagedStoreError, Repository, StoreError
+from navtool_desktop.storage.backup import BackupError
+from navtool_desktop.storage.check import check_data_dir
+from navtool_desktop.storage.lock import LOCK_NAME
+
+#: Store-file texts Python's json cannot turn into data: more digits than
+#: ``sys.get_int_max_str_digits`` (a plain ValueError) and nesting deeper than the
+#: recursion limit (RecursionError).
+HOSTILE = {
+    "huge-number": lambda raw: raw[:-1] + b',"x":{"n":' + b"9" * 5000 + b"}}",
+    "deep-nesting": lambda raw: raw[:-1] + b',"x":{"n":' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
+}
+
+
+def _rewrite(source: Path, out: Path, member: str, change: Callable[[bytes], bytes],
+             extra: dict[str, bytes] | None = None) -> Path:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            raw = src.read(item)
+            dst.writestr(item.filename, change(raw) if item.filename == member else raw)
+        for name, raw in (extra or {}).items():
+            dst.writestr(name, raw)
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_store_file_python_cannot_parse_is_damaged_not_a_crash(
+        setup: Setup, data_dir: Path, pack: Pack, case: str) -> None:
+    setup.store.save_rating(setup.cycle_id, setup.rating(0))
+    path = setup.store.folder / "cycles" / f"{setup.cycle_id}.json"
+    setup.repo.close()
+    path.write_bytes(HOSTILE[case](path.read_bytes()))
+    report = check_data_dir(data_dir, pack)  # read only: names it, no traceback
+    assert any(path.name in p for p in report.problems), report.problems
+    with Repository(data_dir) as repo, pytest.raises(DamagedStoreError):
+        repo.open_district(setup.store.id).cycle(setup.cycle_id)
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_backup_python_cannot_parse_is_refused(setup: Setup, data_dir: Path,
+                                                 case: str) -> None:
+    info = setup.store.backup()
+    bad = _rewrite(info.path, data_dir.parent / "bad.zip", f"cycles/{setup.cycle_id}.json",
+                   HOSTILE[case])
+    with pytest.raises(BackupError):
+        setup.repo.restore(bad)
+
+
+def _no_generation(raw: bytes) -> bytes:
+    data = json.loads(raw)
+    data["meta"]["1"].pop("generation", None)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("suffix", ["\n", "\r\n"])
+def test_a_member_name_with_a_trailing_line_break_is_refused(setup: Setup, data_dir: Path,
+                                                             suffix: str) -> None:
+    """``$`` in a regular expression also matches before a final newline: such a member
+    would be written as a file whose name ends in a line break."""
+    info = setup.store.backup()
+    member = f"cycles/{setup.cycle_id}.json"
+    with zipfile.ZipFile(info.path) as zf:
+        copy = _no_generation(zf.read(member))  # so the manifest's generation still adds up
+    bad = _rewrite(info.path, data_dir.parent / "nl.zip", "", bytes,
+                   extra={member + suffix: copy})
+    with pytest.raises(BackupError):
+        setup.repo.restore(bad)
+    names = [p.name for p in (setup.store.folder / "cycles").iterdir()]
+    assert all("\n" not in n and "\r" not in n for n in names), names
+
+
+@pytest.mark.parametrize("doc_id", ["\u00b2", "\u0661", "\uff11"])
+def test_document_ids_are_ascii_digits(setup: Setup, data_dir: Path, doc_id: str) -> None:
+    """``str.isdigit`` says yes to superscripts and other scripts' digits; int() then
+    fails on some ("²") and silently maps others ("١", "１") onto slot 1."""
+    info = setup.store.backup()
+    member = f"cycles/{setup.cycle_id}.json"
+    bad = _rewrite(info.path, data_dir.parent / "ids.zip", member,
+                   lambda raw: raw.replace(b'"participants":{"1":',
+                                           b'"participants":{' + json.dumps(doc_id).encode() + b":"))
+    with pytest.raises(BackupError, match="not a number"):
+        setup.repo.restore(bad)
+
+
+def test_a_kill_part_way_through_an_import_commit_never_lists_a_cycle_without_its_file(
+        setup: Setup, data_dir: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two new cycles in one write batch: the district file lists both, so it must be
+    the last file moved into place. A kill (a BaseException here: nothing is undone)
+    after each move must leave every listed cycle with its file."""
+    real = fileio.replace_with_retry
+    store, cycles = setup.store, []
+    for kill_at in range(1, 4):
+        calls = 0
+
+        def replace(src: str | Path, dst: Path, kill_at: int = kill_at) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == kill_at:
+                raise KeyboardInterrupt  # the process dies here
+            real(src, dst)
+
+        monkeypatch.setattr(fileio, "replace_with_retry", replace)
+        new = [Cycle(title=f"{kill_at}-{n}", date="2026-01-01", framework_id=pack.id,
+                     framework_version=pack.version) for n in range(2)]
+        with pytest.raises(KeyboardInterrupt), store.batch():
+            for cycle in new:
+                store.import_cycle(cycle)
+        monkeypatch.setattr(fileio, "replace_with_retry", real)
+        cycles += new
+        store.repo.close()
+        with Repository(data_dir) as repo:
+            reopened = repo.open_district(store.id, auto_backup=False)
+            for cycle in reopened.cycles():
+                reopened.cycle(cycle.id)  # raises if its file is missing
+        setup.repo = Repository(data_dir)
+        store = setup.repo.open_district(setup.store.id, auto_backup=False)
+    setup.repo.close()
+
+
+def test_a_lock_file_full_of_brackets_is_only_a_busy_folder(data_dir: Path) -> None:
+    with Repository(data_dir):
+        (data_dir / LOCK_NAME).write_bytes(b"[" * 4000)  # same file, new text
+        with pytest.raises(StoreError, match="already open"):
+            Repository(data_dir)
+
+
+def test_a_settings_file_full_of_brackets_is_replaced(setup: Setup, data_dir: Path) -> None:
+    district_id = setup.store.id
+    setup.repo.close()
+    (data_dir / "settings.json").write_bytes(b"[" * 100_000)
+    with Repository(data_dir) as repo:
+        assert repo.last_district_id() is None
+        repo.open_district(district_id)
+        assert repo.last_district_id() == district_id
+
+
+def test_an_id_with_a_trailing_line_break_is_not_an_id(setup: Setup, data_dir: Path) -> None:
+    """``$`` matches before a final newline: an id "<uuid>\\n" would name a district folder
+    or a cycle file ending in a line break."""
+    from navtool_desktop.core.records import District, RecordError
+
+    with pytest.raises(RecordError):
+        District.from_dict({**setup.store.profile.to_dict(), "id": setup.store.id + "\n"})
+    info = setup.store.backup()
+    moved = setup.store.id + "\n"
+    bad = _rewrite(info.path, data_dir.parent / "id.zip", "district.json",
+                   lambda raw: raw.replace(setup.store.id.encode(), moved.encode()))
+    bad = _rewrite(bad, data_dir.parent / "id2.zip", "manifest.json",
+                   lambda raw: raw.replace(setup.store.id.encode(), moved.encode()))
+    with pytest.raises(BackupError):
+        setup.repo.restore(bad)
+    assert sorted(p.name for p in (data_dir / "districts").iterdir()) == [setup.store.id]
