@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,8 @@ def decode_json(path: Path, raw: bytes) -> Any:
 def read_bytes(path: Path) -> bytes:
     """A whole file; a missing file raises :class:`DamagedStoreError` (reason ``missing``)."""
     try:
-        fd = os.open(path, os.O_RDONLY | _BINARY)
+        # Not blocking: a named pipe put in a store file's place must not hang the app.
+        fd = os.open(path, os.O_RDONLY | _BINARY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise DamagedStoreError(_("{file} is missing.").format(file=path.name), path,
                                 "missing") from None
@@ -67,6 +69,9 @@ def read_bytes(path: Path) -> bytes:
         raise read_failure(path, exc) from None
     try:
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe, a device (/dev/zero), ...
+                raise DamagedStoreError(_("{file} is not a regular file.").format(
+                    file=path.name), path, "not_json")
             chunks = []
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)

@@ -167,11 +167,15 @@ def list_backups(folder: Path, district_id: str,
 
 
 def store_files(district_folder: Path) -> list[Path]:
-    """The store files of a district folder (district.json, then cycle files by name)."""
+    """The store files of a district folder (district.json, then cycle files by name).
+
+    Cycle files are ``cycles/<record id>.json`` only: a stray copy ("<id> - Copy.json")
+    is no store file (``navtool check`` names it), so backups stay restorable.
+    """
     cycles = district_folder / "cycles"
     files = [district_folder / "district.json"]
     if cycles.is_dir():
-        files += sorted(p for p in cycles.glob("*.json") if not p.name.startswith("."))
+        files += sorted(p for p in cycles.glob("*.json") if RECORD_ID.fullmatch(p.stem))
     return files
 
 

@@ -5,6 +5,7 @@ of an import's commit, and hostile small files (lock, settings)."""
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -167,3 +168,38 @@ def test_an_id_with_a_trailing_line_break_is_not_an_id(setup: Setup, data_dir: P
     with pytest.raises(BackupError):
         setup.repo.restore(bad)
     assert sorted(p.name for p in (data_dir / "districts").iterdir()) == [setup.store.id]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_store_file_that_is_not_a_regular_file_is_damaged(setup: Setup, data_dir: Path,
+                                                            pack: Pack, kind: str) -> None:
+    """A named pipe blocked ``navtool check`` for ever; a link to /dev/zero filled memory
+    until MemoryError. Only regular files are read."""
+    path = setup.store.folder / "cycles" / f"{setup.cycle_id}.json"
+    setup.repo.close()
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(os.devnull if not Path("/dev/zero").exists() else "/dev/zero")
+    report = check_data_dir(data_dir, pack)
+    assert any("not a regular file" in p for p in report.problems), report.problems
+    with Repository(data_dir) as repo, pytest.raises(DamagedStoreError, match="regular file"):
+        repo.open_district(setup.store.id).cycle(setup.cycle_id)
+
+
+def test_a_stray_copy_in_the_cycles_folder_does_not_spoil_the_backups(
+        setup: Setup, data_dir: Path, pack: Pack) -> None:
+    """Explorer's "<id> - Copy.json" beside the cycle files went into every backup, and a
+    backup with a member not named ``cycles/<id>.json`` is refused: no backup could be
+    restored. Backups hold the store files only; check names the stray file."""
+    setup.store.save_rating(setup.cycle_id, setup.rating(0))
+    path = setup.store.folder / "cycles" / f"{setup.cycle_id}.json"
+    (path.parent / f"{setup.cycle_id} - Copy.json").write_bytes(path.read_bytes())
+    info = setup.store.backup()
+    setup.repo.close()
+    assert any("Copy.json" in p for p in check_data_dir(data_dir, pack).problems)
+    with Repository(data_dir) as repo:
+        repo.restore(info.path)
+        assert len(repo.open_district(setup.store.id).ratings(setup.cycle_id)) == 1
