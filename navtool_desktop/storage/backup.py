@@ -354,11 +354,16 @@ def restorable_files(info: BackupInfo) -> list[str]:
 
 
 def newest_good(backups: Sequence[BackupInfo]) -> BackupInfo | None:
-    """The good backup with the newest content (highest store generation), if any."""
+    """The good backup with the newest content (highest store generation), if any.
+
+    A backup of another district (copied into the wrong folder) is not good here:
+    restoring it would bring back that district, not this one.
+    """
     for info in sorted(backups, key=lambda b: (b.generation, b.created), reverse=True):
         try:
-            read_backup(info.path)
+            manifest, _files = read_backup(info.path)
         except StoreError:
             continue
-        return info
+        if manifest["district_id"] == info.district_id:
+            return info
     return None

@@ -203,3 +203,22 @@ def test_a_stray_copy_in_the_cycles_folder_does_not_spoil_the_backups(
     with Repository(data_dir) as repo:
         repo.restore(info.path)
         assert len(repo.open_district(setup.store.id).ratings(setup.cycle_id)) == 1
+
+
+def test_another_districts_backup_in_this_districts_folder_is_not_offered(
+        setup: Setup, data_dir: Path, pack: Pack) -> None:
+    """A backup copied by hand into the wrong ``backups/<id>/`` folder restores the
+    district its manifest names: offered for a damaged district, it would bring back (or
+    overwrite) another district instead."""
+    from navtool_desktop.core.records import District
+    from navtool_desktop.storage.backup import newest_good
+
+    mine = setup.store.backup()
+    other = setup.repo.create_district(District(name="Another District"))
+    for n in range(40):  # more writes: a higher store generation than mine
+        other.save_profile(other.profile.replace(state=f"State {n}"))
+    theirs = other.backup()
+    copied = mine.path.parent / "29990101T000000000000Z.zip"
+    copied.write_bytes(theirs.path.read_bytes())
+    assert theirs.generation > mine.generation
+    assert newest_good(setup.repo.backups(setup.store.id)).path == mine.path
