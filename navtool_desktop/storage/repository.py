@@ -131,6 +131,15 @@ def _unique_stamp() -> str:
     return f"{_stamp()}{secrets.token_hex(3)}"
 
 
+def _set_aside_name(path: Path) -> Path:
+    """A free name to set a damaged file aside under (``<name>.corrupt-<time>``): never
+    one already taken, even within the same second or after the clock went back."""
+    aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+    while aside.exists() or aside.is_symlink():
+        aside = path.with_name(f"{path.name}.corrupt-{_unique_stamp()}")
+    return aside
+
+
 def _real_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -1069,7 +1078,7 @@ class Repository:
         raw = self._newer_than_backups(district_id, {**present, name: raw}, folder, name)[name]
         try:
             if path.exists():
-                os.replace(path, path.with_name(f"{path.name}.corrupt-{_stamp()}"))
+                os.replace(path, _set_aside_name(path))
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise write_failure(path, exc) from None
@@ -1251,7 +1260,7 @@ class Repository:
         """Set a damaged file aside (never overwrite it) and offer the district's backups."""
         set_aside = None
         if not self.read_only and path.exists():
-            set_aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+            set_aside = _set_aside_name(path)
             try:
                 os.replace(path, set_aside)
             except OSError:

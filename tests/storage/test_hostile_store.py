@@ -222,3 +222,20 @@ def test_another_districts_backup_in_this_districts_folder_is_not_offered(
     copied.write_bytes(theirs.path.read_bytes())
     assert theirs.generation > mine.generation
     assert newest_good(setup.repo.backups(setup.store.id)).path == mine.path
+
+
+def test_a_second_damaged_copy_set_aside_in_the_same_second_keeps_the_first(
+        setup: Setup, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set-aside files are named by the second (or by a clock that went back): the second
+    one replaced the first, which may hold ratings worth recovering by hand."""
+    from navtool_desktop.storage import repository
+
+    monkeypatch.setattr(repository, "_stamp", lambda: "20261201T120000Z")
+    path = setup.store.folder / "cycles" / f"{setup.cycle_id}.json"
+    setup.repo.close()
+    for text in (b'{"first": cut', b'{"second": cut'):
+        path.write_bytes(text)
+        with Repository(data_dir) as repo, pytest.raises(DamagedStoreError):
+            repo.open_district(setup.store.id).cycle(setup.cycle_id)
+    kept = sorted(p.read_bytes() for p in path.parent.glob(f"{path.name}.corrupt-*"))
+    assert kept == [b'{"first": cut', b'{"second": cut']
