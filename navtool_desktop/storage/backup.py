@@ -50,6 +50,7 @@ from navtool_desktop.storage.atomic import (
     file_generation,
     is_doc_id,
     read_bytes,
+    value_bound,
 )
 from navtool_desktop.storage.errors import BackupInfo, SchemaTooNewError, StoreError, write_failure
 
@@ -62,8 +63,13 @@ RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}
 #: Files a backup may hold: the district file and its cycle files.
 _MEMBER = re.compile(r"^(district\.json|cycles/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-"
                      r"[89ab][0-9a-f]{3}-[0-9a-f]{12}\.json)\Z")
-MAX_MEMBER_SIZE = 512 * 1024 * 1024
-MAX_TOTAL_SIZE = 2 * 1024 * 1024 * 1024
+#: Bounds on a backup to restore, so that checking a hostile one costs well under 1 GB:
+#: its bytes are held while checking, and each file is parsed (at up to about 150 bytes
+#: per JSON value) and dropped in turn. A real cycle of 60 people rating 30 competencies
+#: is about 50,000 values in a few MB.
+MAX_MEMBER_SIZE = 64 * 1024 * 1024
+MAX_TOTAL_SIZE = 256 * 1024 * 1024
+MAX_MEMBER_VALUES = 2_000_000
 MAX_MEMBERS = 5000
 MAX_MANIFEST_SIZE = 1024 * 1024
 #: A backup dated more than this after "now" was made while the clock was ahead.
@@ -292,14 +298,20 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
             files[name] = raw
         if "district.json" not in files:
             raise BackupError(bad + _(" (district.json is missing)."))
-        checked = {name: _check_member(name, raw, district_id, bad)
-                   for name, raw in files.items()}
-        listed = checked["district.json"][0].get("cycles", {}).values()
+        generation = 0
+        listed: Iterable[Any] = ()
+        for name, raw in files.items():  # one parsed file in memory at a time
+            if value_bound(raw) > MAX_MEMBER_VALUES:
+                raise BackupError(bad + _(" ({name} holds too many items).").format(name=name))
+            data, member_generation = _check_member(name, raw, district_id, bad)
+            generation += member_generation
+            if name == "district.json":
+                listed = data.get("cycles", {}).values()
+            del data
         for cycle in listed:
             if f"cycles/{cycle['id']}.json" not in files:
                 raise BackupError(bad + _(" (district.json lists the cycle {id}, but its file "
                                           "is missing).").format(id=cycle["id"]))
-        generation = sum(gen for _data, gen in checked.values())
         if "generation" in manifest and manifest["generation"] != generation:
             raise BackupError(bad + _(" (its manifest does not match its files)."))
     return manifest, files

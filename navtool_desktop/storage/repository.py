@@ -1130,12 +1130,13 @@ class Repository:
         with contextlib.suppress(StoreError, OSError, ValueError):
             floor = max(floor, sum(file_generation(decode_json(p, read_bytes(p)))
                                    for p in backups.store_files(folder)))
-        datas = {name: decode_json(Path(name), raw) for name, raw in files.items()}
-        restored = sum(file_generation(d) for d in datas.values())
+        # one parsed file in memory at a time (a backup may be large)
+        restored = sum(file_generation(decode_json(Path(name), raw)) for name, raw in files.items())
         if restored > floor:
             return files
-        bump_generation(datas[key], floor + 1 - restored)
-        return {**files, key: encode_json(datas[key])}
+        data = decode_json(Path(key), files[key])
+        bump_generation(data, floor + 1 - restored)
+        return {**files, key: encode_json(data)}
 
     def _keep_replaced(self, district_id: str, old: Path, kept_name: str) -> None:
         kept_in = self.backups_folder / district_id

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -239,3 +241,33 @@ def test_a_second_damaged_copy_set_aside_in_the_same_second_keeps_the_first(
             repo.open_district(setup.store.id).cycle(setup.cycle_id)
     kept = sorted(p.read_bytes() for p in path.parent.glob(f"{path.name}.corrupt-*"))
     assert kept == [b'{"first": cut', b'{"second": cut']
+
+
+_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from navtool_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
+def test_a_backup_bomb_is_refused_under_1_gb(setup: Setup, data_dir: Path, tmp_path: Path) -> None:
+    """48 MiB of ``{},{},…`` (a zip of under 100 KB, each member within the size limits)
+    parses into some 16 million dicts: over 2 GB. Restoring it ends in a refusal, not a
+    MemoryError, in a process limited to 1 GB of address space (``ulimit -v``)."""
+    info = setup.store.backup()
+    member = f"cycles/{setup.cycle_id}.json"
+    bomb = b'{"x":{"1":[' + b"{}," * (16 * 1024 * 1024) + b"{}]}}"
+    bad = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(info.path) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, bomb if item.filename == member else src.read(item))
+    setup.repo.close()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    run = subprocess.run(
+        [sys.executable, "-c", _CHILD.format(limit=1 << 30), "--data-dir", str(data_dir),
+         "restore", str(bad)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600, check=False)
+    assert "Traceback" not in run.stderr and "MemoryError" not in run.stderr, run.stderr[-2000:]
+    assert run.returncode == 1 and "not a usable" in run.stderr, run.stdout + run.stderr
