@@ -878,7 +878,7 @@ class Repository:
         found = []
         try:
             folders = [p for p in self.districts_folder.iterdir()
-                       if p.is_dir() and not p.name.startswith(".")]
+                       if p.is_dir() and backups.RECORD_ID.fullmatch(p.name)]
         except FileNotFoundError:
             return []
         except OSError as exc:
@@ -926,7 +926,9 @@ class Repository:
         if store is not None and not store._closed:
             self._remember_last(district_id)
             return store
-        if not (self.districts_folder / district_id).is_dir():
+        # an id is a record id, never a path ("../../elsewhere" would open another folder)
+        if (not backups.RECORD_ID.fullmatch(district_id)
+                or not (self.districts_folder / district_id).is_dir()):
             raise NotFoundError(_("There is no district with id {id} in {folder}.")
                                 .format(id=district_id, folder=self.districts_folder))
         store = DistrictStore(self, district_id)
@@ -942,7 +944,8 @@ class Repository:
         """The district opened last, if it still exists."""
         settings = self._settings()
         last = settings.get("last_district")
-        if isinstance(last, str) and (self.districts_folder / last).is_dir():
+        if (isinstance(last, str) and backups.RECORD_ID.fullmatch(last)
+                and (self.districts_folder / last).is_dir()):
             return last
         return None
 

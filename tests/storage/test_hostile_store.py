@@ -271,3 +271,43 @@ def test_a_backup_bomb_is_refused_under_1_gb(setup: Setup, data_dir: Path, tmp_p
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600, check=False)
     assert "Traceback" not in run.stderr and "MemoryError" not in run.stderr, run.stderr[-2000:]
     assert run.returncode == 1 and "not a usable" in run.stderr, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("how", ["settings", "argument"])
+def test_a_district_id_that_is_a_path_opens_nothing_outside_the_data_folder(
+        setup: Setup, data_dir: Path, tmp_path: Path, how: str) -> None:
+    """``settings.json``'s last district, or ``--district``, naming ``../../elsewhere``: a
+    folder outside the data folder holding a district.json was opened as a district, its
+    temp-looking files deleted and its file written."""
+    from navtool_desktop.storage import NotFoundError
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "cycles").mkdir(parents=True)
+    (elsewhere / "district.json").write_bytes(
+        (setup.store.folder / "district.json").read_bytes().replace(
+            setup.store.id.encode(), b"00000000-0000-4000-8000-000000000000"))
+    (elsewhere / ".notes.tmp").write_text("someone's file")
+    before = {p.name: p.read_bytes() for p in elsewhere.iterdir() if p.is_file()}
+    rel = "../../elsewhere"
+    setup.repo.close()
+    with Repository(data_dir) as repo:
+        if how == "settings":
+            (data_dir / "settings.json").write_text(json.dumps(
+                {"settings": {"1": {"last_district": rel}}}))
+            assert repo.last_district_id() is None
+            assert repo.open_last() is None
+        else:
+            with pytest.raises(NotFoundError):
+                repo.open_district(rel)
+    assert {p.name: p.read_bytes() for p in elsewhere.iterdir() if p.is_file()} == before
+
+
+def test_a_folder_not_named_by_a_district_id_is_left_alone_and_named_by_check(
+        setup: Setup, data_dir: Path, pack: Pack) -> None:
+    import shutil
+
+    shutil.copytree(setup.store.folder, data_dir / "districts" / "Pine Ridge - Copy")
+    assert [d.id for d in setup.repo.list_districts()] == [setup.store.id]
+    setup.repo.close()
+    problems = check_data_dir(data_dir, pack).problems
+    assert any("Pine Ridge - Copy is not a district folder" in p for p in problems), problems
