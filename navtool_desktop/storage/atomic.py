@@ -118,6 +118,11 @@ def atomic_write(path: Path, data: bytes, previous: bytes | None = None) -> None
         raise write_failure(path, exc) from None
 
 
+#: A write counter at or above this is no real count (a million saves a day for 2,700 years
+#: stays far below); such a counter counts as absent, as in a hostile file.
+MAX_GENERATION = 10**15
+
+
 def is_doc_id(key: str) -> bool:
     """Whether a table key is a TinyDB document id: ASCII digits only (``str.isdigit``
     alone also takes "\u00b2" or other scripts' digits, which ``int`` rejects or reads as
@@ -130,8 +135,14 @@ def file_generation(data: Any) -> int:
     absent, as in files made before it existed)."""
     meta = data.get("meta") if isinstance(data, dict) else None
     doc = meta.get("1") if isinstance(meta, dict) else None
-    value = doc.get("generation", 0) if isinstance(doc, dict) else 0
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    return valid_generation(doc.get("generation", 0) if isinstance(doc, dict) else 0)
+
+
+def valid_generation(value: Any) -> int:
+    """A write counter as read from a file: a positive int below :data:`MAX_GENERATION`,
+    else 0 (absent)."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_GENERATION
+    return value if ok else 0
 
 
 def bump_generation(data: dict[str, Any], by: int = 1) -> None:

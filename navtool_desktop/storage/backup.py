@@ -50,6 +50,7 @@ from navtool_desktop.storage.atomic import (
     file_generation,
     is_doc_id,
     read_bytes,
+    valid_generation,
     value_bound,
 )
 from navtool_desktop.storage.errors import BackupInfo, SchemaTooNewError, StoreError, write_failure
@@ -144,8 +145,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 
 def manifest_generation(manifest: Mapping[str, Any]) -> int:
-    value = manifest.get("generation", 0)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    return valid_generation(manifest.get("generation", 0))
 
 
 def list_backups(folder: Path, district_id: str,

@@ -311,3 +311,36 @@ def test_a_folder_not_named_by_a_district_id_is_left_alone_and_named_by_check(
     setup.repo.close()
     problems = check_data_dir(data_dir, pack).problems
     assert any("Pine Ridge - Copy is not a district folder" in p for p in problems), problems
+
+
+def test_a_backup_with_an_absurd_generation_does_not_break_saving(setup: Setup,
+                                                                 data_dir: Path) -> None:
+    """A write counter of 4,300 digits parses, but the next save makes it 4,301 digits,
+    which Python will not turn into text: every save of the restored district failed
+    with a ValueError. Counters past any real count are not counted."""
+    from navtool_desktop.storage.atomic import MAX_GENERATION
+
+    info = setup.store.backup()
+    member = f"cycles/{setup.cycle_id}.json"
+    huge = "9" * 4300
+    with zipfile.ZipFile(info.path) as zf:
+        old = json.loads(zf.read(member))["meta"]["1"]["generation"]
+
+    def counter(raw: bytes) -> bytes:
+        return raw.replace(f'"generation":{old}'.encode(), f'"generation":{huge}'.encode())
+
+    def no_total(raw: bytes) -> bytes:  # a manifest without a generation (as in old backups)
+        manifest = json.loads(raw)
+        del manifest["generation"]
+        return json.dumps(manifest).encode()
+
+    bad = _rewrite(info.path, data_dir.parent / "gen.zip", member, counter)
+    bad = _rewrite(bad, data_dir.parent / "gen2.zip", "manifest.json", no_total)
+    try:
+        setup.repo.restore(bad)
+    except BackupError:
+        return  # refused whole: as good
+    store = setup.repo.open_district(setup.store.id)
+    store.save_rating(setup.cycle_id, setup.rating(1))
+    assert all(b.generation < MAX_GENERATION for b in setup.repo.backups(setup.store.id))
+    store.backup()
