@@ -19,6 +19,7 @@ from navtool_desktop import fileio
 from navtool_desktop.core.records import Cycle
 from navtool_desktop.framework import Pack
 from navtool_desktop.storage import DamagedStoreError, Repository, StoreError
+from navtool_desktop.storage.atomic import WriteBatch
 from navtool_desktop.storage.backup import BackupError
 from navtool_desktop.storage.check import check_data_dir
 from navtool_desktop.storage.lock import LOCK_NAME
@@ -120,18 +121,20 @@ def test_a_kill_part_way_through_an_import_commit_never_lists_a_cycle_without_it
             real(src, dst)
 
         monkeypatch.setattr(fileio, "replace_with_retry", replace)
+        monkeypatch.setattr(WriteBatch, "discard", lambda self: None)  # a kill tidies nothing
         new = [Cycle(title=f"{kill_at}-{n}", date="2026-01-01", framework_id=pack.id,
                      framework_version=pack.version) for n in range(2)]
         with pytest.raises(KeyboardInterrupt), store.batch():
             for cycle in new:
                 store.import_cycle(cycle)
-        monkeypatch.setattr(fileio, "replace_with_retry", real)
+        monkeypatch.undo()
         cycles += new
         store.repo.close()
         with Repository(data_dir) as repo:
             reopened = repo.open_district(store.id, auto_backup=False)
             for cycle in reopened.cycles():
                 reopened.cycle(cycle.id)  # raises if its file is missing
+        assert not [p for p in store.folder.rglob(".*") if p.name.endswith(".tmp")]
         setup.repo = Repository(data_dir)
         store = setup.repo.open_district(setup.store.id, auto_backup=False)
     setup.repo.close()
