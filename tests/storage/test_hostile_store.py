@@ -347,3 +347,19 @@ def test_a_backup_with_an_absurd_generation_does_not_break_saving(setup: Setup,
     store.save_rating(setup.cycle_id, setup.rating(1))
     assert all(b.generation < MAX_GENERATION for b in setup.repo.backups(setup.store.id))
     store.backup()
+
+
+@pytest.mark.parametrize("how", ["-m navtool_desktop.cli", "-m navtool_desktop"])
+def test_check_of_a_data_folder_that_is_a_file_is_one_line(tmp_path: Path, how: str) -> None:
+    """Run as ``python -m navtool_desktop.cli`` the module is ``__main__``, a second copy
+    whose CommandError is not the one the commands raise: the error came out as a
+    traceback."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "districts").write_text("not a folder")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    run = subprocess.run([sys.executable, *how.split(), "--data-dir", str(folder), "check"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+                         check=False)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "cannot be read" in run.stderr
