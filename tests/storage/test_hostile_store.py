@@ -363,3 +363,24 @@ def test_check_of_a_data_folder_that_is_a_file_is_one_line(tmp_path: Path, how: 
                          check=False)
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert "cannot be read" in run.stderr
+
+
+def test_a_backup_file_too_large_to_be_one_is_refused_before_its_directory_is_read(
+        setup: Setup, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python reads a zip's whole directory on opening it, about four times the
+    directory's size in memory: a file of a million empty members cost a gigabyte
+    before the member count was looked at. The file's size is checked first."""
+    from navtool_desktop.storage import backup
+
+    big = data_dir.parent / "many.zip"
+    with zipfile.ZipFile(big, "w") as zf:
+        for n in range(2000):
+            zf.writestr(f"cycles/{n:08d}-0000-4000-8000-000000000000.json", b"")
+    monkeypatch.setattr(backup, "MAX_BACKUP_FILE", big.stat().st_size - 1)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the zip was opened")
+
+    with monkeypatch.context() as patch, pytest.raises(BackupError, match="too large"):
+        patch.setattr(backup.zipfile, "ZipFile", never)
+        setup.repo.restore(big)
