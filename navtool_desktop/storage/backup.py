@@ -191,8 +191,10 @@ def store_files(district_folder: Path) -> list[Path]:
 
 
 def make_backup(district_folder: Path, folder: Path, district_id: str, name: str,
-                now: datetime | None = None) -> BackupInfo:
-    """Zip the district's store files into ``folder``, then thin the folder's backups.
+                now: datetime | None = None, *, thin: bool = True) -> BackupInfo:
+    """Zip the district's store files into ``folder``, then thin the folder's backups
+    (unless ``thin`` is false: a restore's safety copy must not push out the backup
+    being restored).
 
     ``now`` is the time to record (the repository's clock). Raises
     :class:`DamagedStoreError` (from reading) if a file does not parse.
@@ -221,7 +223,8 @@ def make_backup(district_folder: Path, folder: Path, district_id: str, name: str
     while (path := folder / (moment.strftime(_STAMP) + ".zip")).exists():
         moment += timedelta(microseconds=1)  # two backups within one tick of the clock
     atomic_write(path, buffer.getvalue())
-    thin_backups(folder, now, just_made=path)
+    if thin:
+        thin_backups(folder, now, just_made=path)
     return BackupInfo(path, district_id, moment.isoformat().replace("+00:00", "Z"),
                       len(buffer.getvalue()), generation)
 

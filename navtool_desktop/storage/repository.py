@@ -995,7 +995,7 @@ class Repository:
             # A damaged file cannot be zipped; the whole folder is kept below anyway.
             with contextlib.suppress(DamagedStoreError):
                 backups.make_backup(target, self.backups_folder / district_id, district_id,
-                                    str(manifest.get("name", "")), self.clock())
+                                    str(manifest.get("name", "")), self.clock(), thin=False)
         files = self._newer_than_backups(district_id, files, target)
         stamp = _unique_stamp()
         staging = self.districts_folder / f".restore-{district_id}-{stamp}"

@@ -384,3 +384,33 @@ def test_a_backup_file_too_large_to_be_one_is_refused_before_its_directory_is_re
     with monkeypatch.context() as patch, pytest.raises(BackupError, match="too large"):
         patch.setattr(backup.zipfile, "ZipFile", never)
         setup.repo.restore(big)
+
+
+def test_the_safety_backup_of_a_restore_never_thins_away_the_backup_being_restored(
+        data_dir: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten backups are kept by count, then one a day: the restore's safety backup pushed
+    the chosen backup (the tenth newest, the second of its day) out, so when the restore
+    then failed (a full disk) the backup the user chose was gone."""
+    from datetime import UTC, datetime, timedelta
+
+    from navtool_desktop.core.records import District
+    from navtool_desktop.storage import repository
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    with Repository(data_dir, clock=lambda: now) as repo:
+        store = repo.create_district(District(name="Thin"))
+        made = []
+        for n in range(10):
+            store.save_profile(store.profile.replace(state=f"S{n}"))
+            made.append(store.backup())
+            now += timedelta(minutes=1)
+        chosen = made[0]  # the tenth newest of one day
+
+        def full_disk(name: str) -> None:
+            if name == "staged":
+                raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(repository, "restore_step", full_disk)
+        with pytest.raises(StoreError):
+            repo.restore(chosen.path)
+        assert chosen.path.exists()
