@@ -89,6 +89,23 @@ RECORD_TABLES: dict[str, dict[str, type[Record]]] = {
 }
 
 
+def repeated_ids(data: Mapping[str, Any], kind: str) -> list[tuple[str, str]]:
+    """(table, record id) of each record held by two documents of a store file's table
+    (``kind``: "district" or "cycle"). The app never writes that; a hand edit or a crafted
+    file does, and deleting such a record would leave its twin to come back."""
+    found = []
+    for table in RECORD_TABLES[kind]:
+        docs = data.get(table)
+        seen: set[str] = set()
+        for doc in docs.values() if isinstance(docs, dict) else ():
+            rid = doc.get("id") if isinstance(doc, dict) else None
+            if isinstance(rid, str):
+                if rid in seen:
+                    found.append((table, rid))
+                seen.add(rid)
+    return found
+
+
 class BackupError(StoreError):
     """A backup cannot be made, read or restored; the message says why."""
 
@@ -361,6 +378,9 @@ def _check_member(name: str, raw: bytes, district_id: str,
             except (RecordError, ValueError, TypeError) as exc:
                 raise BackupError(bad + _(" ({name}, {table}: {problem}).").format(
                     name=name, table=table, problem=exc)) from None
+    for table, rid in repeated_ids(data, kind)[:1]:
+        raise BackupError(bad + _(" ({name}, {table}: the record {id} is there twice).").format(
+            name=name, table=table, id=rid))
     if kind == "district":
         profiles = list(data.get("district", {}).values())
         if len(profiles) != 1 or profiles[0].get("id") != district_id:

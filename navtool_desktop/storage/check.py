@@ -19,7 +19,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
 from navtool_desktop.storage.atomic import decode_json, read_bytes
-from navtool_desktop.storage.backup import RECORD_ID, store_files
+from navtool_desktop.storage.backup import RECORD_ID, repeated_ids, store_files
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import CycleData, DistrictStore, Repository
 
@@ -143,6 +143,9 @@ def _check_file(path: Path, folder: Path, report: CheckReport) -> None:
         report.problems.append(_("{file}: {problem}").format(
             file=name, problem=exc if isinstance(exc, StoreError) else _("not store data")))
         return
+    report.problems += [_("{file}: {table} holds the record {id} twice (a hand edit?); "
+                          "deleting it would leave the other copy").format(
+        file=name, table=table, id=rid) for table, rid in repeated_ids(data, kind)]
     if kind == "cycle":
         report.problems += [f"{name}: {problem}" for problem in tally_problems(data)]
     if version > schema.SCHEMA_VERSION:

@@ -414,3 +414,30 @@ def test_the_safety_backup_of_a_restore_never_thins_away_the_backup_being_restor
         with pytest.raises(StoreError):
             repo.restore(chosen.path)
         assert chosen.path.exists()
+
+
+def _twice(raw: bytes, table: str) -> bytes:
+    data = json.loads(raw)
+    docs = data[table]
+    docs[str(max(map(int, docs)) + 1)] = dict(next(iter(docs.values())))
+    return json.dumps(data).encode()
+
+
+def test_two_records_with_one_id_are_refused_in_a_backup_and_named_by_check(
+        setup: Setup, data_dir: Path, pack: Pack) -> None:
+    """Two documents holding the same record: deleting it removes one, and the other
+    brings it back at the next start."""
+    info = setup.store.backup()
+    member = f"cycles/{setup.cycle_id}.json"
+    bad = _rewrite(info.path, data_dir.parent / "dup.zip", member,
+                   lambda raw: _twice(raw, "participants"))
+    bad = _rewrite(bad, data_dir.parent / "dup2.zip", "manifest.json",
+                   lambda raw: json.dumps({k: v for k, v in json.loads(raw).items()
+                                           if k != "generation"}).encode())
+    with pytest.raises(BackupError, match="twice"):
+        setup.repo.restore(bad)
+    path = setup.store.folder / "district.json"
+    setup.repo.close()
+    path.write_bytes(_twice(path.read_bytes(), "cycles"))
+    problems = check_data_dir(data_dir, pack).problems
+    assert any("cycles" in p and "twice" in p and setup.cycle_id in p for p in problems), problems
