@@ -116,6 +116,9 @@ RESTORE_STEPS: tuple[str, ...] = (
     "after syncing the move in",
     "before keeping the old folder", "after keeping the old folder",
     "after syncing the kept folder", "journal removed")
+#: A store file's temp file (``.<file>.<8 hex>.tmp``) or kept old copy (``.<file>.old-<pid>.tmp``).
+_STORE_TEMP = re.compile(r"\.(district|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})"
+                         r"\.json\.([0-9a-f]{8}|old-[0-9]+)" + re.escape(TEMP_SUFFIX))
 _LEFTOVER = re.compile(r"^\.(restore|replaced)-([0-9a-f-]{36})-([0-9A-Za-z]+)\Z")
 
 
@@ -389,11 +392,13 @@ class DistrictStore:
             self._remove_temp_files()
 
     def _remove_temp_files(self) -> None:
-        """Temp files left by a crash mid-save: the real files were never touched."""
+        """Temp files left by a crash mid-save (the real files were never touched): only
+        names the store makes (see :func:`fileio.write_temp` and ``WriteBatch``)."""
         for folder in (self.folder, self.folder / "cycles"):
             for leftover in folder.glob(f".*{TEMP_SUFFIX}"):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+                if _STORE_TEMP.fullmatch(leftover.name):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
 
     def _writable(self) -> None:
         if self._closed:

@@ -441,3 +441,20 @@ def test_two_records_with_one_id_are_refused_in_a_backup_and_named_by_check(
     path.write_bytes(_twice(path.read_bytes(), "cycles"))
     problems = check_data_dir(data_dir, pack).problems
     assert any("cycles" in p and "twice" in p and setup.cycle_id in p for p in problems), problems
+
+
+def test_opening_removes_only_the_temp_files_the_store_makes(setup: Setup,
+                                                             data_dir: Path) -> None:
+    """Every ``.*.tmp`` in the district's folders was deleted on opening, someone else's
+    too (a cycles folder linked to another disk, an editor's lock file)."""
+    folder = setup.store.folder
+    district_id = setup.store.id
+    setup.repo.close()
+    theirs = [folder / ".~lock.notes.tmp", folder / "cycles" / ".draft.tmp"]
+    ours = [folder / ".district.json.0a1b2c3d.tmp",
+            folder / "cycles" / f".{setup.cycle_id}.json.old-4242.tmp"]
+    for path in theirs + ours:
+        path.write_text("x")
+    with Repository(data_dir) as repo:
+        repo.open_district(district_id)
+    assert all(p.exists() for p in theirs) and not any(p.exists() for p in ours)
