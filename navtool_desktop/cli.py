@@ -128,4 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # As ``python -m navtool_desktop.cli`` this module is ``__main__``, a second copy: run
+    # the imported one, whose CommandError is the one the commands raise.
+    from navtool_desktop.cli import main as imported_main
+
+    sys.exit(imported_main())

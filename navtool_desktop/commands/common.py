@@ -46,9 +46,9 @@ def open_district(repo: Repository, wanted: str | None) -> DistrictStore:
 
 def passphrase_file_help(what: str) -> str:
     """The help of a ``--passphrase-file`` option: ``what`` it is for, and how it is read."""
-    return _("{what}. The passphrase is the file's whole text (UTF-8), less a byte order "
-             "mark at the start and one line end (LF or CRLF) at the end; - reads one line "
-             "of standard input").format(what=what)
+    return _("{what}. The passphrase is the file's whole text (UTF-8, or UTF-16 with a byte "
+             "order mark), less a byte order mark at the start and one line end (LF or CRLF) "
+             "at the end; - reads one line of standard input").format(what=what)
 
 
 def passphrase_text(text: str) -> str:
@@ -62,11 +62,31 @@ def passphrase_text(text: str) -> str:
     return text
 
 
+#: A passphrase file is read up to this many bytes (a wrong file, or /dev/zero, is refused).
+MAX_PASSPHRASE_FILE = 64 * 1024
+
+
+def _decode_passphrase(raw: bytes) -> str:
+    """UTF-8, or UTF-16 when the file starts with its byte order mark (Notepad's "Unicode";
+    bytes FF FE and FE FF never start UTF-8 text)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")  # the mark gives the byte order and is dropped
+    return raw.decode("utf-8")
+
+
 def read_passphrase(path: Path) -> str:
     """The passphrase in a file (or in one line of standard input for ``-``); see
     :func:`passphrase_text`."""
     try:
-        text = sys.stdin.readline() if str(path) == "-" else path.read_bytes().decode("utf-8")
+        if str(path) == "-":
+            text = sys.stdin.readline()
+        else:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_PASSPHRASE_FILE + 1)
+            if len(raw) > MAX_PASSPHRASE_FILE:
+                raise CommandError(_("the passphrase file {file} is too long to be a passphrase "
+                                     "(is it the right file?)").format(file=path))
+            text = _decode_passphrase(raw)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise CommandError(_("the passphrase file {file} cannot be read: {error}")

@@ -46,16 +46,22 @@ def ratings_notice() -> str:
                     "the summary (small groups hidden) instead.")
 
 
+#: The longest text an Excel cell holds (openpyxl cuts longer text there without a sign).
+MAX_CELL = 32_767
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def safe_cell(value: object, *, xml: bool = False) -> str:
     """A cell's text, made inert if a spreadsheet would read it as a formula; with ``xml``,
-    without the characters an XLSX file (XML) cannot hold."""
+    without the characters an XLSX file (XML) cannot hold, and cut to what a cell holds
+    with a visible "…"."""
     text = "" if value is None else str(value)
     if xml:
         text = _NOT_XML.sub("", text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = "'" + text if text.startswith(_FORMULA_START) else text
+    if xml and len(text) > MAX_CELL:
+        text = text[:MAX_CELL - 1] + "\u2026"
+    return text
 
 
 def ratings_table(store: DistrictStore, pack: Pack, cycle_id: str) -> Table:

@@ -44,20 +44,36 @@ from navtool_desktop.core.records import (
 )
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
-from navtool_desktop.storage.atomic import atomic_write, decode_json, file_generation, read_bytes
+from navtool_desktop.storage.atomic import (
+    atomic_write,
+    decode_json,
+    file_generation,
+    is_doc_id,
+    read_bytes,
+    valid_generation,
+    value_bound,
+)
 from navtool_desktop.storage.errors import BackupInfo, SchemaTooNewError, StoreError, write_failure
 
 BACKUP_FORMAT = 1
 MANIFEST = "manifest.json"
 _STAMP = "%Y%m%dT%H%M%S%fZ"
-_NAME = re.compile(r"^\d{8}T\d{12}Z\.zip$")
+_NAME = re.compile(r"^\d{8}T\d{12}Z\.zip\Z")
 #: A record id: lowercase UUID4 (the same rule as every record's ``id``).
-RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
 #: Files a backup may hold: the district file and its cycle files.
 _MEMBER = re.compile(r"^(district\.json|cycles/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-"
-                     r"[89ab][0-9a-f]{3}-[0-9a-f]{12}\.json)$")
-MAX_MEMBER_SIZE = 512 * 1024 * 1024
-MAX_TOTAL_SIZE = 2 * 1024 * 1024 * 1024
+                     r"[89ab][0-9a-f]{3}-[0-9a-f]{12}\.json)\Z")
+#: Bounds on a backup to restore, so that checking a hostile one costs well under 1 GB:
+#: its bytes are held while checking, and each file is parsed (at up to about 150 bytes
+#: per JSON value) and dropped in turn. A real cycle of 60 people rating 30 competencies
+#: is about 50,000 values in a few MB.
+MAX_MEMBER_SIZE = 64 * 1024 * 1024
+MAX_TOTAL_SIZE = 256 * 1024 * 1024
+MAX_MEMBER_VALUES = 2_000_000
+#: A backup file's size: its zip directory is read whole on opening (about four times its
+#: size in memory), so the file is checked first. Store files compress over fourfold.
+MAX_BACKUP_FILE = MAX_TOTAL_SIZE // 2
 MAX_MEMBERS = 5000
 MAX_MANIFEST_SIZE = 1024 * 1024
 #: A backup dated more than this after "now" was made while the clock was ahead.
@@ -71,6 +87,23 @@ RECORD_TABLES: dict[str, dict[str, type[Record]]] = {
     "cycle": {"participants": Participant, "ratings": Rating, "responses": QuestionResponse,
               "consensus": Consensus, "tallies": Tally},
 }
+
+
+def repeated_ids(data: Mapping[str, Any], kind: str) -> list[tuple[str, str]]:
+    """(table, record id) of each record held by two documents of a store file's table
+    (``kind``: "district" or "cycle"). The app never writes that; a hand edit or a crafted
+    file does, and deleting such a record would leave its twin to come back."""
+    found = []
+    for table in RECORD_TABLES[kind]:
+        docs = data.get(table)
+        seen: set[str] = set()
+        for doc in docs.values() if isinstance(docs, dict) else ():
+            rid = doc.get("id") if isinstance(doc, dict) else None
+            if isinstance(rid, str):
+                if rid in seen:
+                    found.append((table, rid))
+                seen.add(rid)
+    return found
 
 
 class BackupError(StoreError):
@@ -113,7 +146,7 @@ def backups_to_keep(times: Iterable[datetime], now: datetime, *, recent: int = 1
 
 def backup_time(path: Path) -> datetime | None:
     """The UTC time in a backup file's name, or None for other files."""
-    if not _NAME.match(path.name):
+    if not _NAME.fullmatch(path.name):
         return None
     return datetime.strptime(path.stem, _STAMP).replace(tzinfo=UTC)
 
@@ -121,6 +154,8 @@ def backup_time(path: Path) -> datetime | None:
 def read_manifest(path: Path) -> dict[str, Any]:
     """A backup's manifest (a small read), or {} if it has none that parses."""
     try:
+        if path.stat().st_size > MAX_BACKUP_FILE:
+            return {}  # not one (see read_backup), and costly to open
         with zipfile.ZipFile(path) as zf:
             info = zf.getinfo(MANIFEST)
             if info.file_size > MAX_MANIFEST_SIZE:
@@ -132,8 +167,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 
 def manifest_generation(manifest: Mapping[str, Any]) -> int:
-    value = manifest.get("generation", 0)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    return valid_generation(manifest.get("generation", 0))
 
 
 def list_backups(folder: Path, district_id: str,
@@ -161,17 +195,23 @@ def list_backups(folder: Path, district_id: str,
 
 
 def store_files(district_folder: Path) -> list[Path]:
-    """The store files of a district folder (district.json, then cycle files by name)."""
+    """The store files of a district folder (district.json, then cycle files by name).
+
+    Cycle files are ``cycles/<record id>.json`` only: a stray copy ("<id> - Copy.json")
+    is no store file (``navtool check`` names it), so backups stay restorable.
+    """
     cycles = district_folder / "cycles"
     files = [district_folder / "district.json"]
     if cycles.is_dir():
-        files += sorted(p for p in cycles.glob("*.json") if not p.name.startswith("."))
+        files += sorted(p for p in cycles.glob("*.json") if RECORD_ID.fullmatch(p.stem))
     return files
 
 
 def make_backup(district_folder: Path, folder: Path, district_id: str, name: str,
-                now: datetime | None = None) -> BackupInfo:
-    """Zip the district's store files into ``folder``, then thin the folder's backups.
+                now: datetime | None = None, *, thin: bool = True) -> BackupInfo:
+    """Zip the district's store files into ``folder``, then thin the folder's backups
+    (unless ``thin`` is false: a restore's safety copy must not push out the backup
+    being restored).
 
     ``now`` is the time to record (the repository's clock). Raises
     :class:`DamagedStoreError` (from reading) if a file does not parse.
@@ -200,7 +240,8 @@ def make_backup(district_folder: Path, folder: Path, district_id: str, name: str
     while (path := folder / (moment.strftime(_STAMP) + ".zip")).exists():
         moment += timedelta(microseconds=1)  # two backups within one tick of the clock
     atomic_write(path, buffer.getvalue())
-    thin_backups(folder, now, just_made=path)
+    if thin:
+        thin_backups(folder, now, just_made=path)
     return BackupInfo(path, district_id, moment.isoformat().replace("+00:00", "Z"),
                       len(buffer.getvalue()), generation)
 
@@ -246,6 +287,8 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
     """
     bad = _("{file} is not a usable Navigation Tool backup").format(file=path.name)
     try:
+        if path.stat().st_size > MAX_BACKUP_FILE:
+            raise BackupError(bad + _(" (the file is too large to be one)."))
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise BackupError(f"{bad} ({exc}).") from None
@@ -269,7 +312,7 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
             name = info.filename
             if name == MANIFEST and info is manifest_info:
                 continue
-            if (not _MEMBER.match(name) or name in files or info.is_dir()
+            if (not _MEMBER.fullmatch(name) or name in files or info.is_dir()
                     or stat.S_IFMT(info.external_attr >> 16) not in (0, stat.S_IFREG)):
                 raise BackupError(bad + _(" (unexpected file {name}).").format(name=name[:200]))
             total += info.file_size
@@ -282,14 +325,20 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
             files[name] = raw
         if "district.json" not in files:
             raise BackupError(bad + _(" (district.json is missing)."))
-        checked = {name: _check_member(name, raw, district_id, bad)
-                   for name, raw in files.items()}
-        listed = checked["district.json"][0].get("cycles", {}).values()
+        generation = 0
+        listed: Iterable[Any] = ()
+        for name, raw in files.items():  # one parsed file in memory at a time
+            if value_bound(raw) > MAX_MEMBER_VALUES:
+                raise BackupError(bad + _(" ({name} holds too many items).").format(name=name))
+            data, member_generation = _check_member(name, raw, district_id, bad)
+            generation += member_generation
+            if name == "district.json":
+                listed = data.get("cycles", {}).values()
+            del data
         for cycle in listed:
             if f"cycles/{cycle['id']}.json" not in files:
                 raise BackupError(bad + _(" (district.json lists the cycle {id}, but its file "
                                           "is missing).").format(id=cycle["id"]))
-        generation = sum(gen for _data, gen in checked.values())
         if "generation" in manifest and manifest["generation"] != generation:
             raise BackupError(bad + _(" (its manifest does not match its files)."))
     return manifest, files
@@ -323,12 +372,15 @@ def _check_member(name: str, raw: bytes, district_id: str,
                               .format(name=name, table=table))
         for doc_id, doc in docs.items():
             try:
-                if not doc_id.isdigit():
+                if not is_doc_id(doc_id):
                     raise RecordError(_("document id {id} is not a number").format(id=doc_id[:40]))
                 cls.from_dict(doc)
             except (RecordError, ValueError, TypeError) as exc:
                 raise BackupError(bad + _(" ({name}, {table}: {problem}).").format(
                     name=name, table=table, problem=exc)) from None
+    for table, rid in repeated_ids(data, kind)[:1]:
+        raise BackupError(bad + _(" ({name}, {table}: the record {id} is there twice).").format(
+            name=name, table=table, id=rid))
     if kind == "district":
         profiles = list(data.get("district", {}).values())
         if len(profiles) != 1 or profiles[0].get("id") != district_id:
@@ -344,11 +396,16 @@ def restorable_files(info: BackupInfo) -> list[str]:
 
 
 def newest_good(backups: Sequence[BackupInfo]) -> BackupInfo | None:
-    """The good backup with the newest content (highest store generation), if any."""
+    """The good backup with the newest content (highest store generation), if any.
+
+    A backup of another district (copied into the wrong folder) is not good here:
+    restoring it would bring back that district, not this one.
+    """
     for info in sorted(backups, key=lambda b: (b.generation, b.created), reverse=True):
         try:
-            read_backup(info.path)
+            manifest, _files = read_backup(info.path)
         except StoreError:
             continue
-        return info
+        if manifest["district_id"] == info.district_id:
+            return info
     return None

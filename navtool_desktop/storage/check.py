@@ -19,7 +19,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
 from navtool_desktop.storage.atomic import decode_json, read_bytes
-from navtool_desktop.storage.backup import store_files
+from navtool_desktop.storage.backup import RECORD_ID, repeated_ids, store_files
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import CycleData, DistrictStore, Repository
 
@@ -52,6 +52,7 @@ def check_data_dir(data_dir: Path, pack: Pack, now: datetime | None = None) -> C
     comps = {c.id for c in pack.competencies}
     _check_restores(data_dir, report)
     repo = Repository(data_dir, read_only=True, clock=lambda: when)
+    _check_strays(repo, report)
     for summary in repo.list_districts():
         report.districts += 1
         where = _("district \u201c{name}\u201d").format(name=summary.name)
@@ -142,6 +143,9 @@ def _check_file(path: Path, folder: Path, report: CheckReport) -> None:
         report.problems.append(_("{file}: {problem}").format(
             file=name, problem=exc if isinstance(exc, StoreError) else _("not store data")))
         return
+    report.problems += [_("{file}: {table} holds the record {id} twice (a hand edit?); "
+                          "deleting it would leave the other copy").format(
+        file=name, table=table, id=rid) for table, rid in repeated_ids(data, kind)]
     if kind == "cycle":
         report.problems += [f"{name}: {problem}" for problem in tally_problems(data)]
     if version > schema.SCHEMA_VERSION:
@@ -153,6 +157,19 @@ def _check_file(path: Path, folder: Path, report: CheckReport) -> None:
         report.problems.append(_("{file}: data format {found}, current is {current} (open it "
                                  "in the app to upgrade)").format(
             file=name, found=version, current=schema.SCHEMA_VERSION))
+
+
+def _check_strays(repo: Repository, report: CheckReport) -> None:
+    """Folders in ``districts/`` that the app does not open: their name is no district id."""
+    try:
+        entries = sorted(repo.districts_folder.iterdir())
+    except OSError:
+        return
+    for path in entries:
+        if path.is_dir() and not path.name.startswith(".") and not RECORD_ID.fullmatch(path.name):
+            report.problems.append(_("districts/{name} is not a district folder (its name is not "
+                                     "a district id), so the app does not open it; it was left "
+                                     "as it is.").format(name=path.name))
 
 
 def _check_restores(data_dir: Path, report: CheckReport) -> None:

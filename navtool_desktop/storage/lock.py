@@ -56,7 +56,7 @@ def read_holder(folder: Path) -> dict[str, Any]:
     try:
         with open(folder / LOCK_NAME, "rb") as fh:
             data = json.loads(fh.read(4096).decode("utf-8") or "{}")
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -77,6 +77,7 @@ from navtool_desktop.storage.atomic import (
     decode_json,
     encode_json,
     file_generation,
+    is_doc_id,
     read_bytes,
 )
 from navtool_desktop.storage.errors import (
@@ -115,7 +116,10 @@ RESTORE_STEPS: tuple[str, ...] = (
     "after syncing the move in",
     "before keeping the old folder", "after keeping the old folder",
     "after syncing the kept folder", "journal removed")
-_LEFTOVER = re.compile(r"^\.(restore|replaced)-([0-9a-f-]{36})-([0-9A-Za-z]+)$")
+#: A store file's temp file (``.<file>.<8 hex>.tmp``) or kept old copy (``.<file>.old-<pid>.tmp``).
+_STORE_TEMP = re.compile(r"\.(district|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})"
+                         r"\.json\.([0-9a-f]{8}|old-[0-9]+)" + re.escape(TEMP_SUFFIX))
+_LEFTOVER = re.compile(r"^\.(restore|replaced)-([0-9a-f-]{36})-([0-9A-Za-z]+)\Z")
 
 
 def restore_step(name: str) -> None:
@@ -128,6 +132,15 @@ def _stamp() -> str:
 
 def _unique_stamp() -> str:
     return f"{_stamp()}{secrets.token_hex(3)}"
+
+
+def _set_aside_name(path: Path) -> Path:
+    """A free name to set a damaged file aside under (``<name>.corrupt-<time>``): never
+    one already taken, even within the same second or after the clock went back."""
+    aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+    while aside.exists() or aside.is_symlink():
+        aside = path.with_name(f"{path.name}.corrupt-{_unique_stamp()}")
+    return aside
 
 
 def _real_clock() -> datetime:
@@ -201,7 +214,7 @@ class _Records(Generic[R]):
         if not isinstance(table, dict):
             raise RecordError(f"table {self.table_name} is not an object")
         for doc_id, doc in table.items():
-            if not doc_id.isdigit():
+            if not is_doc_id(doc_id):
                 raise RecordError(_("table {table} has a document id {id} that is not a number")
                                   .format(table=self.table_name, id=doc_id[:40]))
             record = self.cls.from_dict(doc)
@@ -379,11 +392,13 @@ class DistrictStore:
             self._remove_temp_files()
 
     def _remove_temp_files(self) -> None:
-        """Temp files left by a crash mid-save: the real files were never touched."""
+        """Temp files left by a crash mid-save (the real files were never touched): only
+        names the store makes (see :func:`fileio.write_temp` and ``WriteBatch``)."""
         for folder in (self.folder, self.folder / "cycles"):
             for leftover in folder.glob(f".*{TEMP_SUFFIX}"):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+                if _STORE_TEMP.fullmatch(leftover.name):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
 
     def _writable(self) -> None:
         if self._closed:
@@ -530,7 +545,7 @@ class DistrictStore:
         """
         if self._batch is not None:
             raise RuntimeError("batches do not nest")  # a programming error
-        batch = self._batch = WriteBatch()
+        batch = self._batch = WriteBatch(self.folder / DISTRICT_FILE)
         try:
             yield
             self._batch = None
@@ -868,7 +883,7 @@ class Repository:
         found = []
         try:
             folders = [p for p in self.districts_folder.iterdir()
-                       if p.is_dir() and not p.name.startswith(".")]
+                       if p.is_dir() and backups.RECORD_ID.fullmatch(p.name)]
         except FileNotFoundError:
             return []
         except OSError as exc:
@@ -916,7 +931,9 @@ class Repository:
         if store is not None and not store._closed:
             self._remember_last(district_id)
             return store
-        if not (self.districts_folder / district_id).is_dir():
+        # an id is a record id, never a path ("../../elsewhere" would open another folder)
+        if (not backups.RECORD_ID.fullmatch(district_id)
+                or not (self.districts_folder / district_id).is_dir()):
             raise NotFoundError(_("There is no district with id {id} in {folder}.")
                                 .format(id=district_id, folder=self.districts_folder))
         store = DistrictStore(self, district_id)
@@ -932,7 +949,8 @@ class Repository:
         """The district opened last, if it still exists."""
         settings = self._settings()
         last = settings.get("last_district")
-        if isinstance(last, str) and (self.districts_folder / last).is_dir():
+        if (isinstance(last, str) and backups.RECORD_ID.fullmatch(last)
+                and (self.districts_folder / last).is_dir()):
             return last
         return None
 
@@ -982,7 +1000,7 @@ class Repository:
             # A damaged file cannot be zipped; the whole folder is kept below anyway.
             with contextlib.suppress(DamagedStoreError):
                 backups.make_backup(target, self.backups_folder / district_id, district_id,
-                                    str(manifest.get("name", "")), self.clock())
+                                    str(manifest.get("name", "")), self.clock(), thin=False)
         files = self._newer_than_backups(district_id, files, target)
         stamp = _unique_stamp()
         staging = self.districts_folder / f".restore-{district_id}-{stamp}"
@@ -1068,7 +1086,7 @@ class Repository:
         raw = self._newer_than_backups(district_id, {**present, name: raw}, folder, name)[name]
         try:
             if path.exists():
-                os.replace(path, path.with_name(f"{path.name}.corrupt-{_stamp()}"))
+                os.replace(path, _set_aside_name(path))
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise write_failure(path, exc) from None
@@ -1098,7 +1116,7 @@ class Repository:
                           date=self.clock().date().isoformat(), scope=None,
                           framework_id=model.framework_id,
                           framework_version=model.framework_version)
-            slot = max((int(k) for k in table if k.isdigit()), default=0) + 1
+            slot = max((int(k) for k in table if is_doc_id(k)), default=0) + 1
             table[str(slot)] = cycle.to_dict()
         return encode_json(data) if added else raw
 
@@ -1120,12 +1138,13 @@ class Repository:
         with contextlib.suppress(StoreError, OSError, ValueError):
             floor = max(floor, sum(file_generation(decode_json(p, read_bytes(p)))
                                    for p in backups.store_files(folder)))
-        datas = {name: decode_json(Path(name), raw) for name, raw in files.items()}
-        restored = sum(file_generation(d) for d in datas.values())
+        # one parsed file in memory at a time (a backup may be large)
+        restored = sum(file_generation(decode_json(Path(name), raw)) for name, raw in files.items())
         if restored > floor:
             return files
-        bump_generation(datas[key], floor + 1 - restored)
-        return {**files, key: encode_json(datas[key])}
+        data = decode_json(Path(key), files[key])
+        bump_generation(data, floor + 1 - restored)
+        return {**files, key: encode_json(data)}
 
     def _keep_replaced(self, district_id: str, old: Path, kept_name: str) -> None:
         kept_in = self.backups_folder / district_id
@@ -1250,7 +1269,7 @@ class Repository:
         """Set a damaged file aside (never overwrite it) and offer the district's backups."""
         set_aside = None
         if not self.read_only and path.exists():
-            set_aside = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+            set_aside = _set_aside_name(path)
             try:
                 os.replace(path, set_aside)
             except OSError:
@@ -1281,7 +1300,7 @@ class Repository:
         try:
             data = json.loads(read_bytes(self.folder / SETTINGS).decode("utf-8"))
             doc = data["settings"]["1"]
-        except (StoreError, ValueError, KeyError, TypeError):
+        except (StoreError, ValueError, KeyError, TypeError, RecursionError):
             return {}  # settings are a convenience; a damaged file is simply replaced
         return doc if isinstance(doc, dict) else {}
 

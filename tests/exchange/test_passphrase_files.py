@@ -66,3 +66,21 @@ def test_a_notepad_file_opens_a_bundle_protected_with_the_typed_passphrase(
     setup.repo.close()
     assert main(["bundle", "import", str(bundle), "--dry-run", "--passphrase-file", str(notepad)]) == 0
     assert "Dry run" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_notepad_unicode_file_is_read_as_utf16(tmp_path: Path, codec: str) -> None:
+    """Notepad's "Unicode" (UTF-16 with a byte order mark) cannot be UTF-8: bytes FF FE or
+    FE FF never start UTF-8 text, so the mark says how to read it."""
+    path = tmp_path / "pass.txt"
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
+    path.write_bytes(bom + "Peña ñandú\r\n".encode(codec))
+    assert read_passphrase(path) == "Peña ñandú"
+
+
+def test_a_huge_file_is_not_a_passphrase(tmp_path: Path) -> None:
+    """A wrong file chosen (or /dev/zero) is refused after reading a little of it."""
+    path = tmp_path / "pass.txt"
+    path.write_bytes(b"a" * (2 * 1024 * 1024))
+    with pytest.raises(CommandError, match="too long"):
+        read_passphrase(path)

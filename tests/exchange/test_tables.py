@@ -69,3 +69,27 @@ def test_a_vertical_tab_in_a_note_exports_to_xlsx(setup: Setup, pack: Pack, tmp_
     assert export_table(setup.store, pack, out, cycle_id=setup.cycle_id) == 6
     notes = [row[7] for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
     assert "first linesecond line" in notes
+
+
+def test_every_character_and_an_overlong_note_make_a_workbook_excel_opens(tmp_path: Path) -> None:
+    """Every code point, 30,000 to a cell, and one note longer than Excel's 32,767
+    characters per cell (Excel then calls the file damaged): the sheet is strict XML and
+    no cell is over the limit."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from openpyxl import load_workbook
+
+    from navtool_desktop.exchange.tables import MAX_CELL, xlsx_bytes
+
+    text = "".join(map(chr, range(0x110000)))
+    rows = [[text[n:n + 30_000]] for n in range(0, len(text), 30_000)]
+    rows.append(["a" * 40_000])
+    out = tmp_path / "all.xlsx"
+    out.write_bytes(xlsx_bytes(["note"], rows, "Ratings"))
+    with zipfile.ZipFile(out) as zf:
+        ElementTree.fromstring(zf.read("xl/worksheets/sheet1.xml"))  # expat: XML 1.0 only
+    cells = [row[0] or "" for row in load_workbook(out).active.iter_rows(min_row=2, values_only=True)]
+    assert len(cells) == len(rows) and all(len(c) <= MAX_CELL for c in cells)
+    assert cells[-1].startswith("a" * 1000) and cells[-1].endswith("\u2026")
+    assert "\u00e9" in cells[0] and "\U0001f600" in "".join(cells)
