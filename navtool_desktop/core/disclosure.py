@@ -10,7 +10,11 @@ comparison with the previous cycle) hides the same groups:
    hidden groups' combined votes, never one group's;
 3. while the hidden groups together have fewer people than the threshold, the next-smallest
    shown group is hidden as well;
-4. when the whole cycle has fewer people than the threshold, no counts are shown at all.
+4. when the whole cycle has fewer people than the threshold, no counts are shown at all;
+5. the rule is applied again to each competency, counting the people who rated *it*
+   (:func:`for_item`): a group hidden for the cycle stays hidden, and a competency that
+   fewer than the threshold rated shows no overall counts; a sum of competencies (a
+   condition's roll-up) hides whatever any of its competencies hides (:func:`combined`).
 
 Why this is enough: every published number is a sum of votes of shown groups, or a sum over
 all groups. What is hidden is therefore only ever the hidden groups' *combined* votes, and
@@ -98,6 +102,36 @@ def decide(sizes: Mapping[str, int], threshold: int, total: int | None = None) -
     return Disclosure(threshold, sizes, total, frozenset(hidden), overall_shown)
 
 
+def for_item(cycle: Disclosure, sizes: Mapping[str, int], total: int) -> Disclosure:
+    """The decision for one competency: the cycle's, and the rule again on who rated *it*.
+
+    ``sizes`` and ``total`` count the people who rated this competency (paper votes
+    included). A competency is published on its own, so a group of exactly the threshold
+    where one person skipped it, or a competency only one or two people rated, must not
+    show those votes there. Groups hidden for the cycle stay hidden; the overall counts
+    are withheld when fewer than the threshold rated the competency (none rated: nothing
+    to protect). Statuses still say "no votes" only for groups empty in the whole cycle.
+    """
+    item = decide(sizes, cycle.threshold, total)
+    hidden = cycle.hidden | frozenset(item.hidden_groups)
+    overall = cycle.overall_shown and (total == 0 or item.overall_shown)
+    return Disclosure(cycle.threshold, cycle.sizes, cycle.total, hidden, overall)
+
+
+def combined(cycle: Disclosure, parts: Iterable[Disclosure]) -> Disclosure:
+    """The decision for a sum of items (a condition's roll-up, the cycle as a whole).
+
+    A sum shows a group only where every part shows it, and overall counts only where
+    every part does: otherwise the sum minus the parts shown would give back what a
+    part hides.
+    """
+    hidden, overall = set(cycle.hidden), cycle.overall_shown
+    for part in parts:
+        hidden |= part.hidden
+        overall = overall and part.overall_shown
+    return Disclosure(cycle.threshold, cycle.sizes, cycle.total, frozenset(hidden), overall)
+
+
 def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
                 tallies: Iterable[Tally]) -> tuple[dict[str, int], int]:
     """People per role group who voted (see the module doc), and everyone who voted.
@@ -140,6 +174,11 @@ def hidden_text(threshold: int) -> str:
 def no_counts_text(threshold: int) -> str:
     """What shows in place of every count when the whole cycle is under the threshold."""
     return _("Fewer than {n} people rated in this cycle, so no counts are shown.").format(n=threshold)
+
+
+def item_withheld_text(threshold: int) -> str:
+    """What shows in place of a competency's counts when fewer than the threshold rated it."""
+    return _("Fewer than {n} people rated this, so no counts are shown for it.").format(n=threshold)
 
 
 def change_effect(sizes: Mapping[str, int], total: int, old: int, new: int,

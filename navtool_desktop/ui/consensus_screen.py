@@ -430,7 +430,7 @@ class ConsensusScreen(QWidget):
         overall = result.overall
         dist = overall.distribution
         threshold = self.results.threshold if self.results else ANONYMITY_THRESHOLD
-        shown = self.results is None or self.results.overall_shown
+        shown = self.results is None or (self.results.overall_shown and result.overall_shown)
         if self.results is not None:
             self.privacy_note.setText(privacy_text(self.results))
         paper = _(" · {n} from paper tallies").format(n=dist.tallied) if dist.tallied else ""
@@ -439,7 +439,9 @@ class ConsensusScreen(QWidget):
             self.overall_chart.set_rows(level_rows(dist.as_dict()))
         else:
             self.overall_title.setText(_("All ratings"))
-            self.overall_chart.set_rows([BarRow(_("All"), note=disclosure.no_counts_text(threshold))])
+            self.overall_chart.set_rows([BarRow(_("All"), note=(
+                disclosure.item_withheld_text(threshold) if self.results and self.results.overall_shown
+                else disclosure.no_counts_text(threshold)))])
         rows = []
         for group in ROLE_GROUPS:
             g = result.group(group)

@@ -57,6 +57,26 @@ def test_json_results_never_determine_a_hidden_group(pack: Pack, data: st.DataOb
     published = json_of(pack, cycle)
     leaks = determined(truth, items_of(pack), json_publication(published))
     assert not leaks, leaks[:5]
+    assert not too_few(published), too_few(published)[:5]
+
+
+def too_few(data: dict[str, Any]) -> list[str]:
+    """Counts published for fewer people than the threshold, item by item.
+
+    A competency stands on its own: a group of exactly the threshold where one person
+    skipped a competency would show two people's votes there, and a competency only one
+    person rated would show that person's vote as its overall counts.
+    """
+    threshold = data["anonymity_threshold"]
+    small = []
+    for entry in [*data["competencies"], *data["conditions"]]:
+        views = [("overall", entry), *entry["role_groups"].items()]
+        for who, view in views:
+            if view.get("status") == EMPTY:
+                continue
+            if "distribution" in view and 0 < view["respondents"] < threshold:
+                small.append(f"{entry['id']} {who}: {view['respondents']} people")
+    return small
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
