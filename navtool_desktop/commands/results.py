@@ -124,6 +124,7 @@ def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
             "rule": rule_text(results.threshold),
             "counts_shown": results.overall_shown,
             "hidden_groups": list(results.disclosure.hidden_groups),
+            "entered_more_than_once": results.repeated,
             "threshold_changes": [c.to_dict() for c in cycle.threshold_changes],
         },
         "rules": {"median": res.median_rule(), "low_agreement": res.low_agreement_rule(),
@@ -173,7 +174,7 @@ def _cut(text: str, width: int) -> str:
 
 def format_text(pack: Pack, data: dict[str, Any]) -> str:
     """The JSON data as a terminal table: one row per competency, one per role group."""
-    from navtool_desktop.core.disclosure import hidden_text, item_withheld_text, no_counts_text
+    from navtool_desktop.core.disclosure import hidden_text, item_withheld_text, no_counts_text, repeated_text
 
     threshold = data["anonymity_threshold"]
     cycle = data["cycle"]
@@ -230,6 +231,8 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
           "on paper: votes from paper tallies."),
         data["privacy"]["rule"],
         *([] if data["privacy"]["counts_shown"] else [no_counts_text(threshold)]),
+        *([repeated_text(data["privacy"]["entered_more_than_once"])]
+          if data["privacy"]["entered_more_than_once"] else []),
         "",
         line(head),
     ]

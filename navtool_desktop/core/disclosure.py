@@ -22,8 +22,10 @@ at least two hidden groups with people share them, so any one vote can be moved 
 hidden group to another without changing a published number.
 
 Head-counts: a person counts in their role group if they rated anything in the cycle's
-scope (``not sure`` included); paper tallies add the largest tally the group gave any one
-competency (paper voters are taken to be the same people across the cycle).
+scope (``not sure`` included), once per name or code (the same person entered on two
+laptops is one person); paper tallies add the largest tally the group gave any one
+competency (paper voters are taken to be the same people across the cycle), capped by the
+people said to be in the room, a tally entered twice counted once.
 
 Pure Python: no Qt, no storage.
 """
@@ -132,26 +134,74 @@ def combined(cycle: Disclosure, parts: Iterable[Disclosure]) -> Disclosure:
     return Disclosure(cycle.threshold, cycle.sizes, cycle.total, frozenset(hidden), overall)
 
 
+def person_key(participant: Participant) -> str:
+    """Who a participant is, for counting people: the name or code, case and spaces ignored.
+
+    The same person entered on two laptops has two ids but the same name; counting ids would
+    let one person lift a group of two over the threshold. Two different people with the
+    same name in one role group count as one: that hides more, never less.
+    """
+    return " ".join(participant.label.split()).casefold()
+
+
+def paper_people(tallies: Iterable[Tally]) -> int:
+    """How many people the paper votes of one role group on one competency stand for.
+
+    The votes, but no more than the people the facilitator said were in the room, and a
+    tally with exactly the same counts as another (entered twice, on two laptops) once.
+    """
+    seen: set[tuple[tuple[str, int], ...]] = set()
+    people = 0
+    for tally in tallies:
+        key = tuple(sorted((level, n) for level, n in tally.counts.items() if n))
+        if key in seen:
+            continue
+        seen.add(key)
+        people += min(tally.total, tally.people) if tally.people else tally.total
+    return people
+
+
+def repeated_people(participants: Iterable[Participant], ratings: Iterable[Rating]) -> int:
+    """How many of the people who rated share a name or code with another in their role group.
+
+    Each such name counts as one person (:func:`head_counts`); the outputs say how many there
+    are, so that someone checks whether a person was entered twice (their votes count twice).
+    """
+    voted = {r.participant_id for r in ratings}
+    keys = [(p.role_group, person_key(p)) for p in participants if p.id in voted]
+    return len(keys) - len(set(keys))
+
+
+def repeated_text(n: int) -> str:
+    """The warning when people seem to be entered more than once (:func:`repeated_people`)."""
+    return _("{n} of the people who rated have the same name or code as another person in their "
+             "role group: each name counts once for the privacy rule, but their votes count "
+             "every time. Check the list of people for someone entered twice.").format(n=n)
+
+
 def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
                 tallies: Iterable[Tally]) -> tuple[dict[str, int], int]:
     """People per role group who voted (see the module doc), and everyone who voted.
 
-    Pass only the ratings and tallies in the cycle's scope.
+    Pass only the ratings and tallies in the cycle's scope. People are counted by name
+    (:func:`person_key`), paper votes by :func:`paper_people`.
     """
-    roles = {p.id: p.role_group for p in participants}
+    known = {p.id: p for p in participants}
     people: dict[str, set[str]] = {g: set() for g in ROLE_GROUPS}
     unknown: set[str] = set()
     for rating in ratings:
-        group = roles.get(rating.participant_id)
-        people.get(group or "", unknown).add(rating.participant_id)
-    paper: dict[tuple[str, str], int] = {}
+        who = known.get(rating.participant_id)
+        if who is not None and who.role_group in people:
+            people[who.role_group].add(person_key(who))
+        else:
+            unknown.add(rating.participant_id)
+    paper: dict[tuple[str, str], list[Tally]] = {}
     for tally in tallies:
-        key = (tally.role_group, tally.competency_id)
-        paper[key] = paper.get(key, 0) + tally.total
+        paper.setdefault((tally.role_group, tally.competency_id), []).append(tally)
     on_paper = dict.fromkeys(ROLE_GROUPS, 0)
-    for (group, _cid), n in paper.items():
+    for (group, _cid), found in paper.items():
         if group in on_paper:
-            on_paper[group] = max(on_paper[group], n)
+            on_paper[group] = max(on_paper[group], paper_people(found))
     sizes = {g: len(people[g]) + on_paper[g] for g in ROLE_GROUPS}
     return sizes, sum(sizes.values()) + len(unknown)
 

@@ -31,6 +31,7 @@ from navtool_desktop.core.disclosure import (
     decide,
     for_item,
     head_counts,
+    repeated_people,
 )
 from navtool_desktop.core.records import (
     LEVELS,
@@ -325,6 +326,8 @@ class CycleResults:
     competencies: tuple[CompetencyResult, ...]
     conditions: tuple[ConditionResult, ...]
     disclosure: Disclosure
+    #: people who rated under a name or code another in their role group has too
+    repeated: int = 0
 
     @property
     def overall_shown(self) -> bool:
@@ -472,7 +475,8 @@ def cycle_results(pack: Pack, data: CycleInput, threshold: int | None = None) ->
     # the cycle's decision lists every group hidden anywhere (the note every output prints)
     return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions),
                         replace(combined(cycle_disclosure, decisions),
-                                overall_shown=cycle_disclosure.overall_shown))
+                                overall_shown=cycle_disclosure.overall_shown),
+                        repeated_people(data.participants, [r for rs in ratings.values() for r in rs]))
 
 
 def _withheld(pack: Pack, data: CycleInput, threshold: int, disclosure: Disclosure) -> CycleResults:

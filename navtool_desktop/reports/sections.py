@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak
 
-from navtool_desktop.core.disclosure import no_counts_text, rule_text
+from navtool_desktop.core.disclosure import no_counts_text, repeated_text, rule_text
 from navtool_desktop.core.results import CycleResults, growth_areas, strengths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -61,6 +61,8 @@ def privacy_notes(results: CycleResults) -> list[Flowable]:
     elif hidden:
         out.append(para(_("Hidden in this cycle: {groups}.").format(
             groups=", ".join(style.role_group_name(g) for g in hidden)), st.small))
+    if results.repeated:
+        out.append(para(repeated_text(results.repeated), st.small))
     for change in results.cycle.threshold_changes:
         out.append(para(_("The threshold was changed from {old} to {new} by {who} on {when}. {reveals}").format(
             old=change.old, new=change.new, who=change.by, when=long_date(change.at[:10]),

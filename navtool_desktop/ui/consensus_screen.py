@@ -80,6 +80,8 @@ def privacy_text(results: CycleResults) -> str:
     elif results.disclosure.hidden_groups:
         parts.append(_("Hidden in this cycle: {groups}.").format(
             groups=", ".join(role_label(g) for g in results.disclosure.hidden_groups)))
+    if results.repeated:
+        parts.append(disclosure.repeated_text(results.repeated))
     if results.cycle.threshold_changes:
         last = results.cycle.threshold_changes[-1]
         parts.append(_("Threshold changed from {old} to {new} by {who} on {when}.").format(

@@ -56,3 +56,57 @@ def test_a_competency_one_person_rated_shows_no_counts(pack: Pack) -> None:
     # the roll-up minus the other competencies would give Voice's overall back
     assert not agency.overall_shown and agency.overall.distribution == Distribution()
     assert result.competency("agency.goal-setting").overall_shown
+
+
+def test_the_same_person_entered_twice_does_not_lift_a_group(pack: Pack) -> None:
+    """M7: one leader on two laptops gets two ids; two leaders must not count as three."""
+    from navtool_desktop.core.records import Participant
+
+    educators, leaders = people("educator", 5), people("leader", 2)
+    again = Participant(name=f" {leaders[0].name.upper()} ", role_group="leader")  # typed again
+    everyone = [*educators, *leaders, again]
+    ratings = [vote(p, VOICE, "developing") for p in everyone]
+    result = run(pack, make_cycle(pack, scope=("agency",)), everyone, ratings)
+    assert result.competency(VOICE).group("leader").status == SUPPRESSED
+    assert result.disclosure.sizes["leader"] == 2
+
+
+def test_paper_votes_count_no_more_people_than_were_in_the_room(pack: Pack) -> None:
+    """A sheet counted twice (3 votes, 2 people in the room) must not show two people's votes."""
+    from test_results import tally
+
+    educators = people("educator", 5)
+    ratings = [vote(p, VOICE, "developing") for p in educators]
+    over = tally(VOICE, "leader", developing=2, refining=1).replace(people=2)
+    result = run(pack, make_cycle(pack, scope=("agency",)), educators, ratings, [over])
+    assert result.competency(VOICE).group("leader").status == SUPPRESSED
+
+
+def test_a_tally_entered_twice_counts_its_people_once(pack: Pack) -> None:
+    """The same paper tally entered on two laptops and merged: 2 leaders, not 4."""
+    from test_results import tally
+
+    educators = people("educator", 5)
+    ratings = [vote(p, VOICE, "developing") for p in educators]
+    twice = [tally(VOICE, "leader", developing=1, refining=1), tally(VOICE, "leader", developing=1, refining=1)]
+    result = run(pack, make_cycle(pack, scope=("agency",)), educators, ratings, twice)
+    assert result.competency(VOICE).group("leader").status == SUPPRESSED
+
+
+def test_a_name_entered_twice_is_warned_about(pack: Pack) -> None:
+    from test_disclosure import json_of
+
+    from navtool_desktop.core.records import Participant
+    from navtool_desktop.core.results import CycleInput
+
+    educators = people("educator", 5)
+    again = Participant(name=educators[0].name, role_group="educator")
+    everyone = [*educators, again]
+    cycle = CycleInput(make_cycle(pack, scope=("agency",)), tuple(everyone),
+                       tuple(vote(p, VOICE, "developing") for p in everyone))
+    published = json_of(pack, cycle)
+    assert published["privacy"]["entered_more_than_once"] == 1
+    from navtool_desktop.core.results import cycle_results
+    from navtool_desktop.ui.consensus_screen import privacy_text
+
+    assert "entered twice" in privacy_text(cycle_results(pack, cycle))
