@@ -32,6 +32,31 @@ class Publication:
     groups: dict[str, dict[str, Counts | None]] = field(default_factory=dict)
 
 
+def merged(*pubs: Publication) -> Publication:
+    """What a reader of several outputs knows: every number any of them publishes.
+
+    Outputs of the same data (other scopes, thresholds, moments with no new votes) must
+    agree where both publish a number; a group is hidden only where every output hides it.
+    """
+    out = Publication()
+    for pub in pubs:
+        for item, counts in pub.overall.items():
+            if counts is not None:
+                assert out.overall.get(item) in (None, counts), (item, out.overall[item], counts)
+                out.overall[item] = counts
+            else:
+                out.overall.setdefault(item, None)
+        for item, groups in pub.groups.items():
+            mine = out.groups.setdefault(item, {})
+            for group, counts in groups.items():
+                if counts is not None:
+                    assert mine.get(group) in (None, counts), (item, group, mine[group], counts)
+                    mine[group] = counts
+                else:
+                    mine.setdefault(group, None)
+    return out
+
+
 def add(a: Counts, b: Counts) -> Counts:
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
