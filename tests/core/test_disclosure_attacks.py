@@ -9,6 +9,7 @@ that person's vote in its overall counts.
 
 from __future__ import annotations
 
+import pytest
 from test_results import CULTURE, RELATIONSHIPS, VOICE, make_cycle, people, run, vote
 
 from navtool_desktop.core.results import EMPTY, SHOWN, SUPPRESSED, Distribution
@@ -110,3 +111,40 @@ def test_a_name_entered_twice_is_warned_about(pack: Pack) -> None:
     from navtool_desktop.ui.consensus_screen import privacy_text
 
     assert "entered twice" in privacy_text(cycle_results(pack, cycle))
+
+
+@pytest.mark.xfail(strict=True, reason="left open: the rule has no memory; results viewed while people "
+                   "are still rating can be subtracted from results viewed later (see the docstring)")
+def test_two_moments_of_an_open_cycle_do_not_give_a_hidden_group(pack: Pack) -> None:
+    """Attack over time, on the Consensus screen while people are still rating (or a draft
+    report and the final one): the partner hidden with a small group is the next-smallest
+    group *now*, so it changes as people arrive.
+
+    Before: 6 educators, 3 leaders, 2 community members, 1 learner. Hidden: learner and
+    community; leaders shown. One more community member rates. Hidden now: learner and
+    leaders (the smallest of the groups of three, in role-group order); community shown.
+    The leaders did not change, so overall - educators - community - leaders(before) is the
+    learner's vote. Not fixed here: it needs the cycle to remember which groups it has hidden
+    (a recorded field), and any count shown while people are still rating has the plainer
+    form of this leak (the count before and after one person rates differ by their vote).
+    """
+    from navtool_desktop.core.results import CycleInput, cycle_results
+
+    groups = {"educator": 6, "leader": 3, "community_member": 2, "learner": 1}
+    who = [p for g, n in groups.items() for p in people(g, n)]
+    levels = ["developing", "refining", "operationalizing"]
+    ratings = [vote(p, VOICE, levels[n % 3]) for n, p in enumerate(who)]
+    ratings[-1] = vote(who[-1], VOICE, "establishing")  # the learner
+    cycle = make_cycle(pack, scope=("agency",))
+    before = cycle_results(pack, CycleInput(cycle, tuple(who), tuple(ratings))).competency(VOICE)
+    late = people("community_member", 3)[2]
+    after = cycle_results(pack, CycleInput(cycle, (*who, late), (*ratings, vote(late, VOICE, "refining")))
+                          ).competency(VOICE)
+    known = {g: v.summary.distribution for g, v in [*((g.role_group, g) for g in before.groups),
+                                                     *((g.role_group, g) for g in after.groups)]
+             if v.summary is not None}
+    derived = after.overall.distribution
+    for g in ("educator", "leader", "community_member"):
+        if g in known:
+            derived = Distribution(tuple(a - b for a, b in zip(derived.counts, known[g].counts, strict=True)))
+    assert derived != Distribution.of(["establishing"]), "the learner's vote, by subtraction"
