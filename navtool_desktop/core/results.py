@@ -16,7 +16,7 @@ Terms used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -500,6 +500,29 @@ def _withheld(pack: Pack, data: CycleInput, threshold: int, disclosure: Disclosu
             condition_id, condition.priority, tuple(c.competency_id for c in own), nothing, groups,
             median_level(Distribution.of(known)), mean_level(Distribution.of(known)), False))
     return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions), disclosure)
+
+
+def hidden_note(results: CycleResults, name: Callable[[str], str] = str) -> str:
+    """Which role groups the rule hides in this cycle, in one sentence ("" when none).
+
+    Groups hidden on every competency their people rated are named as hidden; groups hidden
+    only where few of them rated a competency, as hidden on some competencies.
+    """
+    somewhere = results.disclosure.hidden_groups
+    if not somewhere:
+        return ""
+    everywhere = [g for g in somewhere if all(
+        c.group(g).status == SUPPRESSED for c in results.competencies
+        if c.group(g).status != EMPTY)]
+    partly = [g for g in somewhere if g not in everywhere]
+    parts = []
+    if everywhere:
+        parts.append(_("Hidden in this cycle: {groups}.").format(groups=", ".join(name(g) for g in everywhere)))
+    if partly:
+        parts.append(_("Hidden on some competencies only (where fewer than {n} people of a "
+                       "group rated them): {groups}.").format(
+            n=results.threshold, groups=", ".join(name(g) for g in partly)))
+    return " ".join(parts)
 
 
 # --- strengths, growth areas, missing consensus -------------------------------------------

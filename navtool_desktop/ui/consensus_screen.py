@@ -45,6 +45,7 @@ from navtool_desktop.core.results import (
     CycleInput,
     CycleResults,
     cycle_results,
+    hidden_note,
     low_agreement_rule,
     median_rule,
 )
@@ -78,8 +79,7 @@ def privacy_text(results: CycleResults) -> str:
     if not results.overall_shown:
         parts.append(disclosure.no_counts_text(results.threshold))
     elif results.disclosure.hidden_groups:
-        parts.append(_("Hidden in this cycle: {groups}.").format(
-            groups=", ".join(role_label(g) for g in results.disclosure.hidden_groups)))
+        parts.append(hidden_note(results, role_label))
     if results.repeated:
         parts.append(disclosure.repeated_text(results.repeated))
     if results.cycle.threshold_changes:

@@ -148,3 +148,15 @@ def test_two_moments_of_an_open_cycle_do_not_give_a_hidden_group(pack: Pack) -> 
         if g in known:
             derived = Distribution(tuple(a - b for a, b in zip(derived.counts, known[g].counts, strict=True)))
     assert derived != Distribution.of(["establishing"]), "the learner's vote, by subtraction"
+
+
+def test_the_note_names_groups_hidden_only_on_some_competencies(pack: Pack) -> None:
+    from navtool_desktop.core.results import hidden_note
+
+    educators, leaders = people("educator", 3), people("leader", 5)
+    ratings = [vote(p, c, "developing") for p in leaders for c in CULTURE]
+    ratings += [vote(p, c, "refining") for p in educators for c in CULTURE
+                if not (p is educators[2] and c == RELATIONSHIPS)]
+    result = run(pack, make_cycle(pack, scope=("culture",)), educators + leaders, ratings)
+    assert hidden_note(result) == ("Hidden on some competencies only (where fewer than 3 people "
+                                   "of a group rated them): educator, leader.")
