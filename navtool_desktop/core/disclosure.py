@@ -209,10 +209,11 @@ def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
 def rule_text(threshold: int) -> str:
     """The rule in two plain sentences, as every output shows it."""
     return _(
-        "Privacy: a role group's counts are shown only when at least {n} people in it rated; a "
-        "smaller group is hidden together with at least one more group, so that no group's "
-        "answers can be worked out by subtracting the groups shown from the total. With fewer "
-        "than {n} people in the whole cycle, no counts are shown at all."
+        "Privacy: a role group's counts are shown only when at least {n} people in it rated, "
+        "counted competency by competency; a smaller group is hidden together with at least one "
+        "more group, so that no group's answers can be worked out by subtracting the groups "
+        "shown from the total. A competency, or a whole cycle, that fewer than {n} people rated "
+        "shows no counts at all."
     ).format(n=threshold)
 
 
