@@ -437,7 +437,8 @@ def cycle_results(pack: Pack, data: CycleInput, threshold: int | None = None) ->
             rs, ts = ratings.get(cid, []), tallies.get(cid, [])
             item_sizes, item_total = head_counts(data.participants, rs, ts)
             disclosure = for_item(cycle_disclosure, item_sizes, item_total)
-            overall = summarize(count_votes(rs, ts), item_total)
+            overall = summarize(count_votes(rs, ts),
+                                len({r.participant_id for r in rs}) + sum(t.total for t in ts))
             if not disclosure.overall_shown:
                 overall = summarize(Distribution(), 0)
             groups = []
