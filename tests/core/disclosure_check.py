@@ -144,8 +144,8 @@ SCOPE = ("culture", "agency")
 
 @st.composite
 def cycles(draw: st.DrawFn, pack: Pack) -> tuple[CycleInput, dict[str, dict[str, Counts]]]:
-    """A random cycle (0-12 people per role group, random ratings, not-sure votes and paper
-    tallies) and the truth: each group's counts per competency."""
+    """A random cycle (0-12 people per role group, now and then one entered twice, random
+    ratings, not-sure votes and paper tallies) and the truth: each group's counts per competency."""
     threshold = draw(st.integers(3, 5))
     cycle = Cycle(title="Random", date="2026-03-01", scope=SCOPE, framework_id=pack.id,
                   framework_version=pack.version, threshold=threshold)
@@ -154,7 +154,10 @@ def cycles(draw: st.DrawFn, pack: Pack) -> tuple[CycleInput, dict[str, dict[str,
     participants, ratings, tallies = [], [], []
     for group in ROLE_GROUPS:
         for n in range(draw(st.integers(0, 12), label=f"{group} people")):
-            who = Participant(name=f"{group} {n}", role_group=group)
+            # now and then the same person entered again (another laptop, another id)
+            again = n > 0 and draw(st.integers(0, 9), label="entered twice") == 0
+            who = Participant(name=f"{group} {0 if again else n}".upper() if again else f"{group} {n}",
+                              role_group=group)
             participants.append(who)
             rated = draw(st.lists(st.sampled_from(comps), unique=True, min_size=1, max_size=len(comps)))
             for cid in rated:

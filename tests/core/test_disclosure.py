@@ -58,6 +58,27 @@ def test_json_results_never_determine_a_hidden_group(pack: Pack, data: st.DataOb
     leaks = determined(truth, items_of(pack), json_publication(published))
     assert not leaks, leaks[:5]
     assert not too_few(published), too_few(published)[:5]
+    assert not too_few_people(cycle, published), too_few_people(cycle, published)[:5]
+
+
+def too_few_people(cycle: CycleInput, data: dict[str, Any]) -> list[str]:
+    """Groups shown on a competency that fewer distinct people rated than the threshold.
+
+    People by name, case and spaces ignored (one person entered twice is one person);
+    paper votes as their count (the random tallies say nothing of the room).
+    """
+    names = {p.id: (p.role_group, " ".join(p.label.split()).casefold()) for p in cycle.participants}
+    small = []
+    for entry in data["competencies"]:
+        for group, view in entry["role_groups"].items():
+            if view["status"] != SHOWN:
+                continue
+            people = {names[r.participant_id][1] for r in cycle.ratings
+                      if r.competency_id == entry["id"] and names[r.participant_id][0] == group}
+            paper = sum(t.total for t in cycle.tallies if t.competency_id == entry["id"] and t.role_group == group)
+            if 0 < len(people) + paper < data["anonymity_threshold"]:
+                small.append(f"{entry['id']} {group}: {len(people)} people, {paper} on paper")
+    return small
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
