@@ -232,6 +232,12 @@ def item_withheld_text(threshold: int) -> str:
     return _("Fewer than {n} people rated this, so no counts are shown for it.").format(n=threshold)
 
 
+def open_cycle_text() -> str:
+    """The caution for counts shown while people may still rate (the rule has no memory)."""
+    return _("While people are still rating, counts seen before and after someone rates differ by "
+             "that person's votes: show the counts once everyone has rated.")
+
+
 def change_effect(sizes: Mapping[str, int], total: int, old: int, new: int,
                   name: Callable[[str], str] = str) -> str:
     """What changing a cycle's threshold from ``old`` to ``new`` reveals or hides, in words.

@@ -82,6 +82,8 @@ def privacy_text(results: CycleResults) -> str:
         parts.append(hidden_note(results, role_label))
     if results.repeated:
         parts.append(disclosure.repeated_text(results.repeated))
+    if results.cycle.status == "open" and results.overall_shown:
+        parts.append(disclosure.open_cycle_text())
     if results.cycle.threshold_changes:
         last = results.cycle.threshold_changes[-1]
         parts.append(_("Threshold changed from {old} to {new} by {who} on {when}.").format(

@@ -420,3 +420,5 @@ def test_a_competency_fewer_than_three_rated_shows_no_counts_on_screen(qtbot: Qt
     assert "Refining" not in screen.median_label.text()
     screen.go_to(row_of(screen, COMPETENCY))  # where all five rated, their counts show
     assert "All ratings: 5 people" in screen.overall_title.text()
+    # the rule has no memory: the open cycle's note says to show counts once rating is over
+    assert "once everyone has rated" in screen.privacy_note.text()
