@@ -14,6 +14,8 @@ from navtool_desktop.i18n import _
 if TYPE_CHECKING:
     from navtool_desktop.core.results import (
         Comparison,
+        CompetencyResult,
+        ConditionResult,
         CycleResults,
         Distribution,
         GroupResult,
@@ -92,9 +94,9 @@ def _summary(summary: VoteSummary) -> dict[str, Any]:
             "low_agreement": summary.low_agreement}
 
 
-def _overall(results: CycleResults, summary: VoteSummary) -> dict[str, Any]:
+def _overall(item: CompetencyResult | ConditionResult) -> dict[str, Any]:
     """An item's overall counts, or only ``status: suppressed`` when no counts are shown."""
-    return _summary(summary) if results.overall_shown else {"status": "suppressed"}
+    return _summary(item.overall) if item.overall_shown else {"status": "suppressed"}
 
 
 def _groups(groups: tuple[GroupResult, ...]) -> dict[str, Any]:
@@ -122,6 +124,7 @@ def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
             "rule": rule_text(results.threshold),
             "counts_shown": results.overall_shown,
             "hidden_groups": list(results.disclosure.hidden_groups),
+            "entered_more_than_once": results.repeated,
             "threshold_changes": [c.to_dict() for c in cycle.threshold_changes],
         },
         "rules": {"median": res.median_rule(), "low_agreement": res.low_agreement_rule(),
@@ -130,7 +133,7 @@ def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
             "id": c.competency_id,
             "name": pack.competency(c.competency_id).name,
             "condition": c.condition_id,
-            **_overall(results, c.overall),
+            **_overall(c),
             "consensus": ({"level": c.consensus.level, "rationale": c.consensus.rationale}
                           if c.consensus else None),
             "level": c.level,
@@ -145,7 +148,7 @@ def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
             "level": c.level,
             "level_mean": c.level_mean,
             "change": condition_changes[c.condition_id].change,
-            **_overall(results, c.overall),
+            **_overall(c),
             "role_groups": _groups(c.groups),
         } for c in results.conditions],
         "strengths": [c.competency_id for c in res.strengths(results)],
@@ -171,7 +174,7 @@ def _cut(text: str, width: int) -> str:
 
 def format_text(pack: Pack, data: dict[str, Any]) -> str:
     """The JSON data as a terminal table: one row per competency, one per role group."""
-    from navtool_desktop.core.disclosure import hidden_text, no_counts_text
+    from navtool_desktop.core.disclosure import hidden_text, item_withheld_text, no_counts_text, repeated_text
 
     threshold = data["anonymity_threshold"]
     cycle = data["cycle"]
@@ -189,6 +192,9 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
             if not data["privacy"]["counts_shown"]:
                 rows.append([_cut("  " + comp["name"], _NAME_WIDTH), *([""] * len(_SHORT)), "\u2014",
                              "", consensus, comp["change"], ""])
+                continue
+            if "distribution" not in comp:  # fewer than the threshold rated this competency
+                rows.append([_cut("  " + comp["name"], _NAME_WIDTH), item_withheld_text(threshold)])
                 continue
             rows.append([_cut("  " + comp["name"], _NAME_WIDTH),
                          *(str(comp["distribution"][k]) for k in _SHORT),
@@ -225,6 +231,8 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
           "on paper: votes from paper tallies."),
         data["privacy"]["rule"],
         *([] if data["privacy"]["counts_shown"] else [no_counts_text(threshold)]),
+        *([repeated_text(data["privacy"]["entered_more_than_once"])]
+          if data["privacy"]["entered_more_than_once"] else []),
         "",
         line(head),
     ]

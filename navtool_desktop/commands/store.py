@@ -126,6 +126,7 @@ def _backup(args: argparse.Namespace) -> int:
                     info = make_backup(store.folder, Path(tmp), store.id, store.profile.name)
                     fileio.write_file(Path(args.out), info.path.read_bytes())
                 print(_("Backed up to {file}").format(file=args.out))
+                print(_backup_notice())
                 return 0
             info = store.backup()
         except StoreError as exc:
@@ -142,7 +143,16 @@ def _backup(args: argparse.Namespace) -> int:
                                    .format(file=args.out, reason=exc.strerror or exc)) from None
             where = args.out
     print(_("Backed up to {file}").format(file=where))
+    if args.out:
+        print(_backup_notice())
     return 0
+
+
+def _backup_notice() -> str:
+    """What a backup copied out of the data folder holds (it is meant for restoring, not sharing)."""
+    return _("This file holds every person's individual answers (named ratings, notes, written "
+             "answers) with no passphrase: keep it as safe as this laptop. To share results, "
+             "export the summary or the report instead.")
 
 
 def _restore(args: argparse.Namespace) -> int:

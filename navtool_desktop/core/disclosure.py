@@ -10,7 +10,11 @@ comparison with the previous cycle) hides the same groups:
    hidden groups' combined votes, never one group's;
 3. while the hidden groups together have fewer people than the threshold, the next-smallest
    shown group is hidden as well;
-4. when the whole cycle has fewer people than the threshold, no counts are shown at all.
+4. when the whole cycle has fewer people than the threshold, no counts are shown at all;
+5. the rule is applied again to each competency, counting the people who rated *it*
+   (:func:`for_item`): a group hidden for the cycle stays hidden, and a competency that
+   fewer than the threshold rated shows no overall counts; a sum of competencies (a
+   condition's roll-up) hides whatever any of its competencies hides (:func:`combined`).
 
 Why this is enough: every published number is a sum of votes of shown groups, or a sum over
 all groups. What is hidden is therefore only ever the hidden groups' *combined* votes, and
@@ -18,8 +22,10 @@ at least two hidden groups with people share them, so any one vote can be moved 
 hidden group to another without changing a published number.
 
 Head-counts: a person counts in their role group if they rated anything in the cycle's
-scope (``not sure`` included); paper tallies add the largest tally the group gave any one
-competency (paper voters are taken to be the same people across the cycle).
+scope (``not sure`` included), once per name or code (the same person entered on two
+laptops is one person); paper tallies add the largest tally the group gave any one
+competency (paper voters are taken to be the same people across the cycle), capped by the
+people said to be in the room, a tally entered twice counted once.
 
 Pure Python: no Qt, no storage.
 """
@@ -98,26 +104,104 @@ def decide(sizes: Mapping[str, int], threshold: int, total: int | None = None) -
     return Disclosure(threshold, sizes, total, frozenset(hidden), overall_shown)
 
 
+def for_item(cycle: Disclosure, sizes: Mapping[str, int], total: int) -> Disclosure:
+    """The decision for one competency: the cycle's, and the rule again on who rated *it*.
+
+    ``sizes`` and ``total`` count the people who rated this competency (paper votes
+    included). A competency is published on its own, so a group of exactly the threshold
+    where one person skipped it, or a competency only one or two people rated, must not
+    show those votes there. Groups hidden for the cycle stay hidden; the overall counts
+    are withheld when fewer than the threshold rated the competency (none rated: nothing
+    to protect). Statuses still say "no votes" only for groups empty in the whole cycle.
+    """
+    item = decide(sizes, cycle.threshold, total)
+    hidden = cycle.hidden | frozenset(item.hidden_groups)
+    overall = cycle.overall_shown and (total == 0 or item.overall_shown)
+    return Disclosure(cycle.threshold, cycle.sizes, cycle.total, hidden, overall)
+
+
+def combined(cycle: Disclosure, parts: Iterable[Disclosure]) -> Disclosure:
+    """The decision for a sum of items (a condition's roll-up, the cycle as a whole).
+
+    A sum shows a group only where every part shows it, and overall counts only where
+    every part does: otherwise the sum minus the parts shown would give back what a
+    part hides.
+    """
+    hidden, overall = set(cycle.hidden), cycle.overall_shown
+    for part in parts:
+        hidden |= part.hidden
+        overall = overall and part.overall_shown
+    return Disclosure(cycle.threshold, cycle.sizes, cycle.total, frozenset(hidden), overall)
+
+
+def person_key(participant: Participant) -> str:
+    """Who a participant is, for counting people: the name or code, case and spaces ignored.
+
+    The same person entered on two laptops has two ids but the same name; counting ids would
+    let one person lift a group of two over the threshold. Two different people with the
+    same name in one role group count as one: that hides more, never less.
+    """
+    return " ".join(participant.label.split()).casefold()
+
+
+def paper_people(tallies: Iterable[Tally]) -> int:
+    """How many people the paper votes of one role group on one competency stand for.
+
+    The votes, but no more than the people the facilitator said were in the room, and a
+    tally with exactly the same counts as another (entered twice, on two laptops) once.
+    """
+    seen: set[tuple[tuple[str, int], ...]] = set()
+    people = 0
+    for tally in tallies:
+        key = tuple(sorted((level, n) for level, n in tally.counts.items() if n))
+        if key in seen:
+            continue
+        seen.add(key)
+        people += min(tally.total, tally.people) if tally.people else tally.total
+    return people
+
+
+def repeated_people(participants: Iterable[Participant], ratings: Iterable[Rating]) -> int:
+    """How many of the people who rated share a name or code with another in their role group.
+
+    Each such name counts as one person (:func:`head_counts`); the outputs say how many there
+    are, so that someone checks whether a person was entered twice (their votes count twice).
+    """
+    voted = {r.participant_id for r in ratings}
+    keys = [(p.role_group, person_key(p)) for p in participants if p.id in voted]
+    return len(keys) - len(set(keys))
+
+
+def repeated_text(n: int) -> str:
+    """The warning when people seem to be entered more than once (:func:`repeated_people`)."""
+    return _("{n} of the people who rated have the same name or code as another person in their "
+             "role group: each name counts once for the privacy rule, but their votes count "
+             "every time. Check the list of people for someone entered twice.").format(n=n)
+
+
 def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
                 tallies: Iterable[Tally]) -> tuple[dict[str, int], int]:
     """People per role group who voted (see the module doc), and everyone who voted.
 
-    Pass only the ratings and tallies in the cycle's scope.
+    Pass only the ratings and tallies in the cycle's scope. People are counted by name
+    (:func:`person_key`), paper votes by :func:`paper_people`.
     """
-    roles = {p.id: p.role_group for p in participants}
+    known = {p.id: p for p in participants}
     people: dict[str, set[str]] = {g: set() for g in ROLE_GROUPS}
     unknown: set[str] = set()
     for rating in ratings:
-        group = roles.get(rating.participant_id)
-        people.get(group or "", unknown).add(rating.participant_id)
-    paper: dict[tuple[str, str], int] = {}
+        who = known.get(rating.participant_id)
+        if who is not None and who.role_group in people:
+            people[who.role_group].add(person_key(who))
+        else:
+            unknown.add(rating.participant_id)
+    paper: dict[tuple[str, str], list[Tally]] = {}
     for tally in tallies:
-        key = (tally.role_group, tally.competency_id)
-        paper[key] = paper.get(key, 0) + tally.total
+        paper.setdefault((tally.role_group, tally.competency_id), []).append(tally)
     on_paper = dict.fromkeys(ROLE_GROUPS, 0)
-    for (group, _cid), n in paper.items():
+    for (group, _cid), found in paper.items():
         if group in on_paper:
-            on_paper[group] = max(on_paper[group], n)
+            on_paper[group] = max(on_paper[group], paper_people(found))
     sizes = {g: len(people[g]) + on_paper[g] for g in ROLE_GROUPS}
     return sizes, sum(sizes.values()) + len(unknown)
 
@@ -125,10 +209,11 @@ def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
 def rule_text(threshold: int) -> str:
     """The rule in two plain sentences, as every output shows it."""
     return _(
-        "Privacy: a role group's counts are shown only when at least {n} people in it rated; a "
-        "smaller group is hidden together with at least one more group, so that no group's "
-        "answers can be worked out by subtracting the groups shown from the total. With fewer "
-        "than {n} people in the whole cycle, no counts are shown at all."
+        "Privacy: a role group's counts are shown only when at least {n} people in it rated, "
+        "counted competency by competency; a smaller group is hidden together with at least one "
+        "more group, so that no group's answers can be worked out by subtracting the groups "
+        "shown from the total. A competency, or a whole cycle, that fewer than {n} people rated "
+        "shows no counts at all."
     ).format(n=threshold)
 
 
@@ -140,6 +225,17 @@ def hidden_text(threshold: int) -> str:
 def no_counts_text(threshold: int) -> str:
     """What shows in place of every count when the whole cycle is under the threshold."""
     return _("Fewer than {n} people rated in this cycle, so no counts are shown.").format(n=threshold)
+
+
+def item_withheld_text(threshold: int) -> str:
+    """What shows in place of a competency's counts when fewer than the threshold rated it."""
+    return _("Fewer than {n} people rated this, so no counts are shown for it.").format(n=threshold)
+
+
+def open_cycle_text() -> str:
+    """The caution for counts shown while people may still rate (the rule has no memory)."""
+    return _("While people are still rating, counts seen before and after someone rates differ by "
+             "that person's votes: show the counts once everyone has rated.")
 
 
 def change_effect(sizes: Mapping[str, int], total: int, old: int, new: int,

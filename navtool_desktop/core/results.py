@@ -16,8 +16,8 @@ Terms used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from navtool_desktop.core.disclosure import (
@@ -27,8 +27,11 @@ from navtool_desktop.core.disclosure import (
     SUPPRESSED,
     Disclosure,
     check_threshold,
+    combined,
     decide,
+    for_item,
     head_counts,
+    repeated_people,
 )
 from navtool_desktop.core.records import (
     LEVELS,
@@ -276,6 +279,8 @@ class CompetencyResult:
     consensus: Consensus | None
     level: str | None
     level_source: str
+    #: False when fewer people than the threshold rated it: ``overall`` is then empty.
+    overall_shown: bool = True
 
     def group(self, role_group: str) -> GroupResult:
         return next(g for g in self.groups if g.role_group == role_group)
@@ -300,6 +305,8 @@ class ConditionResult:
     groups: tuple[GroupResult, ...]
     level: str | None
     level_mean: float | None
+    #: False when any of its competencies withholds its overall counts (``overall`` empty).
+    overall_shown: bool = True
 
     def group(self, role_group: str) -> GroupResult:
         return next(g for g in self.groups if g.role_group == role_group)
@@ -319,6 +326,8 @@ class CycleResults:
     competencies: tuple[CompetencyResult, ...]
     conditions: tuple[ConditionResult, ...]
     disclosure: Disclosure
+    #: people who rated under a name or code another in their role group has too
+    repeated: int = 0
 
     @property
     def overall_shown(self) -> bool:
@@ -408,24 +417,30 @@ def cycle_results(pack: Pack, data: CycleInput, threshold: int | None = None) ->
             tallies.setdefault(tally.competency_id, []).append(tally)
     sizes, total = head_counts(data.participants, [r for rs in ratings.values() for r in rs],
                                [t for ts in tallies.values() for t in ts])
-    disclosure = decide(sizes, threshold, total)
-    if not disclosure.overall_shown:
-        return _withheld(pack, data, threshold, disclosure)
+    cycle_disclosure = decide(sizes, threshold, total)
+    if not cycle_disclosure.overall_shown:
+        return _withheld(pack, data, threshold, cycle_disclosure)
     agreed = {c.competency_id: c for c in data.consensus}
 
     competencies: list[CompetencyResult] = []
     conditions: list[ConditionResult] = []
+    decisions: list[Disclosure] = []
     for condition_id in in_scope(pack, data.cycle):
         condition = pack.condition(condition_id)
         own: list[CompetencyResult] = []
+        own_decisions: list[Disclosure] = []
         pooled = {group: Distribution() for group in ROLE_GROUPS}
         people: dict[str, set[str]] = {group: set() for group in ROLE_GROUPS}
         paper = dict.fromkeys(ROLE_GROUPS, 0)
         for competency in condition.competencies:
             cid = competency.id
             rs, ts = ratings.get(cid, []), tallies.get(cid, [])
+            item_sizes, item_total = head_counts(data.participants, rs, ts)
+            disclosure = for_item(cycle_disclosure, item_sizes, item_total)
             overall = summarize(count_votes(rs, ts),
                                 len({r.participant_id for r in rs}) + sum(t.total for t in ts))
+            if not disclosure.overall_shown:
+                overall = summarize(Distribution(), 0)
             groups = []
             for group in ROLE_GROUPS:
                 g_rs = [r for r in rs if roles.get(r.participant_id) == group]
@@ -440,20 +455,29 @@ def cycle_results(pack: Pack, data: CycleInput, threshold: int | None = None) ->
             consensus = agreed.get(cid)
             level, source = heat_level(consensus, overall.median)
             own.append(CompetencyResult(cid, condition_id, overall, tuple(groups), consensus,
-                                        level, source))
+                                        level, source, disclosure.overall_shown))
+            own_decisions.append(disclosure)
         competencies.extend(own)
+        decisions.extend(own_decisions)
+        rollup = combined(cycle_disclosure, own_decisions)
         condition_voters = {r.participant_id for c in own for r in ratings.get(c.competency_id, [])}
         known = [c.level for c in own if level_index(c.level) is not None]
         conditions.append(ConditionResult(
             condition_id, condition.priority, tuple(c.competency_id for c in own),
             summarize(sum((c.overall.distribution for c in own), Distribution()),
-                      len(condition_voters) + sum(paper.values())),
-            tuple(group_result(g, pooled[g], len(people[g]) + paper[g], disclosure)
+                      len(condition_voters) + sum(paper.values()))
+            if rollup.overall_shown else summarize(Distribution(), 0),
+            tuple(group_result(g, pooled[g], len(people[g]) + paper[g], rollup)
                   for g in ROLE_GROUPS),
             median_level(Distribution.of(known)),
             mean_level(Distribution.of(known)),
+            rollup.overall_shown,
         ))
-    return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions), disclosure)
+    # the cycle's decision lists every group hidden anywhere (the note every output prints)
+    return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions),
+                        replace(combined(cycle_disclosure, decisions),
+                                overall_shown=cycle_disclosure.overall_shown),
+                        repeated_people(data.participants, [r for rs in ratings.values() for r in rs]))
 
 
 def _withheld(pack: Pack, data: CycleInput, threshold: int, disclosure: Disclosure) -> CycleResults:
@@ -470,13 +494,36 @@ def _withheld(pack: Pack, data: CycleInput, threshold: int, disclosure: Disclosu
             consensus = agreed.get(competency.id)
             level, source = heat_level(consensus, None)
             own.append(CompetencyResult(competency.id, condition_id, nothing, groups, consensus,
-                                        level, source))
+                                        level, source, False))
         competencies.extend(own)
         known = [c.level for c in own if level_index(c.level) is not None]
         conditions.append(ConditionResult(
             condition_id, condition.priority, tuple(c.competency_id for c in own), nothing, groups,
-            median_level(Distribution.of(known)), mean_level(Distribution.of(known))))
+            median_level(Distribution.of(known)), mean_level(Distribution.of(known)), False))
     return CycleResults(data.cycle, threshold, tuple(competencies), tuple(conditions), disclosure)
+
+
+def hidden_note(results: CycleResults, name: Callable[[str], str] = str) -> str:
+    """Which role groups the rule hides in this cycle, in one sentence ("" when none).
+
+    Groups hidden on every competency their people rated are named as hidden; groups hidden
+    only where few of them rated a competency, as hidden on some competencies.
+    """
+    somewhere = results.disclosure.hidden_groups
+    if not somewhere:
+        return ""
+    everywhere = [g for g in somewhere if all(
+        c.group(g).status == SUPPRESSED for c in results.competencies
+        if c.group(g).status != EMPTY)]
+    partly = [g for g in somewhere if g not in everywhere]
+    parts = []
+    if everywhere:
+        parts.append(_("Hidden in this cycle: {groups}.").format(groups=", ".join(name(g) for g in everywhere)))
+    if partly:
+        parts.append(_("Hidden on some competencies only (where fewer than {n} people of a "
+                       "group rated them): {groups}.").format(
+            n=results.threshold, groups=", ".join(name(g) for g in partly)))
+    return " ".join(parts)
 
 
 # --- strengths, growth areas, missing consensus -------------------------------------------

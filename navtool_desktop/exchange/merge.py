@@ -283,6 +283,12 @@ class Merger:
             self.summary.counts["added", "cycle"] += 1
         elif kind != "participant" and self._merge_one("cycle", part.cycle, source, current=cs.cycle,
                                                        in_batch=cs.is_new or cs.cycle_changed):
+            if part.cycle.threshold < cs.cycle.threshold:
+                self.summary.conflicts.append(_(
+                    "\u201c{title}\u201d: kept the privacy threshold at {mine} (from {source}: {theirs}). A bundle "
+                    "cannot lower it; change it on this laptop in the cycle's settings if you mean "
+                    "to.").format(title=cs.cycle.title,
+                                  mine=cs.cycle.threshold, theirs=part.cycle.threshold, source=source))
             cs.cycle = keep_threshold(cs.cycle, part.cycle)
             cs.cycle_changed = True
         before = {k: dict(t.changed) for k, t in cs.tables.items()}
@@ -397,13 +403,17 @@ class Merger:
 
 
 def keep_threshold(local: Cycle, incoming: Cycle) -> Cycle:
-    """``incoming``, but never with a threshold lowered without a recorded change.
+    """``incoming``, but never with a lower threshold than this laptop's.
 
-    The incoming threshold is taken when its record of changes continues this laptop's; when
-    the records differ (two laptops changed it, or a crafted file), the higher threshold wins
-    and both records are kept, in time order.
+    A bundle is not signed, so a recorded change in it proves nothing: a threshold is lowered
+    only on this laptop (the cycle's settings, which record it). A lower incoming threshold
+    keeps this laptop's threshold and record. Otherwise the incoming threshold is taken with
+    its record when that continues this laptop's; when the records differ (two laptops
+    changed it), the higher threshold wins and both records are kept, in time order.
     """
     mine, theirs = local.threshold_changes, incoming.threshold_changes
+    if incoming.threshold < local.threshold:
+        return incoming.replace(threshold=local.threshold, threshold_changes=mine)
     if theirs[:len(mine)] == mine and (incoming.threshold == local.threshold or (
             len(theirs) > len(mine) and theirs[-1].new == incoming.threshold)):
         return incoming

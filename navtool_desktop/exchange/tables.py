@@ -93,7 +93,7 @@ def summary_table(pack: Pack, results: CycleResults) -> Table:
 
     Hidden groups (and, when the cycle is too small, every row) have no numbers at all.
     """
-    from navtool_desktop.core.disclosure import hidden_text, no_counts_text, rule_text
+    from navtool_desktop.core.disclosure import hidden_text, item_withheld_text, no_counts_text, rule_text
     from navtool_desktop.core.results import EMPTY, SHOWN
 
     head = [_("kind"), _("id"), _("name"), _("role group"),
@@ -105,20 +105,22 @@ def summary_table(pack: Pack, results: CycleResults) -> Table:
         return [*(str(n) for n in summary.distribution.counts), str(summary.respondents),
                 (summary.median or "").replace("_", " ")]
 
-    items: list[tuple[str, str, str, VoteSummary, Sequence[GroupResult]]] = []
+    items: list[tuple[str, str, str, VoteSummary | None, Sequence[GroupResult]]] = []
     for cond in results.conditions:
         items.append((_("condition"), cond.condition_id, pack.condition(cond.condition_id).name,
-                      cond.overall, cond.groups))
+                      cond.overall if cond.overall_shown else None, cond.groups))
         for comp in results.competencies:
             if comp.condition_id == cond.condition_id:
                 items.append((_("competency"), comp.competency_id,
-                              pack.competency(comp.competency_id).name, comp.overall, comp.groups))
+                              pack.competency(comp.competency_id).name,
+                              comp.overall if comp.overall_shown else None, comp.groups))
     blank = [""] * (len(RATING_CHOICES) + 2)
     for kind, item_id, name, overall, groups in items:
-        if results.overall_shown:
+        if overall is not None:
             rows.append([kind, item_id, name, "all", *numbers(overall), ""])
         else:
-            rows.append([kind, item_id, name, "all", *blank, withheld])
+            rows.append([kind, item_id, name, "all", *blank,
+                         withheld if not results.overall_shown else item_withheld_text(results.threshold)])
         for group in groups:
             label = group.role_group.replace("_", " ")
             if group.status == SHOWN and group.summary is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
-from navtool_desktop.core.disclosure import hidden_text, no_counts_text
+from navtool_desktop.core.disclosure import hidden_text, item_withheld_text, no_counts_text
 from navtool_desktop.core.records import LEVELS, NOT_SURE
 from navtool_desktop.core.results import (
     EMPTY,
@@ -94,13 +94,14 @@ def _overview_table(pack: Pack, comps: list[CompetencyResult], shown: bool) -> A
     for comp in comps:
         source = {"consensus": _("consensus"), "median": _("median"), "none": ""}[comp.level_source]
         level = level_chip(comp.level)
-        counts = _counts(comp.overall.distribution) if shown else [""] * len(_CHOICES)
+        counts_shown = shown and comp.overall_shown
+        counts = _counts(comp.overall.distribution) if counts_shown else [""] * len(_CHOICES)
         rows.append([
             para(pack.competency(comp.competency_id).name, st.cell),
             [level, para(source, style.styles().small)] if source else level,
-            charts.vote_bar(comp.overall.distribution, w * 0.17 - 8) if shown else "",
+            charts.vote_bar(comp.overall.distribution, w * 0.17 - 8) if counts_shown else "",
             *(para(n, st.cell_center) for n in counts),
-            para(str(comp.overall.respondents) if shown else "", st.cell_center),
+            para(str(comp.overall.respondents) if counts_shown else "", st.cell_center),
         ])
     return data_table(rows, [w * 0.26, w * 0.19, w * 0.17, *([w * 0.055] * 5), w * 0.105])
 
@@ -137,11 +138,12 @@ def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: li
     competency = pack.competency(comp.competency_id)
     overall = comp.overall
     block: list[Flowable] = [heading(competency.name, 1)]
-    if not data.results.overall_shown:
+    if not (data.results.overall_shown and comp.overall_shown):
         facts = _("Level: {level} ({source}). {withheld}").format(
             level=style.level_name(comp.level),
             source=_("agreed by the team") if comp.level_source == "consensus" else _("no consensus yet"),
-            withheld=no_counts_text(data.results.threshold))
+            withheld=no_counts_text(data.results.threshold) if not data.results.overall_shown
+            else item_withheld_text(data.results.threshold))
         block.append(para(facts, st.body))
         out_: list[Flowable] = [CondPageBreak(120), KeepTogether(block)]
         if comp.consensus is not None and comp.consensus.rationale.strip():

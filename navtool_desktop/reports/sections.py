@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak
 
-from navtool_desktop.core.disclosure import no_counts_text, rule_text
-from navtool_desktop.core.results import CycleResults, growth_areas, strengths
+from navtool_desktop.core.disclosure import no_counts_text, repeated_text, rule_text
+from navtool_desktop.core.results import CycleResults, growth_areas, hidden_note, strengths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import charts, style
@@ -59,8 +59,9 @@ def privacy_notes(results: CycleResults) -> list[Flowable]:
     if not results.overall_shown:
         out.append(para(no_counts_text(results.threshold), st.small))
     elif hidden:
-        out.append(para(_("Hidden in this cycle: {groups}.").format(
-            groups=", ".join(style.role_group_name(g) for g in hidden)), st.small))
+        out.append(para(hidden_note(results, style.role_group_name), st.small))
+    if results.repeated:
+        out.append(para(repeated_text(results.repeated), st.small))
     for change in results.cycle.threshold_changes:
         out.append(para(_("The threshold was changed from {old} to {new} by {who} on {when}. {reveals}").format(
             old=change.old, new=change.new, who=change.by, when=long_date(change.at[:10]),

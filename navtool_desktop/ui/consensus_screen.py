@@ -45,6 +45,7 @@ from navtool_desktop.core.results import (
     CycleInput,
     CycleResults,
     cycle_results,
+    hidden_note,
     low_agreement_rule,
     median_rule,
 )
@@ -78,8 +79,11 @@ def privacy_text(results: CycleResults) -> str:
     if not results.overall_shown:
         parts.append(disclosure.no_counts_text(results.threshold))
     elif results.disclosure.hidden_groups:
-        parts.append(_("Hidden in this cycle: {groups}.").format(
-            groups=", ".join(role_label(g) for g in results.disclosure.hidden_groups)))
+        parts.append(hidden_note(results, role_label))
+    if results.repeated:
+        parts.append(disclosure.repeated_text(results.repeated))
+    if results.cycle.status == "open" and results.overall_shown:
+        parts.append(disclosure.open_cycle_text())
     if results.cycle.threshold_changes:
         last = results.cycle.threshold_changes[-1]
         parts.append(_("Threshold changed from {old} to {new} by {who} on {when}.").format(
@@ -430,7 +434,7 @@ class ConsensusScreen(QWidget):
         overall = result.overall
         dist = overall.distribution
         threshold = self.results.threshold if self.results else ANONYMITY_THRESHOLD
-        shown = self.results is None or self.results.overall_shown
+        shown = self.results is None or (self.results.overall_shown and result.overall_shown)
         if self.results is not None:
             self.privacy_note.setText(privacy_text(self.results))
         paper = _(" · {n} from paper tallies").format(n=dist.tallied) if dist.tallied else ""
@@ -439,7 +443,9 @@ class ConsensusScreen(QWidget):
             self.overall_chart.set_rows(level_rows(dist.as_dict()))
         else:
             self.overall_title.setText(_("All ratings"))
-            self.overall_chart.set_rows([BarRow(_("All"), note=disclosure.no_counts_text(threshold))])
+            self.overall_chart.set_rows([BarRow(_("All"), note=(
+                disclosure.item_withheld_text(threshold) if self.results and self.results.overall_shown
+                else disclosure.no_counts_text(threshold)))])
         rows = []
         for group in ROLE_GROUPS:
             g = result.group(group)

@@ -324,7 +324,8 @@ class EquityModel(QAbstractTableModel):
                 return font
             return None
         if column == self.EVERYONE:
-            status, summary = (SHOWN if self._results.overall_shown else SUPPRESSED), cond.overall
+            status, summary = (SHOWN if self._results.overall_shown and cond.overall_shown
+                               else SUPPRESSED), cond.overall
         else:
             group = cond.group(ROLE_GROUPS[column - 2])
             status, summary = group.status, group.summary  # type: ignore[assignment]

@@ -32,6 +32,31 @@ class Publication:
     groups: dict[str, dict[str, Counts | None]] = field(default_factory=dict)
 
 
+def merged(*pubs: Publication) -> Publication:
+    """What a reader of several outputs knows: every number any of them publishes.
+
+    Outputs of the same data (other scopes, thresholds, moments with no new votes) must
+    agree where both publish a number; a group is hidden only where every output hides it.
+    """
+    out = Publication()
+    for pub in pubs:
+        for item, counts in pub.overall.items():
+            if counts is not None:
+                assert out.overall.get(item) in (None, counts), (item, out.overall[item], counts)
+                out.overall[item] = counts
+            else:
+                out.overall.setdefault(item, None)
+        for item, groups in pub.groups.items():
+            mine = out.groups.setdefault(item, {})
+            for group, counts in groups.items():
+                if counts is not None:
+                    assert mine.get(group) in (None, counts), (item, group, mine[group], counts)
+                    mine[group] = counts
+                else:
+                    mine.setdefault(group, None)
+    return out
+
+
 def add(a: Counts, b: Counts) -> Counts:
     return tuple(x + y for x, y in zip(a, b, strict=True))
 
@@ -119,8 +144,8 @@ SCOPE = ("culture", "agency")
 
 @st.composite
 def cycles(draw: st.DrawFn, pack: Pack) -> tuple[CycleInput, dict[str, dict[str, Counts]]]:
-    """A random cycle (0-12 people per role group, random ratings, not-sure votes and paper
-    tallies) and the truth: each group's counts per competency."""
+    """A random cycle (0-12 people per role group, now and then one entered twice, random
+    ratings, not-sure votes and paper tallies) and the truth: each group's counts per competency."""
     threshold = draw(st.integers(3, 5))
     cycle = Cycle(title="Random", date="2026-03-01", scope=SCOPE, framework_id=pack.id,
                   framework_version=pack.version, threshold=threshold)
@@ -129,7 +154,10 @@ def cycles(draw: st.DrawFn, pack: Pack) -> tuple[CycleInput, dict[str, dict[str,
     participants, ratings, tallies = [], [], []
     for group in ROLE_GROUPS:
         for n in range(draw(st.integers(0, 12), label=f"{group} people")):
-            who = Participant(name=f"{group} {n}", role_group=group)
+            # now and then the same person entered again (another laptop, another id)
+            again = n > 0 and draw(st.integers(0, 9), label="entered twice") == 0
+            who = Participant(name=f"{group} {0 if again else n}".upper() if again else f"{group} {n}",
+                              role_group=group)
             participants.append(who)
             rated = draw(st.lists(st.sampled_from(comps), unique=True, min_size=1, max_size=len(comps)))
             for cid in rated:

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from disclosure_check import ZERO, Counts, Publication, cycles, determined, items_of
+from disclosure_check import ZERO, Counts, Publication, cycles, determined, items_of, merged
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,10 +42,10 @@ def json_publication(data: dict[str, Any]) -> Publication:
     return pub
 
 
-def json_of(pack: Pack, data: CycleInput) -> dict[str, Any]:
+def json_of(pack: Pack, data: CycleInput, threshold: int | None = None) -> dict[str, Any]:
     from navtool_desktop.commands.results import results_to_dict
 
-    results = cycle_results(pack, data)
+    results = cycle_results(pack, data, threshold)
     store = SimpleNamespace(id="d", profile=SimpleNamespace(name="District"))
     return results_to_dict(pack, store, results, compare(results, None))  # type: ignore[arg-type]
 
@@ -57,6 +57,64 @@ def test_json_results_never_determine_a_hidden_group(pack: Pack, data: st.DataOb
     published = json_of(pack, cycle)
     leaks = determined(truth, items_of(pack), json_publication(published))
     assert not leaks, leaks[:5]
+    assert not too_few(published), too_few(published)[:5]
+    assert not too_few_people(cycle, published), too_few_people(cycle, published)[:5]
+
+
+def too_few_people(cycle: CycleInput, data: dict[str, Any]) -> list[str]:
+    """Groups shown on a competency that fewer distinct people rated than the threshold.
+
+    People by name, case and spaces ignored (one person entered twice is one person);
+    paper votes as their count (the random tallies say nothing of the room).
+    """
+    names = {p.id: (p.role_group, " ".join(p.label.split()).casefold()) for p in cycle.participants}
+    small = []
+    for entry in data["competencies"]:
+        for group, view in entry["role_groups"].items():
+            if view["status"] != SHOWN:
+                continue
+            people = {names[r.participant_id][1] for r in cycle.ratings
+                      if r.competency_id == entry["id"] and names[r.participant_id][0] == group}
+            paper = sum(t.total for t in cycle.tallies if t.competency_id == entry["id"] and t.role_group == group)
+            if 0 < len(people) + paper < data["anonymity_threshold"]:
+                small.append(f"{entry['id']} {group}: {len(people)} people, {paper} on paper")
+    return small
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_outputs_together_never_determine_a_hidden_group(pack: Pack, data: st.DataObject) -> None:
+    """Across outputs of the same data: the cycle's threshold and a higher one (``navtool results
+    --threshold``, a report asked for a higher one), the whole scope and a narrower one (the
+    cycle's scope edited after the votes). Every number any of them publishes is known."""
+    from dataclasses import replace
+
+    cycle, truth = data.draw(cycles(pack))
+    views = [json_of(pack, cycle), json_of(pack, cycle, cycle.cycle.threshold + 1),
+             json_of(pack, cycle, cycle.cycle.threshold + 2)]
+    for scope in (("agency",), ("culture",)):
+        views.append(json_of(pack, replace(cycle, cycle=cycle.cycle.replace(scope=scope))))
+    leaks = determined(truth, items_of(pack), merged(*(json_publication(v) for v in views)))
+    assert not leaks, leaks[:5]
+
+
+def too_few(data: dict[str, Any]) -> list[str]:
+    """Counts published for fewer people than the threshold, item by item.
+
+    A competency stands on its own: a group of exactly the threshold where one person
+    skipped a competency would show two people's votes there, and a competency only one
+    person rated would show that person's vote as its overall counts.
+    """
+    threshold = data["anonymity_threshold"]
+    small = []
+    for entry in [*data["competencies"], *data["conditions"]]:
+        views = [("overall", entry), *entry["role_groups"].items()]
+        for who, view in views:
+            if view.get("status") == EMPTY:
+                continue
+            if "distribution" in view and 0 < view["respondents"] < threshold:
+                small.append(f"{entry['id']} {who}: {view['respondents']} people")
+    return small
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -298,17 +298,21 @@ def test_an_unscoped_cycle_covers_every_competency(pack: Pack) -> None:
 
 def test_condition_groups_count_distinct_people_across_competencies(pack: Pack) -> None:
     a, b, c = people("leader", 3)
-    ratings = [vote(a, GOALS, "developing"), vote(b, GOALS, "developing"),
-               vote(a, VOICE, "refining"), vote(c, EFFICACY, "not_sure")]
+    ratings = [vote(a, GOALS, "developing"), vote(b, GOALS, "developing"), vote(c, GOALS, "refining"),
+               vote(a, VOICE, "not_sure"), vote(b, VOICE, "refining"), vote(c, VOICE, "developing")]
     result = run(pack, make_cycle(pack, scope=("agency",)), [a, b, c], ratings)
-    # shown or hidden once for the cycle: the same in every competency and the condition
     assert all(result.competency(cid).group("leader").status == SHOWN for cid in AGENCY)
     leader = result.condition("agency").group("leader")
     assert leader.status == SHOWN and leader.summary is not None
     assert leader.summary.respondents == 3
-    assert leader.summary.distribution == dist(0, 2, 0, 1, ns=1)  # pooled votes
-    assert leader.summary.mean == 2.67
+    assert leader.summary.distribution == dist(0, 3, 0, 2, ns=1)  # pooled votes
+    assert leader.summary.mean == 2.8
     assert leader.summary.median == "developing"
+    # c skips Voice: two leaders' votes there are hidden, and so is the roll-up that sums them
+    result = run(pack, make_cycle(pack, scope=("agency",)), [a, b, c], ratings[:-1])
+    assert result.competency(GOALS).group("leader").status == SHOWN
+    assert result.competency(VOICE).group("leader").status == SUPPRESSED
+    assert result.condition("agency").group("leader").status == SUPPRESSED
 
 
 def test_condition_paper_voters_are_the_largest_tally_not_the_sum(pack: Pack) -> None:
@@ -316,12 +320,14 @@ def test_condition_paper_voters_are_the_largest_tally_not_the_sum(pack: Pack) ->
                tally(VOICE, "community_member", developing=1, operationalizing=1)]
     result = run(pack, make_cycle(pack, scope=("agency",)), tallies=tallies)
     assert result.condition("agency").group("community_member").status == SUPPRESSED
-    tallies.append(tally(EFFICACY, "community_member", establishing=3))
+    tallies = [tally(GOALS, "community_member", developing=3),
+               tally(VOICE, "community_member", developing=1, operationalizing=2),
+               tally(EFFICACY, "community_member", establishing=3)]
     result = run(pack, make_cycle(pack, scope=("agency",)), tallies=tallies)
     view = result.condition("agency").group("community_member")
     assert view.status == SHOWN and view.summary is not None
     assert view.summary.respondents == 3
-    assert view.summary.distribution == Distribution((3, 3, 1, 0, 0), tallied=7)
+    assert view.summary.distribution == Distribution((3, 4, 2, 0, 0), tallied=9)
     assert result.condition("agency").overall.respondents == 3
 
 
@@ -352,7 +358,8 @@ def test_heat_level_prefers_consensus_then_median() -> None:
 def test_competency_level_marks_its_source(pack: Pack) -> None:
     who = people("educator", 3)
     ratings = [vote(who[0], VOICE, "developing"), vote(who[1], VOICE, "operationalizing"),
-               vote(who[0], GOALS, "refining"), vote(who[2], EFFICACY, "not_sure")]
+               vote(who[2], VOICE, "developing"), *(vote(p, GOALS, "refining") for p in who),
+               vote(who[2], EFFICACY, "refining")]
     consensus = [agree(GOALS, "operationalizing")]
     result = run(pack, make_cycle(pack, scope=("agency",)), who, ratings, consensus=consensus)
     assert (result.competency(VOICE).level, result.competency(VOICE).level_source) == (
@@ -361,18 +368,19 @@ def test_competency_level_marks_its_source(pack: Pack) -> None:
     assert (goals.level, goals.level_source, goals.overall.median) == (
         "operationalizing", "consensus", "refining")
     assert goals.consensus == consensus[0]
+    # one person rated Efficacy: their vote would be its median
     assert (result.competency(EFFICACY).level, result.competency(EFFICACY).level_source) == (
         None, "none")
+    assert not result.competency(EFFICACY).overall_shown
     assert without_consensus(result) == (VOICE, EFFICACY)
 
 
 def _ranked_cycle(pack: Pack) -> CycleResults:
     who = people("educator", 3)
-    ratings = [vote(who[2], EFFICACY, "not_sure"),
-               vote(who[0], VOICE, "establishing"), vote(who[1], VOICE, "establishing"),
-               vote(who[0], GOALS, "establishing"), vote(who[1], GOALS, "developing"),
-               vote(who[0], IMPROVEMENT, "developing"), vote(who[1], IMPROVEMENT, "refining"),
-               vote(who[0], CELEBRATIONS, "developing")]
+    levels = {EFFICACY: ("not_sure",) * 3, VOICE: ("establishing",) * 3,
+              GOALS: ("establishing", "developing", "developing"),
+              IMPROVEMENT: ("developing", "developing", "refining"), CELEBRATIONS: ("developing",) * 3}
+    ratings = [vote(p, cid, level) for cid, three in levels.items() for p, level in zip(who, three, strict=True)]
     consensus = [agree(INNOVATION, "refining"), agree(RELATIONSHIPS, "not_sure"),
                  agree(GOALS, "establishing"), agree(VOICE, "establishing")]
     return run(pack, make_cycle(pack, scope=("culture", "agency")), who, ratings,

@@ -213,3 +213,26 @@ def test_a_cycle_under_the_threshold_prints_no_counts(pack: Pack, capsys: pytest
     assert "Fewer than 3 people rated in this cycle, so no counts are shown." in out
     voice_line = next(line for line in out.splitlines() if line.startswith("  Voice"))
     assert not any(ch.isdigit() for ch in voice_line)
+
+
+def test_a_competency_one_person_rated_prints_no_counts(pack: Pack, capsys: pytest.CaptureFixture[str]) -> None:
+    """Attack: 8 people rated Voice, one learner alone rated Goal Setting."""
+    with Repository() as repo:
+        store = repo.create_district(District(name="Cedar Falls"))
+        cycle = Cycle(title="Retreat", date="2025-05-01", scope=("agency",),
+                      framework_id=pack.id, framework_version=pack.version)
+        people = [Participant(name=f"E{n}", role_group="educator") for n in range(8)]
+        ratings = [Rating(participant_id=p.id, competency_id=VOICE, level="developing") for p in people]
+        ratings.append(Rating(participant_id=people[0].id, competency_id=GOALS, level="refining"))
+        store.import_cycle(cycle, people, ratings)
+    data = results(capsys)
+    goals = next(c for c in data["competencies"] if c["id"] == GOALS)
+    assert goals["status"] == "suppressed" and "distribution" not in goals and goals["level"] is None
+    assert goals["role_groups"]["educator"] == {"status": "suppressed"}
+    agency = data["conditions"][0]
+    assert agency["status"] == "suppressed" and agency["role_groups"]["educator"] == {"status": "suppressed"}
+    assert main(["results"]) == 0
+    text = capsys.readouterr().out
+    line = next(row for row in text.splitlines() if "Goal Setting" in row)
+    assert "Fewer than 3 people rated this, so no counts are shown for it." in line
+    assert "refining" not in text.split("Strengths")[0].lower().replace("r refining", "")

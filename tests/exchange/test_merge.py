@@ -192,9 +192,31 @@ def test_an_import_never_lowers_a_threshold_without_its_record(setup: Setup, pac
     cycle = setup.store.get_cycle(setup.cycle_id)
     assert cycle.title == "Fall 2025 retreat"  # the newer edit is taken
     assert cycle.threshold == 5 and [(c.old, c.new, c.by) for c in cycle.threshold_changes] == [(3, 5, "Ana")]
-    # a copy that continues the record is taken as it is
-    lowered = cycle.with_threshold(4, by="Ben", at="2099-02-01T00:00:00.000Z")
-    again = dataclasses.replace(renamed, cycles=(dataclasses.replace(renamed.cycles[0], cycle=lowered),))
+    # a copy that raises it further, with its record, is taken
+    raised = cycle.with_threshold(6, by="Ben", at="2099-02-01T00:00:00.000Z")
+    again = dataclasses.replace(renamed, cycles=(dataclasses.replace(renamed.cycles[0], cycle=raised),))
     (tmp_path / "d.navtool").write_bytes(write_bundle(again))
     assert import_paths(setup.repo, pack, [tmp_path / "d.navtool"], store=setup.store).ok
-    assert setup.store.get_cycle(setup.cycle_id).threshold == 4
+    assert setup.store.get_cycle(setup.cycle_id).threshold == 6
+
+
+def test_an_import_never_lowers_a_threshold_even_with_a_record(setup: Setup, pack: Pack, tmp_path: Path) -> None:
+    """Attack: a file that continues this laptop's record with "lowered to 3 by Ben".
+
+    A bundle is not signed: anyone can write such a record. A threshold is lowered only on
+    this laptop, by the recorded change in the cycle's settings; the import says so.
+    """
+    setup.store.save_cycle(setup.store.get_cycle(setup.cycle_id).with_threshold(5, by="Ana"))
+    cycle = setup.store.get_cycle(setup.cycle_id)
+    content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
+    lowered = cycle.with_threshold(3, by="Ben", at="2099-02-01T00:00:00.000Z").replace(
+        title="Renamed", updated="2099-02-01T00:00:00.000Z")
+    forged = dataclasses.replace(content, cycles=(dataclasses.replace(content.cycles[0], cycle=lowered),))
+    (tmp_path / "f.navtool").write_bytes(write_bundle(forged))
+    summary = import_paths(setup.repo, pack, [tmp_path / "f.navtool"], store=setup.store)
+    assert summary.ok
+    kept = setup.store.get_cycle(setup.cycle_id)
+    assert kept.title == "Renamed"  # the rest of the newer edit is taken
+    assert kept.threshold == 5
+    assert [(c.old, c.new, c.by) for c in kept.threshold_changes] == [(3, 5, "Ana")]
+    assert "threshold" in summary.text() and "5" in summary.text() and "lower" in summary.text()

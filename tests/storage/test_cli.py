@@ -81,7 +81,10 @@ def test_backup_and_restore(data_dir: Path, tmp_path: Path,
     main(["demo", "--years", "1", "--participants", "2"])
     out_file = tmp_path / "copy.zip"
     assert main(["backup", "--out", str(out_file)]) == 0
-    assert out_file.exists() and str(out_file) in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert out_file.exists() and str(out_file) in said
+    # a copy elsewhere holds every named rating, unprotected: the command says so
+    assert "individual answers" in said and "no passphrase" in said
     district_file = next(iter_store_files(data_dir))
     district_file.write_bytes(b"{cut")
     assert main(["restore", str(out_file)]) == 0

@@ -400,3 +400,25 @@ def test_item_models_are_valid(qtmodeltester, qtbot: QtBot, pack: Pack,  # type:
     equity.set_results(results)
     qtmodeltester.check(equity)
     assert choice_name("not_sure") == "Not sure"
+
+
+def test_a_competency_fewer_than_three_rated_shows_no_counts_on_screen(qtbot: QtBot, pack: Pack,
+                                                                         store: DistrictStore) -> None:
+    """Attack: 5 educators rated Relationships, but only one of them rated Celebrations."""
+    cycle = make_cycle(store, pack)
+    rate(store, cycle, "educator", ["developing"] * 5)
+    person = next(iter(store.cycle(cycle.id).participants.values()))
+    store.save_rating(cycle.id, Rating(participant_id=person.id, competency_id="culture.celebrations",
+                                       level="refining"))
+    screen = screen_on(qtbot, pack, store)
+    screen.go_to(row_of(screen, "culture.celebrations"))
+    assert screen.overall_title.text() == "All ratings"
+    assert [row.note for row in screen.overall_chart.rows()] == [
+        "Fewer than 3 people rated this, so no counts are shown for it."]
+    groups = {row.label.split(" (")[0]: row for row in screen.groups_chart.rows()}
+    assert groups["Educator"].values == () and groups["Educator"].note.startswith("hidden")
+    assert "Refining" not in screen.median_label.text()
+    screen.go_to(row_of(screen, COMPETENCY))  # where all five rated, their counts show
+    assert "All ratings: 5 people" in screen.overall_title.text()
+    # the rule has no memory: the open cycle's note says to show counts once rating is over
+    assert "once everyone has rated" in screen.privacy_note.text()
