@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
+from navtool_desktop.core.clock import VersionKey, is_version, legacy_version, parse_version
+
 #: The levels a participant can place a competency at, in order, then "not sure".
 LEVELS: tuple[str, ...] = ("establishing", "developing", "operationalizing", "refining")
 NOT_SURE = "not_sure"
@@ -201,6 +203,14 @@ class Record:
             raise self._fail(name, f"must be a framework id like 'culture.relationships', "
                                    f"not '{value}'")
 
+    def _version(self, name: str = "version", *, optional: bool = True) -> None:
+        value = getattr(self, name)
+        if optional and not value:
+            return
+        if not is_version(value):
+            raise self._fail(name, f"must be a version like 1764590709123.0.a1b2c3d4e5f6, "
+                                   f"not '{value[:60]}'")
+
     def _text(self, name: str) -> None:
         if not getattr(self, name).strip():
             raise self._fail(name, "is empty")
@@ -242,12 +252,15 @@ class District(Record):
     team: tuple[TeamMember, ...] = ()
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
         self._text("name")
         self._time("created")
         self._time("updated")
+        self._version()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -266,6 +279,8 @@ class Cycle(Record):
     status: str = "open"
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -280,6 +295,7 @@ class Cycle(Record):
         self._choice("status", CYCLE_STATUSES)
         self._time("created")
         self._time("updated")
+        self._version()
 
     def covers(self, competency_id: str) -> bool:
         """Whether a competency (``condition.competency``) is in this cycle's scope."""
@@ -295,6 +311,9 @@ class Participant(Record):
     code: str = ""
     role_group: str
     created: str = field(default_factory=utc_now)
+    updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -302,6 +321,8 @@ class Participant(Record):
             raise self._fail("name", "and code are both empty (one is needed)")
         self._choice("role_group", ROLE_GROUPS)
         self._time("created")
+        self._time("updated")
+        self._version()
 
     @property
     def label(self) -> str:
@@ -320,6 +341,8 @@ class Rating(Record):
     practices: tuple[str, ...] = ()
     note: str = ""
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -333,6 +356,7 @@ class Rating(Record):
                 raise self._fail("practices", f"'{pid}' is not a practice of "
                                               f"'{self.competency_id}'")
         self._time("updated")
+        self._version()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -344,12 +368,15 @@ class QuestionResponse(Record):
     question_id: str
     text: str
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
         self._uuid("participant_id")
         self._item_id("question_id")
         self._time("updated")
+        self._version()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -361,12 +388,15 @@ class Consensus(Record):
     level: str
     rationale: str = ""
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
         self._item_id("competency_id")
         self._choice("level", RATING_CHOICES)
         self._time("updated")
+        self._version()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -385,6 +415,8 @@ class Tally(Record):
     source: str = "paper"
     entered_by: str = ""
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -398,6 +430,7 @@ class Tally(Record):
                 raise self._fail("counts", f"for '{level}' is negative ({count})")
         self._choice("source", ("paper",))
         self._time("updated")
+        self._version()
 
     @property
     def total(self) -> int:
@@ -420,6 +453,8 @@ class Plan(Record):
     approved_at: str = ""
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -435,6 +470,7 @@ class Plan(Record):
             raise self._fail("status", "is 'approved' but approved_by or approved_at is empty")
         self._time("created")
         self._time("updated")
+        self._version()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -466,6 +502,8 @@ class Goal(Record):
     #: The goal's place in the plan's list of priorities (0 first).
     rank: int = 0
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -479,6 +517,7 @@ class Goal(Record):
         self._choice("term", GOAL_TERMS)
         self._text("statement")
         self._time("updated")
+        self._version()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -494,6 +533,8 @@ class Action(Record):
     resources: str = ""
     status: str = "not_started"
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -505,6 +546,7 @@ class Action(Record):
             raise self._fail("due", f"({self.due}) is before start ({self.start})")
         self._choice("status", ACTION_STATUSES)
         self._time("updated")
+        self._version()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -516,6 +558,8 @@ class ProgressNote(Record):
     date: str
     text: str
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -523,3 +567,52 @@ class ProgressNote(Record):
         self._date("date")
         self._text("text")
         self._time("updated")
+        self._version()
+
+
+# --- deletions -------------------------------------------------------------------------
+
+#: What a tombstone can stand for. Cycle, plan, goal, action and note tombstones live in
+#: the district file; the others in their cycle's file.
+TOMBSTONE_KINDS: tuple[str, ...] = ("cycle", "participant", "rating", "response", "consensus",
+                                    "tally", "plan", "goal", "action", "note")
+DISTRICT_TOMBSTONES: tuple[str, ...] = ("cycle", "plan", "goal", "action", "note")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tombstone(Record):
+    """A deleted record: its id, what it was, and the version of the deletion.
+
+    Tombstones travel in bundles so that an import never brings a deleted record back.
+    A deletion is final: a record whose id has a tombstone (or whose participant, cycle,
+    plan, goal or action has one) is never saved again. They hold no names, and they are
+    kept for good (they are a few dozen bytes each).
+    """
+
+    id: str
+    kind: str
+    version: str
+    deleted: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._choice("kind", TOMBSTONE_KINDS)
+        self._version(optional=False)
+        self._time("deleted")
+
+
+def version_of(record: Record) -> str:
+    """A record's version; data saved before versions existed is versioned by its own time."""
+    version = getattr(record, "version", "")
+    if version:
+        return str(version)
+    return legacy_version(getattr(record, "updated", "") or getattr(record, "created", ""))
+
+
+def version_key(record: Record) -> tuple[VersionKey, str]:
+    """What merging orders two versions of a record by: the version, then (for two records
+    with the same version, which only hostile or hand-made data has) their content, so
+    every laptop picks the same one."""
+    import json
+
+    return parse_version(version_of(record)), json.dumps(record.to_dict(), sort_keys=True)
