@@ -19,12 +19,20 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
 from navtool_desktop.core.clock import VersionKey, is_version, legacy_version, parse_version
+from navtool_desktop.i18n import _
 
 #: The levels a participant can place a competency at, in order, then "not sure".
 LEVELS: tuple[str, ...] = ("establishing", "developing", "operationalizing", "refining")
 NOT_SURE = "not_sure"
 RATING_CHOICES: tuple[str, ...] = (*LEVELS, NOT_SURE)
 ROLE_GROUPS: tuple[str, ...] = ("educator", "leader", "community_member", "learner")
+#: The role groups' names as shown (translated when shown, by :func:`role_label`).
+ROLE_LABELS = {
+    "educator": "Educator",
+    "leader": "Leader",
+    "community_member": "Community member",
+    "learner": "Learner",
+}
 CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved")
 GOAL_TERMS: tuple[str, ...] = ("short", "long")
@@ -254,6 +262,9 @@ class District(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -261,6 +272,7 @@ class District(Record):
         self._time("created")
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -281,6 +293,9 @@ class Cycle(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -296,6 +311,7 @@ class Cycle(Record):
         self._time("created")
         self._time("updated")
         self._version()
+        self._version("prior")
 
     def covers(self, competency_id: str) -> bool:
         """Whether a competency (``condition.competency``) is in this cycle's scope."""
@@ -314,6 +330,9 @@ class Participant(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -323,6 +342,7 @@ class Participant(Record):
         self._time("created")
         self._time("updated")
         self._version()
+        self._version("prior")
 
     @property
     def label(self) -> str:
@@ -343,6 +363,9 @@ class Rating(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -357,6 +380,7 @@ class Rating(Record):
                                               f"'{self.competency_id}'")
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -370,6 +394,9 @@ class QuestionResponse(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -377,6 +404,7 @@ class QuestionResponse(Record):
         self._item_id("question_id")
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -390,6 +418,9 @@ class Consensus(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -397,6 +428,7 @@ class Consensus(Record):
         self._choice("level", RATING_CHOICES)
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -417,6 +449,9 @@ class Tally(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -431,6 +466,7 @@ class Tally(Record):
         self._choice("source", ("paper",))
         self._time("updated")
         self._version()
+        self._version("prior")
 
     @property
     def total(self) -> int:
@@ -455,6 +491,9 @@ class Plan(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -471,6 +510,7 @@ class Plan(Record):
         self._time("created")
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -504,6 +544,9 @@ class Goal(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -518,6 +561,7 @@ class Goal(Record):
         self._text("statement")
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -535,6 +579,9 @@ class Action(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -547,6 +594,7 @@ class Action(Record):
         self._choice("status", ACTION_STATUSES)
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -560,6 +608,9 @@ class ProgressNote(Record):
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -568,6 +619,7 @@ class ProgressNote(Record):
         self._text("text")
         self._time("updated")
         self._version()
+        self._version("prior")
 
 
 # --- deletions -------------------------------------------------------------------------
@@ -616,3 +668,18 @@ def version_key(record: Record) -> tuple[VersionKey, str]:
     import json
 
     return parse_version(version_of(record)), json.dumps(record.to_dict(), sort_keys=True)
+
+
+def role_label(role: str) -> str:
+    """A role group's name as shown."""
+    return _(ROLE_LABELS.get(role, role))
+
+
+def same_person(a: Participant, b: Participant) -> bool:
+    """Whether two participants look like one person entered twice: the same name, or the
+    same code (ignoring case and spaces at the ends)."""
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return bool((norm(a.name) and norm(a.name) == norm(b.name))
+                or (norm(a.code) and norm(a.code) == norm(b.code)))

@@ -391,7 +391,7 @@ class DistrictStore:
         after = version_of(previous) if previous is not None else ""
         stamp = self.repo.now()
         version = self.repo.clock.tick(after)
-        return record.replace(updated=stamp, version=version)  # type: ignore[call-arg]
+        return record.replace(updated=stamp, version=version, prior=after)  # type: ignore[call-arg]
 
     def _tombstone(self, kind: str, record: Record) -> Tombstone:
         return Tombstone(id=record.id, kind=kind,  # type: ignore[attr-defined]

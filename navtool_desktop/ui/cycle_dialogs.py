@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navtool_desktop.core.records import RATING_CHOICES, ROLE_GROUPS, Cycle, Participant, Tally, utc_now
+from navtool_desktop.core.records import (
+    RATING_CHOICES,
+    ROLE_GROUPS,
+    Cycle,
+    Participant,
+    Tally,
+    role_label,
+    utc_now,
+)
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.rating_entry import choice_label
@@ -28,18 +36,6 @@ from navtool_desktop.ui.widgets import plain_label
 #: Smallest sizes of the dialogs: room for every condition name and a whole placeholder.
 NEW_CYCLE_MIN_SIZE = (520, 560)
 PARTICIPANT_MIN_WIDTH = 460
-
-ROLE_LABELS = {
-    "educator": "Educator",
-    "leader": "Leader",
-    "community_member": "Community member",
-    "learner": "Learner",
-}
-
-
-def role_label(role: str) -> str:
-    return _(ROLE_LABELS[role])
-
 
 def fit_text(edit: QLineEdit, chars: int = 30) -> QLineEdit:
     """Make a line edit at least wide enough for its placeholder and about ``chars`` characters."""

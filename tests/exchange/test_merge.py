@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from exchange_helpers import Setup, snapshot
 
+from navtool_desktop.core.clock import format_version, time_ms
 from navtool_desktop.core.records import Participant, Rating
 from navtool_desktop.exchange import export_bundle, import_paths, write_bundle
 from navtool_desktop.exchange.bundle import BundleContent
@@ -17,15 +18,21 @@ from navtool_desktop.storage import Repository
 
 
 def _participant_bundle(setup: Setup, pack: Pack, person: Participant, level: str,
-                        updated: str) -> BundleContent:
-    """What a participant's laptop would export after re-rating the first competency."""
+                        updated: str, prior: str | None = None) -> BundleContent:
+    """What a participant's laptop (clock at ``updated``) would export after re-rating the
+    first competency, having seen the version ``prior`` (default: the one here now)."""
     content = make_content(setup.store, pack, "participant", cycle_id=setup.cycle_id,
                            participant_id=person.id)
     part = content.cycles[0]
     first = setup.competencies[0]
-    ratings = tuple(r.replace(level=level, updated=updated) if r.competency_id == first else r
-                    for r in part.ratings)
+    ratings = tuple(r.replace(level=level, updated=updated, version=_version(updated),
+                              prior=r.version if prior is None else prior)
+                    if r.competency_id == first else r for r in part.ratings)
     return dataclasses.replace(content, cycles=(dataclasses.replace(part, ratings=ratings),))
+
+
+def _version(updated: str) -> str:
+    return format_version(time_ms(updated), 0, "0the0laptop")
 
 
 def test_importing_the_same_bundle_twice_changes_nothing(setup: Setup, pack: Pack,
@@ -89,7 +96,9 @@ def test_a_rating_edited_on_two_laptops_keeps_the_newer_and_reports_it(
     assert "establishing" in text and "refining" in text and "Person 0" in text
     assert setup.store.cycle(setup.cycle_id).rating_for(person.id, first).level == "refining"  # type: ignore[union-attr]
     # the same two the other way round: the newer still wins, the older is the conflict
-    later = _participant_bundle(setup, pack, person, "operationalizing", "2030-01-02T09:00:00.000Z")
+    # (made after seeing b's version)
+    later = _participant_bundle(setup, pack, person, "operationalizing", "2030-01-02T09:00:00.000Z",
+                                prior=_version("2030-01-01T11:00:00.000Z"))
     older = _participant_bundle(setup, pack, person, "establishing", "2030-01-01T12:00:00.000Z")
     (tmp_path / "later.navtool").write_bytes(write_bundle(later))
     (tmp_path / "older.navtool").write_bytes(write_bundle(older))
