@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from navtool_desktop.core.clock import ms_to_time, parse_version
+from navtool_desktop.core.clock import FUTURE_TOLERANCE_MS, ms_to_time, parse_version, time_ms
 from navtool_desktop.core.records import (
     Consensus,
     Cycle,
@@ -404,7 +404,7 @@ class Merger:
 
     def _bury(self, state: _DistrictState, stone: Tombstone) -> None:
         """Take a district tombstone in: remove the record (and what belongs to it)."""
-        self._seen(stone.version)
+        self._seen(stone)
         if not state.stones.add(stone):
             return
         if stone.kind == "cycle":
@@ -436,7 +436,7 @@ class Merger:
         before_cycle = (cs.cycle, cs.cycle_changed)
         if cs.is_new and not known:
             self.summary.counts["added", "cycle"] += 1
-            self._seen(version_of(part.cycle))
+            self._seen(part.cycle)
         elif kind != "participant" and self._merge_one("cycle", part.cycle, source, current=cs.cycle,
                                                        in_batch=cs.is_new or cs.cycle_changed):
             cs.cycle = part.cycle
@@ -484,7 +484,7 @@ class Merger:
 
     def _bury_in_cycle(self, cs: _CycleState, stone: Tombstone) -> bool:
         """Take a cycle tombstone in; whether anything here changed."""
-        self._seen(stone.version)
+        self._seen(stone)
         if not cs.stones.add(stone):
             return False
         table = cs.tables.get(stone.kind)
@@ -510,12 +510,17 @@ class Merger:
                     _participant_text(other), person.id, _participant_text(person), source))  # type: ignore[arg-type]
                 return
 
-    def _seen(self, version: str) -> None:
-        """Flag a version dated more than a day ahead of this laptop's clock."""
-        if not self.repo.clock.is_ahead(version):
+    def _seen(self, record: Record) -> None:
+        """Move on with a record from a bundle: flag it if it was saved at a time more than
+        a day ahead of this laptop's clock (naming the laptop that saved it)."""
+        when = (getattr(record, "updated", "") or getattr(record, "deleted", "")
+                or getattr(record, "created", ""))
+        wall = time_ms(when)
+        if wall <= self.repo.clock.wall_ms() + FUTURE_TOLERANCE_MS:
             return
-        wall, _counter, laptop = parse_version(version)
+        laptop = parse_version(version_of(record))[2]
         content = self._content
+        assert content is not None
         name = content.laptop_name if laptop == content.laptop_id else ""
         known = self.summary.clocks.get(laptop)
         if known is None or wall > known[1]:
@@ -535,7 +540,7 @@ class Merger:
                    current: Record | None, in_batch: bool) -> bool:
         """Count one record's outcome; return whether ``incoming`` should be saved."""
         counts = self.summary.counts
-        self._seen(version_of(incoming))
+        self._seen(incoming)
         if current is None:
             counts["added", kind] += 1
             return True

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from navtool_desktop.core.clock import FUTURE_TOLERANCE_MS, ms_to_time, parse_version, time_ms
+from navtool_desktop.core.records import Record, version_of
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
 from navtool_desktop.storage.atomic import decode_json, read_bytes
 from navtool_desktop.storage.backup import store_files
 from navtool_desktop.storage.errors import StoreError
-from navtool_desktop.storage.repository import Repository
+from navtool_desktop.storage.repository import DistrictStore, Repository
 
 
 @dataclass
@@ -23,18 +28,22 @@ class CheckReport:
     ratings: int = 0
     files: int = 0
     problems: list[str] = field(default_factory=list)
+    #: Things to know that are not damage: deletions kept, times ahead of the clock.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def check_data_dir(data_dir: Path, pack: Pack) -> CheckReport:
-    """Check every district in ``data_dir`` against ``pack``; nothing is changed."""
+def check_data_dir(data_dir: Path, pack: Pack,
+                   clock: Callable[[], datetime] | None = None) -> CheckReport:
+    """Check every district in ``data_dir`` against ``pack``; nothing is changed. ``clock``
+    is the wall clock that times are compared with (the system's by default)."""
     report = CheckReport()
     ids = pack.ids()
     comps = {c.id for c in pack.competencies}
-    repo = Repository(data_dir, read_only=True)
+    repo = Repository(data_dir, read_only=True, clock=clock)
     for summary in repo.list_districts():
         report.districts += 1
         where = _("district \u201c{name}\u201d").format(name=summary.name)
@@ -47,6 +56,7 @@ def check_data_dir(data_dir: Path, pack: Pack) -> CheckReport:
         except StoreError as exc:
             report.problems.append(f"{where}: {exc}")
             continue
+        report.notes += history_notes(store, where, repo.clock.wall_ms())
         listed = {f"{c.id}.json" for c in store.cycles()}
         for orphan in sorted(p.name for p in (folder / "cycles").glob("*.json")
                              if p.name not in listed):
@@ -136,3 +146,44 @@ def _check_refs(refs: list[tuple[str, str]], ids: frozenset[str], comps: set[str
     for (ref, kind), count in sorted(missing.items()):
         report.problems.append(_("{where}: unknown {kind} {id} ({count} times)").format(
             where=where, kind=kind, id=ref, count=count))
+
+
+def history_notes(store: DistrictStore, where: str, now_ms: int) -> list[str]:
+    """Deletions a district keeps (tombstones, never pruned) and records saved at a time
+    more than a day ahead of ``now_ms`` (a laptop whose clock was wrong), as sentences."""
+    what = {"cycle": _("cycle"), "participant": _("participant"), "rating": _("rating"),
+            "response": _("answer"), "consensus": _("consensus"), "tally": _("paper tally"),
+            "plan": _("plan"), "goal": _("goal"), "action": _("action"), "note": _("progress note")}
+    stones: Counter[str] = Counter(t.kind for t in store.tombstones())
+    ahead: dict[str, tuple[int, int]] = {}  # laptop id -> (records, latest ms)
+
+    def look(records: Iterable[Record]) -> None:
+        for record in records:
+            when = time_ms(getattr(record, "updated", "") or getattr(record, "deleted", ""))
+            if when > now_ms + FUTURE_TOLERANCE_MS:
+                laptop = parse_version(version_of(record))[2]
+                count, latest = ahead.get(laptop, (0, 0))
+                ahead[laptop] = (count + 1, max(latest, when))
+
+    look([store.profile, *store.cycles(), *store.plans(), *store.goals(), *store.actions(),
+          *store.progress_notes(), *store.tombstones()])
+    for cycle in store.cycles():
+        try:
+            data = store.cycle(cycle.id)
+        except StoreError:
+            continue  # reported as a problem already
+        stones.update(t.kind for t in data.tombstones.values())
+        look([*data.participants.values(), *data.ratings.values(), *data.responses.values(),
+              *data.consensus.values(), *data.tallies.values(), *data.tombstones.values()])
+    notes = []
+    if stones:
+        notes.append(_("{where}: {count} deletions kept so that imports do not bring them back "
+                       "({kinds})").format(where=where, count=sum(stones.values()),
+                                           kinds=", ".join(f"{n} {what[k]}"
+                                                           for k, n in sorted(stones.items()))))
+    for laptop, (count, latest) in sorted(ahead.items()):
+        notes.append(_("{where}: {count} records were saved at times ahead of this computer's "
+                       "clock, up to {when}, by the laptop with id {id}: that laptop's clock "
+                       "was wrong").format(where=where, count=count, when=ms_to_time(latest)[:10],
+                                           id=laptop))
+    return notes

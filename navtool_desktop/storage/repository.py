@@ -871,6 +871,10 @@ class Repository:
             self._save_settings({"laptop_id": laptop})
         return laptop
 
+    def set_laptop_name(self, name: str) -> None:
+        """Name this laptop for other laptops' import summaries (default: the computer's name)."""
+        self._save_settings({"laptop_name": name.strip()[:60]})
+
     @property
     def laptop_name(self) -> str:
         """What this laptop is called in other laptops' import summaries."""
@@ -934,6 +938,8 @@ class Repository:
             (folder / "cycles").mkdir(parents=True)
         except OSError as exc:
             raise write_failure(folder, exc) from None
+        if not district.version:
+            district = district.replace(version=self.clock.tick(), updated=self.now())
         file = _File(folder / DISTRICT_FILE, "district", False)
         file.create({"district": {"1": district.to_dict()}})
         return self.open_district(district.id)
