@@ -106,7 +106,3 @@ class HybridClock:
         else:
             self._counter += 1
         return format_version(self._wall, self._counter, self.laptop)
-
-    def is_ahead(self, version: str, tolerance_ms: int = FUTURE_TOLERANCE_MS) -> bool:
-        """Whether a version's wall time is more than ``tolerance_ms`` ahead of this clock."""
-        return parse_version(version)[0] > self.wall_ms() + tolerance_ms

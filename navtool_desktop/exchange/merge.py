@@ -432,8 +432,9 @@ class Merger:
         cs = state.cycle_state(part.cycle)
         for person in (*cs.tables["participant"].rows.values(), *part.participants):
             self._labels[person.id] = person.label  # type: ignore[attr-defined]
+        # closed here before this bundle, and not reopened by it (a later cycle record that
+        # reopens it is taken: the cycle record itself always merges)
         was_closed = not cs.is_new and cs.cycle.status == "closed"
-        before_cycle = (cs.cycle, cs.cycle_changed)
         if cs.is_new and not known:
             self.summary.counts["added", "cycle"] += 1
             self._seen(part.cycle)
@@ -473,8 +474,6 @@ class Merger:
             self.summary.closed.append((source, _(
                 "{n} change(s) to the closed cycle \u201c{title}\u201d were not taken.").format(
                 n=n, title=target.title)))
-            cs.cycle, cs.cycle_changed = before_cycle if not cs.cycle_changed else (
-                cs.cycle, cs.cycle_changed)
             return
         for rating in part.ratings:
             if not target.covers(rating.competency_id):
