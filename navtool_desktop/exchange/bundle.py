@@ -45,6 +45,7 @@ from navtool_desktop.core.records import (
     Tombstone,
     parse_time,
     utc_now,
+    version_of,
 )
 from navtool_desktop.exchange.errors import BundleError
 from navtool_desktop.exchange.protect import is_protected, protect, unprotect
@@ -246,8 +247,16 @@ def _object(value: Any, keys: Iterable[str], where: str,
 
 
 def _record(cls: type[R], value: Any, where: str) -> R:
+    """A record from a bundle; one from a format-1 bundle (before versions) gets the version
+    and times its data file would have got from the schema-2 migration."""
+    if cls is Participant and isinstance(value, dict) and "updated" not in value \
+            and "created" in value:
+        value = {**value, "updated": value["created"]}
     try:
-        return cls.from_dict(value)
+        record = cls.from_dict(value)
+        if getattr(record, "version", "x") == "":
+            record = record.replace(version=version_of(record))  # type: ignore[call-arg]
+        return record
     except (RecordError, ValueError, TypeError, KeyError) as exc:
         raise BundleError(_("{member}: {problem}").format(member=where, problem=exc)) from None
 

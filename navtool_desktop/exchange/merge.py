@@ -405,6 +405,15 @@ class Merger:
     def _bury(self, state: _DistrictState, stone: Tombstone) -> None:
         """Take a district tombstone in: remove the record (and what belongs to it)."""
         self._seen(stone)
+        if stone.kind == "cycle" and stone.id not in state.stones and state.known_cycle(stone.id):
+            assert state.store is not None
+            here = state.cycles[stone.id].cycle if stone.id in state.cycles else \
+                state.store.get_cycle(stone.id)
+            if here.status == "closed":  # closed means closed: not even deleted from afar
+                self.summary.closed.append((self._content.source if self._content else "", _(
+                    "the deletion of the closed cycle \u201c{title}\u201d was not taken.").format(
+                    title=here.title)))
+                return
         if not state.stones.add(stone):
             return
         if stone.kind == "cycle":

@@ -108,7 +108,8 @@ def test_a_correction_after_an_import_beats_the_import_even_with_a_slow_clock(
 
 
 def test_a_deleted_participant_and_ratings_never_come_back(
-        laptops: tuple[Laptop, Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+        laptops: tuple[Laptop, Laptop, Laptop], pack: Pack, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     f, b, c = laptops
     cid = f.start()
     jo = f.store.save_participant(cid, Participant(name="Jo", role_group="learner"))
@@ -144,6 +145,10 @@ def test_a_deleted_participant_and_ratings_never_come_back(
     # navtool check shows the deletions kept
     report = check_data_dir(f.repo.folder, pack, clock=lambda: f.time)
     assert report.ok and any("2 deletions kept" in n for n in report.notes)
+    f.close()
+    assert main(["--data-dir", str(f.repo.folder), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "Note:" in out and "2 deletions kept" in out and "1 participant, 1 rating" in out
 
 
 def test_deleted_plans_goals_and_cycles_stay_deleted(
@@ -297,3 +302,60 @@ def test_a_bundle_that_reopened_the_cycle_elsewhere_is_taken(
     got = f.receive(b.export(tmp_path / "open.navtool", "cycle", cycle_id=cid))
     assert got.closed == [] and f.store.get_cycle(cid).status == "open"
     assert got.counts["added", "rating"] == 1
+
+
+def test_a_closed_cycle_is_not_deleted_from_afar(
+        laptops: tuple[Laptop, Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+    f, b, _c = laptops
+    cid = f.start()
+    b.receive(f.export(tmp_path / "start.navtool"))
+    f.store.save_cycle(f.store.get_cycle(cid).replace(status="closed"))
+    b.store.delete_cycle(cid)
+    got = f.receive(b.export(tmp_path / "b.navtool"))
+    assert [c.id for c in f.store.cycles()] == [cid]
+    assert "deletion of the closed cycle" in got.text()
+
+
+def test_a_bundle_from_the_previous_app_version_merges_with_migrated_data(
+        pack: Pack, tmp_path: Path) -> None:
+    """A laptop still on the previous version (schema 1, bundle format 1: no versions, no
+    tombstones) exports the same data this laptop migrated: nothing changes; a rating it
+    changed later (by its ``updated`` time) is still taken."""
+    import json
+    import shutil
+
+    from exchange_helpers import zip_from_data
+
+    from navtool_desktop.exchange.files import make_content
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "store-v1"
+    shutil.copytree(sample, tmp_path / "f")
+    district = next((tmp_path / "f" / "districts").iterdir())
+    raw = {p.name: json.loads(p.read_text("utf-8")) for p in (district / "cycles").glob("*.json")}
+    top = json.loads((district / "district.json").read_text("utf-8"))
+    f = Laptop(tmp_path / "f", "Facilitator", at("2026-12-01T09:00:00"), pack)
+    try:
+        f.district_id = district.name
+        cycle = f.store.cycles()[-1]
+        content = make_content(f.store, pack, "cycle", cycle_id=cycle.id)  # for the manifest
+        v1 = raw[f"{cycle.id}.json"]
+        [cycle_doc] = [d for d in top["cycles"].values() if d["id"] == cycle.id]
+        member = {"cycle": cycle_doc, **{name: list(v1[name].values()) for name in (
+            "participants", "ratings", "responses", "consensus", "tallies")}}
+        rating = member["ratings"][0]
+        rating.update(level="refining" if rating["level"] != "refining" else "developing",
+                      updated="2026-11-30T10:00:00.000Z")
+        data = {"district.json": {"district": next(iter(top["district"].values())), "plans": [],
+                                  "goals": [], "actions": [], "progress": []},
+                f"cycles/{cycle.id}.json": member}
+        manifest = {"format_version": 1}
+        (tmp_path / "old.navtool").write_bytes(zip_from_data(content, data, manifest_changes=manifest))
+        got = f.receive(tmp_path / "old.navtool")
+        assert got.ok, got.text()
+        assert (got.total("added"), got.total("conflicts"), got.total("updated")) == (0, 0, 1)
+        assert got.counts["updated", "rating"] == 1
+        assert got.counts["unchanged", "participant"] == len(member["participants"])
+        saved = f.store.cycle(cycle.id).ratings[rating["id"]]
+        assert saved.level == rating["level"] and saved.version.endswith(".0.v1")
+    finally:
+        f.close()
