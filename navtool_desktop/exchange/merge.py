@@ -107,8 +107,9 @@ class ImportSummary:
         for laptop, (name, wall, source) in sorted(self.clocks.items()):
             lines.append(_("The laptop \u201c{name}\u201d (id {id}, in {source}) saved records "
                            "dated {when}, more than a day ahead of this laptop's clock: that "
-                           "laptop's clock is wrong. Set its date and time. The records were "
-                           "taken in their order; a correction made here still wins.").format(
+                           "laptop's clock is wrong: set its date and time. Its records were "
+                           "imported all the same, and a correction made here after this "
+                           "import still wins over them.").format(
                 name=name or _("not named"), id=laptop, source=source, when=ms_to_time(wall)[:10]))
         return lines
 
