@@ -465,8 +465,10 @@ def check_content(content: BundleContent, pack: Pack) -> None:
     competencies = {c.id for c in pack.competencies}
     conditions = {c.id for c in pack.conditions}
     if content.kind != "district" and (content.plans or content.goals or content.actions
-                                       or content.notes or content.tombstones):
+                                       or content.notes):
         raise BundleError(_("Only a district bundle may hold plans."))
+    if content.kind != "district" and content.tombstones:
+        raise BundleError(_("Only a district bundle may delete cycles or plans."))
     _unique((t.id for t in content.tombstones), _("deletions"))
     for stone in content.tombstones:
         if stone.kind not in DISTRICT_TOMBSTONES:

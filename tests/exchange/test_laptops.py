@@ -359,3 +359,30 @@ def test_a_bundle_from_the_previous_app_version_merges_with_migrated_data(
         assert saved.level == rating["level"] and saved.version.endswith(".0.v1")
     finally:
         f.close()
+
+
+def test_deletions_a_bundle_kind_cannot_carry_are_refused(
+        laptops: tuple[Laptop, Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+    """A participant bundle deletes nothing; a cycle bundle cannot delete cycles or plans."""
+    import dataclasses
+
+    from navtool_desktop.core.clock import format_version
+    from navtool_desktop.core.records import Tombstone
+    from navtool_desktop.exchange import BundleError, read_bundle, write_bundle
+    from navtool_desktop.exchange.files import make_content
+
+    f = laptops[0]
+    cid = f.start()
+    ana = f.store.save_participant(cid, Participant(name="Ana", role_group="educator"))
+    stone = Tombstone(id=ana.id, kind="participant", version=format_version(1, 0, "x"))
+    mine = make_content(f.store, pack, "participant", cycle_id=cid, participant_id=ana.id)
+    part = dataclasses.replace(mine.cycles[0], tombstones=(stone,))
+    with pytest.raises(BundleError, match="one participant"):
+        read_bundle(write_bundle(dataclasses.replace(mine, cycles=(part,))), pack)
+    whole = make_content(f.store, pack, "cycle", cycle_id=cid)
+    gone = Tombstone(id=cid, kind="cycle", version=format_version(1, 0, "x"))
+    with pytest.raises(BundleError, match="delete cycles"):
+        read_bundle(write_bundle(dataclasses.replace(whole, tombstones=(gone,))), pack)
+    inside = dataclasses.replace(whole.cycles[0], tombstones=(gone,))
+    with pytest.raises(BundleError, match="cannot hold"):
+        read_bundle(write_bundle(dataclasses.replace(whole, cycles=(inside,))), pack)
