@@ -16,7 +16,8 @@ from navtool_desktop import __version__, paths
 from navtool_desktop.i18n import _
 
 #: Subcommand modules, in the order their commands are listed in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("framework", "store", "results", "signing", "plan", "reports", "exchange")
+COMMAND_MODULES: tuple[str, ...] = ("framework", "store", "cycles", "results", "signing", "plan", "reports",
+                                    "exchange")
 
 
 class CommandError(Exception):

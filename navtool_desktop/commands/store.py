@@ -81,6 +81,8 @@ def _check(args: argparse.Namespace) -> int:
             "{files} files.").format(folder=paths.data_dir(), districts=report.districts,
                                      cycles=report.cycles, ratings=report.ratings,
                                      files=report.files))
+    for note in report.notes:
+        print(_("Note: {note}").format(note=note))
     if report.ok:
         print(_("No problems found."))
         return 0

@@ -18,11 +18,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
+from navtool_desktop.core.clock import VersionKey, is_version, legacy_version, parse_version
+from navtool_desktop.i18n import _
+
 #: The levels a participant can place a competency at, in order, then "not sure".
 LEVELS: tuple[str, ...] = ("establishing", "developing", "operationalizing", "refining")
 NOT_SURE = "not_sure"
 RATING_CHOICES: tuple[str, ...] = (*LEVELS, NOT_SURE)
 ROLE_GROUPS: tuple[str, ...] = ("educator", "leader", "community_member", "learner")
+#: The role groups' names as shown (translated when shown, by :func:`role_label`).
+ROLE_LABELS = {
+    "educator": "Educator",
+    "leader": "Leader",
+    "community_member": "Community member",
+    "learner": "Learner",
+}
 CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved")
 GOAL_TERMS: tuple[str, ...] = ("short", "long")
@@ -213,6 +223,14 @@ class Record:
             raise self._fail(name, f"must be a framework id like 'culture.relationships', "
                                    f"not '{value}'")
 
+    def _version(self, name: str = "version", *, optional: bool = True) -> None:
+        value = getattr(self, name)
+        if optional and not value:
+            return
+        if not is_version(value):
+            raise self._fail(name, f"must be a version like 1764590709123.0.a1b2c3d4e5f6, "
+                                   f"not '{value[:60]}'")
+
     def _text(self, name: str) -> None:
         if not getattr(self, name).strip():
             raise self._fail(name, "is empty")
@@ -254,12 +272,19 @@ class District(Record):
     team: tuple[TeamMember, ...] = ()
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
         self._text("name")
         self._time("created")
         self._time("updated")
+        self._version()
+        self._version("prior")
 
 
 #: The smallest anonymity threshold a cycle can have (and the default for a new cycle).
@@ -305,6 +330,11 @@ class Cycle(Record):
     #: default :data:`MIN_THRESHOLD`); changed only through :meth:`with_threshold`.
     threshold: int = MIN_THRESHOLD
     threshold_changes: tuple[ThresholdChange, ...] = ()
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -321,6 +351,8 @@ class Cycle(Record):
         self._choice("status", CYCLE_STATUSES)
         self._time("created")
         self._time("updated")
+        self._version()
+        self._version("prior")
 
     def with_threshold(self, new: int, *, by: str, reveals: str = "", at: str | None = None) -> Cycle:
         """A copy with a new anonymity threshold and the change recorded (who, when, old, new)."""
@@ -342,6 +374,12 @@ class Participant(Record):
     code: str = ""
     role_group: str
     created: str = field(default_factory=utc_now)
+    updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -349,6 +387,9 @@ class Participant(Record):
             raise self._fail("name", "and code are both empty (one is needed)")
         self._choice("role_group", ROLE_GROUPS)
         self._time("created")
+        self._time("updated")
+        self._version()
+        self._version("prior")
 
     @property
     def label(self) -> str:
@@ -367,6 +408,11 @@ class Rating(Record):
     practices: tuple[str, ...] = ()
     note: str = ""
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -380,6 +426,8 @@ class Rating(Record):
                 raise self._fail("practices", f"'{pid}' is not a practice of "
                                               f"'{self.competency_id}'")
         self._time("updated")
+        self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -391,12 +439,19 @@ class QuestionResponse(Record):
     question_id: str
     text: str
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
         self._uuid("participant_id")
         self._item_id("question_id")
         self._time("updated")
+        self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -408,12 +463,19 @@ class Consensus(Record):
     level: str
     rationale: str = ""
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
         self._item_id("competency_id")
         self._choice("level", RATING_CHOICES)
         self._time("updated")
+        self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -435,6 +497,11 @@ class Tally(Record):
     source: str = "paper"
     entered_by: str = ""
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -453,6 +520,8 @@ class Tally(Record):
             raise self._fail("people", f"must be 0 to {MAX_TALLY_COUNT:,}, not {_count(self.people)}")
         self._choice("source", ("paper",))
         self._time("updated")
+        self._version()
+        self._version("prior")
 
     @property
     def total(self) -> int:
@@ -508,6 +577,11 @@ class Plan(Record):
     meeting_date: str = ""
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -529,6 +603,8 @@ class Plan(Record):
         self._date("meeting_date", optional=True)
         self._time("created")
         self._time("updated")
+        self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -560,6 +636,11 @@ class Goal(Record):
     #: The goal's place in the plan's list of priorities (0 first).
     rank: int = 0
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -573,6 +654,8 @@ class Goal(Record):
         self._choice("term", GOAL_TERMS)
         self._text("statement")
         self._time("updated")
+        self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -588,6 +671,11 @@ class Action(Record):
     resources: str = ""
     status: str = "not_started"
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -599,6 +687,8 @@ class Action(Record):
             raise self._fail("due", f"({self.due}) is before start ({self.start})")
         self._choice("status", ACTION_STATUSES)
         self._time("updated")
+        self._version()
+        self._version("prior")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -610,6 +700,11 @@ class ProgressNote(Record):
     date: str
     text: str
     updated: str = field(default_factory=utc_now)
+    #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
+    version: str = ""
+    #: The version of the record this one replaced where it was saved ("" if none): an
+    #: import tells an edit made after seeing another from two edits made apart.
+    prior: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
@@ -617,3 +712,68 @@ class ProgressNote(Record):
         self._date("date")
         self._text("text")
         self._time("updated")
+        self._version()
+        self._version("prior")
+
+
+# --- deletions -------------------------------------------------------------------------
+
+#: What a tombstone can stand for. Cycle, plan, goal, action and note tombstones live in
+#: the district file; the others in their cycle's file.
+TOMBSTONE_KINDS: tuple[str, ...] = ("cycle", "participant", "rating", "response", "consensus",
+                                    "tally", "plan", "goal", "action", "note")
+DISTRICT_TOMBSTONES: tuple[str, ...] = ("cycle", "plan", "goal", "action", "note")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tombstone(Record):
+    """A deleted record: its id, what it was, and the version of the deletion.
+
+    Tombstones travel in bundles so that an import never brings a deleted record back.
+    A deletion is final: a record whose id has a tombstone (or whose participant, cycle,
+    plan, goal or action has one) is never saved again. They hold no names, and they are
+    kept for good (they are a few dozen bytes each).
+    """
+
+    id: str
+    kind: str
+    version: str
+    deleted: str = field(default_factory=utc_now)
+
+    def validate(self) -> None:
+        self._uuid("id")
+        self._choice("kind", TOMBSTONE_KINDS)
+        self._version(optional=False)
+        self._time("deleted")
+
+
+def version_of(record: Record) -> str:
+    """A record's version; data saved before versions existed is versioned by its own time."""
+    version = getattr(record, "version", "")
+    if version:
+        return str(version)
+    return legacy_version(getattr(record, "updated", "") or getattr(record, "created", ""))
+
+
+def version_key(record: Record) -> tuple[VersionKey, str]:
+    """What merging orders two versions of a record by: the version, then (for two records
+    with the same version, which only hostile or hand-made data has) their content, so
+    every laptop picks the same one."""
+    import json
+
+    return parse_version(version_of(record)), json.dumps(record.to_dict(), sort_keys=True)
+
+
+def role_label(role: str) -> str:
+    """A role group's name as shown."""
+    return _(ROLE_LABELS.get(role, role))
+
+
+def same_person(a: Participant, b: Participant) -> bool:
+    """Whether two participants look like one person entered twice: the same name, or the
+    same code (ignoring case and spaces at the ends)."""
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return bool((norm(a.name) and norm(a.name) == norm(b.name))
+                or (norm(a.code) and norm(a.code) == norm(b.code)))

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from navtool_desktop import __version__
 from navtool_desktop.core.records import (
+    DISTRICT_TOMBSTONES,
     Action,
     Consensus,
     Cycle,
@@ -41,8 +42,10 @@ from navtool_desktop.core.records import (
     Record,
     RecordError,
     Tally,
+    Tombstone,
     parse_time,
     utc_now,
+    version_of,
 )
 from navtool_desktop.exchange.errors import BundleError
 from navtool_desktop.exchange.protect import is_protected, protect, unprotect
@@ -51,7 +54,9 @@ from navtool_desktop.i18n import _
 from navtool_desktop.storage.atomic import value_bound
 
 FORMAT = "navtool-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Format versions this app reads (1: before versions and tombstones).
+READS_FORMATS: tuple[int, ...] = (1, 2)
 SUFFIX = ".navtool"
 KINDS: tuple[str, ...] = ("participant", "cycle", "district")
 MANIFEST = "manifest.json"
@@ -86,8 +91,11 @@ _CYCLE_MEMBER = re.compile(r"^cycles/([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab
 _SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 _MANIFEST_KEYS = {"format", "format_version", "app_version", "framework", "kind",
                   "district_id", "district_name", "created", "members"}
+#: Keys a format-2 bundle adds (optional, so format-1 bundles still read).
+_MANIFEST_OPTIONAL = {"laptop"}
 _DISTRICT_KEYS = ("district", "plans", "goals", "actions", "progress")
 _CYCLE_KEYS = ("cycle", "participants", "ratings", "responses", "consensus", "tallies")
+_TOMBSTONES = "tombstones"
 #: Everything the zip module may raise on a damaged or hostile archive.
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
                ValueError, OSError, EOFError, zlib.error, struct.error, KeyError, IndexError,
@@ -106,6 +114,8 @@ class CycleContent:
     responses: tuple[QuestionResponse, ...] = ()
     consensus: tuple[Consensus, ...] = ()
     tallies: tuple[Tally, ...] = ()
+    #: Participants, ratings, answers... deleted from this cycle.
+    tombstones: tuple[Tombstone, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,9 +131,14 @@ class BundleContent:
     goals: tuple[Goal, ...] = ()
     actions: tuple[Action, ...] = ()
     notes: tuple[ProgressNote, ...] = ()
+    #: Cycles, plans, goals, actions and notes deleted from the district.
+    tombstones: tuple[Tombstone, ...] = ()
     created: str = field(default_factory=utc_now)
     app_version: str = __version__
     source: str = ""  # the file it came from, for reports
+    #: The laptop that made the bundle (its id in versions, and what it is called).
+    laptop_id: str = ""
+    laptop_name: str = ""
 
     @property
     def district_id(self) -> str:
@@ -150,6 +165,7 @@ def bundle_members(content: BundleContent) -> dict[str, bytes]:
         "goals": [r.to_dict() for r in content.goals],
         "actions": [r.to_dict() for r in content.actions],
         "progress": [r.to_dict() for r in content.notes],
+        _TOMBSTONES: [r.to_dict() for r in content.tombstones],
     })}
     for part in content.cycles:
         members[f"cycles/{part.cycle.id}.json"] = _encode({
@@ -157,6 +173,7 @@ def bundle_members(content: BundleContent) -> dict[str, bytes]:
             **{name: [r.to_dict() for r in records] for name, records in zip(
                 _CYCLE_KEYS[1:], (part.participants, part.ratings, part.responses,
                                   part.consensus, part.tallies), strict=True)},
+            _TOMBSTONES: [r.to_dict() for r in part.tombstones],
         })
     return members
 
@@ -170,6 +187,7 @@ def manifest_for(content: BundleContent, members: Mapping[str, bytes]) -> dict[s
         "district_name": content.district.name, "created": content.created,
         "members": {name: {"size": len(raw), "sha256": hashlib.sha256(raw).hexdigest()}
                     for name, raw in members.items()},
+        "laptop": {"id": content.laptop_id, "name": content.laptop_name},
     }
 
 
@@ -253,12 +271,13 @@ def _parse_json(raw: bytes, where: str, budget: _Budget, limit: int | None = Non
     return value
 
 
-def _object(value: Any, keys: Iterable[str], where: str) -> dict[str, Any]:
+def _object(value: Any, keys: Iterable[str], where: str,
+            optional: Iterable[str] = ()) -> dict[str, Any]:
     keys = tuple(keys)
     if not isinstance(value, dict):
         raise BundleError(_("{member} must hold a JSON object.").format(member=where))
     missing = [k for k in keys if k not in value]
-    extra = sorted(set(value) - set(keys))
+    extra = sorted(set(value) - set(keys) - set(optional))
     if missing or extra:
         raise BundleError(_("{member} does not have the expected fields (missing: {missing}; "
                             "unexpected: {extra}).").format(
@@ -267,8 +286,16 @@ def _object(value: Any, keys: Iterable[str], where: str) -> dict[str, Any]:
 
 
 def _record(cls: type[R], value: Any, where: str) -> R:
+    """A record from a bundle; one from a format-1 bundle (before versions) gets the version
+    and times its data file would have got from the schema-2 migration."""
+    if cls is Participant and isinstance(value, dict) and "updated" not in value \
+            and "created" in value:
+        value = {**value, "updated": value["created"]}
     try:
-        return cls.from_dict(value)
+        record = cls.from_dict(value)
+        if getattr(record, "version", "x") == "":
+            record = record.replace(version=version_of(record))  # type: ignore[call-arg]
+        return record
     except (RecordError, ValueError, TypeError, KeyError) as exc:
         raise BundleError(_("{member}: {problem}").format(member=where, problem=exc)) from None
 
@@ -325,16 +352,16 @@ def _check_directory(infos: Sequence[zipfile.ZipInfo]) -> None:
 
 
 def _check_manifest(manifest: Any, pack: Pack) -> dict[str, Any]:
-    manifest = _object(manifest, _MANIFEST_KEYS, MANIFEST)
+    manifest = _object(manifest, _MANIFEST_KEYS, MANIFEST, _MANIFEST_OPTIONAL)
     if manifest["format"] != FORMAT:
         raise BundleError(_("This is not a Navigation Tool bundle."))
     version = manifest["format_version"]
     if not isinstance(version, int) or isinstance(version, bool):
         raise BundleError(_("The manifest's format version is not a number."))
-    if version != FORMAT_VERSION:
+    if version not in READS_FORMATS:
         raise BundleError(_("The bundle uses format version {found}; this app reads version "
                             "{supported}. Use the same app version on both laptops.").format(
-            found=version, supported=FORMAT_VERSION))
+            found=version, supported=" or ".join(map(str, READS_FORMATS))))
     if manifest["kind"] not in KINDS:
         raise BundleError(_("The bundle's kind is not one of {kinds}.").format(kinds=", ".join(KINDS)))
     for name in ("app_version", "district_id", "district_name", "created"):
@@ -353,6 +380,10 @@ def _check_manifest(manifest: Any, pack: Pack) -> dict[str, Any]:
                             "the same framework version on both laptops.").format(
             found_id=framework["id"][:100], found=framework["version"][:100], ours_id=pack.id,
             ours=pack.version))
+    laptop = manifest.get("laptop", {"id": "", "name": ""})
+    laptop = _object(laptop, ("id", "name"), "manifest.json laptop")
+    if not all(isinstance(v, str) and len(v) <= 100 for v in laptop.values()):
+        raise BundleError(_("The manifest's laptop id and name must be short texts."))
     members = manifest["members"]
     if not isinstance(members, dict):
         raise BundleError(_("The manifest's member list must be an object."))
@@ -422,11 +453,11 @@ def read_bundle(raw: bytes, pack: Pack, passphrase: str | None = None, *,
 def _content(manifest: dict[str, Any], data: dict[str, Any], source: str) -> BundleContent:
     if DISTRICT_MEMBER not in data:
         raise BundleError(_("The bundle has no district.json."))
-    top = _object(data[DISTRICT_MEMBER], _DISTRICT_KEYS, DISTRICT_MEMBER)
+    top = _object(data[DISTRICT_MEMBER], _DISTRICT_KEYS, DISTRICT_MEMBER, (_TOMBSTONES,))
     district = _record(District, top["district"], "district.json district")
     cycles = []
     for name in sorted(n for n in data if n != DISTRICT_MEMBER):
-        part = _object(data[name], _CYCLE_KEYS, name)
+        part = _object(data[name], _CYCLE_KEYS, name, (_TOMBSTONES,))
         cycle = _record(Cycle, part["cycle"], f"{name} cycle")
         if name != f"cycles/{cycle.id}.json":
             raise BundleError(_("{member} holds another cycle ({id}).").format(member=name,
@@ -437,7 +468,8 @@ def _content(manifest: dict[str, Any], data: dict[str, Any], source: str) -> Bun
             _records(Rating, part["ratings"], f"{name} ratings"),
             _records(QuestionResponse, part["responses"], f"{name} responses"),
             _records(Consensus, part["consensus"], f"{name} consensus"),
-            _records(Tally, part["tallies"], f"{name} tallies")))
+            _records(Tally, part["tallies"], f"{name} tallies"),
+            _records(Tombstone, part.get(_TOMBSTONES, []), f"{name} tombstones")))
     if manifest["district_id"] != district.id:
         raise BundleError(_("The manifest names another district than district.json."))
     framework = manifest["framework"]
@@ -448,7 +480,10 @@ def _content(manifest: dict[str, Any], data: dict[str, Any], source: str) -> Bun
         goals=_records(Goal, top["goals"], "district.json goals"),
         actions=_records(Action, top["actions"], "district.json actions"),
         notes=_records(ProgressNote, top["progress"], "district.json progress"),
-        created=manifest["created"], app_version=manifest["app_version"], source=source)
+        tombstones=_records(Tombstone, top.get(_TOMBSTONES, []), "district.json tombstones"),
+        created=manifest["created"], app_version=manifest["app_version"], source=source,
+        laptop_id=manifest["laptop"]["id"] if "laptop" in manifest else "",
+        laptop_name=manifest["laptop"]["name"] if "laptop" in manifest else "")
 
 
 # --- checks on the records together -------------------------------------------------------
@@ -475,13 +510,21 @@ def check_content(content: BundleContent, pack: Pack) -> None:
     ids = pack.ids()
     competencies = {c.id for c in pack.competencies}
     conditions = {c.id for c in pack.conditions}
-    if content.kind != "district" and (content.plans or content.goals or content.actions or content.notes):
+    if content.kind != "district" and (content.plans or content.goals or content.actions
+                                       or content.notes):
         raise BundleError(_("Only a district bundle may hold plans."))
+    if content.kind != "district" and content.tombstones:
+        raise BundleError(_("Only a district bundle may delete cycles or plans."))
+    _unique((t.id for t in content.tombstones), _("deletions"))
+    for stone in content.tombstones:
+        if stone.kind not in DISTRICT_TOMBSTONES:
+            raise BundleError(_("district.json lists the deletion of a {kind} it cannot hold.")
+                              .format(kind=stone.kind))
     if content.kind == "participant":
         if len(content.cycles) != 1:
             raise BundleError(_("A participant bundle must hold exactly one cycle."))
         part = content.cycles[0]
-        if len(part.participants) != 1 or part.consensus or part.tallies:
+        if len(part.participants) != 1 or part.consensus or part.tallies or part.tombstones:
             raise BundleError(_("A participant bundle must hold one participant's ratings and "
                                 "answers only."))
     if content.kind == "cycle" and len(content.cycles) != 1:
@@ -497,6 +540,11 @@ def check_content(content: BundleContent, pack: Pack) -> None:
             if cid not in conditions:
                 _known(frozenset(), cid, _("condition"))
         people = _unique((p.id for p in part.participants), _("participants"))
+        _unique((t.id for t in part.tombstones), _("deletions"))
+        for stone in part.tombstones:
+            if stone.kind in DISTRICT_TOMBSTONES:
+                raise BundleError(_("A cycle lists the deletion of a {kind} it cannot hold.")
+                                  .format(kind=stone.kind))
         _unique((r.id for r in part.ratings), _("ratings"))
         _unique((r.id for r in part.responses), _("answers"))
         _unique((r.id for r in part.consensus), _("consensus records"))

@@ -61,7 +61,7 @@ def cycle_content(store: DistrictStore, cycle_id: str, *, answers: bool = True) 
                             consensus=tuple(data.consensus.values()))
     return CycleContent(data.cycle, tuple(data.participants.values()), tuple(data.ratings.values()),
                         tuple(data.responses.values()), tuple(data.consensus.values()),
-                        tuple(data.tallies.values()))
+                        tuple(data.tallies.values()), tuple(data.tombstones.values()))
 
 
 def participant_content(store: DistrictStore, cycle_id: str, participant_id: str) -> CycleContent:
@@ -85,13 +85,15 @@ def make_content(store: DistrictStore, pack: Pack, kind: str, *, cycle_id: str |
     is for); a cycle or district bundle only when ``answers`` is true.
     """
     common = {"kind": kind, "district": store.profile, "framework_id": pack.id,
-              "framework_version": pack.version}
+              "framework_version": pack.version, "created": store.repo.now(),
+              "laptop_id": store.repo.laptop_id, "laptop_name": store.repo.laptop_name}
     if kind == "district":
         _check_framework(store, pack, [c.id for c in store.cycles()])
         return BundleContent(**common, cycles=tuple(cycle_content(store, c.id, answers=answers)
                                                     for c in store.cycles()),
                              plans=tuple(store.plans()), goals=tuple(store.goals()),
-                             actions=tuple(store.actions()), notes=tuple(store.progress_notes()))
+                             actions=tuple(store.actions()), notes=tuple(store.progress_notes()),
+                             tombstones=tuple(store.tombstones()))
     if cycle_id is None:
         raise BundleError(_("Choose a cycle to export."))
     _check_framework(store, pack, [cycle_id])

@@ -1,11 +1,15 @@
 """Merge checked bundles into the repository by id: plan every change first, then apply.
 
-Rules: a record not yet here is added; an identical one is unchanged; a different one is
-replaced only by a newer ``updated`` time. When two versions disagree and the newer one
-cannot simply be taken (this laptop's is newer, or two bundles in one import disagree),
-it is a conflict: the newer version wins and the summary names both. Nothing is ever
-deleted by an import. Each bundle is accepted or refused as a whole; the accepted ones
-are written together, and a write that fails part-way changes no file.
+Rules: every record carries a version from its laptop's hybrid logical clock (see
+:mod:`navtool_desktop.core.clock`), and the later version wins, never the later wall time.
+A record not yet here is added, an identical one is unchanged, a different one is replaced
+only by a later version. When two versions were made on two laptops that had not seen each
+other's, the later one is kept and both are listed as a conflict for a person to decide.
+Deletions travel as tombstones: a deleted record (or one whose participant, cycle, plan,
+goal or action was deleted) is never brought back. A closed cycle takes no change from any
+bundle. Records dated more than a day ahead of this laptop's clock are flagged, naming the
+laptop. Each bundle is accepted or refused as a whole; the accepted ones are written
+together, and a write that fails part-way changes no file.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from navtool_desktop.core.clock import FUTURE_TOLERANCE_MS, ms_to_time, parse_version, time_ms
 from navtool_desktop.core.records import (
     Consensus,
     Cycle,
@@ -25,7 +30,11 @@ from navtool_desktop.core.records import (
     Rating,
     Record,
     Tally,
-    parse_time,
+    Tombstone,
+    role_label,
+    same_person,
+    version_key,
+    version_of,
 )
 from navtool_desktop.exchange.bundle import BundleContent, CycleContent
 from navtool_desktop.exchange.errors import BundleError
@@ -35,7 +44,15 @@ from navtool_desktop.storage.errors import PartialWriteError, StoreError
 from navtool_desktop.storage.repository import DistrictStore, Repository
 
 R = TypeVar("R", bound=Record)
-OUTCOMES: tuple[str, ...] = ("added", "updated", "unchanged", "conflicts")
+OUTCOMES: tuple[str, ...] = ("added", "updated", "unchanged", "deleted", "kept_deleted",
+                             "conflicts")
+#: Tables of a cycle, and what they are called in the store.
+_CYCLE_TABLES = {"participant": "participants", "rating": "ratings", "response": "responses",
+                 "consensus": "consensus", "tally": "tallies"}
+_DISTRICT_TABLES = {"plan": "plans", "goal": "goals", "action": "actions", "note": "progress"}
+#: The parent field of records that belong to another record.
+_PARENT = {"rating": "participant_id", "response": "participant_id", "goal": "plan_id",
+           "action": "goal_id", "note": "action_id"}
 
 
 def _what() -> dict[str, str]:
@@ -43,6 +60,19 @@ def _what() -> dict[str, str]:
             "participant": _("participant"), "rating": _("rating"), "response": _("answer"),
             "consensus": _("consensus"), "tally": _("paper tally"), "plan": _("plan"),
             "goal": _("goal"), "action": _("action"), "note": _("progress note")}
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A participant from a bundle whose name or code matches another one in the cycle."""
+
+    cycle_id: str
+    cycle_title: str
+    existing_id: str
+    existing: str  # label and role group, for the question
+    incoming_id: str
+    incoming: str
+    source: str
 
 
 @dataclass
@@ -54,6 +84,11 @@ class ImportSummary:
     updates: list[str] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)  # bundle names accepted
     refused: list[tuple[str, str]] = field(default_factory=list)  # (bundle name, reason)
+    #: Changes a closed cycle did not take: (bundle name, what was left out).
+    closed: list[tuple[str, str]] = field(default_factory=list)
+    #: Laptops whose clock is ahead: laptop id -> (its name or "", latest wall ms, bundle).
+    clocks: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
     dry_run: bool = False
 
     def total(self, outcome: str) -> int:
@@ -65,6 +100,18 @@ class ImportSummary:
     def ok(self) -> bool:
         return not self.refused
 
+    def clock_lines(self) -> list[str]:
+        """One sentence per laptop whose clock looks wrong."""
+        lines = []
+        for laptop, (name, wall, source) in sorted(self.clocks.items()):
+            lines.append(_("The laptop \u201c{name}\u201d (id {id}, in {source}) saved records "
+                           "dated {when}, more than a day ahead of this laptop's clock: that "
+                           "laptop's clock is wrong: set its date and time. Its records were "
+                           "imported all the same, and a correction made here after this "
+                           "import still wins over them.").format(
+                name=name or _("not named"), id=laptop, source=source, when=ms_to_time(wall)[:10]))
+        return lines
+
     def text(self) -> str:
         """The summary as plain text a person can read."""
         what = _what()
@@ -72,29 +119,40 @@ class ImportSummary:
                 if self.dry_run else _("{n} bundle(s) imported, {m} refused."))
         lines = [head.format(n=len(self.imported), m=len(self.refused))]
         titles = {"added": _("Added"), "updated": _("Updated"), "unchanged": _("Unchanged"),
+                  "deleted": _("Deleted (deleted on another laptop)"),
+                  "kept_deleted": _("Kept deleted (deleted here, not brought back)"),
                   "conflicts": _("Conflicts")}
         for outcome in OUTCOMES:
             parts = [f"{n} {what[w]}" for (o, w), n in sorted(self.counts.items())
                      if o == outcome and n]
             total = self.total(outcome)
+            if outcome in ("deleted", "kept_deleted") and not total:
+                continue
             lines.append(_("{title}: {total}").format(title=titles[outcome], total=total)
                          + (f" ({', '.join(parts)})" if parts and outcome != "conflicts" else ""))
+        if self.clocks:
+            lines += ["", _("Wrong clock:")]
+            lines += [f"  - {line}" for line in self.clock_lines()]
         if self.updates:
-            lines += ["", _("Updated (the bundle's version was newer):")]
+            lines += ["", _("Updated (the bundle's version was later):")]
             lines += [f"  - {line}" for line in self.updates]
         if self.conflicts:
-            lines += ["", _("Conflicts (the newer version was kept; nothing was dropped "
-                            "without being listed here):")]
+            lines += ["", _("Conflicts (changed on two laptops that had not seen each other's "
+                            "change; the later one was kept. Check each and correct it if "
+                            "needed):")]
             lines += [f"  - {line}" for line in self.conflicts]
+        if self.duplicates:
+            lines += ["", _("Possibly the same person twice (merge them on the Reflect and "
+                            "Listen screen if so):")]
+            lines += [f"  - {d.cycle_title}: {d.existing} / {d.incoming} ({d.source})"
+                      for d in self.duplicates]
+        if self.closed:
+            lines += ["", _("Refused because the cycle is closed here (reopen it to take them):")]
+            lines += [f"  - {name}: {reason}" for name, reason in self.closed]
         if self.refused:
             lines += ["", _("Refused (nothing from these files was imported):")]
             lines += [f"  - {name}: {reason}" for name, reason in self.refused]
         return "\n".join(lines) + "\n"
-
-
-def _newer(a: str, b: str) -> bool:
-    """Whether time ``a`` is strictly later than time ``b``."""
-    return parse_time(a) > parse_time(b)
 
 
 class _Table:
@@ -106,18 +164,58 @@ class _Table:
         self.rows: dict[Hashable, Record] = {key(r): r for r in records}
         self.stored_ids: dict[Hashable, str] = {k: r.id for k, r in self.rows.items()}  # type: ignore[attr-defined]
         self.changed: dict[Hashable, Record] = {}
+        self.removed: dict[Hashable, str] = {}  # key -> stored id taken out
         self.from_batch: dict[Hashable, str] = {}  # key -> bundle that put it there
 
-    def snapshot(self) -> tuple[dict[Hashable, Record], dict[Hashable, Record], dict[Hashable, str]]:
-        return dict(self.rows), dict(self.changed), dict(self.from_batch)
+    def snapshot(self) -> tuple[dict[Hashable, Any], ...]:
+        return dict(self.rows), dict(self.changed), dict(self.removed), dict(self.from_batch)
 
-    def restore(self, snap: tuple[dict[Hashable, Record], dict[Hashable, Record],
-                                  dict[Hashable, str]]) -> None:
-        self.rows, self.changed, self.from_batch = (dict(s) for s in snap)  # type: ignore[assignment]
+    def restore(self, snap: tuple[dict[Hashable, Any], ...]) -> None:
+        self.rows, self.changed, self.removed, self.from_batch = (dict(s) for s in snap)
 
     def puts(self) -> list[tuple[Any, str | None]]:
         """Changed records with the stored id each replaces (if another)."""
         return [(r, self.stored_ids.get(k)) for k, r in self.changed.items()]
+
+    def remove_where(self, test: Callable[[Record], bool]) -> list[Record]:
+        """Take out every row ``test`` picks; return them."""
+        gone = [(k, r) for k, r in self.rows.items() if test(r)]
+        for key, _record in gone:
+            del self.rows[key]
+            self.changed.pop(key, None)
+            self.from_batch.pop(key, None)
+            if key in self.stored_ids:
+                self.removed[key] = self.stored_ids[key]
+        return [r for _k, r in gone]
+
+    def removed_ids(self) -> list[str]:
+        return [rid for key, rid in self.removed.items() if key not in self.changed]
+
+
+class _Stones:
+    """The tombstones of one file: stored ones, and those an import adds."""
+
+    def __init__(self, stored: Iterable[Tombstone]) -> None:
+        self.rows: dict[str, Tombstone] = {t.id: t for t in stored}
+        self.changed: dict[str, Tombstone] = {}
+
+    def snapshot(self) -> tuple[dict[str, Tombstone], dict[str, Tombstone]]:
+        return dict(self.rows), dict(self.changed)
+
+    def restore(self, snap: tuple[dict[str, Tombstone], dict[str, Tombstone]]) -> None:
+        self.rows, self.changed = dict(snap[0]), dict(snap[1])
+
+    def __contains__(self, rid: object) -> bool:
+        return rid in self.rows
+
+    def add(self, stone: Tombstone) -> bool:
+        """Take a tombstone in (the later of two for one id); whether it is new here."""
+        known = self.rows.get(stone.id)
+        if known is not None and version_key(known) >= version_key(stone):
+            return False
+        self.rows[stone.id] = stone
+        self.changed[stone.id] = stone
+        return known is None
 
 
 @dataclass
@@ -125,6 +223,7 @@ class _CycleState:
     cycle: Cycle
     is_new: bool
     tables: dict[str, _Table]
+    stones: _Stones
     cycle_changed: bool = False
 
 
@@ -138,25 +237,31 @@ class _DistrictState:
         self.profile = profile
         self.profile_changed = self.is_new
         self.cycles: dict[str, _CycleState] = {}
+        self.removed_cycles: dict[str, str] = {}  # id -> title
         stored: dict[str, Iterable[Record]] = {"plan": (), "goal": (), "action": (), "note": ()}
         if store is not None:
             stored = {"plan": store.plans(), "goal": store.goals(), "action": store.actions(),
                       "note": store.progress_notes()}
         self.tables = {kind: _Table(kind, records, _by_id) for kind, records in stored.items()}
+        self.stones = _Stones(store.tombstones() if store is not None else ())
+
+    def known_cycle(self, cycle_id: str) -> bool:
+        return (self.store is not None and cycle_id not in self.removed_cycles
+                and any(c.id == cycle_id for c in self.store.cycles()))
 
     def cycle_state(self, cycle: Cycle) -> _CycleState:
         state = self.cycles.get(cycle.id)
         if state is not None:
             return state
-        known = self.store is not None and any(c.id == cycle.id for c in self.store.cycles())
-        if known:
+        if self.known_cycle(cycle.id):
             assert self.store is not None
             data = self.store.cycle(cycle.id)
             state = _CycleState(data.cycle, False, _cycle_tables(
                 data.participants.values(), data.ratings.values(), data.responses.values(),
-                data.consensus.values(), data.tallies.values()))
+                data.consensus.values(), data.tallies.values()),
+                _Stones(data.tombstones.values()))
         else:
-            state = _CycleState(cycle, True, _cycle_tables((), (), (), (), ()), True)
+            state = _CycleState(cycle, True, _cycle_tables((), (), (), (), ()), _Stones(()), True)
         self.cycles[cycle.id] = state
         return state
 
@@ -177,6 +282,12 @@ def _cycle_tables(participants: Iterable[Participant], ratings: Iterable[Rating]
     }
 
 
+def _dead(record: Record, kind: str, stones: _Stones) -> bool:
+    """Whether a record, or the record it belongs to, was deleted."""
+    parent = _PARENT.get(kind)
+    return record.id in stones or (parent is not None and getattr(record, parent) in stones)  # type: ignore[attr-defined]
+
+
 class Merger:
     """Plans the merge of bundles into a repository, one bundle at a time, then applies it.
 
@@ -193,6 +304,7 @@ class Merger:
         self._districts: dict[str, _DistrictState] = {}
         self._labels: dict[str, str] = {}
         self._names = {c.id: c.name for c in pack.competencies}
+        self._content: BundleContent | None = None
 
     # --- planning -----------------------------------------------------------------------
 
@@ -200,15 +312,17 @@ class Merger:
         """Plan one checked bundle's changes; refuse it whole (BundleError) if it cannot go in."""
         state = self._district(content)
         snaps = self._snapshot(state)
-        counts, conflicts, updates = Counter(self.summary.counts), list(self.summary.conflicts), \
-            list(self.summary.updates)
+        summary = self.summary
+        saved = (Counter(summary.counts), list(summary.conflicts), list(summary.updates),
+                 list(summary.closed), dict(summary.clocks), list(summary.duplicates))
         try:
             self._plan(state, content)
         except BundleError:
             self._restore(state, snaps)
-            self.summary.counts, self.summary.conflicts, self.summary.updates = counts, conflicts, updates
+            (summary.counts, summary.conflicts, summary.updates, summary.closed, summary.clocks,
+             summary.duplicates) = saved
             raise
-        self.summary.imported.append(content.source)
+        summary.imported.append(content.source)
 
     def refuse(self, source: str, reason: str) -> None:
         self.summary.refused.append((source, reason))
@@ -241,46 +355,98 @@ class Merger:
 
     @staticmethod
     def _snapshot(state: _DistrictState) -> Any:
-        cycles = {cid: (c.cycle, c.cycle_changed, {k: t.snapshot() for k, t in c.tables.items()})
+        cycles = {cid: (c.cycle, c.cycle_changed, {k: t.snapshot() for k, t in c.tables.items()},
+                        c.stones.snapshot())
                   for cid, c in state.cycles.items()}
         return (state.profile, state.profile_changed, cycles,
-                {k: t.snapshot() for k, t in state.tables.items()})
+                {k: t.snapshot() for k, t in state.tables.items()}, state.stones.snapshot(),
+                dict(state.removed_cycles))
 
     @staticmethod
     def _restore(state: _DistrictState, snap: Any) -> None:
-        state.profile, state.profile_changed, cycles, tables = snap
+        state.profile, state.profile_changed, cycles, tables, stones, removed = snap
         for cid in list(state.cycles):
             if cid not in cycles:
                 del state.cycles[cid]
-        for cid, (cycle, changed, cycle_tables) in cycles.items():
+        for cid, (cycle, changed, cycle_tables, cycle_stones) in cycles.items():
             cs = state.cycles[cid]
             cs.cycle, cs.cycle_changed = cycle, changed
             for kind, table_snap in cycle_tables.items():
                 cs.tables[kind].restore(table_snap)
+            cs.stones.restore(cycle_stones)
         for kind, table_snap in tables.items():
             state.tables[kind].restore(table_snap)
+        state.stones.restore(stones)
+        state.removed_cycles = dict(removed)
 
     def _plan(self, state: _DistrictState, content: BundleContent) -> None:
         source = content.source
+        self._content = content
         if (content.kind == "district" and state.profile is not content.district
                 and self._merge_one("district", content.district, source,
                                     current=state.profile, in_batch=state.profile_changed)):
             state.profile = content.district
             state.profile_changed = True
+        for stone in content.tombstones:
+            self._bury(state, stone)
         for part in content.cycles:
+            if part.cycle.id in state.stones:
+                self.summary.counts["kept_deleted", "cycle"] += 1
+                continue
             self._plan_cycle(state, part, content.kind, source)
         for kind, records in (("plan", content.plans), ("goal", content.goals),
                               ("action", content.actions), ("note", content.notes)):
             for record in records:
+                if _dead(record, kind, state.stones):
+                    self.summary.counts["kept_deleted", kind] += 1
+                    continue
                 self._merge_into(state.tables[kind], record, source)
+
+    def _bury(self, state: _DistrictState, stone: Tombstone) -> None:
+        """Take a district tombstone in: remove the record (and what belongs to it)."""
+        self._seen(stone)
+        if stone.kind == "cycle" and stone.id not in state.stones and state.known_cycle(stone.id):
+            assert state.store is not None
+            here = state.cycles[stone.id].cycle if stone.id in state.cycles else \
+                state.store.get_cycle(stone.id)
+            if here.status == "closed":  # closed means closed: not even deleted from afar
+                self.summary.closed.append((self._content.source if self._content else "", _(
+                    "the deletion of the closed cycle \u201c{title}\u201d was not taken.").format(
+                    title=here.title)))
+                return
+        if not state.stones.add(stone):
+            return
+        if stone.kind == "cycle":
+            cs = state.cycles.pop(stone.id, None)
+            if state.known_cycle(stone.id):
+                assert state.store is not None
+                state.removed_cycles[stone.id] = state.store.get_cycle(stone.id).title
+                self.summary.counts["deleted", "cycle"] += 1
+            elif cs is not None and not cs.is_new:
+                self.summary.counts["deleted", "cycle"] += 1
+            return
+        gone = state.tables[stone.kind].remove_where(lambda r: r.id == stone.id)  # type: ignore[attr-defined]
+        if gone:
+            self.summary.counts["deleted", stone.kind] += 1
+        # what belongs to it goes too (its own tombstones come in the same bundle)
+        dead = {stone.id}
+        for kind in ("goal", "action", "note"):
+            parent, known = _PARENT[kind], frozenset(dead)
+            removed = state.tables[kind].remove_where(
+                lambda r, p=parent, k=known: getattr(r, p) in k)  # type: ignore[misc]
+            dead |= {r.id for r in removed}  # type: ignore[attr-defined]
 
     def _plan_cycle(self, state: _DistrictState, part: CycleContent, kind: str, source: str) -> None:
         known = part.cycle.id in state.cycles
         cs = state.cycle_state(part.cycle)
         for person in (*cs.tables["participant"].rows.values(), *part.participants):
             self._labels[person.id] = person.label  # type: ignore[attr-defined]
+        # closed here before this bundle, and not reopened by it (a later cycle record that
+        # reopens it is taken: the cycle record itself always merges)
+        was_closed = not cs.is_new and cs.cycle.status == "closed"
         if cs.is_new and not known:
             self.summary.counts["added", "cycle"] += 1
+            self._seen(part.cycle)
         elif kind != "participant" and self._merge_one("cycle", part.cycle, source, current=cs.cycle,
                                                        in_batch=cs.is_new or cs.cycle_changed):
             if part.cycle.threshold < cs.cycle.threshold:
@@ -291,22 +457,89 @@ class Merger:
                                   mine=cs.cycle.threshold, theirs=part.cycle.threshold, source=source))
             cs.cycle = keep_threshold(cs.cycle, part.cycle)
             cs.cycle_changed = True
-        before = {k: dict(t.changed) for k, t in cs.tables.items()}
+        snaps = {k: t.snapshot() for k, t in cs.tables.items()}, cs.stones.snapshot()
+        counts = Counter(self.summary.counts)
+        lists = list(self.summary.updates), list(self.summary.conflicts), list(self.summary.duplicates)
+        buried = sum(self._bury_in_cycle(cs, stone) for stone in part.tombstones)
         for table, records in (("participant", part.participants), ("rating", part.ratings),
                                ("response", part.responses), ("consensus", part.consensus),
                                ("tally", part.tallies)):
             for record in records:
+                if _dead(record, table, cs.stones):
+                    self.summary.counts["kept_deleted", table] += 1
+                    continue
                 self._merge_into(cs.tables[table], record, source)
-        changed = any(cs.tables[k].changed != before[k] for k in cs.tables)
+                if table == "participant":
+                    self._check_duplicate(cs, record, source)  # type: ignore[arg-type]
+        changed = buried or any(cs.tables[k].snapshot()[1:3] != snaps[0][k][1:3] for k in cs.tables)
         target = cs.cycle
-        if changed and kind == "participant" and target.status == "closed" and not cs.is_new:
-            raise BundleError(_("The cycle \u201c{title}\u201d is closed on this laptop; reopen it "
-                                "to import responses into it.").format(title=target.title))
+        if changed and was_closed and target.status == "closed":
+            if kind == "participant":
+                raise BundleError(_("The cycle \u201c{title}\u201d is closed on this laptop; "
+                                    "reopen it to import responses into it.").format(
+                    title=target.title))
+            # closed means closed: none of this bundle's changes to the cycle's data
+            n = sum(self.summary.counts[k] - counts[k] for k in self.summary.counts
+                    if k[0] in ("added", "updated", "deleted"))
+            for k, t in cs.tables.items():
+                t.restore(snaps[0][k])
+            cs.stones.restore(snaps[1])
+            self.summary.counts = counts
+            self.summary.updates, self.summary.conflicts, self.summary.duplicates = lists
+            self.summary.closed.append((source, _(
+                "{n} change(s) to the closed cycle \u201c{title}\u201d were not taken.").format(
+                n=n, title=target.title)))
+            return
         for rating in part.ratings:
             if not target.covers(rating.competency_id):
                 raise BundleError(_("The bundle rates {competency}, which is outside the scope "
                                     "of the cycle \u201c{title}\u201d here.").format(
                     competency=rating.competency_id, title=target.title))
+
+    def _bury_in_cycle(self, cs: _CycleState, stone: Tombstone) -> bool:
+        """Take a cycle tombstone in; whether anything here changed."""
+        self._seen(stone)
+        if not cs.stones.add(stone):
+            return False
+        table = cs.tables.get(stone.kind)
+        gone = table.remove_where(lambda r: r.id == stone.id) if table else []  # type: ignore[attr-defined]
+        if gone:
+            self.summary.counts["deleted", stone.kind] += 1
+        if stone.kind == "participant":
+            for kind in ("rating", "response"):
+                cs.tables[kind].remove_where(lambda r: r.participant_id == stone.id)  # type: ignore[attr-defined]
+            self.summary.duplicates = [d for d in self.summary.duplicates
+                                       if stone.id not in (d.existing_id, d.incoming_id)]
+        return True
+
+    def _check_duplicate(self, cs: _CycleState, person: Participant, source: str) -> None:
+        """Note a participant added under a new id who looks like someone already here."""
+        table = cs.tables["participant"]
+        if table.rows.get(person.id) is not person or person.id in table.stored_ids:
+            return
+        for other in table.rows.values():
+            if other.id != person.id and same_person(other, person):  # type: ignore[attr-defined, arg-type]
+                self.summary.duplicates.append(PossibleDuplicate(
+                    cs.cycle.id, cs.cycle.title, other.id,  # type: ignore[attr-defined]
+                    _participant_text(other), person.id, _participant_text(person), source))  # type: ignore[arg-type]
+                return
+
+    def _seen(self, record: Record) -> None:
+        """Move on with a record from a bundle: flag it if it was saved at a time more than
+        a day ahead of this laptop's clock (naming the laptop that saved it)."""
+        when = (getattr(record, "updated", "") or getattr(record, "deleted", "")
+                or getattr(record, "created", ""))
+        wall = time_ms(when)
+        if wall <= self.repo.clock.wall_ms() + FUTURE_TOLERANCE_MS:
+            return
+        laptop = parse_version(version_of(record))[2]
+        content = self._content
+        assert content is not None
+        name = content.laptop_name if laptop == content.laptop_id else ""
+        known = self.summary.clocks.get(laptop)
+        if known is None or wall > known[1]:
+            self.summary.clocks[laptop] = (name or (known[0] if known else ""), wall,
+                                           known[2] if known else content.source)
 
     def _merge_into(self, table: _Table, record: Record, source: str) -> None:
         key = table.key(record)
@@ -321,29 +554,36 @@ class Merger:
                    current: Record | None, in_batch: bool) -> bool:
         """Count one record's outcome; return whether ``incoming`` should be saved."""
         counts = self.summary.counts
+        self._seen(incoming)
         if current is None:
             counts["added", kind] += 1
             return True
         if current == incoming:
             counts["unchanged", kind] += 1
             return False
-        new_time, old_time = getattr(incoming, "updated", None), getattr(current, "updated", None)
-        take = bool(new_time and old_time and _newer(new_time, old_time))
+        new_key, old_key = version_key(incoming), version_key(current)
+        take = new_key > old_key
+        winner, loser = (incoming, current) if take else (current, incoming)
+        prior = getattr(winner, "prior", "")
+        # The winner was made after seeing the loser (or a later version): no one to ask.
+        knew = not prior or parse_version(prior) >= parse_version(version_of(loser))
         describe = self._describe(kind, current)
-        if take and not in_batch:
-            counts["updated", kind] += 1
-            self.summary.updates.append(_("{what}: {old} \u2192 {new} (from {source})").format(
-                what=describe, old=self._version(current), new=self._version(incoming),
-                source=source))
-            return True
+        if knew:
+            if take:
+                counts["updated", kind] += 1
+                self.summary.updates.append(_("{what}: {old} \u2192 {new} (from {source})").format(
+                    what=describe, old=self._version(current), new=self._version(incoming),
+                    source=source))
+            else:
+                counts["unchanged", kind] += 1  # the bundle has an earlier version
+            return take
         counts["conflicts", kind] += 1
         mine = _("an earlier bundle") if in_batch else _("this laptop")
-        kept, other = (incoming, current) if take else (current, incoming)
         self.summary.conflicts.append(_(
-            "{what}: {mine} has {a}, {source} has {b}; kept {kept} (the newer), set aside "
-            "{other}.").format(what=describe, mine=mine, a=self._version(current),
-                               source=source, b=self._version(incoming),
-                               kept=self._version(kept), other=self._version(other)))
+            "{what}: {mine} has {a}, {source} has {b}; kept {kept} (the later version), set "
+            "aside {other}.").format(what=describe, mine=mine, a=self._version(current),
+                                     source=source, b=self._version(incoming),
+                                     kept=self._version(winner), other=self._version(loser)))
         return take
 
     def _describe(self, kind: str, record: Record) -> str:
@@ -359,8 +599,11 @@ class Merger:
 
     @staticmethod
     def _version(record: Record) -> str:
-        value = (getattr(record, "level", None) or getattr(record, "status", None)
-                 or getattr(record, "role_group", None) or _("another version"))
+        if isinstance(record, Participant):
+            value = _participant_text(record)
+        else:
+            value = (getattr(record, "level", None) or getattr(record, "status", None)
+                     or _("another version"))
         when = getattr(record, "updated", "")
         return f"{value} ({when})" if when else str(value)
 
@@ -421,13 +664,23 @@ def keep_threshold(local: Cycle, incoming: Cycle) -> Cycle:
     return incoming.replace(threshold=max(local.threshold, incoming.threshold), threshold_changes=merged)
 
 
+def _participant_text(person: Participant) -> str:
+    return f"{person.label} \u00b7 {role_label(person.role_group)}"
+
+
 def _cycle_changes(cs: _CycleState) -> bool:
-    return cs.is_new or cs.cycle_changed or any(t.changed for t in cs.tables.values())
+    return (cs.is_new or cs.cycle_changed or bool(cs.stones.changed)
+            or any(t.changed or t.removed for t in cs.tables.values()))
+
+
+def _district_file_changes(state: _DistrictState) -> bool:
+    return (state.profile_changed or bool(state.stones.changed) or bool(state.removed_cycles)
+            or any(t.changed or t.removed for t in state.tables.values())
+            or any(c.is_new or c.cycle_changed for c in state.cycles.values()))
 
 
 def _has_changes(state: _DistrictState) -> bool:
-    return (state.profile_changed or any(t.changed for t in state.tables.values())
-            or any(_cycle_changes(c) for c in state.cycles.values()))
+    return _district_file_changes(state) or any(_cycle_changes(c) for c in state.cycles.values())
 
 
 def _values(table: _Table) -> list[Any]:
@@ -441,17 +694,28 @@ def _write_state(store: DistrictStore, state: _DistrictState) -> None:
         if cs.is_new:
             store.import_cycle(cs.cycle, _values(t["participant"]), _values(t["rating"]),
                                _values(t["response"]), _values(t["consensus"]), _values(t["tally"]))
-        elif any(table.changed for table in t.values()):
+            if cs.stones.changed:
+                store.merge_cycle(cs.cycle.id, tombstones=list(cs.stones.changed.values()))
+        elif cs.stones.changed or any(table.changed or table.removed for table in t.values()):
             store.merge_cycle(cs.cycle.id, participants=_values(t["participant"]),
                               ratings=t["rating"].puts(), responses=_values(t["response"]),
-                              consensus=t["consensus"].puts(), tallies=t["tally"].puts())
+                              consensus=t["consensus"].puts(), tallies=t["tally"].puts(),
+                              tombstones=list(cs.stones.changed.values()),
+                              removed={_CYCLE_TABLES[k]: t[k].removed_ids() for k in t
+                                       if t[k].removed_ids()})
     changed_cycles = [cs.cycle for cs in state.cycles.values() if cs.cycle_changed and not cs.is_new]
     tables = state.tables
-    if state.profile_changed or changed_cycles or any(t.changed for t in tables.values()):
+    if (state.profile_changed or changed_cycles or state.stones.changed or state.removed_cycles
+            or any(t.changed or t.removed for t in tables.values())):
+        removed = {_DISTRICT_TABLES[k]: tables[k].removed_ids() for k in tables
+                   if tables[k].removed_ids()}
+        if state.removed_cycles:
+            removed["cycles"] = list(state.removed_cycles)
         store.merge_district(profile=state.profile if state.profile_changed else None,
                              cycles=changed_cycles, plans=_values(tables["plan"]),
                              goals=_values(tables["goal"]), actions=_values(tables["action"]),
-                             notes=_values(tables["note"]))
+                             notes=_values(tables["note"]),
+                             tombstones=list(state.stones.changed.values()), removed=removed)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ folder open.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from navtool_desktop.core.records import MAX_TALLY_COUNT, Cycle, Record, parse_time
+from navtool_desktop.core.clock import FUTURE_TOLERANCE_MS, ms_to_time, parse_version, system_now, time_ms
+from navtool_desktop.core.records import MAX_TALLY_COUNT, Cycle, Record, version_of
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
@@ -22,9 +23,6 @@ from navtool_desktop.storage.atomic import decode_json, read_bytes
 from navtool_desktop.storage.backup import RECORD_ID, repeated_ids, store_files
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import CycleData, DistrictStore, Repository
-
-#: Records saved more than this after "now" carry a wrong clock's time.
-FUTURE_SLACK = timedelta(hours=1)
 
 
 @dataclass
@@ -36,18 +34,21 @@ class CheckReport:
     ratings: int = 0
     files: int = 0
     problems: list[str] = field(default_factory=list)
+    #: Things to know that are not damage: deletions kept, times ahead of the clock.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def check_data_dir(data_dir: Path, pack: Pack, now: datetime | None = None) -> CheckReport:
-    """Check every district in ``data_dir`` against ``pack`` (``now``: the time against
-    which future dates are judged). Nothing is changed, except that a restore cut short
-    is finished or rolled back (and reported)."""
+def check_data_dir(data_dir: Path, pack: Pack,
+                   clock: Callable[[], datetime] | None = None) -> CheckReport:
+    """Check every district in ``data_dir`` against ``pack``. ``clock`` is the wall clock
+    that times are compared with (the system's by default). Nothing is changed, except that
+    a restore cut short is finished or rolled back (and reported)."""
     report = CheckReport()
-    when = now or datetime.now(UTC)
+    when = (clock or system_now)()
     ids = pack.ids()
     comps = {c.id for c in pack.competencies}
     _check_restores(data_dir, report)
@@ -66,7 +67,7 @@ def check_data_dir(data_dir: Path, pack: Pack, now: datetime | None = None) -> C
             report.problems.append(f"{where}: {exc}")
             continue
         _check_future_backups(repo, store, where, report)
-        _check_future_records(_district_records(store), when, where, report)
+        report.notes += history_notes(store, where, repo.clock.wall_ms())
         listed = {f"{c.id}.json" for c in store.cycles()}
         for orphan in sorted(p.name for p in (folder / "cycles").glob("*.json")
                              if p.name not in listed):
@@ -92,7 +93,6 @@ def check_data_dir(data_dir: Path, pack: Pack, now: datetime | None = None) -> C
             report.ratings += len(data.ratings)
             _check_double_votes(data, cwhere, report)
             _check_scope(cycle, data, cwhere, report)
-            _check_future_records(_cycle_records(data), when, cwhere, report)
             refs: list[tuple[str, str]] = []
             for rating in data.ratings.values():
                 refs.append((rating.competency_id, "competency"))
@@ -188,39 +188,8 @@ def _check_restores(data_dir: Path, report: CheckReport) -> None:
     report.problems.append(f"{found} {done}")
 
 
-def _district_records(store: DistrictStore) -> list[Record]:
-    return [store.profile, *store.cycles(), *store.plans(), *store.goals(), *store.actions(),
-            *store.progress_notes()]
 
 
-def _cycle_records(data: CycleData) -> list[Record]:
-    return [*data.participants.values(), *data.ratings.values(), *data.responses.values(),
-            *data.consensus.values(), *data.tallies.values()]
-
-
-def _check_future_records(records: Iterable[Record], now: datetime, where: str,
-                          report: CheckReport) -> None:
-    """Records whose saved time is after ``now``: a clock was ahead when they were saved
-    (they would win every later merge)."""
-    ahead: Counter[str] = Counter()
-    latest: dict[str, str] = {}
-    for record in records:
-        for name in ("updated", "created"):
-            value = getattr(record, name, None)
-            try:
-                moment = parse_time(value) if isinstance(value, str) else None
-            except ValueError:
-                continue
-            if moment is not None and moment > now + FUTURE_SLACK:
-                kind = type(record).__name__.lower()
-                ahead[kind] += 1
-                latest[kind] = max(latest.get(kind, ""), value)  # type: ignore[arg-type]
-                break
-    for kind, count in sorted(ahead.items()):
-        report.problems.append(_("{where}: {count} {kind} record(s) dated in the future "
-                                 "(up to {latest}); a clock was wrong when they were saved")
-                               .format(where=where, count=count, kind=kind,
-                                       latest=latest[kind]))
 
 
 def _check_future_backups(repo: Repository, store: DistrictStore, where: str,
@@ -287,3 +256,44 @@ def tally_problems(data: dict[str, object]) -> list[str]:
                 competency=doc.get("competency_id"), group=doc.get("role_group"), count=shown,
                 level=level, limit=MAX_TALLY_COUNT))
     return problems
+
+
+def history_notes(store: DistrictStore, where: str, now_ms: int) -> list[str]:
+    """Deletions a district keeps (tombstones, never pruned) and records saved at a time
+    more than a day ahead of ``now_ms`` (a laptop whose clock was wrong), as sentences."""
+    what = {"cycle": _("cycle"), "participant": _("participant"), "rating": _("rating"),
+            "response": _("answer"), "consensus": _("consensus"), "tally": _("paper tally"),
+            "plan": _("plan"), "goal": _("goal"), "action": _("action"), "note": _("progress note")}
+    stones: Counter[str] = Counter(t.kind for t in store.tombstones())
+    ahead: dict[str, tuple[int, int]] = {}  # laptop id -> (records, latest ms)
+
+    def look(records: Iterable[Record]) -> None:
+        for record in records:
+            when = time_ms(getattr(record, "updated", "") or getattr(record, "deleted", ""))
+            if when > now_ms + FUTURE_TOLERANCE_MS:
+                laptop = parse_version(version_of(record))[2]
+                count, latest = ahead.get(laptop, (0, 0))
+                ahead[laptop] = (count + 1, max(latest, when))
+
+    look([store.profile, *store.cycles(), *store.plans(), *store.goals(), *store.actions(),
+          *store.progress_notes(), *store.tombstones()])
+    for cycle in store.cycles():
+        try:
+            data = store.cycle(cycle.id)
+        except StoreError:
+            continue  # reported as a problem already
+        stones.update(t.kind for t in data.tombstones.values())
+        look([*data.participants.values(), *data.ratings.values(), *data.responses.values(),
+              *data.consensus.values(), *data.tallies.values(), *data.tombstones.values()])
+    notes = []
+    if stones:
+        notes.append(_("{where}: {count} deletions kept so that imports do not bring them back "
+                       "({kinds})").format(where=where, count=sum(stones.values()),
+                                           kinds=", ".join(f"{n} {what[k]}"
+                                                           for k, n in sorted(stones.items()))))
+    for laptop, (count, latest) in sorted(ahead.items()):
+        notes.append(_("{where}: {count} records were saved at times ahead of this computer's "
+                       "clock, up to {when}, by the laptop with id {id}: that laptop's clock "
+                       "was wrong").format(where=where, count=count, when=ms_to_time(latest)[:10],
+                                           id=laptop))
+    return notes

@@ -50,6 +50,7 @@ from typing import Any, Generic, TypeVar
 from tinydb import TinyDB
 
 from navtool_desktop import paths
+from navtool_desktop.core.clock import HybridClock, new_laptop_id, system_now
 from navtool_desktop.core.records import (
     Action,
     Consensus,
@@ -64,7 +65,11 @@ from navtool_desktop.core.records import (
     Record,
     RecordError,
     Tally,
+    Tombstone,
+    new_id,
     utc_now,
+    version_key,
+    version_of,
 )
 from navtool_desktop.fileio import TEMP_SUFFIX, fsync_folder
 from navtool_desktop.i18n import _
@@ -141,10 +146,6 @@ def _set_aside_name(path: Path) -> Path:
     while aside.exists() or aside.is_symlink():
         aside = path.with_name(f"{path.name}.corrupt-{_unique_stamp()}")
     return aside
-
-
-def _real_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class _File:
@@ -247,13 +248,33 @@ class _Records(Generic[R]):
     def raw_remove(self, data: dict[str, Any], ids: Iterable[str]) -> None:
         table = data.setdefault(self.table_name, {})
         for rid in ids:
-            table.pop(str(self.doc_ids[rid]), None)
+            if rid in self.doc_ids:
+                table.pop(str(self.doc_ids[rid]), None)
 
 
 # --- batches of records that keep their own times (used by merging imports) -----------
 
 #: A record to save, and the id of an older record it takes the place of (or None).
 Put = tuple[Record, str | None]
+
+
+def _versioned(record: R) -> R:
+    """A record with its version written out (data from before versions gets its own time)."""
+    if getattr(record, "version", "x"):
+        return record
+    return record.replace(version=version_of(record))  # type: ignore[call-arg]
+
+
+def _received(store: DistrictStore, record: R) -> R:
+    """A record coming from elsewhere: versioned, and this laptop's clock moved past it."""
+    record = _versioned(record)
+    store.repo.clock.receive(version_of(record))
+    return record
+
+
+def _later(a: Record, b: Record) -> bool:
+    """Whether record ``a`` is the later version of the two (versions, then content)."""
+    return version_key(a) > version_key(b)
 
 
 def _slot_plan(raw: dict[str, Any], records: _Records[Any], puts: Sequence[Put]) -> list[tuple[Put, int]]:
@@ -271,17 +292,26 @@ def _slot_plan(raw: dict[str, Any], records: _Records[Any], puts: Sequence[Put])
     return placed
 
 
-def _write(file: _File, parts: Sequence[tuple[_Records[Any], Sequence[Put]]]) -> None:
-    """One atomic write of every part, then the in-memory index (only after it succeeded)."""
+def _write(file: _File, parts: Sequence[tuple[_Records[Any], Sequence[Put]]],
+           removals: Sequence[tuple[_Records[Any], Sequence[str]]] = (), *, bump: int = 0) -> None:
+    """One atomic write of every part (and removal), then the in-memory index (only after
+    it succeeded). ``bump`` raises the file's write counter by that much more (the writes
+    of a cycle file that goes, so the store generation never shrinks)."""
     placed: list[tuple[_Records[Any], list[tuple[Put, int]]]] = []
 
     def mutate(raw: dict[str, Any]) -> None:
         placed.clear()
+        for records, ids in removals:
+            records.raw_remove(raw, ids)
         for records, puts in parts:
             if puts:
                 placed.append((records, _slot_plan(raw, records, puts)))
+        if bump:
+            bump_generation(raw, bump)
 
     file.change(mutate)
+    for records, ids in removals:
+        records.forget(ids)
     for records, items in placed:
         for (record, replaces), slot in items:
             rid = record.id  # type: ignore[attr-defined]
@@ -309,6 +339,7 @@ class CycleData:
         self._responses = _Records(file, "responses", QuestionResponse)
         self._consensus = _Records(file, "consensus", Consensus)
         self._tallies = _Records(file, "tallies", Tally)
+        self._tombstones = _Records(file, "tombstones", Tombstone)
         self._by_pair: dict[tuple[str, str], str] = {}
 
     def _load(self, raw: Mapping[str, Any]) -> None:
@@ -319,7 +350,7 @@ class CycleData:
 
     def _all(self) -> tuple[_Records[Any], ...]:
         return (self._participants, self._ratings, self._responses, self._consensus,
-                self._tallies)
+                self._tallies, self._tombstones)
 
     @property
     def participants(self) -> Mapping[str, Participant]:
@@ -341,6 +372,11 @@ class CycleData:
     @property
     def tallies(self) -> Mapping[str, Tally]:
         return MappingProxyType(self._tallies.records)
+
+    @property
+    def tombstones(self) -> Mapping[str, Tombstone]:
+        """Records deleted from this cycle (participants, ratings, answers...), by id."""
+        return MappingProxyType(self._tombstones.records)
 
     def rating_for(self, participant_id: str, competency_id: str) -> Rating | None:
         rid = self._by_pair.get((participant_id, competency_id))
@@ -370,6 +406,7 @@ class DistrictStore:
         self._goals = _Records(self._file, "goals", Goal)
         self._actions = _Records(self._file, "actions", Action)
         self._notes = _Records(self._file, "progress", ProgressNote)
+        self._tombstones = _Records(self._file, "tombstones", Tombstone)
         self._open: OrderedDict[str, CycleData] = OrderedDict()
 
     # --- opening ----------------------------------------------------------------------
@@ -378,7 +415,7 @@ class DistrictStore:
         raw = self.repo._read_file(self._file, self.id)
         try:
             for records in (self._profile, self._cycles, self._plans, self._goals,
-                            self._actions, self._notes):
+                            self._actions, self._notes, self._tombstones):
                 records.load(raw)
         except (RecordError, ValueError) as exc:
             raise self.repo._damaged(self._file.path, self.id, "invalid", str(exc)) from None
@@ -407,6 +444,22 @@ class DistrictStore:
             raise ReadOnlyStoreError(_("This data is open read-only; the change was not saved."))
         self._changed = True
 
+    def _stamp(self, record: R, previous: Record | None = None) -> R:
+        """``record`` as saved now: this laptop's time and a version later than ``previous``
+        (the record it replaces), whatever the clocks said."""
+        after = version_of(previous) if previous is not None else ""
+        stamp = self.repo.now()
+        version = self.repo.clock.tick(after)
+        return record.replace(updated=stamp, version=version, prior=after)  # type: ignore[call-arg]
+
+    def _tombstone(self, kind: str, record: Record) -> Tombstone:
+        return Tombstone(id=record.id, kind=kind,  # type: ignore[attr-defined]
+                         version=self.repo.clock.tick(version_of(record)), deleted=self.repo.now())
+
+    def tombstones(self) -> list[Tombstone]:
+        """Cycles, plans, goals, actions and progress notes deleted from this district."""
+        return list(self._tombstones.records.values())
+
     # --- profile ----------------------------------------------------------------------
 
     @property
@@ -418,7 +471,7 @@ class DistrictStore:
         self._writable()
         if district.id != self.id:
             raise InvalidChangeError(_("The profile belongs to another district."))
-        district = district.replace(updated=utc_now())
+        district = self._stamp(district, self.profile)
         return self._profile.put(district, replaces=self.profile.id)
 
     # --- cycles -----------------------------------------------------------------------
@@ -435,7 +488,7 @@ class DistrictStore:
 
     def create_cycle(self, cycle: Cycle) -> CycleData:
         """Add a new, empty cycle."""
-        return self.import_cycle(cycle)
+        return self.import_cycle(self._stamp(cycle))
 
     def import_cycle(self, cycle: Cycle, participants: Sequence[Participant] = (),
                      ratings: Sequence[Rating] = (), responses: Sequence[QuestionResponse] = (),
@@ -455,7 +508,7 @@ class DistrictStore:
             raise InvalidChangeError(_("A participant rates the same competency twice."))
         if len({c.competency_id for c in consensus}) != len(consensus):
             raise InvalidChangeError(_("A competency has two consensus records."))
-        tables = {name: {str(n): r.to_dict() for n, r in enumerate(records, 1)}
+        tables = {name: {str(n): _versioned(r).to_dict() for n, r in enumerate(records, 1)}
                   for name, records in zip(_CYCLE_TABLES, (participants, ratings, responses,
                                                            consensus, tallies), strict=True)}
         file = self._cycle_file(cycle.id)
@@ -466,7 +519,7 @@ class DistrictStore:
         # The cycle's file first, then the index entry: a crash in between leaves an
         # unlisted file (harmless), never an index entry without its file.
         file.create(tables)
-        self._cycles.put(cycle)
+        self._cycles.put(_versioned(cycle))
         data = CycleData(cycle, file)
         data._load(file.storage.read() or {})
         self._remember(cycle.id, data)
@@ -486,28 +539,23 @@ class DistrictStore:
         if cycle.threshold != stored.threshold and not (
                 len(cycle.threshold_changes) > len(known) and cycle.threshold_changes[-1].new == cycle.threshold):
             raise InvalidChangeError(_("A cycle's threshold changes only through a recorded change."))
-        cycle = cycle.replace(updated=utc_now())
+        cycle = self._stamp(cycle, stored)
         self._cycles.put(cycle)
         if cycle.id in self._open:
             self._open[cycle.id].cycle = cycle
         return cycle
 
     def delete_cycle(self, cycle_id: str) -> None:
-        """Remove a cycle and all its data (the latest backup still has it)."""
+        """Remove a cycle and all its data (the latest backup still has it); a tombstone
+        keeps bundles from bringing it back."""
         self._writable()
-        self.get_cycle(cycle_id)
+        stone = self._tombstone("cycle", self.get_cycle(cycle_id))
         try:  # the store generation must not shrink when a file goes
             path = self._cycle_file(cycle_id).path
             gone = file_generation(decode_json(path, read_bytes(path)))
         except StoreError:
             gone = 0
-
-        def mutate(data: dict[str, Any]) -> None:
-            self._cycles.raw_remove(data, [cycle_id])
-            bump_generation(data, gone)
-
-        self._file.change(mutate)
-        self._cycles.forget([cycle_id])
+        _write(self._file, [(self._tombstones, [(stone, None)])], [(self._cycles, [cycle_id])], bump=gone)
         self._open.pop(cycle_id, None)
         with contextlib.suppress(OSError):
             self._cycle_file(cycle_id).path.unlink()
@@ -581,28 +629,65 @@ class DistrictStore:
     # --- cycle data -------------------------------------------------------------------
 
     def save_participant(self, cycle_id: str, participant: Participant) -> Participant:
-        """Add or change a participant of a cycle."""
-        return self._open_cycle(cycle_id)._participants.put(participant)
+        """Add or change a participant of a cycle (name, code, role group)."""
+        data = self._open_cycle(cycle_id)
+        if participant.id in data._tombstones.records:
+            raise InvalidChangeError(_("That participant was removed from the cycle."))
+        previous = data._participants.records.get(participant.id)
+        return data._participants.put(self._stamp(participant, previous))
 
     def delete_participant(self, cycle_id: str, participant_id: str) -> None:
-        """Remove a participant with their ratings and answers, in one write."""
+        """Remove a participant with their ratings and answers, in one write, leaving
+        tombstones so that no bundle brings them back."""
         data = self._open_cycle(cycle_id)
         self._participant(data, participant_id)
-        ratings = [r.id for r in data._ratings.records.values()
-                   if r.participant_id == participant_id]
-        answers = [r.id for r in data._responses.records.values()
-                   if r.participant_id == participant_id]
+        self._remove_people(data, [participant_id])
 
-        def mutate(raw: dict[str, Any]) -> None:
-            data._participants.raw_remove(raw, [participant_id])
-            data._ratings.raw_remove(raw, ratings)
-            data._responses.raw_remove(raw, answers)
+    def _remove_people(self, data: CycleData, people: Sequence[str],
+                       puts: Sequence[tuple[_Records[Any], Sequence[Put]]] = ()) -> None:
+        """Remove participants with their ratings and answers (and write ``puts``) at once."""
+        ratings = [r for r in data._ratings.records.values() if r.participant_id in people]
+        answers = [r for r in data._responses.records.values() if r.participant_id in people]
+        stones = [self._tombstone("participant", data._participants.records[p]) for p in people]
+        stones += [self._tombstone("rating", r) for r in ratings]
+        stones += [self._tombstone("response", r) for r in answers]
+        _write(data._file, [*puts, (data._tombstones, [(t, None) for t in stones])],
+               [(data._participants, list(people)), (data._ratings, [r.id for r in ratings]),
+                (data._responses, [r.id for r in answers])])
+        data._by_pair = {(r.participant_id, r.competency_id): r.id
+                         for r in data._ratings.records.values()}
 
-        data._file.change(mutate)
-        data._participants.forget([participant_id])
-        data._ratings.forget(ratings)
-        data._responses.forget(answers)
-        data._by_pair = {k: v for k, v in data._by_pair.items() if k[0] != participant_id}
+    def merge_participants(self, cycle_id: str, keep_id: str, drop_id: str, *,
+                           prefer_dropped: Iterable[str] = ()) -> Participant:
+        """Make two participants who are the same person one: ``drop_id``'s ratings and
+        answers go to ``keep_id``; where both rated a competency, the newer rating wins
+        unless its competency id is in ``prefer_dropped`` (then the dropped one's rating
+        does). ``drop_id`` is removed with a tombstone. One write; returns the kept person.
+        """
+        data = self._open_cycle(cycle_id)
+        self._participant(data, keep_id)
+        self._participant(data, drop_id)
+        if keep_id == drop_id:
+            raise InvalidChangeError(_("Choose two different participants to merge."))
+        prefer = set(prefer_dropped)
+        keep = data._participants.records[keep_id]
+        rating_puts: list[Put] = []
+        for rating in [r for r in data._ratings.records.values() if r.participant_id == drop_id]:
+            mine = data.rating_for(keep_id, rating.competency_id)
+            if mine is not None and rating.competency_id not in prefer and (
+                    mine.level == rating.level or _later(mine, rating)):
+                continue
+            moved = rating.replace(id=new_id(), participant_id=keep_id)
+            rating_puts.append((self._stamp(moved, mine or rating), mine.id if mine else None))
+        answer_puts: list[Put] = []
+        for answer in [r for r in data._responses.records.values() if r.participant_id == drop_id]:
+            moved = answer.replace(id=new_id(), participant_id=keep_id)
+            answer_puts.append((self._stamp(moved, answer), None))
+        kept = self._stamp(keep, keep)
+        self._remove_people(data, [drop_id], [(data._participants, [(kept, None)]),
+                                              (data._ratings, rating_puts),
+                                              (data._responses, answer_puts)])
+        return kept
 
     def save_rating(self, cycle_id: str, rating: Rating) -> Rating:
         """Save one rating; it replaces the participant's earlier rating of that competency.
@@ -615,8 +700,9 @@ class DistrictStore:
         if not data.cycle.covers(rating.competency_id):
             raise InvalidChangeError(_("{competency} is not in the scope of this cycle.")
                                      .format(competency=rating.competency_id))
-        rating = rating.replace(updated=utc_now())
         pair = (rating.participant_id, rating.competency_id)
+        previous = data.rating_for(*pair)
+        rating = self._stamp(rating, previous)
         data._ratings.put(rating, replaces=data._by_pair.get(pair))
         data._by_pair[pair] = rating.id
         return rating
@@ -629,22 +715,22 @@ class DistrictStore:
         """Save a participant's answer to a guiding question."""
         data = self._open_cycle(cycle_id)
         self._participant(data, response.participant_id)
-        return data._responses.put(response.replace(updated=utc_now()))
+        return data._responses.put(self._stamp(response,
+                                               data._responses.records.get(response.id)))
 
     def save_consensus(self, cycle_id: str, consensus: Consensus) -> Consensus:
         """Record the team's level for a competency (replaces an earlier one)."""
         data = self._open_cycle(cycle_id)
         old = data.consensus.get(consensus.competency_id)
-        return data._consensus.put(consensus.replace(updated=utc_now()),
-                                   replaces=old.id if old else None)
+        return data._consensus.put(self._stamp(consensus, old), replaces=old.id if old else None)
 
     def save_tally(self, cycle_id: str, tally: Tally) -> Tally:
         """Record paper votes for a competency and role group (replaces earlier ones)."""
         data = self._open_cycle(cycle_id)
-        old = next((t.id for t in data._tallies.records.values()
+        old = next((t for t in data._tallies.records.values()
                     if (t.competency_id, t.role_group) == (tally.competency_id, tally.role_group)),
                    None)
-        return data._tallies.put(tally.replace(updated=utc_now()), replaces=old)
+        return data._tallies.put(self._stamp(tally, old), replaces=old.id if old else None)
 
     # --- plans, goals, actions, progress ------------------------------------------------
 
@@ -663,22 +749,22 @@ class DistrictStore:
 
     def save_plan(self, plan: Plan) -> Plan:
         self._writable()
-        return self._plans.put(plan.replace(updated=utc_now()))
+        return self._plans.put(self._stamp(plan, self._plans.records.get(plan.id)))
 
     def save_goal(self, goal: Goal) -> Goal:
         self._writable()
         self._require(self._plans, goal.plan_id, _("plan"))
-        return self._goals.put(goal.replace(updated=utc_now()))
+        return self._goals.put(self._stamp(goal, self._goals.records.get(goal.id)))
 
     def save_action(self, action: Action) -> Action:
         self._writable()
         self._require(self._goals, action.goal_id, _("goal"))
-        return self._actions.put(action.replace(updated=utc_now()))
+        return self._actions.put(self._stamp(action, self._actions.records.get(action.id)))
 
     def save_progress_note(self, note: ProgressNote) -> ProgressNote:
         self._writable()
         self._require(self._actions, note.action_id, _("action"))
-        return self._notes.put(note.replace(updated=utc_now()))
+        return self._notes.put(self._stamp(note, self._notes.records.get(note.id)))
 
     def delete_plan(self, plan_id: str) -> None:
         """Remove a plan with its goals, actions and notes, in one write."""
@@ -694,21 +780,23 @@ class DistrictStore:
         self._require(self._actions, action_id, _("action"))
         self._delete_tree([], [], [action_id])
 
+    def delete_progress_note(self, note_id: str) -> None:
+        self._require(self._notes, note_id, _("progress note"))
+        self._delete_tree([], [], [], [note_id])
+
     def _delete_tree(self, plans: list[str], goals: list[str], actions: Iterable[str] = (),
                      notes: Iterable[str] = ()) -> None:
+        """Remove plan records with everything under them, leaving tombstones: one write."""
         self._writable()
         actions = [*actions, *(a.id for a in self._actions.records.values() if a.goal_id in goals)]
         notes = [*notes, *(n.id for n in self._notes.records.values() if n.action_id in actions)]
-        parts = ((self._plans, plans), (self._goals, goals), (self._actions, actions),
-                 (self._notes, notes))
-
-        def mutate(raw: dict[str, Any]) -> None:
-            for records, ids in parts:
-                records.raw_remove(raw, ids)
-
-        self._file.change(mutate)
-        for records, ids in parts:
-            records.forget(ids)
+        parts: tuple[tuple[str, _Records[Any], list[str]], ...] = (
+            ("plan", self._plans, plans), ("goal", self._goals, goals),
+            ("action", self._actions, list(actions)), ("note", self._notes, list(notes)))
+        stones = [self._tombstone(kind, records.records[rid])
+                  for kind, records, ids in parts for rid in ids]
+        _write(self._file, [(self._tombstones, [(t, None) for t in stones])],
+               [(records, ids) for _kind, records, ids in parts])
 
     @staticmethod
     def _require(records: _Records[Any], rid: str, what: str) -> None:
@@ -721,36 +809,62 @@ class DistrictStore:
                     ratings: Sequence[tuple[Rating, str | None]] = (),
                     responses: Sequence[QuestionResponse] = (),
                     consensus: Sequence[tuple[Consensus, str | None]] = (),
-                    tallies: Sequence[tuple[Tally, str | None]] = ()) -> None:
+                    tallies: Sequence[tuple[Tally, str | None]] = (),
+                    tombstones: Sequence[Tombstone] = (),
+                    removed: Mapping[str, Sequence[str]] | None = None) -> None:
         """Add or replace records of a cycle in one write of its file, closed or not.
 
-        Unlike the ``save_*`` methods, records keep their own ``updated`` time (merging by
-        id relies on it). Each pair names the older record a record replaces, if any.
+        Unlike the ``save_*`` methods, records keep their own ``updated`` time and version
+        (merging relies on them). Each pair names the older record a record replaces, if
+        any. ``tombstones`` are added; ``removed`` maps a table (participants, ratings,
+        responses, consensus, tallies) to the ids of records taken out.
         """
         self._writable()
         data = self.cycle(cycle_id)
-        _write(data._file, [(data._participants, [(p, None) for p in participants]),
-                            (data._ratings, ratings),
-                            (data._responses, [(r, None) for r in responses]),
-                            (data._consensus, consensus), (data._tallies, tallies)])
+        for stone in tombstones:
+            self.repo.clock.receive(stone.version)
+        tables = {"participants": data._participants, "ratings": data._ratings,
+                  "responses": data._responses, "consensus": data._consensus,
+                  "tallies": data._tallies}
+        _write(data._file, [(data._participants, [(_received(self, p), None) for p in participants]),
+                            (data._ratings, [(_received(self, r), o) for r, o in ratings]),
+                            (data._responses, [(_received(self, r), None) for r in responses]),
+                            (data._consensus, [(_received(self, c), o) for c, o in consensus]),
+                            (data._tallies, [(_received(self, t), o) for t, o in tallies]),
+                            (data._tombstones, [(t, None) for t in tombstones])],
+               [(tables[name], list(ids)) for name, ids in (removed or {}).items()])
         data._by_pair = {(r.participant_id, r.competency_id): r.id
                          for r in data._ratings.records.values()}
 
     def merge_district(self, *, profile: District | None = None, cycles: Sequence[Cycle] = (),
                        plans: Sequence[Plan] = (), goals: Sequence[Goal] = (),
-                       actions: Sequence[Action] = (), notes: Sequence[ProgressNote] = ()) -> None:
-        """Replace the profile and cycle records, add or replace plan records: one write."""
+                       actions: Sequence[Action] = (), notes: Sequence[ProgressNote] = (),
+                       tombstones: Sequence[Tombstone] = (),
+                       removed: Mapping[str, Sequence[str]] | None = None) -> None:
+        """Replace the profile and cycle records, add or replace plan records, add
+        tombstones and take out records (``removed``: table name to ids; a removed cycle's
+        file is deleted after): one write of the district file."""
         self._writable()
         old_profile = self.profile.id
-        _write(self._file, [(self._profile, [(profile, old_profile)] if profile else []),
-                            (self._cycles, [(c, None) for c in cycles]),
-                            (self._plans, [(p, None) for p in plans]),
-                            (self._goals, [(g, None) for g in goals]),
-                            (self._actions, [(a, None) for a in actions]),
-                            (self._notes, [(n, None) for n in notes])])
+        for stone in tombstones:
+            self.repo.clock.receive(stone.version)
+        tables = {"cycles": self._cycles, "plans": self._plans, "goals": self._goals,
+                  "actions": self._actions, "progress": self._notes}
+        _write(self._file, [(self._profile, [(_received(self, profile), old_profile)] if profile else []),
+                            (self._cycles, [(_received(self, c), None) for c in cycles]),
+                            (self._plans, [(_received(self, p), None) for p in plans]),
+                            (self._goals, [(_received(self, g), None) for g in goals]),
+                            (self._actions, [(_received(self, a), None) for a in actions]),
+                            (self._notes, [(_received(self, n), None) for n in notes]),
+                            (self._tombstones, [(t, None) for t in tombstones])],
+               [(tables[name], list(ids)) for name, ids in (removed or {}).items()])
         for cycle in cycles:
             if cycle.id in self._open:
                 self._open[cycle.id].cycle = cycle
+        for cycle_id in (removed or {}).get("cycles", ()):
+            self._open.pop(cycle_id, None)
+            with contextlib.suppress(OSError):
+                self._cycle_file(cycle_id).path.unlink()
 
     # --- backups ----------------------------------------------------------------------
 
@@ -764,7 +878,7 @@ class DistrictStore:
             raise ReadOnlyStoreError(_("This data is open read-only; no backup was made."))
         self.repo._guard()
         info = backups.make_backup(self.folder, self.repo.backups_folder / self.id, self.id,
-                                   self.profile.name, self.repo.clock())
+                                   self.profile.name, self.repo.wall())
         self._changed = False
         return info
 
@@ -776,7 +890,7 @@ class DistrictStore:
         """
         if self.read_only:
             return None
-        now = self.repo.clock()
+        now = self.repo.wall()
         times = [datetime.fromisoformat(b.created) for b in self.backups() if not b.in_future]
         if times and now - max(times) < max_age:
             return None
@@ -837,8 +951,9 @@ class Repository:
         self.read_only = read_only
         #: Why the data is open read-only, to show in a banner (set by whoever opened it).
         self.read_only_reason: str | None = None
-        #: The time for backups (a test gives a fixed one); UTC, aware.
-        self.clock: Callable[[], datetime] = clock or _real_clock
+        #: The wall clock (tests give each "laptop" its own; backups are timed by it too);
+        #: record versions come from :attr:`clock`.
+        self.wall: Callable[[], datetime] = clock or system_now
         self.districts_folder = self.folder / "districts"
         self.backups_folder = self.folder / "backups"
         self._lock = FolderLock(self.folder)
@@ -858,6 +973,36 @@ class Repository:
             except BaseException:
                 self._lock.release()
                 raise
+        self.laptop_id = self._laptop_id()
+        self.clock = HybridClock(self.laptop_id, self.wall)
+
+    def now(self) -> str:
+        """This laptop's wall time as record times are written."""
+        return self.wall().astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def _laptop_id(self) -> str:
+        """This data folder's laptop id (made once and kept in settings.json)."""
+        found = self._settings().get("laptop_id")
+        if isinstance(found, str) and found.isalnum() and found.islower() and len(found) <= 32:
+            return found
+        laptop = new_laptop_id()
+        if not self.read_only:
+            self._save_settings({"laptop_id": laptop})
+        return laptop
+
+    def set_laptop_name(self, name: str) -> None:
+        """Name this laptop for other laptops' import summaries (default: the computer's name)."""
+        self._save_settings({"laptop_name": name.strip()[:60]})
+
+    @property
+    def laptop_name(self) -> str:
+        """What this laptop is called in other laptops' import summaries."""
+        name = self._settings().get("laptop_name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()[:60]
+        import socket
+
+        return (socket.gethostname() or "?")[:60]
 
     def _guard(self) -> None:
         """Before every write: the lock must still be this folder's lock file."""
@@ -916,6 +1061,8 @@ class Repository:
             (folder / "cycles").mkdir(parents=True)
         except OSError as exc:
             raise write_failure(folder, exc) from None
+        if not district.version:
+            district = district.replace(version=self.clock.tick(), updated=self.now())
         file = _File(folder / DISTRICT_FILE, "district", False, self._guard)
         file.create({"district": {"1": district.to_dict()}})
         return self.open_district(district.id)
@@ -964,7 +1111,7 @@ class Repository:
     def backups(self, district_id: str) -> tuple[BackupInfo, ...]:
         """A district's backups, the newest content first (future-dated ones marked)."""
         return backups.list_backups(self.backups_folder / district_id, district_id,
-                                    self.clock())
+                                    self.wall())
 
     def replaced_folders(self, district_id: str) -> list[Path]:
         """Folders a restore replaced and kept whole (oldest first)."""
@@ -1000,7 +1147,7 @@ class Repository:
             # A damaged file cannot be zipped; the whole folder is kept below anyway.
             with contextlib.suppress(DamagedStoreError):
                 backups.make_backup(target, self.backups_folder / district_id, district_id,
-                                    str(manifest.get("name", "")), self.clock(), thin=False)
+                                    str(manifest.get("name", "")), self.wall(), thin=False)
         files = self._newer_than_backups(district_id, files, target)
         stamp = _unique_stamp()
         staging = self.districts_folder / f".restore-{district_id}-{stamp}"
@@ -1113,7 +1260,7 @@ class Repository:
                 continue
             added += 1
             cycle = Cycle(id=path.stem, title=_("Recovered cycle {n}").format(n=added),
-                          date=self.clock().date().isoformat(), scope=None,
+                          date=self.wall().date().isoformat(), scope=None,
                           framework_id=model.framework_id,
                           framework_version=model.framework_version)
             slot = max((int(k) for k in table if is_doc_id(k)), default=0) + 1

@@ -13,17 +13,51 @@ from pathlib import Path
 from typing import Any
 
 from navtool_desktop import __version__
+from navtool_desktop.core.clock import legacy_version
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import DamagedStoreError, SchemaTooNewError
 
 #: The format this version of the app writes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META = "meta"
 KINDS: tuple[str, ...] = ("district", "cycle")
 
 Migration = Callable[[str, dict[str, Any]], dict[str, Any]]
 #: ``MIGRATIONS[n]`` turns a file of version ``n`` (of the given kind) into version ``n + 1``.
 MIGRATIONS: dict[int, Migration] = {}
+
+#: The record tables of each kind of file (tombstones come with version 2).
+RECORD_TABLES: dict[str, tuple[str, ...]] = {
+    "district": ("district", "cycles", "plans", "goals", "actions", "progress"),
+    "cycle": ("participants", "ratings", "responses", "consensus", "tallies"),
+}
+
+
+def _v1_to_v2(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2: every record carries a ``version`` (made from its own saved time, so the
+    order of existing data does not change), participants an ``updated`` time, and each
+    file a ``tombstones`` table (deleted records)."""
+    out = dict(data)
+    for table in RECORD_TABLES.get(kind, ()):
+        docs = data.get(table)
+        if not isinstance(docs, dict):
+            continue
+        upgraded = {}
+        for doc_id, doc in docs.items():
+            if isinstance(doc, dict):
+                doc = dict(doc)
+                if table == "participants" and "updated" not in doc and "created" in doc:
+                    doc["updated"] = doc["created"]
+                if not doc.get("version"):
+                    when = doc.get("updated") or doc.get("created") or ""
+                    doc["version"] = legacy_version(when if isinstance(when, str) else "")
+            upgraded[doc_id] = doc
+        out[table] = upgraded
+    out.setdefault("tombstones", {})
+    return out
+
+
+MIGRATIONS[1] = _v1_to_v2
 
 
 def meta_table(kind: str, version: int | None = None) -> dict[str, dict[str, Any]]:

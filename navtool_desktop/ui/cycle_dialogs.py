@@ -1,4 +1,5 @@
-"""Dialogs of Reflect and Listen: a new cycle, its privacy threshold, a new participant, a paper tally."""
+"""Dialogs of Reflect and Listen: a new cycle, its privacy threshold, a participant (new,
+edited, merged), a paper tally."""
 
 from __future__ import annotations
 
@@ -28,8 +29,12 @@ from navtool_desktop.core.records import (
     ROLE_GROUPS,
     Cycle,
     Participant,
+    Rating,
     Tally,
+    role_label,
+    same_person,
     utc_now,
+    version_key,
 )
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -39,18 +44,6 @@ from navtool_desktop.ui.widgets import plain_label
 #: Smallest sizes of the dialogs: room for every condition name and a whole placeholder.
 NEW_CYCLE_MIN_SIZE = (520, 560)
 PARTICIPANT_MIN_WIDTH = 460
-
-ROLE_LABELS = {
-    "educator": "Educator",
-    "leader": "Leader",
-    "community_member": "Community member",
-    "learner": "Learner",
-}
-
-
-def role_label(role: str) -> str:
-    return _(ROLE_LABELS[role])
-
 
 def fit_text(edit: QLineEdit, chars: int = 30) -> QLineEdit:
     """Make a line edit at least wide enough for its placeholder and about ``chars`` characters."""
@@ -223,19 +216,24 @@ class ThresholdDialog(QDialog):
 
 
 class ParticipantDialog(QDialog):
-    """A participant: a display name, or an anonymous code (learners often use one)."""
+    """A participant: a display name, or an anonymous code (learners often use one).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Given a participant, the dialog edits it (name, code, role group; the id stays)."""
+
+    def __init__(self, parent: QWidget | None = None, participant: Participant | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Add participant"))
-        self.name = QLineEdit()
-        self.code = QLineEdit()
+        self._editing = participant
+        self.setWindowTitle(_("Edit participant") if participant else _("Add participant"))
+        self.name = QLineEdit(participant.name if participant else "")
+        self.code = QLineEdit(participant.code if participant else "")
         self.code.setPlaceholderText(_("For example: L-07 (instead of a name)"))
         for edit in (self.name, self.code):
             fit_text(edit)
         self.role = QComboBox()
         for role in ROLE_GROUPS:
             self.role.addItem(role_label(role), role)
+        if participant is not None:
+            self.role.setCurrentIndex(ROLE_GROUPS.index(participant.role_group))
         self.error = plain_label(object_name="formError")
         form = QFormLayout()
         form.addRow(_("&Name"), self.name)
@@ -254,8 +252,68 @@ class ParticipantDialog(QDialog):
         super().accept()
 
     def participant(self) -> Participant:
-        return Participant(name=self.name.text().strip(), code=self.code.text().strip(),
-                           role_group=self.role.currentData())
+        fields = {"name": self.name.text().strip(), "code": self.code.text().strip(),
+                  "role_group": self.role.currentData()}
+        if self._editing is not None:
+            return self._editing.replace(**fields)
+        return Participant(**fields)
+
+
+class MergeParticipantDialog(QDialog):
+    """Choose the participant who is the same person as ``person`` (kept: ``person``)."""
+
+    def __init__(self, person: Participant, others: list[Participant],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Merge participants"))
+        self.people = QListWidget()
+        self.people.setAccessibleName(_("The same person entered again"))
+        for other in sorted(others, key=lambda p: (not same_person(p, person), p.label.casefold())):
+            item = QListWidgetItem(participant_text(other))
+            item.setData(Qt.ItemDataRole.UserRole, other.id)
+            self.people.addItem(item)
+        self.people.setCurrentRow(0)
+        self.people.itemActivated.connect(lambda _item: self.accept())
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label(_("{person} is the same person as (their ratings join "
+                                       "{person}'s; the other entry is removed):").format(
+            person=participant_text(person))))
+        layout.addWidget(self.people, 1)
+        layout.addWidget(_buttons(self))
+        self.setMinimumWidth(PARTICIPANT_MIN_WIDTH)
+
+    def chosen(self) -> str | None:
+        item = self.people.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+def participant_text(person: Participant) -> str:
+    """How a participant is listed: the name or code, and the role group."""
+    return f"{person.label}  ·  {role_label(person.role_group)}"
+
+
+def merge_question(pack: Pack, keep: Participant, drop: Participant,
+                   ratings: list[Rating]) -> str:
+    """What to ask before merging two participants: whether they are the same person, and
+    where their ratings differ (the newer of each pair is kept)."""
+    mine = {r.competency_id: r for r in ratings if r.participant_id == keep.id}
+    theirs = {r.competency_id: r for r in ratings if r.participant_id == drop.id}
+    text = _("Merge \u201c{drop}\u201d into \u201c{keep}\u201d? They are then one person: "
+             "every rating is kept, and \u201c{drop}\u201d is removed from the list.").format(
+        keep=participant_text(keep), drop=participant_text(drop))
+    differ = [cid for cid in mine if cid in theirs and mine[cid].level != theirs[cid].level]
+    if differ:
+        lines = []
+        for cid in differ[:12]:
+            newer = theirs[cid] if version_key(theirs[cid]) > version_key(mine[cid]) else mine[cid]
+            lines.append(_("{competency}: {a} / {b}; keeps {kept} (the newer)").format(
+                competency=pack.competency(cid).name, a=choice_label(mine[cid].level),
+                b=choice_label(theirs[cid].level), kept=choice_label(newer.level)))
+        if len(differ) > 12:
+            lines.append(_("and {n} more").format(n=len(differ) - 12))
+        text += "\n\n" + _("Their ratings differ on {n} competencies:").format(n=len(differ))
+        text += "\n" + "\n".join(f"  - {line}" for line in lines)
+    return text
 
 
 class TallyDialog(QDialog):

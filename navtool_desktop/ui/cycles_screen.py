@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,7 +27,15 @@ from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
-from navtool_desktop.ui.cycle_dialogs import NewCycleDialog, ParticipantDialog, TallyDialog, role_label
+from navtool_desktop.ui.cycle_dialogs import (
+    MergeParticipantDialog,
+    NewCycleDialog,
+    ParticipantDialog,
+    TallyDialog,
+    merge_question,
+    participant_text,
+    role_label,
+)
 from navtool_desktop.ui.rating_entry import RatingPanel
 from navtool_desktop.ui.widgets import plain_label
 
@@ -156,6 +164,16 @@ class CyclesScreen(QWidget):
         self.participants.itemActivated.connect(lambda _item: self.start_rating())
         self.add_participant_button = QPushButton(_("&Add participant…"))
         self.add_participant_button.clicked.connect(self.add_participant)
+        self.edit_participant_button = QPushButton(_("&Edit…"))
+        self.edit_participant_button.setToolTip(_("Change the name, code or role group (F2)"))
+        self.edit_participant_button.clicked.connect(self.edit_participant)
+        self.remove_participant_button = QPushButton(_("Re&move…"))
+        self.remove_participant_button.setToolTip(_("Remove the participant and their ratings (Delete)"))
+        self.remove_participant_button.clicked.connect(self.remove_participant)
+        self.merge_participant_button = QPushButton(_("&Same person as…"))
+        self.merge_participant_button.setToolTip(_("Merge two entries of one person"))
+        self.merge_participant_button.clicked.connect(lambda: self.merge_participant())
+        self.participants.installEventFilter(self)
         self.rate_button = QPushButton(_("&Rate (pass the laptop)"))
         self.rate_button.setObjectName("primary")
         self.rate_button.clicked.connect(self.start_rating)
@@ -163,8 +181,13 @@ class CyclesScreen(QWidget):
         self.tally_button.clicked.connect(self.enter_tally)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.toggle_closed)
+        people_buttons = QHBoxLayout()
+        for b in (self.add_participant_button, self.edit_participant_button,
+                  self.remove_participant_button, self.merge_participant_button):
+            people_buttons.addWidget(b)
+        people_buttons.addStretch(1)
         buttons = QHBoxLayout()
-        for b in (self.add_participant_button, self.rate_button, self.tally_button, self.close_button):
+        for b in (self.rate_button, self.tally_button, self.close_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         overview = QWidget()
@@ -175,6 +198,7 @@ class CyclesScreen(QWidget):
         people.setObjectName("sectionTitle")
         ov.addWidget(people)
         ov.addWidget(self.participants, 1)
+        ov.addLayout(people_buttons)
         ov.addLayout(buttons)
 
         # page 1: rating (built per participant); page 2: hand over
@@ -220,6 +244,17 @@ class CyclesScreen(QWidget):
         layout.addWidget(self.splitter)
         self.reload()
 
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        """F2 edits the chosen participant, Delete removes them (after asking)."""
+        if watched is self.participants and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_F2:
+                self.edit_participant()
+                return True
+            if event.key() == Qt.Key.Key_Delete:
+                self.remove_participant()
+                return True
+        return super().eventFilter(watched, event)
+
     # --- cycles ----------------------------------------------------------------------------
 
     @property
@@ -263,14 +298,16 @@ class CyclesScreen(QWidget):
             scope=scope, people=people, rated=rated, tallies=tallies))
         self.participants.clear()
         for p in sorted(data.participants.values(), key=lambda p: p.label.casefold()):
-            item = QListWidgetItem(f"{p.label}  ·  {role_label(p.role_group)}")
+            item = QListWidgetItem(participant_text(p))
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.participants.addItem(item)
         if self.participants.count():
             self.participants.setCurrentRow(0)
         is_open = cycle.status == "open" and not self.store.read_only
-        for b in (self.add_participant_button, self.rate_button, self.tally_button):
+        for b in (self.add_participant_button, self.rate_button, self.tally_button,
+                  self.edit_participant_button, self.remove_participant_button):
             b.setEnabled(is_open)
+        self.merge_participant_button.setEnabled(is_open and len(data.participants) > 1)
         self.close_button.setText(_("&Close cycle") if cycle.status == "open" else _("Re&open cycle"))
         self.close_button.setEnabled(not self.store.read_only)
 
@@ -298,7 +335,12 @@ class CyclesScreen(QWidget):
         if cycle is None:
             return
         status = "closed" if cycle.status == "open" else "open"
-        self._try(lambda: self.store.save_cycle(cycle.replace(status=status, updated=utc_now())))
+        if status == "open" and not messages.ask(
+                self, _("Reopen the cycle"),
+                _("Reopen \u201c{title}\u201d? Its ratings and consensus can then change again, "
+                  "here and from bundles.").format(title=cycle.title)):
+            return
+        self._try(lambda: self.store.save_cycle(cycle.replace(status=status)))
         self.reload()
 
     def add_participant(self) -> None:
@@ -310,6 +352,65 @@ class CyclesScreen(QWidget):
         cycle = self.cycle
         if cycle and self._try(lambda: self.store.save_participant(cycle.id, participant)):
             self._show_cycle()
+            self._select_participant(participant.id)
+
+    def _chosen_participant(self) -> Participant | None:
+        cycle, item = self.cycle, self.participants.currentItem()
+        if cycle is None or item is None or cycle.status != "open" or self.store.read_only:
+            return None
+        return self.store.cycle(cycle.id).participants.get(item.data(Qt.ItemDataRole.UserRole))
+
+    def _select_participant(self, participant_id: str) -> None:
+        for row in range(self.participants.count()):
+            if self.participants.item(row).data(Qt.ItemDataRole.UserRole) == participant_id:
+                self.participants.setCurrentRow(row)
+
+    def edit_participant(self) -> None:
+        """Change the chosen participant's name, code or role group."""
+        person = self._chosen_participant()
+        if person is None:
+            return
+        dialog = ParticipantDialog(self, person)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_participant(dialog.participant())
+
+    def remove_participant(self) -> None:
+        """Remove the chosen participant with their ratings and answers, after asking."""
+        person, cycle = self._chosen_participant(), self.cycle
+        if person is None or cycle is None:
+            return
+        data = self.store.cycle(cycle.id)
+        count = sum(1 for r in data.ratings.values() if r.participant_id == person.id)
+        if not messages.ask(self, _("Remove participant"), _(
+                "Remove \u201c{person}\u201d and their {n} ratings and answers from \u201c{title}"
+                "\u201d? Other laptops remove them too when they import this cycle, and no "
+                "bundle brings them back.").format(person=participant_text(person), n=count,
+                                                   title=cycle.title)):
+            return
+        self._try(lambda: self.store.delete_participant(cycle.id, person.id))
+        self._show_cycle()
+
+    def merge_participant(self, other_id: str | None = None) -> None:
+        """The chosen participant and another are the same person: make them one."""
+        person, cycle = self._chosen_participant(), self.cycle
+        if person is None or cycle is None:
+            return
+        data = self.store.cycle(cycle.id)
+        others = [p for p in data.participants.values() if p.id != person.id]
+        if other_id is None:
+            dialog = MergeParticipantDialog(person, others, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            other_id = dialog.chosen()
+        drop = data.participants.get(other_id or "")
+        if drop is None:
+            return
+        question = merge_question(self.pack, person, drop, list(data.ratings.values()))
+        if not messages.ask(self, _("Merge participants"), question):
+            return
+        if self._try(lambda: self.store.merge_participants(cycle.id, person.id, drop.id)):
+            self._show_cycle()
+            self._select_participant(person.id)
 
     def enter_tally(self) -> None:
         cycle = self.cycle

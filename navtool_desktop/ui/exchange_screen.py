@@ -47,6 +47,7 @@ from navtool_desktop.paths import file_stem
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
+from navtool_desktop.ui.cycle_dialogs import merge_question, participant_text
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.widgets import plain_label
 
@@ -169,8 +170,8 @@ class ExchangeScreen(QWidget):
         if cycle_id:
             people = sorted(self.store.cycle(cycle_id).participants.values(),
                             key=lambda p: p.label.casefold())
-            for person in people:
-                self.person_box.addItem(person.label, person.id)
+            for person in people:  # with the role group: two "L-07" are told apart
+                self.person_box.addItem(participant_text(person), person.id)
         self._update_buttons()
 
     def busy(self) -> bool:
@@ -405,5 +406,36 @@ class ExchangeScreen(QWidget):
         if warnings:
             text += "\n" + _("Check these counts:") + "\n" + "\n".join(f"  - {w}" for w in warnings)
         self.summary_view.setPlainText(text)
+        if not summary.dry_run:
+            self.ask_about_duplicates(summary)
         self.refresh()
         self.imported.emit(summary)
+
+    def ask_about_duplicates(self, summary: ImportSummary) -> int:
+        """For each imported participant who looks like someone already here, ask whether
+        they are the same person, and merge them if so. Returns how many were merged."""
+        merged = 0
+        for dup in summary.duplicates:
+            try:
+                data = self.store.cycle(dup.cycle_id)
+            except StoreError:
+                continue
+            keep, drop = data.participants.get(dup.existing_id), data.participants.get(dup.incoming_id)
+            if keep is None or drop is None or data.cycle.status != "open":
+                continue
+            question = _("{file} adds \u201c{incoming}\u201d to \u201c{title}\u201d, and this laptop "
+                         "already has \u201c{existing}\u201d. Are they the same person?").format(
+                file=dup.source, incoming=dup.incoming, title=dup.cycle_title, existing=dup.existing)
+            question += "\n\n" + merge_question(self.pack, keep, drop, list(data.ratings.values()))
+            if not self.confirm(_("The same person twice?"), question):
+                continue
+            try:
+                self.store.merge_participants(dup.cycle_id, keep.id, drop.id)
+            except StoreError as exc:
+                self.tell(_("Not merged"), str(exc))
+                continue
+            merged += 1
+        if merged:
+            self.summary_view.appendPlainText(_("Merged {n} participant(s) who were the same person.")
+                                              .format(n=merged))
+        return merged

@@ -21,7 +21,7 @@ from navtool_desktop.exchange import (
 )
 from navtool_desktop.exchange.tables import export_table, table_for, write_table
 from navtool_desktop.framework import Pack
-from navtool_desktop.storage import StoreError
+from navtool_desktop.storage import Repository, StoreError
 
 
 def _folder(setup: Setup, pack: Pack, tmp_path: Path) -> Path:
@@ -52,8 +52,9 @@ def test_reading_checks_every_file_and_changes_nothing(setup: Setup, pack: Pack,
     assert reports[-1] == (5, 5, "")
     summary = merge_bundles(setup.repo, pack, checked, setup.store)
     assert [name for name, _reason in summary.refused] == ["a-broken.navtool"]
-    assert summary.counts["added", "participant"] == 2
-    assert len(setup.store.cycle(setup.cycle_id).participants) == 4
+    # the two removed here stay removed (their tombstones win over the older bundles)
+    assert summary.counts["kept_deleted", "participant"] == 2
+    assert len(setup.store.cycle(setup.cycle_id).participants) == 2
 
 
 def test_the_two_halves_give_what_import_paths_gives(setup: Setup, pack: Pack, tmp_path: Path) -> None:
@@ -67,14 +68,16 @@ def test_the_two_halves_give_what_import_paths_gives(setup: Setup, pack: Pack, t
 def test_a_write_that_fails_half_way_is_undone_and_the_store_stays_usable(
         setup: Setup, pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = setup.store
-    later = store.create_cycle(Cycle(title="Spring", date="2026-03-01", framework_id=pack.id,
-                                     framework_version=pack.version)).cycle
-    plan = store.save_plan(Plan(title="Plan", period_start="2026-07-01", period_end="2027-06-30"))
     bundle = tmp_path / "district.navtool"
     export_bundle(store, pack, "district", bundle, answers=True, unprotected_ok=True)
-    store.delete_participant(setup.cycle_id, setup.people[3].id)
-    store.delete_cycle(later.id)
-    store.delete_plan(plan.id)
+    with Repository(tmp_path / "other") as other:  # a second laptop adds and removes things
+        import_paths(other, pack, [bundle])
+        theirs = other.open_district(store.id)
+        theirs.create_cycle(Cycle(title="Spring", date="2026-03-01", framework_id=pack.id,
+                                  framework_version=pack.version))
+        theirs.save_plan(Plan(title="Plan", period_start="2026-07-01", period_end="2027-06-30"))
+        theirs.delete_participant(setup.cycle_id, setup.people[3].id)
+        export_bundle(theirs, pack, "district", bundle, answers=True, unprotected_ok=True)
 
     def disk_full(**_kwargs: object) -> None:
         raise StoreError("disk full")
@@ -84,7 +87,8 @@ def test_a_write_that_fails_half_way_is_undone_and_the_store_stays_usable(
         import_paths(setup.repo, pack, [bundle], store=store)
     assert setup.repo.open_district(store.id) is store
     assert [c.id for c in store.cycles()] == [setup.cycle_id]
-    assert len(store.cycle(setup.cycle_id).participants) == 3 and store.plans() == []
+    assert len(store.cycle(setup.cycle_id).participants) == 4 and store.plans() == []
+    assert store.cycle(setup.cycle_id).tombstones == {}
     store.save_profile(store.profile.replace(vision="typed after the failed import"))
     assert store.profile.vision == "typed after the failed import"
 

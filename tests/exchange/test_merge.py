@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from exchange_helpers import Setup, snapshot
 
+from navtool_desktop.core.clock import format_version, time_ms
 from navtool_desktop.core.records import Participant, Rating
 from navtool_desktop.exchange import export_bundle, import_paths, write_bundle
 from navtool_desktop.exchange.bundle import BundleContent
@@ -17,15 +18,21 @@ from navtool_desktop.storage import Repository
 
 
 def _participant_bundle(setup: Setup, pack: Pack, person: Participant, level: str,
-                        updated: str) -> BundleContent:
-    """What a participant's laptop would export after re-rating the first competency."""
+                        updated: str, prior: str | None = None) -> BundleContent:
+    """What a participant's laptop (clock at ``updated``) would export after re-rating the
+    first competency, having seen the version ``prior`` (default: the one here now)."""
     content = make_content(setup.store, pack, "participant", cycle_id=setup.cycle_id,
                            participant_id=person.id, answers=True)
     part = content.cycles[0]
     first = setup.competencies[0]
-    ratings = tuple(r.replace(level=level, updated=updated) if r.competency_id == first else r
-                    for r in part.ratings)
+    ratings = tuple(r.replace(level=level, updated=updated, version=_version(updated),
+                              prior=r.version if prior is None else prior)
+                    if r.competency_id == first else r for r in part.ratings)
     return dataclasses.replace(content, cycles=(dataclasses.replace(part, ratings=ratings),))
+
+
+def _version(updated: str) -> str:
+    return format_version(time_ms(updated), 0, "0the0laptop")
 
 
 def test_importing_the_same_bundle_twice_changes_nothing(setup: Setup, pack: Pack,
@@ -90,7 +97,9 @@ def test_a_rating_edited_on_two_laptops_keeps_the_newer_and_reports_it(
     assert "establishing" in text and "refining" in text and "Person 0" in text
     assert setup.store.cycle(setup.cycle_id).rating_for(person.id, first).level == "refining"  # type: ignore[union-attr]
     # the same two the other way round: the newer still wins, the older is the conflict
-    later = _participant_bundle(setup, pack, person, "operationalizing", "2030-01-02T09:00:00.000Z")
+    # (made after seeing b's version)
+    later = _participant_bundle(setup, pack, person, "operationalizing", "2030-01-02T09:00:00.000Z",
+                                prior=_version("2030-01-01T11:00:00.000Z"))
     older = _participant_bundle(setup, pack, person, "establishing", "2030-01-01T12:00:00.000Z")
     (tmp_path / "later.navtool").write_bytes(write_bundle(later))
     (tmp_path / "older.navtool").write_bytes(write_bundle(older))
@@ -182,18 +191,19 @@ def test_saving_after_an_import_keeps_the_imported_records(setup: Setup, pack: P
 def test_an_import_never_lowers_a_threshold_without_its_record(setup: Setup, pack: Pack, tmp_path: Path) -> None:
     # another laptop's copy of the cycle: renamed later, threshold still 3 with no record
     content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
-    theirs = content.cycles[0].cycle.replace(title="Fall 2025 retreat", updated="2099-01-01T00:00:00.000Z")
-    renamed = dataclasses.replace(content, cycles=(dataclasses.replace(content.cycles[0], cycle=theirs),))
-    (tmp_path / "c.navtool").write_bytes(write_bundle(renamed))
     # meanwhile the threshold was raised here, with its record
     setup.store.save_cycle(setup.store.get_cycle(setup.cycle_id).with_threshold(5, by="Ana"))
+    # the rename is the later edit (its version comes after the raise)
+    theirs = content.cycles[0].cycle.replace(title="Fall 2025 retreat", version=setup.repo.clock.tick())
+    renamed = dataclasses.replace(content, cycles=(dataclasses.replace(content.cycles[0], cycle=theirs),))
+    (tmp_path / "c.navtool").write_bytes(write_bundle(renamed))
     summary = import_paths(setup.repo, pack, [tmp_path / "c.navtool"], store=setup.store)
     assert summary.ok and summary.counts["updated", "cycle"] == 1
     cycle = setup.store.get_cycle(setup.cycle_id)
     assert cycle.title == "Fall 2025 retreat"  # the newer edit is taken
     assert cycle.threshold == 5 and [(c.old, c.new, c.by) for c in cycle.threshold_changes] == [(3, 5, "Ana")]
     # a copy that raises it further, with its record, is taken
-    raised = cycle.with_threshold(6, by="Ben", at="2099-02-01T00:00:00.000Z")
+    raised = cycle.with_threshold(6, by="Ben", at="2099-02-01T00:00:00.000Z").replace(version=setup.repo.clock.tick())
     again = dataclasses.replace(renamed, cycles=(dataclasses.replace(renamed.cycles[0], cycle=raised),))
     (tmp_path / "d.navtool").write_bytes(write_bundle(again))
     assert import_paths(setup.repo, pack, [tmp_path / "d.navtool"], store=setup.store).ok
@@ -210,7 +220,7 @@ def test_an_import_never_lowers_a_threshold_even_with_a_record(setup: Setup, pac
     cycle = setup.store.get_cycle(setup.cycle_id)
     content = make_content(setup.store, pack, "cycle", cycle_id=setup.cycle_id)
     lowered = cycle.with_threshold(3, by="Ben", at="2099-02-01T00:00:00.000Z").replace(
-        title="Renamed", updated="2099-02-01T00:00:00.000Z")
+        title="Renamed", updated="2099-02-01T00:00:00.000Z", version=setup.repo.clock.tick())
     forged = dataclasses.replace(content, cycles=(dataclasses.replace(content.cycles[0], cycle=lowered),))
     (tmp_path / "f.navtool").write_bytes(write_bundle(forged))
     summary = import_paths(setup.repo, pack, [tmp_path / "f.navtool"], store=setup.store)

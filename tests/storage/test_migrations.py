@@ -47,7 +47,7 @@ def test_newer_file_is_refused_naming_both_versions(sample: Path) -> None:
     before = path.read_bytes()
     with Repository(sample) as repo, pytest.raises(SchemaTooNewError) as info:
         repo.open_last()
-    assert "data format 7" in str(info.value) and "up to 1" in str(info.value)
+    assert "data format 7" in str(info.value) and "up to 2" in str(info.value)
     assert path.read_bytes() == before
 
 
@@ -95,3 +95,42 @@ def test_read_only_upgrades_in_memory_only(sample: Path,
         store = repo.open_district(repo.list_districts()[0].id)
         assert store.cycles()
     assert {p: p.read_bytes() for p in iter_store_files(sample)} == before
+
+
+def test_version_1_sample_migrates_to_2_with_versions_from_its_own_times(sample: Path) -> None:
+    """Schema 2: every record gets a version made from its saved time (so the order of old
+    data does not change), participants an ``updated`` time, each file a tombstones table."""
+    from navtool_desktop.core.clock import LEGACY_LAPTOP, parse_version, time_ms
+
+    with Repository(sample) as repo:
+        store = repo.open_last()
+        assert store is not None
+        for cycle in store.cycles():
+            data = store.cycle(cycle.id)
+            for person in data.participants.values():
+                assert person.updated == person.created
+                assert parse_version(person.version) == (time_ms(person.created), 0, LEGACY_LAPTOP)
+            for rating in data.ratings.values():
+                assert parse_version(rating.version)[0] == time_ms(rating.updated)
+            assert data.tombstones == {}
+        assert store.tombstones() == []
+        assert all(p.version for p in store.plans())
+    for path in iter_store_files(sample):
+        raw = json.loads(path.read_text("utf-8"))
+        assert meta_of(path)["schema"] == 2 and raw["tombstones"] == {}
+        for name, table in raw.items():
+            if name not in ("meta", "tombstones"):
+                assert all(doc["version"] for doc in table.values()), (path.name, name)
+
+
+def test_version_2_sample_opens_unchanged(data_dir: Path, pack: Pack) -> None:
+    shutil.copytree(SAMPLES / "store-v2", data_dir)
+    before = {p: p.read_bytes() for p in iter_store_files(data_dir)}
+    with Repository(data_dir) as repo:
+        store = repo.open_last()
+        assert store is not None and len(store.cycles()) == 4
+        assert any(store.cycle(c.id).tombstones for c in store.cycles())
+        for cycle in store.cycles():
+            store.cycle(cycle.id)
+    assert {p: p.read_bytes() for p in iter_store_files(data_dir)} == before
+    assert check_data_dir(data_dir, pack).ok

@@ -6,6 +6,7 @@ screen must use it on the GUI thread only; these tests check that with the real 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -38,19 +39,39 @@ def _district(repo: Repository, pack: Pack) -> tuple[DistrictStore, str, list[Pa
     return store, cycle.id, people
 
 
+def _apart(repo: Repository, pack: Pack, tmp_path: Path, keep: int,
+           export: Callable[[DistrictStore, str, list[Participant]], object],
+           ) -> tuple[DistrictStore, str, list[Participant]]:
+    """A district made on another laptop, where ``export`` writes bundles; this laptop has
+    only its first ``keep`` participants (the others rated on their own laptops)."""
+    with Repository(tmp_path / "other") as other:
+        theirs, cycle_id, people = _district(other, pack)
+        export(theirs, cycle_id, people)
+        content = files.make_content(theirs, pack, "district", answers=True)
+        ids = {p.id for p in people[:keep]}
+        part = content.cycles[0]
+        part = dataclasses.replace(
+            part, participants=tuple(p for p in part.participants if p.id in ids),
+            ratings=tuple(r for r in part.ratings if r.participant_id in ids))
+        files.save_bundle(dataclasses.replace(content, cycles=(part,)), tmp_path / "seed.navtool")
+    import_paths(repo, pack, [tmp_path / "seed.navtool"])
+    return repo.open_district(theirs.id), cycle_id, people
+
+
 def test_importing_a_folder_of_bundles_shows_the_summary(qtbot: QtBot, pack: Pack, data_dir: Path,
                                                          tmp_path: Path) -> None:
-    with Repository(data_dir) as repo:
-        store, cycle_id, people = _district(repo, pack)
-        stick = tmp_path / "usb"
-        stick.mkdir()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    (stick / "broken.navtool").write_bytes(b"PK\x05\x06 cut")
+
+    def export(theirs: DistrictStore, cycle_id: str, people: list[Participant]) -> None:
         for person in people:
-            export_bundle(store, pack, "participant", stick / f"{person.name}.navtool",
+            export_bundle(theirs, pack, "participant", stick / f"{person.name}.navtool",
                           cycle_id=cycle_id, participant_id=person.id, answers=True, unprotected_ok=True)
-        (stick / "broken.navtool").write_bytes(b"PK\x05\x06 cut")
+
+    with Repository(data_dir) as repo:
         # Ben and Carmen only rated on their own laptops: this laptop has not seen them yet.
-        for person in people[1:]:
-            store.delete_participant(cycle_id, person.id)
+        store, cycle_id, _people = _apart(repo, pack, tmp_path, 1, export)
         screen = ExchangeScreen(pack, store)
         qtbot.addWidget(screen)
         screen.show()
@@ -68,6 +89,8 @@ def test_importing_a_folder_of_bundles_shows_the_summary(qtbot: QtBot, pack: Pac
         assert "Added: 10" in shown and "broken.navtool" in shown
         assert len(store.cycle(cycle_id).participants) == 3
         assert screen.person_box.count() == 3  # the lists were refreshed
+        # with each one's role group, so two entries of one name can be told apart
+        assert screen.person_box.itemText(0) == "Ana  ·  Educator"
 
 
 def test_export_my_responses_writes_a_participant_bundle(qtbot: QtBot, pack: Pack, data_dir: Path,
@@ -127,14 +150,16 @@ def _hold_reading(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 def test_a_save_made_while_an_import_runs_is_kept_with_every_imported_rating(
         qtbot: QtBot, pack: Pack, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         store_threads: list[str]) -> None:
-    with Repository(data_dir) as repo:
-        store, cycle_id, people = _district(repo, pack)
-        stick = tmp_path / "usb"
-        stick.mkdir()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+
+    def export(theirs: DistrictStore, cycle_id: str, people: list[Participant]) -> None:
         for person in people[1:]:
-            export_bundle(store, pack, "participant", stick / f"{person.name}.navtool",
+            export_bundle(theirs, pack, "participant", stick / f"{person.name}.navtool",
                           cycle_id=cycle_id, participant_id=person.id, answers=True, unprotected_ok=True)
-            store.delete_participant(cycle_id, person.id)
+
+    with Repository(data_dir) as repo:
+        store, cycle_id, people = _apart(repo, pack, tmp_path, 1, export)
         screen = ExchangeScreen(pack, store)
         qtbot.addWidget(screen)
         screen.show()
@@ -195,14 +220,18 @@ def _failing_district_import(repo: Repository, pack: Pack, tmp_path: Path,
                              ) -> tuple[DistrictStore, str, Path]:
     """A district bundle that changes a cycle file, adds a cycle, then changes the district file."""
     store, cycle_id, people = _district(repo, pack)
-    later = store.create_cycle(Cycle(title="Fall 2026", date="2026-10-01", framework_id=pack.id,
-                                     framework_version=pack.version)).cycle
-    plan = store.save_plan(Plan(title="2026-2028", period_start="2026-07-01", period_end="2028-06-30"))
     bundle = tmp_path / "district.navtool"
     export_bundle(store, pack, "district", bundle, answers=True, unprotected_ok=True)
-    store.delete_participant(cycle_id, people[2].id)
-    store.delete_cycle(later.id)
-    store.delete_plan(plan.id)
+    with Repository(tmp_path / "other") as other:  # another laptop adds a cycle and a plan
+        import_paths(other, pack, [bundle])
+        theirs = other.open_district(store.id)
+        theirs.create_cycle(Cycle(title="Fall 2026", date="2026-10-01", framework_id=pack.id,
+                                  framework_version=pack.version))
+        theirs.save_plan(Plan(title="2026-2028", period_start="2026-07-01", period_end="2028-06-30"))
+        ben = theirs.cycle(cycle_id).rating_for(people[1].id, pack.competencies[0].id)
+        assert ben is not None
+        theirs.save_rating(cycle_id, ben.replace(level="refining"))
+        export_bundle(theirs, pack, "district", bundle, answers=True, unprotected_ok=True)
     return store, cycle_id, bundle
 
 
@@ -363,11 +392,14 @@ def test_replacing_an_existing_export_file_asks_first(qtbot: QtBot, pack: Pack, 
 
 def test_a_protected_bundle_asks_for_its_passphrase_on_import(qtbot: QtBot, pack: Pack, data_dir: Path,
                                                                 tmp_path: Path) -> None:
+    bundle = tmp_path / "ben.navtool"
+
+    def export(theirs: DistrictStore, cycle_id: str, people: list[Participant]) -> None:
+        export_bundle(theirs, pack, "participant", bundle, cycle_id=cycle_id,
+                      participant_id=people[1].id, passphrase="by email 7")
+
     with Repository(data_dir) as repo:
-        store, cycle_id, people = _district(repo, pack)
-        bundle = export_bundle(store, pack, "participant", tmp_path / "ben.navtool", cycle_id=cycle_id,
-                               participant_id=people[1].id, passphrase="by email 7", answers=True)
-        store.delete_participant(cycle_id, people[1].id)
+        store, cycle_id, people = _apart(repo, pack, tmp_path, 1, export)
         screen = ExchangeScreen(pack, store)
         qtbot.addWidget(screen)
         asked: list[int] = []

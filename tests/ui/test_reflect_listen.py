@@ -13,6 +13,7 @@ from tinydb import TinyDB
 from navtool_desktop.core.records import Cycle, District, Participant, Tally
 from navtool_desktop.framework import Pack
 from navtool_desktop.storage.repository import DistrictStore, Repository
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.cycles_screen import CyclesScreen
 from navtool_desktop.ui.main_window import MainWindow
 from navtool_desktop.ui.vision_screen import VisionScreen
@@ -207,12 +208,20 @@ def test_new_cycle_with_some_conditions(qtbot: QtBot, pack: Pack, store: Distric
     assert "Shared Vision, Culture, Agency, Transparency" in screen.cycle_info.text()
 
 
-def test_closed_cycle_cannot_be_rated(qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle) -> None:
+def test_closed_cycle_cannot_be_rated(qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     screen = CyclesScreen(pack, store)
     qtbot.addWidget(screen)
+    asked: list[str] = []
+    answer = [False]
+    monkeypatch.setattr(messages, "ask", lambda _p, _t, text, **_kw: asked.append(text) or answer[0])
     screen.toggle_closed()
-    assert store.get_cycle(cycle.id).status == "closed"
+    assert store.get_cycle(cycle.id).status == "closed" and asked == []  # closing asks nothing
     assert not screen.rate_button.isEnabled()
+    assert not screen.edit_participant_button.isEnabled()
+    screen.toggle_closed()  # reopening is explicit: asked, and "no" keeps it closed
+    assert store.get_cycle(cycle.id).status == "closed" and "Reopen" in asked[0]
+    answer[0] = True
     screen.toggle_closed()
     assert store.get_cycle(cycle.id).status == "open"
 
