@@ -39,10 +39,11 @@ PY_EXCLUDES: tuple[str, ...] = (
     "pkg_resources", "distutils", "IPython", "jedi", "PyInstaller",
     # pyHanko's command line (click) and its network-only extras; the app calls the library.
     "pyhanko.cli", "click",
-    # Pillow is needed by ReportLab for images, but not its AVIF/WebP codecs, colour
-    # management, fonts or Tk bridge (together about 7 MB of libraries).
+    # Pillow is needed by ReportLab for images and by verify's page comparison (ImageDraw,
+    # which imports the ImageFont module; its FreeType library _imagingft stays out), but not
+    # its AVIF/WebP codecs, colour management or Tk bridge (together about 7 MB of libraries).
     "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin", "PIL._imagingcms",
-    "PIL.ImageCms", "PIL._imagingft", "PIL.ImageFont", "PIL._imagingtk", "PIL.ImageTk",
+    "PIL.ImageCms", "PIL._imagingft", "PIL._imagingtk", "PIL.ImageTk",
     "PIL._imagingmath", "PIL.ImageMath", "PIL._imagingmorph", "PIL.ImageMorph", "PIL.ImageQt",
     # lxml is needed by pyHanko for XMP metadata (lxml.etree), not for HTML or objectify.
     "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.html5parser", "lxml.cssselect",
