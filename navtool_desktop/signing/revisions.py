@@ -60,6 +60,10 @@ _XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "Insta
 RENDER_DPI = 50
 BOX_MARGIN_PX = 2
 MAX_RENDER_PX = 2400
+#: A plan gets one revision per signer (and maybe validation data); a file with more revisions
+#: after its first signature than this is not compared revision by revision (each comparison
+#: costs a scan of every revision in pyHanko's reader: thousands took minutes).
+MAX_REVISIONS_COMPARED = 200
 
 
 @dataclass(frozen=True)
@@ -410,6 +414,11 @@ def _compare(old: _Revision, new: _Revision, boxes: dict[Any, DeclaredBox], revi
     for n, (ao, an) in enumerate(zip(old.annots, new.annots, strict=False), start=1):
         before = dict(ao)
         after = dict(an)
+        # the order says which annotation is drawn on top: swapping two that overlap shows what
+        # one hid, without changing any object
+        if [k for k, _a in ao if k in after] != [k for k, _a in an if k in before]:
+            add(ANNOTATION_CHANGED, _("the annotations of page {page} were put in another order (which one is "
+                                      "drawn on top changed)").format(page=n), n)
         for key, raw in an:
             if key in before:
                 continue
@@ -506,12 +515,21 @@ def _box_changes(box: DeclaredBox, old: Any, new: Any, anchors: set[tuple[int, i
     return out
 
 
+def too_many_revisions(reader: Any, first_revision: int) -> bool:
+    """Whether the file has more revisions after ``first_revision`` than are compared."""
+    return bool(reader.xrefs.total_revisions - 1 - first_revision > MAX_REVISIONS_COMPARED)
+
+
 def structural_changes(reader: Any, first_revision: int) -> list[Change]:
     """Every disallowed change in the revisions after ``first_revision`` (the revision the
     first signature signed), each revision compared with the one before it."""
     total = reader.xrefs.total_revisions
     if first_revision >= total - 1:
         return []
+    if too_many_revisions(reader, first_revision):
+        return [Change(UNREADABLE, _("the file has {n} revisions after the first signature, more than navtool "
+                                     "compares ({limit}), so the changes after signing cannot be compared")
+                       .format(n=total - 1 - first_revision, limit=MAX_REVISIONS_COMPARED), first_revision + 1)]
     try:
         base = _read_revision(reader, first_revision)
         boxes = {key: box for box, key in _declared(base)}

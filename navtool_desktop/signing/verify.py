@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
+from navtool_desktop.signing.boxes import declared_boxes as labelled_boxes
+from navtool_desktop.signing.boxes import disagreement
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file
 from navtool_desktop.signing.identity import _issued_by as _key_signed
@@ -44,6 +46,7 @@ from navtool_desktop.signing.revisions import (
     declared_boxes_at,
     rendered_changes,
     structural_changes,
+    too_many_revisions,
 )
 from navtool_desktop.signing.revocation import revoked_at
 
@@ -113,6 +116,8 @@ class SignatureReport:
     changes: tuple[Change, ...] = ()  # what changed after (or with) this signature
     certificate_ok: bool = True  # valid, fit for signing and not revoked at the signing time
     notes: tuple[str, ...] = ()  # facts that do not make it fail (revoked later, clock ...)
+    box_label: str = ""  # the role and name the signed box was labelled for before the first signature
+    box_disagreement: str = ""  # why that label does not fit the certificate ("" when it does)
 
     @property
     def ok(self) -> bool:
@@ -192,6 +197,7 @@ class VerificationReport:
                 "verdict": sig.verdict, "reason": sig.reason, "ok": sig.ok,
                 "problems": list(sig.problems), "notes": list(sig.notes),
                 "changes": [c.to_json() for c in sig.changes],
+                "box_label": sig.box_label, "box_disagreement": sig.box_disagreement,
             })
         return {
             "file": self.file, "verdict": self.verdict, "exit_code": self.exit_code, "ok": self.ok,
@@ -374,6 +380,11 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
             changes.append(Change(RENDERED, _("the pages could not be drawn for comparison ({error})")
                                   .format(error=exc), first))
 
+    labels = _box_labels(data, first)
+    # thousands of revisions: pyHanko's own change analysis would take minutes; ours says
+    # it cannot compare them (a change), so the signatures themselves are still checked
+    skip_diff = too_many_revisions(reader, first)
+
     reports = []
     for sig in sigs:
         try:
@@ -398,7 +409,8 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
         skipped = False
         try:
             try:
-                status = validate_pdf_signature(sig, signer_validation_context=context)
+                status = validate_pdf_signature(sig, signer_validation_context=context, skip_diff=skip_diff)
+                skipped = skip_diff
             except RecursionError:
                 skipped = True
                 # pyHanko's own change analysis recurses through long outlines; ours does not and
@@ -447,6 +459,14 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
             notes.append(_("The signature states no signing time; it was checked at the present time."))
         elif claimed > now + dt.timedelta(days=1):
             notes.append(_("The signing time lies in the future: the signer's computer clock was wrong."))
+        box = labels.get(sig.field_name)
+        box_label = box.label if box is not None and (box.role or box.name) else ""
+        box_problem = disagreement(box, base["signer_name"], base["role"]) if box_label and box else ""
+        if box_problem:
+            notes.append(_("The box signed is labelled for {label}, but the certificate is {name} ({role}): "
+                           "{problem}. Someone stood in for the person named, or signed the wrong box.").format(
+                label=box_label, name=base["signer_name"] or "?", role=base["role"] or _("no role"),
+                problem=box_problem))
         broken = not (status.intact and status.valid) or len(problems) > 0
         if broken:
             verdict = CHANGED
@@ -463,10 +483,19 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
             changes_after=_changes_code([c for c in mine if c.revision > rev or c.kind == RENDERED], coverage,
                                         rev < total - 1),
             problems=tuple(problems), verdict=verdict, changes=mine, certificate_ok=not cert_problems,
-            notes=tuple(notes)))
+            notes=tuple(notes), box_label=box_label, box_disagreement=box_problem))
     return VerificationReport(file=label, signatures=tuple(reports), revisions=total,
                               trust_roots=tuple(fingerprint(c) for c in trust_roots), changes=tuple(changes),
                               declared_boxes=boxes)
+
+
+def _box_labels(data: bytes, first: int) -> dict[str, Any]:
+    """The signature boxes by field name, labelled as they were before the first signature
+    (the revision before it; its own revision for a file signed from the start)."""
+    try:
+        return {b.field: b for b in labelled_boxes(data, revision=max(first - 1, 0))}
+    except Exception:  # a hostile file: the other checks say what is wrong with it
+        return {}
 
 
 def verify_pdf(path: Path, trust_roots: Sequence[x509.Certificate], *, at: dt.datetime | None = None,

@@ -1,0 +1,190 @@
+"""More ways to make a changed plan verify, or a valid plan name the wrong signer (the attacker's round).
+
+Each test builds the attack for real and asserts what ``navtool verify`` says about it; the
+table in docs/signature-attacks.md lists them with what pdfsig and pyHanko say.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from signing_helpers import District, make_pdf
+
+from navtool_desktop.cli import main
+from navtool_desktop.signing import (
+    CHANGED,
+    VALID,
+    add_signature_fields,
+    approval_boxes,
+    export_certificate,
+    sign_pdf_bytes,
+    verify_pdf_bytes,
+)
+from navtool_desktop.signing import revisions as revisions_module
+from navtool_desktop.signing.revisions import ANNOTATION_CHANGED, MAX_REVISIONS_COMPARED, UNREADABLE
+
+LABELS = {"signer-1-superintendent": ("Superintendent", "Ana Peña"),
+          "signer-2-board-chair": ("Board Chair", "Nguyễn Văn An")}
+
+
+def labelled_plan(pdf: bytes | None = None) -> bytes:
+    """A plan with two boxes labelled with role and name, as the renderer declares them."""
+    boxes = approval_boxes(2)
+    return add_signature_fields(pdf or make_pdf(pages=3), list(zip(LABELS, boxes, strict=True)), LABELS)
+
+
+def _write(writer: IncrementalPdfFileWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --- who signed: a box whose label and certificate disagree ---------------------------------------
+
+
+def test_verify_reports_a_box_whose_label_and_certificate_disagree(district: District, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # the board chair stands in for the superintendent (--force): the stamp shows the chair's
+    # name, the box is printed "Superintendent (Ana Peña)"; a reader must be told
+    signed = sign_pdf_bytes(labelled_plan(), district.board_chair, role="Superintendent", force=True)
+    report = verify_pdf_bytes(signed, [district.root.certificate])
+    sig = report.signatures[0]
+    assert sig.field == "signer-1-superintendent"
+    assert sig.box_label == "Superintendent (Ana Peña)"
+    assert "the box is for the Superintendent, the certificate says Board Chair" in sig.box_disagreement
+    assert any(n.startswith("The box signed is labelled for Superintendent (Ana Peña), but the certificate "
+                            "is Nguyễn Văn An (Board Chair)") for n in sig.notes)
+    path = tmp_path / "standin.pdf"
+    path.write_bytes(signed)
+    root = tmp_path / "root.cer"
+    export_certificate(district.root.certificate, root)
+    assert main(["verify", str(path), "--json", "--trust", str(root)]) == 0  # a stand-in is allowed, but said
+    out = json.loads(capsys.readouterr().out)["signatures"][0]
+    assert out["box_label"] == "Superintendent (Ana Peña)" and out["box_disagreement"]
+    assert main(["verify", str(path), "--trust", str(root)]) == 0
+    assert "labelled for Superintendent (Ana Peña)" in capsys.readouterr().out
+    # the rightful signers: no disagreement
+    genuine = sign_pdf_bytes(sign_pdf_bytes(labelled_plan(), district.superintendent), district.board_chair)
+    report = verify_pdf_bytes(genuine, [district.root.certificate])
+    assert [(s.box_label, s.box_disagreement) for s in report.signatures] == [
+        ("Superintendent (Ana Peña)", ""), ("Board Chair (Nguyễn Văn An)", "")]
+
+
+def test_the_box_label_is_read_as_declared_before_the_first_signature(district: District) -> None:
+    # relabelling the box after the first signature cannot make a stand-in look rightful
+    signed = sign_pdf_bytes(labelled_plan(), district.superintendent)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        field = ref.get_object()
+        if field["/T"] == "signer-2-board-chair":
+            field["/NavRole"] = generic.TextStringObject("Superintendent")
+            field["/NavName"] = generic.TextStringObject("Ana Peña")
+            writer.mark_update(ref)
+    relabelled = sign_pdf_bytes(_write(writer), district.superintendent, field="signer-2-board-chair", force=True)
+    report = verify_pdf_bytes(relabelled, [district.root.certificate])
+    assert report.verdict == CHANGED
+    assert report.signatures[1].box_label == "Board Chair (Nguyễn Văn An)"
+    assert report.signatures[1].box_disagreement
+
+
+# --- shadow: reordering the annotations of a page ---------------------------------------------------
+
+
+def _cover_pair(writer: IncrementalPdfFileWriter) -> None:
+    """Two opaque FreeText annotations at the same place on page 1: the later one drawn on top."""
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    annots = generic.ArrayObject(list(page.get("/Annots") or []))
+    for text in (b"Budget: $2,000,000", b"Budget: $200,000"):
+        ap = generic.StreamObject({
+            generic.NameObject("/Type"): generic.NameObject("/XObject"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+            generic.NameObject("/BBox"): generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, 300, 30)),
+            generic.NameObject("/Resources"): generic.DictionaryObject({
+                generic.NameObject("/Font"): generic.DictionaryObject({
+                    generic.NameObject("/F9"): generic.DictionaryObject({
+                        generic.NameObject("/Type"): generic.NameObject("/Font"),
+                        generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
+                        generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica")})})}),
+        }, stream_data=b"1 1 1 rg 0 0 300 30 re f 0 0 0 rg BT /F9 14 Tf 4 10 Td (" + text + b") Tj ET")
+        annots.append(writer.add_object(generic.DictionaryObject({
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
+            generic.NameObject("/Rect"): generic.ArrayObject(generic.NumberObject(v) for v in (72, 600, 372, 630)),
+            generic.NameObject("/DA"): generic.TextStringObject("/Helv 14 Tf 0 g"),
+            generic.NameObject("/F"): generic.NumberObject(4),
+            generic.NameObject("/AP"): generic.DictionaryObject({generic.NameObject("/N"): writer.add_object(ap)}),
+        })))
+    page["/Annots"] = annots
+    writer.update_container(page)
+
+
+def test_reordering_the_annotations_of_a_page_is_a_change(district: District) -> None:
+    # the original hides "$2,000,000" under an opaque "$200,000"; a later revision only swaps
+    # their order in /Annots, so the hidden one is drawn on top: no object's content changes
+    writer = IncrementalPdfFileWriter(io.BytesIO(make_pdf(pages=3)), strict=False)
+    _cover_pair(writer)
+    signed = sign_pdf_bytes(labelled_plan(_write(writer)), district.superintendent)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    annots = list(page["/Annots"].raw_get(i) for i in range(len(page["/Annots"])))
+    page["/Annots"] = generic.ArrayObject(list(reversed(annots)))
+    writer.update_container(page)
+    swapped = _write(writer)
+    report = verify_pdf_bytes(swapped, [district.root.certificate], check_rendering=False)
+    assert report.verdict == CHANGED
+    assert [(c.kind, c.page) for c in report.changes] == [(ANNOTATION_CHANGED, 1)]
+    assert "the annotations of page 1 were put in another order" in report.changes[0].text
+    # the page comparison sees it too
+    assert verify_pdf_bytes(swapped, [district.root.certificate], check_structure=False).verdict == CHANGED
+
+
+# --- robustness: thousands of revisions ---------------------------------------------------------------
+
+
+def append_empty_revisions(data: bytes, count: int) -> bytes:
+    """``count`` raw incremental updates (classic xref sections), each adding one unused object."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    size = int(reader.trailer["/Size"])
+    root_ref, info_ref = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
+    prev = int(re.findall(rb"startxref\s+(\d+)", data[-2048:])[-1])
+    out = bytearray(data)
+    for n in range(count):
+        offset = len(out)
+        out += b"\n%d 0 obj\n%d\nendobj\n" % (size, n)
+        xref = len(out)
+        out += b"xref\n%d 1\n%010d 00000 n \n" % (size, offset)
+        size += 1
+        out += (b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+                % (size, root_ref.idnum, info_ref.idnum, prev, xref))
+        prev = xref
+    return bytes(out)
+
+
+def test_thousands_of_revisions_are_not_compared_one_by_one(district: District,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # each revision costs a scan of all the others in pyHanko's reader: 3000 took minutes
+    signed = sign_pdf_bytes(labelled_plan(), district.superintendent)
+    compared = []
+    real = revisions_module._compare
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        compared.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(revisions_module, "_compare", counting)
+    few = verify_pdf_bytes(append_empty_revisions(signed, 3), [district.root.certificate])
+    assert few.verdict == VALID and len(compared) == 3  # unused objects change nothing
+    compared.clear()
+    many = verify_pdf_bytes(append_empty_revisions(signed, MAX_REVISIONS_COMPARED + 5), [district.root.certificate])
+    assert compared == []
+    assert many.verdict == CHANGED and many.exit_code == 1
+    assert [c.kind for c in many.changes] == [UNREADABLE]
+    assert "cannot be compared" in many.changes[0].text
+    assert f"{MAX_REVISIONS_COMPARED + 5} revisions after the first signature" in many.changes[0].text
