@@ -42,6 +42,7 @@ CATALOG = "catalog"  # document-level actions, names, outlines, layers, structur
 INFO = "info"  # the document information (title, author ...) or the XMP metadata
 RENDERED = "rendered"  # a page looks different outside the declared boxes
 UNREADABLE = "unreadable"  # a revision could not be compared at all
+APPENDED = "appended"  # bytes after the last revision, in no revision (so never compared)
 
 #: /Info entries every signing program rewrites: not a change of the document.
 _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
@@ -513,6 +514,24 @@ def _box_changes(box: DeclaredBox, old: Any, new: Any, anchors: set[tuple[int, i
                                          "picture but no signature").format(name=box.name, page=page),
                           revision, page))
     return out
+
+
+def appended_bytes(reader: Any, data: bytes) -> list[Change]:
+    """Bytes after the end of the file's last revision (its ``startxref ... %%EOF``), other
+    than line ends: they belong to no revision, so no comparison looked at them, yet a PDF
+    reader that repairs files may use the objects in them."""
+    import re
+
+    last = reader.xrefs.total_revisions - 1
+    start = reader.xrefs.get_xref_container_info(last).end_location
+    end = re.compile(rb"startxref\s+\d+\s*%%EOF").search(data, max(start, 0))
+    if end is None:
+        return [Change(APPENDED, _("the end of the file's last revision cannot be found"), last + 1)]
+    extra = len(data[end.end():].strip(b"\r\n\t\f\x00 "))
+    if not extra:
+        return []
+    return [Change(APPENDED, _("{n} bytes follow the end of the file's last revision and belong to no revision "
+                               "(some PDF readers may still use what they hold)").format(n=extra), last + 1)]
 
 
 def too_many_revisions(reader: Any, first_revision: int) -> bool:

@@ -41,8 +41,10 @@ from navtool_desktop.signing.identity import fingerprint
 from navtool_desktop.signing.revisions import (
     INFO,
     RENDERED,
+    UNREADABLE,
     Change,
     DeclaredBox,
+    appended_bytes,
     declared_boxes_at,
     rendered_changes,
     structural_changes,
@@ -366,6 +368,12 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
     except Exception:  # a hostile file: no boxes to spare from the page comparison
         boxes = ()
     changes: list[Change] = list(structural_changes(reader, first)) if check_structure else []
+    if check_structure:
+        try:
+            changes += appended_bytes(reader, data)
+        except (KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
+            changes.append(Change(UNREADABLE, _("the end of the file cannot be read ({error})").format(error=exc),
+                                  total))
     if check_rendering:
         ends = []
         for s in sigs:

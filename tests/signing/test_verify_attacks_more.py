@@ -20,7 +20,9 @@ from signing_helpers import District, make_pdf
 from navtool_desktop.cli import main
 from navtool_desktop.signing import (
     CHANGED,
+    MODIFIED,
     VALID,
+    SigningError,
     add_signature_fields,
     approval_boxes,
     export_certificate,
@@ -28,7 +30,7 @@ from navtool_desktop.signing import (
     verify_pdf_bytes,
 )
 from navtool_desktop.signing import revisions as revisions_module
-from navtool_desktop.signing.revisions import ANNOTATION_CHANGED, MAX_REVISIONS_COMPARED, UNREADABLE
+from navtool_desktop.signing.revisions import ANNOTATION_CHANGED, APPENDED, MAX_REVISIONS_COMPARED, UNREADABLE
 
 LABELS = {"signer-1-superintendent": ("Superintendent", "Ana Peña"),
           "signer-2-board-chair": ("Board Chair", "Nguyễn Văn An")}
@@ -188,3 +190,26 @@ def test_thousands_of_revisions_are_not_compared_one_by_one(district: District,
     assert [c.kind for c in many.changes] == [UNREADABLE]
     assert "cannot be compared" in many.changes[0].text
     assert f"{MAX_REVISIONS_COMPARED + 5} revisions after the first signature" in many.changes[0].text
+
+
+# --- bytes after the last revision ------------------------------------------------------------------
+
+#: An object redefinition with no cross-reference section: no revision, so no comparison saw it.
+JUNK = (b"\n5 0 obj\n<< /Type /Catalog /Pages 3 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n"
+        b"endobj\n")
+
+
+def test_bytes_after_the_last_revision_are_a_change(district: District) -> None:
+    signed = sign_pdf_bytes(labelled_plan(), district.superintendent)
+    assert verify_pdf_bytes(signed + b"\r\n", [district.root.certificate]).verdict == VALID  # a line end is fine
+    for ending in (b"%%EOF\n", b"startxref\n0\n%%EOF\n"):  # pyHanko cannot read these: not a verdict
+        with pytest.raises(SigningError, match="damaged PDF"):
+            verify_pdf_bytes(signed + JUNK + ending, [district.root.certificate])
+    report = verify_pdf_bytes(signed + JUNK, [district.root.certificate])
+    assert report.verdict == CHANGED and report.exit_code == 1
+    assert [c.kind for c in report.changes] == [APPENDED]
+    assert "bytes follow the end of the file's last revision" in report.changes[0].text
+    assert report.signatures[0].changes_after == MODIFIED
+    twice = sign_pdf_bytes(signed, district.board_chair)
+    report = verify_pdf_bytes(twice + JUNK, [district.root.certificate])
+    assert [s.verdict for s in report.signatures] == [CHANGED, CHANGED]
