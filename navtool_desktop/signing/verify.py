@@ -239,16 +239,33 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     return cert.issuer == issuer.subject and _key_signed(cert, issuer)
 
 
+def _may_issue(cert: x509.Certificate) -> bool:
+    """Whether ``cert`` is a certificate authority's (basic constraints CA, may sign certificates):
+    a signer's certificate must not vouch for another one, or a signer could make a
+    certificate in a colleague's name."""
+    try:
+        if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return False
+    except x509.ExtensionNotFound:
+        return False
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
+    except x509.ExtensionNotFound:
+        return True
+
+
 def _chain(cert: x509.Certificate, others: Sequence[x509.Certificate],
            roots: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
-    """The path from ``cert`` up to one of ``roots`` (inclusive), through ``others``; or None."""
+    """The path from ``cert`` up to one of ``roots`` (inclusive), through ``others``; or None.
+    Every issuer on the way must be a certificate authority (:func:`_may_issue`)."""
     path = [cert]
     current = cert
     for _depth in range(8):
-        root = next((r for r in roots if _issued_by(current, r) or fingerprint(r) == fingerprint(current)), None)
+        root = next((r for r in roots if fingerprint(r) == fingerprint(current)
+                     or (_issued_by(current, r) and _may_issue(r))), None)
         if root is not None:
             return path if fingerprint(root) == fingerprint(current) else [*path, root]
-        issuer = next((c for c in others if c not in path and _issued_by(current, c)), None)
+        issuer = next((c for c in others if c not in path and _issued_by(current, c) and _may_issue(c)), None)
         if issuer is None:
             return None
         path.append(issuer)
@@ -270,6 +287,10 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
     path = _chain(cert, others, roots)
     if path is None:
         issuer = _attr(cert.issuer, NameOID.COMMON_NAME) or cert.issuer.rfc4514_string()
+        if any(_issued_by(cert, c) and not _may_issue(c) for c in [*others, *roots]):
+            return False, [_("Not trusted: the certificate was issued by \u201c{issuer}\u201d, whose own certificate "
+                             "may sign documents but not issue certificates (someone made a certificate in another "
+                             "person's name).").format(issuer=issuer)], [], []
         same_name = any(r.subject == cert.issuer for r in roots)
         if same_name:
             why = _("Not trusted: the certificate claims to be issued by \u201c{issuer}\u201d, but that root you "

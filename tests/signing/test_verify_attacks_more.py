@@ -15,17 +15,21 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from signing_helpers import District, make_pdf
+from signing_helpers import TEST_KEY_BITS, District, make_pdf
 
 from navtool_desktop.cli import main
 from navtool_desktop.signing import (
     CHANGED,
     MODIFIED,
+    NOT_TRUSTED,
     VALID,
+    Identity,
+    RootAuthority,
     SigningError,
     add_signature_fields,
     approval_boxes,
     export_certificate,
+    issue_signer,
     sign_pdf_bytes,
     verify_pdf_bytes,
 )
@@ -213,3 +217,23 @@ def test_bytes_after_the_last_revision_are_a_change(district: District) -> None:
     twice = sign_pdf_bytes(signed, district.board_chair)
     report = verify_pdf_bytes(twice + JUNK, [district.root.certificate])
     assert [s.verdict for s in report.signatures] == [CHANGED, CHANGED]
+
+
+# --- who signed: a signer's certificate that issues another ------------------------------------------
+
+
+def test_a_signer_cannot_issue_a_certificate_in_a_colleagues_name(district: District) -> None:
+    # the board chair's key (a signer certificate, not a certificate authority) issues "Ana
+    # Peña, Superintendent" and sends the chain chair -> district root along with it
+    chair = district.board_chair
+    forged = issue_signer(RootAuthority(chair.certificate, chair.private_key), "Ana Peña", "Superintendent",
+                          key_bits=TEST_KEY_BITS)
+    forged = Identity(forged.certificate, forged.private_key, (chair.certificate, district.root.certificate))
+    signed = sign_pdf_bytes(labelled_plan(), forged)
+    report = verify_pdf_bytes(signed, [district.root.certificate])
+    sig = report.signatures[0]
+    assert (report.verdict, report.exit_code) == (NOT_TRUSTED, 3)
+    assert sig.signer_name == "Ana Peña" and not sig.trusted
+    assert sig.reason == ("Not trusted: the certificate was issued by \u201cNguyễn Văn An\u201d, whose own "
+                          "certificate may sign documents but not issue certificates (someone made a certificate "
+                          "in another person's name).")
