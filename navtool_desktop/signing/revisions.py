@@ -20,8 +20,11 @@ No Qt here.
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +46,7 @@ INFO = "info"  # the document information (title, author ...) or the XMP metadat
 RENDERED = "rendered"  # a page looks different outside the declared boxes
 UNREADABLE = "unreadable"  # a revision could not be compared at all
 APPENDED = "appended"  # bytes after the last revision, in no revision (so never compared)
+AMBIGUOUS = "ambiguous"  # an object readers disagree about (a dictionary key given twice)
 
 #: /Info entries every signing program rewrites: not a change of the document.
 _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
@@ -520,8 +524,6 @@ def appended_bytes(reader: Any, data: bytes) -> list[Change]:
     """Bytes after the end of the file's last revision (its ``startxref ... %%EOF``), other
     than line ends: they belong to no revision, so no comparison looked at them, yet a PDF
     reader that repairs files may use the objects in them."""
-    import re
-
     last = reader.xrefs.total_revisions - 1
     start = reader.xrefs.get_xref_container_info(last).end_location
     end = re.compile(rb"startxref\s+\d+\s*%%EOF").search(data, max(start, 0))
@@ -532,6 +534,60 @@ def appended_bytes(reader: Any, data: bytes) -> list[Change]:
         return []
     return [Change(APPENDED, _("{n} bytes follow the end of the file's last revision and belong to no revision "
                                "(some PDF readers may still use what they hold)").format(n=extra), last + 1)]
+
+
+# --- dictionaries that give a key twice ----------------------------------------------------
+
+_TWICE = re.compile(r"Multiple definitions in dictionary at byte (0x[0-9a-fA-F]+) for key (\S+)")
+
+
+class _KeyGivenTwice(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = _TWICE.search(record.getMessage())
+        if match:
+            self.found.append((int(match.group(1), 16), match.group(2)))
+
+
+@contextmanager
+def keys_given_twice() -> Iterator[list[tuple[int, str]]]:
+    """Collects (byte offset, key) of every dictionary pyHanko reads meanwhile that gives a key
+    twice. pyHanko keeps the first value, pdfium the last: an update can show one thing to the
+    comparison and another on screen."""
+    logger = logging.getLogger("pyhanko.pdf_utils.generic")
+    handler = _KeyGivenTwice()
+    level = logger.level
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield handler.found
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def ambiguous_changes(reader: Any, found: Sequence[tuple[int, str]]) -> list[Change]:
+    """One change per revision holding a dictionary that gives a key twice (by byte offset; an
+    offset inside a compressed object stream counts for the last revision)."""
+    total = reader.xrefs.total_revisions
+    ends = []
+    for rev in range(total):
+        try:
+            ends.append(reader.xrefs.get_xref_container_info(rev).end_location)
+        except (KeyError, IndexError, AttributeError):
+            ends.append(0)
+    by_revision: dict[int, set[str]] = {}
+    for offset, key in found:
+        rev = next((r for r, end in enumerate(ends) if offset <= end), total - 1)
+        by_revision.setdefault(rev, set()).add(key)
+    return [Change(AMBIGUOUS, _("revision {n} holds a dictionary that gives the same key twice ({keys}); PDF "
+                                "readers disagree on which one counts, so what it shows cannot be known")
+                   .format(n=rev + 1, keys=", ".join(sorted(keys))), rev)
+            for rev, keys in sorted(by_revision.items())]
 
 
 def too_many_revisions(reader: Any, first_revision: int) -> bool:

@@ -44,8 +44,10 @@ from navtool_desktop.signing.revisions import (
     UNREADABLE,
     Change,
     DeclaredBox,
+    ambiguous_changes,
     appended_bytes,
     declared_boxes_at,
+    keys_given_twice,
     rendered_changes,
     structural_changes,
     too_many_revisions,
@@ -370,13 +372,22 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
     ``check_structure`` and ``check_rendering`` switch off one of the two independent
     change checks (for tests showing that each one alone catches an overlay).
     """
+    with keys_given_twice() as twice:
+        reader, sigs = _open(data, label)
+        return _verify(data, reader, sigs, twice, trust_roots, label=label, at=at, crls=crls,
+                       check_structure=check_structure, check_rendering=check_rendering)
+
+
+def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
+            trust_roots: Sequence[x509.Certificate], *, label: str, at: dt.datetime | None,
+            crls: Sequence[x509.CertificateRevocationList], check_structure: bool,
+            check_rendering: bool) -> VerificationReport:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    reader, sigs = _open(data, label)
     total = reader.xrefs.total_revisions
     now = at or dt.datetime.now(dt.UTC)
     roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trust_roots]
@@ -390,6 +401,8 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
         boxes = ()
     changes: list[Change] = list(structural_changes(reader, first)) if check_structure else []
     if check_structure:
+        labels = _box_labels(data, first)  # reads the declared revision (its keys given twice too)
+        changes += ambiguous_changes(reader, twice)
         try:
             changes += appended_bytes(reader, data)
         except (KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
@@ -409,7 +422,8 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
             changes.append(Change(RENDERED, _("the pages could not be drawn for comparison ({error})")
                                   .format(error=exc), first))
 
-    labels = _box_labels(data, first)
+    if not check_structure:
+        labels = _box_labels(data, first)
     # thousands of revisions: pyHanko's own change analysis would take minutes; ours says
     # it cannot compare them (a change), so the signatures themselves are still checked
     skip_diff = too_many_revisions(reader, first)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from PIL import ImageChops
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -34,7 +35,14 @@ from navtool_desktop.signing import (
     verify_pdf_bytes,
 )
 from navtool_desktop.signing import revisions as revisions_module
-from navtool_desktop.signing.revisions import ANNOTATION_CHANGED, APPENDED, MAX_REVISIONS_COMPARED, UNREADABLE
+from navtool_desktop.signing.revisions import (
+    AMBIGUOUS,
+    ANNOTATION_CHANGED,
+    APPENDED,
+    MAX_REVISIONS_COMPARED,
+    UNREADABLE,
+    draw_pages,
+)
 
 LABELS = {"signer-1-superintendent": ("Superintendent", "Ana Peña"),
           "signer-2-board-chair": ("Board Chair", "Nguyễn Văn An")}
@@ -237,3 +245,62 @@ def test_a_signer_cannot_issue_a_certificate_in_a_colleagues_name(district: Dist
     assert sig.reason == ("Not trusted: the certificate was issued by \u201cNguyễn Văn An\u201d, whose own "
                           "certificate may sign documents but not issue certificates (someone made a certificate "
                           "in another person's name).")
+
+
+# --- a dictionary with the same key twice: pyHanko reads the first, pdfium the last -------------------
+
+
+def _redefine(data: bytes, number: int, body: bytes) -> bytes:
+    """A raw incremental update (classic xref) that redefines object ``number`` as ``body``."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    size = int(reader.trailer["/Size"])
+    root_ref, info_ref = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
+    prev = int(re.findall(rb"startxref\s+(\d+)", data[-2048:])[-1])
+    offset = len(data) + 1
+    update = b"\n%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(data) + len(update)
+    update += (b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /Prev %d >>\n"
+               b"startxref\n%d\n%%%%EOF\n" % (number, offset, size, root_ref.idnum, info_ref.idnum, prev, xref))
+    return data + update
+
+
+def test_a_key_given_twice_is_a_change_though_pyhanko_reads_only_the_first(district: District) -> None:
+    # after the superintendent signed, page 3 gets a second /Annots: pyHanko (first key wins)
+    # sees the old list, pdfium (last key wins) a drawn "signature" over the chair's empty box,
+    # which the page comparison leaves out as a signature box
+    signed = sign_pdf_bytes(labelled_plan(), district.superintendent)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    x1, y1, x2, y2 = approval_boxes(2)[1].rect
+    stamp = writer.add_object(generic.StreamObject({
+        generic.NameObject("/Type"): generic.NameObject("/XObject"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+        generic.NameObject("/BBox"): generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, x2 - x1, y2 - y1)),
+    }, stream_data=b"0 0 0 RG 3 w 10 20 m 60 70 l 110 20 l 160 70 l S"))
+    fake = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Annot"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Stamp"),
+        generic.NameObject("/Rect"): generic.ArrayObject(generic.NumberObject(v) for v in (x1, y1, x2, y2)),
+        generic.NameObject("/F"): generic.NumberObject(4),
+        generic.NameObject("/AP"): generic.DictionaryObject({generic.NameObject("/N"): stamp}),
+    }))
+    with_objects = _write(writer)
+    reader = PdfFileReader(io.BytesIO(with_objects), strict=False)
+    page_ref = reader.root["/Pages"]["/Kids"].raw_get(2)
+    page = page_ref.get_object()
+    annots = page["/Annots"]
+    refs = b" ".join(b"%d %d R" % (annots.raw_get(i).idnum, annots.raw_get(i).generation)
+                     for i in range(len(annots)))
+    keys = b"".join(b"%s %s " % (k.encode(), _raw(page.raw_get(k))) for k in page if k != "/Annots")
+    body = b"<< %s/Annots [%s] /Annots [%s %d 0 R] >>" % (keys, refs, refs, fake.idnum)
+    attacked = _redefine(with_objects, page_ref.idnum, body)
+    # pdfium draws the fake stamp (it takes the last /Annots)
+    assert ImageChops.difference(draw_pages(attacked)[2], draw_pages(signed)[2]).getbbox() is not None
+    report = verify_pdf_bytes(attacked, [district.root.certificate])
+    assert report.verdict == CHANGED and report.exit_code == 1
+    assert any(c.kind == AMBIGUOUS and "the same key twice" in c.text for c in report.changes)
+
+
+def _raw(value: object) -> bytes:
+    out = io.BytesIO()
+    value.write_to_stream(out, None)  # type: ignore[attr-defined]
+    return out.getvalue()
