@@ -281,8 +281,12 @@ def _when(moment: dt.datetime) -> str:
 
 def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate],
                        roots: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList],
-                       moment: dt.datetime) -> tuple[bool, list[str], list[str], list[str]]:
-    """(chains to a root, why not trusted, certificate problems, notes) at ``moment``."""
+                       moment: dt.datetime, made_after: dt.datetime | None = None,
+                       ) -> tuple[bool, list[str], list[str], list[str]]:
+    """(chains to a root, why not trusted, certificate problems, notes) at ``moment``.
+
+    ``made_after`` is the signing time of the latest signature earlier in the file: this one
+    was made after it, whatever its own (signer's computer) time says."""
     if not roots:
         return False, [_("Not trusted: no root certificate to check against. Give the district's root "
                          "certificate (navtool verify --trust ROOT.cer), or keep it in the app.")], [], []
@@ -325,6 +329,11 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
     if revoked is not None and moment >= revoked:
         problems.append(_("Certificate problem: the district revoked this certificate on {when}, before the "
                           "signature was made ({signed}).").format(when=_when(revoked), signed=_when(moment)))
+    elif revoked is not None and made_after is not None and made_after >= revoked:
+        problems.append(_("Certificate problem: the district revoked this certificate on {when}. This signature "
+                          "says it was made on {signed}, but it comes after a signature dated {earlier}, so it was "
+                          "made after the revocation.").format(when=_when(revoked), signed=_when(moment),
+                                                               earlier=_when(made_after)))
     elif revoked is not None:
         notes.append(_("The district revoked this certificate on {when}, after this signature was made "
                        "({signed}); signatures made before then stay valid.").format(
@@ -428,6 +437,15 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
     # it cannot compare them (a change), so the signatures themselves are still checked
     skip_diff = too_many_revisions(reader, first)
 
+    # each signature was made after the ones in earlier revisions, whatever its clock says
+    claimed_times: list[tuple[int, dt.datetime]] = []
+    for s in sigs:
+        try:
+            if s.self_reported_timestamp is not None:
+                claimed_times.append((s.signed_revision, s.self_reported_timestamp))
+        except Exception:  # a malformed signature: checked (and reported) below
+            continue
+
     reports = []
     for sig in sigs:
         try:
@@ -494,7 +512,13 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
                     others.append(x509.load_der_x509_certificate(extra.dump()))
                 except ValueError:  # a damaged extra certificate: it cannot be part of a chain
                     continue
-            trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment)
+            made_after = max((t for r, t in claimed_times if r < rev), default=None)
+            trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment,
+                                                                              made_after)
+            if claimed is not None and made_after is not None and claimed < made_after - dt.timedelta(minutes=5):
+                notes.append(_("This signature is dated {signed}, before the signature made before it ({earlier}): "
+                               "a computer clock was wrong, or was set back.").format(
+                    signed=_when(claimed), earlier=_when(made_after)))
         if trusted and status.intact and status.valid and not status.trusted and not cert_problems:
             trusted = False
             why_untrusted = [_pyhanko_trust_problem(status)]

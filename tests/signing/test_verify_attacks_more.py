@@ -20,6 +20,7 @@ from signing_helpers import TEST_KEY_BITS, District, make_pdf
 
 from navtool_desktop.cli import main
 from navtool_desktop.signing import (
+    CERTIFICATE_PROBLEM,
     CHANGED,
     MODIFIED,
     NOT_TRUSTED,
@@ -29,6 +30,7 @@ from navtool_desktop.signing import (
     SigningError,
     add_signature_fields,
     approval_boxes,
+    create_root,
     export_certificate,
     issue_signer,
     sign_pdf_bytes,
@@ -304,3 +306,43 @@ def _raw(value: object) -> bytes:
     out = io.BytesIO()
     value.write_to_stream(out, None)  # type: ignore[attr-defined]
     return out.getvalue()
+
+
+# --- time: a revoked signer setting the clock back -------------------------------------------------------
+
+
+def test_a_revoked_signer_cannot_date_a_signature_before_an_earlier_one() -> None:
+    # the laptop is lost at noon and the certificate revoked from then; the thief signs the
+    # chair's box with the clock set to the morning, but the superintendent's signature before
+    # it in the file says 14:00: the thief's signature was made after the revocation
+    import datetime as dt
+
+    from attacks import pyhanko_sign
+
+    from navtool_desktop.signing.revocation import revoke
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    root = create_root("Peña Valley Unified", key_bits=TEST_KEY_BITS, now=now - dt.timedelta(days=60))
+    lost = issue_signer(root, "Nguyễn Văn An", "Board Chair", key_bits=TEST_KEY_BITS,
+                        now=now - dt.timedelta(days=30))
+    supt = issue_signer(root, "Ana Peña", "Superintendent", key_bits=TEST_KEY_BITS,
+                        now=now - dt.timedelta(days=30))
+    crl = revoke(root, lost.certificate, since=now - dt.timedelta(hours=3), now=now)
+    first = pyhanko_sign(labelled_plan(), supt, field="signer-1-superintendent",
+                         when=now - dt.timedelta(hours=1))
+    backdated = pyhanko_sign(first, lost, field="signer-2-board-chair", when=now - dt.timedelta(hours=5))
+    report = verify_pdf_bytes(backdated, [root.certificate], crls=[crl])
+    assert [s.verdict for s in report.signatures] == [VALID, CERTIFICATE_PROBLEM]
+    assert "it comes after a signature dated" in report.signatures[1].reason
+    # honestly dated before the revocation, and before the next signature: stays valid
+    early = pyhanko_sign(labelled_plan(), lost, field="signer-2-board-chair", when=now - dt.timedelta(hours=5))
+    later = pyhanko_sign(early, supt, field="signer-1-superintendent",
+                         when=now - dt.timedelta(hours=1))
+    report = verify_pdf_bytes(later, [root.certificate], crls=[crl])
+    assert [s.verdict for s in report.signatures] == [VALID, VALID]
+    # a later signature dated before an earlier one is said, whatever the certificate
+    other = issue_signer(root, "Nguyễn Văn An", "Board Chair", key_bits=TEST_KEY_BITS,
+                         now=now - dt.timedelta(days=30))
+    swapped = pyhanko_sign(first, other, field="signer-2-board-chair", when=now - dt.timedelta(hours=5))
+    notes = verify_pdf_bytes(swapped, [root.certificate]).signatures[1].notes
+    assert any("before the signature made before it" in n for n in notes)
