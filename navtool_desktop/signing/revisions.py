@@ -47,6 +47,7 @@ RENDERED = "rendered"  # a page looks different outside the declared boxes
 UNREADABLE = "unreadable"  # a revision could not be compared at all
 APPENDED = "appended"  # bytes after the last revision, in no revision (so never compared)
 AMBIGUOUS = "ambiguous"  # an object readers disagree about (a dictionary key given twice)
+BOX_OVER_CONTENT = "box_over_content"  # a box filled after the first signature lies over page content
 
 #: /Info entries every signing program rewrites: not a change of the document.
 _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
@@ -64,6 +65,8 @@ _XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "Insta
 #: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
 RENDER_DPI = 50
 BOX_MARGIN_PX = 2
+#: Pixels left out inside a box's edge when checking it is blank (the frame drawn round it).
+BOX_INSET_PX = 3
 MAX_RENDER_PX = 2400
 #: A plan gets one revision per signer (and maybe validation data); a file with more revisions
 #: after its first signature than this is not compared revision by revision (each comparison
@@ -672,8 +675,6 @@ def draw_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Any]:
 
 def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
     """Every page drawn at ``dpi``, with the declared boxes (plus a margin) painted white."""
-    import ctypes
-
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
     from PIL import Image, ImageDraw
@@ -699,20 +700,77 @@ def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
                 for box in boxes:
                     if box.page != index:
                         continue
-                    x1, y1, x2, y2 = box.rect
-                    xs, ys = [], []
-                    for x, y in ((x1, y1), (x2, y2), (x1, y2), (x2, y1)):
-                        dx, dy = ctypes.c_int(), ctypes.c_int()
-                        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, ctypes.c_double(x),
-                                                   ctypes.c_double(y), ctypes.byref(dx), ctypes.byref(dy))
-                        xs.append(dx.value)
-                        ys.append(dy.value)
+                    left, top_y, right, bottom = _device_rect(page, box.rect, width, height)
                     for top in (0, height):
-                        draw.rectangle((min(xs) - BOX_MARGIN_PX, top + min(ys) - BOX_MARGIN_PX,
-                                        max(xs) + BOX_MARGIN_PX, top + max(ys) + BOX_MARGIN_PX), fill=(255, 255, 255))
+                        draw.rectangle((left - BOX_MARGIN_PX, top + top_y - BOX_MARGIN_PX,
+                                        right + BOX_MARGIN_PX, top + bottom + BOX_MARGIN_PX), fill=(255, 255, 255))
                 images.append(image)
             finally:
                 page.close()
     finally:
         doc.close()
     return images
+
+
+def _device_rect(page: Any, rect: tuple[float, float, float, float], width: int,
+                 height: int) -> tuple[int, int, int, int]:
+    """A rectangle in PDF points as pixels (left, top, right, bottom) of a page drawn at width x height."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x1, y1, x2, y2 = rect
+    xs, ys = [], []
+    for x, y in ((x1, y1), (x2, y2), (x1, y2), (x2, y1)):
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, ctypes.c_double(x), ctypes.c_double(y),
+                                   ctypes.byref(dx), ctypes.byref(dy))
+        xs.append(dx.value)
+        ys.append(dy.value)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def boxes_over_content(signed: bytes, filled: Sequence[tuple[DeclaredBox, int]], *,
+                       dpi: int = RENDER_DPI) -> list[Change]:
+    """Declared boxes that a later signature filled, but that lie over the page's own text or
+    drawings: a stamp there hides them, and the page comparison leaves the box out.
+
+    ``signed``: the file as the first signature signed it; ``filled``: (box, the revision of the
+    signature that filled it). Only the page content is drawn (no annotations, no form
+    fields), screen and print; inside the box, short of the frame a renderer draws round
+    it, it must be one flat colour."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    changes: list[Change] = []
+    with _PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(signed)
+        try:
+            for index in sorted({box.page for box, _rev in filled}):
+                if not 0 <= index < len(doc):
+                    continue
+                page = doc[index]
+                try:
+                    scale = min(dpi / 72, MAX_RENDER_PX / max(page.get_width(), page.get_height(), 1.0))
+                    images = [page.render(scale=scale, draw_annots=False, may_draw_forms=False,
+                                          extra_flags=flags).to_pil().convert("RGB")
+                              for flags in (0, pdfium_c.FPDF_PRINTING)]
+                    for box, revision in filled:
+                        if box.page != index:
+                            continue
+                        width, height = images[0].size
+                        left, top, right, bottom = _device_rect(page, box.rect, width, height)
+                        inner = (left + BOX_INSET_PX, top + BOX_INSET_PX, right - BOX_INSET_PX, bottom - BOX_INSET_PX)
+                        if inner[2] <= inner[0] or inner[3] <= inner[1]:
+                            continue
+                        flat = all(hi - lo <= 8 for image in images for lo, hi in image.crop(inner).getextrema())
+                        if not flat:
+                            changes.append(Change(BOX_OVER_CONTENT, _(
+                                "the signature box \u201c{name}\u201d lies over the text or drawings of page {page}, "
+                                "and the stamp signed into it later covers them").format(name=box.name, page=index + 1),
+                                revision, index + 1))
+                finally:
+                    page.close()
+        finally:
+            doc.close()
+    return changes

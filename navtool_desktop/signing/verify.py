@@ -46,6 +46,7 @@ from navtool_desktop.signing.revisions import (
     DeclaredBox,
     ambiguous_changes,
     appended_bytes,
+    boxes_over_content,
     declared_boxes_at,
     keys_given_twice,
     rendered_changes,
@@ -430,6 +431,16 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
         except Exception as exc:  # pdfium could not draw a revision: that is a finding, not a crash
             changes.append(Change(RENDERED, _("the pages could not be drawn for comparison ({error})")
                                   .format(error=exc), first))
+        # a box filled later must have been blank paper when the first signature was made
+        later = {s.field_name: s.signed_revision for s in sigs if s.signed_revision > first}
+        filled = [(b, later[b.name]) for b in boxes if b.name in later]
+        first_end = max((end for rev, end in ends if rev == first), default=0)
+        if filled and 0 < first_end <= len(data):
+            try:
+                changes += boxes_over_content(data[:first_end], filled)
+            except Exception as exc:  # as above
+                changes.append(Change(RENDERED, _("the pages could not be drawn for comparison ({error})")
+                                      .format(error=exc), first))
 
     if not check_structure:
         labels = _box_labels(data, first)

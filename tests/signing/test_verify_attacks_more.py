@@ -41,6 +41,7 @@ from navtool_desktop.signing.revisions import (
     AMBIGUOUS,
     ANNOTATION_CHANGED,
     APPENDED,
+    BOX_OVER_CONTENT,
     MAX_REVISIONS_COMPARED,
     UNREADABLE,
     draw_pages,
@@ -346,3 +347,33 @@ def test_a_revoked_signer_cannot_date_a_signature_before_an_earlier_one() -> Non
     swapped = pyhanko_sign(first, other, field="signer-2-board-chair", when=now - dt.timedelta(hours=5))
     notes = verify_pdf_bytes(swapped, [root.certificate]).signatures[1].notes
     assert any("before the signature made before it" in n for n in notes)
+
+
+# --- a box declared over the page's text before anyone signed -------------------------------------------
+
+
+def test_a_box_declared_over_page_text_cannot_hide_it_when_signed_later(district: District, tmp_path: Path) -> None:
+    # whoever prepares the file adds an empty third box over the cover line before the
+    # superintendent signs (nothing to see: the box is empty); later a district signer fills
+    # it with an opaque stamp that prints other words. The box was "declared", so the
+    # structural rule allows it and the page comparison leaves it out
+    from attacks import COVER_LINE, FORGED_LINE, _opaque_patch, pyhanko_sign
+    from pyhanko.stamp import StaticStampStyle
+
+    from navtool_desktop.signing.sign import SignatureBox
+
+    boxes = [*zip(LABELS, approval_boxes(2), strict=True), ("signer-3-secretary", SignatureBox(1, *COVER_LINE))]
+    plan = add_signature_fields(make_pdf(pages=3), boxes, {**LABELS, "signer-3-secretary": ("Secretary", "")})
+    signed = sign_pdf_bytes(plan, district.superintendent)
+    x1, y1, x2, y2 = COVER_LINE
+    stamp = StaticStampStyle.from_pdf_file(str(_opaque_patch(tmp_path, x2 - x1, y2 - y1, FORGED_LINE)),
+                                           border_width=0)
+    attacked = pyhanko_sign(signed, district.board_chair, field="signer-3-secretary", stamp=stamp)
+    report = verify_pdf_bytes(attacked, [district.root.certificate])
+    assert report.verdict == CHANGED and report.exit_code == 1
+    assert [(c.kind, c.page) for c in report.changes] == [(BOX_OVER_CONTENT, 1)]
+    assert "lies over the text or drawings of page 1" in report.changes[0].text
+    assert [s.verdict for s in report.signatures] == [CHANGED, CHANGED]
+    # the renderer's own boxes (a frame drawn round each) are blank inside: a real plan passes
+    genuine = sign_pdf_bytes(signed, district.board_chair, field="signer-2-board-chair")
+    assert verify_pdf_bytes(genuine, [district.root.certificate]).verdict == VALID
