@@ -48,6 +48,7 @@ UNREADABLE = "unreadable"  # a revision could not be compared at all
 APPENDED = "appended"  # bytes after the last revision, in no revision (so never compared)
 AMBIGUOUS = "ambiguous"  # an object readers disagree about (a dictionary key given twice)
 BOX_OVER_CONTENT = "box_over_content"  # a box filled after the first signature lies over page content
+SIGNATURE_REUSED = "signature_reused"  # two boxes hold the same signature (one copied into the other)
 
 #: /Info entries every signing program rewrites: not a change of the document.
 _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})

@@ -41,6 +41,7 @@ from navtool_desktop.signing.identity import fingerprint
 from navtool_desktop.signing.revisions import (
     INFO,
     RENDERED,
+    SIGNATURE_REUSED,
     UNREADABLE,
     Change,
     DeclaredBox,
@@ -418,6 +419,8 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
         except (KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
             changes.append(Change(UNREADABLE, _("the end of the file cannot be read ({error})").format(error=exc),
                                   total))
+    if check_structure:
+        changes += _reused_signatures(sigs, total)
     if check_rendering:
         ends = []
         for s in sigs:
@@ -565,6 +568,25 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
     return VerificationReport(file=label, signatures=tuple(reports), revisions=total,
                               trust_roots=tuple(fingerprint(c) for c in trust_roots), changes=tuple(changes),
                               declared_boxes=boxes)
+
+
+def _reused_signatures(sigs: Sequence[Any], total: int) -> list[Change]:
+    """Boxes that hold no signature of their own: each signed revision has exactly one
+    signature, so two fields whose signatures sign the same revision share one (a copy of
+    another box's signature dictionary, with a stamp of the copier's choosing)."""
+    by_revision: dict[int, list[str]] = {}
+    for sig in sigs:
+        try:
+            by_revision.setdefault(sig.signed_revision, []).append(sig.field_name)
+        except Exception:  # a malformed signature: reported on its own
+            continue
+    changes = []
+    for revision, names in sorted(by_revision.items()):
+        for name in names[1:]:
+            changes.append(Change(SIGNATURE_REUSED, _("the box \u201c{name}\u201d holds no signature of its own: it "
+                                                      "repeats the one in \u201c{other}\u201d").format(
+                name=name, other=names[0]), max(total - 1, revision)))
+    return changes
 
 
 def _box_labels(data: bytes, first: int) -> dict[str, Any]:

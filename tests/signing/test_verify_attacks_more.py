@@ -43,6 +43,7 @@ from navtool_desktop.signing.revisions import (
     APPENDED,
     BOX_OVER_CONTENT,
     MAX_REVISIONS_COMPARED,
+    SIGNATURE_REUSED,
     UNREADABLE,
     draw_pages,
 )
@@ -377,3 +378,25 @@ def test_a_box_declared_over_page_text_cannot_hide_it_when_signed_later(district
     # the renderer's own boxes (a frame drawn round each) are blank inside: a real plan passes
     genuine = sign_pdf_bytes(signed, district.board_chair, field="signer-2-board-chair")
     assert verify_pdf_bytes(genuine, [district.root.certificate]).verdict == VALID
+
+
+# --- a box filled with a copy of another box's signature ----------------------------------------------------
+
+
+def test_a_box_filled_with_another_boxs_signature_is_a_change(district: District) -> None:
+    # no key needed: the chair's box gets the superintendent's signature dictionary as its
+    # value, and a stamp of the attacker's choosing; pdfsig calls both valid. pyHanko's
+    # check of the certification refuses it; navtool's own rule must too
+    signed = sign_pdf_bytes(labelled_plan(), district.superintendent)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    fields = {ref.get_object()["/T"]: ref for ref in writer.root["/AcroForm"]["/Fields"]}
+    value = fields["signer-1-superintendent"].get_object().raw_get("/V")
+    chair_box = fields["signer-2-board-chair"]
+    chair_box.get_object()["/V"] = value
+    writer.mark_update(chair_box)
+    copied = _write(writer)
+    report = verify_pdf_bytes(copied, [district.root.certificate], check_rendering=False)
+    assert report.verdict == CHANGED
+    assert [c.kind for c in report.changes] == [SIGNATURE_REUSED]
+    assert report.changes[0].text == ("the box \u201csigner-2-board-chair\u201d holds no signature of its own: it "
+                                      "repeats the one in \u201csigner-1-superintendent\u201d")
