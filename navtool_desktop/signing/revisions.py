@@ -66,6 +66,9 @@ _XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "Insta
 #: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
 RENDER_DPI = 50
 BOX_MARGIN_PX = 2
+#: At most this many page drawings (pages x moments compared) per check: a file of 100000
+#: repeated pages would otherwise take hours. A 300-page plan with four signers stays under it.
+MAX_PAGES_DRAWN = 2000
 #: Pixels left out inside a box's edge when checking it is blank (the frame drawn round it).
 BOX_INSET_PX = 3
 MAX_RENDER_PX = 2400
@@ -649,6 +652,11 @@ def rendered_changes(data: bytes, revisions: Sequence[tuple[int, int]], boxes: I
         return []
     changes: list[Change] = []
     with _PDFIUM_LOCK:
+        pages = _page_count(data)
+        if pages * (len(todo) + 1) > MAX_PAGES_DRAWN:
+            return [Change(RENDERED, _("the file has {n} pages, too many to compare as drawn at {m} moments ({limit} "
+                                       "page drawings at most), so the changes after signing cannot be compared")
+                           .format(n=pages, m=len(todo) + 1, limit=MAX_PAGES_DRAWN), todo[0][0])]
         final = _render(data, dpi, boxes)
         for revision, end in todo:
             then = _render(data[:end], dpi, boxes)
@@ -711,6 +719,16 @@ def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
     finally:
         doc.close()
     return images
+
+
+def _page_count(data: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
 
 
 def _device_rect(page: Any, rect: tuple[float, float, float, float], width: int,

@@ -400,3 +400,19 @@ def test_a_box_filled_with_another_boxs_signature_is_a_change(district: District
     assert [c.kind for c in report.changes] == [SIGNATURE_REUSED]
     assert report.changes[0].text == ("the box \u201csigner-2-board-chair\u201d holds no signature of its own: it "
                                       "repeats the one in \u201csigner-1-superintendent\u201d")
+
+
+def test_too_many_pages_to_draw_cannot_be_compared(district: District, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every page is drawn at every signed revision and now: a file of 100000 (repeated) pages
+    # would take hours; past a budget verify says it cannot compare them, without drawing
+    twice = sign_pdf_bytes(sign_pdf_bytes(labelled_plan(), district.superintendent), district.board_chair)
+    assert verify_pdf_bytes(twice, [district.root.certificate]).verdict == VALID  # 3 pages x 2 drawings
+    monkeypatch.setattr(revisions_module, "MAX_PAGES_DRAWN", 5)
+    drawn = []
+    monkeypatch.setattr(revisions_module, "_render", lambda *a, **k: drawn.append(1) or [])
+    report = verify_pdf_bytes(twice, [district.root.certificate])
+    assert drawn == []
+    assert report.verdict == CHANGED
+    assert [c.text for c in report.changes] == [
+        "the file has 3 pages, too many to compare as drawn at 2 moments (5 page drawings at most), so the "
+        "changes after signing cannot be compared"]
