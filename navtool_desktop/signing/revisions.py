@@ -755,9 +755,9 @@ def boxes_over_content(signed: bytes, filled: Sequence[tuple[DeclaredBox, int]],
     drawings: a stamp there hides them, and the page comparison leaves the box out.
 
     ``signed``: the file as the first signature signed it; ``filled``: (box, the revision of the
-    signature that filled it). Only the page content is drawn (no annotations, no form
-    fields), screen and print; inside the box, short of the frame a renderer draws round
-    it, it must be one flat colour."""
+    signature that filled it). The page is drawn without its form fields (so without the
+    boxes), screen and print; inside the box, short of the frame a renderer draws round it,
+    it must be one flat colour."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -771,7 +771,9 @@ def boxes_over_content(signed: bytes, filled: Sequence[tuple[DeclaredBox, int]],
                 page = doc[index]
                 try:
                     scale = min(dpi / 72, MAX_RENDER_PX / max(page.get_width(), page.get_height(), 1.0))
-                    images = [page.render(scale=scale, draw_annots=False, may_draw_forms=False,
+                    # forms are not set up, so pdfium leaves every form field (the boxes) out but
+                    # draws other annotations: a comment hidden under an empty box counts too
+                    images = [page.render(scale=scale, draw_annots=True, may_draw_forms=False,
                                           extra_flags=flags).to_pil().convert("RGB")
                               for flags in (0, pdfium_c.FPDF_PRINTING)]
                     for box, revision in filled:

@@ -416,3 +416,30 @@ def test_too_many_pages_to_draw_cannot_be_compared(district: District, monkeypat
     assert [c.text for c in report.changes] == [
         "the file has 3 pages, too many to compare as drawn at 2 moments (5 page drawings at most), so the "
         "changes after signing cannot be compared"]
+
+
+def test_an_annotation_hidden_under_an_empty_box_is_found_when_the_box_is_signed(district: District) -> None:
+    # the original holds a comment inside the chair's box, drawn under the box (earlier in
+    # /Annots); the chair's stamp, drawn without a background, lets it show through
+    writer = IncrementalPdfFileWriter(io.BytesIO(labelled_plan()), strict=False)
+    page = writer.root["/Pages"]["/Kids"][2].get_object()
+    x1, y1, x2, y2 = approval_boxes(2)[1].rect
+    ap = writer.add_object(generic.StreamObject({
+        generic.NameObject("/Type"): generic.NameObject("/XObject"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+        generic.NameObject("/BBox"): generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, x2 - x1, 20)),
+    }, stream_data=b"1 0 0 rg 0 0 200 20 re f"))
+    note = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Annot"),
+        generic.NameObject("/Subtype"): generic.NameObject("/Square"),
+        generic.NameObject("/Rect"): generic.ArrayObject(generic.NumberObject(v) for v in (x1, y1 + 30, x2, y1 + 50)),
+        generic.NameObject("/F"): generic.NumberObject(4),
+        generic.NameObject("/AP"): generic.DictionaryObject({generic.NameObject("/N"): ap}),
+    }))
+    page["/Annots"] = generic.ArrayObject([note, *(page["/Annots"].raw_get(i) for i in range(len(page["/Annots"])))])
+    writer.update_container(page)
+    signed = sign_pdf_bytes(_write(writer), district.superintendent)
+    both = sign_pdf_bytes(signed, district.board_chair)
+    report = verify_pdf_bytes(both, [district.root.certificate])
+    assert report.verdict == CHANGED
+    assert [(c.kind, c.page) for c in report.changes] == [(BOX_OVER_CONTENT, 3)]
