@@ -423,7 +423,7 @@ def test_an_annotation_hidden_under_an_empty_box_is_found_when_the_box_is_signed
     # /Annots); the chair's stamp, drawn without a background, lets it show through
     writer = IncrementalPdfFileWriter(io.BytesIO(labelled_plan()), strict=False)
     page = writer.root["/Pages"]["/Kids"][2].get_object()
-    x1, y1, x2, y2 = approval_boxes(2)[1].rect
+    x1, y1, x2, _y2 = approval_boxes(2)[1].rect
     ap = writer.add_object(generic.StreamObject({
         generic.NameObject("/Type"): generic.NameObject("/XObject"),
         generic.NameObject("/Subtype"): generic.NameObject("/Form"),
