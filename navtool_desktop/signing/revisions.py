@@ -566,8 +566,9 @@ def keys_given_twice() -> Iterator[list[tuple[int, str]]]:
     comparison and another on screen."""
     logger = logging.getLogger("pyhanko.pdf_utils.generic")
     handler = _KeyGivenTwice()
-    level = logger.level
+    level, disabled = logger.level, logger.disabled
     logger.addHandler(handler)
+    logger.disabled = False  # a logging configuration may have switched it off
     if logger.getEffectiveLevel() > logging.WARNING:
         logger.setLevel(logging.WARNING)
     try:
@@ -575,6 +576,7 @@ def keys_given_twice() -> Iterator[list[tuple[int, str]]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.disabled = disabled
 
 
 def ambiguous_changes(reader: Any, found: Sequence[tuple[int, str]]) -> list[Change]:
