@@ -174,7 +174,9 @@ class _Revision:
 def _walk_pages(node: Any, depth: int = 0) -> Iterator[Any]:
     g = _g()
     obj = _deref(node)
-    if depth > 64 or not isinstance(obj, g.DictionaryObject):
+    if depth > 64:  # never skip pages silently: a change to them would go unseen
+        raise ValueError(_("the page tree is more than 64 levels deep"))
+    if not isinstance(obj, g.DictionaryObject):
         return
     kids = _deref(_get(obj, "/Kids"))
     if _text(_get(obj, "/Type")) == "/Pages" or kids is not None:

@@ -448,3 +448,52 @@ def test_an_annotation_hidden_under_an_empty_box_is_found_when_the_box_is_signed
     report = verify_pdf_bytes(both, [district.root.certificate])
     assert report.verdict == CHANGED
     assert [(c.kind, c.page) for c in report.changes] == [(BOX_OVER_CONTENT, 3)]
+
+
+def test_a_page_buried_deep_in_the_page_tree_is_not_skipped(district: District) -> None:
+    # page 1 hangs 80 /Pages nodes deep: the structural check gave up on it silently, so a
+    # change to it was seen only by the page comparison
+    writer = IncrementalPdfFileWriter(io.BytesIO(labelled_plan()), strict=False)
+    pages_ref = writer.root.raw_get("/Pages")
+    pages = pages_ref.get_object()
+    kids = pages["/Kids"]
+    first = kids.raw_get(0)
+    child = first
+    parent_refs = []
+    for _level in range(80):
+        node = generic.DictionaryObject({
+            generic.NameObject("/Type"): generic.NameObject("/Pages"),
+            generic.NameObject("/Kids"): generic.ArrayObject([child]),
+            generic.NameObject("/Count"): generic.NumberObject(1),
+        })
+        ref = writer.add_object(node)
+        child.get_object()[generic.NameObject("/Parent")] = ref
+        if child is not first:
+            writer.update_container(child.get_object())
+        parent_refs.append(ref)
+        child = ref
+    child.get_object()[generic.NameObject("/Parent")] = pages_ref
+    writer.update_container(first.get_object())
+    pages["/Kids"] = generic.ArrayObject([child, kids.raw_get(1), kids.raw_get(2)])
+    writer.update_container(pages)
+    from attacks import pyhanko_sign  # navtool's own signing refuses a tree this deep
+
+    signed = pyhanko_sign(_write(writer), district.superintendent, field="signer-1-superintendent")
+    assert verify_pdf_bytes(signed, [district.root.certificate]).verdict == VALID
+    changed = page_text_changed_deep(signed)
+    report = verify_pdf_bytes(changed, [district.root.certificate], check_rendering=False)
+    assert report.verdict == CHANGED
+    assert [c.kind for c in report.changes] == [UNREADABLE]
+    assert "page tree" in report.changes[0].text
+
+
+def page_text_changed_deep(data: bytes) -> bytes:
+    """Page 1's content replaced, wherever the page hangs in the tree."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    page = writer.root["/Pages"]["/Kids"][0]
+    while "/Kids" in page:
+        page = page["/Kids"][0]
+    old = page["/Contents"].data
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=old.replace(b"page 1 of", b"page 1 of 9 /")))
+    writer.update_container(page)
+    return _write(writer)
