@@ -20,8 +20,11 @@ No Qt here.
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +45,10 @@ CATALOG = "catalog"  # document-level actions, names, outlines, layers, structur
 INFO = "info"  # the document information (title, author ...) or the XMP metadata
 RENDERED = "rendered"  # a page looks different outside the declared boxes
 UNREADABLE = "unreadable"  # a revision could not be compared at all
+APPENDED = "appended"  # bytes after the last revision, in no revision (so never compared)
+AMBIGUOUS = "ambiguous"  # an object readers disagree about (a dictionary key given twice)
+BOX_OVER_CONTENT = "box_over_content"  # a box filled after the first signature lies over page content
+SIGNATURE_REUSED = "signature_reused"  # two boxes hold the same signature (one copied into the other)
 
 #: /Info entries every signing program rewrites: not a change of the document.
 _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
@@ -59,7 +66,16 @@ _XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "Insta
 #: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
 RENDER_DPI = 50
 BOX_MARGIN_PX = 2
+#: At most this many page drawings (pages x moments compared) per check: a file of 100000
+#: repeated pages would otherwise take hours. A 300-page plan with four signers stays under it.
+MAX_PAGES_DRAWN = 2000
+#: Pixels left out inside a box's edge when checking it is blank (the frame drawn round it).
+BOX_INSET_PX = 3
 MAX_RENDER_PX = 2400
+#: A plan gets one revision per signer (and maybe validation data); a file with more revisions
+#: after its first signature than this is not compared revision by revision (each comparison
+#: costs a scan of every revision in pyHanko's reader: thousands took minutes).
+MAX_REVISIONS_COMPARED = 200
 
 
 @dataclass(frozen=True)
@@ -158,7 +174,9 @@ class _Revision:
 def _walk_pages(node: Any, depth: int = 0) -> Iterator[Any]:
     g = _g()
     obj = _deref(node)
-    if depth > 64 or not isinstance(obj, g.DictionaryObject):
+    if depth > 64:  # never skip pages silently: a change to them would go unseen
+        raise ValueError(_("the page tree is more than 64 levels deep"))
+    if not isinstance(obj, g.DictionaryObject):
         return
     kids = _deref(_get(obj, "/Kids"))
     if _text(_get(obj, "/Type")) == "/Pages" or kids is not None:
@@ -410,6 +428,11 @@ def _compare(old: _Revision, new: _Revision, boxes: dict[Any, DeclaredBox], revi
     for n, (ao, an) in enumerate(zip(old.annots, new.annots, strict=False), start=1):
         before = dict(ao)
         after = dict(an)
+        # the order says which annotation is drawn on top: swapping two that overlap shows what
+        # one hid, without changing any object
+        if [k for k, _a in ao if k in after] != [k for k, _a in an if k in before]:
+            add(ANNOTATION_CHANGED, _("the annotations of page {page} were put in another order (which one is "
+                                      "drawn on top changed)").format(page=n), n)
         for key, raw in an:
             if key in before:
                 continue
@@ -506,12 +529,93 @@ def _box_changes(box: DeclaredBox, old: Any, new: Any, anchors: set[tuple[int, i
     return out
 
 
+def appended_bytes(reader: Any, data: bytes) -> list[Change]:
+    """Bytes after the end of the file's last revision (its ``startxref ... %%EOF``), other
+    than line ends: they belong to no revision, so no comparison looked at them, yet a PDF
+    reader that repairs files may use the objects in them."""
+    last = reader.xrefs.total_revisions - 1
+    start = reader.xrefs.get_xref_container_info(last).end_location
+    end = re.compile(rb"startxref\s+\d+\s*%%EOF").search(data, max(start, 0))
+    if end is None:
+        return [Change(APPENDED, _("the end of the file's last revision cannot be found"), last + 1)]
+    extra = len(data[end.end():].strip(b"\r\n\t\f\x00 "))
+    if not extra:
+        return []
+    return [Change(APPENDED, _("{n} bytes follow the end of the file's last revision and belong to no revision "
+                               "(some PDF readers may still use what they hold)").format(n=extra), last + 1)]
+
+
+# --- dictionaries that give a key twice ----------------------------------------------------
+
+_TWICE = re.compile(r"Multiple definitions in dictionary at byte (0x[0-9a-fA-F]+) for key (\S+)")
+
+
+class _KeyGivenTwice(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = _TWICE.search(record.getMessage())
+        if match:
+            self.found.append((int(match.group(1), 16), match.group(2)))
+
+
+@contextmanager
+def keys_given_twice() -> Iterator[list[tuple[int, str]]]:
+    """Collects (byte offset, key) of every dictionary pyHanko reads meanwhile that gives a key
+    twice. pyHanko keeps the first value, pdfium the last: an update can show one thing to the
+    comparison and another on screen."""
+    logger = logging.getLogger("pyhanko.pdf_utils.generic")
+    handler = _KeyGivenTwice()
+    level, disabled = logger.level, logger.disabled
+    logger.addHandler(handler)
+    logger.disabled = False  # a logging configuration may have switched it off
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield handler.found
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.disabled = disabled
+
+
+def ambiguous_changes(reader: Any, found: Sequence[tuple[int, str]]) -> list[Change]:
+    """One change per revision holding a dictionary that gives a key twice (by byte offset; an
+    offset inside a compressed object stream counts for the last revision)."""
+    total = reader.xrefs.total_revisions
+    ends = []
+    for rev in range(total):
+        try:
+            ends.append(reader.xrefs.get_xref_container_info(rev).end_location)
+        except (KeyError, IndexError, AttributeError):
+            ends.append(0)
+    by_revision: dict[int, set[str]] = {}
+    for offset, key in found:
+        rev = next((r for r, end in enumerate(ends) if offset <= end), total - 1)
+        by_revision.setdefault(rev, set()).add(key)
+    return [Change(AMBIGUOUS, _("revision {n} holds a dictionary that gives the same key twice ({keys}); PDF "
+                                "readers disagree on which one counts, so what it shows cannot be known")
+                   .format(n=rev + 1, keys=", ".join(sorted(keys))), rev)
+            for rev, keys in sorted(by_revision.items())]
+
+
+def too_many_revisions(reader: Any, first_revision: int) -> bool:
+    """Whether the file has more revisions after ``first_revision`` than are compared."""
+    return bool(reader.xrefs.total_revisions - 1 - first_revision > MAX_REVISIONS_COMPARED)
+
+
 def structural_changes(reader: Any, first_revision: int) -> list[Change]:
     """Every disallowed change in the revisions after ``first_revision`` (the revision the
     first signature signed), each revision compared with the one before it."""
     total = reader.xrefs.total_revisions
     if first_revision >= total - 1:
         return []
+    if too_many_revisions(reader, first_revision):
+        return [Change(UNREADABLE, _("the file has {n} revisions after the first signature, more than navtool "
+                                     "compares ({limit}), so the changes after signing cannot be compared")
+                       .format(n=total - 1 - first_revision, limit=MAX_REVISIONS_COMPARED), first_revision + 1)]
     try:
         base = _read_revision(reader, first_revision)
         boxes = {key: box for box, key in _declared(base)}
@@ -552,6 +656,11 @@ def rendered_changes(data: bytes, revisions: Sequence[tuple[int, int]], boxes: I
         return []
     changes: list[Change] = []
     with _PDFIUM_LOCK:
+        pages = _page_count(data)
+        if pages * (len(todo) + 1) > MAX_PAGES_DRAWN:
+            return [Change(RENDERED, _("the file has {n} pages, too many to compare as drawn at {m} moments ({limit} "
+                                       "page drawings at most), so the changes after signing cannot be compared")
+                           .format(n=pages, m=len(todo) + 1, limit=MAX_PAGES_DRAWN), todo[0][0])]
         final = _render(data, dpi, boxes)
         for revision, end in todo:
             then = _render(data[:end], dpi, boxes)
@@ -579,8 +688,6 @@ def draw_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Any]:
 
 def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
     """Every page drawn at ``dpi``, with the declared boxes (plus a margin) painted white."""
-    import ctypes
-
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
     from PIL import Image, ImageDraw
@@ -606,20 +713,89 @@ def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
                 for box in boxes:
                     if box.page != index:
                         continue
-                    x1, y1, x2, y2 = box.rect
-                    xs, ys = [], []
-                    for x, y in ((x1, y1), (x2, y2), (x1, y2), (x2, y1)):
-                        dx, dy = ctypes.c_int(), ctypes.c_int()
-                        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, ctypes.c_double(x),
-                                                   ctypes.c_double(y), ctypes.byref(dx), ctypes.byref(dy))
-                        xs.append(dx.value)
-                        ys.append(dy.value)
+                    left, top_y, right, bottom = _device_rect(page, box.rect, width, height)
                     for top in (0, height):
-                        draw.rectangle((min(xs) - BOX_MARGIN_PX, top + min(ys) - BOX_MARGIN_PX,
-                                        max(xs) + BOX_MARGIN_PX, top + max(ys) + BOX_MARGIN_PX), fill=(255, 255, 255))
+                        draw.rectangle((left - BOX_MARGIN_PX, top + top_y - BOX_MARGIN_PX,
+                                        right + BOX_MARGIN_PX, top + bottom + BOX_MARGIN_PX), fill=(255, 255, 255))
                 images.append(image)
             finally:
                 page.close()
     finally:
         doc.close()
     return images
+
+
+def _page_count(data: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def _device_rect(page: Any, rect: tuple[float, float, float, float], width: int,
+                 height: int) -> tuple[int, int, int, int]:
+    """A rectangle in PDF points as pixels (left, top, right, bottom) of a page drawn at width x height."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x1, y1, x2, y2 = rect
+    xs, ys = [], []
+    for x, y in ((x1, y1), (x2, y2), (x1, y2), (x2, y1)):
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, ctypes.c_double(x), ctypes.c_double(y),
+                                   ctypes.byref(dx), ctypes.byref(dy))
+        xs.append(dx.value)
+        ys.append(dy.value)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def boxes_over_content(signed: bytes, filled: Sequence[tuple[DeclaredBox, int]], *,
+                       dpi: int = RENDER_DPI) -> list[Change]:
+    """Declared boxes that a later signature filled, but that lie over the page's own text or
+    drawings: a stamp there hides them, and the page comparison leaves the box out.
+
+    ``signed``: the file as the first signature signed it; ``filled``: (box, the revision of the
+    signature that filled it). The page is drawn without its form fields (so without the
+    boxes), screen and print; inside the box, short of the frame a renderer draws round it,
+    it must be one flat colour."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    changes: list[Change] = []
+    with _PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(signed)
+        try:
+            for index in sorted({box.page for box, _rev in filled}):
+                if not 0 <= index < len(doc):
+                    continue
+                page = doc[index]
+                try:
+                    scale = min(dpi / 72, MAX_RENDER_PX / max(page.get_width(), page.get_height(), 1.0))
+                    # forms are not set up, so pdfium leaves every form field (the boxes) out but
+                    # draws other annotations: a comment hidden under an empty box counts too
+                    images = [page.render(scale=scale, draw_annots=True, may_draw_forms=False,
+                                          extra_flags=flags).to_pil().convert("RGB")
+                              for flags in (0, pdfium_c.FPDF_PRINTING)]
+                    for box, revision in filled:
+                        if box.page != index:
+                            continue
+                        width, height = images[0].size
+                        left, top, right, bottom = _device_rect(page, box.rect, width, height)
+                        inner = (left + BOX_INSET_PX, top + BOX_INSET_PX, right - BOX_INSET_PX, bottom - BOX_INSET_PX)
+                        if inner[2] <= inner[0] or inner[3] <= inner[1]:
+                            continue
+                        flat = all(hi - lo <= 8 for image in images for lo, hi in image.crop(inner).getextrema())
+                        if not flat:
+                            changes.append(Change(BOX_OVER_CONTENT, _(
+                                "the signature box \u201c{name}\u201d lies over the text or drawings of page {page}, "
+                                "and the stamp signed into it later covers them").format(name=box.name, page=index + 1),
+                                revision, index + 1))
+                finally:
+                    page.close()
+        finally:
+            doc.close()
+    return changes

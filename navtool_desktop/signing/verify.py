@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
+from navtool_desktop.signing.boxes import declared_boxes as labelled_boxes
+from navtool_desktop.signing.boxes import disagreement
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file
 from navtool_desktop.signing.identity import _issued_by as _key_signed
@@ -39,11 +41,18 @@ from navtool_desktop.signing.identity import fingerprint
 from navtool_desktop.signing.revisions import (
     INFO,
     RENDERED,
+    SIGNATURE_REUSED,
+    UNREADABLE,
     Change,
     DeclaredBox,
+    ambiguous_changes,
+    appended_bytes,
+    boxes_over_content,
     declared_boxes_at,
+    keys_given_twice,
     rendered_changes,
     structural_changes,
+    too_many_revisions,
 )
 from navtool_desktop.signing.revocation import revoked_at
 
@@ -113,6 +122,8 @@ class SignatureReport:
     changes: tuple[Change, ...] = ()  # what changed after (or with) this signature
     certificate_ok: bool = True  # valid, fit for signing and not revoked at the signing time
     notes: tuple[str, ...] = ()  # facts that do not make it fail (revoked later, clock ...)
+    box_label: str = ""  # the role and name the signed box was labelled for before the first signature
+    box_disagreement: str = ""  # why that label does not fit the certificate ("" when it does)
 
     @property
     def ok(self) -> bool:
@@ -192,6 +203,7 @@ class VerificationReport:
                 "verdict": sig.verdict, "reason": sig.reason, "ok": sig.ok,
                 "problems": list(sig.problems), "notes": list(sig.notes),
                 "changes": [c.to_json() for c in sig.changes],
+                "box_label": sig.box_label, "box_disagreement": sig.box_disagreement,
             })
         return {
             "file": self.file, "verdict": self.verdict, "exit_code": self.exit_code, "ok": self.ok,
@@ -231,16 +243,33 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     return cert.issuer == issuer.subject and _key_signed(cert, issuer)
 
 
+def _may_issue(cert: x509.Certificate) -> bool:
+    """Whether ``cert`` is a certificate authority's (basic constraints CA, may sign certificates):
+    a signer's certificate must not vouch for another one, or a signer could make a
+    certificate in a colleague's name."""
+    try:
+        if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return False
+    except x509.ExtensionNotFound:
+        return False
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
+    except x509.ExtensionNotFound:
+        return True
+
+
 def _chain(cert: x509.Certificate, others: Sequence[x509.Certificate],
            roots: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
-    """The path from ``cert`` up to one of ``roots`` (inclusive), through ``others``; or None."""
+    """The path from ``cert`` up to one of ``roots`` (inclusive), through ``others``; or None.
+    Every issuer on the way must be a certificate authority (:func:`_may_issue`)."""
     path = [cert]
     current = cert
     for _depth in range(8):
-        root = next((r for r in roots if _issued_by(current, r) or fingerprint(r) == fingerprint(current)), None)
+        root = next((r for r in roots if fingerprint(r) == fingerprint(current)
+                     or (_issued_by(current, r) and _may_issue(r))), None)
         if root is not None:
             return path if fingerprint(root) == fingerprint(current) else [*path, root]
-        issuer = next((c for c in others if c not in path and _issued_by(current, c)), None)
+        issuer = next((c for c in others if c not in path and _issued_by(current, c) and _may_issue(c)), None)
         if issuer is None:
             return None
         path.append(issuer)
@@ -254,14 +283,22 @@ def _when(moment: dt.datetime) -> str:
 
 def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate],
                        roots: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList],
-                       moment: dt.datetime) -> tuple[bool, list[str], list[str], list[str]]:
-    """(chains to a root, why not trusted, certificate problems, notes) at ``moment``."""
+                       moment: dt.datetime, made_after: dt.datetime | None = None,
+                       ) -> tuple[bool, list[str], list[str], list[str]]:
+    """(chains to a root, why not trusted, certificate problems, notes) at ``moment``.
+
+    ``made_after`` is the signing time of the latest signature earlier in the file: this one
+    was made after it, whatever its own (signer's computer) time says."""
     if not roots:
         return False, [_("Not trusted: no root certificate to check against. Give the district's root "
                          "certificate (navtool verify --trust ROOT.cer), or keep it in the app.")], [], []
     path = _chain(cert, others, roots)
     if path is None:
         issuer = _attr(cert.issuer, NameOID.COMMON_NAME) or cert.issuer.rfc4514_string()
+        if any(_issued_by(cert, c) and not _may_issue(c) for c in [*others, *roots]):
+            return False, [_("Not trusted: the certificate was issued by \u201c{issuer}\u201d, whose own certificate "
+                             "may sign documents but not issue certificates (someone made a certificate in another "
+                             "person's name).").format(issuer=issuer)], [], []
         same_name = any(r.subject == cert.issuer for r in roots)
         if same_name:
             why = _("Not trusted: the certificate claims to be issued by \u201c{issuer}\u201d, but that root you "
@@ -294,6 +331,11 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
     if revoked is not None and moment >= revoked:
         problems.append(_("Certificate problem: the district revoked this certificate on {when}, before the "
                           "signature was made ({signed}).").format(when=_when(revoked), signed=_when(moment)))
+    elif revoked is not None and made_after is not None and made_after >= revoked:
+        problems.append(_("Certificate problem: the district revoked this certificate on {when}. This signature "
+                          "says it was made on {signed}, but it comes after a signature dated {earlier}, so it was "
+                          "made after the revocation.").format(when=_when(revoked), signed=_when(moment),
+                                                               earlier=_when(made_after)))
     elif revoked is not None:
         notes.append(_("The district revoked this certificate on {when}, after this signature was made "
                        "({signed}); signatures made before then stay valid.").format(
@@ -341,13 +383,22 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
     ``check_structure`` and ``check_rendering`` switch off one of the two independent
     change checks (for tests showing that each one alone catches an overlay).
     """
+    with keys_given_twice() as twice:
+        reader, sigs = _open(data, label)
+        return _verify(data, reader, sigs, twice, trust_roots, label=label, at=at, crls=crls,
+                       check_structure=check_structure, check_rendering=check_rendering)
+
+
+def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
+            trust_roots: Sequence[x509.Certificate], *, label: str, at: dt.datetime | None,
+            crls: Sequence[x509.CertificateRevocationList], check_structure: bool,
+            check_rendering: bool) -> VerificationReport:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    reader, sigs = _open(data, label)
     total = reader.xrefs.total_revisions
     now = at or dt.datetime.now(dt.UTC)
     roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trust_roots]
@@ -360,6 +411,16 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
     except Exception:  # a hostile file: no boxes to spare from the page comparison
         boxes = ()
     changes: list[Change] = list(structural_changes(reader, first)) if check_structure else []
+    if check_structure:
+        labels = _box_labels(data, first)  # reads the declared revision (its keys given twice too)
+        changes += ambiguous_changes(reader, twice)
+        try:
+            changes += appended_bytes(reader, data)
+        except (KeyError, IndexError, AttributeError, TypeError, ValueError) as exc:
+            changes.append(Change(UNREADABLE, _("the end of the file cannot be read ({error})").format(error=exc),
+                                  total))
+    if check_structure:
+        changes += _reused_signatures(sigs, total)
     if check_rendering:
         ends = []
         for s in sigs:
@@ -373,6 +434,31 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
         except Exception as exc:  # pdfium could not draw a revision: that is a finding, not a crash
             changes.append(Change(RENDERED, _("the pages could not be drawn for comparison ({error})")
                                   .format(error=exc), first))
+        # a box filled later must have been blank paper when the first signature was made
+        later = {s.field_name: s.signed_revision for s in sigs if s.signed_revision > first}
+        filled = [(b, later[b.name]) for b in boxes if b.name in later]
+        first_end = max((end for rev, end in ends if rev == first), default=0)
+        if filled and 0 < first_end <= len(data):
+            try:
+                changes += boxes_over_content(data[:first_end], filled)
+            except Exception as exc:  # as above
+                changes.append(Change(RENDERED, _("the pages could not be drawn for comparison ({error})")
+                                      .format(error=exc), first))
+
+    if not check_structure:
+        labels = _box_labels(data, first)
+    # thousands of revisions: pyHanko's own change analysis would take minutes; ours says
+    # it cannot compare them (a change), so the signatures themselves are still checked
+    skip_diff = too_many_revisions(reader, first)
+
+    # each signature was made after the ones in earlier revisions, whatever its clock says
+    claimed_times: list[tuple[int, dt.datetime]] = []
+    for s in sigs:
+        try:
+            if s.self_reported_timestamp is not None:
+                claimed_times.append((s.signed_revision, s.self_reported_timestamp))
+        except Exception:  # a malformed signature: checked (and reported) below
+            continue
 
     reports = []
     for sig in sigs:
@@ -398,7 +484,8 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
         skipped = False
         try:
             try:
-                status = validate_pdf_signature(sig, signer_validation_context=context)
+                status = validate_pdf_signature(sig, signer_validation_context=context, skip_diff=skip_diff)
+                skipped = skip_diff
             except RecursionError:
                 skipped = True
                 # pyHanko's own change analysis recurses through long outlines; ours does not and
@@ -439,7 +526,13 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
                     others.append(x509.load_der_x509_certificate(extra.dump()))
                 except ValueError:  # a damaged extra certificate: it cannot be part of a chain
                     continue
-            trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment)
+            made_after = max((t for r, t in claimed_times if r < rev), default=None)
+            trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment,
+                                                                              made_after)
+            if claimed is not None and made_after is not None and claimed < made_after - dt.timedelta(minutes=5):
+                notes.append(_("This signature is dated {signed}, before the signature made before it ({earlier}): "
+                               "a computer clock was wrong, or was set back.").format(
+                    signed=_when(claimed), earlier=_when(made_after)))
         if trusted and status.intact and status.valid and not status.trusted and not cert_problems:
             trusted = False
             why_untrusted = [_pyhanko_trust_problem(status)]
@@ -447,6 +540,14 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
             notes.append(_("The signature states no signing time; it was checked at the present time."))
         elif claimed > now + dt.timedelta(days=1):
             notes.append(_("The signing time lies in the future: the signer's computer clock was wrong."))
+        box = labels.get(sig.field_name)
+        box_label = box.label if box is not None and (box.role or box.name) else ""
+        box_problem = disagreement(box, base["signer_name"], base["role"]) if box_label and box else ""
+        if box_problem:
+            notes.append(_("The box signed is labelled for {label}, but the certificate is {name} ({role}): "
+                           "{problem}. Someone stood in for the person named, or signed the wrong box.").format(
+                label=box_label, name=base["signer_name"] or "?", role=base["role"] or _("no role"),
+                problem=box_problem))
         broken = not (status.intact and status.valid) or len(problems) > 0
         if broken:
             verdict = CHANGED
@@ -463,10 +564,38 @@ def verify_pdf_bytes(data: bytes, trust_roots: Sequence[x509.Certificate], *, la
             changes_after=_changes_code([c for c in mine if c.revision > rev or c.kind == RENDERED], coverage,
                                         rev < total - 1),
             problems=tuple(problems), verdict=verdict, changes=mine, certificate_ok=not cert_problems,
-            notes=tuple(notes)))
+            notes=tuple(notes), box_label=box_label, box_disagreement=box_problem))
     return VerificationReport(file=label, signatures=tuple(reports), revisions=total,
                               trust_roots=tuple(fingerprint(c) for c in trust_roots), changes=tuple(changes),
                               declared_boxes=boxes)
+
+
+def _reused_signatures(sigs: Sequence[Any], total: int) -> list[Change]:
+    """Boxes that hold no signature of their own: each signed revision has exactly one
+    signature, so two fields whose signatures sign the same revision share one (a copy of
+    another box's signature dictionary, with a stamp of the copier's choosing)."""
+    by_revision: dict[int, list[str]] = {}
+    for sig in sigs:
+        try:
+            by_revision.setdefault(sig.signed_revision, []).append(sig.field_name)
+        except Exception:  # a malformed signature: reported on its own
+            continue
+    changes = []
+    for revision, names in sorted(by_revision.items()):
+        for name in names[1:]:
+            changes.append(Change(SIGNATURE_REUSED, _("the box \u201c{name}\u201d holds no signature of its own: it "
+                                                      "repeats the one in \u201c{other}\u201d").format(
+                name=name, other=names[0]), max(total - 1, revision)))
+    return changes
+
+
+def _box_labels(data: bytes, first: int) -> dict[str, Any]:
+    """The signature boxes by field name, labelled as they were before the first signature
+    (the revision before it; its own revision for a file signed from the start)."""
+    try:
+        return {b.field: b for b in labelled_boxes(data, revision=max(first - 1, 0))}
+    except Exception:  # a hostile file: the other checks say what is wrong with it
+        return {}
 
 
 def verify_pdf(path: Path, trust_roots: Sequence[x509.Certificate], *, at: dt.datetime | None = None,

@@ -138,3 +138,17 @@ def test_a_plan_signed_in_two_scripts_has_only_embedded_fonts(pack: Pack, demo_p
     report = subprocess.run([tool("pdfsig"), str(path)], capture_output=True, text=True, check=False).stdout
     assert report.count("Signature is Valid.") == 2
     assert "Common Name: Nguyễn Văn An" in report and "Common Name: José Ñúñez" in report
+
+
+def test_a_real_plan_signed_in_both_boxes_verifies_valid(pack: Pack, demo_plan: PlanInput,
+                                                         root: RootAuthority) -> None:
+    # the approval page's boxes are framed but blank inside: verify's check that a box filled
+    # later hid no page text must pass the renderer's own boxes
+    from navtool_desktop.signing import VALID, verify_pdf_bytes
+
+    supt = issue_signer(root, "Ana Peña", "Superintendent", key_bits=TEST_KEY_BITS)
+    chair = issue_signer(root, "Uma Running Crane", "Board chair", key_bits=TEST_KEY_BITS)
+    pdf = sign_pdf_bytes(render_plan(pack, demo_plan).pdf, supt, role="Superintendent", force=True)
+    pdf = sign_pdf_bytes(pdf, chair, role="Board chair", force=True)
+    report = verify_pdf_bytes(pdf, [root.certificate])
+    assert (report.verdict, report.changes) == (VALID, ())
