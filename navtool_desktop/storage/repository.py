@@ -50,6 +50,7 @@ from typing import Any, Generic, TypeVar
 from tinydb import TinyDB
 
 from navtool_desktop import paths
+from navtool_desktop.core import planning
 from navtool_desktop.core.clock import HybridClock, new_laptop_id, system_now
 from navtool_desktop.core.records import (
     Action,
@@ -737,8 +738,14 @@ class DistrictStore:
     def plans(self) -> list[Plan]:
         return sorted(self._plans.records.values(), key=lambda p: (p.period_start, p.created))
 
+    def get_plan(self, plan_id: str) -> Plan:
+        self._require(self._plans, plan_id, _("plan"))
+        return self._plans.records[plan_id]
+
     def goals(self, plan_id: str | None = None) -> list[Goal]:
-        return [g for g in self._goals.records.values() if plan_id in (None, g.plan_id)]
+        """Goals (of one plan), in the team's order of priority (:func:`planning.ordered_goals`)."""
+        return planning.ordered_goals(g for g in self._goals.records.values()
+                                      if plan_id in (None, g.plan_id))
 
     def actions(self, goal_id: str | None = None) -> list[Action]:
         return [a for a in self._actions.records.values() if goal_id in (None, a.goal_id)]
@@ -747,19 +754,83 @@ class DistrictStore:
         notes = [n for n in self._notes.records.values() if action_id in (None, n.action_id)]
         return sorted(notes, key=lambda n: (n.date, n.updated))
 
+    @staticmethod
+    def _frozen(check: Callable[[], None]) -> None:
+        """Run a :mod:`planning` approval check; its refusal as a store error."""
+        try:
+            check()
+        except planning.PlanFrozenError as exc:
+            raise InvalidChangeError(str(exc)) from None
+
+    def _plan_of_goal(self, goal_id: str) -> Plan | None:
+        goal = self._goals.records.get(goal_id)
+        return self._plans.records.get(goal.plan_id) if goal is not None else None
+
     def save_plan(self, plan: Plan) -> Plan:
+        """Save a plan; an approved one only changes its signers and meeting date.
+
+        A changed period moves the goal dates that followed it (:func:`planning.follow_period`)
+        in the same write.
+        """
         self._writable()
-        return self._plans.put(self._stamp(plan, self._plans.records.get(plan.id)))
+        stored = self._plans.records.get(plan.id)
+        self._frozen(lambda: planning.check_plan_change(stored, plan))
+        moved = planning.follow_period(stored, plan, self.goals(plan.id)) if stored else []
+        if not moved:
+            return self._plans.put(self._stamp(plan, stored))
+        saved = self._stamp(plan, stored)
+        goals = [self._stamp(g, self._goals.records[g.id]) for g in moved]
+        _write(self._file, [(self._plans, [(saved, None)]), (self._goals, [(g, None) for g in goals])])
+        return saved
 
     def save_goal(self, goal: Goal) -> Goal:
         self._writable()
         self._require(self._plans, goal.plan_id, _("plan"))
+        self._frozen(lambda: planning.check_goal_change(self._plans.records[goal.plan_id]))
+        old = self._plan_of_goal(goal.id)
+        if old is not None:  # a goal moved from an approved plan leaves it changed
+            self._frozen(lambda: planning.check_goal_change(old))
         return self._goals.put(self._stamp(goal, self._goals.records.get(goal.id)))
 
+    def save_goals(self, goals: Sequence[Goal]) -> list[Goal]:
+        """Save several goals in one write (a new order of priority: all ranks or none)."""
+        self._writable()
+        for goal in goals:
+            self._require(self._plans, goal.plan_id, _("plan"))
+            for plan in (self._plans.records[goal.plan_id], self._plan_of_goal(goal.id)):
+                if plan is not None:
+                    self._frozen(lambda p=plan: planning.check_goal_change(p))
+        stamped = [self._stamp(g, self._goals.records.get(g.id)) for g in goals]
+        if stamped:
+            _write(self._file, [(self._goals, [(g, None) for g in stamped])])
+        return stamped
+
     def save_action(self, action: Action) -> Action:
+        """Save an action; on an approved plan only its status changes (progress)."""
         self._writable()
         self._require(self._goals, action.goal_id, _("goal"))
-        return self._actions.put(self._stamp(action, self._actions.records.get(action.id)))
+        stored = self._actions.records.get(action.id)
+        for goal_id in {action.goal_id, *((stored.goal_id,) if stored else ())}:
+            plan = self._plan_of_goal(goal_id)
+            if plan is not None:
+                self._frozen(lambda p=plan: planning.check_action_change(p, stored, action))
+        return self._actions.put(self._stamp(action, stored))
+
+    def revise_plan(self, plan_id: str) -> Plan:
+        """A new draft revising plan ``plan_id``, with copies of its goals and actions: one
+        write (see :func:`planning.revise`). The plan revised stays as it was."""
+        self._writable()
+        self._require(self._plans, plan_id, _("plan"))
+        goals = self.goals(plan_id)
+        ids = {g.id for g in goals}
+        revision = planning.revise(self._plans.records[plan_id], goals,
+                                   [a for a in self._actions.records.values() if a.goal_id in ids],
+                                   self.repo.now())
+        plan = self._stamp(revision.plan)
+        _write(self._file, [(self._plans, [(plan, None)]),
+                            (self._goals, [(self._stamp(g), None) for g in revision.goals]),
+                            (self._actions, [(self._stamp(a), None) for a in revision.actions])])
+        return plan
 
     def save_progress_note(self, note: ProgressNote) -> ProgressNote:
         self._writable()
@@ -774,10 +845,17 @@ class DistrictStore:
 
     def delete_goal(self, goal_id: str) -> None:
         self._require(self._goals, goal_id, _("goal"))
+        plan = self._plan_of_goal(goal_id)
+        if plan is not None:
+            self._frozen(lambda: planning.check_goal_change(plan))
         self._delete_tree([], [goal_id])
 
     def delete_action(self, action_id: str) -> None:
         self._require(self._actions, action_id, _("action"))
+        stored = self._actions.records[action_id]
+        plan = self._plan_of_goal(stored.goal_id)
+        if plan is not None:
+            self._frozen(lambda: planning.check_action_change(plan, stored, None))
         self._delete_tree([], [], [action_id])
 
     def delete_progress_note(self, note_id: str) -> None:
