@@ -662,10 +662,13 @@ class PlanScreen(QWidget):
         self.period_end.setDate(to_qdate(plan.period_end))
         for w in (self.plan_title, self.period_start, self.period_end):
             w.blockSignals(False)
-        if plan.status == "approved":
-            self.approval.setText(_("Approved by {who} on {when}").format(
+        if plan.status == planning.APPROVED:
+            self.approval.setText(_("Approved by {who} on {when}. An approved plan does not "
+                                    "change: make a revision to change it.").format(
                 who=plan.approved_by, when=plan.approved_at[:10]))
-            self.approve_button.setText(_("Return to draft"))
+            self.approve_button.setText(_("Make a re&vision"))
+            for w in (self.plan_title, self.period_start, self.period_end):
+                w.setEnabled(False)
         else:
             self.approval.setText(_("Draft: not approved yet"))
             self.approve_button.setText(_("Appro&ve\u2026"))
@@ -688,6 +691,9 @@ class PlanScreen(QWidget):
         if self._try(lambda: self.store.save_plan(plan.replace(title=title, period_start=start,
                                                                period_end=end))):
             self._refresh_plan_label(plan.id)
+            if (start, end) != (plan.period_start, plan.period_end):
+                self._goal_id = None  # goal dates may have followed the period: show them again
+                self._show_goals()
 
     def _refresh_plan_label(self, plan_id: str) -> None:
         plan = next(p for p in self.store.plans() if p.id == plan_id)
@@ -695,12 +701,16 @@ class PlanScreen(QWidget):
         self.plan_combo.setItemText(self.plan_combo.findData(plan_id),
                                     f"{plan.title} ({plan.period_start} \u2013 {plan.period_end}, {mark})")
 
+    def _writable(self, plan: Plan | None) -> bool:
+        """Whether ``plan``'s goals and actions may change here (a draft, data not read-only)."""
+        return plan is not None and plan.status != planning.APPROVED and not self.store.read_only
+
     def toggle_approval(self) -> None:
         plan = self.plan
         if plan is None:
             return
-        if plan.status == "approved":
-            self.set_approval(plan, "")
+        if plan.status == planning.APPROVED:
+            self.revise(plan)
             return
         leaders = ", ".join(m.name for m in self.store.profile.team[:2])
         who, ok = QInputDialog.getText(self, _("Approve the plan"),
@@ -709,29 +719,28 @@ class PlanScreen(QWidget):
             self.set_approval(plan, who)
 
     def set_approval(self, plan: Plan, approved_by: str) -> None:
-        """Approve the plan by ``approved_by`` (now), or return it to draft when empty."""
-        if approved_by.strip():
-            changed = plan.replace(status="approved", approved_by=approved_by.strip(),
-                                   approved_at=utc_now())
-        else:
-            changed = plan.replace(status="draft", approved_by="", approved_at="")
-        if self._try(lambda: self.store.save_plan(changed)):
+        """Approve the plan by ``approved_by`` (now): from then on it is read-only."""
+        self.save_goal_now()
+        if self._try(lambda: self.store.save_plan(planning.approve(plan, approved_by, utc_now()))):
             self._refresh_plan_label(plan.id)
             self._show_plan()
 
-    # --- priorities -------------------------------------------------------------------------
+    def revise(self, plan: Plan) -> Plan | None:
+        """Start a revision of an approved plan: a new draft with copies of its goals and
+        actions (the approved plan stays as approved and signed)."""
+        revision = self._try(lambda: self.store.revise_plan(plan.id))
+        if revision is not None:
+            self.reload(select=revision.id)
+        return revision
 
-    def _ordered_goals(self, plan: Plan) -> list[Goal]:
-        """The plan's goals in the team's order of priority (saved as each goal's rank)."""
-        goals = self.store.goals(plan.id)
-        return [g for _n, g in sorted(enumerate(goals), key=lambda ng: (ng[1].rank, ng[0]))]
+    # --- priorities -------------------------------------------------------------------------
 
     def _show_goals(self, select: str | None = None) -> None:
         plan = self.plan
         if plan is None:
             return
         keep = select or self._goal_id
-        goals = self._ordered_goals(plan)
+        goals = self.store.goals(plan.id)
         set_on = planning.goal_set_on(plan)
         checks = {g.id: planning.target_reached(g, set_on, self.results()) for g in goals}
         self.goal_model.set_goals(goals, checks)
@@ -756,7 +765,7 @@ class PlanScreen(QWidget):
             planning.suggest_priorities(self.pack, results, exclude=chosen) if results else ())
         if self.suggestion_model.rowCount():
             self.suggestions.setCurrentIndex(self.suggestion_model.index(0))
-        editable = plan is not None and not self.store.read_only
+        editable = self._writable(plan)
         for w in self._priority_controls:
             w.setEnabled(editable)
 
@@ -771,25 +780,12 @@ class PlanScreen(QWidget):
         plan = self.plan
         if plan is None or self.store.read_only:
             return None
-        if any(g.competency_id == competency_id for g in self.store.goals(plan.id)):
+        goals = self.store.goals(plan.id)
+        if any(g.competency_id == competency_id for g in goals):
             self.status.setText(_("Already a priority of this plan"))
             return None
-        results = self._selected_results()
-        level = None
-        if results is not None:
-            try:
-                level = results.competency(competency_id).level
-            except KeyError:
-                level = None
-        current = level if level in RATING_CHOICES else "not_sure"
-        target = planning.next_level(current)
-        name = self.pack.competency(competency_id).name
-        rank = max((g.rank + 1 for g in self.store.goals(plan.id)), default=0)
-        goal = Goal(plan_id=plan.id, competency_id=competency_id, current_level=current,
-                    target_level=target, target_date=plan.period_end, term="short", rank=rank,
-                    statement=_("Move {competency} from {current} to {target} by {date}.").format(
-                        competency=name, current=choice_name(current), target=choice_name(target),
-                        date=plan.period_end))
+        goal = planning.new_goal(self.pack, plan, competency_id, self._selected_results(), goals,
+                                 level_word=choice_name)
         saved = self._try(lambda: self.store.save_goal(goal))
         if saved is not None:
             self._show_goals(select=saved.id)
@@ -800,16 +796,12 @@ class PlanScreen(QWidget):
         row = self.priorities.currentIndex().row()
         if plan is None or row < 0:
             return
-        goals = self._ordered_goals(plan)
-        new = row + delta
-        if not 0 <= new < len(goals):
+        goal = self.goal_model.goal(row)
+        moved = planning.move_goal(self.store.goals(plan.id), goal.id, delta)
+        if not moved or self._try(lambda: self.store.save_goals(moved)) is None:
             return
-        goals[row], goals[new] = goals[new], goals[row]
-        for rank, goal in enumerate(goals):
-            if goal.rank != rank:
-                self._try(lambda g=goal, r=rank: self.store.save_goal(g.replace(rank=r, updated=utc_now())))
-        self._show_goals(select=goals[new].id)
-        self.priorities.setCurrentIndex(self.goal_model.index(new))
+        self._show_goals(select=goal.id)
+        self.priorities.setCurrentIndex(self.goal_model.index(row + delta))
 
     def remove_priority(self) -> None:
         row = self.priorities.currentIndex().row()
@@ -846,9 +838,11 @@ class PlanScreen(QWidget):
         goal = self.goal_model.goal(index.row()) if index.isValid() else None
         self._goal_id = goal.id if goal else None
         self._loading = True
-        editable = goal is not None and not self.store.read_only
+        editable = goal is not None and self._writable(self.plan)
         for w in self._goal_controls:
             w.setEnabled(editable)
+        # An approved plan's actions still move on (their status): Learn and Improve's work.
+        self.status_combo.setEnabled(goal is not None and not self.store.read_only)
         if goal is None:
             self.goal_title.setText(_("No goal yet: accept or add a priority first."))
             self.statement.setPlainText("")
@@ -934,7 +928,7 @@ class PlanScreen(QWidget):
         plan = self.plan
         if plan is None:
             return
-        goals = self._ordered_goals(plan)
+        goals = self.store.goals(plan.id)
         set_on = planning.goal_set_on(plan)
         checks = {g.id: planning.target_reached(g, set_on, self.results()) for g in goals}
         current = self.goal_list.currentIndex().row()
@@ -1072,7 +1066,7 @@ class PlanScreen(QWidget):
             return []
         today = self.today()
         rows: list[TimelineRow] = []
-        for goal in self._ordered_goals(plan):
+        for goal in self.store.goals(plan.id):
             actions = planning.ordered_actions(self.store.actions(goal.id))
             rows.append(TimelineRow(competency_title(self.pack, goal.competency_id)))
             rows += [TimelineRow(a.description, a.status,

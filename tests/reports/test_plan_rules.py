@@ -33,8 +33,12 @@ def store(repo: Repository, pack: Pack) -> DistrictStore:
     store.import_cycle(Cycle(title="Fall retreat", date="2026-11-20", scope=("agency",),
                              framework_id=pack.id, framework_version=pack.version))
     plan = store.save_plan(Plan(title="Plan", period_start=START, period_end=END))
-    for competency in (VOICE, GOAL_SETTING, EFFICACY):
-        goal = store.save_goal(planning.new_goal(pack, plan, competency, None, store.goals(plan.id)))
+    for rank, competency in enumerate((VOICE, GOAL_SETTING, EFFICACY)):
+        name = pack.competency(competency).name
+        goal = store.save_goal(Goal(  # as planning.new_goal makes it (kept literal: the old code lacks it)
+            plan_id=plan.id, competency_id=competency, current_level="not_sure",
+            target_level="developing", target_date=END, term="short", rank=rank,
+            statement=f"Move {name} from not sure to Developing by {END}."))
         store.save_action(Action(goal_id=goal.id, description=f"Act on {competency}", due=END))
     return store
 
@@ -80,20 +84,21 @@ def test_reordering_is_one_write_of_every_rank(store: DistrictStore) -> None:
     before = store._file.storage.read()["meta"]["1"]["generation"]  # type: ignore[index]
     store.save_goals(moved)
     assert store._file.storage.read()["meta"]["1"]["generation"] == before + 1  # type: ignore[index]
-    with Repository(store.repo.data_dir, read_only=True) as again:
+    with Repository(store.repo.folder, read_only=True) as again:
         assert [g.competency_id for g in again.open_district(store.id).goals()] == TEAM_ORDER
 
 
 def test_an_approved_plan_is_read_only(store: DistrictStore) -> None:
     plan = store.plans()[0]
-    approved = store.save_plan(planning.approve(plan, "Ana Peña, Superintendent", utc_now()))
+    approved = store.save_plan(plan.replace(status="approved", approved_by="Ana Peña, Superintendent",
+                                            approved_at=utc_now()))
     goal = store.goals(plan.id)[0]
     action = store.actions(goal.id)[0]
     refusals = [
         lambda: store.save_goal(goal.replace(statement="Changed after approval.")),
         lambda: store.save_goal(goal.replace(measures=(*goal.measures,))  # a new measure
                                 .replace(target_level="refining")),
-        lambda: store.save_goals(planning.move_goal(store.goals(plan.id), goal.id, 1)),
+        lambda: store.save_goal(goal.replace(rank=5)),
         lambda: store.delete_goal(goal.id),
         lambda: store.save_action(action.replace(description="Changed")),
         lambda: store.save_action(Action(goal_id=goal.id, description="Added after approval")),
@@ -104,7 +109,7 @@ def test_an_approved_plan_is_read_only(store: DistrictStore) -> None:
     for refused in refusals:
         with pytest.raises(InvalidChangeError, match="approved, so it cannot change"):
             refused()
-    with Repository(store.repo.data_dir, read_only=True) as again:
+    with Repository(store.repo.folder, read_only=True) as again:
         on_disk = again.open_district(store.id)
         assert on_disk.goals(plan.id) == store.goals(plan.id)
         assert on_disk.plans()[0].approved_by == "Ana Peña, Superintendent"
@@ -143,7 +148,7 @@ def test_goal_dates_follow_a_changed_period(store: DistrictStore) -> None:
     assert goals[VOICE].statement.endswith("by 2028-06-30.")
     assert goals[GOAL_SETTING].target_date == "2028-06-30"  # it was before the new period
     assert goals[GOAL_SETTING].statement == "Our own words."
-    with Repository(store.repo.data_dir, read_only=True) as again:
+    with Repository(store.repo.folder, read_only=True) as again:
         assert {g.target_date for g in again.open_district(store.id).goals()} == {"2028-06-30"}
 
 
