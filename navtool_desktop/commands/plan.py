@@ -118,7 +118,6 @@ def _revise(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.core.planning import current_plan
-    from navtool_desktop.core.results import CycleInput, cycle_results
     from navtool_desktop.storage import Repository, StoreError
 
     today = args.today or date.today()
@@ -133,8 +132,7 @@ def _plan(args: argparse.Namespace) -> int:
                 raise CommandError(_("there is no plan with id {id}").format(id=args.plan) if args.plan
                                    else _("the district \u201c{name}\u201d has no plan yet")
                                    .format(name=store.profile.name))
-            results = [cycle_results(pack, CycleInput.of(store.cycle(c.id)))
-                       for c in store.cycles() if c.framework_id == pack.id]
+            results = store.results.across(pack)
             data = plan_to_dict(pack, store, plan, results, today)
     except StoreError as exc:
         raise CommandError(str(exc)) from None

@@ -158,9 +158,7 @@ def table_for(store: DistrictStore, pack: Pack, what: str, cycle_id: str | None)
     if cycle_id is None:
         raise BundleError(_("Choose a cycle to export."))
     if what == "summary":
-        from navtool_desktop.core.results import CycleInput, cycle_results
-
-        return summary_table(pack, cycle_results(pack, CycleInput.of(store.cycle(cycle_id))))
+        return summary_table(pack, store.results.cycle(pack, cycle_id))
     return ratings_table(store, pack, cycle_id)
 
 

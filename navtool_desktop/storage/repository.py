@@ -72,6 +72,7 @@ from navtool_desktop.core.records import (
     version_key,
     version_of,
 )
+from navtool_desktop.core.results_service import ResultsService
 from navtool_desktop.fileio import TEMP_SUFFIX, fsync_folder
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import backup as backups
@@ -409,6 +410,10 @@ class DistrictStore:
         self._notes = _Records(self._file, "progress", ProgressNote)
         self._tombstones = _Records(self._file, "tombstones", Tombstone)
         self._open: OrderedDict[str, CycleData] = OrderedDict()
+        #: The write generation of cycle files let go from memory (see :meth:`cycle_stamp`).
+        self._generations: dict[str, int] = {}
+        #: Each cycle's results, computed once until the cycle changes (read again: forgotten).
+        self.results = ResultsService(self)
 
     # --- opening ----------------------------------------------------------------------
 
@@ -558,6 +563,7 @@ class DistrictStore:
             gone = 0
         _write(self._file, [(self._tombstones, [(stone, None)])], [(self._cycles, [cycle_id])], bump=gone)
         self._open.pop(cycle_id, None)
+        self._generations.pop(cycle_id, None)
         with contextlib.suppress(OSError):
             self._cycle_file(cycle_id).path.unlink()
 
@@ -609,9 +615,28 @@ class DistrictStore:
     def _remember(self, cycle_id: str, data: CycleData) -> None:
         self._open[cycle_id] = data
         self._open.move_to_end(cycle_id)
+        self._generations.pop(cycle_id, None)
         while len(self._open) > OPEN_CYCLES:
-            _, old = self._open.popitem(last=False)
+            old_id, old = self._open.popitem(last=False)
+            held = old._file.storage._data  # what was last read or written, if anything
+            if held is not None:  # no one writes the file until it is read again
+                self._generations[old_id] = file_generation(held)
             old._file.storage.forget()
+
+    def cycle_stamp(self, cycle_id: str) -> tuple[str, str, int] | None:
+        """What changes whenever a cycle's results may: its record's version and time and its
+        file's write generation; None when not known without reading the file (see
+        :class:`~navtool_desktop.core.results_service.ResultsService`)."""
+        cycle = self._cycles.records.get(cycle_id)
+        if cycle is None:
+            return None
+        data = self._open.get(cycle_id)
+        if data is not None:
+            held = data._file.storage._data
+            generation = file_generation(held) if held is not None else None
+        else:
+            generation = self._generations.get(cycle_id)
+        return None if generation is None else (cycle.version, cycle.updated, generation)
 
     def _open_cycle(self, cycle_id: str) -> CycleData:
         self._writable()

@@ -48,7 +48,7 @@ from navtool_desktop.core.records import (
     ProgressNote,
     utc_now,
 )
-from navtool_desktop.core.results import CycleInput, CycleResults, cycle_results
+from navtool_desktop.core.results import CycleResults
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.errors import StoreError
@@ -106,12 +106,6 @@ def level_combo(choices: tuple[str, ...], accessible: str) -> QComboBox:
         combo.addItem(choice_name(choice), choice)
     combo.setAccessibleName(accessible)
     return combo
-
-
-def all_results(pack: Pack, store: DistrictStore) -> list[CycleResults]:
-    """Every cycle of the district on this pack's framework, oldest first."""
-    return [cycle_results(pack, CycleInput.of(store.cycle(c.id)))
-            for c in store.cycles() if c.framework_id == pack.id]
 
 
 class CtrlArrows(QObject):
@@ -620,7 +614,7 @@ class PlanScreen(QWidget):
         self.plan_combo.blockSignals(False)
         self.cycle_combo.blockSignals(True)
         self.cycle_combo.clear()
-        for cycle in reversed([c for c in self.store.cycles() if c.framework_id == self.pack.id]):
+        for cycle in reversed(planning.on_pack(self.pack, self.store.cycles())):
             self.cycle_combo.addItem(f"{cycle.title} ({cycle.date})", cycle.id)
         self.cycle_combo.setCurrentIndex(0)
         self.cycle_combo.blockSignals(False)
@@ -628,7 +622,7 @@ class PlanScreen(QWidget):
 
     def results(self) -> list[CycleResults]:
         if self._results is None:
-            self._results = all_results(self.pack, self.store)
+            self._results = self.store.results.across(self.pack)
         return self._results
 
     def new_plan(self) -> None:
