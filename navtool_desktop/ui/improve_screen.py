@@ -37,8 +37,9 @@ from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
+from navtool_desktop.ui.editors import CtrlArrows, narrow_combo
+from navtool_desktop.ui.plan_dialogs import ProgressNotes
 from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, status_name
-from navtool_desktop.ui.plan_screen import CtrlArrows, ProgressNotes, narrow_combo
 from navtool_desktop.ui.widgets import plain_label
 
 #: Colours of the lines, easy to tell apart (dash patterns differ too).
