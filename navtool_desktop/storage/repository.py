@@ -35,6 +35,7 @@ the store.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -105,6 +106,10 @@ SETTINGS = "settings.json"
 DISTRICT_FILE = "district.json"
 #: How many cycles' data stay in memory at once (the rest are re-read when needed).
 OPEN_CYCLES = 6
+#: Where each cycle's results summary is kept, under the data folder, by district (a cache).
+SUMMARIES = Path("cache") / "results"
+#: A results summary larger than this is neither written nor read (bytes).
+MAX_SUMMARY = 16 * 1024 * 1024
 #: A district opened for writing is backed up if its newest backup is older than this.
 AUTO_BACKUP_AGE = timedelta(hours=24)
 
@@ -525,7 +530,7 @@ class DistrictStore:
         # The cycle's file first, then the index entry: a crash in between leaves an
         # unlisted file (harmless), never an index entry without its file.
         file.create(tables)
-        self._cycles.put(_versioned(cycle))
+        cycle = self._cycles.put(_versioned(cycle))  # the cycle as stored, version and all
         data = CycleData(cycle, file)
         data._load(file.storage.read() or {})
         self._remember(cycle.id, data)
@@ -566,6 +571,9 @@ class DistrictStore:
         self._generations.pop(cycle_id, None)
         with contextlib.suppress(OSError):
             self._cycle_file(cycle_id).path.unlink()
+        for summary in (self.repo.folder / SUMMARIES / self.id).glob(f"{cycle_id}.*.json"):
+            with contextlib.suppress(OSError):
+                summary.unlink()
 
     def cycle(self, cycle_id: str) -> CycleData:
         """A cycle's participants, ratings, responses, consensus and tallies."""
@@ -622,6 +630,49 @@ class DistrictStore:
             if held is not None:  # no one writes the file until it is read again
                 self._generations[old_id] = file_generation(held)
             old._file.storage.forget()
+
+    # --- results summaries on disk (a cache: see core/results_service.py) ------------------
+
+    def cycle_fingerprint(self, cycle_id: str) -> str | None:
+        """A hash of the cycle file's bytes (from memory when the file is open); None when it
+        cannot be read (the results are then computed, and no summary is kept)."""
+        data = self._open.get(cycle_id)
+        raw = data._file.storage._raw if data is not None else None
+        if raw is None:
+            try:
+                raw = read_bytes(self._cycle_file(cycle_id).path)
+            except (OSError, StoreError):
+                return None
+        return hashlib.sha256(raw).hexdigest()
+
+    def _summary_path(self, cycle_id: str, threshold: int | None) -> Path:
+        return (self.repo.folder / SUMMARIES / self.id
+                / f"{cycle_id}.{threshold if threshold is not None else 'own'}.json")
+
+    def read_summary(self, cycle_id: str, threshold: int | None) -> bytes | None:
+        """The results summary kept for a cycle, if any (a damaged one reads as none)."""
+        path = self._summary_path(cycle_id, threshold)
+        try:
+            with path.open("rb") as file:
+                raw = file.read(MAX_SUMMARY + 1)
+        except OSError:
+            return None
+        return raw if len(raw) <= MAX_SUMMARY else None
+
+    def write_summary(self, cycle_id: str, threshold: int | None, raw: bytes) -> None:
+        """Keep a results summary beside the data (not in it: backups, bundles and checks
+        never see it). Not on read-only data; a failure only means no summary."""
+        if self.read_only or len(raw) > MAX_SUMMARY:
+            return
+        path = self._summary_path(cycle_id, threshold)
+        temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(raw)
+            os.replace(temp, path)  # whole or not there; a torn one fails its key check
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     def cycle_stamp(self, cycle_id: str) -> tuple[str, str, int] | None:
         """What changes whenever a cycle's results may: its record's version and time and its
