@@ -417,6 +417,8 @@ class DistrictStore:
         self._open: OrderedDict[str, CycleData] = OrderedDict()
         #: The write generation of cycle files let go from memory (see :meth:`cycle_stamp`).
         self._generations: dict[str, int] = {}
+        #: The fingerprint of cycle files read for a summary only, never opened since.
+        self._fingerprints: dict[str, str] = {}
         #: Each cycle's results, computed once until the cycle changes (read again: forgotten).
         self.results = ResultsService(self)
 
@@ -569,6 +571,7 @@ class DistrictStore:
         _write(self._file, [(self._tombstones, [(stone, None)])], [(self._cycles, [cycle_id])], bump=gone)
         self._open.pop(cycle_id, None)
         self._generations.pop(cycle_id, None)
+        self._fingerprints.pop(cycle_id, None)
         with contextlib.suppress(OSError):
             self._cycle_file(cycle_id).path.unlink()
         for summary in (self.repo.folder / SUMMARIES / self.id).glob(f"{cycle_id}.*.json"):
@@ -624,6 +627,7 @@ class DistrictStore:
         self._open[cycle_id] = data
         self._open.move_to_end(cycle_id)
         self._generations.pop(cycle_id, None)
+        self._fingerprints.pop(cycle_id, None)
         while len(self._open) > OPEN_CYCLES:
             old_id, old = self._open.popitem(last=False)
             held = old._file.storage._data  # what was last read or written, if anything
@@ -638,12 +642,14 @@ class DistrictStore:
         cannot be read (the results are then computed, and no summary is kept)."""
         data = self._open.get(cycle_id)
         raw = data._file.storage._raw if data is not None else None
-        if raw is None:
-            try:
-                raw = read_bytes(self._cycle_file(cycle_id).path)
-            except (OSError, StoreError):
-                return None
-        return hashlib.sha256(raw).hexdigest()
+        if raw is not None:
+            return hashlib.sha256(raw).hexdigest()
+        try:
+            raw = read_bytes(self._cycle_file(cycle_id).path)
+        except (OSError, StoreError):
+            return None
+        found = self._fingerprints[cycle_id] = hashlib.sha256(raw).hexdigest()
+        return found
 
     def _summary_path(self, cycle_id: str, threshold: int | None) -> Path:
         return (self.repo.folder / SUMMARIES / self.id
@@ -674,7 +680,7 @@ class DistrictStore:
             with contextlib.suppress(OSError):
                 temp.unlink()
 
-    def cycle_stamp(self, cycle_id: str) -> tuple[str, str, int] | None:
+    def cycle_stamp(self, cycle_id: str) -> tuple[str, str, int | str] | None:
         """What changes whenever a cycle's results may: its record's version and time and its
         file's write generation; None when not known without reading the file (see
         :class:`~navtool_desktop.core.results_service.ResultsService`)."""
@@ -685,9 +691,10 @@ class DistrictStore:
         if data is not None:
             held = data._file.storage._data
             generation = file_generation(held) if held is not None else None
-        else:
-            generation = self._generations.get(cycle_id)
-        return None if generation is None else (cycle.version, cycle.updated, generation)
+            return None if generation is None else (cycle.version, cycle.updated, generation)
+        # Not open, so not written since it was let go or fingerprinted (writes open it).
+        known: int | str | None = self._generations.get(cycle_id, self._fingerprints.get(cycle_id))
+        return None if known is None else (cycle.version, cycle.updated, known)
 
     def _open_cycle(self, cycle_id: str) -> CycleData:
         self._writable()

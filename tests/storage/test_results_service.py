@@ -82,6 +82,8 @@ def test_a_new_session_reads_summaries_not_cycles(data_dir: Path, pack: Pack) ->
         store = repo.open_district(store_id)
         assert store.results.across(pack) == first
         assert (store.results.computed, store.results.from_disk) == (0, 3)
+        assert store.results.across(pack) == first  # then from memory: no file read again
+        assert (store.results.computed, store.results.from_disk) == (0, 3)
         # one cycle changes: only it is computed again, and its summary replaced
         changed = first[1].cycle.id
         store.save_consensus(changed, Consensus(competency_id=VOICE, level="refining"))
