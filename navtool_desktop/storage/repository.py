@@ -838,10 +838,10 @@ class DistrictStore:
         return sorted(notes, key=lambda n: (n.date, n.updated))
 
     @staticmethod
-    def _frozen(check: Callable[[], None]) -> None:
+    def _frozen(check: Callable[..., None], *args: Any) -> None:
         """Run a :mod:`planning` approval check; its refusal as a store error."""
         try:
-            check()
+            check(*args)
         except planning.PlanFrozenError as exc:
             raise InvalidChangeError(str(exc)) from None
 
@@ -857,7 +857,7 @@ class DistrictStore:
         """
         self._writable()
         stored = self._plans.records.get(plan.id)
-        self._frozen(lambda: planning.check_plan_change(stored, plan))
+        self._frozen(planning.check_plan_change, stored, plan)
         moved = planning.follow_period(stored, plan, self.goals(plan.id)) if stored else []
         if not moved:
             return self._plans.put(self._stamp(plan, stored))
@@ -869,10 +869,10 @@ class DistrictStore:
     def save_goal(self, goal: Goal) -> Goal:
         self._writable()
         self._require(self._plans, goal.plan_id, _("plan"))
-        self._frozen(lambda: planning.check_goal_change(self._plans.records[goal.plan_id]))
+        self._frozen(planning.check_goal_change, self._plans.records[goal.plan_id])
         old = self._plan_of_goal(goal.id)
         if old is not None:  # a goal moved from an approved plan leaves it changed
-            self._frozen(lambda: planning.check_goal_change(old))
+            self._frozen(planning.check_goal_change, old)
         return self._goals.put(self._stamp(goal, self._goals.records.get(goal.id)))
 
     def save_goals(self, goals: Sequence[Goal]) -> list[Goal]:
@@ -882,7 +882,7 @@ class DistrictStore:
             self._require(self._plans, goal.plan_id, _("plan"))
             for plan in (self._plans.records[goal.plan_id], self._plan_of_goal(goal.id)):
                 if plan is not None:
-                    self._frozen(lambda p=plan: planning.check_goal_change(p))
+                    self._frozen(planning.check_goal_change, plan)
         stamped = [self._stamp(g, self._goals.records.get(g.id)) for g in goals]
         if stamped:
             _write(self._file, [(self._goals, [(g, None) for g in stamped])])
@@ -896,7 +896,7 @@ class DistrictStore:
         for goal_id in {action.goal_id, *((stored.goal_id,) if stored else ())}:
             plan = self._plan_of_goal(goal_id)
             if plan is not None:
-                self._frozen(lambda p=plan: planning.check_action_change(p, stored, action))
+                self._frozen(planning.check_action_change, plan, stored, action)
         return self._actions.put(self._stamp(action, stored))
 
     def revise_plan(self, plan_id: str) -> Plan:
@@ -930,7 +930,7 @@ class DistrictStore:
         self._require(self._goals, goal_id, _("goal"))
         plan = self._plan_of_goal(goal_id)
         if plan is not None:
-            self._frozen(lambda: planning.check_goal_change(plan))
+            self._frozen(planning.check_goal_change, plan)
         self._delete_tree([], [goal_id])
 
     def delete_action(self, action_id: str) -> None:
@@ -938,7 +938,7 @@ class DistrictStore:
         stored = self._actions.records[action_id]
         plan = self._plan_of_goal(stored.goal_id)
         if plan is not None:
-            self._frozen(lambda: planning.check_action_change(plan, stored, None))
+            self._frozen(planning.check_action_change, plan, stored, None)
         self._delete_tree([], [], [action_id])
 
     def delete_progress_note(self, note_id: str) -> None:
