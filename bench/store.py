@@ -93,9 +93,44 @@ def child(data_dir: str) -> None:
                       "competencies": len(results), "cycles": len(growth)}))
 
 
-def _run_child(data_dir: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", "import sys; from bench.store import child; "
-                          "child(sys.argv[1])", str(data_dir)], cwd=ROOT, check=True,
+def growth_child(data_dir: str) -> None:
+    """In a fresh process: the growth view's results across all cycles, as the screens
+    get them (``store.results.across``): the first time, again unchanged, and again after
+    one rating was saved; and, for comparison, recomputing every cycle (what each show of
+    Set Goals or Learn and Improve did before the results service)."""
+    from navtool_desktop import paths
+    from navtool_desktop.core import planning
+    from navtool_desktop.core.records import Rating
+    from navtool_desktop.core.results import CycleInput, cycle_results
+    from navtool_desktop.framework import load_pack
+    from navtool_desktop.storage import Repository
+
+    pack = load_pack(paths.default_pack_dir())
+    repo = Repository(Path(data_dir))
+    store = repo.open_last()
+    assert store is not None
+
+    def timed(work):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        work()
+        return time.perf_counter() - start
+
+    first = timed(lambda: planning.competency_growth(pack, store.results.across(pack)))
+    again = timed(lambda: planning.competency_growth(pack, store.results.across(pack)))
+    cycle = store.cycles()[-1]
+    rating = next(iter(store.cycle(cycle.id).ratings.values()))
+    store.save_rating(cycle.id, Rating(participant_id=rating.participant_id,
+                                       competency_id=rating.competency_id, level="refining"))
+    changed = timed(lambda: planning.competency_growth(pack, store.results.across(pack)))
+    recompute = timed(lambda: planning.competency_growth(pack, [
+        cycle_results(pack, CycleInput.of(store.cycle(c.id))) for c in planning.on_pack(pack, store.cycles())]))
+    repo.close()
+    print(json.dumps({"first": first, "again": again, "changed": changed, "recompute": recompute}))
+
+
+def _run_child(data_dir: Path, name: str = "child") -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", f"import sys; from bench.store import {name}; "
+                          f"{name}(sys.argv[1])", str(data_dir)], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -109,6 +144,7 @@ def run() -> list[Result]:
         size = sum(p.stat().st_size for p in (data_dir / "districts").rglob("*.json"))
         saves = time_saves(data_dir)
         runs = [_run_child(data_dir) for _ in range(5)]
+        growth = [_run_child(data_dir, "growth_child") for _ in range(3)]
     return [
         Result(f"history built ({ratings} ratings, {size / 1e6:.0f} MB of JSON)", built, "s"),
         Result("save one rating, median", median(saves) * 1000, "ms", 20),
@@ -119,6 +155,14 @@ def run() -> list[Result]:
                median([r["import"] for r in runs]) * 1000, "ms"),
         Result("walk all 40 cycles (growth), median", median([r["walk"] for r in runs]) * 1000,
                "ms"),
+        Result("growth view: results of all 40 cycles, recomputed (each show before), median",
+               median([g["recompute"] for g in growth]) * 1000, "ms"),
+        Result("growth view: results of all 40 cycles, first show, median",
+               median([g["first"] for g in growth]) * 1000, "ms"),
+        Result("growth view: shown again, nothing changed, median",
+               median([g["again"] for g in growth]) * 1000, "ms"),
+        Result("growth view: shown again after one rating saved, median",
+               median([g["changed"] for g in growth]) * 1000, "ms"),
         Result("peak RSS (open, results, walk all cycles)", max(r["peak_mb"] for r in runs),
                "MB", 250),
     ]

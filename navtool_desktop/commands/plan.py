@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +35,89 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd.add_argument("--today", type=date.fromisoformat, default=None, metavar="DATE",
                      help=_("judge overdue actions as of this date (YYYY-MM-DD; default today)"))
     cmd.set_defaults(handler=_plan)
+    actions = cmd.add_subparsers(dest="plan_action", metavar="{approve,reorder,revise}")
+
+    def action(name: str, text: str) -> argparse.ArgumentParser:
+        act = actions.add_parser(name, help=text, description=text)
+        act.add_argument("--district", metavar="ID", default=argparse.SUPPRESS,
+                         help=_("district id (default: the one used last)"))
+        act.add_argument("--plan", metavar="ID", default=argparse.SUPPRESS,
+                         help=_("plan id (default: the latest approved plan, else the latest draft)"))
+        return act
+
+    approve = action("approve", _("approve a draft plan; an approved plan no longer changes"))
+    approve.add_argument("--by", required=True, metavar="WHO",
+                         help=_("who approves it (names and roles)"))
+    approve.set_defaults(handler=_approve)
+    reorder = action("reorder", _("set the order of priority of a draft plan's goals"))
+    reorder.add_argument("order", nargs="+", metavar="COMPETENCY",
+                         help=_("competency ids (or goal ids), first priority first; goals not "
+                                "named follow in their order"))
+    reorder.set_defaults(handler=_reorder)
+    revise = action("revise", _("start a revision of an approved plan: a new draft with copies "
+                                "of its goals and actions"))
+    revise.set_defaults(handler=_revise)
+
+
+def _change(args: argparse.Namespace, change: Callable[[DistrictStore, Plan], str]) -> int:
+    """Open the district for writing, pick the plan, apply ``change``; print what it says."""
+    from navtool_desktop.commands.common import open_district
+    from navtool_desktop.core.planning import current_plan
+    from navtool_desktop.storage import Repository, StoreError
+
+    wanted = getattr(args, "plan", None)
+    try:
+        with Repository(paths.data_dir()) as repo:
+            store = open_district(repo, getattr(args, "district", None))
+            plan = (next((p for p in store.plans() if p.id == wanted), None) if wanted
+                    else current_plan(store.plans()))
+            if plan is None:
+                raise CommandError(_("there is no plan with id {id}").format(id=wanted) if wanted
+                                   else _("the district \u201c{name}\u201d has no plan yet")
+                                   .format(name=store.profile.name))
+            try:
+                said = change(store, plan)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+    except StoreError as exc:
+        raise CommandError(str(exc)) from None
+    sys.stdout.write(said + "\n")
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    from navtool_desktop.core import planning
+    from navtool_desktop.core.records import utc_now
+
+    def approve(store: DistrictStore, plan: Plan) -> str:
+        saved = store.save_plan(planning.approve(plan, args.by, utc_now()))
+        return _("approved \u201c{title}\u201d ({id}) by {who}").format(
+            title=saved.title, id=saved.id, who=saved.approved_by)
+
+    return _change(args, approve)
+
+
+def _reorder(args: argparse.Namespace) -> int:
+    from navtool_desktop.core import planning
+
+    def reorder(store: DistrictStore, plan: Plan) -> str:
+        store.save_goals(planning.rank_as(store.goals(plan.id), args.order))
+        return "\n".join(f"{n}. {g.competency_id}" for n, g in enumerate(store.goals(plan.id), 1))
+
+    return _change(args, reorder)
+
+
+def _revise(args: argparse.Namespace) -> int:
+    def revise(store: DistrictStore, plan: Plan) -> str:
+        saved = store.revise_plan(plan.id)
+        return _("revision {id} of \u201c{title}\u201d: a draft").format(id=saved.id, title=saved.title)
+
+    return _change(args, revise)
 
 
 def _plan(args: argparse.Namespace) -> int:
     from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.core.planning import current_plan
-    from navtool_desktop.core.results import CycleInput, cycle_results
     from navtool_desktop.storage import Repository, StoreError
 
     today = args.today or date.today()
@@ -54,8 +132,7 @@ def _plan(args: argparse.Namespace) -> int:
                 raise CommandError(_("there is no plan with id {id}").format(id=args.plan) if args.plan
                                    else _("the district \u201c{name}\u201d has no plan yet")
                                    .format(name=store.profile.name))
-            results = [cycle_results(pack, CycleInput.of(store.cycle(c.id)))
-                       for c in store.cycles() if c.framework_id == pack.id]
+            results = store.results.across(pack)
             data = plan_to_dict(pack, store, plan, results, today)
     except StoreError as exc:
         raise CommandError(str(exc)) from None

@@ -66,10 +66,10 @@ def _results(args: argparse.Namespace) -> int:
                     "--threshold {asked} is below this cycle's threshold of {n}; a cycle's threshold "
                     "is lowered only by a recorded change in the app").format(asked=threshold,
                                                                               n=cycle.threshold))
-            current = res.cycle_results(pack, res.CycleInput.of(store.cycle(cycle.id)), threshold)
+            current = store.results.cycle(pack, cycle.id, threshold)
             before = res.previous_cycle(cycles, cycle.id)
-            previous = (res.cycle_results(pack, res.CycleInput.of(store.cycle(before.id)),
-                                          max(threshold or 0, before.threshold)) if before else None)
+            previous = (store.results.cycle(pack, before.id, max(threshold or 0, before.threshold))
+                        if before else None)
             data = results_to_dict(pack, store, current, res.compare(current, previous))
     except StoreError as exc:
         raise CommandError(str(exc)) from None

@@ -15,11 +15,11 @@ Terms used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from navtool_desktop.core.records import LEVELS, Action, Goal, Plan
+from navtool_desktop.core.records import LEVELS, RATING_CHOICES, Action, Cycle, Goal, Plan, new_id
 from navtool_desktop.core.results import SHOWN, CompetencyResult, CycleResults, level_index
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -192,6 +192,181 @@ def goal_set_on(plan: Plan) -> str:
     return plan.created[:10]
 
 
+def ordered_goals(goals: Iterable[Goal]) -> list[Goal]:
+    """A plan's goals in the team's order of priority: by rank, then as given (creation).
+
+    Every list of goals shown or printed (Set Goals, Learn and Improve, ``navtool plan``, the
+    plan PDF, the CSV and XLSX tables) comes in this order.
+    """
+    return [g for _n, g in sorted(enumerate(goals), key=lambda ng: (ng[1].rank, ng[0]))]
+
+
+def default_statement(competency: str, current: str, target: str, by: str) -> str:
+    """The statement a new goal starts with (``current``/``target`` are level names)."""
+    return _("Move {competency} from {current} to {target} by {date}.").format(
+        competency=competency, current=current, target=target, date=by)
+
+
+def new_goal(pack: Pack, plan: Plan, competency_id: str, results: CycleResults | None,
+             existing: Sequence[Goal], *, level_word: Callable[[str], str] | None = None) -> Goal:
+    """The goal made when the team accepts a suggestion or adds a competency as a priority.
+
+    Its current level is the competency's level in ``results`` (the cycle chosen; "not sure"
+    without one), its target one level up (:func:`next_level`), its date the plan's end, its
+    rank after the plan's ``existing`` goals, and its statement :func:`default_statement`
+    (levels named by ``level_word``, by default the pack's stage names).
+    """
+    words = level_word or (lambda level: level_name(pack, level))
+    level = None
+    if results is not None:
+        try:
+            level = results.competency(competency_id).level
+        except KeyError:
+            level = None
+    current = level if level in RATING_CHOICES else "not_sure"
+    target = next_level(current)
+    rank = max((g.rank + 1 for g in existing), default=0)
+    return Goal(plan_id=plan.id, competency_id=competency_id, current_level=current,
+                target_level=target, target_date=plan.period_end, term="short", rank=rank,
+                statement=default_statement(pack.competency(competency_id).name, words(current),
+                                            words(target), plan.period_end))
+
+
+def move_goal(goals: Iterable[Goal], goal_id: str, delta: int) -> list[Goal]:
+    """Move one goal ``delta`` places in the order of priority; the goals whose rank changed.
+
+    The result is renumbered 0, 1, 2… in the new order (save all of it in one write, see
+    ``DistrictStore.save_goals``); empty when the move would leave the list.
+    """
+    ordered = ordered_goals(goals)
+    row = next((n for n, g in enumerate(ordered) if g.id == goal_id), None)
+    if row is None or not 0 <= row + delta < len(ordered) or delta == 0:
+        return []
+    ordered.insert(row + delta, ordered.pop(row))
+    return [g.replace(rank=n) for n, g in enumerate(ordered) if g.rank != n]
+
+
+def rank_as(goals: Iterable[Goal], order: Sequence[str]) -> list[Goal]:
+    """Give the goals the order of ``order`` (goal ids, or competency ids); the goals whose
+    rank changed. Goals not named keep their order after the named ones."""
+    ordered = ordered_goals(goals)
+    place = {key: n for n, key in enumerate(order)}
+    unknown = [key for key in order if not any(key in (g.id, g.competency_id) for g in ordered)]
+    if unknown:
+        raise ValueError(_("the plan has no goal {id}").format(id=unknown[0]))
+    first = len(place)
+    ranked = sorted(enumerate(ordered), key=lambda ng: (
+        place.get(ng[1].id, place.get(ng[1].competency_id, first)), ng[0]))
+    return [g.replace(rank=n) for n, (_i, g) in enumerate(ranked) if g.rank != n]
+
+
+# --- approval and revisions -----------------------------------------------------------------
+
+DRAFT, APPROVED = "draft", "approved"
+
+
+class PlanFrozenError(ValueError):
+    """An approved plan was to change (its goals and actions are what was approved)."""
+
+
+def approve(plan: Plan, by: str, at: str) -> Plan:
+    """The plan approved by ``by`` (names and roles) at ``at`` (UTC time)."""
+    who = by.strip()
+    if not who:
+        raise ValueError(_("say who approves the plan"))
+    if plan.status == APPROVED:
+        raise PlanFrozenError(_("The plan \u201c{title}\u201d is already approved.").format(
+            title=plan.title))
+    return plan.replace(status=APPROVED, approved_by=who, approved_at=at)
+
+
+def frozen_message(plan: Plan) -> str:
+    return _("The plan \u201c{title}\u201d is approved, so it cannot change; make a revision "
+             "of it to change it.").format(title=plan.title)
+
+
+#: What may change on an approved plan: who signs it and when the board meets (the approval
+#: page is filled in after approval); nothing the team approved.
+PLAN_FIELDS_AFTER_APPROVAL = frozenset({"signers", "meeting_date", "updated", "version", "prior"})
+#: What may change on an action of an approved plan: its progress (Learn and Improve).
+ACTION_FIELDS_AFTER_APPROVAL = frozenset({"status", "updated", "version", "prior"})
+
+
+def _changed_fields(old: object, new: object) -> set[str]:
+    return {name for name in getattr(old, "__dataclass_fields__", {})
+            if getattr(old, name) != getattr(new, name)}
+
+
+def check_plan_change(stored: Plan | None, plan: Plan) -> None:
+    """Refuse a change of an approved plan (:class:`PlanFrozenError`) beyond its signers
+    and meeting date. A draft may be approved; an approved plan stays approved."""
+    if stored is None or stored.status != APPROVED:
+        return
+    if _changed_fields(stored, plan) - PLAN_FIELDS_AFTER_APPROVAL:
+        raise PlanFrozenError(frozen_message(stored))
+
+
+def check_goal_change(plan: Plan) -> None:
+    """Refuse adding, changing, re-ranking or removing a goal of an approved plan."""
+    if plan.status == APPROVED:
+        raise PlanFrozenError(frozen_message(plan))
+
+
+def check_action_change(plan: Plan, stored: Action | None, action: Action | None) -> None:
+    """Refuse a change of an approved plan's actions other than their status (progress);
+    ``action`` None is a removal, ``stored`` None an addition."""
+    if plan.status != APPROVED:
+        return
+    if stored is None or action is None or _changed_fields(stored, action) - ACTION_FIELDS_AFTER_APPROVAL:
+        raise PlanFrozenError(frozen_message(plan))
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A new draft of a plan with copies of its goals and actions (new ids)."""
+
+    plan: Plan
+    goals: tuple[Goal, ...]
+    actions: tuple[Action, ...]
+
+
+def revise(plan: Plan, goals: Iterable[Goal], actions: Iterable[Action], at: str) -> Revision:
+    """A revision of ``plan``: a draft that records which plan it revises (``revises``),
+    with copies of the goals (same order) and actions. The approved plan stays as it was,
+    and stays the plan in force until the revision is approved (:func:`current_plan`)."""
+    copy = plan.replace(id=new_id(), status=DRAFT, approved_by="", approved_at="", revises=plan.id,
+                        title=plan.title, created=at, updated=at, version="", prior="")
+    new_goals: list[Goal] = []
+    goal_ids: dict[str, str] = {}
+    for n, goal in enumerate(ordered_goals(goals)):
+        fresh = goal.replace(id=new_id(), plan_id=copy.id, rank=n, updated=at, version="", prior="")
+        goal_ids[goal.id] = fresh.id
+        new_goals.append(fresh)
+    new_actions = tuple(a.replace(id=new_id(), goal_id=goal_ids[a.goal_id], updated=at, version="",
+                                  prior="")
+                        for a in actions if a.goal_id in goal_ids)
+    return Revision(copy, tuple(new_goals), new_actions)
+
+
+def follow_period(old: Plan, new: Plan, goals: Iterable[Goal]) -> list[Goal]:
+    """The goals whose dates follow a changed plan period; the changed goals only.
+
+    A goal dated at the old period's end, or outside the new period, moves to the new end;
+    its statement's "by <old date>" moves with it (a statement the team rewrote without
+    that date is left alone).
+    """
+    if (old.period_start, old.period_end) == (new.period_start, new.period_end):
+        return []
+    moved = []
+    for goal in goals:
+        date_ = goal.target_date
+        if date_ == old.period_end or not new.period_start <= date_ <= new.period_end:
+            statement = goal.statement.replace(date_, new.period_end) if date_ else goal.statement
+            if (new.period_end, statement) != (goal.target_date, goal.statement):
+                moved.append(goal.replace(target_date=new.period_end, statement=statement))
+    return moved
+
+
 # --- targets reached -----------------------------------------------------------------------
 
 REACHED, NOT_REACHED, NOT_ASSESSED = "reached", "not_reached", "not_assessed"
@@ -296,6 +471,12 @@ class GrowthSeries:
             return None
         assert known[0].value is not None and known[-1].value is not None
         return round(known[-1].value - known[0].value, 2)
+
+
+def on_pack(pack: Pack, cycles: Iterable[Cycle]) -> list[Cycle]:
+    """The cycles run on ``pack``'s framework, oldest first (by date, then creation): the
+    cycles whose results go "across cycles" (growth, targets reached, the plan PDF)."""
+    return sorted((c for c in cycles if c.framework_id == pack.id), key=lambda c: (c.date, c.created))
 
 
 def _by_date(results: Sequence[CycleResults]) -> list[CycleResults]:

@@ -575,6 +575,9 @@ class Plan(Record):
     signers: tuple[PlanSigner, ...] = ()
     #: The day of the board meeting that is to adopt the plan (ISO date), or "".
     meeting_date: str = ""
+    #: The id of the plan this one is a revision of ("" for a first plan); see
+    #: :func:`navtool_desktop.core.planning.revise`.
+    revises: str = ""
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
@@ -601,6 +604,8 @@ class Plan(Record):
         if len(set(roles)) != len(roles):
             raise self._fail("signers", "names the same role twice")
         self._date("meeting_date", optional=True)
+        if self.revises:
+            self._uuid("revises")
         self._time("created")
         self._time("updated")
         self._version()

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from navtool_desktop.core import planning
 from navtool_desktop.core.records import RATING_CHOICES
 from navtool_desktop.core.results import CycleResults, GroupResult, VoteSummary
 from navtool_desktop.exchange.errors import BundleError
@@ -134,7 +135,8 @@ def summary_table(pack: Pack, results: CycleResults) -> Table:
 
 
 def actions_table(store: DistrictStore, pack: Pack) -> Table:
-    """One row per action of every plan, in plan and goal order."""
+    """One row per action of every plan: plans by period, goals in the team's order of
+    priority, actions by date (as in the plan PDF)."""
     head = [_("plan"), _("plan status"), _("competency"), _("goal"), _("target level"),
             _("action"), _("owner"), _("start"), _("due"), _("status"), _("resources"),
             _("time")]
@@ -145,7 +147,7 @@ def actions_table(store: DistrictStore, pack: Pack) -> Table:
                 competency = pack.competency(goal.competency_id).name
             except KeyError:
                 competency = goal.competency_id
-            for action in store.actions(goal.id):
+            for action in planning.ordered_actions(store.actions(goal.id)):
                 rows.append([plan.title, plan.status, competency, goal.statement, goal.target_level,
                              action.description, action.owner, action.start, action.due,
                              action.status.replace("_", " "), action.resources, action.updated])
@@ -158,9 +160,7 @@ def table_for(store: DistrictStore, pack: Pack, what: str, cycle_id: str | None)
     if cycle_id is None:
         raise BundleError(_("Choose a cycle to export."))
     if what == "summary":
-        from navtool_desktop.core.results import CycleInput, cycle_results
-
-        return summary_table(pack, cycle_results(pack, CycleInput.of(store.cycle(cycle_id))))
+        return summary_table(pack, store.results.cycle(pack, cycle_id))
     return ratings_table(store, pack, cycle_id)
 
 

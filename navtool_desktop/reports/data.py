@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Cycle, District, Goal, Plan, ProgressNote, Rating
-from navtool_desktop.core.results import CycleInput, CycleResults, cycle_results
+from navtool_desktop.core.results import CycleResults
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 
@@ -131,9 +131,9 @@ def load_plan(store: DistrictStore, pack: Pack, plan_id: str | None = None, *,
     actions = {g.id: tuple(planning.ordered_actions(store.actions(g.id))) for g in goals}
     notes = {a.id: tuple(sorted(store.progress_notes(a.id), key=lambda n: n.date))
              for group in actions.values() for a in group}
-    cycles = [c for c in store.cycles() if c.framework_id == pack.id]
-    history = tuple(cycle_results(pack, CycleInput.of(store.cycle(c.id)),
-                                  max(threshold, c.threshold) if threshold else None) for c in cycles)
+    cycles = planning.on_pack(pack, store.cycles())
+    history = tuple(store.results.cycle(pack, c.id, max(threshold, c.threshold) if threshold else None)
+                    for c in cycles)
     base = baseline_cycle(cycles, plan)
     results = next((r for r in history if base is not None and r.cycle.id == base.id), None)
     district = store.profile
@@ -149,5 +149,5 @@ def load_report(store: DistrictStore, pack: Pack, cycle_id: str | None = None, *
         raise ReportInputError(_("the cycle uses the framework \u201c{used}\u201d, not \u201c{loaded}\u201d")
                                .format(used=cycle.framework_id, loaded=pack.id))
     data = store.cycle(cycle.id)
-    results = cycle_results(pack, CycleInput.of(data), threshold)
+    results = store.results.cycle(pack, cycle.id, threshold)
     return ReportInput(store.profile, results, tuple(data.ratings.values()), today or date.today())

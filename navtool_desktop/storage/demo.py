@@ -12,14 +12,18 @@ def save_demo(repo: Repository, demo: DemoDistrict, *, backup: bool = True) -> D
     for dc in demo.cycles:
         store.import_cycle(dc.cycle, dc.participants, dc.ratings, dc.responses, dc.consensus,
                            dc.tallies)
+    # Goals and actions first on a draft: an approved plan no longer changes.
     for plan in demo.plans:
-        store.save_plan(plan)
+        store.save_plan(plan.replace(status="draft"))
     for goal in demo.goals:
         store.save_goal(goal)
     for action in demo.actions:
         store.save_action(action)
     for note in demo.notes:
         store.save_progress_note(note)
+    for plan in demo.plans:
+        if plan.status != "draft":
+            store.save_plan(plan)
     if backup:
         store.backup()
     return store

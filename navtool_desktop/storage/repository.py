@@ -35,6 +35,7 @@ the store.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -50,6 +51,7 @@ from typing import Any, Generic, TypeVar
 from tinydb import TinyDB
 
 from navtool_desktop import paths
+from navtool_desktop.core import planning
 from navtool_desktop.core.clock import HybridClock, new_laptop_id, system_now
 from navtool_desktop.core.records import (
     Action,
@@ -71,6 +73,7 @@ from navtool_desktop.core.records import (
     version_key,
     version_of,
 )
+from navtool_desktop.core.results_service import ResultsService
 from navtool_desktop.fileio import TEMP_SUFFIX, fsync_folder
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import backup as backups
@@ -103,6 +106,10 @@ SETTINGS = "settings.json"
 DISTRICT_FILE = "district.json"
 #: How many cycles' data stay in memory at once (the rest are re-read when needed).
 OPEN_CYCLES = 6
+#: Where each cycle's results summary is kept, under the data folder, by district (a cache).
+SUMMARIES = Path("cache") / "results"
+#: A results summary larger than this is neither written nor read (bytes).
+MAX_SUMMARY = 16 * 1024 * 1024
 #: A district opened for writing is backed up if its newest backup is older than this.
 AUTO_BACKUP_AGE = timedelta(hours=24)
 
@@ -408,6 +415,12 @@ class DistrictStore:
         self._notes = _Records(self._file, "progress", ProgressNote)
         self._tombstones = _Records(self._file, "tombstones", Tombstone)
         self._open: OrderedDict[str, CycleData] = OrderedDict()
+        #: The write generation of cycle files let go from memory (see :meth:`cycle_stamp`).
+        self._generations: dict[str, int] = {}
+        #: The fingerprint of cycle files read for a summary only, never opened since.
+        self._fingerprints: dict[str, str] = {}
+        #: Each cycle's results, computed once until the cycle changes (read again: forgotten).
+        self.results = ResultsService(self)
 
     # --- opening ----------------------------------------------------------------------
 
@@ -519,7 +532,7 @@ class DistrictStore:
         # The cycle's file first, then the index entry: a crash in between leaves an
         # unlisted file (harmless), never an index entry without its file.
         file.create(tables)
-        self._cycles.put(_versioned(cycle))
+        cycle = self._cycles.put(_versioned(cycle))  # the cycle as stored, version and all
         data = CycleData(cycle, file)
         data._load(file.storage.read() or {})
         self._remember(cycle.id, data)
@@ -557,8 +570,13 @@ class DistrictStore:
             gone = 0
         _write(self._file, [(self._tombstones, [(stone, None)])], [(self._cycles, [cycle_id])], bump=gone)
         self._open.pop(cycle_id, None)
+        self._generations.pop(cycle_id, None)
+        self._fingerprints.pop(cycle_id, None)
         with contextlib.suppress(OSError):
             self._cycle_file(cycle_id).path.unlink()
+        for summary in (self.repo.folder / SUMMARIES / self.id).glob(f"{cycle_id}.*.json"):
+            with contextlib.suppress(OSError):
+                summary.unlink()
 
     def cycle(self, cycle_id: str) -> CycleData:
         """A cycle's participants, ratings, responses, consensus and tallies."""
@@ -608,9 +626,75 @@ class DistrictStore:
     def _remember(self, cycle_id: str, data: CycleData) -> None:
         self._open[cycle_id] = data
         self._open.move_to_end(cycle_id)
+        self._generations.pop(cycle_id, None)
+        self._fingerprints.pop(cycle_id, None)
         while len(self._open) > OPEN_CYCLES:
-            _, old = self._open.popitem(last=False)
+            old_id, old = self._open.popitem(last=False)
+            held = old._file.storage._data  # what was last read or written, if anything
+            if held is not None:  # no one writes the file until it is read again
+                self._generations[old_id] = file_generation(held)
             old._file.storage.forget()
+
+    # --- results summaries on disk (a cache: see core/results_service.py) ------------------
+
+    def cycle_fingerprint(self, cycle_id: str) -> str | None:
+        """A hash of the cycle file's bytes (from memory when the file is open); None when it
+        cannot be read (the results are then computed, and no summary is kept)."""
+        data = self._open.get(cycle_id)
+        raw = data._file.storage._raw if data is not None else None
+        if raw is not None:
+            return hashlib.sha256(raw).hexdigest()
+        try:
+            raw = read_bytes(self._cycle_file(cycle_id).path)
+        except (OSError, StoreError):
+            return None
+        found = self._fingerprints[cycle_id] = hashlib.sha256(raw).hexdigest()
+        return found
+
+    def _summary_path(self, cycle_id: str, threshold: int | None) -> Path:
+        return (self.repo.folder / SUMMARIES / self.id
+                / f"{cycle_id}.{threshold if threshold is not None else 'own'}.json")
+
+    def read_summary(self, cycle_id: str, threshold: int | None) -> bytes | None:
+        """The results summary kept for a cycle, if any (a damaged one reads as none)."""
+        path = self._summary_path(cycle_id, threshold)
+        try:
+            with path.open("rb") as file:
+                raw = file.read(MAX_SUMMARY + 1)
+        except OSError:
+            return None
+        return raw if len(raw) <= MAX_SUMMARY else None
+
+    def write_summary(self, cycle_id: str, threshold: int | None, raw: bytes) -> None:
+        """Keep a results summary beside the data (not in it: backups, bundles and checks
+        never see it). Not on read-only data; a failure only means no summary."""
+        if self.read_only or len(raw) > MAX_SUMMARY:
+            return
+        path = self._summary_path(cycle_id, threshold)
+        temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(raw)
+            os.replace(temp, path)  # whole or not there; a torn one fails its key check
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+    def cycle_stamp(self, cycle_id: str) -> tuple[str, str, int | str] | None:
+        """What changes whenever a cycle's results may: its record's version and time and its
+        file's write generation; None when not known without reading the file (see
+        :class:`~navtool_desktop.core.results_service.ResultsService`)."""
+        cycle = self._cycles.records.get(cycle_id)
+        if cycle is None:
+            return None
+        data = self._open.get(cycle_id)
+        if data is not None:
+            held = data._file.storage._data
+            generation = file_generation(held) if held is not None else None
+            return None if generation is None else (cycle.version, cycle.updated, generation)
+        # Not open, so not written since it was let go or fingerprinted (writes open it).
+        known: int | str | None = self._generations.get(cycle_id, self._fingerprints.get(cycle_id))
+        return None if known is None else (cycle.version, cycle.updated, known)
 
     def _open_cycle(self, cycle_id: str) -> CycleData:
         self._writable()
@@ -737,8 +821,14 @@ class DistrictStore:
     def plans(self) -> list[Plan]:
         return sorted(self._plans.records.values(), key=lambda p: (p.period_start, p.created))
 
+    def get_plan(self, plan_id: str) -> Plan:
+        self._require(self._plans, plan_id, _("plan"))
+        return self._plans.records[plan_id]
+
     def goals(self, plan_id: str | None = None) -> list[Goal]:
-        return [g for g in self._goals.records.values() if plan_id in (None, g.plan_id)]
+        """Goals (of one plan), in the team's order of priority (:func:`planning.ordered_goals`)."""
+        return planning.ordered_goals(g for g in self._goals.records.values()
+                                      if plan_id in (None, g.plan_id))
 
     def actions(self, goal_id: str | None = None) -> list[Action]:
         return [a for a in self._actions.records.values() if goal_id in (None, a.goal_id)]
@@ -747,19 +837,83 @@ class DistrictStore:
         notes = [n for n in self._notes.records.values() if action_id in (None, n.action_id)]
         return sorted(notes, key=lambda n: (n.date, n.updated))
 
+    @staticmethod
+    def _frozen(check: Callable[..., None], *args: Any) -> None:
+        """Run a :mod:`planning` approval check; its refusal as a store error."""
+        try:
+            check(*args)
+        except planning.PlanFrozenError as exc:
+            raise InvalidChangeError(str(exc)) from None
+
+    def _plan_of_goal(self, goal_id: str) -> Plan | None:
+        goal = self._goals.records.get(goal_id)
+        return self._plans.records.get(goal.plan_id) if goal is not None else None
+
     def save_plan(self, plan: Plan) -> Plan:
+        """Save a plan; an approved one only changes its signers and meeting date.
+
+        A changed period moves the goal dates that followed it (:func:`planning.follow_period`)
+        in the same write.
+        """
         self._writable()
-        return self._plans.put(self._stamp(plan, self._plans.records.get(plan.id)))
+        stored = self._plans.records.get(plan.id)
+        self._frozen(planning.check_plan_change, stored, plan)
+        moved = planning.follow_period(stored, plan, self.goals(plan.id)) if stored else []
+        if not moved:
+            return self._plans.put(self._stamp(plan, stored))
+        saved = self._stamp(plan, stored)
+        goals = [self._stamp(g, self._goals.records[g.id]) for g in moved]
+        _write(self._file, [(self._plans, [(saved, None)]), (self._goals, [(g, None) for g in goals])])
+        return saved
 
     def save_goal(self, goal: Goal) -> Goal:
         self._writable()
         self._require(self._plans, goal.plan_id, _("plan"))
+        self._frozen(planning.check_goal_change, self._plans.records[goal.plan_id])
+        old = self._plan_of_goal(goal.id)
+        if old is not None:  # a goal moved from an approved plan leaves it changed
+            self._frozen(planning.check_goal_change, old)
         return self._goals.put(self._stamp(goal, self._goals.records.get(goal.id)))
 
+    def save_goals(self, goals: Sequence[Goal]) -> list[Goal]:
+        """Save several goals in one write (a new order of priority: all ranks or none)."""
+        self._writable()
+        for goal in goals:
+            self._require(self._plans, goal.plan_id, _("plan"))
+            for plan in (self._plans.records[goal.plan_id], self._plan_of_goal(goal.id)):
+                if plan is not None:
+                    self._frozen(planning.check_goal_change, plan)
+        stamped = [self._stamp(g, self._goals.records.get(g.id)) for g in goals]
+        if stamped:
+            _write(self._file, [(self._goals, [(g, None) for g in stamped])])
+        return stamped
+
     def save_action(self, action: Action) -> Action:
+        """Save an action; on an approved plan only its status changes (progress)."""
         self._writable()
         self._require(self._goals, action.goal_id, _("goal"))
-        return self._actions.put(self._stamp(action, self._actions.records.get(action.id)))
+        stored = self._actions.records.get(action.id)
+        for goal_id in {action.goal_id, *((stored.goal_id,) if stored else ())}:
+            plan = self._plan_of_goal(goal_id)
+            if plan is not None:
+                self._frozen(planning.check_action_change, plan, stored, action)
+        return self._actions.put(self._stamp(action, stored))
+
+    def revise_plan(self, plan_id: str) -> Plan:
+        """A new draft revising plan ``plan_id``, with copies of its goals and actions: one
+        write (see :func:`planning.revise`). The plan revised stays as it was."""
+        self._writable()
+        self._require(self._plans, plan_id, _("plan"))
+        goals = self.goals(plan_id)
+        ids = {g.id for g in goals}
+        revision = planning.revise(self._plans.records[plan_id], goals,
+                                   [a for a in self._actions.records.values() if a.goal_id in ids],
+                                   self.repo.now())
+        plan = self._stamp(revision.plan)
+        _write(self._file, [(self._plans, [(plan, None)]),
+                            (self._goals, [(self._stamp(g), None) for g in revision.goals]),
+                            (self._actions, [(self._stamp(a), None) for a in revision.actions])])
+        return plan
 
     def save_progress_note(self, note: ProgressNote) -> ProgressNote:
         self._writable()
@@ -774,10 +928,17 @@ class DistrictStore:
 
     def delete_goal(self, goal_id: str) -> None:
         self._require(self._goals, goal_id, _("goal"))
+        plan = self._plan_of_goal(goal_id)
+        if plan is not None:
+            self._frozen(planning.check_goal_change, plan)
         self._delete_tree([], [goal_id])
 
     def delete_action(self, action_id: str) -> None:
         self._require(self._actions, action_id, _("action"))
+        stored = self._actions.records[action_id]
+        plan = self._plan_of_goal(stored.goal_id)
+        if plan is not None:
+            self._frozen(planning.check_action_change, plan, stored, None)
         self._delete_tree([], [], [action_id])
 
     def delete_progress_note(self, note_id: str) -> None:

@@ -42,9 +42,7 @@ from navtool_desktop.core.results import (
     EMPTY,
     SUPPRESSED,
     CompetencyResult,
-    CycleInput,
     CycleResults,
-    cycle_results,
     hidden_note,
     low_agreement_rule,
     median_rule,
@@ -382,7 +380,7 @@ class ConsensusScreen(QWidget):
             self.model.set_results(None)
             return
         previous = self.competency_id
-        self.results = cycle_results(self.pack, CycleInput.of(self.store.cycle(cycle_id)))
+        self.results = self.store.results.cycle(self.pack, cycle_id)
         self.model.set_results(self.results)
         ids = [c.competency_id for c in self.results.competencies]
         row = ids.index(previous) if previous in ids else (0 if ids else -1)
@@ -585,7 +583,7 @@ class ConsensusScreen(QWidget):
         """Recompute after a save, keeping the competency and what is in the form."""
         if self.cycle is None:
             return
-        self.results = cycle_results(self.pack, CycleInput.of(self.store.cycle(self.cycle.id)))
+        self.results = self.store.results.cycle(self.pack, self.cycle.id)
         self.model.set_results(self.results)
         self._update_progress()
         self._show(self.current_row, keep_form=True)

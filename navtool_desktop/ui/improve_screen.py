@@ -37,8 +37,9 @@ from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
+from navtool_desktop.ui.editors import CtrlArrows, narrow_combo
+from navtool_desktop.ui.plan_dialogs import ProgressNotes
 from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, status_name
-from navtool_desktop.ui.plan_screen import CtrlArrows, ProgressNotes, all_results, narrow_combo
 from navtool_desktop.ui.widgets import plain_label
 
 #: Colours of the lines, easy to tell apart (dash patterns differ too).
@@ -296,7 +297,7 @@ class ImproveScreen(QWidget):
 
     def reload(self) -> None:
         """Read plans, actions and cycles again."""
-        self._results = all_results(self.pack, self.store)
+        self._results = self.store.results.across(self.pack)
         plans = self.store.plans()
         wanted = self.plan_combo.currentData() or (plans[-1].id if plans else None)  # the newest
         self.plan_combo.blockSignals(True)

@@ -7,15 +7,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +23,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -38,7 +33,6 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import (
     ACTION_STATUSES,
-    DATE_YEARS,
     LEVELS,
     RATING_CHOICES,
     Action,
@@ -48,14 +42,22 @@ from navtool_desktop.core.records import (
     ProgressNote,
     utc_now,
 )
-from navtool_desktop.core.results import CycleInput, CycleResults, cycle_results
+from navtool_desktop.core.results import CycleResults
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
-from navtool_desktop.ui.cycle_dialogs import fit_text
+from navtool_desktop.ui.editors import (
+    CtrlArrows,
+    date_edit,
+    from_qdate,
+    level_combo,
+    narrow_combo,
+    to_qdate,
+)
+from navtool_desktop.ui.plan_dialogs import ActionDialog, ProgressNotes
 from navtool_desktop.ui.plan_models import (
     ActionTableModel,
     GoalListModel,
@@ -69,234 +71,6 @@ from navtool_desktop.ui.widgets import plain_label, rich_label
 T = TypeVar("T")
 #: Typing pauses this long (ms) before a goal is saved.
 SAVE_DELAY_MS = 500
-#: A date edit at this value means "no date".
-NO_DATE = QDate(2000, 1, 1)
-
-
-def to_qdate(value: str) -> QDate:
-    return QDate.fromString(value, "yyyy-MM-dd") if value else NO_DATE
-
-
-def from_qdate(value: QDate) -> str:
-    return "" if value == NO_DATE else value.toString("yyyy-MM-dd")
-
-
-def date_edit(value: str = "", *, optional: bool = False) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDateRange(QDate(DATE_YEARS[0], 1, 1), QDate(DATE_YEARS[1], 12, 31))
-    if optional:
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(_("no date"))
-    edit.setDate(to_qdate(value) if value or optional else QDate.currentDate())
-    return edit
-
-
-def narrow_combo(combo: QComboBox, chars: int = 24) -> QComboBox:
-    """Let a combo of long texts shrink: its width no longer follows its longest item."""
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(chars)
-    return combo
-
-
-def level_combo(choices: tuple[str, ...], accessible: str) -> QComboBox:
-    combo = QComboBox()
-    for choice in choices:
-        combo.addItem(choice_name(choice), choice)
-    combo.setAccessibleName(accessible)
-    return combo
-
-
-def all_results(pack: Pack, store: DistrictStore) -> list[CycleResults]:
-    """Every cycle of the district on this pack's framework, oldest first."""
-    return [cycle_results(pack, CycleInput.of(store.cycle(c.id)))
-            for c in store.cycles() if c.framework_id == pack.id]
-
-
-class CtrlArrows(QObject):
-    """Ctrl+<back key> / Ctrl+<forward key> on a view call ``move(-1)`` / ``move(1)``."""
-
-    def __init__(self, view: QWidget, back: Qt.Key, forward: Qt.Key, move: Callable[[int], Any]) -> None:
-        super().__init__(view)
-        self._keys = {back: -1, forward: 1}
-        self._move = move
-        view.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.modifiers() == Qt.KeyboardModifier.ControlModifier and event.key() in self._keys:
-            self._move(self._keys[Qt.Key(event.key())])
-            return True
-        return False
-
-
-class ActionDialog(QDialog):
-    """Describe an action: what, who (a team member or anyone), when, with what, and its status.
-
-    With the plan's ``period`` (start, end as ISO dates), dates outside it are pointed out
-    next to the dates; they are still accepted (a step may begin before the plan does).
-    """
-
-    #: The dialog's smallest size: the "What" field holds a whole sentence.
-    MIN_WIDTH = 640
-
-    def __init__(self, team: list[str], action: Action | None = None, *, goal_id: str,
-                 period: tuple[str, str] | None = None, parent: QWidget | None = None,
-                 resources: tuple[str, ...] = ()) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Edit action") if action else _("New action"))
-        self._action, self._goal_id, self._period = action, goal_id, period
-        self.description = QLineEdit(action.description if action else "")
-        self.description.setPlaceholderText(_("For example: Run a learning walk in every school"))
-        fit_text(self.description, 60)
-        self.owner = QComboBox()
-        self.owner.setEditable(True)
-        self.owner.addItems(team)
-        self.owner.setCurrentText(action.owner if action else "")
-        self.owner.setToolTip(_("Choose someone from the leadership team, or type any name"))
-        self.start = date_edit(action.start if action else date.today().isoformat(), optional=True)
-        self.due = date_edit(action.due if action else
-                             (date.today() + timedelta(days=30)).isoformat(), optional=True)
-        self.period_note = plain_label(object_name="formNote")
-        self.period_note.setAccessibleName(_("Dates and the plan period"))
-        for edit in (self.start, self.due):
-            edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            edit.dateChanged.connect(lambda _d: self._check_period())
-        self.resources = QLineEdit(action.resources if action else "")
-        if resources:  # the framework's helpful resources for the goal's condition
-            self.resources.setCompleter(QCompleter(list(resources), self.resources))
-            self.resources.setToolTip(_("Helpful resources for this condition:") + "\n" + "\n".join(resources))
-        self.status = QComboBox()
-        for status in ACTION_STATUSES:
-            self.status.addItem(status_name(status), status)
-        self.status.setCurrentIndex(ACTION_STATUSES.index(action.status if action else "not_started"))
-        self.status.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.problem = plain_label(object_name="formError")
-        form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(_("&What"), self.description)
-        form.addRow(_("&Owner"), self.owner)
-        form.addRow(_("&Start"), self.start)
-        form.addRow(_("&Due"), self.due)
-        form.addRow("", self.period_note)
-        form.addRow(_("&Resources"), self.resources)
-        form.addRow(_("S&tatus"), self.status)
-        form.addRow(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(self.MIN_WIDTH)
-        self._check_period()
-
-    def outside_period(self) -> tuple[str, ...]:
-        """Which of "start" and "due" fall outside the plan period (none without a period)."""
-        if self._period is None:
-            return ()
-        first, last = self._period
-        dates = (("start", from_qdate(self.start.date())), ("due", from_qdate(self.due.date())))
-        return tuple(name for name, day in dates if day and not first <= day <= last)
-
-    def _check_period(self) -> None:
-        outside = self.outside_period()
-        if not outside or self._period is None:
-            self.period_note.setText("")
-            self.period_note.hide()
-            return
-        if len(outside) == 2:
-            text = _("\u26a0 Both dates are outside the plan period ({first} to {last}). "
-                     "They are kept as entered.")
-        elif outside[0] == "start":
-            text = _("\u26a0 The start date is outside the plan period ({first} to {last}). "
-                     "It is kept as entered.")
-        else:
-            text = _("\u26a0 The due date is outside the plan period ({first} to {last}). "
-                     "It is kept as entered.")
-        self.period_note.setText(text.format(first=self._period[0], last=self._period[1]))
-        self.period_note.show()
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """Grow to show the wrapped note whole (a dialog's minimum ignores wrapped text)."""
-        layout = self.layout()
-        layout.activate()
-        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
-        if need > self.height():
-            self.resize(self.width(), need)
-
-    def action(self) -> Action | None:
-        """The action as entered, or None (with the problem shown) if it is not valid."""
-        start, due = from_qdate(self.start.date()), from_qdate(self.due.date())
-        if not self.description.text().strip():
-            self.problem.setText(_("Say what the action is."))
-            return None
-        if start and due and due < start:
-            self.problem.setText(_("The due date is before the start date."))
-            return None
-        fields = {"description": self.description.text().strip(),
-                  "owner": self.owner.currentText().strip(), "start": start, "due": due,
-                  "resources": self.resources.text().strip(), "status": self.status.currentData()}
-        if self._action is not None:
-            return self._action.replace(**fields)
-        return Action(goal_id=self._goal_id, **fields)
-
-    def accept(self) -> None:
-        if self.action() is not None:
-            super().accept()
-
-
-class ProgressNotes(QWidget):
-    """The dated progress notes of one action, and a box to add one."""
-
-    added = Signal(object)  # ProgressNote
-
-    def __init__(self, today: Callable[[], date] = date.today, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._today = today
-        self.action_id: str | None = None
-        self.title = plain_label(_("Progress notes"), object_name="sectionTitle")
-        self.notes = QListWidget()
-        self.notes.setAccessibleName(_("Progress notes"))
-        self.date = date_edit()
-        self.text = QLineEdit()
-        self.text.setPlaceholderText(_("What happened? (Enter to add)"))
-        self.text.setAccessibleName(_("New progress note"))
-        self.text.returnPressed.connect(self.add_note)
-        self.add_button = QPushButton(_("Add &note"))
-        self.add_button.clicked.connect(self.add_note)
-        row = QHBoxLayout()
-        row.addWidget(self.date)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.add_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.notes, 1)
-        layout.addLayout(row)
-        self.show_notes(None, [])
-
-    def show_notes(self, action: Action | None, notes: list[ProgressNote]) -> None:
-        self.action_id = action.id if action else None
-        self.title.setText(_("Progress notes: {action}").format(action=action.description)
-                           if action else _("Progress notes (choose an action)"))
-        self.notes.clear()
-        if action is not None and self.action_id != getattr(self, "_shown", None):
-            self.date.setDate(QDate(self._today()))
-        self._shown = self.action_id
-        for note in notes:
-            self.notes.addItem(QListWidgetItem(f"{note.date}  {note.text}"))
-        for w in (self.date, self.text, self.add_button):
-            w.setEnabled(action is not None)
-
-    def add_note(self) -> None:
-        text = self.text.text().strip()
-        if self.action_id is None or not text:
-            return
-        self.added.emit(ProgressNote(action_id=self.action_id, date=from_qdate(self.date.date()),
-                                     text=text))
-
-
 class PlanScreen(QWidget):
     """Set Goals: choose priorities, write goals with measures and actions, see the timeline."""
 
@@ -620,7 +394,7 @@ class PlanScreen(QWidget):
         self.plan_combo.blockSignals(False)
         self.cycle_combo.blockSignals(True)
         self.cycle_combo.clear()
-        for cycle in reversed([c for c in self.store.cycles() if c.framework_id == self.pack.id]):
+        for cycle in reversed(planning.on_pack(self.pack, self.store.cycles())):
             self.cycle_combo.addItem(f"{cycle.title} ({cycle.date})", cycle.id)
         self.cycle_combo.setCurrentIndex(0)
         self.cycle_combo.blockSignals(False)
@@ -628,7 +402,7 @@ class PlanScreen(QWidget):
 
     def results(self) -> list[CycleResults]:
         if self._results is None:
-            self._results = all_results(self.pack, self.store)
+            self._results = self.store.results.across(self.pack)
         return self._results
 
     def new_plan(self) -> None:
@@ -662,10 +436,13 @@ class PlanScreen(QWidget):
         self.period_end.setDate(to_qdate(plan.period_end))
         for w in (self.plan_title, self.period_start, self.period_end):
             w.blockSignals(False)
-        if plan.status == "approved":
-            self.approval.setText(_("Approved by {who} on {when}").format(
+        if plan.status == planning.APPROVED:
+            self.approval.setText(_("Approved by {who} on {when}. An approved plan does not "
+                                    "change: make a revision to change it.").format(
                 who=plan.approved_by, when=plan.approved_at[:10]))
-            self.approve_button.setText(_("Return to draft"))
+            self.approve_button.setText(_("Make a re&vision"))
+            for w in (self.plan_title, self.period_start, self.period_end):
+                w.setEnabled(False)
         else:
             self.approval.setText(_("Draft: not approved yet"))
             self.approve_button.setText(_("Appro&ve\u2026"))
@@ -688,6 +465,9 @@ class PlanScreen(QWidget):
         if self._try(lambda: self.store.save_plan(plan.replace(title=title, period_start=start,
                                                                period_end=end))):
             self._refresh_plan_label(plan.id)
+            if (start, end) != (plan.period_start, plan.period_end):
+                self._goal_id = None  # goal dates may have followed the period: show them again
+                self._show_goals()
 
     def _refresh_plan_label(self, plan_id: str) -> None:
         plan = next(p for p in self.store.plans() if p.id == plan_id)
@@ -695,12 +475,16 @@ class PlanScreen(QWidget):
         self.plan_combo.setItemText(self.plan_combo.findData(plan_id),
                                     f"{plan.title} ({plan.period_start} \u2013 {plan.period_end}, {mark})")
 
+    def _writable(self, plan: Plan | None) -> bool:
+        """Whether ``plan``'s goals and actions may change here (a draft, data not read-only)."""
+        return plan is not None and plan.status != planning.APPROVED and not self.store.read_only
+
     def toggle_approval(self) -> None:
         plan = self.plan
         if plan is None:
             return
-        if plan.status == "approved":
-            self.set_approval(plan, "")
+        if plan.status == planning.APPROVED:
+            self.revise(plan)
             return
         leaders = ", ".join(m.name for m in self.store.profile.team[:2])
         who, ok = QInputDialog.getText(self, _("Approve the plan"),
@@ -709,29 +493,28 @@ class PlanScreen(QWidget):
             self.set_approval(plan, who)
 
     def set_approval(self, plan: Plan, approved_by: str) -> None:
-        """Approve the plan by ``approved_by`` (now), or return it to draft when empty."""
-        if approved_by.strip():
-            changed = plan.replace(status="approved", approved_by=approved_by.strip(),
-                                   approved_at=utc_now())
-        else:
-            changed = plan.replace(status="draft", approved_by="", approved_at="")
-        if self._try(lambda: self.store.save_plan(changed)):
+        """Approve the plan by ``approved_by`` (now): from then on it is read-only."""
+        self.save_goal_now()
+        if self._try(lambda: self.store.save_plan(planning.approve(plan, approved_by, utc_now()))):
             self._refresh_plan_label(plan.id)
             self._show_plan()
 
-    # --- priorities -------------------------------------------------------------------------
+    def revise(self, plan: Plan) -> Plan | None:
+        """Start a revision of an approved plan: a new draft with copies of its goals and
+        actions (the approved plan stays as approved and signed)."""
+        revision = self._try(lambda: self.store.revise_plan(plan.id))
+        if revision is not None:
+            self.reload(select=revision.id)
+        return revision
 
-    def _ordered_goals(self, plan: Plan) -> list[Goal]:
-        """The plan's goals in the team's order of priority (saved as each goal's rank)."""
-        goals = self.store.goals(plan.id)
-        return [g for _n, g in sorted(enumerate(goals), key=lambda ng: (ng[1].rank, ng[0]))]
+    # --- priorities -------------------------------------------------------------------------
 
     def _show_goals(self, select: str | None = None) -> None:
         plan = self.plan
         if plan is None:
             return
         keep = select or self._goal_id
-        goals = self._ordered_goals(plan)
+        goals = self.store.goals(plan.id)
         set_on = planning.goal_set_on(plan)
         checks = {g.id: planning.target_reached(g, set_on, self.results()) for g in goals}
         self.goal_model.set_goals(goals, checks)
@@ -756,7 +539,7 @@ class PlanScreen(QWidget):
             planning.suggest_priorities(self.pack, results, exclude=chosen) if results else ())
         if self.suggestion_model.rowCount():
             self.suggestions.setCurrentIndex(self.suggestion_model.index(0))
-        editable = plan is not None and not self.store.read_only
+        editable = self._writable(plan)
         for w in self._priority_controls:
             w.setEnabled(editable)
 
@@ -771,25 +554,12 @@ class PlanScreen(QWidget):
         plan = self.plan
         if plan is None or self.store.read_only:
             return None
-        if any(g.competency_id == competency_id for g in self.store.goals(plan.id)):
+        goals = self.store.goals(plan.id)
+        if any(g.competency_id == competency_id for g in goals):
             self.status.setText(_("Already a priority of this plan"))
             return None
-        results = self._selected_results()
-        level = None
-        if results is not None:
-            try:
-                level = results.competency(competency_id).level
-            except KeyError:
-                level = None
-        current = level if level in RATING_CHOICES else "not_sure"
-        target = planning.next_level(current)
-        name = self.pack.competency(competency_id).name
-        rank = max((g.rank + 1 for g in self.store.goals(plan.id)), default=0)
-        goal = Goal(plan_id=plan.id, competency_id=competency_id, current_level=current,
-                    target_level=target, target_date=plan.period_end, term="short", rank=rank,
-                    statement=_("Move {competency} from {current} to {target} by {date}.").format(
-                        competency=name, current=choice_name(current), target=choice_name(target),
-                        date=plan.period_end))
+        goal = planning.new_goal(self.pack, plan, competency_id, self._selected_results(), goals,
+                                 level_word=choice_name)
         saved = self._try(lambda: self.store.save_goal(goal))
         if saved is not None:
             self._show_goals(select=saved.id)
@@ -800,16 +570,12 @@ class PlanScreen(QWidget):
         row = self.priorities.currentIndex().row()
         if plan is None or row < 0:
             return
-        goals = self._ordered_goals(plan)
-        new = row + delta
-        if not 0 <= new < len(goals):
+        goal = self.goal_model.goal(row)
+        moved = planning.move_goal(self.store.goals(plan.id), goal.id, delta)
+        if not moved or self._try(lambda: self.store.save_goals(moved)) is None:
             return
-        goals[row], goals[new] = goals[new], goals[row]
-        for rank, goal in enumerate(goals):
-            if goal.rank != rank:
-                self._try(lambda g=goal, r=rank: self.store.save_goal(g.replace(rank=r, updated=utc_now())))
-        self._show_goals(select=goals[new].id)
-        self.priorities.setCurrentIndex(self.goal_model.index(new))
+        self._show_goals(select=goal.id)
+        self.priorities.setCurrentIndex(self.goal_model.index(row + delta))
 
     def remove_priority(self) -> None:
         row = self.priorities.currentIndex().row()
@@ -846,9 +612,11 @@ class PlanScreen(QWidget):
         goal = self.goal_model.goal(index.row()) if index.isValid() else None
         self._goal_id = goal.id if goal else None
         self._loading = True
-        editable = goal is not None and not self.store.read_only
+        editable = goal is not None and self._writable(self.plan)
         for w in self._goal_controls:
             w.setEnabled(editable)
+        # An approved plan's actions still move on (their status): Learn and Improve's work.
+        self.status_combo.setEnabled(goal is not None and not self.store.read_only)
         if goal is None:
             self.goal_title.setText(_("No goal yet: accept or add a priority first."))
             self.statement.setPlainText("")
@@ -934,7 +702,7 @@ class PlanScreen(QWidget):
         plan = self.plan
         if plan is None:
             return
-        goals = self._ordered_goals(plan)
+        goals = self.store.goals(plan.id)
         set_on = planning.goal_set_on(plan)
         checks = {g.id: planning.target_reached(g, set_on, self.results()) for g in goals}
         current = self.goal_list.currentIndex().row()
@@ -1072,7 +840,7 @@ class PlanScreen(QWidget):
             return []
         today = self.today()
         rows: list[TimelineRow] = []
-        for goal in self._ordered_goals(plan):
+        for goal in self.store.goals(plan.id):
             actions = planning.ordered_actions(self.store.actions(goal.id))
             rows.append(TimelineRow(competency_title(self.pack, goal.competency_id)))
             rows += [TimelineRow(a.description, a.status,

@@ -34,7 +34,6 @@ from navtool_desktop.core.results import (
     CycleInput,
     CycleResults,
     compare,
-    cycle_results,
     growth_areas,
     level_index,
     median_rule,
@@ -500,12 +499,11 @@ class ResultsScreen(QWidget):
             self.heat_model.set_results(None)
             self.equity_model.set_results(None)
             return
-        self.results = cycle_results(self.pack, self._input)
+        self.results = self.store.results.cycle(self.pack, self._input.cycle.id)
         self.privacy.setText(privacy_text(self.results))
         self.change_threshold_button.setEnabled(not self.store.read_only)
         before = previous_cycle(self.store.cycles(), self._input.cycle.id)
-        previous = (cycle_results(self.pack, CycleInput.of(self.store.cycle(before.id)))
-                    if before else None)
+        previous = self.store.results.cycle(self.pack, before.id) if before else None
         self.comparison = compare(self.results, previous)
         self.heat_model.set_results(self.results, self.comparison, before.title if before else "")
         self.heat_map.clearSpans()

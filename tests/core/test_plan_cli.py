@@ -93,3 +93,30 @@ def test_a_district_without_a_plan_is_reported(capsys: pytest.CaptureFixture[str
     assert "has no plan yet" in capsys.readouterr().err
     assert main(["plan", "--plan", "nope"]) == 1
     assert "no plan with id nope" in capsys.readouterr().err
+
+
+def test_plan_reorder_approve_and_revise(demo: None, capsys: pytest.CaptureFixture[str]) -> None:
+    before = [g["competency"] for g in plan_json(capsys)["goals"]]
+    wanted = [before[3], before[0]]
+    assert main(["plan", "reorder", *wanted]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"1. {before[3]}"
+    assert [g["competency"] for g in plan_json(capsys)["goals"]] == [before[3], before[0], *before[1:3], before[4]]
+    assert main(["plan", "reorder", "agency.nothing"]) == 1
+    assert "no goal agency.nothing" in capsys.readouterr().err
+    assert main(["plan", "approve", "--by", "Ana Peña, Superintendent"]) == 0
+    capsys.readouterr()
+    approved = plan_json(capsys)["plan"]
+    assert approved["status"] == "approved" and approved["approved_by"] == "Ana Peña, Superintendent"
+    # approved: it no longer changes, not even its order
+    assert main(["plan", "reorder", *before]) == 1
+    assert "approved, so it cannot change" in capsys.readouterr().err
+    assert main(["plan", "approve", "--by", "Someone else"]) == 1
+    assert "already approved" in capsys.readouterr().err
+    assert main(["plan", "revise"]) == 0
+    revision_id = capsys.readouterr().out.split()[1]
+    revision = plan_json(capsys, "--plan", revision_id)
+    assert revision["plan"]["status"] == "draft"
+    assert [g["competency"] for g in revision["goals"]] == [g["competency"] for g in plan_json(capsys)["goals"]]
+    assert main(["plan", "reorder", "--plan", revision_id, before[4]]) == 0
+    capsys.readouterr()
+    assert plan_json(capsys)["plan"]["id"] == approved["id"]  # the approved plan is in force

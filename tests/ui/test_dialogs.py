@@ -16,7 +16,7 @@ from navtool_desktop.ui.cycle_dialogs import (
     NewCycleDialog,
     ParticipantDialog,
 )
-from navtool_desktop.ui.plan_screen import ActionDialog
+from navtool_desktop.ui.plan_dialogs import ActionDialog
 
 GOAL_ID = "0b6f2b8e-3c1a-4e5b-9a7d-2f4c6e8a0b1c"
 

@@ -204,19 +204,67 @@ def test_a_goal_needs_a_statement(qtbot: QtBot, pack: Pack, store: DistrictStore
     assert store.goals()[0].statement == goal.statement
 
 
-def test_approve_and_return_to_draft(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+def test_an_approved_plan_is_read_only_until_revised(qtbot: QtBot, pack: Pack, store: DistrictStore,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     screen = plan_screen(qtbot, pack, store)
     screen.new_plan()
+    screen.accept_suggestion(0)
     plan = store.plans()[0]
     screen.set_approval(plan, "Ana Peña, Superintendent")
     approved = store.plans()[0]
     assert approved.status == "approved" and approved.approved_by == "Ana Peña, Superintendent"
     assert approved.approved_at
-    assert screen.approval.text() == f"Approved by Ana Peña, Superintendent on {approved.approved_at[:10]}"
-    assert screen.approve_button.text() == "Return to draft"
-    screen.set_approval(approved, "")
-    assert store.plans()[0].status == "draft" and store.plans()[0].approved_by == ""
-    assert screen.approval.text() == "Draft: not approved yet"
+    assert screen.approval.text().startswith(
+        f"Approved by Ana Peña, Superintendent on {approved.approved_at[:10]}. An approved plan does not change")
+    # Nothing the team approved can be edited on screen (trial finding 9) ...
+    frozen = [screen.statement, screen.target_level, screen.target_date, screen.measure_text,
+              screen.plan_title, screen.period_start, screen.period_end, *screen._priority_controls]
+    assert [w for w in frozen if w.isEnabled()] == []
+    assert screen.status_combo.isEnabled()  # ... but the actions' progress moves on
+    # ... nor behind the screen's back: the store refuses, and the screen says so.
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda _p, _t, text: warned.append(text))
+    assert screen.save_goal_now(statement="Changed after approval.") is None
+    assert warned and "approved, so it cannot change" in warned[0]
+    assert store.goals(plan.id)[0].statement != "Changed after approval."
+    assert store.plans()[0].approved_by == "Ana Peña, Superintendent"
+    # To change it: a revision, a draft of its own.
+    assert screen.approve_button.text() == "Make a re&vision"
+    screen.toggle_approval()
+    revision = screen.plan
+    assert revision is not None and revision.id != plan.id and revision.revises == plan.id
+    assert revision.status == "draft" and screen.approval.text() == "Draft: not approved yet"
+    assert screen.statement.isEnabled()
+    assert [g.competency_id for g in store.goals(revision.id)] == [g.competency_id for g in store.goals(plan.id)]
+
+
+def test_goal_dates_follow_the_plan_period(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    goal = screen.accept_suggestion(0)
+    assert goal is not None and goal.target_date == "2027-02-28"
+    screen.period_end.setDate(QDate(2027, 6, 30))
+    moved = store.goals()[0]
+    assert moved.target_date == "2027-06-30" and moved.statement.endswith("by 2027-06-30.")
+    assert screen.target_date.date() == QDate(2027, 6, 30)
+    assert screen.statement.toPlainText() == moved.statement
+
+
+def test_learn_and_improve_follows_the_priority_order(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    for competency in (VOICE, GOAL_SETTING, "agency.collective-efficacy"):
+        screen.add_own(competency)
+    screen.priorities.setCurrentIndex(screen.goal_model.index(2))
+    screen.move_priority(-1)
+    screen.move_priority(-1)
+    team = [VOICE, GOAL_SETTING, "agency.collective-efficacy"]
+    team = [team[2], team[0], team[1]]
+    assert [screen.goal_model.goal(n).competency_id for n in range(3)] == team
+    improve = ImproveScreen(pack, store, today=lambda: TODAY)
+    qtbot.addWidget(improve)
+    improve.reload()
+    assert [improve.target_model._rows[n][0].competency_id for n in range(3)] == team
 
 
 def test_action_dialog_checks_what_it_needs(qtbot: QtBot) -> None:

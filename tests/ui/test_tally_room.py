@@ -68,7 +68,7 @@ def test_date_entry_stays_in_the_years_records_accept(qtbot: QtBot, pack: Pack) 
     from PySide6.QtCore import QDate
 
     from navtool_desktop.ui.cycle_dialogs import NewCycleDialog
-    from navtool_desktop.ui.plan_screen import date_edit
+    from navtool_desktop.ui.editors import date_edit
 
     dialog = NewCycleDialog(pack)
     qtbot.addWidget(dialog)
