@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from navtool_desktop.cli import CommandError
-from navtool_desktop.commands.common import passphrase_file_help, read_passphrase
+from navtool_desktop.commands.common import CommandError, passphrase_file_help, read_passphrase
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
 from navtool_desktop.core.clock import VersionKey, is_version, legacy_version, parse_version
+from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
 
 #: The levels a participant can place a competency at, in order, then "not sure".
@@ -48,7 +49,7 @@ _ITEM_ID = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\Z")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
 
 
-class RecordError(ValueError):
+class RecordError(UserFacingError, ValueError):
     """Data that does not make a valid record; the message names the record and field."""
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework.model import (
     AUDIENCE_IDS,
     LEVEL_IDS,
@@ -33,7 +34,7 @@ MANIFEST = "pack.toml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class PackError(Exception):
+class PackError(UserFacingError):
     """A pack that cannot be used, with a message naming the file and the field."""
 
     def __init__(self, file: str, field: str, problem: str) -> None:
