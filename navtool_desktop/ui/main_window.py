@@ -297,18 +297,22 @@ class MainWindow(QMainWindow):
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
 
+    def built_screens(self) -> list[QWidget]:
+        """Every screen built so far (a screen never shown holds no edits)."""
+        return [host.built for host in self._screens.values() if host.built is not None]
+
     def closeEvent(self, event: Any) -> None:
-        """Save what is still waiting (a profile being typed) before the window goes."""
-        vision, cycles = self._built("vision"), self._built("cycles")
-        consensus, plan = self._built("consensus"), self._built("plan")
-        if vision is not None and vision.pending():
-            vision.save_now()
-        if cycles is not None and cycles.rating_panel is not None:
-            cycles.finish_rating()
-        if consensus is not None:
-            consensus.save()
-        if plan is not None and plan.pending():
-            plan.save_goal_now()
+        """Save what every screen still holds (``ui/saving.flush_all``); ask before losing any."""
+        from navtool_desktop.ui import messages
+        from navtool_desktop.ui.saving import flush_all
+
+        lost = flush_all(self.built_screens())
+        if lost and not messages.ask(
+                self, _("Close without saving?"),
+                _("These changes are not saved and would be lost:\n\n{changes}\n\nClose anyway?")
+                .format(changes="\n".join(f"• {text}" for text in lost))):
+            event.ignore()
+            return
         super().closeEvent(event)
 
     def add_screen(self, title: str, widget: QWidget) -> int:
