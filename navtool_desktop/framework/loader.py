@@ -63,7 +63,7 @@ class _Reader:
             value = str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(field, f"must be {_kind_name(kind)}, not {_kind_name(type(value))}")
-        if kind is str and not optional and not value.strip():
+        if isinstance(value, str) and kind is str and not optional and not value.strip():
             raise self.fail(field, "is empty")
         return value
 
