@@ -20,20 +20,13 @@ from typing import Any, ClassVar, Self
 
 from navtool_desktop.core.clock import VersionKey, is_version, legacy_version, parse_version
 from navtool_desktop.errors import UserFacingError
-from navtool_desktop.i18n import _
+from navtool_desktop.vocabulary import role_name
 
 #: The levels a participant can place a competency at, in order, then "not sure".
 LEVELS: tuple[str, ...] = ("establishing", "developing", "operationalizing", "refining")
 NOT_SURE = "not_sure"
 RATING_CHOICES: tuple[str, ...] = (*LEVELS, NOT_SURE)
 ROLE_GROUPS: tuple[str, ...] = ("educator", "leader", "community_member", "learner")
-#: The role groups' names as shown (translated when shown, by :func:`role_label`).
-ROLE_LABELS = {
-    "educator": "Educator",
-    "leader": "Leader",
-    "community_member": "Community member",
-    "learner": "Learner",
-}
 CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved")
 GOAL_TERMS: tuple[str, ...] = ("short", "long")
@@ -766,8 +759,8 @@ def version_key(record: Record) -> tuple[VersionKey, str]:
 
 
 def role_label(role: str) -> str:
-    """A role group's name as shown."""
-    return _(ROLE_LABELS.get(role, role))
+    """A role group's name as shown (the words live in :mod:`navtool_desktop.vocabulary`)."""
+    return role_name(role)
 
 
 def same_person(a: Participant, b: Participant) -> bool:

@@ -39,6 +39,7 @@ from navtool_desktop.ui.cycle_dialogs import (
 from navtool_desktop.ui.rating_entry import RatingPanel
 from navtool_desktop.ui.saving import editable, try_save
 from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.vocabulary import cycle_status_name
 
 T = TypeVar("T")
 
@@ -299,7 +300,7 @@ class CyclesScreen(QWidget):
             n=len(data.tallies))
         self.cycle_info.setText(_("{date} · {status} · scope: {scope} · {people}, {rated} have rated · "
                                   "{tallies}").format(
-            date=cycle.date, status=_("open") if cycle.status == "open" else _("closed"),
+            date=cycle.date, status=cycle_status_name(cycle.status),
             scope=scope, people=people, rated=rated, tallies=tallies))
         self.participants.clear()
         for p in sorted(data.participants.values(), key=lambda p: p.label.casefold()):

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop import __version__
 from navtool_desktop.framework import Pack
-from navtool_desktop.framework.search import PROVENANCE_LABELS
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
 from navtool_desktop.ui.widgets import rich_label
+from navtool_desktop.vocabulary import provenance_name
 
 if TYPE_CHECKING:  # each district screen is imported when it is first built (start-up stays quick)
     from navtool_desktop.core.records import District
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         purpose = ""
         if found is not None:
             purpose = (f"<b>{html.escape(_('Purpose of this phase:'))}</b> {html.escape(found.purpose)}"
-                       f" <span style='color:#555;'>[{html.escape(_(PROVENANCE_LABELS['source']))}]</span>")
+                       f" <span style='color:#555;'>[{html.escape(provenance_name('source'))}]</span>")
         self._screens[key] = LazyScreen(build, purpose=purpose)
         self.add_screen(title, self._screens[key])
 

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Rating, utc_now
 from navtool_desktop.framework import Competency, Pack
-from navtool_desktop.framework.search import LEVEL_LABELS
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.vocabulary import level_name
 
 CHOICE_KEYS: dict[int, str] = {
     Qt.Key.Key_1: "establishing",
@@ -44,15 +44,14 @@ CHOICE_KEYS: dict[int, str] = {
     Qt.Key.Key_0: NOT_SURE,
     Qt.Key.Key_Question: NOT_SURE,
 }
-CHOICE_LABELS: dict[str, str] = {**LEVEL_LABELS, NOT_SURE: "Not sure"}
 #: A note is saved after this pause in typing (ms), and whenever it loses focus.
 NOTE_SAVE_DELAY_MS = 800
 NEXT_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_J, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 PREVIOUS_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_K)
 
 
-def choice_label(level: str) -> str:
-    return _(CHOICE_LABELS[level])
+#: The name shown for a level or "not sure" (the words live in :mod:`navtool_desktop.vocabulary`).
+choice_label = level_name
 
 
 class RatingPanel(QWidget):
@@ -121,7 +120,7 @@ class RatingPanel(QWidget):
             button.setProperty("level", level)
             button.setMinimumWidth(button.sizeHint().width() + 16)
             button.setObjectName(f"choice-{level}")
-            if level in LEVEL_LABELS:
+            if level in LEVELS:
                 meaning = pack.stage(level).meaning
                 button.setToolTip(meaning)
                 button.setAccessibleDescription(meaning)

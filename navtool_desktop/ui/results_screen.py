@@ -51,6 +51,7 @@ from navtool_desktop.ui.charts import choice_name, level_color, level_icon, leve
 from navtool_desktop.ui.consensus_screen import CycleChooser, hidden_text, privacy_text
 from navtool_desktop.ui.cycle_dialogs import ThresholdDialog, role_label
 from navtool_desktop.ui.widgets import plain_label, rich_label
+from navtool_desktop.vocabulary import change_word
 
 Index = QModelIndex | QPersistentModelIndex
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
@@ -64,15 +65,14 @@ ChangeRole = Qt.ItemDataRole.UserRole + 4
 StatusRole = Qt.ItemDataRole.UserRole + 5
 
 ARROWS = {"up": "▲", "down": "▼", "same": "=", "new": "new", "unrated": ""}
-CHANGE_WORDS = {"up": "up", "down": "down", "same": "same", "new": "new", "unrated": "no level"}
 PRIORITY_MARK = "★"
 
 
 def change_text(change: str) -> str:
     """An arrow and a word for a change (``up`` → "▲ up")."""
     if change in ("new", "unrated"):
-        return _(CHANGE_WORDS[change]) if change == "new" else ""
-    return f"{ARROWS[change]} {_(CHANGE_WORDS[change])}"
+        return change_word(change) if change == "new" else ""
+    return f"{ARROWS[change]} {change_word(change)}"
 
 
 class HeatMapModel(QAbstractTableModel):

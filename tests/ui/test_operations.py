@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -66,6 +67,7 @@ def test_a_bug_in_a_job_is_no_riddle_and_its_traceback_is_kept(qtbot: QtBot, mon
     assert "render_plan_with_a_bug" in log and "KeyError: 'culture.x'" in log
 
 
+@pytest.mark.real_dialogs
 def test_messages_show_user_text_literally(qtbot: QtBot) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
