@@ -291,9 +291,10 @@ def _parse_time(text: str) -> dt.datetime:
 def _revoke(args: argparse.Namespace) -> int:
     from cryptography.x509.oid import NameOID
 
+    from navtool_desktop.paths import signing_dir
     from navtool_desktop.signing import SigningError, fingerprint, load_certificate, load_root
     from navtool_desktop.signing.files import write_new_file
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
     from navtool_desktop.signing.revocation import crl_bytes
 
     since = _parse_time(args.since) if args.since else None
@@ -361,8 +362,9 @@ def format_report(report: VerificationReport, roots_from: str = "") -> str:
 
 
 def _roots(args: argparse.Namespace) -> tuple[list[x509.Certificate], str]:
+    from navtool_desktop.paths import signing_dir
     from navtool_desktop.signing import fingerprint, load_certificate
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
 
     if args.trust:
         roots = [load_certificate(path) for path in args.trust]
@@ -377,8 +379,9 @@ def _roots(args: argparse.Namespace) -> tuple[list[x509.Certificate], str]:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from navtool_desktop.paths import signing_dir
     from navtool_desktop.signing import EXIT_UNREADABLE, SigningError, verify_pdf
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
     from navtool_desktop.signing.revocation import load_crl
 
     try:
