@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Self
 
 from navtool_desktop.core.clock import VersionKey, is_version, legacy_version, parse_version
 from navtool_desktop.errors import UserFacingError
+from navtool_desktop.i18n import _
 from navtool_desktop.vocabulary import role_name
 
 #: The levels a participant can place a competency at, in order, then "not sure".
@@ -77,7 +78,7 @@ class _Checker:
         self.record = record
 
     def fail(self, name: str, problem: str) -> RecordError:
-        return RecordError(f"{self.record}.{name} {problem}")
+        return RecordError(_("{field} {problem}").format(field=f"{self.record}.{name}", problem=problem))
 
     def convert(self, name: str, kind: Any, value: Any) -> Any:
         origin = typing.get_origin(kind)
@@ -143,7 +144,7 @@ class Record:
         """Build a record from plain data, checking every field's type and value."""
         path = _path or cls.__name__
         if not isinstance(data, Mapping):
-            raise RecordError(f"{path} must be an object, not {_describe(data)}")
+            raise RecordError(_("{path} must be an object, not {kind}").format(path=path, kind=_describe(data)))
         checker = _Checker(path)
         kwargs: dict[str, Any] = {}
         required = {f.name for f in dataclasses.fields(cls)
@@ -155,7 +156,8 @@ class Record:
                 raise checker.fail(name, "is missing")
         unknown = set(data) - set(kwargs)
         if unknown:
-            raise RecordError(f"{path} has unknown field(s): {', '.join(sorted(unknown))}")
+            raise RecordError(_("{path} has unknown field(s): {fields}").format(
+                path=path, fields=", ".join(sorted(unknown))))
         try:
             return cls(**kwargs)
         except RecordError as exc:
@@ -173,7 +175,7 @@ class Record:
 
     # validation helpers used by subclasses
     def _fail(self, name: str, problem: str) -> RecordError:
-        return RecordError(f"{type(self).__name__}.{name} {problem}")
+        return RecordError(_("{field} {problem}").format(field=f"{type(self).__name__}.{name}", problem=problem))
 
     def _uuid(self, name: str) -> None:
         if not _UUID.match(getattr(self, name)):
