@@ -184,7 +184,7 @@ lint-code: $(STAMP_DEV)
 	$(VENV)/$(VBIN)/ruff$(EXE) check navtool_desktop tests bench tools build
 	$(VENV)/$(VBIN)/lint-imports$(EXE) --no-cache
 	$(PY) -m mypy navtool_desktop/core navtool_desktop/framework navtool_desktop/storage \
-		navtool_desktop/errors.py
+		navtool_desktop/errors.py navtool_desktop/vocabulary.py navtool_desktop/i18n.py
 
 ## lint: lint-code, then actionlint over the CI workflow (ACTIONLINT=path to use another copy)
 lint: lint-code $(if $(filter $(VENV)/%,$(ACTIONLINT)),$(STAMP_LINT))
