@@ -89,9 +89,12 @@ class Session:
         from navtool_desktop.ui import messages
 
         assert self.repo is not None
+        if not old.confirm_close():  # the old window's edits are saved, or let go, first
+            return None
         try:
             district = self.repo.open_district(district_id)
         except StoreError as exc:
+            old._close_confirmed = False  # it stays: its next close asks again
             messages.error(old, _("The district cannot be opened"), str(exc))
             return None
         new = self.open_window(district)

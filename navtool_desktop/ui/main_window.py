@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.pack = pack
         self.store = store
         self.repo = repo
+        #: Set by :meth:`confirm_close` for the close that follows it (a district switch asks first).
+        self._close_confirmed = False
         self.setWindowTitle(_("Navigation Tool Desktop"))
         # 1280x800, or less on a smaller screen (many school laptops are 1366x768)
         available = self.screen().availableGeometry()
@@ -301,8 +303,9 @@ class MainWindow(QMainWindow):
         """Every screen built so far (a screen never shown holds no edits)."""
         return [host.built for host in self._screens.values() if host.built is not None]
 
-    def closeEvent(self, event: Any) -> None:
-        """Save what every screen still holds (``ui/saving.flush_all``); ask before losing any."""
+    def confirm_close(self) -> bool:
+        """Save what every screen still holds (``ui/saving.flush_all``); True when the window may
+        go: everything is saved, or the person agreed to lose what could not be."""
         from navtool_desktop.ui import messages
         from navtool_desktop.ui.saving import flush_all
 
@@ -311,6 +314,14 @@ class MainWindow(QMainWindow):
                 self, _("Close without saving?"),
                 _("These changes are not saved and would be lost:\n\n{changes}\n\nClose anyway?")
                 .format(changes="\n".join(f"• {text}" for text in lost))):
+            return False
+        self._close_confirmed = True
+        return True
+
+    def closeEvent(self, event: Any) -> None:
+        """Nothing typed goes without a word: see :meth:`confirm_close`."""
+        confirmed, self._close_confirmed = self._close_confirmed, False
+        if not confirmed and not self.confirm_close():
             event.ignore()
             return
         super().closeEvent(event)

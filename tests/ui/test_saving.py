@@ -166,3 +166,27 @@ def test_a_returning_rater_sees_their_first_note_and_starts_at_the_first_unrated
     panel.setFocus()
     qtbot.keyClick(panel, Qt.Key.Key_2)  # the same level again keeps the note
     assert {r["competency_id"]: r["note"] for r in on_disk(data_dir, store, cycle)}[first] == note
+
+
+def test_switching_district_asks_before_a_draft_is_lost(qtbot: QtBot, pack: Pack, repo: Repository,
+                                                       store: DistrictStore, cycle: Cycle,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from navtool_desktop.ui.app import Session
+
+    other = repo.create_district(District(name="Cedar Falls USD"))
+    store.save_rating(cycle.id, Rating(participant_id=ana_id(store, cycle),
+                                       competency_id=pack.competencies[0].id, level="developing"))
+    session = Session(pack, repo)
+    window = session.open_window(store)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.consensus
+    assert screen is not None
+    window.show_screen(window.index_of(screen))
+    qtbot.keyClicks(screen.rationale, "Only the high school has a data team.")
+    monkeypatch.setattr(messages, "ask", lambda *_a, **_k: False)
+    assert session.switch(window, other.id) is None
+    assert window.isVisible() and session.window is window
+    assert screen.rationale.toPlainText() == "Only the high school has a data team."
+    monkeypatch.setattr(messages, "ask", lambda *_a, **_k: True)  # now let it go
+    assert window.close()
