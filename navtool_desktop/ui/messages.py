@@ -27,6 +27,8 @@ from navtool_desktop.i18n import _
 Button = QMessageBox.StandardButton
 #: The log file's name inside ``<data folder>/logs``.
 LOG_NAME = "navtool.log"
+#: Past this size (bytes) the log starts again; the previous one is kept as ``navtool.log.1``.
+LOG_LIMIT = 1_000_000
 
 
 def _show(icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str,
@@ -72,6 +74,8 @@ def log_fault(exc: BaseException) -> Path | None:
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_file() and path.stat().st_size > LOG_LIMIT:
+            path.replace(path.with_name(LOG_NAME + ".1"))  # one older log is kept, no more
         with path.open("a", encoding="utf-8") as log:
             log.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')}\n{text}")
     except OSError:

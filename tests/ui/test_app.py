@@ -55,3 +55,18 @@ def test_any_other_error_is_explained_without_a_traceback(qtbot: QtBot, shown: l
     assert str(log) in text
     kept = log.read_text(encoding="utf-8")
     assert "Traceback" in kept and "test_any_other_error_is_explained" in kept
+
+
+def test_the_log_keeps_one_older_file_and_no_more(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(messages, "LOG_LIMIT", 100)
+    for n in range(3):
+        try:
+            raise RuntimeError(f"fault {n}")
+        except RuntimeError as exc:
+            assert messages.log_fault(exc) == data_dir / "logs" / "navtool.log"
+    logs = sorted(p.name for p in (data_dir / "logs").iterdir())
+    assert logs == ["navtool.log", "navtool.log.1"]
+    assert "fault 2" in (data_dir / "logs" / "navtool.log").read_text(encoding="utf-8")
+    assert "fault 1" in (data_dir / "logs" / "navtool.log.1").read_text(encoding="utf-8")
+    assert "fault 2" in capsys.readouterr().err
