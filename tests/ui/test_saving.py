@@ -190,3 +190,50 @@ def test_switching_district_asks_before_a_draft_is_lost(qtbot: QtBot, pack: Pack
     assert screen.rationale.toPlainText() == "Only the high school has a data team."
     monkeypatch.setattr(messages, "ask", lambda *_a, **_k: True)  # now let it go
     assert window.close()
+
+
+def test_a_profile_the_store_refuses_is_not_let_go_on_close(qtbot: QtBot, pack: Pack, store: DistrictStore,
+                                                           dialogs: list[tuple[str, str]],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    window = MainWindow(pack, store)
+    qtbot.addWidget(window)
+    window.show()
+    vision = window.vision
+    assert vision is not None
+    window.show_screen(window.index_of(vision))
+
+    def full(*_args: object) -> object:
+        raise StoreWriteError(DISK_FULL)
+
+    monkeypatch.setattr(store, "save_profile", full)
+    qtbot.keyClicks(vision.vision, "Every learner leaves ready.")
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "ask", lambda _p, _t, text, **_k: asked.append(text) or False)
+    window.close()
+    assert window.isVisible() and vision.pending()
+    assert vision.status.text() == f"Not saved: {DISK_FULL}"
+    assert dialogs == [("Not saved", DISK_FULL)] and len(asked) == 1 and "Shared Vision" in asked[0]
+    monkeypatch.undo()  # room on the disk again: closing saves it, and asks nothing
+    window.close()
+    assert not window.isVisible() and store.profile.vision == "Every learner leaves ready."
+
+
+def test_a_refused_tick_is_taken_back(qtbot: QtBot, pack: Pack, store: DistrictStore, cycle: Cycle,
+                                      dialogs: list[tuple[str, str]],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    screen = CyclesScreen(pack, store)
+    qtbot.addWidget(screen)
+    rate_as_ana(qtbot, screen, store, cycle)
+    panel = screen.rating_panel
+    assert panel is not None
+    panel.auto_advance.setChecked(False)
+    qtbot.keyClick(panel, Qt.Key.Key_2)
+
+    def full(*_args: object) -> Rating:
+        raise StoreWriteError(DISK_FULL)
+
+    monkeypatch.setattr(store, "save_rating", full)
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    assert panel.practices.item(0).checkState() == Qt.CheckState.Unchecked
+    assert store.cycle(cycle.id).rating_for(ana_id(store, cycle), pack.competencies[0].id).practices == ()
+    assert panel.ratings[pack.competencies[0].id].practices == ()
