@@ -65,7 +65,7 @@ endif
 PYINSTALLER := env -u PYTHONPATH $(BPY) -m PyInstaller --distpath dist --workpath build/work/pyinstaller \
 	--noconfirm --log-level WARN
 
-.PHONY: run test test-portable test-frozen bench bundle bundle-bare release sbom lint lock lock-check debs clean
+.PHONY: run test test-portable test-frozen bench bundle bundle-bare release sbom lint lint-code lock lock-check debs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -117,9 +117,9 @@ debs:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-## test: set up with dev extras, install Debian packages, run every test headless, then
-## build the bundle and self-test it frozen (FROZEN=0 skips the bundle)
-test: $(STAMP_DEV) debs
+## test: set up with dev extras, install Debian packages, lint the code (lint-code), run every
+## test headless, then build the bundle and self-test it frozen (FROZEN=0 skips the bundle)
+test: $(STAMP_DEV) debs lint-code
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 ifneq ($(FROZEN),0)
 	$(MAKE) --no-print-directory test-frozen
@@ -178,9 +178,16 @@ $(STAMP_LINT): $(LOCK_LINT) $(STAMP_DEV)
 	$(PIP) install --quiet --require-hashes -r $(LOCK_LINT)
 	touch $@
 
-## lint: ruff over the code, actionlint over the CI workflow (ACTIONLINT=path to use another copy)
-lint: $(STAMP_DEV) $(if $(filter $(VENV)/%,$(ACTIONLINT)),$(STAMP_LINT))
+## lint-code: ruff, the import-linter layer contracts (pyproject.toml) and mypy on the lower
+## layers; needs only the dev lock, so `make test` runs it on any machine
+lint-code: $(STAMP_DEV)
 	$(VENV)/$(VBIN)/ruff$(EXE) check navtool_desktop tests bench tools build
+	$(VENV)/$(VBIN)/lint-imports$(EXE) --no-cache
+	$(PY) -m mypy navtool_desktop/core navtool_desktop/framework navtool_desktop/storage \
+		navtool_desktop/errors.py navtool_desktop/vocabulary.py navtool_desktop/i18n.py
+
+## lint: lint-code, then actionlint over the CI workflow (ACTIONLINT=path to use another copy)
+lint: lint-code $(if $(filter $(VENV)/%,$(ACTIONLINT)),$(STAMP_LINT))
 	$(ACTIONLINT) -version | head -1
 	$(ACTIONLINT) -color .github/workflows/build.yml
 

@@ -13,15 +13,12 @@ import sys
 from collections.abc import Sequence
 
 from navtool_desktop import __version__, paths
+from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _
 
 #: Subcommand modules, in the order their commands are listed in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = ("framework", "store", "cycles", "results", "signing", "plan", "reports",
                                     "exchange")
-
-
-class CommandError(Exception):
-    """A failure to report in one line (exit status 1), never as a traceback."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -54,6 +54,12 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+def signing_dir() -> Path:
+    """The signing folder inside the data folder: signer identities, trusted district roots and
+    revocation lists. The app and ``navtool`` both read it from here, so they trust the same roots."""
+    return data_dir() / "signing"
+
+
 def file_stem(text: str, fallback: str = "navtool", limit: int = 48) -> str:
     """A safe, readable file name stem from a title: "Plan 2026–27 (draft)" -> "plan-2026-27-draft".
 

@@ -21,3 +21,14 @@ def test_data_dir_override_wins_over_the_environment(tmp_path: Path, monkeypatch
     assert paths.data_dir() == (tmp_path / "env").resolve()
     paths.set_data_dir(tmp_path / "flag")
     assert paths.data_dir() == (tmp_path / "flag").resolve()
+
+
+def test_the_app_and_the_cli_use_one_signing_folder(data_dir: Path) -> None:
+    """The app's Verify and ``navtool`` read identities and trusted roots from the same place."""
+    from navtool_desktop import paths
+
+    assert paths.signing_dir() == data_dir / "signing"
+    import navtool_desktop.signing.folder as folder
+    import navtool_desktop.ui.export_screen as export_screen
+
+    assert not hasattr(folder, "signing_dir") and not hasattr(export_screen, "signing_folder")

@@ -48,15 +48,16 @@ def test_a_step_whose_module_exists_fails_if_its_function_is_missing() -> None:
     assert "selftest.py" in line
 
 
-def test_a_step_missing_an_earlier_steps_output_is_skipped_naming_it() -> None:
-    selftest.PRODUCERS.setdefault("thing", "ok step")
+def test_a_step_missing_an_earlier_steps_output_is_skipped_naming_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selftest, "PRODUCERS", {"never_made": "make thing"})
 
     def needs_thing(ctx: Context) -> str:
         return str(ctx.need("never_made"))
 
     out = io.StringIO()
     assert run_steps([Step("later", needs_thing)], Context(Path(".")), out) == (0, 0, 1)
-    assert out.getvalue().startswith("skip later: needs")
+    assert out.getvalue().strip() == "skip later: needs \u201cmake thing\u201d"
 
 
 def test_run_exits_1_when_a_step_fails_and_restores_the_data_folder(data_dir: Path) -> None:

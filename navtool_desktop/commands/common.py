@@ -7,12 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from navtool_desktop import paths
-from navtool_desktop.cli import CommandError
+from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
     from navtool_desktop.framework import Pack
     from navtool_desktop.storage import DistrictStore, Repository
+
+
+class CommandError(UserFacingError):
+    """A failure to report in one line (exit status 1), never as a traceback."""
 
 
 def load_default_pack() -> Pack:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from navtool_desktop import paths
-from navtool_desktop.cli import CommandError
+from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _
 
 LATEST = "latest"

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from navtool_desktop import paths
-from navtool_desktop.cli import CommandError
 from navtool_desktop.commands.common import (
+    CommandError,
     load_default_pack,
     open_district,
     passphrase_file_help,

@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from navtool_desktop import paths
-from navtool_desktop.cli import CommandError
+from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _, plural
 
 if TYPE_CHECKING:

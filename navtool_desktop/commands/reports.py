@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from navtool_desktop import paths
-from navtool_desktop.cli import CommandError
-from navtool_desktop.commands.common import passphrase_file_help
+from navtool_desktop.commands.common import CommandError, passphrase_file_help
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from navtool_desktop import paths
-from navtool_desktop.cli import CommandError
+from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:

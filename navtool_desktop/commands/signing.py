@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from navtool_desktop.cli import CommandError
-from navtool_desktop.commands.common import passphrase_file_help, read_passphrase
+from navtool_desktop.commands.common import CommandError, passphrase_file_help, read_passphrase
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -292,9 +291,10 @@ def _parse_time(text: str) -> dt.datetime:
 def _revoke(args: argparse.Namespace) -> int:
     from cryptography.x509.oid import NameOID
 
+    from navtool_desktop.paths import signing_dir
     from navtool_desktop.signing import SigningError, fingerprint, load_certificate, load_root
     from navtool_desktop.signing.files import write_new_file
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
     from navtool_desktop.signing.revocation import crl_bytes
 
     since = _parse_time(args.since) if args.since else None
@@ -362,8 +362,9 @@ def format_report(report: VerificationReport, roots_from: str = "") -> str:
 
 
 def _roots(args: argparse.Namespace) -> tuple[list[x509.Certificate], str]:
+    from navtool_desktop.paths import signing_dir
     from navtool_desktop.signing import fingerprint, load_certificate
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
 
     if args.trust:
         roots = [load_certificate(path) for path in args.trust]
@@ -378,8 +379,9 @@ def _roots(args: argparse.Namespace) -> tuple[list[x509.Certificate], str]:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from navtool_desktop.paths import signing_dir
     from navtool_desktop.signing import EXIT_UNREADABLE, SigningError, verify_pdf
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
     from navtool_desktop.signing.revocation import load_crl
 
     try:

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from navtool_desktop import fileio, paths
-from navtool_desktop.cli import CommandError
-from navtool_desktop.commands.common import load_default_pack
+from navtool_desktop.commands.common import CommandError, load_default_pack
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:

@@ -19,20 +19,15 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
 from navtool_desktop.core.clock import VersionKey, is_version, legacy_version, parse_version
+from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
+from navtool_desktop.vocabulary import role_name
 
 #: The levels a participant can place a competency at, in order, then "not sure".
 LEVELS: tuple[str, ...] = ("establishing", "developing", "operationalizing", "refining")
 NOT_SURE = "not_sure"
 RATING_CHOICES: tuple[str, ...] = (*LEVELS, NOT_SURE)
 ROLE_GROUPS: tuple[str, ...] = ("educator", "leader", "community_member", "learner")
-#: The role groups' names as shown (translated when shown, by :func:`role_label`).
-ROLE_LABELS = {
-    "educator": "Educator",
-    "leader": "Leader",
-    "community_member": "Community member",
-    "learner": "Learner",
-}
 CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved")
 GOAL_TERMS: tuple[str, ...] = ("short", "long")
@@ -48,7 +43,7 @@ _ITEM_ID = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\Z")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
 
 
-class RecordError(ValueError):
+class RecordError(UserFacingError, ValueError):
     """Data that does not make a valid record; the message names the record and field."""
 
 
@@ -83,7 +78,7 @@ class _Checker:
         self.record = record
 
     def fail(self, name: str, problem: str) -> RecordError:
-        return RecordError(f"{self.record}.{name} {problem}")
+        return RecordError(_("{field} {problem}").format(field=f"{self.record}.{name}", problem=problem))
 
     def convert(self, name: str, kind: Any, value: Any) -> Any:
         origin = typing.get_origin(kind)
@@ -149,7 +144,7 @@ class Record:
         """Build a record from plain data, checking every field's type and value."""
         path = _path or cls.__name__
         if not isinstance(data, Mapping):
-            raise RecordError(f"{path} must be an object, not {_describe(data)}")
+            raise RecordError(_("{path} must be an object, not {kind}").format(path=path, kind=_describe(data)))
         checker = _Checker(path)
         kwargs: dict[str, Any] = {}
         required = {f.name for f in dataclasses.fields(cls)
@@ -161,7 +156,8 @@ class Record:
                 raise checker.fail(name, "is missing")
         unknown = set(data) - set(kwargs)
         if unknown:
-            raise RecordError(f"{path} has unknown field(s): {', '.join(sorted(unknown))}")
+            raise RecordError(_("{path} has unknown field(s): {fields}").format(
+                path=path, fields=", ".join(sorted(unknown))))
         try:
             return cls(**kwargs)
         except RecordError as exc:
@@ -179,7 +175,7 @@ class Record:
 
     # validation helpers used by subclasses
     def _fail(self, name: str, problem: str) -> RecordError:
-        return RecordError(f"{type(self).__name__}.{name} {problem}")
+        return RecordError(_("{field} {problem}").format(field=f"{type(self).__name__}.{name}", problem=problem))
 
     def _uuid(self, name: str) -> None:
         if not _UUID.match(getattr(self, name)):
@@ -770,8 +766,8 @@ def version_key(record: Record) -> tuple[VersionKey, str]:
 
 
 def role_label(role: str) -> str:
-    """A role group's name as shown."""
-    return _(ROLE_LABELS.get(role, role))
+    """A role group's name as shown (the words live in :mod:`navtool_desktop.vocabulary`)."""
+    return role_name(role)
 
 
 def same_person(a: Participant, b: Participant) -> bool:

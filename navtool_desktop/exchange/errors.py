@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from navtool_desktop.errors import UserFacingError
 
-class BundleError(Exception):
+
+class BundleError(UserFacingError):
     """A bundle that cannot be imported (or made); nothing was changed. ``str(exc)`` says why."""
 
 

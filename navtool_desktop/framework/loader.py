@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework.model import (
     AUDIENCE_IDS,
     LEVEL_IDS,
@@ -28,18 +29,19 @@ from navtool_desktop.framework.model import (
     Resource,
     Stage,
 )
+from navtool_desktop.i18n import _
 
 MANIFEST = "pack.toml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class PackError(Exception):
+class PackError(UserFacingError):
     """A pack that cannot be used, with a message naming the file and the field."""
 
     def __init__(self, file: str, field: str, problem: str) -> None:
         self.file, self.field, self.problem = file, field, problem
-        where = f"{file}: field '{field}'" if field else file
-        super().__init__(f"{where}: {problem}")
+        where = _("{file}: field '{field}'").format(file=file, field=field) if field else file
+        super().__init__(_("{where}: {problem}").format(where=where, problem=problem))
 
 
 class _Reader:
@@ -62,7 +64,7 @@ class _Reader:
             value = str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(field, f"must be {_kind_name(kind)}, not {_kind_name(type(value))}")
-        if kind is str and not optional and not value.strip():
+        if isinstance(value, str) and kind is str and not optional and not value.strip():
             raise self.fail(field, "is empty")
         return value
 
@@ -118,17 +120,17 @@ def _parse(path: Path, root: Path) -> tuple[_Reader, dict[str, Any]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PackError(name, "", f"cannot be read ({exc.strerror or exc})") from None
+        raise PackError(name, "", _("cannot be read ({error})").format(error=exc.strerror or exc)) from None
     if not raw.strip():
-        raise PackError(name, "", "is empty")
+        raise PackError(name, "", _("is empty"))
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise PackError(name, "", "is not UTF-8 text") from None
+        raise PackError(name, "", _("is not UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise PackError(name, "", f"is not valid TOML ({exc})") from None
+        raise PackError(name, "", _("is not valid TOML ({error})").format(error=exc)) from None
     if not data:
-        raise PackError(name, "", "holds no fields")
+        raise PackError(name, "", _("holds no fields"))
     return reader, data
 
 
@@ -234,7 +236,7 @@ def load_pack(folder: Path | str) -> Pack:
     root = Path(folder)
     manifest = root / MANIFEST
     if not manifest.is_file():
-        raise PackError(MANIFEST, "", f"not found in {root}")
+        raise PackError(MANIFEST, "", _("not found in {folder}").format(folder=root))
     r, data = _parse(manifest, root)
     pack_id = r.slug(data, "id", "")
     stages = tuple(Stage(r.slug(e, "id", w), r.text(e, "name", w), r.text(e, "meaning", w))

@@ -7,20 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from navtool_desktop.framework.model import AUDIENCE_IDS, GlossaryTerm, Pack
+from navtool_desktop.vocabulary import audience_name, level_name
 
-AUDIENCE_LABELS = {
-    "educators_leaders_community": "Educators, leaders and community members",
-    "learners": "Learners",
-    "equity": "Equity",
-}
-LEVEL_LABELS = {"establishing": "Establishing", "developing": "Developing",
-                "operationalizing": "Operationalizing", "refining": "Refining"}
-#: Provenance labels (translated when shown): what the source says and what this app adds.
-PROVENANCE_LABELS = {
-    "source": "From the Navigation Tool",
-    "adapted": "Adapted by this project",
-    "suggestion": "Project suggestion",
-}
 #: Pages of the browser that are not a condition or a competency.
 GLOSSARY_PAGE = "glossary"
 ABOUT_PAGE = "about"
@@ -42,14 +30,14 @@ def _entries(pack: Pack) -> Iterator[Hit]:
         yield Hit(f"{cond.id}.definition", cond.id, f"{cond.name} › definition", cond.definition)
         for audience in AUDIENCE_IDS:
             for q in cond.questions[audience]:
-                label = f"{cond.name} › question for {AUDIENCE_LABELS[audience].lower()}"
+                label = f"{cond.name} › question for {audience_name(audience).lower()}"
                 yield Hit(q.id, cond.id, label, " ".join((q.text, *q.details)))
         for comp in cond.competencies:
             yield Hit(comp.id, comp.id, f"{cond.name} › {comp.name}", comp.name)
             yield Hit(f"{comp.id}.target", comp.id, f"{comp.name} › learning target",
                       comp.learning_target)
             for cell in comp.levels:
-                level = LEVEL_LABELS[cell.level]
+                level = level_name(cell.level)
                 for d in cell.descriptors:
                     yield Hit(d.id, comp.id, f"{comp.name} › {level}", d.text)
                 for p in cell.practices:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Cycle, District, Goal, Plan, ProgressNote, Rating
 from navtool_desktop.core.results import CycleResults
+from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from navtool_desktop.storage import DistrictStore
 
 
-class ReportInputError(ValueError):
+class ReportInputError(UserFacingError, ValueError):
     """The store holds nothing to print (no plan, no cycle, an unknown id); says what in words."""
 
 

@@ -57,7 +57,8 @@ def sign_rendered(pdf: bytes, identity: Identity, slot: int, district: str) -> b
 def with_district_root(data: PlanInput, folder: Path | None = None) -> PlanInput:
     """``data`` with the district root's fingerprint from the signing folder (the app's by
     default), so every export prints it; unchanged when the folder has no root."""
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.paths import signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
 
     root = SigningFolder(folder or signing_dir()).district_root(data.district.name)
     return dataclasses.replace(data, root_fingerprint=fingerprint(root)) if root is not None else data

@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from navtool_desktop.core.records import LEVELS, NOT_SURE
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts
+from navtool_desktop.vocabulary import level_name as level_name  # the reports' name for it
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
 MARGIN = 54.0  # 0.75 inch
@@ -50,16 +51,6 @@ STATUS_COLORS = {
 }
 
 
-def level_name(level: str | None) -> str:
-    """The level as people read it; "Not sure" and "No level" for the rest."""
-    names = {
-        "establishing": _("Establishing"),
-        "developing": _("Developing"),
-        "operationalizing": _("Operationalizing"),
-        "refining": _("Refining"),
-        NOT_SURE: _("Not sure"),
-    }
-    return names.get(level or "", _("No level"))
 
 
 def status_name(status: str) -> str:

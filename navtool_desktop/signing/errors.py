@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from navtool_desktop.errors import UserFacingError
 
-class SigningError(Exception):
+
+class SigningError(UserFacingError):
     """Creating, opening, using or checking a signing identity or a signed PDF failed.
 
     ``str(exc)`` is fit to show as is; ``reason`` is a stable code for tests and the UI

@@ -22,7 +22,6 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from navtool_desktop import paths
 from navtool_desktop.i18n import _
 from navtool_desktop.paths import file_stem
 from navtool_desktop.signing.errors import SigningError
@@ -45,11 +44,6 @@ from navtool_desktop.signing.identity import (
 IDENTITIES = "identities"
 REVOKED = "revoked"
 CERT_SUFFIXES = (".cer", ".crt", ".pem")
-
-
-def signing_dir() -> Path:
-    """The app's signing folder inside the data folder (identities, trusted roots, revocations)."""
-    return paths.data_dir() / "signing"
 
 
 def _crl_number(crl: x509.CertificateRevocationList) -> int:

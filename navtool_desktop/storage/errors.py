@@ -6,10 +6,11 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
+from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
 
 
-class StoreError(Exception):
+class StoreError(UserFacingError):
     """Any failure to read or save the district data; ``str(exc)`` is fit to show."""
 
 

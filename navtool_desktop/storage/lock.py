@@ -17,6 +17,7 @@ import errno
 import json
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 def _try_lock(fd: int) -> bool:
-    if os.name == "nt":
+    if sys.platform == "win32":  # what os.name == "nt" says, in a form type checkers know
         import msvcrt
 
         try:

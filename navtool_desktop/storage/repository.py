@@ -269,7 +269,7 @@ def _versioned(record: R) -> R:
     """A record with its version written out (data from before versions gets its own time)."""
     if getattr(record, "version", "x"):
         return record
-    return record.replace(version=version_of(record))  # type: ignore[call-arg]
+    return record.replace(version=version_of(record))
 
 
 def _received(store: DistrictStore, record: R) -> R:
@@ -463,7 +463,7 @@ class DistrictStore:
         after = version_of(previous) if previous is not None else ""
         stamp = self.repo.now()
         version = self.repo.clock.tick(after)
-        return record.replace(updated=stamp, version=version, prior=after)  # type: ignore[call-arg]
+        return record.replace(updated=stamp, version=version, prior=after)
 
     def _tombstone(self, kind: str, record: Record) -> Tombstone:
         return Tombstone(id=record.id, kind=kind,  # type: ignore[attr-defined]
@@ -512,8 +512,8 @@ class DistrictStore:
         if cycle.id in self._cycles.records:
             raise InvalidChangeError(_("A cycle with id {id} already exists.").format(id=cycle.id))
         people = {p.id for p in participants}
-        for record in (*ratings, *responses):
-            if record.participant_id not in people:
+        for named in (*(r.participant_id for r in ratings), *(r.participant_id for r in responses)):
+            if named not in people:
                 raise InvalidChangeError(_("A rating or answer names a participant who is not "
                                            "in the cycle."))
         pairs = [(r.participant_id, r.competency_id) for r in ratings]
@@ -765,8 +765,8 @@ class DistrictStore:
             rating_puts.append((self._stamp(moved, mine or rating), mine.id if mine else None))
         answer_puts: list[Put] = []
         for answer in [r for r in data._responses.records.values() if r.participant_id == drop_id]:
-            moved = answer.replace(id=new_id(), participant_id=keep_id)
-            answer_puts.append((self._stamp(moved, answer), None))
+            moved_answer = answer.replace(id=new_id(), participant_id=keep_id)
+            answer_puts.append((self._stamp(moved_answer, answer), None))
         kept = self._stamp(keep, keep)
         self._remove_people(data, [drop_id], [(data._participants, [(kept, None)]),
                                               (data._ratings, rating_puts),
@@ -984,7 +984,7 @@ class DistrictStore:
         data = self.cycle(cycle_id)
         for stone in tombstones:
             self.repo.clock.receive(stone.version)
-        tables = {"participants": data._participants, "ratings": data._ratings,
+        tables: dict[str, _Records[Any]] = {"participants": data._participants, "ratings": data._ratings,
                   "responses": data._responses, "consensus": data._consensus,
                   "tallies": data._tallies}
         _write(data._file, [(data._participants, [(_received(self, p), None) for p in participants]),
@@ -1009,7 +1009,7 @@ class DistrictStore:
         old_profile = self.profile.id
         for stone in tombstones:
             self.repo.clock.receive(stone.version)
-        tables = {"cycles": self._cycles, "plans": self._plans, "goals": self._goals,
+        tables: dict[str, _Records[Any]] = {"cycles": self._cycles, "plans": self._plans, "goals": self._goals,
                   "actions": self._actions, "progress": self._notes}
         _write(self._file, [(self._profile, [(_received(self, profile), old_profile)] if profile else []),
                             (self._cycles, [(_received(self, c), None) for c in cycles]),
@@ -1298,7 +1298,7 @@ class Repository:
         if self.read_only:
             raise ReadOnlyStoreError(_("This data is open read-only; nothing was restored."))
         manifest, files = backups.read_backup(Path(backup_path))
-        district_id = manifest["district_id"]
+        district_id = str(manifest["district_id"])
         target = self._district_folder(district_id)
         self._guard()
         open_store = self._stores.pop(district_id, None)
@@ -1367,7 +1367,7 @@ class Repository:
         if self.read_only:
             raise ReadOnlyStoreError(_("This data is open read-only; nothing was restored."))
         manifest, files = backups.read_backup(Path(backup_path))
-        district_id = manifest["district_id"]
+        district_id = str(manifest["district_id"])
         folder = self._district_folder(district_id)
         if not folder.is_dir():
             raise NotFoundError(_("There is no district with id {id} in {folder}.")

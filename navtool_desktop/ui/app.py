@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -90,9 +89,12 @@ class Session:
         from navtool_desktop.ui import messages
 
         assert self.repo is not None
+        if not old.confirm_close():  # the old window's edits are saved, or let go, first
+            return None
         try:
             district = self.repo.open_district(district_id)
         except StoreError as exc:
+            old._close_confirmed = False  # it stays: its next close asks again
             messages.error(old, _("The district cannot be opened"), str(exc))
             return None
         new = self.open_window(district)
@@ -107,20 +109,18 @@ def report_unexpected(parent: object, kind: type[BaseException], exc: BaseExcept
                       tb: TracebackType | None) -> None:
     """An error no screen handled: say it in plain words, keep the app running, log details.
 
-    The store's own errors already say what happened and that earlier work is safe; anything
-    else is a fault of the app, reported with a line to pass on to whoever supports it.
+    The app's own errors already say what happened (a store error also says that earlier work
+    is safe); anything else is a fault of the app, reported by :func:`messages.show_error`
+    with its traceback saved in the log file in the data folder.
     """
     from PySide6.QtWidgets import QWidget
 
     from navtool_desktop.storage.errors import StoreError
     from navtool_desktop.ui import messages
 
-    traceback.print_exception(kind, exc, tb, file=sys.stderr)
+    if exc.__traceback__ is None and tb is not None:
+        exc = exc.with_traceback(tb)
     widget = parent if isinstance(parent, QWidget) else None
-    if isinstance(exc, StoreError):
-        messages.error(widget, _("Your data could not be read or saved"), str(exc))
-    else:
-        messages.error(widget, _("Something went wrong"),
-                       _("The app ran into a problem it did not expect, and the last action may not "
-                         "have finished. Your saved work is safe.\n\nDetails for support: {kind}: "
-                         "{error}").format(kind=kind.__name__, error=exc))
+    title = (_("Your data could not be read or saved") if isinstance(exc, StoreError)
+             else _("It did not work"))
+    messages.show_error(widget, exc, title)

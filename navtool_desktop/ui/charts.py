@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from navtool_desktop.core.records import LEVELS, NOT_SURE, RATING_CHOICES
 from navtool_desktop.i18n import _
+from navtool_desktop.vocabulary import level_name
 
 #: One colour per choice, the same as the level headers of the framework browser.
 LEVEL_COLORS: dict[str, str] = {
@@ -33,18 +34,8 @@ LEVEL_TINTS: dict[str, str] = {
     "refining": "#e6def5",
     NOT_SURE: "#e4e4e4",
 }
-CHOICE_NAMES: dict[str, str] = {
-    "establishing": "Establishing",
-    "developing": "Developing",
-    "operationalizing": "Operationalizing",
-    "refining": "Refining",
-    NOT_SURE: "Not sure",
-}
-
-
-def choice_name(choice: str) -> str:
-    """The name people see for a level or ``not_sure``."""
-    return _(CHOICE_NAMES[choice])
+#: The name people see for a level or ``not_sure`` (the words live in :mod:`navtool_desktop.vocabulary`).
+choice_name = level_name
 
 
 def level_color(choice: str | None) -> QColor:

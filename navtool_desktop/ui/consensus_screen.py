@@ -49,12 +49,11 @@ from navtool_desktop.core.results import (
 )
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
-from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import BarChart, BarRow, choice_name, level_rows
 from navtool_desktop.ui.cycle_dialogs import role_label
 from navtool_desktop.ui.rating_entry import CHOICE_KEYS, PREVIOUS_KEYS
+from navtool_desktop.ui.saving import try_save
 from navtool_desktop.ui.widgets import plain_label, rich_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -538,8 +537,17 @@ class ConsensusScreen(QWidget):
                 and self.competency_id is not None)
 
     def pending(self) -> bool:
-        """Whether a change waits to be saved."""
-        return self._dirty
+        """Whether a change waits to be saved (here, or a rationale kept for a level)."""
+        return self._dirty or bool(self._drafts)
+
+    def flush(self) -> bool:
+        """The close contract (``ui/saving.py``): save now; False if something stays unsaved."""
+        return self.save() and not self._drafts
+
+    def unsaved_text(self) -> str:
+        return _("Consensus: a rationale typed before a level was chosen (choose a level to "
+                 "save it)") if self._drafts or self._level is None else _("Consensus: the level "
+                                                                          "and rationale shown")
 
     def choose(self, level: str) -> None:
         """Pick the team's level for the current competency (saved with Save or on moving)."""
@@ -567,11 +575,10 @@ class ConsensusScreen(QWidget):
         stored = self._stored()
         record = (stored.replace(level=self._level, rationale=text, updated=utc_now()) if stored
                   else Consensus(competency_id=cid, level=self._level, rationale=text))
-        try:
-            saved = self.store.save_consensus(self.cycle.id, record)
-        except StoreError as exc:
-            self.error.emit(str(exc))
-            messages.warn(self, _("Consensus not saved"), str(exc))
+        cycle_id = self.cycle.id
+        saved = try_save(self, lambda: self.store.save_consensus(cycle_id, record), store=self.store,
+                         on_error=self.error.emit, title=_("Consensus not saved"))
+        if saved is None:
             return False
         self._drafts.pop(self._key(cid), None)
         self._dirty = False

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core.records import Cycle, Participant, QuestionResponse, Rating, utc_now
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
-from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.cycle_dialogs import (
@@ -37,7 +37,11 @@ from navtool_desktop.ui.cycle_dialogs import (
     role_label,
 )
 from navtool_desktop.ui.rating_entry import RatingPanel
+from navtool_desktop.ui.saving import editable, try_save
 from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.vocabulary import cycle_status_name
+
+T = TypeVar("T")
 
 
 def competencies_in_scope(pack: Pack, cycle: Cycle) -> list[str]:
@@ -112,10 +116,11 @@ class QuestionsPanel(QWidget):
                 self._edits[q.id] = edit
         self.body.addStretch(1)
 
-    def save_now(self) -> None:
+    def save_now(self) -> bool:
+        """Save the answers typed (raises the store's error when it refuses); True when done."""
         self._timer.stop()
         if not self._edits:
-            return
+            return True
         data = self._store.cycle(self._cycle_id)
         existing = {r.question_id: r for r in data.responses.values()
                     if r.participant_id == self._participant.id}
@@ -127,6 +132,7 @@ class QuestionsPanel(QWidget):
             elif old is None and text.strip():
                 self._store.save_response(self._cycle_id, QuestionResponse(
                     participant_id=self._participant.id, question_id=qid, text=text))
+        return True
 
 
 class CyclesScreen(QWidget):
@@ -294,7 +300,7 @@ class CyclesScreen(QWidget):
             n=len(data.tallies))
         self.cycle_info.setText(_("{date} · {status} · scope: {scope} · {people}, {rated} have rated · "
                                   "{tallies}").format(
-            date=cycle.date, status=_("open") if cycle.status == "open" else _("closed"),
+            date=cycle.date, status=cycle_status_name(cycle.status),
             scope=scope, people=people, rated=rated, tallies=tallies))
         self.participants.clear()
         for p in sorted(data.participants.values(), key=lambda p: p.label.casefold()):
@@ -311,15 +317,9 @@ class CyclesScreen(QWidget):
         self.close_button.setText(_("&Close cycle") if cycle.status == "open" else _("Re&open cycle"))
         self.close_button.setEnabled(not self.store.read_only)
 
-    def _try(self, action: Any) -> Any:
-        try:
-            result = action()
-        except StoreError as exc:
-            self.error.emit(str(exc))
-            messages.warn(self, _("Not saved"), str(exc))
-            return None
-        self.saved.emit()
-        return result
+    def _try(self, action: Callable[[], T]) -> T | None:
+        return try_save(self, action, store=self.store, on_error=self.error.emit,
+                        on_saved=self.saved.emit)
 
     def new_cycle(self) -> None:
         dialog = NewCycleDialog(self.pack, self)
@@ -431,14 +431,14 @@ class CyclesScreen(QWidget):
         cycle = self.cycle
         item = self.participants.currentItem()
         pid = participant_id or (item.data(Qt.ItemDataRole.UserRole) if item else None)
-        if cycle is None or pid is None or cycle.status != "open":
+        if cycle is None or pid is None or cycle.status != "open" or not editable(self.store):
             return
         data = self.store.cycle(cycle.id)
         participant = data.participants[pid]
         mine = {r.competency_id: r for r in data.ratings.values() if r.participant_id == pid}
         self._clear_rating()
-        self.rating_panel = RatingPanel(self.pack, competencies_in_scope(self.pack, cycle), pid, mine)
-        self.rating_panel.rating_changed.connect(self._save_rating)
+        self.rating_panel = RatingPanel(self.pack, competencies_in_scope(self.pack, cycle), pid, mine,
+                                        save=self._save_rating)
         self.rating_panel.finished.connect(self.finish_rating)
         self.questions = QuestionsPanel(self.pack, self.store, cycle.id, participant)
         self.rating_panel.list.currentRowChanged.connect(self._sync_questions)
@@ -460,10 +460,19 @@ class CyclesScreen(QWidget):
         if self.rating_panel and self.questions:
             self.questions.show_condition(self.rating_panel.competency.condition_id)
 
-    def _save_rating(self, rating: Rating) -> None:
-        cycle = self.cycle
-        if cycle is not None:
-            self._try(lambda: self.store.save_rating(cycle.id, rating))
+    def _save_rating(self, rating: Rating) -> Rating | None:
+        """The rating panel's save: what the store holds now, or None (and why, on the panel)."""
+        cycle, panel = self.cycle, self.rating_panel
+        if cycle is None:
+            return None
+
+        def refused(text: str) -> None:
+            self.error.emit(text)
+            if panel is not None:
+                panel.help.setText(_("Not saved: {why}").format(why=text))
+
+        return try_save(self, lambda: self.store.save_rating(cycle.id, rating), store=self.store,
+                        on_error=refused, on_saved=self.saved.emit)
 
     def _clear_rating(self) -> None:
         while self.rating_layout.count():
@@ -473,6 +482,20 @@ class CyclesScreen(QWidget):
                 item.widget().deleteLater()
         self.rating_panel = None
         self.questions = None
+
+    def pending(self) -> bool:
+        """The close contract (``ui/saving.py``): someone is rating (a note or answers may wait)."""
+        return self.rating_panel is not None
+
+    def flush(self) -> bool:
+        """Save the note and answers being typed; False if the store refused them."""
+        ok = self.rating_panel.commit_note() if self.rating_panel is not None else True
+        if self.questions is not None:
+            ok = self._try(self.questions.save_now) is not None and ok
+        return ok
+
+    def unsaved_text(self) -> str:
+        return _("Reflect and Listen: the note or answers being typed")
 
     def finish_rating(self) -> None:
         """Save what is pending, clear the screen, and ask for the next person."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navtool_desktop import paths
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.paths import file_stem
@@ -54,13 +55,6 @@ OK_MARK, BAD_MARK, WARN_MARK = "\u2714", "\u2716", "\u26a0"
 _TONE_COLOURS = {"ok": "#1b6e34", "bad": "#a31515", "warn": "#7a4f00"}
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def signing_folder() -> Path:
-    """Where the district keeps its signer identities and trusted root certificates."""
-    from navtool_desktop.signing.folder import signing_dir
-
-    return signing_dir()
 
 
 class IdentityModel(HeaderedTableModel):
@@ -123,7 +117,7 @@ class ExportScreen(QWidget):
         super().__init__(parent)
         self.pack = pack
         self.store = store
-        self.signing_dir = signing_dir or signing_folder()
+        self.signing_dir = signing_dir or paths.signing_dir()
         self._folder: SigningFolder | None = None
         self.operation: Operation | None = None
         self.setAcceptDrops(True)

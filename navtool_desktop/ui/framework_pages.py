@@ -19,14 +19,12 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop.framework import AUDIENCE_IDS, Competency, Condition, Item, Pack, Resource
 from navtool_desktop.framework.search import (
-    AUDIENCE_LABELS,
-    LEVEL_LABELS,
-    PROVENANCE_LABELS,
     term_pattern,
     term_spans,
 )
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.widgets import plain_label, rich_label
+from navtool_desktop.vocabulary import audience_name, level_name, provenance_name
 
 HIGHLIGHT = '<span style="background-color:#ffd84d;color:#000;">{}</span>'
 FOCUS_STYLE = "background-color:#fff4c2;"
@@ -88,7 +86,7 @@ def item_list(items: tuple[Item, ...], pattern: re.Pattern[str] | None, focus: s
 
 def provenance(kind: str) -> str:
     """A small provenance tag, HTML: "From the Navigation Tool" and the like."""
-    return f'<span style="color:#555;">[{html.escape(_(PROVENANCE_LABELS[kind]))}]</span>'
+    return f'<span style="color:#555;">[{html.escape(provenance_name(kind))}]</span>'
 
 
 def resource_html(res: Resource, focus: str | None, pattern: re.Pattern[str] | None = None) -> str:
@@ -149,9 +147,9 @@ class ConditionPage(QWidget):
         self.tabs.setAccessibleName(_("Guiding questions"))
         self.question_views: dict[str, QTextBrowser] = {}
         for audience in AUDIENCE_IDS:
-            view = _browser(_(AUDIENCE_LABELS[audience]), self.link_chosen.emit)
+            view = _browser(audience_name(audience), self.link_chosen.emit)
             self.question_views[audience] = view
-            self.tabs.addTab(view, _(AUDIENCE_LABELS[audience]))
+            self.tabs.addTab(view, audience_name(audience))
 
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -222,13 +220,13 @@ class CompetencyPage(QWidget):
         columns = QHBoxLayout()
         for level in ("establishing", "developing", "operationalizing"):
             box = QVBoxLayout()
-            head = QLabel(_(LEVEL_LABELS[level]))
+            head = QLabel(level_name(level))
             head.setObjectName(f"level-{level}")
             head.setProperty("levelHeader", True)
             meaning = plain_label(pack.stage(level).meaning, object_name=f"meaning-{level}")
             meaning.setProperty("levelMeaning", True)
             head.setToolTip(pack.stage(level).meaning)
-            view = _browser(_(LEVEL_LABELS[level]), self.link_chosen.emit)
+            view = _browser(level_name(level), self.link_chosen.emit)
             self.level_views[level] = view
             self.level_meanings[level] = meaning
             box.addWidget(head)

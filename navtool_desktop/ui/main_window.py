@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop import __version__
 from navtool_desktop.framework import Pack
-from navtool_desktop.framework.search import PROVENANCE_LABELS
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
 from navtool_desktop.ui.widgets import rich_label
+from navtool_desktop.vocabulary import provenance_name
 
 if TYPE_CHECKING:  # each district screen is imported when it is first built (start-up stays quick)
     from navtool_desktop.core.records import District
@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.pack = pack
         self.store = store
         self.repo = repo
+        #: Set by :meth:`confirm_close` for the close that follows it (a district switch asks first).
+        self._close_confirmed = False
         self.setWindowTitle(_("Navigation Tool Desktop"))
         # 1280x800, or less on a smaller screen (many school laptops are 1366x768)
         available = self.screen().availableGeometry()
@@ -146,7 +148,7 @@ class MainWindow(QMainWindow):
         purpose = ""
         if found is not None:
             purpose = (f"<b>{html.escape(_('Purpose of this phase:'))}</b> {html.escape(found.purpose)}"
-                       f" <span style='color:#555;'>[{html.escape(_(PROVENANCE_LABELS['source']))}]</span>")
+                       f" <span style='color:#555;'>[{html.escape(provenance_name('source'))}]</span>")
         self._screens[key] = LazyScreen(build, purpose=purpose)
         self.add_screen(title, self._screens[key])
 
@@ -297,18 +299,31 @@ class MainWindow(QMainWindow):
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
 
+    def built_screens(self) -> list[QWidget]:
+        """Every screen built so far (a screen never shown holds no edits)."""
+        return [host.built for host in self._screens.values() if host.built is not None]
+
+    def confirm_close(self) -> bool:
+        """Save what every screen still holds (``ui/saving.flush_all``); True when the window may
+        go: everything is saved, or the person agreed to lose what could not be."""
+        from navtool_desktop.ui import messages
+        from navtool_desktop.ui.saving import flush_all
+
+        lost = flush_all(self.built_screens())
+        if lost and not messages.ask(
+                self, _("Close without saving?"),
+                _("These changes are not saved and would be lost:\n\n{changes}\n\nClose anyway?")
+                .format(changes="\n".join(f"• {text}" for text in lost))):
+            return False
+        self._close_confirmed = True
+        return True
+
     def closeEvent(self, event: Any) -> None:
-        """Save what is still waiting (a profile being typed) before the window goes."""
-        vision, cycles = self._built("vision"), self._built("cycles")
-        consensus, plan = self._built("consensus"), self._built("plan")
-        if vision is not None and vision.pending():
-            vision.save_now()
-        if cycles is not None and cycles.rating_panel is not None:
-            cycles.finish_rating()
-        if consensus is not None:
-            consensus.save()
-        if plan is not None and plan.pending():
-            plan.save_goal_now()
+        """Nothing typed goes without a word: see :meth:`confirm_close`."""
+        confirmed, self._close_confirmed = self._close_confirmed, False
+        if not confirmed and not self.confirm_close():
+            event.ignore()
+            return
         super().closeEvent(event)
 
     def add_screen(self, title: str, widget: QWidget) -> int:

@@ -8,13 +8,12 @@ The one way to do it in this app::
 
 ``job(progress)`` runs on a worker thread and must not touch widgets; it may call
 ``progress(done, total, text)``. ``on_done(result)`` runs on the GUI thread. An exception
-from the job is shown in a plain error dialog (its message as is, for the app's own
-errors) and passed to ``on_error`` if given.
+from the job is shown by :func:`messages.show_error` (its message as is for the app's own
+errors; "something went wrong" and a logged traceback for a bug) and passed to ``on_error``.
 """
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -44,8 +43,7 @@ class _Runner(QRunnable):
     def run(self) -> None:
         try:
             result = self.job(lambda done, total, text="": self.signals.progress.emit(done, total, text))
-        except Exception as exc:  # reported on the GUI thread, never lost
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+        except Exception as exc:  # reported on the GUI thread, never lost (its traceback goes along)
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
@@ -97,8 +95,8 @@ class Operation(QObject):
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()
         if self.show_errors:
-            messages.warn(self.parent() if isinstance(self.parent(), QWidget) else None,
-                          _("{title}: it did not work").format(title=self.title), str(exc) or repr(exc))
+            messages.show_error(self.parent() if isinstance(self.parent(), QWidget) else None, exc,
+                                _("{title}: it did not work").format(title=self.title))
         self.failed.emit(exc)
 
 

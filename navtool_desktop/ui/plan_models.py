@@ -22,27 +22,21 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.ui.charts import choice_name
 from navtool_desktop.ui.widgets import HeaderedTableModel
+from navtool_desktop.vocabulary import action_status_name, target_status_name
 
 Index = QModelIndex | QPersistentModelIndex
 #: The role that carries a row's record id (competency id for suggestions).
 IdRole = Qt.ItemDataRole.UserRole + 1
 
-STATUS_NAMES: dict[str, str] = {"not_started": "Not started", "in_progress": "In progress",
-                                "done": "Done", "blocked": "Blocked"}
-TARGET_NAMES: dict[str, str] = {planning.REACHED: "Reached", planning.NOT_REACHED: "Not reached",
-                                planning.NOT_ASSESSED: "Not assessed yet"}
 OVERDUE_COLOR = "#b00020"
 OVERDUE_TINT = "#fde7ea"
 BLOCKED_COLOR = "#8a4b00"
 REACHED_COLOR = "#2e7d32"
 
 
-def status_name(status: str) -> str:
-    return _(STATUS_NAMES[status])
-
-
-def target_name(status: str) -> str:
-    return _(TARGET_NAMES[status])
+#: The words for an action's status and a target's (they live in :mod:`navtool_desktop.vocabulary`).
+status_name = action_status_name
+target_name = target_status_name
 
 
 def competency_title(pack: Pack, competency_id: str) -> str:

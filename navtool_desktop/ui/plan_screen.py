@@ -670,6 +670,13 @@ class PlanScreen(QWidget):
         """Whether an edit of the goal waits to be saved."""
         return self._dirty
 
+    def flush(self) -> bool:
+        """The close contract (``ui/saving.py``): save the goal being edited; False if not saved."""
+        return self.save_goal_now() is not None or not self.pending()
+
+    def unsaved_text(self) -> str:
+        return _("Set Goals: the goal being edited")
+
     def _edited_goal(self, goal: Goal, **changes: Any) -> Goal:
         return goal.replace(**{
             "current_level": self.current_level.currentData(),

@@ -2,13 +2,15 @@
 
 Keys (shown on screen): 1-4 pick Establishing/Developing/Operationalizing/Refining, 0 or ?
 "not sure"; Up/Down or J/K move between competencies; Left/Right move the practice cursor
-and Space ticks it as evidence; N opens the note (Ctrl+Enter or Esc closes it). The widget
-only emits :attr:`RatingPanel.rating_changed`; the screen that owns it saves the rating.
+and Space ticks it as evidence; N opens the note (Ctrl+Enter or Esc closes it). The screen
+that owns the panel gives it ``save(rating) -> saved rating | None``; the panel shows a
+rating only once ``save`` returned it (a refused save leaves the panel as the store is).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -30,9 +32,9 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Rating, utc_now
 from navtool_desktop.framework import Competency, Pack
-from navtool_desktop.framework.search import LEVEL_LABELS
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.vocabulary import level_name
 
 CHOICE_KEYS: dict[int, str] = {
     Qt.Key.Key_1: "establishing",
@@ -42,21 +44,23 @@ CHOICE_KEYS: dict[int, str] = {
     Qt.Key.Key_0: NOT_SURE,
     Qt.Key.Key_Question: NOT_SURE,
 }
-CHOICE_LABELS: dict[str, str] = {**LEVEL_LABELS, NOT_SURE: "Not sure"}
 #: A note is saved after this pause in typing (ms), and whenever it loses focus.
 NOTE_SAVE_DELAY_MS = 800
 NEXT_KEYS = (Qt.Key.Key_Down, Qt.Key.Key_J, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 PREVIOUS_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_K)
 
 
-def choice_label(level: str) -> str:
-    return _(CHOICE_LABELS[level])
+#: The name shown for a level or "not sure" (the words live in :mod:`navtool_desktop.vocabulary`).
+choice_label = level_name
 
 
 class RatingPanel(QWidget):
     """Rate a list of competencies for one participant.
 
-    ``ratings`` holds this participant's saved ratings by competency id and nobody else's.
+    ``ratings`` holds this participant's saved ratings by competency id and nobody else's;
+    ``save(rating)`` stores one and returns what was stored, or None if it was refused (no
+    ``save``: the panel keeps ratings in memory only). The panel opens on the first
+    competency not rated yet.
     """
 
     rating_changed = Signal(object)  # Rating
@@ -68,8 +72,10 @@ class RatingPanel(QWidget):
                  "ticks it · N note · Q questions · Alt+D done")
 
     def __init__(self, pack: Pack, competency_ids: list[str], participant_id: str,
-                 ratings: dict[str, Rating] | None = None, parent: Any = None) -> None:
+                 ratings: dict[str, Rating] | None = None, parent: Any = None, *,
+                 save: Callable[[Rating], Rating | None] | None = None) -> None:
         super().__init__(parent)
+        self._save = save
         self._pack = pack
         self._competencies: list[Competency] = [pack.competency(c) for c in competency_ids]
         self.participant_id = participant_id
@@ -78,6 +84,8 @@ class RatingPanel(QWidget):
         self._pending_practices: dict[str, list[str]] = {}
         self.current_row = 0
         self.practice_cursor = 0
+        #: The competency whose note the note box shows (None before the first is shown).
+        self._note_for: str | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_("Rating entry"))
 
@@ -112,7 +120,7 @@ class RatingPanel(QWidget):
             button.setProperty("level", level)
             button.setMinimumWidth(button.sizeHint().width() + 16)
             button.setObjectName(f"choice-{level}")
-            if level in LEVEL_LABELS:
+            if level in LEVELS:
                 meaning = pack.stage(level).meaning
                 button.setToolTip(meaning)
                 button.setAccessibleDescription(meaning)
@@ -174,7 +182,7 @@ class RatingPanel(QWidget):
         layout.addLayout(left, 1)
         layout.addLayout(right, 3)
         if self._competencies:
-            self.go_to(0)
+            self.go_to(self.first_unrated())
 
     # --- state -----------------------------------------------------------------------------
 
@@ -184,6 +192,10 @@ class RatingPanel(QWidget):
 
     def rated_count(self) -> int:
         return sum(1 for c in self._competencies if c.id in self.ratings)
+
+    def first_unrated(self) -> int:
+        """The row of the first competency without a rating (the first row if all are rated)."""
+        return next((row for row, c in enumerate(self._competencies) if c.id not in self.ratings), 0)
 
     def go_to(self, row: int) -> None:
         if not self._competencies:
@@ -237,6 +249,7 @@ class RatingPanel(QWidget):
         self.note.blockSignals(True)
         self.note.setPlainText(rating.note if rating else "")
         self.note.blockSignals(False)
+        self._note_for = comp.id
         self._update_progress()
 
     def _show_cursor(self) -> None:
@@ -254,25 +267,33 @@ class RatingPanel(QWidget):
 
     # --- changes ---------------------------------------------------------------------------
 
-    def _store(self, **changes: Any) -> None:
+    def _store(self, **changes: Any) -> bool:
+        """Save a change to the current competency's rating; False if the store refused it."""
         comp = self.competency
         old = self.ratings.get(comp.id)
         if old is None:
             if "level" not in changes:
-                return  # evidence or a note waits for a level
-            ticked = tuple(self._pending_practices.pop(comp.id, ()))
+                return True  # evidence or a note waits for a level
+            ticked = tuple(self._pending_practices.get(comp.id, ()))
             rating = Rating(participant_id=self.participant_id, competency_id=comp.id,
                             **{"practices": ticked, **changes})
         else:
             rating = old.replace(updated=utc_now(), **changes)
-        self.ratings[comp.id] = rating
-        self.rating_changed.emit(rating)
+        saved = self._save(rating) if self._save is not None else rating
+        if saved is None:
+            return False
+        self._pending_practices.pop(comp.id, None)
+        self.ratings[comp.id] = saved
+        self.rating_changed.emit(saved)
+        return True
 
     def choose(self, level: str) -> None:
         """Record a level for the current competency (and move on if set to)."""
         self.help.setText(self.keys_help)
         self.commit_note()
-        self._store(level=level)
+        if not self._store(level=level):
+            self._render()  # show what the store holds; stay on this competency
+            return
         self.level_buttons[level].setChecked(True)
         self._update_progress()
         if self.auto_advance.isChecked() and self.current_row < len(self._competencies) - 1:
@@ -296,7 +317,10 @@ class RatingPanel(QWidget):
         ticked = [p for p in rating.practices if p != practice_id]
         if on:
             ticked.append(practice_id)
-        self._store(practices=tuple(ticked))
+        if not self._store(practices=tuple(ticked)):
+            self.practices.blockSignals(True)  # refused: the tick shows what the store holds
+            item.setCheckState(Qt.CheckState.Unchecked if on else Qt.CheckState.Checked)
+            self.practices.blockSignals(False)
 
     def toggle_practice(self) -> None:
         item = self.practices.item(self.practice_cursor)
@@ -324,17 +348,18 @@ class RatingPanel(QWidget):
         if self.note.hasFocus():
             self._note_timer.start()
 
-    def commit_note(self) -> None:
-        """Save the note being typed (after a pause in typing, and on leaving it)."""
+    def commit_note(self) -> bool:
+        """Save the note being typed (after a pause in typing, and on leaving it); False if refused."""
         self._note_timer.stop()
-        if not self._competencies:
-            return
+        if not self._competencies or self._note_for != self.competency.id:
+            return True  # the box does not show this competency's note (yet)
         rating = self.ratings.get(self.competency.id)
         text = self.note.toPlainText()
         if rating is not None and text != rating.note:
-            self._store(note=text)
-        elif rating is None and text.strip():
-            self._store(level=NOT_SURE, note=text)
+            return self._store(note=text)
+        if rating is None and text.strip():
+            return self._store(level=NOT_SURE, note=text)
+        return True
 
     # --- keyboard --------------------------------------------------------------------------
 

@@ -43,13 +43,13 @@ from navtool_desktop.core.results import (
 )
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
-from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name, level_color, level_icon, level_tint
 from navtool_desktop.ui.consensus_screen import CycleChooser, hidden_text, privacy_text
 from navtool_desktop.ui.cycle_dialogs import ThresholdDialog, role_label
+from navtool_desktop.ui.saving import try_save
 from navtool_desktop.ui.widgets import plain_label, rich_label
+from navtool_desktop.vocabulary import change_word
 
 Index = QModelIndex | QPersistentModelIndex
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
@@ -63,15 +63,14 @@ ChangeRole = Qt.ItemDataRole.UserRole + 4
 StatusRole = Qt.ItemDataRole.UserRole + 5
 
 ARROWS = {"up": "▲", "down": "▼", "same": "=", "new": "new", "unrated": ""}
-CHANGE_WORDS = {"up": "up", "down": "down", "same": "same", "new": "new", "unrated": "no level"}
 PRIORITY_MARK = "★"
 
 
 def change_text(change: str) -> str:
     """An arrow and a word for a change (``up`` → "▲ up")."""
     if change in ("new", "unrated"):
-        return _(CHANGE_WORDS[change]) if change == "new" else ""
-    return f"{ARROWS[change]} {_(CHANGE_WORDS[change])}"
+        return change_word(change) if change == "new" else ""
+    return f"{ARROWS[change]} {change_word(change)}"
 
 
 class HeatMapModel(QAbstractTableModel):
@@ -539,12 +538,9 @@ class ResultsScreen(QWidget):
 
     def apply_threshold(self, dialog: ThresholdDialog) -> None:
         """Save the recorded change the dialog holds, then show the results under it."""
-        try:
-            self.store.save_cycle(dialog.changed_cycle())
-        except StoreError as exc:
-            messages.warn(self, _("Not saved"), str(exc))
-            return
-        self.refresh()
+        changed = dialog.changed_cycle()
+        if try_save(self, lambda: self.store.save_cycle(changed), store=self.store) is not None:
+            self.refresh()
 
     def _fill_rankings(self) -> None:
         assert self.results is not None

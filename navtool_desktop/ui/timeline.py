@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from navtool_desktop.core.records import ACTION_STATUSES
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.plan_models import OVERDUE_COLOR, status_name
+from navtool_desktop.vocabulary import month_abbreviation
 
 STATUS_COLORS: dict[str, str] = {"not_started": "#8795a1", "in_progress": "#1f6f8b",
                                  "done": "#2e7d32", "blocked": "#8a4b00"}
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,7 @@ class Timeline(QWidget):
             x2 = self._x(min(nxt, self._last), left, width)
             painter.setPen(QPen(QColor("#d5dde5"), 1))
             painter.drawLine(QPointF(x, top), QPointF(x, bottom))
-            short = _(MONTHS[month.month - 1])
+            short = month_abbreviation(month.month)
             name = f"{short} {month.year}" if month.month == 1 or month == self._first else short
             for candidate in (name, short, short[0]):
                 name = candidate

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop.core.records import TeamMember, utc_now
 from navtool_desktop.i18n import _
-from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
+from navtool_desktop.ui.saving import try_save
 
 #: Typing pauses this long (ms) before the profile is saved.
 SAVE_DELAY_MS = 400
@@ -39,6 +39,7 @@ class VisionScreen(QWidget):
         super().__init__(parent)
         self.store = store
         profile = store.profile
+        self._unsaved = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -124,11 +125,13 @@ class VisionScreen(QWidget):
             self._changed()
 
     def _changed(self, *_args: object) -> None:
+        self._unsaved = True
         self.status.setText(_("Saving…"))
         self._timer.start()
 
     def pending(self) -> bool:
-        return self._timer.isActive()
+        """Whether an edit is not on disk yet (typed, or refused by the store)."""
+        return self._timer.isActive() or self._unsaved
 
     def reload(self) -> None:
         """Show the profile as saved now (an import may have brought a newer one).
@@ -173,22 +176,28 @@ class VisionScreen(QWidget):
                 members.append(TeamMember(name=name, role=role))
         return tuple(members)
 
-    def save_now(self) -> None:
-        """Save the profile at once (also called when the window closes)."""
+    def flush(self) -> bool:
+        """The close contract (``ui/saving.py``): save the profile now; False if not saved."""
+        return self.save_now()
+
+    def unsaved_text(self) -> str:
+        return _("Shared Vision: the district profile")
+
+    def save_now(self) -> bool:
+        """Save the profile at once (also called when the window closes); False if not saved."""
         self._timer.stop()
         name = self.name.text().strip()
         if not name:
             self.status.setText(_("Not saved: the district needs a name"))
-            return
+            return False
         profile = self.store.profile.replace(
             name=name, state=self.state.text().strip(), vision=self.vision.toPlainText(),
             portrait_of_graduate=self.portrait.toPlainText(), team=self._members(),
             updated=utc_now())
-        try:
-            saved = self.store.save_profile(profile)
-        except StoreError as exc:
-            self.status.setText(_("Not saved"))
-            self.save_failed.emit(str(exc))
-            return
-        self.status.setText(_("Saved"))
+        saved = try_save(self, lambda: self.store.save_profile(profile), store=self.store,
+                         status=self.status, on_error=self.save_failed.emit)
+        if saved is None:
+            return False
+        self._unsaved = False
         self.saved.emit(saved)
+        return True

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from exchange_helpers import Setup
 
-from navtool_desktop.cli import CommandError, main
-from navtool_desktop.commands.common import passphrase_text, read_passphrase
+from navtool_desktop.cli import main
+from navtool_desktop.commands.common import CommandError, passphrase_text, read_passphrase
 from navtool_desktop.exchange import read_bundle_file, save_bundle
 from navtool_desktop.exchange.files import make_content
 from navtool_desktop.framework import Pack

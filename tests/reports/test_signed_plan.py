@@ -14,6 +14,7 @@ from report_helpers import TEST_KEY_BITS, pdf_text, tool
 from navtool_desktop import cli
 from navtool_desktop.core.records import Plan, PlanSigner, RecordError
 from navtool_desktop.framework import Pack
+from navtool_desktop.paths import signing_dir
 from navtool_desktop.reports import PlanInput, fingerprint_lines, render_plan
 from navtool_desktop.reports.data import default_signers, plan_signers
 from navtool_desktop.reports.signed import sign_rendered, with_district_root, with_signer
@@ -25,7 +26,7 @@ from navtool_desktop.signing import (
     sign_pdf_bytes,
     signature_fields,
 )
-from navtool_desktop.signing.folder import SigningFolder, signing_dir
+from navtool_desktop.signing.folder import SigningFolder
 
 
 def words(pdf: bytes, tmp_path: Path) -> str:

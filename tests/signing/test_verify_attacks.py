@@ -413,7 +413,8 @@ def test_a_long_outline_is_compared_without_running_out_of_stack(district: Distr
 
 def test_identity_revoke_refuses_what_it_cannot_revoke_and_keeps_one_growing_list(
         district: District, stranger: Identity, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from navtool_desktop.signing.folder import SigningFolder, signing_dir
+    from navtool_desktop.paths import signing_dir
+    from navtool_desktop.signing.folder import SigningFolder
     from navtool_desktop.signing.revocation import load_crl
 
     save_root(district.root, tmp_path / "root.p12", "root passphrase 1")

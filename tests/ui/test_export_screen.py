@@ -51,9 +51,10 @@ def screen(qtbot: QtBot, pack: Pack, store: DistrictStore, tmp_path: Path) -> Ex
 
 @pytest.fixture
 def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts of error dialogs (run_job shows a job's failure with messages.warn)."""
+    """The texts of warning and error dialogs (run_job shows a job's failure with show_error)."""
     shown: list[str] = []
-    monkeypatch.setattr(messages, "warn", lambda _p, _t, text, *_a: shown.append(text))
+    for name in ("warn", "error"):
+        monkeypatch.setattr(messages, name, lambda _p, _t, text, *_a: shown.append(text))
     return shown
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -34,7 +35,7 @@ def test_a_failing_job_shows_its_message(qtbot: QtBot, monkeypatch) -> None:  # 
     parent = QWidget()
     qtbot.addWidget(parent)
     shown: list[str] = []
-    monkeypatch.setattr(messages, "warn", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(messages, "error", lambda _p, _t, text: shown.append(text))
 
     def job(progress):  # type: ignore[no-untyped-def]
         raise OSError("The USB stick was removed.")
@@ -46,6 +47,27 @@ def test_a_failing_job_shows_its_message(qtbot: QtBot, monkeypatch) -> None:  # 
     assert shown == ["The USB stick was removed."]
 
 
+def render_plan_with_a_bug(progress):  # type: ignore[no-untyped-def]
+    return {}["culture.x"]
+
+
+def test_a_bug_in_a_job_is_no_riddle_and_its_traceback_is_kept(qtbot: QtBot, monkeypatch,  # type: ignore[no-untyped-def]
+                                                               data_dir) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "error", lambda _p, title, text: shown.append((title, text)))
+    op = run_job(parent, "Exporting", render_plan_with_a_bug)
+    with qtbot.waitSignal(op.failed, timeout=5000):
+        pass
+    [(title, text)] = shown
+    assert title == "Something went wrong"
+    assert text != "'culture.x'" and "Your saved work is safe" in text
+    log = (data_dir / "logs" / "navtool.log").read_text(encoding="utf-8")
+    assert "render_plan_with_a_bug" in log and "KeyError: 'culture.x'" in log
+
+
+@pytest.mark.real_dialogs
 def test_messages_show_user_text_literally(qtbot: QtBot) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox

@@ -87,10 +87,8 @@ def test_rate_all_thirty_competencies_by_keyboard(
     panel = screen.rating_panel
     assert panel is not None
     qtbot.waitUntil(panel.hasFocus)
-    keystrokes = 0
-    for n in range(30):
+    for n in range(30):  # one key per competency, and nothing else
         qtbot.keyClick(panel, KEYS[n % 5])
-        keystrokes += 1
     # evidence and a note on the first competency, still by keyboard
     qtbot.keyClick(panel, Qt.Key.Key_Home)  # ignored key: nothing happens
     for _ in range(29):
@@ -101,7 +99,7 @@ def test_rate_all_thirty_competencies_by_keyboard(
     qtbot.keyClick(panel, Qt.Key.Key_N)
     qtbot.keyClicks(panel.note, "Strong at the high school")
     qtbot.keyClick(panel.note, Qt.Key.Key_Escape)
-    assert keystrokes == 30 and panel.rated_count() == 30
+    assert panel.rated_count() == 30
 
     raw = json.loads(cycle_file(data_dir, store, cycle).read_text(encoding="utf-8"))
     ratings = list(raw["ratings"].values())
