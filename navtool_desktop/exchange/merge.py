@@ -432,9 +432,12 @@ class Merger:
                 self._merge_into(state.tables[kind], record, source)
 
     def _bury(self, state: _DistrictState, stone: Tombstone) -> None:
-        """Take a district tombstone in: remove the record (and what belongs to it)."""
+        """Take a district tombstone in: remove the record (and what belongs to it). The
+        record with its id goes whatever kind the tombstone names (one kind here and
+        another there would keep laptops apart for ever)."""
         self._seen(stone)
-        if stone.kind == "cycle" and stone.id not in state.stones and state.known_cycle(stone.id):
+        is_cycle = stone.kind == "cycle" or stone.id in state.cycles or state.known_cycle(stone.id)
+        if is_cycle and stone.id not in state.stones and state.known_cycle(stone.id):
             assert state.store is not None
             here = state.cycles[stone.id].cycle if stone.id in state.cycles else \
                 state.store.get_cycle(stone.id)
@@ -445,7 +448,7 @@ class Merger:
                 return
         if not state.stones.add(stone):
             return
-        if stone.kind == "cycle":
+        if is_cycle:
             cs = state.cycles.pop(stone.id, None)
             if state.known_cycle(stone.id):
                 assert state.store is not None
@@ -454,9 +457,9 @@ class Merger:
             elif cs is not None and not cs.is_new:
                 self.summary.counts["deleted", "cycle"] += 1
             return
-        gone = state.tables[stone.kind].remove_where(lambda r: r.id == stone.id)  # type: ignore[attr-defined]
-        if gone:
-            self.summary.counts["deleted", stone.kind] += 1
+        for kind, table in state.tables.items():
+            if table.remove_where(lambda r: r.id == stone.id):  # type: ignore[attr-defined]
+                self.summary.counts["deleted", kind] += 1
         # what belongs to it goes too (its own tombstones come in the same bundle)
         dead = {stone.id}
         for kind in ("goal", "action", "note"):
@@ -546,11 +549,13 @@ class Merger:
                 orphans += cs.parked.pop(stone.id, [])
                 return True
             return False
-        table = cs.tables.get(stone.kind)
-        gone = table.remove_where(lambda r: r.id == stone.id) if table else []  # type: ignore[attr-defined]
-        if gone:
-            self.summary.counts["deleted", stone.kind] += 1
-        if stone.kind == "participant":
+        # the record with its id, whatever kind the tombstone names (see _bury)
+        person = False
+        for kind, table in cs.tables.items():
+            if table.remove_where(lambda r: r.id == stone.id):  # type: ignore[attr-defined]
+                self.summary.counts["deleted", kind] += 1
+                person = person or kind == "participant"
+        if stone.kind == "participant" or person:
             for kind in ("rating", "response"):
                 theirs = cs.tables[kind].remove_where(lambda r: r.participant_id == stone.id)  # type: ignore[attr-defined]
                 cs.parked.setdefault(stone.id, []).extend((kind, record) for record in theirs)

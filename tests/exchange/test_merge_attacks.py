@@ -10,7 +10,7 @@ import pytest
 from laptops import Laptop, at, state
 
 from navtool_desktop.core.clock import HybridClock, is_version, parse_version
-from navtool_desktop.core.records import Participant, Rating
+from navtool_desktop.core.records import Participant, Rating, Tombstone
 from navtool_desktop.exchange.bundle import BundleContent, read_bundle, write_bundle
 from navtool_desktop.framework import Pack
 
@@ -143,3 +143,51 @@ def test_a_merge_on_one_laptop_and_a_deletion_on_another_settle_the_same_everywh
     assert moved is not None and moved.level == "refining"
     for laptop in made:
         laptop.close()
+
+
+def test_a_deletion_of_another_kind_with_a_participants_id_does_not_split_the_laptops(
+        pair: tuple[Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+    """A crafted bundle "deletes a rating" whose id is a participant's. Before: the laptop
+    holding the participant kept it, the other refused it on every import (kept deleted),
+    and the two never agreed again. Now the record with that id goes on both."""
+    a, b = pair
+    cid = a.start()
+    b.receive(a.export(tmp_path / "start.navtool"))
+    sam = a.store.save_participant(cid, Participant(name="Sam", role_group="educator"))
+    honest = a.export(tmp_path / "a.navtool", "cycle", cycle_id=cid)
+
+    def stone_for_sam(content: BundleContent) -> BundleContent:
+        part = content.cycles[0]
+        fake = Tombstone(id=sam.id, kind="rating", version="1796115600000.0.evil",
+                         deleted="2026-12-01T09:00:00.000Z")
+        return dataclasses.replace(content, cycles=(dataclasses.replace(
+            part, participants=(), ratings=(), tombstones=(fake,)),))
+
+    evil = _craft(honest, tmp_path / "evil.navtool", pack, stone_for_sam)
+    assert a.receive(evil).ok and b.receive(evil).ok
+    b.receive(a.export(tmp_path / "a2.navtool", "cycle", cycle_id=cid))
+    a.receive(b.export(tmp_path / "b2.navtool", "cycle", cycle_id=cid))
+    assert sam.id not in a.store.cycle(cid).participants
+    assert state(a.store) == state(b.store)
+
+
+def test_a_deletion_of_a_plan_with_a_cycles_id_does_not_split_the_laptops(
+        pair: tuple[Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+    a, b = pair
+    a.start()
+    b.receive(a.export(tmp_path / "start.navtool"))
+    second = a.store.create_cycle(dataclasses.replace(
+        a.store.cycles()[0], id="0c7e7c1e-7b0a-4c55-9a53-3b5d2b1f1a10", title="Spring",
+        version="", prior="")).cycle
+    honest = a.export(tmp_path / "a.navtool")
+
+    def stone_for_cycle(content: BundleContent) -> BundleContent:
+        fake = Tombstone(id=second.id, kind="plan", version="1796115600000.0.evil",
+                         deleted="2026-12-01T09:00:00.000Z")
+        return dataclasses.replace(content, cycles=(), tombstones=(fake,))
+
+    evil = _craft(honest, tmp_path / "evil.navtool", pack, stone_for_cycle)
+    assert a.receive(evil).ok and b.receive(evil).ok
+    b.receive(a.export(tmp_path / "a2.navtool"))
+    a.receive(b.export(tmp_path / "b2.navtool"))
+    assert state(a.store) == state(b.store)
