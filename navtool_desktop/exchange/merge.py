@@ -102,6 +102,13 @@ class ImportSummary:
     def ok(self) -> bool:
         return not self.refused
 
+    @property
+    def needs_a_look(self) -> bool:
+        """Whether a person should read the summary: conflicts, a wrong clock, possible
+        duplicates, deletions, changes a closed cycle refused, or refused bundles."""
+        return bool(self.conflicts or self.clocks or self.duplicates or self.closed
+                    or self.refused or self.total("deleted") or self.total("kept_deleted"))
+
     def clock_lines(self) -> list[str]:
         """One sentence per laptop whose clock looks wrong."""
         lines = []
@@ -416,6 +423,8 @@ class Merger:
                                     current=state.profile, in_batch=state.profile_changed)):
             state.profile = content.district
             state.profile_changed = True
+        elif state.profile is content.district:  # a district new here: its clock, too
+            self._seen(content.district)
         for stone in content.tombstones:
             self._bury(state, stone)
         for part in content.cycles:
@@ -490,6 +499,7 @@ class Merger:
             cs.cycle = keep_threshold(cs.cycle, part.cycle)
             cs.cycle_changed = True
         snaps = {k: t.snapshot() for k, t in cs.tables.items()}, cs.stones.snapshot()
+        parked = {k: list(v) for k, v in cs.parked.items()}
         counts = Counter(self.summary.counts)
         lists = list(self.summary.updates), list(self.summary.conflicts), list(self.summary.duplicates)
         orphans: list[tuple[str, Record]] = []  # of participants merged into another
@@ -525,6 +535,7 @@ class Merger:
             for k, t in cs.tables.items():
                 t.restore(snaps[0][k])
             cs.stones.restore(snaps[1])
+            cs.parked = parked
             self.summary.counts = counts
             self.summary.updates, self.summary.conflicts, self.summary.duplicates = lists
             self.summary.closed.append((source, _(
