@@ -22,7 +22,13 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from navtool_desktop.core.clock import FUTURE_TOLERANCE_MS, ms_to_time, parse_version, time_ms
+from navtool_desktop.core.clock import (
+    FUTURE_TOLERANCE_MS,
+    LEGACY_LAPTOP,
+    ms_to_time,
+    parse_version,
+    time_ms,
+)
 from navtool_desktop.core.records import (
     Consensus,
     Cycle,
@@ -630,7 +636,11 @@ class Merger:
         winner, loser = (incoming, current) if take else (current, incoming)
         prior = getattr(winner, "prior", "")
         # The winner was made after seeing the loser (or a later version): no one to ask.
-        knew = not prior or parse_version(prior) >= parse_version(version_of(loser))
+        # A winner that replaced nothing saw nothing (two laptops each rated, or recorded a
+        # consensus or tally, for the first time), unless both date from before versions.
+        loser_version = parse_version(version_of(loser))
+        knew = (parse_version(prior) >= loser_version if prior
+                else LEGACY_LAPTOP == loser_version[2] == parse_version(version_of(winner))[2])
         describe = self._describe(kind, current)
         if knew:
             if take:

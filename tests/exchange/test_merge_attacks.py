@@ -10,7 +10,7 @@ import pytest
 from laptops import Laptop, at, state
 
 from navtool_desktop.core.clock import HybridClock, is_version, parse_version
-from navtool_desktop.core.records import Participant, Rating, Tombstone
+from navtool_desktop.core.records import Consensus, Participant, Rating, Tombstone
 from navtool_desktop.exchange.bundle import BundleContent, read_bundle, write_bundle
 from navtool_desktop.framework import Pack
 
@@ -191,3 +191,20 @@ def test_a_deletion_of_a_plan_with_a_cycles_id_does_not_split_the_laptops(
     b.receive(a.export(tmp_path / "a2.navtool"))
     a.receive(b.export(tmp_path / "b2.navtool"))
     assert state(a.store) == state(b.store)
+
+
+def test_two_laptops_that_each_record_a_consensus_see_a_conflict(
+        pair: tuple[Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+    """Each laptop records the first consensus of one competency without having seen the
+    other's. Before: the later version replaced the facilitator's as a plain "update" (the
+    winner had no prior, which counted as having seen everything), so no one was asked."""
+    a, b = pair
+    cid = a.start()
+    b.receive(a.export(tmp_path / "start.navtool"))
+    comp = pack.competencies[0].id
+    b.tick(days=365 * 4)  # a clock years ahead
+    b.store.save_consensus(cid, Consensus(competency_id=comp, level="refining"))
+    a.store.save_consensus(cid, Consensus(competency_id=comp, level="developing"))
+    got = a.receive(b.export(tmp_path / "b.navtool", "cycle", cycle_id=cid))
+    assert got.ok and got.counts["conflicts", "consensus"] == 1 and got.total("updated") == 0
+    assert "developing" in got.text().split("Conflicts (")[1]
