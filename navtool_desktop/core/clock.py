@@ -21,6 +21,14 @@ _VERSION = re.compile(r"^(\d{1,16})\.(\d{1,12})\.([0-9a-z]{1,32})$")
 LEGACY_LAPTOP = "v1"
 #: How far ahead of this laptop's clock a record may be before an import flags it.
 FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
+#: The largest wall time and counter a version from another laptop may carry (the end of
+#: the year 9999, and a billion saves in one millisecond): anything beyond was made by hand,
+#: and taking it would carry this laptop's versions past what they can be written as.
+MAX_WALL_MS = 253_402_300_799_999
+MAX_COUNTER = 999_999_999
+#: The largest counter a version can be written with (12 digits): the clock moves on one
+#: millisecond instead of going past it.
+_COUNTER_LIMIT = 999_999_999_999
 
 VersionKey = tuple[int, int, str]
 ZERO: VersionKey = (0, 0, "")
@@ -28,6 +36,17 @@ ZERO: VersionKey = (0, 0, "")
 
 def is_version(text: str) -> bool:
     return bool(_VERSION.match(text))
+
+
+def plausible(version: str, prior: str = "") -> bool:
+    """Whether a version (and the version it says it replaced) can come from a laptop:
+    within :data:`MAX_WALL_MS` and :data:`MAX_COUNTER`, and later than its prior."""
+    if not version:
+        return not prior
+    wall, counter, _laptop = parse_version(version)
+    if not is_version(version) or wall > MAX_WALL_MS or counter > MAX_COUNTER:
+        return False
+    return not prior or (is_version(prior) and parse_version(prior) < (wall, counter, _laptop))
 
 
 def parse_version(text: str) -> VersionKey:
@@ -103,6 +122,8 @@ class HybridClock:
         now = self.wall_ms()
         if now > self._wall:
             self._wall, self._counter = now, 0
-        else:
+        elif self._counter < _COUNTER_LIMIT:
             self._counter += 1
+        else:  # only after taking a hand-made version: move on one millisecond
+            self._wall, self._counter = self._wall + 1, 0
         return format_version(self._wall, self._counter, self.laptop)

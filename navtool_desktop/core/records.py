@@ -732,20 +732,28 @@ class Tombstone(Record):
 
     Tombstones travel in bundles so that an import never brings a deleted record back.
     A deletion is final: a record whose id has a tombstone (or whose participant, cycle,
-    plan, goal or action has one) is never saved again. They hold no names, and they are
-    kept for good (they are a few dozen bytes each).
+    plan, goal or action has one) is never saved again, except that the ratings and
+    answers of a participant merged into another (``merged_into``) go to that one, even
+    those entered on another laptop before it heard of the merge. They hold no names, and
+    they are kept for good (they are a few dozen bytes each).
     """
 
     id: str
     kind: str
     version: str
     deleted: str = field(default_factory=utc_now)
+    #: For a participant merged into another (the same person twice): the kept one's id.
+    merged_into: str = ""
 
     def validate(self) -> None:
         self._uuid("id")
         self._choice("kind", TOMBSTONE_KINDS)
         self._version(optional=False)
         self._time("deleted")
+        if self.merged_into:
+            self._uuid("merged_into")
+            if self.kind != "participant" or self.merged_into == self.id:
+                raise self._fail("merged_into", "names the participant another one was merged into")
 
 
 def version_of(record: Record) -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from navtool_desktop import __version__
+from navtool_desktop.core.clock import plausible
 from navtool_desktop.core.records import (
     DISTRICT_TOMBSTONES,
     Action,
@@ -505,11 +506,28 @@ def _known(pack_ids: frozenset[str], item_id: str, what: str) -> None:
                             "framework.").format(what=what, id=item_id[:200]))
 
 
+def _check_versions(content: BundleContent) -> None:
+    """Refuse versions no laptop makes (see :func:`~navtool_desktop.core.clock.plausible`):
+    taken in, they would stop this laptop's later saves, or outrank every correction."""
+    records: list[Any] = [content.district, *content.plans, *content.goals, *content.actions,
+                          *content.notes, *content.tombstones]
+    for part in content.cycles:
+        records += [part.cycle, *part.participants, *part.ratings, *part.responses,
+                    *part.consensus, *part.tallies, *part.tombstones]
+    for record in records:
+        version = getattr(record, "version", "")
+        if not plausible(version, getattr(record, "prior", "")):
+            raise BundleError(_("The bundle holds a record whose version ({version}) no laptop "
+                                "makes: the file was changed by hand or is damaged.").format(
+                version=str(version)[:60]))
+
+
 def check_content(content: BundleContent, pack: Pack) -> None:
     """Check what the records say together: kind rules, references, framework ids."""
     ids = pack.ids()
     competencies = {c.id for c in pack.competencies}
     conditions = {c.id for c in pack.conditions}
+    _check_versions(content)
     if content.kind != "district" and (content.plans or content.goals or content.actions
                                        or content.notes):
         raise BundleError(_("Only a district bundle may hold plans."))

@@ -14,13 +14,21 @@ together, and a write that fails part-way changes no file.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from navtool_desktop.core.clock import FUTURE_TOLERANCE_MS, ms_to_time, parse_version, time_ms
+from navtool_desktop.core.clock import (
+    FUTURE_TOLERANCE_MS,
+    LEGACY_LAPTOP,
+    ms_to_time,
+    parse_version,
+    time_ms,
+)
 from navtool_desktop.core.records import (
     Consensus,
     Cycle,
@@ -99,6 +107,13 @@ class ImportSummary:
     @property
     def ok(self) -> bool:
         return not self.refused
+
+    @property
+    def needs_a_look(self) -> bool:
+        """Whether a person should read the summary: conflicts, a wrong clock, possible
+        duplicates, deletions, changes a closed cycle refused, or refused bundles."""
+        return bool(self.conflicts or self.clocks or self.duplicates or self.closed
+                    or self.refused or self.total("deleted") or self.total("kept_deleted"))
 
     def clock_lines(self) -> list[str]:
         """One sentence per laptop whose clock looks wrong."""
@@ -209,9 +224,10 @@ class _Stones:
         return rid in self.rows
 
     def add(self, stone: Tombstone) -> bool:
-        """Take a tombstone in (the later of two for one id); whether it is new here."""
+        """Take a tombstone in (of two for one id, a merge into another participant before a
+        plain deletion, then the later); whether it is new here."""
         known = self.rows.get(stone.id)
-        if known is not None and version_key(known) >= version_key(stone):
+        if known is not None and _stone_rank(known) >= _stone_rank(stone):
             return False
         self.rows[stone.id] = stone
         self.changed[stone.id] = stone
@@ -225,6 +241,9 @@ class _CycleState:
     tables: dict[str, _Table]
     stones: _Stones
     cycle_changed: bool = False
+    #: Ratings and answers from bundles not taken because their participant was deleted,
+    #: by participant: taken after all if a later bundle says that one was merged.
+    parked: dict[str, list[tuple[str, Record]]] = field(default_factory=dict)
 
 
 class _DistrictState:
@@ -280,6 +299,29 @@ def _cycle_tables(participants: Iterable[Participant], ratings: Iterable[Rating]
         "consensus": _Table("consensus", consensus, lambda c: c.competency_id),
         "tally": _Table("tally", tallies, lambda t: (t.competency_id, t.role_group)),
     }
+
+
+def _stone_rank(stone: Tombstone) -> tuple[bool, Any]:
+    """Which of two tombstones for one id is kept, the same on every laptop whatever the
+    order they came in: a merge (its participant's ratings live on) beats a deletion."""
+    return bool(stone.merged_into), version_key(stone)
+
+
+def _to_heir(cs: _CycleState, record: R) -> R:
+    """A rating or answer of a participant merged into another (see
+    :attr:`~navtool_desktop.core.records.Tombstone.merged_into`), moved to the participant
+    kept (following merges of merges); unchanged if there is none here."""
+    person, seen = record.participant_id, set()  # type: ignore[attr-defined]
+    while person in cs.stones and person not in seen:
+        seen.add(person)
+        person = cs.stones.rows[person].merged_into
+    if person and person not in seen and person in cs.tables["participant"].rows \
+            and person != record.participant_id:  # type: ignore[attr-defined]
+        # an id of its own, the same on every laptop that moves it
+        digest = hashlib.sha256(f"{record.id} {person}".encode()).digest()[:16]  # type: ignore[attr-defined]
+        return record.replace(id=str(uuid.UUID(bytes=digest, version=4)),  # type: ignore[call-arg]
+                              participant_id=person)
+    return record
 
 
 def _dead(record: Record, kind: str, stones: _Stones) -> bool:
@@ -356,7 +398,7 @@ class Merger:
     @staticmethod
     def _snapshot(state: _DistrictState) -> Any:
         cycles = {cid: (c.cycle, c.cycle_changed, {k: t.snapshot() for k, t in c.tables.items()},
-                        c.stones.snapshot())
+                        c.stones.snapshot(), {k: list(v) for k, v in c.parked.items()})
                   for cid, c in state.cycles.items()}
         return (state.profile, state.profile_changed, cycles,
                 {k: t.snapshot() for k, t in state.tables.items()}, state.stones.snapshot(),
@@ -368,9 +410,9 @@ class Merger:
         for cid in list(state.cycles):
             if cid not in cycles:
                 del state.cycles[cid]
-        for cid, (cycle, changed, cycle_tables, cycle_stones) in cycles.items():
+        for cid, (cycle, changed, cycle_tables, cycle_stones, parked) in cycles.items():
             cs = state.cycles[cid]
-            cs.cycle, cs.cycle_changed = cycle, changed
+            cs.cycle, cs.cycle_changed, cs.parked = cycle, changed, parked
             for kind, table_snap in cycle_tables.items():
                 cs.tables[kind].restore(table_snap)
             cs.stones.restore(cycle_stones)
@@ -387,6 +429,8 @@ class Merger:
                                     current=state.profile, in_batch=state.profile_changed)):
             state.profile = content.district
             state.profile_changed = True
+        elif state.profile is content.district:  # a district new here: its clock, too
+            self._seen(content.district)
         for stone in content.tombstones:
             self._bury(state, stone)
         for part in content.cycles:
@@ -403,9 +447,12 @@ class Merger:
                 self._merge_into(state.tables[kind], record, source)
 
     def _bury(self, state: _DistrictState, stone: Tombstone) -> None:
-        """Take a district tombstone in: remove the record (and what belongs to it)."""
+        """Take a district tombstone in: remove the record (and what belongs to it). The
+        record with its id goes whatever kind the tombstone names (one kind here and
+        another there would keep laptops apart for ever)."""
         self._seen(stone)
-        if stone.kind == "cycle" and stone.id not in state.stones and state.known_cycle(stone.id):
+        is_cycle = stone.kind == "cycle" or stone.id in state.cycles or state.known_cycle(stone.id)
+        if is_cycle and stone.id not in state.stones and state.known_cycle(stone.id):
             assert state.store is not None
             here = state.cycles[stone.id].cycle if stone.id in state.cycles else \
                 state.store.get_cycle(stone.id)
@@ -416,7 +463,7 @@ class Merger:
                 return
         if not state.stones.add(stone):
             return
-        if stone.kind == "cycle":
+        if is_cycle:
             cs = state.cycles.pop(stone.id, None)
             if state.known_cycle(stone.id):
                 assert state.store is not None
@@ -425,9 +472,9 @@ class Merger:
             elif cs is not None and not cs.is_new:
                 self.summary.counts["deleted", "cycle"] += 1
             return
-        gone = state.tables[stone.kind].remove_where(lambda r: r.id == stone.id)  # type: ignore[attr-defined]
-        if gone:
-            self.summary.counts["deleted", stone.kind] += 1
+        for kind, table in state.tables.items():
+            if table.remove_where(lambda r: r.id == stone.id):  # type: ignore[attr-defined]
+                self.summary.counts["deleted", kind] += 1
         # what belongs to it goes too (its own tombstones come in the same bundle)
         dead = {stone.id}
         for kind in ("goal", "action", "note"):
@@ -458,19 +505,29 @@ class Merger:
             cs.cycle = keep_threshold(cs.cycle, part.cycle)
             cs.cycle_changed = True
         snaps = {k: t.snapshot() for k, t in cs.tables.items()}, cs.stones.snapshot()
+        parked = {k: list(v) for k, v in cs.parked.items()}
         counts = Counter(self.summary.counts)
         lists = list(self.summary.updates), list(self.summary.conflicts), list(self.summary.duplicates)
-        buried = sum(self._bury_in_cycle(cs, stone) for stone in part.tombstones)
+        orphans: list[tuple[str, Record]] = []  # of participants merged into another
+        buried = sum(self._bury_in_cycle(cs, stone, orphans) for stone in part.tombstones)
         for table, records in (("participant", part.participants), ("rating", part.ratings),
                                ("response", part.responses), ("consensus", part.consensus),
                                ("tally", part.tallies)):
             for record in records:
+                if table in ("rating", "response"):
+                    record = _to_heir(cs, record)
                 if _dead(record, table, cs.stones):
                     self.summary.counts["kept_deleted", table] += 1
+                    if table in ("rating", "response") and record.id not in cs.stones:  # type: ignore[attr-defined]
+                        cs.parked.setdefault(record.participant_id, []).append((table, record))  # type: ignore[attr-defined]
                     continue
                 self._merge_into(cs.tables[table], record, source)
                 if table == "participant":
                     self._check_duplicate(cs, record, source)  # type: ignore[arg-type]
+        for table, record in orphans:  # this laptop's, once everyone in the bundle is here
+            moved = _to_heir(cs, record)
+            if not _dead(moved, table, cs.stones):
+                self._merge_into(cs.tables[table], moved, source)
         changed = buried or any(cs.tables[k].snapshot()[1:3] != snaps[0][k][1:3] for k in cs.tables)
         target = cs.cycle
         if changed and was_closed and target.status == "closed":
@@ -484,6 +541,7 @@ class Merger:
             for k, t in cs.tables.items():
                 t.restore(snaps[0][k])
             cs.stones.restore(snaps[1])
+            cs.parked = parked
             self.summary.counts = counts
             self.summary.updates, self.summary.conflicts, self.summary.duplicates = lists
             self.summary.closed.append((source, _(
@@ -496,18 +554,30 @@ class Merger:
                                     "of the cycle \u201c{title}\u201d here.").format(
                     competency=rating.competency_id, title=target.title))
 
-    def _bury_in_cycle(self, cs: _CycleState, stone: Tombstone) -> bool:
-        """Take a cycle tombstone in; whether anything here changed."""
+    def _bury_in_cycle(self, cs: _CycleState, stone: Tombstone,
+                       orphans: list[tuple[str, Record]]) -> bool:
+        """Take a cycle tombstone in; whether anything here changed. The ratings and
+        answers of a participant merged into another are added to ``orphans``."""
         self._seen(stone)
+        known = cs.stones.rows.get(stone.id)
         if not cs.stones.add(stone):
+            if cs.stones.rows[stone.id] is stone and stone.merged_into and known is not None \
+                    and not known.merged_into:  # deleted here, merged there: the merge wins
+                orphans += cs.parked.pop(stone.id, [])
+                return True
             return False
-        table = cs.tables.get(stone.kind)
-        gone = table.remove_where(lambda r: r.id == stone.id) if table else []  # type: ignore[attr-defined]
-        if gone:
-            self.summary.counts["deleted", stone.kind] += 1
-        if stone.kind == "participant":
+        # the record with its id, whatever kind the tombstone names (see _bury)
+        person = False
+        for kind, table in cs.tables.items():
+            if table.remove_where(lambda r: r.id == stone.id):  # type: ignore[attr-defined]
+                self.summary.counts["deleted", kind] += 1
+                person = person or kind == "participant"
+        if stone.kind == "participant" or person:
             for kind in ("rating", "response"):
-                cs.tables[kind].remove_where(lambda r: r.participant_id == stone.id)  # type: ignore[attr-defined]
+                theirs = cs.tables[kind].remove_where(lambda r: r.participant_id == stone.id)  # type: ignore[attr-defined]
+                cs.parked.setdefault(stone.id, []).extend((kind, record) for record in theirs)
+            if stone.merged_into:  # with whatever earlier bundles brought for them
+                orphans += cs.parked.pop(stone.id, [])
             self.summary.duplicates = [d for d in self.summary.duplicates
                                        if stone.id not in (d.existing_id, d.incoming_id)]
         return True
@@ -566,7 +636,11 @@ class Merger:
         winner, loser = (incoming, current) if take else (current, incoming)
         prior = getattr(winner, "prior", "")
         # The winner was made after seeing the loser (or a later version): no one to ask.
-        knew = not prior or parse_version(prior) >= parse_version(version_of(loser))
+        # A winner that replaced nothing saw nothing (two laptops each rated, or recorded a
+        # consensus or tally, for the first time), unless both date from before versions.
+        loser_version = parse_version(version_of(loser))
+        knew = (parse_version(prior) >= loser_version if prior
+                else LEGACY_LAPTOP == loser_version[2] == parse_version(version_of(winner))[2])
         describe = self._describe(kind, current)
         if knew:
             if take:

@@ -728,11 +728,14 @@ class DistrictStore:
         self._remove_people(data, [participant_id])
 
     def _remove_people(self, data: CycleData, people: Sequence[str],
-                       puts: Sequence[tuple[_Records[Any], Sequence[Put]]] = ()) -> None:
-        """Remove participants with their ratings and answers (and write ``puts``) at once."""
+                       puts: Sequence[tuple[_Records[Any], Sequence[Put]]] = (), *,
+                       merged_into: str = "") -> None:
+        """Remove participants with their ratings and answers (and write ``puts``) at once;
+        ``merged_into``: the participant they were merged into (their tombstones say so)."""
         ratings = [r for r in data._ratings.records.values() if r.participant_id in people]
         answers = [r for r in data._responses.records.values() if r.participant_id in people]
-        stones = [self._tombstone("participant", data._participants.records[p]) for p in people]
+        stones = [self._tombstone("participant", data._participants.records[p]).replace(
+            merged_into=merged_into) for p in people]
         stones += [self._tombstone("rating", r) for r in ratings]
         stones += [self._tombstone("response", r) for r in answers]
         _write(data._file, [*puts, (data._tombstones, [(t, None) for t in stones])],
@@ -770,7 +773,8 @@ class DistrictStore:
         kept = self._stamp(keep, keep)
         self._remove_people(data, [drop_id], [(data._participants, [(kept, None)]),
                                               (data._ratings, rating_puts),
-                                              (data._responses, answer_puts)])
+                                              (data._responses, answer_puts)],
+                            merged_into=keep_id)
         return kept
 
     def save_rating(self, cycle_id: str, rating: Rating) -> Rating:

@@ -35,11 +35,13 @@ from navtool_desktop.ui.widgets import plain_label
 
 if TYPE_CHECKING:
     from navtool_desktop.exchange import BundleContent
+    from navtool_desktop.exchange.merge import ImportSummary
 
 
-def add_district_from_bundle(repo: Repository, pack: Pack, content: BundleContent) -> str:
+def add_district_from_bundle(repo: Repository, pack: Pack,
+                             content: BundleContent) -> tuple[str, ImportSummary]:
     """Merge a bundle already read and checked (a district this laptop does not have yet,
-    or more of one it has); return the district's id.
+    or more of one it has); return the district's id and the import's summary.
 
     Raises the exchange's BundleError (a plain message) when the bundle is refused.
     """
@@ -48,7 +50,7 @@ def add_district_from_bundle(repo: Repository, pack: Pack, content: BundleConten
     summary = merge_bundles(repo, pack, [CheckedFile(content.source, content)], None)
     if summary.refused:
         raise BundleError(summary.refused[0][1])
-    return content.district.id
+    return content.district.id, summary
 
 
 class DistrictsDialog(QDialog):
@@ -191,10 +193,12 @@ class DistrictsDialog(QDialog):
         from navtool_desktop.exchange import BundleError
 
         try:
-            district_id = add_district_from_bundle(self.repo, self.pack, content)
+            district_id, summary = add_district_from_bundle(self.repo, self.pack, content)
         except (BundleError, StoreError) as exc:
             messages.warn(self, _("The bundle was not added"), str(exc))
             return
+        if summary.needs_a_look:  # conflicts, a wrong clock, deletions...: a person decides
+            messages.inform(self, _("The bundle was added"), summary.text())
         self.refresh(select=district_id)
         self.added.emit(district_id)
 

@@ -194,11 +194,14 @@ def test_an_import_never_lowers_a_threshold_without_its_record(setup: Setup, pac
     # meanwhile the threshold was raised here, with its record
     setup.store.save_cycle(setup.store.get_cycle(setup.cycle_id).with_threshold(5, by="Ana"))
     # the rename is the later edit (its version comes after the raise)
-    theirs = content.cycles[0].cycle.replace(title="Fall 2025 retreat", version=setup.repo.clock.tick())
+    mine = content.cycles[0].cycle
+    theirs = mine.replace(title="Fall 2025 retreat", version=setup.repo.clock.tick(),
+                          prior=mine.version)  # an edit of the copy it was made from
     renamed = dataclasses.replace(content, cycles=(dataclasses.replace(content.cycles[0], cycle=theirs),))
     (tmp_path / "c.navtool").write_bytes(write_bundle(renamed))
     summary = import_paths(setup.repo, pack, [tmp_path / "c.navtool"], store=setup.store)
-    assert summary.ok and summary.counts["updated", "cycle"] == 1
+    # made without seeing the raise: a conflict, and the later version is taken
+    assert summary.ok and summary.counts["conflicts", "cycle"] == 1
     cycle = setup.store.get_cycle(setup.cycle_id)
     assert cycle.title == "Fall 2025 retreat"  # the newer edit is taken
     assert cycle.threshold == 5 and [(c.old, c.new, c.by) for c in cycle.threshold_changes] == [(3, 5, "Ana")]

@@ -168,3 +168,26 @@ def test_first_start_from_a_bundle_waits_for_the_worker_then_opens_it(
     monkeypatch.setattr(DistrictsDialog, "ask_passphrase", lambda self, name: "retreat 2026")
     store = startup.open_district(repo, pack)
     assert store is not None and store.id == district_id
+
+
+def test_adding_from_a_bundle_shows_what_a_person_must_know(
+        qtbot: QtBot, repo: Repository, pack: Pack, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundle from a laptop whose clock is years ahead: before, "Add from a bundle file"
+    dropped the import summary, so the wrong clock (like conflicts, possible duplicates and
+    changes a closed cycle refused) was never shown to anyone."""
+    from datetime import UTC, datetime
+
+    with Repository(tmp_path / "ahead", clock=lambda: datetime(2031, 6, 1, 9, tzinfo=UTC)) as other:
+        other.set_laptop_name("Library laptop 3")
+        store = other.create_district(District(name="Pine Ridge USD"))
+        bundle = export_bundle(store, pack, "district", tmp_path / "pine.navtool",
+                               unprotected_ok=True)
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "inform", lambda _p, title, text: told.append((title, text)))
+    dialog = DistrictsDialog(repo, pack, None)
+    qtbot.addWidget(dialog)
+    dialog.ask_bundle = lambda: bundle  # type: ignore[method-assign]
+    with qtbot.waitSignal(dialog.settled, timeout=30_000):
+        dialog.add_from_bundle()
+    assert len(told) == 1 and "Library laptop 3" in told[0][1] and "clock is wrong" in told[0][1]
