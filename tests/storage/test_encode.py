@@ -9,6 +9,7 @@ import json
 import math
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from storage_helpers import Setup
 from tinydb import TinyDB
 
 from navtool_desktop.core.records import Rating
+from navtool_desktop.storage import atomic
 from navtool_desktop.storage.atomic import encode_json
 
 
@@ -34,6 +36,13 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
 @given(values)
 def test_same_bytes_as_json(data: Any) -> None:
     assert encode_json(data) == stdlib(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts | st.text("aé€😀\x7f", max_size=40), max_size=8), st.integers(1, 9))
+def test_non_ascii_found_across_every_slice_boundary(data: list[str], scan: int) -> None:
+    with mock.patch.object(atomic, "_SCAN", scan):  # slices of a few bytes
+        assert encode_json(data) == stdlib(data)
 
 
 @given(st.floats())
