@@ -47,16 +47,17 @@ def stdlib_encode(data: object) -> bytes:
 def time_saves(data_dir: Path) -> dict[str, list[float]]:
     """Save ratings into the newest cycle, interleaved with the floor and the old encoder.
 
-    Each round times three things back to back, so all three see the same load on the
-    disk and the CPU: the floor (an atomic replace of a small file with the same fsync
-    sequence, in the cycle file's folder), a save, and a save with the standard library's
-    JSON encoder (as before orjson).
+    Each round times four things back to back, so all see the same load on the disk and
+    the CPU: the floor (an atomic replace of a small file with the same fsync sequence, in
+    the cycle file's folder), the same replace of a file as big as the cycle file (the I/O
+    any save that rewrites the whole file pays), a save, and a save with the standard
+    library's JSON encoder (as before orjson).
     """
     from navtool_desktop.core.records import LEVELS, Rating
     from navtool_desktop.storage import Repository, atomic
 
     new_encode = atomic.encode_json
-    times: dict[str, list[float]] = {"floor": [], "save": [], "save_stdlib": []}
+    times: dict[str, list[float]] = {"floor": [], "whole_file": [], "save": [], "save_stdlib": []}
     with Repository(data_dir) as repo:
         store = repo.open_last()
         assert store is not None
@@ -68,11 +69,18 @@ def time_saves(data_dir: Path) -> dict[str, list[float]]:
         floor_file = folder / ".bench-floor.json"
         small = new_encode({"meta": {"1": {"kind": "bench", "generation": 1}}})
         atomic.atomic_write(floor_file, small)
+        # The same replace with the cycle file's bytes: what any whole-file save must pay.
+        big_file = folder / ".bench-whole-file.json"
+        big = next(folder.glob(f"{cycle.id}.json")).read_bytes()
+        atomic.atomic_write(big_file, big)
         try:
             for n in range(SAVES):
                 start = time.perf_counter()
                 atomic.atomic_write(floor_file, small, small)
                 times["floor"].append(time.perf_counter() - start)
+                start = time.perf_counter()
+                atomic.atomic_write(big_file, big, big)
+                times["whole_file"].append(time.perf_counter() - start)
                 for key, encode in (("save", new_encode), ("save_stdlib", stdlib_encode)):
                     rating = Rating(participant_id=people[n % len(people)],
                                     competency_id=comps[n * 7 % len(comps)],
@@ -86,6 +94,7 @@ def time_saves(data_dir: Path) -> dict[str, list[float]]:
                         atomic.encode_json = new_encode  # type: ignore[assignment]
         finally:
             floor_file.unlink()
+            big_file.unlink()
     return times
 
 
@@ -146,6 +155,8 @@ def run() -> list[Result]:
         Result(f"history built ({ratings} ratings, {size / 1e6:.0f} MB of JSON)", built, "s"),
         Result("floor: atomic replace of a small file, median", floor, "ms"),
         Result("floor: atomic replace of a small file, p95", percentile(times["floor"], 0.95) * 1000, "ms"),
+        Result(f"  replace of a {cycle_size / 1e6:.1f} MB file (no encoding), median",
+               median(times["whole_file"]) * 1000, "ms"),
         Result(f"save one rating ({cycle_size / 1e6:.1f} MB cycle), median", save, "ms", 3 * floor),
         Result("save one rating, p95", percentile(times["save"], 0.95) * 1000, "ms"),
         Result("save one rating / floor, median", save / floor, "x", 3),
