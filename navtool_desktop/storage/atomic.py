@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from navtool_desktop import fileio
@@ -30,9 +32,59 @@ from navtool_desktop.storage.errors import (
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
+#: Non-ASCII text is looked for in slices this long (each a small copy, no big buffer).
+_SCAN = 1 << 14
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+#: orjson refuses what ``json`` refuses (subclasses, dataclasses, dates: ``json`` decides).
+_ORJSON_AS_JSON = (orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
+                   | orjson.OPT_PASSTHROUGH_DATETIME)
+
+
+def _escape_non_ascii(raw: bytes) -> bytes:
+    """UTF-8 JSON with every non-ASCII character as a ``\\uXXXX`` escape (surrogate pairs
+    above U+FFFF), exactly as ``json.dumps`` writes them. Outside text JSON is ASCII, so
+    each run of non-ASCII bytes is whole characters inside a string.
+
+    Slices that are all ASCII (``bytes.isascii`` runs at C speed) are skipped; the regular
+    expression, much slower per byte, only searches the few slices that hold other text.
+    """
+    view = memoryview(raw)  # pieces of it join without a copy each
+    out: list[bytes | memoryview] = []
+    pos = 0  # everything before is in ``out``
+    for begin in range(0, len(raw), _SCAN):
+        start, limit = max(pos, begin), begin + _SCAN
+        if start >= limit or raw[start:limit].isascii():
+            continue
+        while start < limit and (run := _NON_ASCII_RUN.search(raw, start, limit)) is not None:
+            end = _NON_ASCII_RUN.match(raw, run.start()).end()  # type: ignore[union-attr]
+            out += (view[pos:run.start()],
+                    json.dumps(raw[run.start():end].decode("utf-8"))[1:-1].encode("ascii"))
+            pos = start = end
+    out.append(view[pos:])
+    return b"".join(out)
+
+
 def encode_json(data: Any) -> bytes:
-    """JSON as pure ASCII (so valid UTF-8 that any TinyDB opens, whatever its locale)."""
-    return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    """JSON as pure ASCII (so valid UTF-8 that any TinyDB opens, whatever its locale).
+
+    The bytes are exactly ``json.dumps(data, ensure_ascii=True, separators=(",", ":"))``
+    for the data the store holds (text, integers, true/false, lists, objects), but made by
+    orjson, several times faster: a save rewrites its whole cycle file, and encoding was
+    most of a save's time. Whatever orjson would write differently goes to ``json``
+    instead: what it refuses (integers beyond 64 bits, lone surrogates, keys that are not
+    text, nesting deeper than 254) and any ``null`` (orjson writes NaN and Infinity as
+    null; the store's records hold neither null nor floats). Other floats come out in
+    orjson's shortest form (``1e-7`` where ``json`` writes ``1e-07``): the same number.
+    """
+    try:
+        raw = orjson.dumps(data, option=_ORJSON_AS_JSON)
+    except (orjson.JSONEncodeError, TypeError):
+        raw = b"null"
+    if b"null" in raw:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    if b"\x7f" in raw:  # DEL is ASCII, but json escapes it (it can only be inside text)
+        raw = raw.replace(b"\x7f", b"\\u007f")
+    return raw if raw.isascii() else _escape_non_ascii(raw)
 
 
 def decode_json(path: Path, raw: bytes) -> Any:
