@@ -203,8 +203,8 @@ class Record:
             raise self._fail(name, f"must be a time from {TIME_YEARS[0]} to {TIME_YEARS[1]}, "
                                    f"not '{value[:40]}'")
 
-    def _date(self, name: str, *, optional: bool = False) -> None:
-        value = getattr(self, name)
+    def _date(self, name: str, *, optional: bool = False, value: str | None = None) -> None:
+        value = getattr(self, name) if value is None else value
         if optional and not value:
             return
         try:
@@ -575,6 +575,12 @@ class Plan(Record):
     signers: tuple[PlanSigner, ...] = ()
     #: The day of the board meeting that is to adopt the plan (ISO date), or "".
     meeting_date: str = ""
+    #: The board's resolution number adopting the plan, or "" (the adoption record).
+    resolution: str = ""
+    #: The board's vote on the plan as written down (e.g. "5-0, 1 absent"), or "".
+    vote: str = ""
+    #: The days the board receives progress reports on the plan (ISO dates, in order).
+    report_dates: tuple[str, ...] = ()
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
@@ -601,6 +607,10 @@ class Plan(Record):
         if len(set(roles)) != len(roles):
             raise self._fail("signers", "names the same role twice")
         self._date("meeting_date", optional=True)
+        if len(self.resolution) > 64 or len(self.vote) > 64:
+            raise self._fail("resolution", "and vote are at most 64 characters each")
+        for day in self.report_dates:
+            self._date("report_dates", value=day)
         self._time("created")
         self._time("updated")
         self._version()
@@ -613,6 +623,14 @@ class Measure(Record):
 
     text: str
     practices: tuple[str, ...] = ()
+    #: Where the district stands on the measure when the plan is adopted (e.g. "41%"), or "".
+    baseline: str = ""
+    #: The number the measure is to reach (e.g. "70%"), or "".
+    target: str = ""
+    #: Where the number comes from (e.g. "spring staff survey"), or "".
+    source: str = ""
+    #: When it is measured (e.g. "each May"), or "".
+    when: str = ""
 
     def validate(self) -> None:
         self._text("text")
@@ -635,6 +653,12 @@ class Goal(Record):
     measures: tuple[Measure, ...] = ()
     #: The goal's place in the plan's list of priorities (0 first).
     rank: int = 0
+    #: The person accountable for the goal, or "".
+    lead: str = ""
+    #: What the goal costs beyond its actions, in whole dollars (0: none given).
+    cost: int = 0
+    #: Where the money comes from (e.g. "Title II-A"), or "".
+    funding: str = ""
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
@@ -653,6 +677,8 @@ class Goal(Record):
         self._date("target_date")
         self._choice("term", GOAL_TERMS)
         self._text("statement")
+        if self.cost < 0:
+            raise self._fail("cost", f"must be 0 or more, not {self.cost}")
         self._time("updated")
         self._version()
         self._version("prior")
@@ -670,6 +696,10 @@ class Action(Record):
     due: str = ""
     resources: str = ""
     status: str = "not_started"
+    #: What the action costs, in whole dollars (0: none given).
+    cost: int = 0
+    #: Where the money comes from, or "".
+    funding: str = ""
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
@@ -686,6 +716,8 @@ class Action(Record):
         if self.start and self.due and self.due < self.start:
             raise self._fail("due", f"({self.due}) is before start ({self.start})")
         self._choice("status", ACTION_STATUSES)
+        if self.cost < 0:
+            raise self._fail("cost", f"must be 0 or more, not {self.cost}")
         self._time("updated")
         self._version()
         self._version("prior")
