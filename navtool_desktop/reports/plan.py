@@ -17,6 +17,7 @@ from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -464,7 +465,7 @@ def _goals(pack: Pack, data: PlanInput, mark: _PageMark) -> list[Flowable]:
 
 
 #: Timeline columns: number, action, owner, bars (shares of the frame width).
-_TL_COLUMNS = (0.06, 0.40, 0.17, 0.37)
+_TL_COLUMNS = (0.055, 0.44, 0.16, 0.345)
 
 
 def _bar(first: date, last: date, width: float, start: date | None, end: date | None, *,
@@ -533,6 +534,7 @@ def timeline_table(goal_label: str, target: date, rows: Sequence[tuple[str, str,
     ``statuses`` (the progress report only) prints each action's status in words.
     """
     st = style.styles()
+    cell = ParagraphStyle("timeline_cell", parent=st.cell, fontSize=7.5, leading=9)
     widths = [width * share for share in _TL_COLUMNS]
     if statuses is not None:
         widths = [widths[0], widths[1] - width * 0.06, widths[2] - width * 0.05, width * 0.11, widths[3]]
@@ -540,13 +542,13 @@ def timeline_table(goal_label: str, target: date, rows: Sequence[tuple[str, str,
     status_cols = 1 if statuses is not None else 0
     head = [*head_cells(_("No."), _("Action"), _("Owner"), *([_("Status")] if statuses is not None else [])),
             _scale(first, last, bar_w)]
-    goal_row = [Paragraph(f"<b>{markup(goal_label)}</b>", st.cell), "", "", *([""] * status_cols),
+    goal_row = [Paragraph(f"<b>{markup(goal_label)}</b>", cell), "", "", *([""] * status_cols),
                 _bar(first, last, bar_w, None, None, target=target)]
     body: list[list[Any]] = [head, goal_row]
     for n, (number, text, owner, start, end) in enumerate(rows):
-        cells: list[Any] = [para(number, st.cell_bold), para(text, st.cell), para(owner or "\u2014", st.cell)]
+        cells: list[Any] = [para(number, cell), para(text, cell), para(owner or "\u2014", cell)]
         if statuses is not None:
-            cells.append(para(style.status_name(statuses[n]), st.cell))
+            cells.append(para(style.status_name(statuses[n]), cell))
         cells.append(_bar(first, last, bar_w, start, end, status=statuses[n] if statuses is not None else None))
         body.append(cells)
     table = Table(body, colWidths=widths, repeatRows=2, hAlign="LEFT")
@@ -558,8 +560,8 @@ def timeline_table(goal_label: str, target: date, rows: Sequence[tuple[str, str,
         ("SPAN", (0, 1), (-2, 1)),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, style.RULE),
     ]))
     return table
