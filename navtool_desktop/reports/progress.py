@@ -135,6 +135,7 @@ def render_progress(pack: Pack, data: PlanInput) -> bytes:
                "results dated after the report date are left out."), st.small),
         *_summary(data),
         *_overdue(data),
+        CondPageBreak(220),
         heading(_("Goals and actions")),
     ]
     for n, goal, numbers in numbered(data):
