@@ -212,7 +212,7 @@ def _plan(g: _Gen, pack: Pack, demo: DemoDistrict, dc: DemoCycle, when: date, cu
                 approved_by=f"{team[0].name}, Superintendent; {team[1].name}, Board chair"
                 if approved else "",
                 approved_at=_time(when + timedelta(days=25)) if approved else "",
-                meeting_date=date(when.year, 9, 20).isoformat(),
+                meeting_date=date(when.year, 9, 20).isoformat() if approved else "",
                 report_dates=tuple(date(when.year + (m < 10), m, 15).isoformat() for m in (1, 4, 6)),
                 created=_time(when + timedelta(days=10)),
                 updated=_time(when + timedelta(days=25), 5))

@@ -551,7 +551,7 @@ def timeline_table(goal_label: str, target: date, rows: Sequence[tuple[str, str,
             cells.append(para(style.status_name(statuses[n]), cell))
         cells.append(_bar(first, last, bar_w, start, end, status=statuses[n] if statuses is not None else None))
         body.append(cells)
-    table = Table(body, colWidths=widths, repeatRows=2, hAlign="LEFT")
+    table = Table(body, colWidths=widths, repeatRows=2, hAlign="LEFT", splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
