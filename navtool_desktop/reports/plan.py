@@ -514,10 +514,11 @@ def _scale(first: date, last: date, width: float) -> Drawing:
         months.append(month)
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     step = 1 if len(months) <= 18 else 3 if len(months) <= 48 else 12
+    room = (width - 6) / max(1, len(months)) * step  # points per label
     for n, m in enumerate(months):
         x = max(0, min(span, (m - first).days)) / span * (width - 6) + 3
         if n % step == 0:
-            label = m.strftime("%b")[:3] if step < 12 else str(m.year)
+            label = (m.strftime("%b")[:1 if room < 18 else 3]) if step < 12 else str(m.year)
             d.add(String(x, 2, label, fontName=fonts.REGULAR, fontSize=6.5, fillColor=style.WHITE))
         if m.month == 1 or n == 0:
             d.add(String(x, 9.5, str(m.year), fontName=fonts.BOLD, fontSize=6.5, fillColor=style.WHITE))

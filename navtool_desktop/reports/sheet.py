@@ -95,18 +95,29 @@ def _boxed(label: Paragraph | str, width: float) -> Table:
 
 
 def _broken(name: str, width: float, font: str, size: float) -> str:
-    """``name`` as markup that fits ``width``: a word too long is broken with a hyphen, never mid-air."""
+    """``name`` as markup that fits ``width``: a word too long is broken with a hyphen (words
+    that fit stay whole, and are left to wrap at their spaces)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    lines = []
+    words = []
     for word in name.split():
-        while stringWidth(word, font, size) > width and len(word) > 4:
-            cut = max(n for n in range(2, len(word) - 1) if stringWidth(word[:n] + "-", font, size) <= width
-                      or n == 2)
-            lines.append(markup(word[:cut]) + "-")
+        parts = []
+        while stringWidth(word, font, size) > width and len(word) > 5:
+            cut = max([n for n in range(3, len(word) - 2) if stringWidth(word[:n] + "-", font, size) <= width]
+                      or [3])
+            parts.append(markup(word[:cut]) + "-")
             word = word[cut:]
-        lines.append(markup(word))
-    return "<br/>".join(lines)
+        parts.append(markup(word))
+        words.append("<br/>".join(parts))
+    return " ".join(words)
+
+
+def _label_size(names: list[str], width: float, font: str, sizes: tuple[float, ...] = (9, 8.5, 8, 7.5)) -> float:
+    """The largest of ``sizes`` at which every word of ``names`` fits ``width``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    longest = max((w for name in names for w in name.split()), key=len, default="")
+    return next((size for size in sizes if stringWidth(longest, font, size) <= width), sizes[-1])
 
 
 def _choice_names(pack: Pack) -> list[tuple[str, str]]:
@@ -117,8 +128,10 @@ def _choice_names(pack: Pack) -> list[tuple[str, str]]:
 def _choices_row(pack: Pack) -> Table:
     choices = _choice_names(pack)
     width = style.FRAME_WIDTH / len(choices)
-    label = _styles()[2]
-    cells = [_boxed(Paragraph(_broken(name, width - BOX_SIZE - 17, label.fontName, label.fontSize), label), width - 10)
+    room = width - 10 - BOX_SIZE - 5 - 2
+    size = _label_size([name for _c, name in choices], room, fonts.REGULAR)
+    label = ParagraphStyle("sheet_choice_fit", parent=_styles()[2], fontSize=size, leading=size + 2)
+    cells = [_boxed(Paragraph(_broken(name, room, label.fontName, size), label), width - 10)
              for _c, name in choices]
     table = Table([cells], colWidths=[width] * len(choices), hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -269,9 +282,10 @@ def _compact_table(pack: Pack, competencies: list[Competency]) -> Table:
                           target=f"({comp.id})"),
                      *(TickBox() for _c in choices), ""])
     widths = [w * 0.36, *([box_w] * len(choices)), w * 0.64 - box_w * len(choices)]
-    head_style = ParagraphStyle("compact_head", parent=st.cell_head, fontSize=7.5)
+    size = _label_size([name for _c, name in choices], box_w - 8, fonts.BOLD, (8, 7.5, 7, 6.5))
+    head_style = ParagraphStyle("compact_head", parent=st.cell_head, fontSize=size, leading=size + 2)
     for n, (_c, name) in enumerate(choices, start=1):
-        rows[0][n] = Paragraph(_broken(name, box_w - 8, fonts.BOLD, 7.5), head_style)
+        rows[0][n] = Paragraph(_broken(name, box_w - 8, fonts.BOLD, head_style.fontSize), head_style)
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), style.ACCENT),
