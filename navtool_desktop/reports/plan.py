@@ -270,22 +270,52 @@ def _headline(goal: Goal) -> str:
 # --- page 2: what is adopted, and the contents -------------------------------------------------
 
 
-class _PageMark:
-    """Wraps a heading's ``draw`` so the page it lands on is written into ``pages``."""
+def _form_name(key: str) -> str:
+    return f"navtool-contents-{key}"
 
-    def __init__(self, pages: dict[str, int]) -> None:
-        self.pages = pages
+
+class _PageMark:
+    """Wraps a heading's ``draw`` so that, where it lands, it defines the form that prints its
+    page number in the contents (drawn earlier, on page 2: a PDF form may be defined after it is
+    used, as the footer's page count is). One layout pass is enough."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
 
     def __call__(self, flow: Flowable, key: str) -> Flowable:
         draw = flow.draw
-        pages = self.pages
+        self.keys.append(key)
 
         def marked() -> None:
-            pages[key] = flow.canv.getPageNumber()
+            canvas = flow.canv
+            page = canvas.getPageNumber()
+            canvas.beginForm(_form_name(key))
+            canvas.setFont(fonts.REGULAR, style.styles().cell.fontSize)
+            canvas.setFillColor(style.INK)
+            canvas.drawRightString(0, 0, str(page))
+            canvas.endForm()
             draw()
 
         flow.draw = marked  # type: ignore[method-assign]
         return flow
+
+
+class _PageNumber(Flowable):
+    """The page number of a contents entry, right-aligned: the form its heading defines."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, style.styles().cell.leading
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.translate(self.width, 2.5)
+        self.canv.doForm(_form_name(self.key))
+        self.canv.restoreState()
 
 
 def _glance(pack: Pack, data: PlanInput, mark: _PageMark) -> list[Flowable]:
@@ -324,19 +354,17 @@ def _glance(pack: Pack, data: PlanInput, mark: _PageMark) -> list[Flowable]:
     return out
 
 
-#: The contents: (key, title, indent); the pages come from the first layout pass.
+#: The contents: (key, title, indent); each page number is a form its heading defines.
 _Entry = tuple[str, str, int]
 
 
-def _contents(entries: Sequence[_Entry], pages: dict[str, int]) -> list[Flowable]:
+def _contents(entries: Sequence[_Entry]) -> list[Flowable]:
     st = style.styles()
     w = style.FRAME_WIDTH
     rows: list[list[Any]] = []
     for key, title, indent in entries:
-        page = pages.get(key)
         text = markup(title)
-        rows.append([Paragraph(f"<b>{text}</b>" if indent == 0 else text, st.cell),
-                     para(str(page) if page else "\u2014", st.cell_center)])
+        rows.append([Paragraph(f"<b>{text}</b>" if indent == 0 else text, st.cell), _PageNumber(key)])
     table = Table(rows, colWidths=[w - 50, 50], hAlign="LEFT", repeatRows=0)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -780,13 +808,14 @@ def _entries(pack: Pack, data: PlanInput) -> list[_Entry]:
     return entries
 
 
-def _story(pack: Pack, data: PlanInput, signature_fields: bool, boxes: list[tuple[str, SignatureBox]],
-           pages: dict[str, int], found: dict[str, int]) -> list[Flowable]:
-    mark = _PageMark(found)
-    return [
+def _story(pack: Pack, data: PlanInput, signature_fields: bool,
+           boxes: list[tuple[str, SignatureBox]]) -> list[Flowable]:
+    mark = _PageMark()
+    entries = _entries(pack, data)
+    story = [
         *_cover(pack, data, signature_fields),
         *_glance(pack, data, mark),
-        *_contents(_entries(pack, data), pages),
+        *_contents(entries),
         *_vision(data, mark),
         *_results(pack, data, mark),
         *_priorities(pack, data, mark),
@@ -797,14 +826,13 @@ def _story(pack: Pack, data: PlanInput, signature_fields: bool, boxes: list[tupl
         *_approval(pack, data, boxes, mark),
         *_how_to_check(data, mark),
     ]
+    missing = {key for key, _t, _i in entries} - set(mark.keys)
+    assert not missing, f"contents entries without a heading: {missing}"  # a form used but never defined
+    return story
 
 
 def render_plan(pack: Pack, data: PlanInput, *, signature_fields: bool = True) -> RenderedPlan:
-    """The plan PDF, with an empty signature field per signer box when ``signature_fields``.
-
-    Laid out twice: the first pass finds the page of each section for the printed contents
-    (the contents has the same lines in both passes, so nothing moves in the second).
-    """
+    """The plan PDF, with an empty signature field per signer box when ``signature_fields``."""
     plan, district = data.plan, data.district
     info = DocumentInfo(
         title=_("{title} \u2014 {district}").format(title=plan.title, district=district.name),
@@ -815,10 +843,8 @@ def render_plan(pack: Pack, data: PlanInput, *, signature_fields: bool = True) -
         header_right=_("Strategic action plan"),
         keywords=_("strategic plan, Navigation Tool, competency-based learning"),
     )
-    found: dict[str, int] = {}
-    build(_story(pack, data, signature_fields, [], {}, found), info)
     boxes: list[tuple[str, SignatureBox]] = []
-    pdf = build(_story(pack, data, signature_fields, boxes, dict(found), {}), info)
+    pdf = build(_story(pack, data, signature_fields, boxes), info)
     labels = {box_field_name(n, s.role): (one_line(s.role), one_line(s.name))
               for n, s in enumerate(signers_of(data), start=1)}
     if signature_fields and boxes:
