@@ -575,12 +575,6 @@ class Plan(Record):
     signers: tuple[PlanSigner, ...] = ()
     #: The day of the board meeting that is to adopt the plan (ISO date), or "".
     meeting_date: str = ""
-    #: The board's resolution number adopting the plan, or "" (the adoption record).
-    resolution: str = ""
-    #: The board's vote on the plan as written down (e.g. "5-0, 1 absent"), or "".
-    vote: str = ""
-    #: The days the board receives progress reports on the plan (ISO dates, in order).
-    report_dates: tuple[str, ...] = ()
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
@@ -588,6 +582,12 @@ class Plan(Record):
     #: The version of the record this one replaced where it was saved ("" if none): an
     #: import tells an edit made after seeing another from two edits made apart.
     prior: str = ""
+    #: The board's resolution number adopting the plan, or "" (the adoption record).
+    resolution: str = ""
+    #: The board's vote on the plan as written down (e.g. "5-0, 1 absent"), or "".
+    vote: str = ""
+    #: The days the board receives progress reports on the plan (ISO dates, in order).
+    report_dates: tuple[str, ...] = ()
 
     def validate(self) -> None:
         self._uuid("id")
@@ -607,14 +607,14 @@ class Plan(Record):
         if len(set(roles)) != len(roles):
             raise self._fail("signers", "names the same role twice")
         self._date("meeting_date", optional=True)
-        if len(self.resolution) > 64 or len(self.vote) > 64:
-            raise self._fail("resolution", "and vote are at most 64 characters each")
-        for day in self.report_dates:
-            self._date("report_dates", value=day)
         self._time("created")
         self._time("updated")
         self._version()
         self._version("prior")
+        if len(self.resolution) > 64 or len(self.vote) > 64:
+            raise self._fail("resolution", "and vote are at most 64 characters each")
+        for day in self.report_dates:
+            self._date("report_dates", value=day)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
