@@ -296,3 +296,22 @@ def test_no_page_of_any_document_ends_with_a_heading(pack: Pack, board_plan: Pla
     }
     alone = {name: headings_at_the_foot(pdf, tmp_path) for name, pdf in documents.items()}
     assert alone == {name: [] for name in documents}
+
+
+def test_a_goal_whose_timeline_runs_over_a_page_repeats_its_goal_row(pack: Pack, board_plan: PlanInput,
+                                                                      tmp_path: Path) -> None:
+    goal = board_plan.goals[0]
+    first = board_plan.actions[goal.id][0]
+    many = tuple(first.replace(id=f"{first.id[:-4]}{n:04d}", description=f"Step {n} of the long goal")
+                 for n in range(1, 71))
+    actions = {**board_plan.actions, goal.id: many}
+    pdf = render_plan(pack, dataclasses.replace(board_plan, actions=actions)).pdf
+    pages = pdf_text(pdf, tmp_path, layout=True).split("\f")
+    start = next(n for n, p in enumerate(pages) if "with its number and owner" in p)
+    label = f"Goal 1: {pack.competency(goal.competency_id).name}"
+    spread = [p for p in pages[start:] if re.search(r"^\s*1\.\d+\s+Step", p, re.MULTILINE)]
+    assert len(spread) >= 2  # the goal's actions run over more than one page
+    for page in spread:
+        lines = page.splitlines()
+        first_row = next(n for n, line in enumerate(lines) if re.match(r"^\s*1\.\d+\s+Step", line))
+        assert any(label in line for line in lines[:first_row]), "an action row printed apart from its goal"
