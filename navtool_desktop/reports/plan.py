@@ -496,46 +496,41 @@ def _goals(pack: Pack, data: PlanInput, mark: _PageMark) -> list[Flowable]:
 _TL_COLUMNS = (0.055, 0.44, 0.16, 0.345)
 
 
+def _at(first: date, last: date, width: float, day: date) -> float:
+    span = max(1, (last - first).days)
+    return max(0, min(span, (day - first).days)) / span * (width - 6) + 3
+
+
 def _bar(first: date, last: date, width: float, start: date | None, end: date | None, *,
          status: str | None = None, target: date | None = None) -> Drawing:
-    """One row's bar from ``start`` to ``end`` (or a goal's diamond at ``target``) over faint quarter lines."""
+    """One action's bar from ``start`` to ``end`` over faint quarter lines, and its goal's target
+    date as a dashed line."""
     height = 11.0
     d = Drawing(width, height)
-    span = max(1, (last - first).days)
-
-    def at(day: date) -> float:
-        return max(0, min(span, (day - first).days)) / span * (width - 6) + 3
-
     month = date(first.year, first.month, 1)
     while month <= last:
         if month.month in (1, 4, 7, 10):
-            d.add(Line(at(month), 0, at(month), height, strokeColor=style.RULE, strokeWidth=0.4))
+            x = _at(first, last, width, month)
+            d.add(Line(x, 0, x, height, strokeColor=style.RULE, strokeWidth=0.4))
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    if target is not None:
-        if target > last:
-            x = width - 3
-            d.add(Polygon([x - 6, 1.5, x, height / 2, x - 6, height - 1.5], fillColor=style.ACCENT,
-                          strokeColor=None))
-        else:
-            x, c = at(target), height / 2
-            d.add(Polygon([x, c + 4.5, x + 4.5, c, x, c - 4.5, x - 4.5, c], fillColor=style.ACCENT,
-                          strokeColor=colors.white, strokeWidth=0.5))
-        return d
+    if target is not None and target <= last:
+        x = _at(first, last, width, target)
+        d.add(Line(x, 0, x, height, strokeColor=style.ACCENT, strokeWidth=0.8, strokeDashArray=[1.5, 1.5]))
     if start is None and end is None:
         d.add(String(3, 3, _("no dates"), fontName=fonts.REGULAR, fontSize=7, fillColor=style.MUTED))
         return d
     begin, finish = start or end, end or start
     assert begin is not None and finish is not None
-    x1, x2 = at(begin), at(finish)
+    x1, x2 = _at(first, last, width, begin), _at(first, last, width, finish)
     fill = style.STATUS_COLORS.get(status or "", style.ACCENT) if status else style.ACCENT
     d.add(Rect(x1, 2, max(3.0, x2 - x1), height - 4, fillColor=fill, strokeColor=None))
     return d
 
 
-def _scale(first: date, last: date, width: float) -> Drawing:
-    """Month initials and years over the bars' column."""
-    d = Drawing(width, 16)
-    span = max(1, (last - first).days)
+def _scale(first: date, last: date, width: float, target: date | None = None) -> Drawing:
+    """Month initials and years over the bars' column, in white on the goal's row, and the
+    goal's target date as a diamond (an arrow at the right edge when it is after ``last``)."""
+    d = Drawing(width, 17)
     month = date(first.year, first.month, 1)
     months = []
     while month <= last:
@@ -544,49 +539,73 @@ def _scale(first: date, last: date, width: float) -> Drawing:
     step = 1 if len(months) <= 18 else 3 if len(months) <= 48 else 12
     room = (width - 6) / max(1, len(months)) * step  # points per label
     for n, m in enumerate(months):
-        x = max(0, min(span, (m - first).days)) / span * (width - 6) + 3
+        x = _at(first, last, width, m)
         if n % step == 0:
             label = (m.strftime("%b")[:1 if room < 18 else 3]) if step < 12 else str(m.year)
             d.add(String(x, 2, label, fontName=fonts.REGULAR, fontSize=6.5, fillColor=style.WHITE))
         if m.month == 1 or n == 0:
-            d.add(String(x, 9.5, str(m.year), fontName=fonts.BOLD, fontSize=6.5, fillColor=style.WHITE))
+            d.add(String(x, 10, str(m.year), fontName=fonts.BOLD, fontSize=6.5, fillColor=style.WHITE))
+    if target is not None:
+        if target > last:
+            x = width - 2
+            d.add(Polygon([x - 5, 4, x, 8.5, x - 5, 13], fillColor=style.WHITE, strokeColor=None))
+        else:
+            x, c = _at(first, last, width, target), 8.5
+            d.add(Polygon([x, c + 4, x + 4, c, x, c - 4, x - 4, c], fillColor=style.WHITE,
+                          strokeColor=style.ACCENT, strokeWidth=0.6))
     return d
+
+
+def timeline_head(width: float, statuses: bool = False) -> Table:
+    """The column names over the goals' timeline tables (printed once, at the top)."""
+    widths = _timeline_widths(width, statuses)
+    st = style.styles()
+    labels = (_("No."), _("Action"), _("Owner"), *([_("Status")] if statuses else []), _("From start to due"))
+    table = Table([[Paragraph(markup(label), st.cell_bold) for label in labels]], colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                               ("LINEBELOW", (0, 0), (-1, 0), 0.8, style.ACCENT)]))
+    return table
+
+
+def _timeline_widths(width: float, statuses: bool) -> list[float]:
+    widths = [width * share for share in _TL_COLUMNS]
+    if statuses:
+        widths = [widths[0], widths[1] - width * 0.06, widths[2] - width * 0.05, width * 0.11, widths[3]]
+    return widths
 
 
 def timeline_table(goal_label: str, target: date, rows: Sequence[tuple[str, str, str, date | None, date | None]],
                    first: date, last: date, width: float,
                    statuses: Sequence[str] | None = None) -> Table:
-    """One goal's part of the timeline: a row per numbered action, its owner and its bar.
+    """One goal's part of the timeline: its row (with the month scale and its target date),
+    then a row per numbered action with its owner and its bar.
 
-    The month scale and the goal's row repeat at the top of every page the table runs onto,
-    so an action row is never printed apart from its goal. Names wrap; nothing is cut.
-    ``statuses`` (the progress report only) prints each action's status in words.
+    The goal's row repeats at the top of every page the table runs onto, so an action row is
+    never printed apart from its goal. Names wrap; nothing is cut. ``statuses`` (the progress
+    report only) prints each action's status in words.
     """
     st = style.styles()
     cell = ParagraphStyle("timeline_cell", parent=st.cell, fontSize=7.5, leading=9)
-    widths = [width * share for share in _TL_COLUMNS]
-    if statuses is not None:
-        widths = [widths[0], widths[1] - width * 0.06, widths[2] - width * 0.05, width * 0.11, widths[3]]
-    bar_w = widths[-1] - 4
+    goal_style = ParagraphStyle("timeline_goal", parent=st.cell_head, fontSize=8, leading=10)
+    widths = _timeline_widths(width, statuses is not None)
+    bar_w = widths[-1] - 6
     status_cols = 1 if statuses is not None else 0
-    head = [*head_cells(_("No."), _("Action"), _("Owner"), *([_("Status")] if statuses is not None else [])),
-            _scale(first, last, bar_w)]
-    goal_row = [Paragraph(f"<b>{markup(goal_label)}</b>", cell), "", "", *([""] * status_cols),
-                _bar(first, last, bar_w, None, None, target=target)]
-    body: list[list[Any]] = [head, goal_row]
+    goal_row = [Paragraph(markup(goal_label), goal_style), "", "", *([""] * status_cols),
+                _scale(first, last, bar_w, target)]
+    body: list[list[Any]] = [goal_row]
     for n, (number, text, owner, start, end) in enumerate(rows):
         cells: list[Any] = [para(number, cell), para(text, cell), para(owner or "\u2014", cell)]
         if statuses is not None:
             cells.append(para(style.status_name(statuses[n]), cell))
-        cells.append(_bar(first, last, bar_w, start, end, status=statuses[n] if statuses is not None else None))
+        cells.append(_bar(first, last, bar_w, start, end, status=statuses[n] if statuses is not None else None,
+                          target=target))
         body.append(cells)
-    table = Table(body, colWidths=widths, repeatRows=2, hAlign="LEFT", splitInRow=1)
+    table = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, 0), style.ACCENT),
-        ("BACKGROUND", (0, 1), (-1, 1), style.SHADE),
-        ("SPAN", (0, 1), (-2, 1)),
+        ("SPAN", (0, 0), (-2, 0)),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -605,17 +624,19 @@ def _timeline(pack: Pack, data: PlanInput, mark: _PageMark) -> list[Flowable]:
         days += [date.fromisoformat(d) for a in group for d in (a.start, a.due) if d]
     first, last = min(days), max(days)
     out.append(para(_("Each action from its start to its due date, under its goal, with its number and owner. "
-                      "The diamond marks a goal's target date; an arrow at the right edge means the target "
-                      "date is after the plan period."), st.body))
+                      "The diamond and the dashed line mark a goal's target date; an arrow at the right edge "
+                      "means the target date is after the plan period."), st.body))
     if not data.goals:
         out.append(para(_("No goals yet."), st.body))
+    else:
+        out.append(timeline_head(style.FRAME_WIDTH))
     for n, goal, numbers in numbered(data):
         out.append(timeline_table(_goal_label(pack, n, goal), date.fromisoformat(goal.target_date),
                                          [(num, a.description, a.owner,
                                            date.fromisoformat(a.start) if a.start else None,
                                            date.fromisoformat(a.due) if a.due else None) for num, a in numbers],
                                          first, last, style.FRAME_WIDTH))
-        out.append(Spacer(1, 6))
+        out.append(Spacer(1, 4))
     return out
 
 

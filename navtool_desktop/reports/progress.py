@@ -24,7 +24,7 @@ from navtool_desktop.reports import style
 from navtool_desktop.reports.common import data_table, head_cells, hex_color, long_date, para, rich, short_date
 from navtool_desktop.reports.data import PlanInput
 from navtool_desktop.reports.document import DocumentInfo, build, heading
-from navtool_desktop.reports.plan import numbered, timeline_table
+from navtool_desktop.reports.plan import numbered, timeline_head, timeline_table
 from navtool_desktop.reports.sections import competency_name
 from navtool_desktop.reports.text import markup
 
@@ -142,6 +142,7 @@ def render_progress(pack: Pack, data: PlanInput) -> bytes:
         story += _goal(pack, data, n, numbers, goal)
     story.append(CondPageBreak(200))
     story.append(heading(_("Timeline with status")))
+    story.append(timeline_head(style.FRAME_WIDTH, statuses=True))
     days = [date.fromisoformat(plan.period_start), date.fromisoformat(plan.period_end)]
     for group in data.actions.values():
         days += [date.fromisoformat(d) for a in group for d in (a.start, a.due) if d]
