@@ -1,4 +1,4 @@
-"""``navtool export-plan|export-report|rating-sheet``: the district's PDF documents, headless.
+"""``navtool export-plan|export-progress|export-report|rating-sheet``: the district's PDF documents, headless.
 
 Every PDF is written atomically (a temporary file beside it, then renamed). An existing
 PDF is replaced only when it is not signed, or with ``--force``: a signed plan is never
@@ -42,13 +42,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                       help=_("with --sign: the box to sign, by role (default: the certificate's role)"))
     plan.set_defaults(handler=_export_plan)
 
+    progress = sub.add_parser("export-progress", help=_("write a progress report on the plan as a PDF"),
+                              description=_("Writes the board's progress report on a plan: each numbered "
+                                            "action's status and latest note, the overdue actions and each "
+                                            "goal's latest result against its target, as of the report date "
+                                            "(today, or --date). The adopted plan itself holds none of this."))
+    progress.add_argument("--plan", metavar="ID",
+                          help=_("plan id (default: the latest approved plan, else the latest draft)"))
+    progress.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                          help=_("the report date: notes and results after it are left out (default: today)"))
+    progress.set_defaults(handler=_export_progress)
+
     report = sub.add_parser("export-report", help=_("write a cycle's assessment report as a PDF"))
     report.set_defaults(handler=_export_report)
 
     sheet = sub.add_parser("rating-sheet", help=_("write a printable rating sheet for a cycle"))
+    sheet.add_argument("--compact", action="store_true",
+                       help=_("one line per competency with the level boxes (print the level descriptions "
+                              "with --handout)"))
+    sheet.add_argument("--handout", action="store_true",
+                       help=_("the level descriptions only, to hand out with the compact sheet"))
     sheet.set_defaults(handler=_rating_sheet)
 
-    for cmd in (plan, report, sheet):
+    for cmd in (plan, progress, report, sheet):
         cmd.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help=_("where to write the PDF"))
         cmd.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
         cmd.add_argument("--force", action="store_true", help=_("replace the output even if it is a signed PDF"))
@@ -137,6 +153,22 @@ def _export_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_progress(args: argparse.Namespace) -> int:
+    from navtool_desktop.reports.data import load_plan
+    from navtool_desktop.reports.progress import render_progress
+
+    day = args.date or args.today
+
+    def job(pack: Pack, store: DistrictStore) -> tuple[bytes, str]:
+        data = load_plan(store, pack, args.plan, today=day)
+        return render_progress(pack, data), data.plan.title
+
+    pdf, title = _with_store(args, job)
+    write_pdf(args.out, pdf, force=args.force)
+    print(_("wrote {file}: progress report on {plan}").format(file=args.out, plan=title))
+    return 0
+
+
 def _export_report(args: argparse.Namespace) -> int:
     from navtool_desktop.reports.data import load_report
     from navtool_desktop.reports.report import render_report
@@ -157,7 +189,11 @@ def _rating_sheet(args: argparse.Namespace) -> int:
 
     def job(pack: Pack, store: DistrictStore) -> tuple[bytes, str]:
         cycle = pick_cycle(store.cycles(), args.cycle)
-        return render_rating_sheet(pack, store.profile, cycle), cycle.title
+        return render_rating_sheet(pack, store.profile, cycle, compact=args.compact,
+                                   handout=args.handout), cycle.title
+
+    if args.compact and args.handout:
+        raise CommandError(_("choose --compact or --handout, not both"))
 
     pdf, title = _with_store(args, job)
     write_pdf(args.out, pdf, force=args.force)

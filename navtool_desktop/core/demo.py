@@ -212,6 +212,8 @@ def _plan(g: _Gen, pack: Pack, demo: DemoDistrict, dc: DemoCycle, when: date, cu
                 approved_by=f"{team[0].name}, Superintendent; {team[1].name}, Board chair"
                 if approved else "",
                 approved_at=_time(when + timedelta(days=25)) if approved else "",
+                meeting_date=date(when.year, 9, 20).isoformat() if approved else "",
+                report_dates=tuple(date(when.year + (m < 10), m, 15).isoformat() for m in (1, 4, 6)),
                 created=_time(when + timedelta(days=10)),
                 updated=_time(when + timedelta(days=25), 5))
     demo.plans.append(plan)
@@ -237,7 +239,9 @@ def _plan(g: _Gen, pack: Pack, demo: DemoDistrict, dc: DemoCycle, when: date, cu
                 *(Measure(text=f"Evidence that: {p.text}", practices=(p.id,))
                   for p in cell.practices[:2]),
                 Measure(text="At least 70% of the team rates this competency at the target "
-                             "level in the spring review.")),
+                             "level in the spring review.", baseline=f"{20 + 7 * k}%", target="70%",
+                        source="Reflect and Listen ratings", when="Spring review")),
+            rank=k, lead=team[2 + k % 5].name, funding=("General fund", "Title II-A")[k % 2],
             updated=plan.updated)
         demo.goals.append(goal)
         for a in range(3):
@@ -252,7 +256,8 @@ def _plan(g: _Gen, pack: Pack, demo: DemoDistrict, dc: DemoCycle, when: date, cu
                 due=(start_day + timedelta(days=45)).isoformat(),
                 resources=("Two substitute days per school", "Meeting room, interpreter, meal",
                            "Title II funds, coaching contract")[a],
-                status=status, updated=plan.updated)
+                status=status, cost=(1200, 800, 9500)[a],
+                funding=("General fund", "General fund", "Title II-A")[a], updated=plan.updated)
             demo.actions.append(action)
             for m in range(1 if status == "not_started" else 2):
                 demo.notes.append(ProgressNote(

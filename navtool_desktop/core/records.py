@@ -199,8 +199,8 @@ class Record:
             raise self._fail(name, f"must be a time from {TIME_YEARS[0]} to {TIME_YEARS[1]}, "
                                    f"not '{value[:40]}'")
 
-    def _date(self, name: str, *, optional: bool = False) -> None:
-        value = getattr(self, name)
+    def _date(self, name: str, *, optional: bool = False, value: str | None = None) -> None:
+        value = getattr(self, name) if value is None else value
         if optional and not value:
             return
         try:
@@ -581,6 +581,12 @@ class Plan(Record):
     #: The version of the record this one replaced where it was saved ("" if none): an
     #: import tells an edit made after seeing another from two edits made apart.
     prior: str = ""
+    #: The board's resolution number adopting the plan, or "" (the adoption record).
+    resolution: str = ""
+    #: The board's vote on the plan as written down (e.g. "5-0, 1 absent"), or "".
+    vote: str = ""
+    #: The days the board receives progress reports on the plan (ISO dates, in order).
+    report_dates: tuple[str, ...] = ()
 
     def validate(self) -> None:
         self._uuid("id")
@@ -606,6 +612,10 @@ class Plan(Record):
         self._time("updated")
         self._version()
         self._version("prior")
+        if len(self.resolution) > 64 or len(self.vote) > 64:
+            raise self._fail("resolution", "and vote are at most 64 characters each")
+        for day in self.report_dates:
+            self._date("report_dates", value=day)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -614,6 +624,14 @@ class Measure(Record):
 
     text: str
     practices: tuple[str, ...] = ()
+    #: Where the district stands on the measure when the plan is adopted (e.g. "41%"), or "".
+    baseline: str = ""
+    #: The number the measure is to reach (e.g. "70%"), or "".
+    target: str = ""
+    #: Where the number comes from (e.g. "spring staff survey"), or "".
+    source: str = ""
+    #: When it is measured (e.g. "each May"), or "".
+    when: str = ""
 
     def validate(self) -> None:
         self._text("text")
@@ -636,6 +654,12 @@ class Goal(Record):
     measures: tuple[Measure, ...] = ()
     #: The goal's place in the plan's list of priorities (0 first).
     rank: int = 0
+    #: The person accountable for the goal, or "".
+    lead: str = ""
+    #: What the goal costs beyond its actions, in whole dollars (0: none given).
+    cost: int = 0
+    #: Where the money comes from (e.g. "Title II-A"), or "".
+    funding: str = ""
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
@@ -654,6 +678,8 @@ class Goal(Record):
         self._date("target_date")
         self._choice("term", GOAL_TERMS)
         self._text("statement")
+        if self.cost < 0:
+            raise self._fail("cost", f"must be 0 or more, not {self.cost}")
         self._time("updated")
         self._version()
         self._version("prior")
@@ -671,6 +697,10 @@ class Action(Record):
     due: str = ""
     resources: str = ""
     status: str = "not_started"
+    #: What the action costs, in whole dollars (0: none given).
+    cost: int = 0
+    #: Where the money comes from, or "".
+    funding: str = ""
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
@@ -687,6 +717,8 @@ class Action(Record):
         if self.start and self.due and self.due < self.start:
             raise self._fail("due", f"({self.due}) is before start ({self.start})")
         self._choice("status", ACTION_STATUSES)
+        if self.cost < 0:
+            raise self._fail("cost", f"must be 0 or more, not {self.cost}")
         self._time("updated")
         self._version()
         self._version("prior")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Cycle, District, Goal, Plan, ProgressNote, Rating
-from navtool_desktop.core.results import CycleResults
+from navtool_desktop.core.results import CycleResults, previous_cycle
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -88,6 +88,8 @@ class ReportInput:
     results: CycleResults
     ratings: Sequence[Rating] = ()
     today: date = field(default_factory=date.today)
+    #: The results of the cycle before this one (same framework), for "change since", or None.
+    previous: CycleResults | None = None
 
 
 def pick_plan(plans: Sequence[Plan], plan_id: str | None) -> Plan:
@@ -151,4 +153,7 @@ def load_report(store: DistrictStore, pack: Pack, cycle_id: str | None = None, *
                                .format(used=cycle.framework_id, loaded=pack.id))
     data = store.cycle(cycle.id)
     results = store.results.cycle(pack, cycle.id, threshold)
-    return ReportInput(store.profile, results, tuple(data.ratings.values()), today or date.today())
+    same = [c for c in store.cycles() if c.framework_id == pack.id]
+    before = previous_cycle(same, cycle.id)
+    previous = store.results.cycle(pack, before.id, threshold) if before is not None else None
+    return ReportInput(store.profile, results, tuple(data.ratings.values()), today or date.today(), previous)

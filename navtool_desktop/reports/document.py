@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,9 @@ class DocumentInfo:
     header_right: str = ""
     keywords: str = ""
     cover: bool = True  # the first page is a cover: no header or footer on it
+    #: Draws more on every page after the running header and footer (the rating sheet's rater
+    #: line above the header rule), or None.
+    on_page: Callable[[Canvas], None] | None = None
 
 
 class _Heading(Paragraph):
@@ -135,6 +138,10 @@ class _Document(BaseDocTemplate):
         canvas.setFillColor(style.MUTED)
         canvas.drawString(left, 30, fit(info.title, x - left - 24, size=8))
         canvas.restoreState()
+        if info.on_page is not None:
+            canvas.saveState()
+            info.on_page(canvas)
+            canvas.restoreState()
 
 
 def build(story: Sequence[Flowable], info: DocumentInfo) -> bytes:

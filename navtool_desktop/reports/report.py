@@ -13,12 +13,13 @@ from typing import Any
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
 from navtool_desktop.core.disclosure import hidden_text, item_withheld_text, no_counts_text
-from navtool_desktop.core.records import LEVELS, NOT_SURE
+from navtool_desktop.core.records import LEVELS, NOT_SURE, ROLE_GROUPS
 from navtool_desktop.core.results import (
     EMPTY,
     SHOWN,
     CompetencyResult,
     Distribution,
+    compare,
     low_agreement_rule,
     median_rule,
     ranking_rule,
@@ -48,6 +49,7 @@ def _cover(pack: Pack, data: ReportInput) -> list[Flowable]:
         Spacer(1, 120),
         para(where, st.subtitle),
         para(_("Assessment report"), st.title),
+        *([para(draft_mark(), st.lead)] if cycle.status != "closed" else []),
         para(_("{title}, {date}").format(title=cycle.title, date=long_date(cycle.date)), st.lead),
         para(_("Scope: {scope}").format(scope=scope), st.body),
         para(_("{who}; the cycle is {state}.").format(who=participation(data.results), state=state), st.body),
@@ -62,6 +64,98 @@ def _cover(pack: Pack, data: ReportInput) -> list[Flowable]:
     ]
 
 
+def draft_mark() -> str:
+    """What every page of an open cycle's report says."""
+    return _("(draft: cycle still open)")
+
+
+def _mean_cell(summary: Any, shown: bool) -> Any:
+    st = style.styles()
+    if not shown:
+        return para(_("hidden"), st.cell_center)
+    if summary is None or summary.mean is None:
+        return para("\u2014", st.cell_center)
+    return para(f"{summary.mean:.1f}", st.cell_center)
+
+
+def _equity(pack: Pack, data: ReportInput) -> list[Flowable]:
+    """Role group by condition: each group's average level, under the cycle's privacy rule.
+
+    The groups' statuses come from the results (:mod:`core.disclosure` decided them): a
+    hidden group prints "hidden", never a number.
+    """
+    st = style.styles()
+    w = style.FRAME_WIDTH
+    results = data.results
+    out: list[Flowable] = [heading(_("Equity lens: how each role group sees the conditions"), 1,
+                                   outline=_("Equity lens"))]
+    out.append(para(_("The average level of each group's votes on a condition (1 Establishing, 2 Developing, "
+                      "3 Operationalizing, 4 Refining). Groups with too few people are hidden so nobody's "
+                      "ratings can be singled out. A gap of 1.0 or more means two groups are a whole level "
+                      "apart: worth a conversation."), st.body))
+    rows: list[list[Any]] = [head_cells(_("Condition"), _("Everyone"), *(style.role_group_name(g) for g in ROLE_GROUPS),
+                                        _("Gap"), centered=range(1, 3 + len(ROLE_GROUPS)))]
+    for cond in results.conditions:
+        condition = pack.condition(cond.condition_id)
+        cells: list[Any] = [para(condition.name + (" \u2605" if condition.priority else ""), st.cell),
+                            _mean_cell(cond.overall, results.overall_shown and cond.overall_shown)]
+        means = []
+        for group in ROLE_GROUPS:
+            g = cond.group(group)
+            if g.status == EMPTY:
+                cells.append(para("\u2014", st.cell_center))
+                continue
+            shown = g.status == SHOWN and results.overall_shown
+            cells.append(_mean_cell(g.summary, shown))
+            if shown and g.summary is not None and g.summary.mean is not None:
+                means.append(g.summary.mean)
+        gap = max(means) - min(means) if len(means) >= 2 else None
+        cells.append(para(f"{gap:.1f}" if gap is not None else "\u2014", st.cell_bold if gap and gap >= 1
+                          else st.cell_center))
+        rows.append(cells)
+    n = len(ROLE_GROUPS)
+    out.append(data_table(rows, [w * 0.3, w * 0.11, *([w * 0.47 / n] * n), w * 0.12]))
+    out.append(para(_("\u2014: nobody in the group rated. Hidden: too few people in the group (or too few "
+                      "in the groups hidden with it)."), st.small))
+    return out
+
+
+def _change(pack: Pack, data: ReportInput) -> list[Flowable]:
+    """Change since the previous cycle: per condition, then the competencies that moved."""
+    st = style.styles()
+    w = style.FRAME_WIDTH
+    out: list[Flowable] = [heading(_("Change since the previous cycle"), 1, outline=_("Change since last time"))]
+    if data.previous is None:
+        out.append(para(_("This is the district's first cycle with this framework: there is nothing to compare "
+                          "with yet."), st.body))
+        return out
+    comparison = compare(data.results, data.previous)
+    before = data.previous.cycle
+    out.append(para(_("Compared with \u201c{title}\u201d ({date}). A condition's level is the average of its "
+                      "competencies' levels (consensus, else median vote).").format(
+        title=before.title, date=long_date(before.date)), st.body))
+    words = {"up": _("up"), "down": _("down"), "same": _("no change"), "new": _("not rated before"),
+             "unrated": _("not rated now")}
+    rows: list[list[Any]] = [head_cells(_("Condition"), _("Before"), _("Now"), _("Change"),
+                                        centered=(1, 2))]
+    for change in comparison.conditions:
+        rows.append([para(pack.condition(change.condition_id).name, st.cell),
+                     para(f"{change.previous:.1f}" if change.previous is not None else "\u2014", st.cell_center),
+                     para(f"{change.current:.1f}" if change.current is not None else "\u2014", st.cell_center),
+                     para(words[change.change] + (f" ({change.delta:+.1f})" if change.delta else ""), st.cell)])
+    out.append(data_table(rows, [w * 0.4, w * 0.15, w * 0.15, w * 0.3]))
+    moved = [c for c in comparison.competencies if c.change in ("up", "down")]
+    if moved:
+        out.append(Spacer(1, 6))
+        rows = [head_cells(_("Competency that moved"), _("Before"), _("Now"))]
+        rows += [[para(pack.competency(c.competency_id).name, st.cell), level_chip(c.previous), level_chip(c.current)]
+                 for c in moved]
+        out.append(data_table(rows, [w * 0.5, w * 0.25, w * 0.25]))
+    else:
+        out.append(para(_("No competency changed level."), st.body))
+    return out
+
+
 def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
     st = style.styles()
     results = data.results
@@ -69,6 +163,10 @@ def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
     out.append(para(_("Each competency by level: the shade and number give the share of votes at each "
                       "level, the outline the competency's level."), st.body))
     out += results_overview(pack, results)
+    out.append(CondPageBreak(260))
+    out += _equity(pack, data)
+    out.append(CondPageBreak(200))
+    out += _change(pack, data)
     missing = without_consensus(results)
     if missing:
         out.append(para(_("{n} of {total} competencies have no consensus recorded yet; their level is the "
@@ -160,16 +258,16 @@ def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: li
         facts += " " + _("{n} of the votes were entered from paper sheets.").format(n=overall.distribution.tallied)
     block.append(para(facts, st.body))
     block.append(_group_table(comp, data.results.threshold))
-    out: list[Flowable] = [CondPageBreak(180), KeepTogether(block)]
     if comp.consensus is not None and comp.consensus.rationale.strip():
-        out.append(heading(_("Why the team agreed on this level"), 2, outline=_("Consensus rationale")))
-        out.append(para(comp.consensus.rationale, st.note))
+        block.append(heading(_("Why the team agreed on this level"), 2, outline=_("Consensus rationale")))
+        block.append(para(comp.consensus.rationale, st.note))
     if notes:
-        out.append(heading(_("Notes from participants"), 2, outline=_("Notes")))
-        for note in notes:
-            out.append(para("\u201c" + note.strip() + "\u201d", st.note))
-    out.append(Spacer(1, 8))
-    return out
+        # the heading names the competency: notes that run onto the next page still say whose they are
+        block.append(heading(_("Notes from participants on {competency}").format(competency=competency.name), 2,
+                             outline=_("Notes")))
+        block += [para("\u201c" + note.strip() + "\u201d", st.note) for note in notes]
+    # a competency with its rationale and notes stays on one page when it fits one
+    return [CondPageBreak(180), KeepTogether(block), Spacer(1, 8)]
 
 
 def _conditions(pack: Pack, data: ReportInput) -> list[Flowable]:
@@ -203,12 +301,14 @@ def render_report(pack: Pack, data: ReportInput) -> bytes:
     """The assessment report of one cycle, as PDF bytes."""
     cycle = data.results.cycle
     district = data.district
+    draft = cycle.status != "closed"
     info = DocumentInfo(
-        title=_("Assessment report: {cycle} \u2014 {district}").format(cycle=cycle.title, district=district.name),
+        title=_("Assessment report: {cycle} \u2014 {district}").format(cycle=cycle.title, district=district.name)
+        + ((" " + draft_mark()) if draft else ""),
         author=district.name,
         subject=_("Reflect and Listen results of {cycle} ({date})").format(cycle=cycle.title, date=cycle.date),
         header_left=_("{district} \u00b7 {cycle}").format(district=district.name, cycle=cycle.title),
-        header_right=_("Assessment report"),
+        header_right=_("Assessment report") + ((" " + draft_mark()) if draft else ""),
         keywords=_("assessment, Navigation Tool, competency-based learning"),
     )
     story = [*_cover(pack, data), *_summary(pack, data), *_conditions(pack, data)]

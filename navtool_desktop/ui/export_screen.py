@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,11 @@ OK_MARK, BAD_MARK, WARN_MARK = "\u2714", "\u2716", "\u26a0"
 _TONE_COLOURS = {"ok": "#1b6e34", "bad": "#a31515", "warn": "#7a4f00"}
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def handout_path(sheet: Path) -> Path:
+    """Where the levels handout goes: beside the compact sheet."""
+    return sheet.with_name(sheet.stem + "-levels-handout.pdf")
 
 
 class IdentityModel(HeaderedTableModel):
@@ -158,18 +164,29 @@ class ExportScreen(QWidget):
         self.plan_button.clicked.connect(self.export_plan)
         self.sign_button = QPushButton(_("Export and sign the plan…"))
         self.sign_button.clicked.connect(self.export_and_sign)
+        self.progress_button = QPushButton(_("Save a progress report…"))
+        self.progress_button.setToolTip(_("How the plan is going, for the board's updates: status, notes, overdue "
+                                          "actions and results against targets, as of today. The plan PDF is "
+                                          "the adopted plan and holds none of this."))
+        self.progress_button.clicked.connect(self.export_progress)
         self.report_button = QPushButton(_("Save the assessment report PDF…"))
         self.report_button.clicked.connect(self.export_report)
         self.sheet_button = QPushButton(_("Save a printable rating sheet…"))
         self.sheet_button.clicked.connect(self.export_sheet)
+        self.compact_button = QPushButton(_("Save a compact sheet and levels handout…"))
+        self.compact_button.setToolTip(_("One line per competency with the level boxes, about four pages; the "
+                                         "level descriptions go in a separate handout saved beside it."))
+        self.compact_button.clicked.connect(self.export_compact_sheet)
         plan_row = QHBoxLayout()
         plan_row.addWidget(self.plan_box, 1)
         plan_row.addWidget(self.plan_button)
         plan_row.addWidget(self.sign_button)
+        plan_row.addWidget(self.progress_button)
         cycle_row = QHBoxLayout()
         cycle_row.addWidget(self.cycle_box, 1)
         cycle_row.addWidget(self.report_button)
         cycle_row.addWidget(self.sheet_button)
+        cycle_row.addWidget(self.compact_button)
         form = QFormLayout()
         form.addRow(_("Plan"), plan_row)
         signers_row = QHBoxLayout()
@@ -276,9 +293,9 @@ class ExportScreen(QWidget):
             box.setCurrentIndex(max(box.findData(current), 0))
             box.blockSignals(False)
         has_plan, has_cycle = self.plan_box.count() > 0, self.cycle_box.count() > 0
-        for button in (self.plan_button, self.sign_button, self.signers_button):
+        for button in (self.plan_button, self.sign_button, self.signers_button, self.progress_button):
             button.setEnabled(has_plan)
-        for button in (self.report_button, self.sheet_button):
+        for button in (self.report_button, self.sheet_button, self.compact_button):
             button.setEnabled(has_cycle)
         self._update_signers()
         self.refresh_identities()
@@ -452,9 +469,11 @@ class ExportScreen(QWidget):
     # --- export ---------------------------------------------------------------------------
 
     def _export(self, load: Callable[[], Any], title: str, suggested: Callable[[Any], str],
-                drawing: str, render: Callable[[Any], bytes], running: str) -> Operation | None:
+                drawing: str, render: Callable[[Any], bytes], running: str,
+                beside: Callable[[Any, Path], None] | None = None) -> Operation | None:
         """One document export: ``load`` reads the store here (GUI thread), the job only
-        draws (``render``) and writes the chosen file."""
+        draws (``render``) and writes the chosen file (and ``beside`` writes a companion file
+        next to it)."""
         from navtool_desktop.reports.data import ReportInputError
 
         try:
@@ -471,6 +490,8 @@ class ExportScreen(QWidget):
 
             progress(0, 0, drawing)
             write_new_file(out, render(data), overwrite=True)
+            if beside is not None:
+                beside(data, out)
             return out
 
         return self._run(running, job, self._saved)
@@ -524,6 +545,51 @@ class ExportScreen(QWidget):
         return self._export(lambda: pick_cycle(self.store.cycles(), cycle_id), _("Save a printable rating sheet"),
                             lambda cycle: f"{file_stem(cycle.title)}-rating-sheet.pdf",
                             _("Drawing the rating sheet"), render, _("Exporting the rating sheet"))
+
+    def export_progress(self) -> Operation | None:
+        plan_id = self.plan_box.currentData()
+        if not plan_id:
+            return None
+        from navtool_desktop.reports.data import load_plan
+
+        def render(data: Any) -> bytes:
+            from navtool_desktop.reports.progress import render_progress
+
+            return render_progress(self.pack, data)
+
+        return self._export(lambda: load_plan(self.store, self.pack, plan_id, today=self.today()),
+                            _("Save a progress report"),
+                            lambda data: f"{file_stem(data.plan.title)}-progress-{data.today.isoformat()}.pdf",
+                            _("Drawing the progress report"), render, _("Exporting the progress report"))
+
+    def today(self) -> date:
+        """The report date of a progress report (a seam for tests)."""
+        return date.today()
+
+    def export_compact_sheet(self) -> Operation | None:
+        cycle_id = self.cycle_box.currentData()
+        if not cycle_id:
+            return None
+        from navtool_desktop.reports.data import pick_cycle
+
+        district = self.store.profile
+
+        def render(cycle: Any) -> bytes:
+            from navtool_desktop.reports.sheet import render_rating_sheet
+
+            return render_rating_sheet(self.pack, district, cycle, compact=True)
+
+        def handout(cycle: Any, out: Path) -> None:
+            from navtool_desktop.reports.sheet import render_rating_sheet
+            from navtool_desktop.signing.files import write_new_file
+
+            write_new_file(handout_path(out), render_rating_sheet(self.pack, district, cycle, handout=True),
+                           overwrite=True)
+
+        return self._export(lambda: pick_cycle(self.store.cycles(), cycle_id), _("Save a compact rating sheet"),
+                            lambda cycle: f"{file_stem(cycle.title)}-rating-sheet-compact.pdf",
+                            _("Drawing the compact rating sheet"), render, _("Exporting the compact rating sheet"),
+                            beside=handout)
 
     # --- signing --------------------------------------------------------------------------
 

@@ -95,9 +95,17 @@ def test_plan_prints_hostile_text_literally(pack: Pack, hostile_plan: PlanInput,
     # the recorded approver is not printed: the plan claims no approval, its signatures are the record
     assert "APPROVERSTART" not in text
     _check(text, ["DISTRICT", "STATE", "VISION", "LONG", "PORTRAIT", "MEMBER", "ROLE", "PLAN",
-                  "STATEMENT", "MEASURE", "ACTION", "OWNER", "RESOURCES", "PROGRESS", "SIGNERROLE", "SIGNER"])
+                  "STATEMENT", "MEASURE", "ACTION", "OWNER", "RESOURCES", "SIGNERROLE", "SIGNER"])
+    assert "PROGRESSSTART" not in text  # progress notes go in the progress report, not the adopted plan
     # the 10,000-character word wraps onto many lines, every character printed once
     assert text.count(LONG_CHAR) == len(LONG_WORD)
+
+
+def test_progress_report_prints_hostile_text_literally(pack: Pack, hostile_plan: PlanInput, tmp_path: Path) -> None:
+    from navtool_desktop.reports.progress import render_progress
+
+    text = pdf_text(render_progress(pack, hostile_plan), tmp_path)
+    _check(text, ["DISTRICT", "PLAN", "ACTION", "OWNER", "PROGRESS"])
 
 
 def test_report_prints_hostile_text_literally(pack: Pack, hostile_plan: PlanInput, hostile_cycle: CycleInput,
@@ -123,6 +131,6 @@ def test_a_long_word_in_a_table_cell_breaks_across_lines(pack: Pack, hostile_pla
     data = dataclasses.replace(hostile_plan, actions={goal.id: (action,)},
                                district=dataclasses.replace(hostile_plan.district, vision="short"))
     text = pdf_text(render_plan(pack, data).pdf, tmp_path)
-    # the description in the actions table and in the timeline (cut to fit there, with an ellipsis)
-    assert "CELLSTART" in text and "CELLEND" in text
-    assert text.count(LONG_CHAR) >= len(LONG_WORD) + 300
+    # the description in the actions table and in the timeline, whole in both (wrapped, never cut)
+    assert text.count("CELLSTART") == 2 and text.count("CELLEND") == 2
+    assert text.count(LONG_CHAR) == 2 * (len(LONG_WORD) + 300)

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from report_helpers import pdf_text, qpdf_check
+from report_helpers import drawn_squares, pdf_text, qpdf_check
 
 from navtool_desktop.core.records import Cycle, District
 from navtool_desktop.framework import Pack
 from navtool_desktop.reports import render_rating_sheet
-from navtool_desktop.reports.sheet import BOX
 
 
 @pytest.mark.parametrize("scope", [None, ("shared-vision", "transparency")])
@@ -32,8 +31,9 @@ def test_sheet_has_every_competency_in_scope(pack: Pack, scope: tuple[str, ...] 
     for comp in outside:
         assert f"({comp.id})" not in flat
     practices = sum(len(cell.practices) for comp in inside for cell in comp.levels)
-    # a box per practice, per level choice (4 levels and not sure), and per role group on top
-    assert text.count(BOX) == practices + 5 * len(inside) + 4
+    # a drawn box per practice, per level choice (4 levels and not sure), and per role group atop each page
+    squares = drawn_squares(pdf)
+    assert sum(len(page) for page in squares) == practices + 5 * len(inside) + 4 * len(squares)
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.metadata is not None and reader.metadata.title.startswith("Rating sheet: Spring review")
 

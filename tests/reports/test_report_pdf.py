@@ -79,3 +79,28 @@ def test_report_prints_rationales_and_notes_without_names(pack: Pack, tmp_path: 
     assert "Leaders see this everywhere" in text
     assert "Educator 0" not in text
     assert "5 of the votes were entered from paper sheets" in text
+
+
+def test_the_equity_lens_prints_no_number_for_a_hidden_group(pack: Pack, tmp_path: Path) -> None:
+    data = _report_input(pack)  # educators and leaders hidden together; community members on paper
+    text = pdf_text(render_report(pack, data), tmp_path, layout=True)
+    lens = text.split("Equity lens")[1].split("Change since the previous cycle")[0]
+    row = next(line for line in lens.splitlines() if line.strip().startswith("Culture"))
+    cells = [c for c in row.split() if c != "\u2605"]
+    # Culture, Everyone, Educators, Leaders, Community members, Learners, Gap
+    assert cells[2:4] == ["hidden", "hidden"] and cells[5] == "\u2014", row
+    assert "first cycle with this framework" in " ".join(text.split())  # no previous cycle given
+
+
+def test_under_the_threshold_the_equity_lens_prints_no_number(pack: Pack, tmp_path: Path) -> None:
+    cycle = Cycle(title="Tiny", date="2025-01-15", scope=("culture",), framework_id=pack.id,
+                  framework_version=pack.version)
+    people = [Participant(name=f"P{n}", role_group="educator") for n in range(2)]
+    ratings = [Rating(participant_id=p.id, competency_id=c.id, level="developing")
+               for p in people for c in pack.condition("culture").competencies]
+    results = cycle_results(pack, CycleInput(cycle, tuple(people), tuple(ratings)))
+    text = pdf_text(render_report(pack, ReportInput(District(name="X"), results, tuple(ratings),
+                                                    date(2025, 2, 1))), tmp_path, layout=True)
+    lens = text.split("Equity lens")[1].split("Change since the previous cycle")[0]
+    row = next(line for line in lens.splitlines() if line.strip().startswith("Culture"))
+    assert not re.search(r"\d", row), row

@@ -88,3 +88,23 @@ def test_export_and_sign_refuses_a_box_named_for_someone_else(demo: None, tmp_pa
     err = capsys.readouterr().err
     assert "the box names Uma Running Crane, the certificate Tom Board" in err and "--force" in err
     assert not out.exists()
+
+
+def test_export_progress_and_the_compact_sheet(demo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from report_helpers import page_texts
+
+    out = tmp_path / "progress.pdf"
+    assert cli.main(["export-progress", "--out", str(out), "--date", "2025-03-01"]) == 0
+    assert "progress report on" in capsys.readouterr().out
+    pages = page_texts(out.read_bytes(), tmp_path)
+    assert "Progress as of March 1, 2025" in " ".join(pages[0].split())
+    compact, full = tmp_path / "compact.pdf", tmp_path / "full.pdf"
+    assert cli.main(["rating-sheet", "--compact", "--out", str(compact)]) == 0
+    assert cli.main(["rating-sheet", "--out", str(full)]) == 0
+    assert len(page_texts(compact.read_bytes(), tmp_path)) * 4 < len(page_texts(full.read_bytes(), tmp_path))
+    handout = tmp_path / "handout.pdf"
+    assert cli.main(["rating-sheet", "--handout", "--out", str(handout)]) == 0
+    assert "What the levels mean" in page_texts(handout.read_bytes(), tmp_path)[0]
+    assert cli.main(["rating-sheet", "--compact", "--handout", "--out", str(handout)]) == 1
+    with pytest.raises(SystemExit):  # argparse says what is wrong with the date
+        cli.main(["export-progress", "--out", str(out), "--date", "next week"])

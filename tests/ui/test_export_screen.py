@@ -391,3 +391,25 @@ def test_a_second_identity_defaults_to_the_existing_root_and_offers_the_plan_rol
     assert completer.model().data(completer.model().index(1, 0)) == "Board chair"
     for dialog in made:
         dialog.deleteLater()
+
+
+def test_the_progress_report_and_the_compact_sheet_are_saved_from_the_screen(qtbot: QtBot, screen: ExportScreen,
+                                                                            tmp_path: Path) -> None:
+    from datetime import date
+
+    screen.today = lambda: date(2025, 3, 1)  # type: ignore[method-assign]
+    assert screen.progress_button.isEnabled() and screen.compact_button.isEnabled()
+    screen.ask_save_path = lambda *_a: tmp_path / "progress"  # type: ignore[method-assign]
+    with qtbot.waitSignal(screen.saved, timeout=WAIT) as blocker:
+        qtbot.mouseClick(screen.progress_button, Qt.MouseButton.LeftButton)
+    written = Path(blocker.args[0])
+    text = " ".join(page.extract_text() for page in PdfReader(written).pages)
+    assert "Progress as of" in " ".join(text.split()) and "March 1, 2025" in text
+    screen.ask_save_path = lambda *_a: tmp_path / "sheet"  # type: ignore[method-assign]
+    with qtbot.waitSignal(screen.saved, timeout=WAIT) as blocker:
+        qtbot.mouseClick(screen.compact_button, Qt.MouseButton.LeftButton)
+    sheet = Path(blocker.args[0])
+    assert sheet == tmp_path / "sheet.pdf"
+    handout = tmp_path / "sheet-levels-handout.pdf"
+    assert len(PdfReader(sheet).pages) <= 5 and handout.exists()
+    assert "What the levels mean" in PdfReader(handout).pages[0].extract_text()
