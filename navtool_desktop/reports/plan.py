@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from navtool_desktop.core import planning
 from navtool_desktop.core.records import Action, Goal
 from navtool_desktop.core.results import ranking_rule
-from navtool_desktop.framework import Pack
+from navtool_desktop.framework import Pack, Resource
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import (
@@ -640,6 +640,28 @@ def _timeline(pack: Pack, data: PlanInput, mark: _PageMark) -> list[Flowable]:
     return out
 
 
+def cited_resources(pack: Pack, data: PlanInput) -> list[Resource]:
+    """The framework's helpful resources that an action names in its resources (by title,
+    ignoring case), in pack order."""
+    named = " ".join(a.resources for actions in data.actions.values() for a in actions).casefold()
+    return [r for r in pack.resources if r.title.strip() and r.title.strip().casefold() in named]
+
+
+def _resources(pack: Pack, data: PlanInput, mark: _PageMark) -> list[Flowable]:
+    """The helpful resources the plan's actions cite, with what each one is (none: nothing)."""
+    cited = cited_resources(pack, data)
+    if not cited:
+        return []
+    st = style.styles()
+    out: list[Flowable] = [CondPageBreak(160), mark(heading(_("Resources the actions draw on")), "resources")]
+    out.append(para(_("Helpful resources listed with the Navigation Tool that the actions above name. "
+                      "Titles are the source's; the summaries are this project's."), st.body))
+    rows: list[list[Any]] = [head_cells(_("Resource"), _("What it is"))]
+    rows += [[para(r.title, st.cell), para(r.summary, st.cell)] for r in cited]
+    out.append(data_table(rows, [style.FRAME_WIDTH * 0.35, style.FRAME_WIDTH * 0.65]))
+    return out
+
+
 # --- monitoring ------------------------------------------------------------------------------------
 
 
@@ -824,7 +846,10 @@ def _entries(pack: Pack, data: PlanInput) -> list[_Entry]:
                              ("results", _("Where we stand"), 0), ("priorities", _("Our priorities and why"), 0),
                              ("goals", _("Goals and actions"), 0)]
     entries += [(f"goal-{n}", _goal_label(pack, n, goal), 1) for n, goal, _a in numbered(data)]
-    entries += [("timeline", _("Timeline"), 0), ("calendar", _("Progress reports to the board"), 0),
+    entries.append(("timeline", _("Timeline"), 0))
+    if cited_resources(pack, data):
+        entries.append(("resources", _("Resources the actions draw on"), 0))
+    entries += [("calendar", _("Progress reports to the board"), 0),
                 ("approval", _("Approval and adoption record"), 0), ("check", _("How to check the signatures"), 0)]
     return entries
 
@@ -842,6 +867,7 @@ def _story(pack: Pack, data: PlanInput, signature_fields: bool,
         *_priorities(pack, data, mark),
         *_goals(pack, data, mark),
         *_timeline(pack, data, mark),
+        *_resources(pack, data, mark),
         *_calendar(pack, data, mark),
         PageBreak(),
         *_approval(pack, data, boxes, mark),

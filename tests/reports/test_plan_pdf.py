@@ -117,3 +117,21 @@ def test_plan_states_the_privacy_rule_of_its_cycle(pack: Pack, demo_plan: PlanIn
     assert demo_plan.results is not None
     assert (f"Privacy: a role group's counts are shown only when at least {demo_plan.results.threshold} "
             "people in it rated") in text
+
+
+def test_resources_an_action_cites_are_listed_with_their_summary(pack: Pack, demo_plan: PlanInput,
+                                                                  tmp_path: Path) -> None:
+    def flat(data: PlanInput) -> str:
+        return " ".join(pdf_text(render_plan(pack, data).pdf, tmp_path).split())
+
+    cited, other = pack.resources[0], pack.resources[1]
+    plain = dataclasses.replace(demo_plan, actions={goal: tuple(a.replace(resources="") for a in actions)
+                                                    for goal, actions in demo_plan.actions.items()})
+    assert "Resources the actions draw on" not in flat(plain)  # no action cites one: no section
+    goal, actions = next((g, a) for g, a in plain.actions.items() if a)
+    first = actions[0].replace(resources=f"Staff time; {cited.title.upper()} (chapter 2)")
+    text = flat(dataclasses.replace(plain, actions={**plain.actions, goal: (first, *actions[1:])}))
+    assert "Resources the actions draw on" in text
+    section = text[text.rindex("Resources the actions draw on"):]
+    assert " ".join(cited.summary.split())[:60] in section  # the summary, found by title in any case
+    assert other.title not in section
