@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from navtool_desktop import paths
 from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _, plural
+from navtool_desktop.vocabulary import action_status_name, target_status_name
 
 if TYPE_CHECKING:
     from navtool_desktop.core.records import Plan
@@ -19,10 +20,6 @@ if TYPE_CHECKING:
     from navtool_desktop.framework import Pack
     from navtool_desktop.storage import DistrictStore
 
-STATUS_NAMES = {"not_started": "not started", "in_progress": "in progress", "done": "done",
-                "blocked": "blocked"}
-TARGET_NAMES = {"reached": "reached", "not_reached": "not reached",
-                "not_assessed": "not assessed since the goal was set"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -223,7 +220,7 @@ def format_text(data: dict[str, Any]) -> str:
             date=goal["target_date"],
             term=_("short") if goal["term"] == "short" else _("long")))
         out.append("   " + _("Target: {status}{seen}").format(
-            status=_(TARGET_NAMES[target["status"]]), seen=seen))
+            status=target_status_name(target["status"]).lower(), seen=seen))
         out.append("   " + goal["statement"])
         for measure in goal["measures"]:
             out.append("   - " + measure["text"])
@@ -233,7 +230,7 @@ def format_text(data: dict[str, Any]) -> str:
                     if action["overdue"] else "")
             dates = " \u2192 ".join(d for d in (action["start"], action["due"]) if d)
             owner = _("; owner: {owner}").format(owner=action["owner"]) if action["owner"] else ""
-            out.append(f"   [{_(STATUS_NAMES[action['status']])}] {action['description']}"
+            out.append(f"   [{action_status_name(action['status']).lower()}] {action['description']}"
                        f" ({dates}{owner}){flag}".replace(" ()", ""))
         out.append("")
     summary = data["summary"]
