@@ -289,7 +289,9 @@ class _PageMark:
         def marked() -> None:
             canvas = flow.canv
             page = canvas.getPageNumber()
-            canvas.beginForm(_form_name(key))
+            # the number is right-aligned on x = 0, so the form's box must reach left of it
+            # (a form clips to its box: the default box starts at 0 and hid every number)
+            canvas.beginForm(_form_name(key), lowerx=-60, lowery=-6, upperx=2, uppery=24)
             canvas.setFont(fonts.REGULAR, style.styles().cell.fontSize)
             canvas.setFillColor(style.INK)
             canvas.drawRightString(0, 0, str(page))

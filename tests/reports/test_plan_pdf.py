@@ -135,3 +135,24 @@ def test_resources_an_action_cites_are_listed_with_their_summary(pack: Pack, dem
     section = text[text.rindex("Resources the actions draw on"):]
     assert " ".join(cited.summary.split())[:60] in section  # the summary, found by title in any case
     assert other.title not in section
+
+
+def test_the_contents_page_numbers_can_be_seen_not_only_extracted(pack: Pack, demo_plan: PlanInput,
+                                                                    tmp_path: Path) -> None:
+    """Each number is a form drawn right-aligned on x = 0; a form clips to its box, so a box that
+    starts at 0 hid every number while pdftotext still found them. Look at the pixels."""
+    import pypdfium2
+
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(render_plan(pack, demo_plan).pdf)
+    words = subprocess.run([tool("pdftotext"), "-f", "2", "-l", "2", "-bbox", str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(\d+)</word>', words)
+    numbers = [(float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, text in found
+               if float(x0) > 400]  # the page-number column at the right of the contents
+    assert len(numbers) >= 5, words
+    scale = 2.0
+    page = pypdfium2.PdfDocument(str(path))[1].render(scale=scale, grayscale=True).to_pil()
+    for x0, y0, x1, y1 in numbers:
+        box = page.crop((int(x0 * scale), int(y0 * scale), int(x1 * scale) + 1, int(y1 * scale) + 1))
+        assert box.getextrema()[0] < 128, f"the number at ({x0:.0f}, {y0:.0f}) is not drawn"
