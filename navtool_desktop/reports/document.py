@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate, Paragraph
 
 from navtool_desktop import __version__
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts, style
+from navtool_desktop.reports.tagging import TaggingCanvas, TaggingFrame
 from navtool_desktop.reports.text import fit, markup, one_line
 
 #: Name of the form that holds the page count, drawn on every page before it is known.
@@ -46,6 +47,7 @@ class _Heading(Paragraph):
         self.outline_title = one_line(outline)
         self.outline_key = key
         self.keepWithNext = True
+        self.pdf_role = f"H{min(level, 2) + 1}"  # tagged as H1-H3 (see tagging.py)
 
     def draw(self) -> None:
         canvas = self.canv
@@ -67,7 +69,7 @@ def heading(text: str, level: int = 0, outline: str | None = None) -> Flowable:
     return _Heading(text, para_style, level, outline if outline is not None else text, f"h{next(_keys)}")
 
 
-class _Canvas(Canvas):
+class _Canvas(TaggingCanvas):
     """Defines the page-count form just before saving, once the count is known."""
 
     def save(self) -> None:
@@ -92,9 +94,9 @@ class _Document(BaseDocTemplate):
             initialFontName=fonts.REGULAR,
         )
         self.info = info
-        body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+        body = TaggingFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="cover",
+        cover = TaggingFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="cover",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates = [PageTemplate("body", [body], onPage=self._page)]
         if info.cover:

@@ -1,0 +1,267 @@
+"""Tagged PDF for screen readers: marked content while drawing, the structure tree when saving.
+
+How it works, in short:
+
+1. :class:`TaggingCanvas` keeps every page's content inside marked content: everything is an
+   ``/Artifact`` (running header, footer, table rules, backgrounds) unless a tagged flowable
+   is drawing, which the canvas wraps in ``/Role <</MCID n>> BDC … EMC``.
+2. :class:`TaggingFrame` gives every flowable the frame draws its role (:func:`role_of`:
+   headings H1–H3, paragraphs P, tables Table/TR/TH/TD through ReportLab's table render
+   callback, charts Figure with Alt text) and records the structure element it made.
+3. When the document is saved, :meth:`TaggingCanvas.save` writes the ``StructTreeRoot`` with
+   its ``ParentTree``, ``/MarkInfo``, ``DisplayDocTitle`` and, on every page,
+   ``/StructParents`` and ``/Tabs /S``, all with ReportLab's own PDF objects (no second pass).
+
+Documents get all of this from :func:`navtool_desktop.reports.document.build`; a flowable
+chooses a role other than the default by setting ``pdf_role`` (and ``alt_text`` for a
+figure), see :func:`set_role`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFPage,
+    PDFString,
+)
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, Image, Paragraph, Table
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import HRFlowable, PageBreak, Spacer
+
+#: Roles that are drawn as one marked-content sequence (their content is the element's).
+LEAF_ROLES = frozenset({"H1", "H2", "H3", "P", "LI", "Lbl", "LBody", "TH", "TD", "Figure", "Caption",
+                        "Div", "Span"})
+#: Roles drawn as nothing, so nothing of them is tagged.
+ARTIFACT = "Artifact"
+
+
+@dataclass
+class StructElem:
+    """One element of the structure tree, as recorded while drawing."""
+
+    role: str
+    parent: StructElem | None = None
+    alt: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+    #: children in reading order: elements, or ``(page index, MCID)`` of marked content
+    kids: list[StructElem | tuple[int, int]] = field(default_factory=list)
+
+    def add(self, kid: StructElem) -> StructElem:
+        kid.parent = self
+        self.kids.append(kid)
+        return kid
+
+    def walk(self) -> list[StructElem]:
+        out = [self]
+        for kid in self.kids:
+            if isinstance(kid, StructElem):
+                out += kid.walk()
+        return out
+
+
+def set_role(flowable: Any, role: str, alt: str | None = None) -> Any:
+    """Give ``flowable`` a structure role (``"Artifact"`` for decoration) and, for a figure,
+    its Alt text; returns the flowable. Works on ReportLab drawings too."""
+    object.__setattr__(flowable, "pdf_role", role)
+    if alt is not None:
+        object.__setattr__(flowable, "alt_text", " ".join(alt.split()))
+    return flowable
+
+
+def role_of(flowable: Flowable) -> str | None:
+    """The role the frame tags ``flowable`` with; None for flowables that draw nothing."""
+    explicit = getattr(flowable, "pdf_role", None)
+    if explicit:
+        return str(explicit)
+    if isinstance(flowable, (Spacer, PageBreak, ActionFlowable)):
+        return None
+    if isinstance(flowable, HRFlowable):
+        return ARTIFACT
+    if isinstance(flowable, Table):
+        return "Table"
+    if isinstance(flowable, Paragraph):
+        return "P"
+    if isinstance(flowable, (Drawing, Image)):
+        # a figure without words is decoration; the documents give every chart its words
+        return "Figure" if getattr(flowable, "alt_text", None) else ARTIFACT
+    return "Div"
+
+
+class TaggingCanvas(Canvas):
+    """A canvas whose page content is all marked content (see the module's docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tag_root = StructElem("Document")
+        self._tag_stack: list[StructElem] = [self.tag_root]
+        self._tag_leaf: StructElem | None = None
+        self._leaf_depth = 0
+        self._page_mcids: list[list[StructElem]] = [[]]
+        self._code.append("/Artifact BMC")
+
+    # --- while drawing ----------------------------------------------------------------------
+
+    def open_group(self, role: str, **attrs: str) -> StructElem:
+        """Start an element whose children are elements (Table, TR, L)."""
+        elem = self._tag_stack[-1].add(StructElem(role, attrs=dict(attrs)))
+        self._tag_stack.append(elem)
+        return elem
+
+    def close_group(self) -> None:
+        elem = self._tag_stack.pop()
+        if not elem.kids and elem.parent is not None:  # drew nothing: leave no empty element
+            elem.parent.kids.remove(elem)
+
+    def begin_leaf(self, role: str, alt: str | None = None, **attrs: str) -> None:
+        """Start marked content belonging to a new element ``role`` (inside another one, the
+        content simply stays the outer element's)."""
+        self._leaf_depth += 1
+        if self._leaf_depth > 1:
+            return
+        if role == ARTIFACT:
+            self._tag_leaf = None  # already inside the page's artifact sequence
+            return
+        elem = self._tag_stack[-1].add(StructElem(role, alt=alt, attrs=dict(attrs)))
+        mcids = self._page_mcids[-1]
+        elem.kids.append((len(self._page_mcids) - 1, len(mcids)))
+        self._code.append(f"EMC /{role} <</MCID {len(mcids)}>> BDC")
+        mcids.append(elem)
+        self._tag_leaf = elem
+
+    def end_leaf(self) -> None:
+        self._leaf_depth -= 1
+        if self._leaf_depth > 0:
+            return
+        if self._tag_leaf is not None:
+            self._code.append("EMC /Artifact BMC")
+        self._tag_leaf = None
+
+    def showPage(self) -> None:
+        self._code.append("EMC")
+        super().showPage()
+        self._code.append("/Artifact BMC")
+        self._page_mcids.append([])
+
+    # --- when saving --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self._code == ["/Artifact BMC"]:  # the empty page after the last showPage
+            self._code = []
+            self._page_mcids.pop()
+        self._write_structure()
+        super().save()
+
+    def _write_structure(self) -> None:
+        doc = self._doc
+        pages: list[PDFPage] = list(doc.Pages.pages)
+        page_refs = [doc.Reference(page) for page in pages]
+        elems = self.tag_root.walk()
+        names = {id(e): f"NavStructElem{n}" for n, e in enumerate(elems)}
+        root_name = "NavStructTreeRoot"
+
+        def ref(elem: StructElem | None) -> PDFObjectReference:
+            return PDFObjectReference(root_name if elem is None else names[id(elem)])
+
+        for elem in elems:
+            d: dict[str, Any] = {"Type": PDFName("StructElem"), "S": PDFName(elem.role), "P": ref(elem.parent)}
+            first_page = next((k[0] for k in elem.kids if isinstance(k, tuple)), None)
+            if first_page is not None and first_page < len(page_refs):
+                d["Pg"] = page_refs[first_page]
+            kids: list[Any] = []
+            for kid in elem.kids:
+                if isinstance(kid, StructElem):
+                    kids.append(ref(kid))
+                elif kid[0] == first_page:
+                    kids.append(kid[1])
+                else:
+                    kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[kid[0]], "MCID": kid[1]}))
+            d["K"] = PDFArray(kids)
+            if elem.alt:
+                d["Alt"] = PDFString(elem.alt)
+            if elem.attrs:
+                d["A"] = PDFDictionary({k: PDFName(v) for k, v in elem.attrs.items()})
+            doc.Reference(PDFDictionary(d), names[id(elem)])
+        nums: list[Any] = []
+        for n, page in enumerate(pages):
+            page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+            page.StructParents = n
+            page.Tabs = PDFName("S")
+            mcids = self._page_mcids[n] if n < len(self._page_mcids) else []
+            nums += [n, PDFArray([ref(e) for e in mcids])]
+        tree = PDFDictionary({"Type": PDFName("StructTreeRoot"), "K": PDFArray([ref(self.tag_root)]),
+                              "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
+                              "ParentTreeNextKey": len(pages)})
+        self.tag_root.parent = None
+        doc.Reference(tree, root_name)
+        doc.Catalog.StructTreeRoot = PDFObjectReference(root_name)
+        doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        self.setViewerPreference("DisplayDocTitle", "true")
+
+
+def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
+    """ReportLab's table render callback, turned into TR/TH/TD elements."""
+
+    def callback(table: Table, event: str, *args: Any) -> None:
+        if event == "startRow":
+            canvas.open_group("TR")
+        elif event == "endRow":
+            canvas.close_group()
+        elif event == "startCell":
+            header = args[0] < header_rows
+            if header:
+                canvas.begin_leaf("TH", Scope="Column", O="Table")
+            else:
+                canvas.begin_leaf("TD")
+        elif event == "endCell":
+            canvas.end_leaf()
+
+    return callback
+
+
+def _header_rows(table: Table) -> int:
+    explicit = getattr(table, "pdf_header_rows", None)
+    if explicit is not None:
+        return int(explicit)
+    return int(table.repeatRows) if isinstance(table.repeatRows, int) else len(table.repeatRows or ())
+
+
+class TaggingFrame(Frame):
+    """A frame that tags what it draws (see :func:`role_of`)."""
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
+        if not isinstance(canv, TaggingCanvas):
+            return super()._add(flowable, canv, trySplit)
+        role = role_of(flowable)
+        if role is None:
+            return super()._add(flowable, canv, trySplit)
+        if role == "Table" and isinstance(flowable, Table):
+            canv.open_group("Table")
+            flowable._renderCB = _table_callback(canv, _header_rows(flowable))
+            try:
+                return super()._add(flowable, canv, trySplit)
+            finally:
+                canv.close_group()
+        mark = len(canv._code)
+        parent = canv._tag_stack[-1]
+        kids = len(parent.kids)
+        mcids = len(canv._page_mcids[-1])
+        canv.begin_leaf(role, getattr(flowable, "alt_text", None))
+        try:
+            drawn = super()._add(flowable, canv, trySplit)
+        finally:
+            canv.end_leaf()
+        if not drawn:  # did not fit: nothing drawn, so take the empty tag back
+            del canv._code[mark:]
+            del parent.kids[kids:]
+            del canv._page_mcids[-1][mcids:]
+        return drawn
+
+    add = _add  # Frame binds ``add`` to its own ``_add``
