@@ -226,11 +226,23 @@ def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
     return callback
 
 
+def header_rows(table: Table, rows: int) -> Table:
+    """Say how many of ``table``'s first rows are header rows (tagged TH with column scope).
+
+    Without it, the rows repeated on each page are the header, else the first row."""
+    table.pdf_header_rows = rows
+    return table
+
+
 def _header_rows(table: Table) -> int:
     explicit = getattr(table, "pdf_header_rows", None)
     if explicit is not None:
         return int(explicit)
-    return int(table.repeatRows) if isinstance(table.repeatRows, int) else len(table.repeatRows or ())
+    repeated = int(table.repeatRows) if isinstance(table.repeatRows, int) else len(table.repeatRows or ())
+    if repeated:
+        return repeated
+    # a piece of a split table continues the rows of the one before: no header unless repeated
+    return 0 if getattr(table, "_navtool_continued", False) else 1
 
 
 class TaggingFrame(Frame):
@@ -265,3 +277,15 @@ class TaggingFrame(Frame):
         return drawn
 
     add = _add  # Frame binds ``add`` to its own ``_add``
+
+    def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
+        pieces = super().split(flowable, canv)
+        if isinstance(flowable, Table):
+            tables = [p for p in pieces if isinstance(p, Table)]
+            explicit = getattr(flowable, "pdf_header_rows", None)
+            for n, piece in enumerate(tables):
+                if explicit is not None and n == 0:
+                    piece.pdf_header_rows = explicit
+                elif n > 0 or getattr(flowable, "_navtool_continued", False):
+                    piece._navtool_continued = True
+        return pieces

@@ -1,0 +1,190 @@
+"""Accessible PDFs (issue 18): tagged structure read back, content all marked, Alt text, fonts
+embedded, a palette that reads in black and white and at 4.5:1."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from report_helpers import tool
+
+from navtool_desktop.framework import Pack
+from navtool_desktop.reports import render_plan, render_rating_sheet, render_report
+from navtool_desktop.reports.data import PlanInput, ReportInput
+
+#: Operators that paint something on the page.
+_PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI"}
+
+
+def _plan_pdf(pack: Pack, demo_plan: PlanInput) -> bytes:
+    return render_plan(pack, demo_plan).pdf
+
+
+def _report_pdf(pack: Pack, demo_plan: PlanInput) -> bytes:
+    data = ReportInput(demo_plan.district, demo_plan.results, today=demo_plan.today)
+    return render_report(pack, data)
+
+
+def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    """Every structure element under ``node``, in reading order."""
+    out: list[pikepdf.Dictionary] = []
+    kids = node.get("/K")
+    if kids is None:
+        return out
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/MCR" and "/S" in kid:
+            out.append(kid)
+            out += _elements(kid)
+    return out
+
+
+def _check_tagged(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    """Check the tagging rules; the structure elements as (role, Alt text), in reading order."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run([tool("pdfinfo"), str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
+    with pikepdf.open(path) as doc:
+        root = doc.Root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == "en-US"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        tree = root.StructTreeRoot
+        elems = _elements(tree)
+        roles = [str(e.S) for e in elems]
+        assert roles[0] == "/Document"
+        # headings in order: the first is H1, none skips a level
+        levels = [int(r[2]) for r in roles if re.fullmatch(r"/H[1-6]", r)]
+        assert levels and levels[0] == 1
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
+        # every figure has words
+        for e in elems:
+            if e.S == "/Figure":
+                assert len(str(e.get("/Alt", ""))) > 10
+        # tables have header cells with a scope, rows hold only cells
+        for e in elems:
+            if e.S == "/Table":
+                cells = [c for r in _elements(e) if r.S == "/TR" for c in _elements(r)]
+                assert any(c.S == "/TH" and c.A.Scope == "/Column" for c in cells)
+        # the parent tree maps each page's MCIDs back to their elements
+        nums = list(tree.ParentTree.Nums)
+        parents = dict(zip(nums[::2], nums[1::2], strict=True))
+        for n, page in enumerate(doc.pages):
+            assert page.obj.Tabs == "/S"
+            key = int(page.obj.StructParents)
+            assert key == n
+            # every painting operator sits in marked content (a tagged element or an artifact)
+            depth, mcids = 0, 0
+            for operands, op in pikepdf.parse_content_stream(page):
+                name = str(op)
+                if name in ("BDC", "BMC"):
+                    depth += 1
+                    if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                        assert int(operands[1].MCID) == mcids
+                        assert operands[0] == parents[key][mcids].S
+                        mcids += 1
+                elif name == "EMC":
+                    depth -= 1
+                elif name in _PAINT:
+                    assert depth > 0, f"page {n + 1}: {name} outside marked content"
+            assert depth == 0
+            assert len(parents[key]) == mcids
+        return [(str(e.S), str(e.get("/Alt", ""))) for e in elems]
+
+
+def test_plan_is_tagged_with_headings_tables_and_figures(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
+    elems = _check_tagged(_plan_pdf(pack, demo_plan), tmp_path)
+    roles = [role for role, _alt in elems]
+    for role in ("/H1", "/H2", "/P", "/Table", "/TR", "/TH", "/TD", "/Figure"):
+        assert role in roles
+    heads = subprocess.run([tool("pdfinfo"), "-struct-text", str(tmp_path / "doc.pdf")],
+                           capture_output=True, text=True, check=True).stdout
+    h1 = re.findall(r"^  H1 \(block\)\n\s+\"(.*)\"", heads, re.M)
+    assert h1[:3] == ["Our vision", "Where we stand", "Our priorities and why"]
+    # the charts carry their data as Alt text: the heat map names each competency's level
+    alts = [alt for role, alt in elems if role == "/Figure"]
+    assert any("Heat map" in a and ("agreed" in a or "median vote" in a) for a in alts)
+    assert any("Timeline" in a and "In progress" in a for a in alts)
+
+
+def test_report_and_sheet_are_tagged(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
+    elems = _check_tagged(_report_pdf(pack, demo_plan), tmp_path)
+    assert any(role == "/Figure" for role, _alt in elems)
+    _check_tagged(render_rating_sheet(pack, demo_plan.district, demo_plan.results.cycle), tmp_path)
+
+
+def test_every_font_is_embedded(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(_plan_pdf(pack, demo_plan))
+    out = subprocess.run([tool("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert re.search(r"\s(yes)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", row), row
+
+
+def test_signing_a_tagged_plan_keeps_the_structure(pack: Pack, demo_plan: PlanInput, superintendent,  # type: ignore[no-untyped-def]
+                                                   root, tmp_path: Path) -> None:
+    from navtool_desktop.reports.signed import sign_rendered, with_signer
+    from navtool_desktop.signing.verify import verify_pdf_bytes
+
+    data, slot = with_signer(demo_plan, superintendent, force=True)
+    signed = sign_rendered(render_plan(pack, data).pdf, superintendent, slot, data.district.name)
+    _check_tagged(signed, tmp_path)
+    report = verify_pdf_bytes(signed, [root.certificate])
+    assert report.ok, report
+
+
+def test_palette_contrast_is_at_least_4_5() -> None:
+    from navtool_desktop.reports import style
+
+    backgrounds = [style.WHITE, style.SHADE]
+    for fg in (style.INK, style.MUTED, style.ACCENT, *style.LEVEL_COLORS.values(), *style.STATUS_COLORS.values()):
+        for bg in backgrounds:
+            assert style.contrast(fg, bg) >= style.MIN_CONTRAST, (fg, bg)
+    # level names are printed on the level tints (rating sheet, goal cards)
+    for level, tint in style.LEVEL_TINTS.items():
+        assert style.contrast(style.INK, tint) >= style.MIN_CONTRAST
+        assert style.contrast(style.LEVEL_COLORS[level], tint) >= style.MIN_CONTRAST, level
+    assert style.contrast(style.WHITE, style.ACCENT) >= style.MIN_CONTRAST  # table header
+    # numbers on any shade of the heat map
+    from reportlab.lib.colors import Color
+
+    for grey in range(0, 101):
+        fill = Color(grey / 100, grey / 100, grey / 100)
+        assert style.contrast(style.text_on(fill), fill) >= style.MIN_CONTRAST
+
+
+def test_statuses_differ_in_black_and_white(tmp_path: Path) -> None:
+    """Each status bar, printed in grey (pdftoppm -gray), looks different from the others."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.shapes import Drawing
+
+    from navtool_desktop.reports import charts
+
+    greys = []
+    for status in ("not_started", "in_progress", "done", "blocked"):
+        d = Drawing(40, 14)
+        charts.status_bar(d, 2, 2, 36, 10, status)
+        pdf = tmp_path / f"{status}.pdf"
+        renderPDF.drawToFile(d, str(pdf))
+        subprocess.run([tool("pdftoppm"), "-gray", "-r", "144", str(pdf), str(tmp_path / status)], check=True)
+        greys.append(next(tmp_path.glob(f"{status}*.pgm")).read_bytes())
+    assert len(set(greys)) == 4
+
+
+@pytest.mark.parametrize("level", ["establishing", "developing", "operationalizing", "refining", "not_sure"])
+def test_vote_bar_names_each_level_in_letters(level: str) -> None:
+    from reportlab.graphics.shapes import String
+
+    from navtool_desktop.core.results import Distribution
+    from navtool_desktop.reports import charts, style
+
+    d = charts.vote_bar(Distribution.of([level] * 5), 80)
+    letters = [s.text for s in d.contents if isinstance(s, String)]
+    assert letters == [style.level_short(level)]
+    assert f"{style.level_name(level)} 5" in d.alt_text  # type: ignore[attr-defined]
