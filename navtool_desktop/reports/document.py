@@ -19,7 +19,7 @@ from navtool_desktop import __version__
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.tagging import TaggingCanvas, TaggingFrame
-from navtool_desktop.reports.text import fit, markup, one_line
+from navtool_desktop.reports.text import fit, markup, needs_shaping, one_line
 
 #: Name of the form that holds the page count, drawn on every page before it is known.
 _PAGE_COUNT_FORM = "navtool-page-count"
@@ -41,8 +41,8 @@ class DocumentInfo:
 class _Heading(Paragraph):
     """A heading that adds itself to the outline where it lands on the page."""
 
-    def __init__(self, text: str, style: Any, level: int, outline: str, key: str) -> None:
-        super().__init__(markup(text), style)
+    def __init__(self, text: str, para_style: Any, level: int, outline: str, key: str) -> None:
+        super().__init__(markup(text), style.shaped(para_style) if needs_shaping(text) else para_style)
         self.outline_level = level
         self.outline_title = one_line(outline)
         self.outline_key = key

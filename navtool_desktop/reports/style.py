@@ -155,3 +155,10 @@ def styles() -> Styles:
         note=derive("note", fontSize=9, leading=12.5, textColor=INK, leftIndent=10,
                     borderPadding=(0, 0, 0, 6), spaceAfter=5),
     )
+
+
+@functools.cache
+def shaped(st: ParagraphStyle) -> ParagraphStyle:
+    """``st`` with HarfBuzz shaping on, for text in Arabic, Hebrew or Devanagari (joined letters,
+    conjuncts, right-to-left runs in their order)."""
+    return ParagraphStyle(f"{st.name}-shaped", parent=st, shaping=1)

@@ -19,10 +19,14 @@ figure), see :func:`set_role`.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import toColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -35,6 +39,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, Image, Paragraph, Table
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import HRFlowable, PageBreak, Spacer
+
+from navtool_desktop.reports import fonts
+from navtool_desktop.reports.text import markup, needs_shaping, runs
 
 #: Roles that are drawn as one marked-content sequence (their content is the element's).
 LEAF_ROLES = frozenset({"H1", "H2", "H3", "P", "LI", "Lbl", "LBody", "TH", "TD", "Figure", "Caption",
@@ -103,6 +110,7 @@ class TaggingCanvas(Canvas):
         self.tag_root = StructElem("Document")
         self._tag_stack: list[StructElem] = [self.tag_root]
         self._tag_leaf: StructElem | None = None
+        self._tag_span = False
         self._leaf_depth = 0
         self._page_mcids: list[list[StructElem]] = [[]]
         self._code.append("/Artifact BMC")
@@ -120,9 +128,10 @@ class TaggingCanvas(Canvas):
         if not elem.kids and elem.parent is not None:  # drew nothing: leave no empty element
             elem.parent.kids.remove(elem)
 
-    def begin_leaf(self, role: str, alt: str | None = None, **attrs: str) -> None:
+    def begin_leaf(self, role: str, alt: str | None = None, actual: str | None = None, **attrs: str) -> None:
         """Start marked content belonging to a new element ``role`` (inside another one, the
-        content simply stays the outer element's)."""
+        content simply stays the outer element's). ``actual`` is the text in logical order when
+        the drawn glyphs are shaped or reordered (/ActualText, for copy, search and readers)."""
         self._leaf_depth += 1
         if self._leaf_depth > 1:
             return
@@ -132,16 +141,18 @@ class TaggingCanvas(Canvas):
         elem = self._tag_stack[-1].add(StructElem(role, alt=alt, attrs=dict(attrs)))
         mcids = self._page_mcids[-1]
         elem.kids.append((len(self._page_mcids) - 1, len(mcids)))
-        self._code.append(f"EMC /{role} <</MCID {len(mcids)}>> BDC")
+        span = f" /Span <</ActualText {_pdf_text(actual)}>> BDC" if actual else ""
+        self._code.append(f"EMC /{role} <</MCID {len(mcids)}>> BDC{span}")
         mcids.append(elem)
         self._tag_leaf = elem
+        self._tag_span = bool(actual)
 
     def end_leaf(self) -> None:
         self._leaf_depth -= 1
         if self._leaf_depth > 0:
             return
         if self._tag_leaf is not None:
-            self._code.append("EMC /Artifact BMC")
+            self._code.append(("EMC " if self._tag_span else "") + "EMC /Artifact BMC")
         self._tag_leaf = None
 
     def showPage(self) -> None:
@@ -149,6 +160,33 @@ class TaggingCanvas(Canvas):
         super().showPage()
         self._code.append("/Artifact BMC")
         self._page_mcids.append([])
+
+    # --- strings drawn directly (running header, chart labels) -------------------------------
+
+    def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:
+        if not _needs_faces(text):
+            super().drawString(x, y, text, *args, **kwargs)
+            return
+        # other scripts: one line laid out like a paragraph, so it gets the fallback faces,
+        # shaping and right-to-left order the paragraphs get
+        st = ParagraphStyle("inline", fontName=self._fontname, fontSize=self._fontsize,
+                            leading=self._fontsize * 1.2, textColor=toColor(self._fillColorObj),
+                            shaping=1 if needs_shaping(text) else 0)
+        para = Paragraph(markup(text), st)
+        _w, height = para.wrap(1e6, 1e6)
+        para.drawOn(self, x, y - height + self._fontsize)
+
+    def drawRightString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:
+        if not _needs_faces(text):
+            super().drawRightString(x, y, text, *args, **kwargs)
+            return
+        self.drawString(x - _width(text, self._fontname, self._fontsize), y, text)
+
+    def drawCentredString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:
+        if not _needs_faces(text):
+            super().drawCentredString(x, y, text, *args, **kwargs)
+            return
+        self.drawString(x - _width(text, self._fontname, self._fontsize) / 2, y, text)
 
     # --- when saving --------------------------------------------------------------------------
 
@@ -206,6 +244,39 @@ class TaggingCanvas(Canvas):
         self.setViewerPreference("DisplayDocTitle", "true")
 
 
+def _needs_faces(text: str) -> bool:
+    return any(ord(ch) > 0x24F and fonts.font_for(ch) is not None for ch in text)
+
+
+def _width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(chunk, face or font, size) for face, chunk in runs(text))
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF text string (UTF-16 with its byte-order mark, as hex)."""
+    return "<FEFF" + " ".join(text.split()).encode("utf-16-be").hex().upper() + ">"
+
+
+def _plain_text(value: Any) -> str:
+    """The words of a cell or flowable, in logical order."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Paragraph):
+        # the markup it was made from: after layout its words are the shaped glyphs
+        raw = re.sub(r"<br\s*/?>", " ", str(getattr(value, "text", "")))
+        return html.unescape(re.sub(r"<[^>]*>", "", raw))
+    if isinstance(value, (list, tuple)):
+        return " ".join(_plain_text(v) for v in value)
+    return ""
+
+
+def _actual(value: Any) -> str | None:
+    text = _plain_text(value)
+    return text if needs_shaping(text) else None
+
+
 def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
     """ReportLab's table render callback, turned into TR/TH/TD elements."""
 
@@ -216,10 +287,11 @@ def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
             canvas.close_group()
         elif event == "startCell":
             header = args[0] < header_rows
+            actual = _actual(args[2])
             if header:
-                canvas.begin_leaf("TH", Scope="Column", O="Table")
+                canvas.begin_leaf("TH", actual=actual, Scope="Column", O="Table")
             else:
-                canvas.begin_leaf("TD")
+                canvas.begin_leaf("TD", actual=actual)
         elif event == "endCell":
             canvas.end_leaf()
 
@@ -265,7 +337,7 @@ class TaggingFrame(Frame):
         parent = canv._tag_stack[-1]
         kids = len(parent.kids)
         mcids = len(canv._page_mcids[-1])
-        canv.begin_leaf(role, getattr(flowable, "alt_text", None))
+        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable))
         try:
             drawn = super()._add(flowable, canv, trySplit)
         finally:

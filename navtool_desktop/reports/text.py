@@ -6,6 +6,13 @@ is the one helper that makes any text literal: it cleans the text, escapes ``&``
 ``>``, and keeps line breaks. Text drawn outside paragraphs (charts, header, outline) goes
 through :func:`clean` and, where space is fixed, :func:`fit`.
 
+Scripts: each character prints in the bundled face that has it (:func:`runs`; DejaVu Sans, else
+Noto for Arabic, Hebrew and Devanagari, else Droid Sans Fallback for CJK); :func:`markup` wraps
+the runs in ``<font>`` tags, and :func:`needs_shaping` tells the paragraph helpers to shape the
+text (HarfBuzz) and the tagging layer to add the logical text as /ActualText. Emoji print as
+their names ("[grinning face]"); a character no face has prints as U+FFFD, and the app warns
+when it is typed (:func:`navtool_desktop.printable.unprintable`).
+
 Long words: paragraph styles keep ReportLab's ``splitLongWords``, which breaks a word wider
 than its column at the column's edge, with no character lost or added.
 """
@@ -18,6 +25,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from navtool_desktop import printable
 from navtool_desktop.reports import fonts
 
 #: Shown in place of a character the embedded font cannot draw.
@@ -34,8 +42,9 @@ _INVISIBLE = {"Cf", "Mn", "Me"}
 
 
 def clean(text: str | None) -> str:
-    """Plain text the embedded font can draw: no control characters or lone surrogates,
-    line endings as ``\\n``, composed (NFC), and characters without a glyph replaced by U+FFFD."""
+    """Plain text the embedded fonts can draw: no control characters or lone surrogates,
+    line endings as ``\\n``, composed (NFC), emoji as their names, and characters without a
+    glyph replaced by U+FFFD."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -50,9 +59,36 @@ def clean(text: str | None) -> str:
     for ch in text:
         if ord(ch) in have or ch in "\n\t":
             out.append(ch)
+        elif printable.is_emoji(ch):
+            if unicodedata.category(ch) != "Sk":  # skin-tone modifiers say nothing on their own
+                out.append(f"[{unicodedata.name(ch, 'emoji').lower()}]")
         elif unicodedata.category(ch) not in _INVISIBLE:
             out.append(REPLACEMENT)
     return "".join(out)
+
+
+def runs(text: str) -> list[tuple[str | None, str]]:
+    """``text`` (already clean) cut into runs of one face: ``(face, chunk)``, the face None for
+    the regular one. Spaces, digits, punctuation and marks stay in the run they are in when
+    its face has them, so a name in one script is one run (shaped and ordered as a whole)."""
+    out: list[tuple[str | None, str]] = []
+    for ch in text:
+        face = fonts.font_for(ch)
+        if out and face != out[-1][0]:
+            prev = out[-1][0]
+            neutral = unicodedata.category(ch)[0] in "ZPNM" or ch in "\n\t"
+            if neutral and ord(ch) in printable.coverage(fonts.file_of(prev) if prev else printable.BASE):
+                face = prev
+        if out and out[-1][0] == face:
+            out[-1] = (face, out[-1][1] + ch)
+        else:
+            out.append((face, ch))
+    return out
+
+
+def needs_shaping(text: str | None) -> bool:
+    """True when ``text`` has letters of a script that is shaped (Arabic, Hebrew, Devanagari)."""
+    return any(fonts.font_for(ch) in fonts.SHAPED for ch in text or "" if ord(ch) > 0x58F)
 
 
 def markup(text: str | None) -> str:
@@ -60,8 +96,11 @@ def markup(text: str | None) -> str:
 
     The only way user text reaches a ReportLab ``Paragraph``.
     """
-    lines = escape(clean(text)).replace("\t", " ").split("\n")
-    return "<br/>".join(lines)
+    parts = []
+    for face, chunk in runs(clean(text)):
+        chunk = escape(chunk).replace("\t", " ")
+        parts.append(chunk if face is None else f'<font face="{face}">{chunk}</font>')
+    return "".join(parts).replace("\n", "<br/>")
 
 
 def one_line(text: str | None) -> str:

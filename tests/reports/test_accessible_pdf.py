@@ -188,3 +188,70 @@ def test_vote_bar_names_each_level_in_letters(level: str) -> None:
     letters = [s.text for s in d.contents if isinstance(s, String)]
     assert letters == [style.level_short(level)]
     assert f"{style.level_name(level)} 5" in d.alt_text  # type: ignore[attr-defined]
+
+
+#: Names in seven scripts, each as people type them (logical order).
+NAMES = {
+    "vietnamese": "Nguyễn Thị Minh Khai",
+    "chinese": "王小明",
+    "arabic": "محمد علي",
+    "hebrew": "דוד כהן",
+    "devanagari": "प्रिया शर्मा",
+    "cyrillic": "Иван Петров",
+    "emoji": "Sam 😀 Olsen",
+}
+
+
+def _multiscript_plan(demo_plan: PlanInput) -> PlanInput:
+    import dataclasses
+
+    from navtool_desktop.core.records import TeamMember
+
+    team = tuple(TeamMember(name=name, role=script) for script, name in NAMES.items())
+    district = dataclasses.replace(demo_plan.district, team=team,
+                                   name=f"{NAMES['chinese']} {NAMES['arabic']} District")
+    return dataclasses.replace(demo_plan, district=district)
+
+
+def test_names_in_every_script_print_and_read_back_in_logical_order(pack: Pack, demo_plan: PlanInput,
+                                                                    tmp_path: Path) -> None:
+    from report_helpers import pdf_text
+
+    pdf = render_plan(pack, _multiscript_plan(demo_plan)).pdf
+    text = pdf_text(pdf, tmp_path, layout=False)
+    for script, name in NAMES.items():
+        if script == "emoji":
+            assert "Sam [grinning face] Olsen" in text
+        elif script in ("arabic", "hebrew"):
+            # poppler shows a right-to-left line in display order (it reverses the logical
+            # /ActualText it is given, wrapped in U+202B...U+202C); base letters, no
+            # presentation forms either way
+            assert f"\u202b{name[::-1]}\u202c" in text or name in text, (script, name)
+        else:
+            assert name in text, (script, name)
+    assert "\ufffd" not in text
+    # the logical order itself, as screen readers and copy-paste get it: the /ActualText
+    actual = set()
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+                    actual.add(str(operands[1].ActualText))
+    for script in ("arabic", "hebrew", "devanagari"):
+        assert NAMES[script] in actual
+    # every script's face is embedded, and the title keeps every character
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run([tool("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    for face in ("DejaVuSans", "NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "DroidSansFallback"):
+        assert face in out
+    info = subprocess.run([tool("pdfinfo"), str(path)], capture_output=True, text=True, check=True).stdout
+    assert f"{NAMES['chinese']} {NAMES['arabic']} District" in info
+    _check_tagged(pdf, tmp_path)
+
+
+def test_unprintable_names_the_characters_no_bundled_font_has() -> None:
+    from navtool_desktop.printable import unprintable
+
+    assert unprintable("".join(NAMES.values())) == []
+    assert unprintable("Ana \U00013000 \u0F40") == ["\U00013000", "\u0F40"]  # hieroglyph, Tibetan
