@@ -33,6 +33,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFObjectReference,
     PDFPage,
+    PDFStream,
     PDFString,
 )
 from reportlab.pdfgen.canvas import Canvas
@@ -221,7 +222,7 @@ class TaggingCanvas(Canvas):
                     kids.append(kid[1])
                 else:
                     kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[kid[0]], "MCID": kid[1]}))
-            d["K"] = PDFArray(kids)
+            d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
             if elem.alt:
                 d["Alt"] = PDFString(elem.alt)
             if elem.attrs:
@@ -241,7 +242,36 @@ class TaggingCanvas(Canvas):
         doc.Reference(tree, root_name)
         doc.Catalog.StructTreeRoot = PDFObjectReference(root_name)
         doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        doc.Catalog.Metadata = _xmp(doc)
         self.setViewerPreference("DisplayDocTitle", "true")
+
+
+def _xmp(doc: Any) -> PDFStream:
+    """The XMP metadata packet readers and checkers look for (title, author, language)."""
+    from xml.sax.saxutils import escape
+
+    info = doc.info
+    lang = escape(str(getattr(doc.Catalog, "Lang", None) or "en-US"))
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value or "")}</rdf:li></rdf:Alt>'
+
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        f"<dc:title>{alt(info.title)}</dc:title>"
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(info.author or '')}</rdf:li></rdf:Seq></dc:creator>"
+        f"<dc:description>{alt(info.subject)}</dc:description>"
+        f"<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>"
+        f"<pdf:Producer>{escape(info.producer or '')}</pdf:Producer>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>'
+    )
+    stream = PDFStream(dictionary=PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                       content=packet.encode("utf-8"), filters=[])
+    return stream
 
 
 def _needs_faces(text: str) -> bool:
