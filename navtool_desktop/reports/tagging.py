@@ -47,6 +47,8 @@ from navtool_desktop.reports.text import markup, needs_shaping, runs
 #: Roles that are drawn as one marked-content sequence (their content is the element's).
 LEAF_ROLES = frozenset({"H1", "H2", "H3", "P", "LI", "Lbl", "LBody", "TH", "TD", "Figure", "Caption",
                         "Div", "Span"})
+#: A paragraph starting with one of these is a list item; consecutive items make one list.
+BULLETS = ("\u2022", "\u25e6", "\u2013 ")
 #: Roles drawn as nothing, so nothing of them is tagged.
 ARTIFACT = "Artifact"
 
@@ -96,7 +98,7 @@ def role_of(flowable: Flowable) -> str | None:
     if isinstance(flowable, Table):
         return "Table"
     if isinstance(flowable, Paragraph):
-        return "P"
+        return "LI" if _plain_text(flowable).lstrip().startswith(BULLETS) else "P"
     if isinstance(flowable, (Drawing, Image)):
         # a figure without words is decoration; the documents give every chart its words
         return "Figure" if getattr(flowable, "alt_text", None) else ARTIFACT
@@ -112,6 +114,7 @@ class TaggingCanvas(Canvas):
         self._tag_stack: list[StructElem] = [self.tag_root]
         self._tag_leaf: StructElem | None = None
         self._tag_span = False
+        self._open_list: StructElem | None = None  # the list the next item joins
         self._leaf_depth = 0
         self._page_mcids: list[list[StructElem]] = [[]]
         self._code.append("/Artifact BMC")
@@ -251,7 +254,8 @@ def _xmp(doc: Any) -> PDFStream:
     from xml.sax.saxutils import escape
 
     info = doc.info
-    lang = escape(str(getattr(doc.Catalog, "Lang", None) or "en-US"))
+    lang_string = getattr(doc.Catalog, "Lang", None)
+    lang = escape(str(getattr(lang_string, "s", lang_string) or "en-US"))
 
     def alt(value: str) -> str:
         return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value or "")}</rdf:li></rdf:Alt>'
@@ -357,6 +361,7 @@ class TaggingFrame(Frame):
         if role is None:
             return super()._add(flowable, canv, trySplit)
         if role == "Table" and isinstance(flowable, Table):
+            canv._open_list = None
             canv.open_group("Table")
             flowable._renderCB = _table_callback(canv, _header_rows(flowable))
             try:
@@ -367,15 +372,36 @@ class TaggingFrame(Frame):
         parent = canv._tag_stack[-1]
         kids = len(parent.kids)
         mcids = len(canv._page_mcids[-1])
+        groups = len(canv._tag_stack)
+        reused: tuple[StructElem, int] | None = None
+        if role == "LI":  # L > LI > LBody; consecutive items share the list
+            last = parent.kids[-1] if parent.kids else None
+            if isinstance(last, StructElem) and last.role == "L" and canv._open_list is last:
+                reused = (last, len(last.kids))
+                canv._tag_stack.append(last)
+            else:
+                canv.open_group("L")
+            canv.open_group("LI")
+            role = "LBody"
         canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable))
         try:
             drawn = super()._add(flowable, canv, trySplit)
         finally:
             canv.end_leaf()
+            while len(canv._tag_stack) > groups:
+                closing = canv._tag_stack[-1]
+                canv.close_group()
+                if closing.role == "L":
+                    canv._open_list = closing if drawn else None
         if not drawn:  # did not fit: nothing drawn, so take the empty tag back
             del canv._code[mark:]
+            if reused is not None:
+                del reused[0].kids[reused[1]:]
+                canv._open_list = reused[0]
             del parent.kids[kids:]
             del canv._page_mcids[-1][mcids:]
+        elif role != "LBody":
+            canv._open_list = None
         return drawn
 
     add = _add  # Frame binds ``add`` to its own ``_add``

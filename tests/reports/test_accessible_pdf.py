@@ -99,7 +99,7 @@ def _check_tagged(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
 def test_plan_is_tagged_with_headings_tables_and_figures(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
     elems = _check_tagged(_plan_pdf(pack, demo_plan), tmp_path)
     roles = [role for role, _alt in elems]
-    for role in ("/H1", "/H2", "/P", "/Table", "/TR", "/TH", "/TD", "/Figure"):
+    for role in ("/H1", "/H2", "/P", "/L", "/LI", "/LBody", "/Table", "/TR", "/TH", "/TD", "/Figure"):
         assert role in roles
     heads = subprocess.run([tool("pdfinfo"), "-struct-text", str(tmp_path / "doc.pdf")],
                            capture_output=True, text=True, check=True).stdout
