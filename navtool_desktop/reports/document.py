@@ -140,9 +140,23 @@ class _Document(BaseDocTemplate):
 
 
 def build(story: Sequence[Flowable], info: DocumentInfo) -> bytes:
-    """Lay out ``story`` on US Letter pages and return the PDF."""
+    """Lay out ``story`` on US Letter pages and return the PDF (tagged: see tagging.py)."""
+    return build_with_twin(story, info)[0]
+
+
+def build_with_twin(story: Sequence[Flowable], info: DocumentInfo) -> tuple[bytes, str]:
+    """The PDF of ``story`` and its accessible HTML twin (same headings, tables and chart
+    words, from the PDF's structure tree; see twin.py)."""
+    from navtool_desktop.reports.twin import html_twin
+
     fonts.register()
     out = io.BytesIO()
     doc = _Document(out, info)
-    doc.build(list(story), canvasmaker=_Canvas)
-    return out.getvalue()
+    made: list[_Canvas] = []
+
+    def canvasmaker(*args: Any, **kwargs: Any) -> _Canvas:
+        made.append(_Canvas(*args, **kwargs))
+        return made[-1]
+
+    doc.build(list(story), canvasmaker=canvasmaker)
+    return out.getvalue(), html_twin(made[-1].tag_root, one_line(info.title))

@@ -61,6 +61,10 @@ class StructElem:
     parent: StructElem | None = None
     alt: str | None = None
     attrs: dict[str, str] = field(default_factory=dict)
+    #: the words of a leaf, in logical order (for the HTML twin)
+    text: str = ""
+    #: a table's piece on a later page (the twin joins the pieces)
+    continued: bool = False
     #: children in reading order: elements, or ``(page index, MCID)`` of marked content
     kids: list[StructElem | tuple[int, int]] = field(default_factory=list)
 
@@ -132,7 +136,8 @@ class TaggingCanvas(Canvas):
         if not elem.kids and elem.parent is not None:  # drew nothing: leave no empty element
             elem.parent.kids.remove(elem)
 
-    def begin_leaf(self, role: str, alt: str | None = None, actual: str | None = None, **attrs: str) -> None:
+    def begin_leaf(self, role: str, alt: str | None = None, actual: str | None = None, text: str = "",
+                   **attrs: str) -> None:
         """Start marked content belonging to a new element ``role`` (inside another one, the
         content simply stays the outer element's). ``actual`` is the text in logical order when
         the drawn glyphs are shaped or reordered (/ActualText, for copy, search and readers)."""
@@ -142,7 +147,7 @@ class TaggingCanvas(Canvas):
         if role == ARTIFACT:
             self._tag_leaf = None  # already inside the page's artifact sequence
             return
-        elem = self._tag_stack[-1].add(StructElem(role, alt=alt, attrs=dict(attrs)))
+        elem = self._tag_stack[-1].add(StructElem(role, alt=alt, attrs=dict(attrs), text=text))
         mcids = self._page_mcids[-1]
         elem.kids.append((len(self._page_mcids) - 1, len(mcids)))
         span = f" /Span <</ActualText {_pdf_text(actual)}>> BDC" if actual else ""
@@ -298,9 +303,12 @@ def _plain_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Paragraph):
-        # the markup it was made from: after layout its words are the shaped glyphs
-        raw = re.sub(r"<br\s*/?>", " ", str(getattr(value, "text", "")))
-        return html.unescape(re.sub(r"<[^>]*>", "", raw))
+        # the markup it was made from: after layout its words are the shaped glyphs (the
+        # second half of a split paragraph has no markup: its words, unshaped in that case)
+        raw = re.sub(r"<br\s*/?>", " ", str(getattr(value, "text", "") or ""))
+        return html.unescape(re.sub(r"<[^>]*>", "", raw)) if raw.strip() else value.getPlainText()
+    if getattr(value, "alt_text", None):
+        return str(value.alt_text)
     if isinstance(value, (list, tuple)):
         return " ".join(_plain_text(v) for v in value)
     return ""
@@ -321,11 +329,11 @@ def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
             canvas.close_group()
         elif event == "startCell":
             header = args[0] < header_rows
-            actual = _actual(args[2])
+            actual, text = _actual(args[2]), _plain_text(args[2])
             if header:
-                canvas.begin_leaf("TH", actual=actual, Scope="Column", O="Table")
+                canvas.begin_leaf("TH", actual=actual, text=text, Scope="Column", O="Table")
             else:
-                canvas.begin_leaf("TD", actual=actual)
+                canvas.begin_leaf("TD", actual=actual, text=text)
         elif event == "endCell":
             canvas.end_leaf()
 
@@ -362,7 +370,7 @@ class TaggingFrame(Frame):
             return super()._add(flowable, canv, trySplit)
         if role == "Table" and isinstance(flowable, Table):
             canv._open_list = None
-            canv.open_group("Table")
+            canv.open_group("Table").continued = bool(getattr(flowable, "_navtool_continued", False))
             flowable._renderCB = _table_callback(canv, _header_rows(flowable))
             try:
                 return super()._add(flowable, canv, trySplit)
@@ -383,7 +391,7 @@ class TaggingFrame(Frame):
                 canv.open_group("L")
             canv.open_group("LI")
             role = "LBody"
-        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable))
+        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable), _plain_text(flowable))
         try:
             drawn = super()._add(flowable, canv, trySplit)
         finally:

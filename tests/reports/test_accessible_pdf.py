@@ -255,3 +255,47 @@ def test_unprintable_names_the_characters_no_bundled_font_has() -> None:
 
     assert unprintable("".join(NAMES.values())) == []
     assert unprintable("Ana \U00013000 \u0F40") == ["\U00013000", "\u0F40"]  # hieroglyph, Tibetan
+
+
+def test_the_html_twin_has_the_pdfs_headings_tables_and_chart_words(pack: Pack, demo_plan: PlanInput) -> None:
+    from html.parser import HTMLParser
+
+    from navtool_desktop.reports import charts, style
+    from navtool_desktop.reports.common import data_table, head_cells, para
+    from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading
+
+    rows = [head_cells("Name", "Role"), *([para(n), para(s)] for s, n in NAMES.items())] * 8  # spans pages
+    story = [heading("Team"), para("Who leads."), para("\u2022 first"), para("\u2022 second"),
+             data_table(rows, [200, 200]), heading("Results", 1),
+             charts.heat_map(pack, demo_plan.results, style.FRAME_WIDTH)]
+    pdf, html_text = build_with_twin(story, DocumentInfo("Plan \u2014 " + NAMES["arabic"], "D", "S", "H"))
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:  # the table runs over two pages
+        assert len([e for e in _elements(doc.Root.StructTreeRoot) if e.S == "/Table"]) >= 2
+
+    class Parser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[tuple[str, dict[str, str | None]]] = []
+            self.open: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append((tag, dict(attrs)))
+            if tag not in ("meta",):
+                self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.open.pop() == tag  # well nested
+
+    parser = Parser()
+    parser.feed(html_text)
+    assert parser.open == []
+    assert ("html", {"lang": "en-US"}) in parser.tags
+    names = [t for t, _a in parser.tags]
+    assert names.count("h1") == 1 and names.count("h2") == 1 and names.count("ul") == 1
+    assert names.count("table") == 1  # the pieces on two pages are one table
+    assert names.count("th") == 2 and all(a.get("scope") == "col" for t, a in parser.tags if t == "th")
+    assert f"<title>Plan \u2014 {NAMES['arabic']}</title>" in html_text
+    main = html_text.split("<main>", 1)[1]
+    for name in ("王小明", "محمد علي", "प्रिया शर्मा"):
+        assert main.count(name) == 8
+    assert "Heat map of the competencies by level." in html_text
