@@ -65,6 +65,8 @@ class StructElem:
     text: str = ""
     #: a table's piece on a later page (the twin joins the pieces)
     continued: bool = False
+    #: False for what only the PDF says (the twin's own SHA-256, see :func:`not_in_twin`)
+    in_twin: bool = True
     #: children in reading order: elements, or ``(page index, MCID)`` of marked content
     kids: list[StructElem | tuple[int, int]] = field(default_factory=list)
 
@@ -87,6 +89,13 @@ def set_role(flowable: Any, role: str, alt: str | None = None) -> Any:
     object.__setattr__(flowable, "pdf_role", role)
     if alt is not None:
         object.__setattr__(flowable, "alt_text", " ".join(alt.split()))
+    return flowable
+
+
+def not_in_twin(flowable: Any) -> Any:
+    """Keep ``flowable`` out of the HTML twin (it stays tagged in the PDF): for the line that
+    prints the twin's SHA-256, which the twin cannot contain. Returns the flowable."""
+    object.__setattr__(flowable, "pdf_twin", False)
     return flowable
 
 
@@ -392,6 +401,8 @@ class TaggingFrame(Frame):
             canv.open_group("LI")
             role = "LBody"
         canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable), _plain_text(flowable))
+        if canv._tag_leaf is not None and not getattr(flowable, "pdf_twin", True):
+            canv._tag_leaf.in_twin = False
         try:
             drawn = super()._add(flowable, canv, trySplit)
         finally:

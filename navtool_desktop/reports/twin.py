@@ -25,7 +25,7 @@ _TAGS = {"H1": "h1", "H2": "h2", "H3": "h3", "P": "p", "Caption": "p", "Div": "d
 
 
 def _render(elem: StructElem, out: list[str]) -> None:
-    kids = [k for k in elem.kids if isinstance(k, StructElem)]
+    kids = [k for k in elem.kids if isinstance(k, StructElem) and k.in_twin]
     role = elem.role
     if role == "Document":
         for kid in kids:
@@ -45,7 +45,7 @@ def _render(elem: StructElem, out: list[str]) -> None:
         out.append("<table>")
         seen_header = False
         for row in kids:
-            cells = [k for k in row.kids if isinstance(k, StructElem)]
+            cells = [k for k in row.kids if isinstance(k, StructElem) and k.in_twin]
             is_header = bool(cells) and all(c.role == "TH" for c in cells)
             if is_header and seen_header:
                 continue

@@ -265,7 +265,10 @@ def test_the_html_twin_has_the_pdfs_headings_tables_and_chart_words(pack: Pack, 
     from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading
 
     rows = [head_cells("Name", "Role"), *([para(n), para(s)] for s, n in NAMES.items())] * 8  # spans pages
-    story = [heading("Team"), para("Who leads."), para("\u2022 first"), para("\u2022 second"),
+    from navtool_desktop.reports.tagging import not_in_twin
+
+    story = [heading("Team"), para("Who leads."), not_in_twin(para("Only in the PDF.")),
+             para("\u2022 first"), para("\u2022 second"),
              data_table(rows, [200, 200]), heading("Results", 1),
              charts.heat_map(pack, demo_plan.results, style.FRAME_WIDTH)]
     pdf, html_text = build_with_twin(story, DocumentInfo("Plan \u2014 " + NAMES["arabic"], "D", "S", "H"))
@@ -299,3 +302,4 @@ def test_the_html_twin_has_the_pdfs_headings_tables_and_chart_words(pack: Pack, 
     for name in ("王小明", "محمد علي", "प्रिया शर्मा"):
         assert main.count(name) == 8
     assert "Heat map of the competencies by level." in html_text
+    assert "Only in the PDF." not in html_text
