@@ -159,11 +159,11 @@ class TaggingCanvas(Canvas):
         elem = self._tag_stack[-1].add(StructElem(role, alt=alt, attrs=dict(attrs), text=text))
         mcids = self._page_mcids[-1]
         elem.kids.append((len(self._page_mcids) - 1, len(mcids)))
-        span = f" /Span <</ActualText {_pdf_text(actual)}>> BDC" if actual else ""
+        span = f" /Span <</ActualText {_pdf_text(actual)}>> BDC" if actual is not None else ""
         self._code.append(f"EMC /{role} <</MCID {len(mcids)}>> BDC{span}")
         mcids.append(elem)
         self._tag_leaf = elem
-        self._tag_span = bool(actual)
+        self._tag_span = actual is not None
 
     def end_leaf(self) -> None:
         self._leaf_depth -= 1
@@ -311,6 +311,8 @@ def _plain_text(value: Any) -> str:
     """The words of a cell or flowable, in logical order."""
     if isinstance(value, str):
         return value
+    if isinstance(value, Paragraph) and hasattr(value, "pdf_text"):
+        return str(value.pdf_text)  # a piece of a split paragraph (see TaggingFrame.split)
     if isinstance(value, Paragraph):
         # the markup it was made from: after layout its words are the shaped glyphs (the
         # second half of a split paragraph has no markup: its words, unshaped in that case)
@@ -324,8 +326,12 @@ def _plain_text(value: Any) -> str:
 
 
 def _actual(value: Any) -> str | None:
+    """The /ActualText of a shaped paragraph or cell; "" for the later pieces of a split one
+    (the first piece carries all its words); None when the glyphs read right as they are."""
     text = _plain_text(value)
-    return text if needs_shaping(text) else None
+    if needs_shaping(text):
+        return text
+    return "" if getattr(value, "pdf_shaped", False) else None
 
 
 def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
@@ -427,6 +433,15 @@ class TaggingFrame(Frame):
 
     def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
         pieces = super().split(flowable, canv)
+        if isinstance(flowable, Paragraph) and len(pieces) > 1:
+            # the first piece stands for the whole paragraph's words (twin, /ActualText); the
+            # later pieces add none, so nothing is read twice or in shaped form
+            text = _plain_text(flowable)
+            shaped = needs_shaping(text) or bool(getattr(flowable, "pdf_shaped", False))
+            for n, piece in enumerate(pieces):
+                if isinstance(piece, Paragraph):
+                    piece.pdf_text = text if n == 0 else ""
+                    piece.pdf_shaped = shaped
         if isinstance(flowable, Table):
             tables = [p for p in pieces if isinstance(p, Table)]
             explicit = getattr(flowable, "pdf_header_rows", None)

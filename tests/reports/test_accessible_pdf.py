@@ -303,3 +303,20 @@ def test_the_html_twin_has_the_pdfs_headings_tables_and_chart_words(pack: Pack, 
         assert main.count(name) == 8
     assert "Heat map of the competencies by level." in html_text
     assert "Only in the PDF." not in html_text
+
+
+def test_an_arabic_paragraph_split_over_two_pages_reads_once_in_logical_order() -> None:
+    from navtool_desktop.reports.common import para
+    from navtool_desktop.reports.document import DocumentInfo, build_with_twin
+
+    long_text = " ".join([NAMES["arabic"]] * 900)
+    pdf, html_text = build_with_twin([para(long_text)], DocumentInfo("T", "A", "S", "H", cover=False))
+    actual = []
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
+        assert len(doc.pages) >= 2
+        for page in doc.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+                    actual.append(str(operands[1].ActualText))
+    assert actual[0] == long_text and all(a == "" for a in actual[1:]) and len(actual) >= 2
+    assert html_text.count(NAMES["arabic"]) == 900
