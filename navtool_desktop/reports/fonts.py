@@ -30,6 +30,8 @@ _FALLBACKS = {ARABIC: printable.ARABIC, HEBREW: printable.HEBREW, DEVANAGARI: pr
 _BY_FILE = {filename: name for name, filename in _FALLBACKS.items()}
 #: The faces whose text is shaped with HarfBuzz (joined letters, conjuncts, right to left).
 SHAPED = frozenset(_BY_FILE[f] for f in printable.SHAPED)
+#: The faces of right-to-left scripts (their words are set in display order, see text.markup).
+RIGHT_TO_LEFT = frozenset({ARABIC, HEBREW})
 
 
 @functools.cache
@@ -71,6 +73,7 @@ def font_for(ch: str) -> str | None:
 @functools.cache
 def covered() -> frozenset[int]:
     """Code points some bundled face prints (the first plane: see printable.font_file_for)."""
+    register()  # what asks what prints is about to measure or draw it
     out: set[int] = set(printable.coverage(printable.BASE))
     for filename in printable.FALLBACKS:
         out |= printable.coverage(filename)
@@ -84,6 +87,7 @@ def _shape_only_other_scripts() -> None:
     ligatures on: DejaVu would turn "st" into one glyph, and copy-paste would give "ﬆ".
     Latin, Greek and Cyrillic need no shaping, so their words are left as they are.
     """
+    from reportlab.pdfbase.ttfonts import shapeStr
     from reportlab.platypus import paragraph
 
     original = paragraph.shapeFragWord
@@ -91,9 +95,47 @@ def _shape_only_other_scripts() -> None:
         return
 
     def shape(word: Any, *args: Any, **kwargs: Any) -> Any:
-        if not any(getattr(frag, "fontName", None) in SHAPED for frag, _text in word[1:]):
+        faces = {getattr(frag, "fontName", None) for frag, _text in word[1:] if not hasattr(frag, "cbDefn")}
+        if not faces & SHAPED:
             return word
-        return original(word, *args, **kwargs)
+        if len(faces) == 1:
+            return _safe(word, *args, **kwargs)
+        # ReportLab shapes a word with its first face only: a word that mixes faces ("محمد:"
+        # with DejaVu's colon) is shaped face by face and put back together
+        groups: list[list[Any]] = []
+        for frag, text in word[1:]:
+            face = getattr(frag, "fontName", None)
+            if groups and getattr(groups[-1][-1][0], "fontName", None) == face:
+                groups[-1].append((frag, text))
+            else:
+                groups.append([(frag, text)])
+        parts: list[Any] = []
+        total = 0.0
+        kind = None
+        for group in groups:
+            width = sum(pdfmetrics.stringWidth(t, f.fontName, f.fontSize) for f, t in group)
+            if group[0][0].fontName in SHAPED:
+                shaped = _safe([width, *group], *args, **kwargs)
+                if len(shaped) > 1 and shaped[1:] != group:
+                    kind = type(shaped)
+                    total += shaped[0]
+                    parts += list(shaped[1:])
+                    continue
+            # the other faces' text as positioned glyphs too, so the line advances past them
+            total += width
+            parts += [(f, shapeStr(t, f.fontName, f.fontSize, force=True)) for f, t in group]
+        if kind is None:
+            return word
+        out = kind([])
+        out.append(total)
+        out.extend(parts)
+        return out
+
+    def _safe(word: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return original(word, *args, **kwargs)
+        except (AttributeError, KeyError, IndexError):  # a glyph HarfBuzz made that the face cannot map
+            return word
 
     shape.navtool = True  # type: ignore[attr-defined]
     paragraph.shapeFragWord = shape
