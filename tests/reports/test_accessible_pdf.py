@@ -320,3 +320,43 @@ def test_an_arabic_paragraph_split_over_two_pages_reads_once_in_logical_order() 
                     actual.append(str(operands[1].ActualText))
     assert actual[0] == long_text and all(a == "" for a in actual[1:]) and len(actual) >= 2
     assert html_text.count(NAMES["arabic"]) == 900
+
+
+def _ink_segments(pdf: bytes, tmp_path: Path, name: str) -> list[int]:
+    """Widths (pixels at 300 dpi) of the inked runs of the first line, left to right."""
+    from PIL import Image
+
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run([tool("pdftoppm"), "-r", "300", "-gray", "-singlefile", "-png", str(path), str(tmp_path / name)],
+                   check=True)
+    image = Image.open(tmp_path / f"{name}.png").convert("L")
+    width, height = image.size
+    pixels = image.load()
+    top = height // 8  # the first line sits in the top eighth of the page
+    cols = [x for x in range(width) if any(pixels[x, y] < 128 for y in range(top))]
+    widths, start, prev = [], cols[0], cols[0]
+    for x in cols[1:]:
+        if x - prev > 12:  # a word space
+            widths.append(prev - start)
+            start = x
+        prev = x
+    widths.append(prev - start)
+    return widths
+
+
+@pytest.mark.parametrize("first, second", [("محمد", "علي"), ("דוד", "כהן")])
+def test_a_right_to_left_name_shows_its_first_word_at_the_right(first: str, second: str, tmp_path: Path) -> None:
+    from reportlab.platypus import SimpleDocTemplate
+
+    from navtool_desktop.reports.common import para
+
+    def render(text: str, name: str) -> list[int]:
+        out = tmp_path / f"{name}-doc.pdf"
+        SimpleDocTemplate(str(out)).build([para(text)])
+        return _ink_segments(out.read_bytes(), tmp_path, name)
+
+    [w_first], [w_second] = render(first, "first"), render(second, "second")
+    assert abs(w_first - w_second) > 2  # the two words can be told apart by width
+    left, right = render(f"{first} {second}", "both")
+    assert abs(left - w_second) <= 2 and abs(right - w_first) <= 2  # read right to left: first, second
