@@ -38,11 +38,12 @@ SHAPED = frozenset({ARABIC, HEBREW, DEVANAGARI})
 
 @functools.cache
 def coverage(filename: str) -> frozenset[int]:
-    """Code points ``filename`` (in resources/fonts) has a glyph for."""
+    """Code points ``filename`` (in resources/fonts) has a glyph for, in Unicode's first plane
+    (ReportLab maps glyphs back to text there only: an emoji DejaVu draws would copy as junk)."""
     from fontTools.ttLib import TTFont
 
     with TTFont(str(paths.resource(f"fonts/{filename}")), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+        return frozenset(c for c in font.getBestCmap() if c <= 0xFFFF)
 
 
 def _script_font(code: int) -> str | None:

@@ -44,11 +44,8 @@ def register() -> None:
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
-    for name, filename in _FALLBACKS.items():
-        pdfmetrics.registerFont(TTFont(name, str(paths.resource(f"fonts/{filename}"))))
-        for bold in (0, 1):
-            for italic in (0, 1):
-                addMapping(name, bold, italic, name)
+    # the fallback faces load when a text first needs them (see font_for): Droid Sans
+    # Fallback alone takes half a second, which a Latin-only export never pays
     # No unembedded standard font either: ReportLab opens each page's text state and table
     # cells in Helvetica, and its charts in Times-Roman, even when no text uses them (pdffonts
     # would list them as not embedded).
@@ -67,7 +64,20 @@ def font_for(ch: str) -> str | None:
     """The registered face that prints ``ch``: None for the regular DejaVu face (the default)
     or when no face has it (see :func:`covered`)."""
     filename = printable.font_file_for(ch)
-    return None if filename in (None, printable.BASE) else _BY_FILE[filename]
+    if filename in (None, printable.BASE):
+        return None
+    face = _BY_FILE[filename]
+    _register_fallback(face)
+    return face
+
+
+@functools.cache
+def _register_fallback(face: str) -> None:
+    register()
+    pdfmetrics.registerFont(TTFont(face, str(paths.resource(f"fonts/{_FALLBACKS[face]}"))))
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(face, bold, italic, face)
 
 
 @functools.cache

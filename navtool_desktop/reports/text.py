@@ -52,12 +52,12 @@ def clean(text: str | None) -> str:
     # composed form: ReportLab places no combining marks, so "e" + U+0302 + U+0303 would
     # print its accents beside the letter; "ễ" as one character prints right
     text = unicodedata.normalize("NFC", text)
-    have = fonts.covered()
-    if all(ord(ch) in have or ch in "\n\t" for ch in text):
+    base = printable.coverage(printable.BASE)  # the fallbacks' maps load only when needed
+    if all(ord(ch) in base or ch in "\n\t" for ch in text):
         return text
     out = []
     for ch in text:
-        if ord(ch) in have or ch in "\n\t":
+        if ord(ch) in base or ch in "\n\t" or printable.font_file_for(ch) is not None:
             out.append(ch)
         elif printable.is_emoji(ch):
             if unicodedata.category(ch) != "Sk":  # skin-tone modifiers say nothing on their own
