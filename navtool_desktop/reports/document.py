@@ -6,6 +6,7 @@ Documents are built with :func:`build`, which returns the PDF bytes. Headings ma
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, LayoutError, PageTemplate, Paragraph
 
 from navtool_desktop import __version__
 from navtool_desktop.i18n import _
@@ -150,13 +151,25 @@ def build_with_twin(story: Sequence[Flowable], info: DocumentInfo) -> tuple[byte
     from navtool_desktop.reports.twin import html_twin
 
     fonts.register()
-    out = io.BytesIO()
-    doc = _Document(out, info)
     made: list[_Canvas] = []
 
     def canvasmaker(*args: Any, **kwargs: Any) -> _Canvas:
         made.append(_Canvas(*args, **kwargs))
         return made[-1]
 
-    doc.build(list(story), canvasmaker=canvasmaker)
-    return out.getvalue(), html_twin(made[-1].tag_root, one_line(info.title))
+    def lay_out(flowables: list[Flowable]) -> bytes:
+        out = io.BytesIO()
+        _Document(out, info).build(flowables, canvasmaker=canvasmaker)
+        return out.getvalue()
+
+    try:
+        pdf = lay_out(list(story))
+    except LayoutError:
+        # ReportLab cannot split some very long shaped paragraphs (Devanagari over a page):
+        # lay the document out again without shaping rather than give no PDF at all
+        fonts.shaping_on = False
+        try:
+            pdf = lay_out([copy.copy(f) for f in story])
+        finally:
+            fonts.shaping_on = True
+    return pdf, html_twin(made[-1].tag_root, one_line(info.title))

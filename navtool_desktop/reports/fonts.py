@@ -90,6 +90,10 @@ def covered() -> frozenset[int]:
     return frozenset(c for c in out if c <= 0xFFFF)
 
 
+#: False while a document is laid out again without shaping (see document.build_with_twin).
+shaping_on = True
+
+
 def _shape_only_other_scripts() -> None:
     """Shape (HarfBuzz) only the words in the faces that need it.
 
@@ -105,6 +109,8 @@ def _shape_only_other_scripts() -> None:
         return
 
     def shape(word: Any, *args: Any, **kwargs: Any) -> Any:
+        if not shaping_on:
+            return word
         faces = {getattr(frag, "fontName", None) for frag, _text in word[1:] if not hasattr(frag, "cbDefn")}
         if not faces & SHAPED:
             return word

@@ -98,11 +98,24 @@ def markup(text: str | None) -> str:
     """
     parts = []
     for face, chunk in runs(clean(text)):
+        if face in fonts.SHAPED:
+            chunk = _breakable(chunk)
         if face in fonts.RIGHT_TO_LEFT:
             chunk = visual_words(chunk)
         chunk = escape(chunk).replace("\t", " ")
         parts.append(chunk if face is None else f'<font face="{face}">{chunk}</font>')
     return "".join(parts).replace("\n", "<br/>")
+
+
+#: ReportLab cannot split a shaped word over lines: a longer one gets break points.
+_LONGEST_SHAPED_WORD = 40
+BREAK = "\u200b"  # zero-width space: ReportLab breaks lines there
+
+
+def _breakable(chunk: str) -> str:
+    n = _LONGEST_SHAPED_WORD
+    return " ".join(word if len(word) <= n else BREAK.join(word[i:i + n] for i in range(0, len(word), n))
+                    for word in chunk.split(" "))
 
 
 #: Punctuation that ends a right-to-left run and belongs after it (see :func:`visual_words`).

@@ -360,3 +360,14 @@ def test_a_right_to_left_name_shows_its_first_word_at_the_right(first: str, seco
     assert abs(w_first - w_second) > 2  # the two words can be told apart by width
     left, right = render(f"{first} {second}", "both")
     assert abs(left - w_second) <= 2 and abs(right - w_first) <= 2  # read right to left: first, second
+
+
+def test_hostile_long_words_in_shaped_scripts_still_give_a_tagged_pdf(tmp_path: Path) -> None:
+    from navtool_desktop.reports.common import data_table, head_cells, para
+    from navtool_desktop.reports.document import DocumentInfo, build, heading
+
+    words = ["محمد" * 1500, "דוד" * 2000, "प्रिया" * 800, "王" * 3000, "محمد علي: " * 300 + "end"]
+    rows = [head_cells("A", "B"), *([para(w), para(w[:50])] for w in words)]
+    pdf = build([heading("Long words"), *(para(w) for w in words), data_table(rows, [150, 150])],
+                DocumentInfo("T", "A", "S", "H"))
+    _check_tagged(pdf, tmp_path)
