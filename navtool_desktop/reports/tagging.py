@@ -33,7 +33,6 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFObjectReference,
     PDFPage,
-    PDFStream,
     PDFString,
 )
 from reportlab.pdfgen.canvas import Canvas
@@ -259,37 +258,11 @@ class TaggingCanvas(Canvas):
         doc.Reference(tree, root_name)
         doc.Catalog.StructTreeRoot = PDFObjectReference(root_name)
         doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-        doc.Catalog.Metadata = _xmp(doc)
+        # No XMP packet: pyHanko rewrites an existing one at every signature, and the
+        # verifier (signing/revisions.py) reaches it from the certification's /Perms, so a
+        # second signer would show the first as "changed". Title and language are in /Info
+        # and /Lang; see the report to the lead.
         self.setViewerPreference("DisplayDocTitle", "true")
-
-
-def _xmp(doc: Any) -> PDFStream:
-    """The XMP metadata packet readers and checkers look for (title, author, language)."""
-    from xml.sax.saxutils import escape
-
-    info = doc.info
-    lang_string = getattr(doc.Catalog, "Lang", None)
-    lang = escape(str(getattr(lang_string, "s", lang_string) or "en-US"))
-
-    def alt(value: str) -> str:
-        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value or "")}</rdf:li></rdf:Alt>'
-
-    packet = (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
-        f"<dc:title>{alt(info.title)}</dc:title>"
-        f"<dc:creator><rdf:Seq><rdf:li>{escape(info.author or '')}</rdf:li></rdf:Seq></dc:creator>"
-        f"<dc:description>{alt(info.subject)}</dc:description>"
-        f"<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>"
-        f"<pdf:Producer>{escape(info.producer or '')}</pdf:Producer>"
-        "</rdf:Description></rdf:RDF></x:xmpmeta>"
-        '<?xpacket end="w"?>'
-    )
-    stream = PDFStream(dictionary=PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-                       content=packet.encode("utf-8"), filters=[])
-    return stream
 
 
 def _needs_faces(text: str) -> bool:
