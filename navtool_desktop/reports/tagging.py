@@ -226,7 +226,8 @@ class TaggingCanvas(Canvas):
             return PDFObjectReference(root_name if elem is None else names[id(elem)])
 
         for elem in elems:
-            d: dict[str, Any] = {"Type": PDFName("StructElem"), "S": PDFName(elem.role), "P": ref(elem.parent)}
+            # (/Type /StructElem is optional: 2,000 elements in a long plan, so it is left out)
+            d: dict[str, Any] = {"S": PDFName(elem.role), "P": ref(elem.parent)}
             first_page = next((k[0] for k in elem.kids if isinstance(k, tuple)), None)
             if first_page is not None and first_page < len(page_refs):
                 d["Pg"] = page_refs[first_page]

@@ -71,6 +71,10 @@ def runs(text: str) -> list[tuple[str | None, str]]:
     """``text`` (already clean) cut into runs of one face: ``(face, chunk)``, the face None for
     the regular one. Spaces, digits, punctuation and marks stay in the run they are in when
     its face has them, so a name in one script is one run (shaped and ordered as a whole)."""
+    if not text:
+        return []
+    if max(text) < "\u0590":  # Latin, Greek, Cyrillic: the regular face, as clean() left it
+        return [(None, text)]
     out: list[tuple[str | None, str]] = []
     for ch in text:
         face = fonts.font_for(ch)
@@ -88,7 +92,9 @@ def runs(text: str) -> list[tuple[str | None, str]]:
 
 def needs_shaping(text: str | None) -> bool:
     """True when ``text`` has letters of a script that is shaped (Arabic, Hebrew, Devanagari)."""
-    return any(fonts.font_for(ch) in fonts.SHAPED for ch in text or "" if ord(ch) > 0x58F)
+    if not text or max(text) < "\u0590":
+        return False
+    return any(fonts.font_for(ch) in fonts.SHAPED for ch in text if ord(ch) > 0x58F)
 
 
 def markup(text: str | None) -> str:
