@@ -22,6 +22,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import short_date
+from navtool_desktop.reports.tagging import set_role
 from navtool_desktop.reports.text import fit, one_line
 
 _FONT = fonts.REGULAR
@@ -40,8 +41,36 @@ def _text(x: float, y: float, text: str, size: float = 8, bold: bool = False,
                   textAnchor=anchor)
 
 
-def _dark(color: Color) -> bool:
-    return 0.299 * color.red + 0.587 * color.green + 0.114 * color.blue < 0.55
+def _figure(d: Drawing, alt: str) -> Drawing:
+    """``d`` tagged as a Figure whose Alt text is ``alt`` (the chart in words)."""
+    return set_role(d, "Figure", alt)
+
+
+def _pct(share: float) -> str:
+    return f"{round(100 * share)}%"
+
+
+def heat_map_text(pack: Pack, results: CycleResults) -> str:
+    """The heat map in words: each competency's level and how the votes fell."""
+    choices = (*LEVELS, NOT_SURE)
+    parts = [_("Heat map of the competencies by level.")]
+    for cond in results.conditions:
+        parts.append(one_line(pack.condition(cond.condition_id).name) + ":")
+        for comp in results.competencies:
+            if comp.condition_id != cond.condition_id:
+                continue
+            source = {"consensus": _("agreed"), "median": _("median vote")}.get(comp.level_source, "")
+            level = style.level_name(comp.level) + (f", {source}" if source and comp.level else "")
+            dist = comp.overall.distribution
+            if dist.total:
+                votes = "; ".join(f"{style.level_name(c)} {_pct(dist.count(c) / dist.total)}"
+                                  for c in choices if dist.count(c))
+                parts.append(_("{name}: {level} (votes: {votes}).").format(
+                    name=one_line(pack.competency(comp.competency_id).name), level=level, votes=votes))
+            else:
+                parts.append(_("{name}: {level} (no votes).").format(
+                    name=one_line(pack.competency(comp.competency_id).name), level=level))
+    return " ".join(parts)
 
 
 # --- heat map -------------------------------------------------------------------------------
@@ -89,8 +118,8 @@ def heat_map(pack: Pack, results: CycleResults, width: float) -> Drawing:
                 fill = _mix(style.LEVEL_COLORS[choice], 0.08 + 0.92 * share) if total else colors.white
                 d.add(Rect(x + 1, y + 1, cell_w - 2, row_h - 2, fillColor=fill, strokeColor=None))
                 if total:
-                    d.add(_text(x + cell_w / 2, y + 3.2, f"{round(100 * share)}", 7, False,
-                                colors.white if _dark(fill) else style.INK, "middle"))
+                    d.add(_text(x + cell_w / 2, y + 3.2, f"{round(100 * share)}", 7, comp.level == choice,
+                                style.text_on(fill), "middle"))
                 if comp.level == choice:
                     d.add(Rect(x + 0.5, y + 0.5, cell_w - 1, row_h - 1, fillColor=None,
                                strokeColor=style.INK, strokeWidth=1.6))
@@ -100,7 +129,7 @@ def heat_map(pack: Pack, results: CycleResults, width: float) -> Drawing:
     d.add(_text(18, 7.5, fit(_("outlined: the competency's level (the consensus if recorded, else the "
                                "median vote); shade and number: share of votes at each level"),
                              width - 20, _FONT, 7), 7, color=style.MUTED))
-    return d
+    return _figure(d, heat_map_text(pack, results))
 
 
 # --- levels per condition -------------------------------------------------------------------
@@ -111,7 +140,7 @@ def condition_levels(pack: Pack, results: CycleResults, width: float) -> Drawing
     fonts.register()
     row_h, head_h, foot_h = 17.0, 22.0, 8.0
     label_w = min(190.0, width * 0.36)
-    plot_w = width - label_w - 30
+    plot_w = width - label_w - 110
     height = head_h + len(results.conditions) * row_h + foot_h
     d = Drawing(width, height)
     top = height - head_h
@@ -135,8 +164,23 @@ def condition_levels(pack: Pack, results: CycleResults, width: float) -> Drawing
         color = style.LEVEL_COLORS.get(cond.level or NOT_SURE, style.LEVEL_COLORS[NOT_SURE])
         d.add(Rect(label_w, y + 3, max(2.0, at(cond.level_mean) - label_w), row_h - 6,
                    fillColor=color, strokeColor=None))
+        # the number and the level's name: the colour is never the only sign
         d.add(_text(at(cond.level_mean) + 4, y + 5, f"{cond.level_mean:.1f}", 7.5, True))
-    return d
+        d.add(_text(at(cond.level_mean) + 18, y + 5, style.level_name(cond.level), 7, False, style.MUTED))
+    return _figure(d, condition_levels_text(pack, results))
+
+
+def condition_levels_text(pack: Pack, results: CycleResults) -> str:
+    """The levels per condition in words."""
+    parts = [_("Average level of each condition, from 1 (Establishing) to 4 (Refining).")]
+    for cond in results.conditions:
+        name = one_line(pack.condition(cond.condition_id).name)
+        if cond.level_mean is None:
+            parts.append(_("{name}: no level yet.").format(name=name))
+        else:
+            parts.append(_("{name}: {mean:.1f}, median level {level}.").format(
+                name=name, mean=cond.level_mean, level=style.level_name(cond.level)))
+    return " ".join(parts)
 
 
 def condition_levels_note() -> str:
@@ -159,10 +203,21 @@ def vote_bar(dist: Distribution, width: float, height: float = 9.0) -> Drawing:
     for choice in (*LEVELS, NOT_SURE):
         w = width * dist.count(choice) / total
         if w > 0:
-            d.add(Rect(x, 0, w, height, fillColor=style.LEVEL_COLORS[choice], strokeColor=colors.white,
-                       strokeWidth=0.5))
+            fill = style.LEVEL_COLORS[choice]
+            d.add(Rect(x, 0, w, height, fillColor=fill, strokeColor=colors.white, strokeWidth=0.5))
+            letter = style.level_short(choice)  # the letter names the level in black and white
+            if w >= stringWidth(letter, _BOLD, 6) + 2:
+                d.add(_text(x + w / 2, height / 2 - 2, letter, 6, True, style.text_on(fill), "middle"))
         x += w
-    return d
+    return _figure(d, vote_bar_text(dist))
+
+
+def vote_bar_text(dist: Distribution) -> str:
+    """The votes in words: "Votes: Establishing 2, Developing 5, …"."""
+    if not dist.total:
+        return _("No votes.")
+    return _("Votes: {counts}.").format(counts=", ".join(
+        f"{style.level_name(c)} {dist.count(c)}" for c in (*LEVELS, NOT_SURE)))
 
 
 def level_legend(width: float) -> Drawing:
@@ -174,7 +229,8 @@ def level_legend(width: float) -> Drawing:
         label = f"{style.level_short(choice)} {style.level_name(choice)}"
         d.add(_text(x + 12, 3.5, label, 7.5))
         x += 12 + d.contents[-1].getBounds()[2] - d.contents[-1].getBounds()[0] + 14
-    return d
+    return _figure(d, _("Legend: {items}.").format(items=", ".join(
+        f"{style.level_short(c)} {style.level_name(c)}" for c in (*LEVELS, NOT_SURE))))
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -264,18 +320,83 @@ def timeline(rows: Sequence[TimelineRow], first: date, last: date, width: float,
             end = row.end or row.start
             assert begin is not None and end is not None
             x1, x2 = at(begin), at(end)
-            d.add(Rect(x1, y + 3, max(3.0, x2 - x1), row_h - 6, fillColor=style.STATUS_COLORS.get(
-                row.status, style.STATUS_COLORS["not_started"]), strokeColor=None))
-        charts.append(d)
+            bar_w = max(3.0, x2 - x1)
+            status_bar(d, x1, y + 3, bar_w, row_h - 6, row.status)
+            # the status in words beside the bar (after it when there is room, else before)
+            word = style.status_name(row.status)
+            word_w = stringWidth(word, _FONT, 6)
+            if x1 + bar_w + 3 + word_w <= width:
+                d.add(_text(x1 + bar_w + 3, y + 4, word, 6, color=style.MUTED))
+            elif x1 - 3 - word_w >= label_w:
+                d.add(_text(x1 - 3, y + 4, word, 6, color=style.MUTED, anchor="end"))
+        charts.append(_figure(d, timeline_text(chunk)))
     return charts
+
+
+def timeline_text(rows: Sequence[TimelineRow]) -> str:
+    """The timeline in words: each goal's target date, each action's status and dates."""
+    parts = [_("Timeline of the actions under their goals.")]
+    for row in rows:
+        if row.is_goal:
+            target = _("target {date}").format(date=short_date(row.end.isoformat())) if row.end else ""
+            parts.append(f"{one_line(row.label)}" + (f" ({target})." if target else "."))
+            continue
+        dates = " \u2013 ".join(short_date(d.isoformat()) for d in (row.start, row.end) if d) or _("no dates")
+        parts.append(_("{action}: {status}, {dates}.").format(
+            action=one_line(row.label), status=style.status_name(row.status), dates=dates))
+    return " ".join(parts)
+
+
+def status_bar(d: Drawing, x: float, y: float, w: float, h: float, status: str) -> None:
+    """A bar in the status's colour AND pattern, so the statuses differ in black and white too:
+    not started an empty dashed outline, in progress diagonal stripes, done solid, blocked
+    cross-hatched."""
+    color = style.STATUS_COLORS.get(status, style.STATUS_COLORS["not_started"])
+    if status == "done":
+        d.add(Rect(x, y, w, h, fillColor=color, strokeColor=None))
+        return
+    if status == "not_started":
+        d.add(Rect(x, y, w, h, fillColor=colors.white, strokeColor=color, strokeWidth=0.9,
+                   strokeDashArray=[2, 1.5]))
+        return
+    d.add(Rect(x, y, w, h, fillColor=colors.white, strokeColor=color, strokeWidth=0.9))
+    directions = (1, -1) if status == "blocked" else (1,)
+    step = 3.0
+    for direction in directions:
+        # lines at 45 degrees, cut to the bar: from (x0, y) up to the right (or left)
+        x0 = x - h
+        while x0 < x + w:
+            ax, ay, bx, by = x0, y, x0 + h, y + h
+            if direction < 0:
+                ax, bx = bx, ax
+            # clip to [x, x + w]
+            pts = _clip_segment(ax, ay, bx, by, x, x + w)
+            if pts is not None:
+                d.add(Line(*pts, strokeColor=color, strokeWidth=0.8))
+            x0 += step
+
+
+def _clip_segment(ax: float, ay: float, bx: float, by: float, left: float, right: float
+                  ) -> tuple[float, float, float, float] | None:
+    """The part of the segment between the vertical lines ``left`` and ``right``."""
+    if ax > bx:
+        ax, ay, bx, by = bx, by, ax, ay
+    if bx < left or ax > right or bx == ax:
+        return None
+    slope = (by - ay) / (bx - ax)
+    if ax < left:
+        ay, ax = ay + slope * (left - ax), left
+    if bx > right:
+        by, bx = by - slope * (bx - right), right
+    return ax, ay, bx, by
 
 
 def status_legend(width: float) -> Drawing:
     """Swatches naming each action status, and the goal target marker."""
     d = Drawing(width, 12)
     x = 0.0
-    for status, color in style.STATUS_COLORS.items():
-        d.add(Rect(x, 2.5, 14, 7, fillColor=color, strokeColor=None))
+    for status in style.STATUS_COLORS:
+        status_bar(d, x, 2.5, 14, 7, status)
         name = style.status_name(status)
         d.add(_text(x + 17, 3.5, name, 7.5))
         x += 17 + d.contents[-1].getBounds()[2] - d.contents[-1].getBounds()[0] + 14
@@ -283,4 +404,5 @@ def status_legend(width: float) -> Drawing:
     d.add(Polygon([x + 4, c + 4.5, x + 8.5, c, x + 4, c - 4.5, x - 0.5, c], fillColor=style.ACCENT,
                   strokeColor=None))
     d.add(_text(x + 12, 3.5, one_line(_("Goal target date")), 7.5))
-    return d
+    return _figure(d, _("Legend: {items}; a diamond marks a goal's target date.").format(
+        items=", ".join(style.status_name(s) for s in style.STATUS_COLORS)))

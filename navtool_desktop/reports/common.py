@@ -13,12 +13,18 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import style
-from navtool_desktop.reports.text import markup
+from navtool_desktop.reports.text import markup, needs_shaping
+
+
+def _style(st: Any, *texts: str | None) -> Any:
+    """``st`` (the body style by default), shaped when one of ``texts`` needs it."""
+    st = st or style.styles().body
+    return style.shaped(st) if any(needs_shaping(t) for t in texts) else st
 
 
 def para(text: str | None, st: Any = None) -> Paragraph:
     """User text as a paragraph, always through :func:`~navtool_desktop.reports.text.markup`."""
-    return Paragraph(markup(text), st or style.styles().body)
+    return Paragraph(markup(text), _style(st, text))
 
 
 def rich(template: str, st: Any = None, **values: str | None) -> Paragraph:
@@ -28,7 +34,7 @@ def rich(template: str, st: Any = None, **values: str | None) -> Paragraph:
     values stay literal.
     """
     return Paragraph(template.format(**{k: markup(v) for k, v in values.items()}),
-                     st or style.styles().body)
+                     _style(st, template, *values.values()))
 
 
 def long_date(iso: str | date | None) -> str:
@@ -81,14 +87,15 @@ def head_cells(*labels: str, centered: Sequence[int] = ()) -> list[Paragraph]:
     in ``centered`` line up with centred numbers."""
     st = style.styles().cell_head
     mid = ParagraphStyle("cell_head_center", parent=st, alignment=TA_CENTER)
-    return [Paragraph(markup(label), mid if n in centered else st) for n, label in enumerate(labels)]
+    return [Paragraph(markup(label), _style(mid if n in centered else st, label)) for n, label in enumerate(labels)]
 
 
 def level_chip(level: str | None, st: Any = None) -> Paragraph:
     """A level's name in its colour, bold."""
     color = style.LEVEL_COLORS.get(level or "", style.MUTED)
-    return Paragraph(f'<font color="{hex_color(color)}"><b>{markup(style.level_name(level))}</b></font>',
-                     st or style.styles().cell)
+    name = style.level_name(level)
+    return Paragraph(f'<font color="{hex_color(color)}"><b>{markup(name)}</b></font>',
+                     _style(st or style.styles().cell, name))
 
 
 def hex_color(color: colors.Color) -> str:

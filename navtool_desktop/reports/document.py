@@ -6,6 +6,7 @@ Documents are built with :func:`build`, which returns the PDF bytes. Headings ma
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 from collections.abc import Callable, Sequence
@@ -13,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, LayoutError, PageTemplate, Paragraph
 
 from navtool_desktop import __version__
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts, style
-from navtool_desktop.reports.text import fit, markup, one_line
+from navtool_desktop.reports.tagging import TaggingCanvas, TaggingFrame
+from navtool_desktop.reports.text import fit, markup, needs_shaping, one_line
 
 #: Name of the form that holds the page count, drawn on every page before it is known.
 _PAGE_COUNT_FORM = "navtool-page-count"
@@ -43,12 +45,13 @@ class DocumentInfo:
 class _Heading(Paragraph):
     """A heading that adds itself to the outline where it lands on the page."""
 
-    def __init__(self, text: str, style: Any, level: int, outline: str, key: str) -> None:
-        super().__init__(markup(text), style)
+    def __init__(self, text: str, para_style: Any, level: int, outline: str, key: str) -> None:
+        super().__init__(markup(text), style.shaped(para_style) if needs_shaping(text) else para_style)
         self.outline_level = level
         self.outline_title = one_line(outline)
         self.outline_key = key
         self.keepWithNext = True
+        self.pdf_role = f"H{min(level, 2) + 1}"  # tagged as H1-H3 (see tagging.py)
 
     def draw(self) -> None:
         canvas = self.canv
@@ -70,7 +73,7 @@ def heading(text: str, level: int = 0, outline: str | None = None) -> Flowable:
     return _Heading(text, para_style, level, outline if outline is not None else text, f"h{next(_keys)}")
 
 
-class _Canvas(Canvas):
+class _Canvas(TaggingCanvas):
     """Defines the page-count form just before saving, once the count is known."""
 
     def save(self) -> None:
@@ -95,9 +98,9 @@ class _Document(BaseDocTemplate):
             initialFontName=fonts.REGULAR,
         )
         self.info = info
-        body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+        body = TaggingFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="cover",
+        cover = TaggingFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="cover",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates = [PageTemplate("body", [body], onPage=self._page)]
         if info.cover:
@@ -145,9 +148,35 @@ class _Document(BaseDocTemplate):
 
 
 def build(story: Sequence[Flowable], info: DocumentInfo) -> bytes:
-    """Lay out ``story`` on US Letter pages and return the PDF."""
+    """Lay out ``story`` on US Letter pages and return the PDF (tagged: see tagging.py)."""
+    return build_with_twin(story, info)[0]
+
+
+def build_with_twin(story: Sequence[Flowable], info: DocumentInfo) -> tuple[bytes, str]:
+    """The PDF of ``story`` and its accessible HTML twin (same headings, tables and chart
+    words, from the PDF's structure tree; see twin.py)."""
+    from navtool_desktop.reports.twin import html_twin
+
     fonts.register()
-    out = io.BytesIO()
-    doc = _Document(out, info)
-    doc.build(list(story), canvasmaker=_Canvas)
-    return out.getvalue()
+    made: list[_Canvas] = []
+
+    def canvasmaker(*args: Any, **kwargs: Any) -> _Canvas:
+        made.append(_Canvas(*args, **kwargs))
+        return made[-1]
+
+    def lay_out(flowables: list[Flowable]) -> bytes:
+        out = io.BytesIO()
+        _Document(out, info).build(flowables, canvasmaker=canvasmaker)
+        return out.getvalue()
+
+    try:
+        pdf = lay_out(list(story))
+    except LayoutError:
+        # ReportLab cannot split some very long shaped paragraphs (Devanagari over a page):
+        # lay the document out again without shaping rather than give no PDF at all
+        fonts.shaping_on = False
+        try:
+            pdf = lay_out([copy.copy(f) for f in story])
+        finally:
+            fonts.shaping_on = True
+    return pdf, html_twin(made[-1].tag_root, one_line(info.title))

@@ -31,10 +31,10 @@ WHITE = colors.white
 #: One colour per level, the same hues as the app's charts (navtool_desktop/ui/charts.py).
 LEVEL_COLORS = {
     "establishing": colors.HexColor("#8a5a00"),
-    "developing": colors.HexColor("#1f6f8b"),
-    "operationalizing": colors.HexColor("#2e7d32"),
+    "developing": colors.HexColor("#1b6580"),
+    "operationalizing": colors.HexColor("#246628"),
     "refining": colors.HexColor("#5e35b1"),
-    NOT_SURE: colors.HexColor("#7a7a7a"),
+    NOT_SURE: colors.HexColor("#5c5c5c"),
 }
 LEVEL_TINTS = {
     "establishing": colors.HexColor("#f3e6cc"),
@@ -43,12 +43,35 @@ LEVEL_TINTS = {
     "refining": colors.HexColor("#e6def5"),
     NOT_SURE: colors.HexColor("#e4e4e4"),
 }
+#: Text and bar colours of the action statuses. Never the only sign: the timeline draws each
+#: status with its own pattern and word (see charts.status_bar), tables print the word.
 STATUS_COLORS = {
-    "not_started": colors.HexColor("#9aa5b1"),
-    "in_progress": colors.HexColor("#1f6f8b"),
-    "done": colors.HexColor("#2e7d32"),
+    "not_started": colors.HexColor("#55606b"),
+    "in_progress": colors.HexColor("#1b6580"),
+    "done": colors.HexColor("#246628"),
     "blocked": colors.HexColor("#b3261e"),
 }
+
+#: Every text colour is at least this contrast against its background (WCAG 2.1 AA, 1.4.3).
+MIN_CONTRAST = 4.5
+
+
+def luminance(color: colors.Color) -> float:
+    """Relative luminance (WCAG 2.1) of an RGB colour."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(color.red) + 0.7152 * channel(color.green) + 0.0722 * channel(color.blue)
+
+
+def contrast(foreground: colors.Color, background: colors.Color) -> float:
+    """The WCAG contrast ratio of two colours, from 1 to 21."""
+    low, high = sorted((luminance(foreground), luminance(background)))
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(fill: colors.Color) -> colors.Color:
+    """Black or white, whichever reads better on ``fill`` (always at least 4.5:1)."""
+    return colors.black if contrast(colors.black, fill) >= contrast(colors.white, fill) else colors.white
 
 
 
@@ -123,3 +146,10 @@ def styles() -> Styles:
         note=derive("note", fontSize=9, leading=12.5, textColor=INK, leftIndent=10,
                     borderPadding=(0, 0, 0, 6), spaceAfter=5),
     )
+
+
+@functools.cache
+def shaped(st: ParagraphStyle) -> ParagraphStyle:
+    """``st`` with HarfBuzz shaping on, for text in Arabic, Hebrew or Devanagari (joined letters,
+    conjuncts, right-to-left runs in their order)."""
+    return ParagraphStyle(f"{st.name}-shaped", parent=st, shaping=1)

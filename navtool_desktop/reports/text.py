@@ -6,6 +6,13 @@ is the one helper that makes any text literal: it cleans the text, escapes ``&``
 ``>``, and keeps line breaks. Text drawn outside paragraphs (charts, header, outline) goes
 through :func:`clean` and, where space is fixed, :func:`fit`.
 
+Scripts: each character prints in the bundled face that has it (:func:`runs`; DejaVu Sans, else
+Noto for Arabic, Hebrew and Devanagari, else Droid Sans Fallback for CJK); :func:`markup` wraps
+the runs in ``<font>`` tags, and :func:`needs_shaping` tells the paragraph helpers to shape the
+text (HarfBuzz) and the tagging layer to add the logical text as /ActualText. Emoji print as
+their names ("[grinning face]"); a character no face has prints as U+FFFD, and the app warns
+when it is typed (:func:`navtool_desktop.printable.unprintable`).
+
 Long words: paragraph styles keep ReportLab's ``splitLongWords``, which breaks a word wider
 than its column at the column's edge, with no character lost or added.
 """
@@ -18,6 +25,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from navtool_desktop import printable
 from navtool_desktop.reports import fonts
 
 #: Shown in place of a character the embedded font cannot draw.
@@ -34,8 +42,9 @@ _INVISIBLE = {"Cf", "Mn", "Me"}
 
 
 def clean(text: str | None) -> str:
-    """Plain text the embedded font can draw: no control characters or lone surrogates,
-    line endings as ``\\n``, composed (NFC), and characters without a glyph replaced by U+FFFD."""
+    """Plain text the embedded fonts can draw: no control characters or lone surrogates,
+    line endings as ``\\n``, composed (NFC), emoji as their names, and characters without a
+    glyph replaced by U+FFFD."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -43,16 +52,49 @@ def clean(text: str | None) -> str:
     # composed form: ReportLab places no combining marks, so "e" + U+0302 + U+0303 would
     # print its accents beside the letter; "ễ" as one character prints right
     text = unicodedata.normalize("NFC", text)
-    have = fonts.covered()
-    if all(ord(ch) in have or ch in "\n\t" for ch in text):
+    base = printable.coverage(printable.BASE)  # the fallbacks' maps load only when needed
+    if all(ord(ch) in base or ch in "\n\t" for ch in text):
         return text
     out = []
     for ch in text:
-        if ord(ch) in have or ch in "\n\t":
+        if ord(ch) in base or ch in "\n\t" or printable.font_file_for(ch) is not None:
             out.append(ch)
+        elif printable.is_emoji(ch):
+            if unicodedata.category(ch) != "Sk":  # skin-tone modifiers say nothing on their own
+                out.append(f"[{unicodedata.name(ch, 'emoji').lower()}]")
         elif unicodedata.category(ch) not in _INVISIBLE:
             out.append(REPLACEMENT)
     return "".join(out)
+
+
+def runs(text: str) -> list[tuple[str | None, str]]:
+    """``text`` (already clean) cut into runs of one face: ``(face, chunk)``, the face None for
+    the regular one. Spaces, digits, punctuation and marks stay in the run they are in when
+    its face has them, so a name in one script is one run (shaped and ordered as a whole)."""
+    if not text:
+        return []
+    if max(text) < "\u0590":  # Latin, Greek, Cyrillic: the regular face, as clean() left it
+        return [(None, text)]
+    out: list[tuple[str | None, str]] = []
+    for ch in text:
+        face = fonts.font_for(ch)
+        if out and face != out[-1][0]:
+            prev = out[-1][0]
+            neutral = unicodedata.category(ch)[0] in "ZPNM" or ch in "\n\t"
+            if neutral and ord(ch) in printable.coverage(fonts.file_of(prev) if prev else printable.BASE):
+                face = prev
+        if out and out[-1][0] == face:
+            out[-1] = (face, out[-1][1] + ch)
+        else:
+            out.append((face, ch))
+    return out
+
+
+def needs_shaping(text: str | None) -> bool:
+    """True when ``text`` has letters of a script that is shaped (Arabic, Hebrew, Devanagari)."""
+    if not text or max(text) < "\u0590":
+        return False
+    return any(fonts.font_for(ch) in fonts.SHAPED for ch in text if ord(ch) > 0x58F)
 
 
 def markup(text: str | None) -> str:
@@ -60,8 +102,63 @@ def markup(text: str | None) -> str:
 
     The only way user text reaches a ReportLab ``Paragraph``.
     """
-    lines = escape(clean(text)).replace("\t", " ").split("\n")
-    return "<br/>".join(lines)
+    parts = []
+    for face, chunk in runs(clean(text)):
+        if face in fonts.SHAPED:
+            chunk = _breakable(chunk)
+        if face in fonts.RIGHT_TO_LEFT:
+            chunk = visual_words(chunk)
+        chunk = escape(chunk).replace("\t", " ")
+        parts.append(chunk if face is None else f'<font face="{face}">{chunk}</font>')
+    return "".join(parts).replace("\n", "<br/>")
+
+
+#: ReportLab cannot split a shaped word over lines: a longer one gets break points.
+_LONGEST_SHAPED_WORD = 40
+BREAK = "\u200b"  # zero-width space: ReportLab breaks lines there
+
+
+def _breakable(chunk: str) -> str:
+    n = _LONGEST_SHAPED_WORD
+    return " ".join(word if len(word) <= n else BREAK.join(word[i:i + n] for i in range(0, len(word), n))
+                    for word in chunk.split(" "))
+
+
+#: Punctuation that ends a right-to-left run and belongs after it (see :func:`visual_words`).
+_TRAILING = frozenset(":;,.!?\u060c\u061b\u061f")
+
+
+def visual_words(chunk: str) -> str:
+    """A right-to-left run with its words in display order, line by line: ReportLab (without
+    its commercial bidi module) sets words left to right and HarfBuzz orders the letters
+    within each word. Punctuation ending the run ("محمد علي:") goes before its first word,
+    so HarfBuzz draws it at the run's right, where the line around it reads it.
+    :func:`logical_words` undoes it (for /ActualText and the HTML twin)."""
+    lines = []
+    for line in chunk.split("\n"):
+        core = line.rstrip(" ")
+        spaces = line[len(core):]
+        tail = ""
+        while core and core[-1] in _TRAILING:
+            tail, core = core[-1] + tail, core[:-1]
+        words = core.split(" ")[::-1]
+        words[-1] = tail + words[-1]
+        lines.append(" ".join(words) + spaces)
+    return "\n".join(lines)
+
+
+def logical_words(chunk: str) -> str:
+    """The inverse of :func:`visual_words`."""
+    lines = []
+    for line in chunk.split("\n"):
+        core = line.rstrip(" ")
+        spaces = line[len(core):]
+        words = core.split(" ")
+        tail = ""
+        while words[-1] and words[-1][0] in _TRAILING:
+            tail, words[-1] = tail + words[-1][0], words[-1][1:]
+        lines.append(" ".join(words[::-1]) + tail + spaces)
+    return "\n".join(lines)
 
 
 def one_line(text: str | None) -> str:

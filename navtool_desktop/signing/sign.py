@@ -29,6 +29,9 @@ from navtool_desktop.signing.identity import Identity, fingerprint
 
 #: The stamp's font: the plan's own DejaVu Sans (resources/fonts), embedded as a subset.
 STAMP_FONT = "fonts/DejaVuSans.ttf"
+#: Chinese, Japanese and Korean names in the stamp: the PDFs' CJK fallback, merged into the
+#: stamp's subset of DejaVu Sans (a stamp has one font).
+STAMP_CJK_FONT = "fonts/DroidSansFallback.ttf"
 #: Bytes per line of a printed fingerprint, on the plan's pages and in the stamp alike.
 FINGERPRINT_BYTES_PER_LINE = 8
 #: A signer box's default size in points (about 3.5 x 1.25 inches): fits the stamp text.
@@ -215,21 +218,42 @@ def _signer(identity: Identity):  # type: ignore[no-untyped-def]
 
 
 def _stamp_font_program(text: str) -> bytes:
-    """DejaVu Sans cut down to the glyphs of ``text`` and scaled to 1000 units per em.
+    """DejaVu Sans cut down to the glyphs of ``text`` and scaled to 1000 units per em, with the
+    CJK fallback's glyphs merged in when ``text`` has characters only that font has.
 
     pyHanko writes glyph widths as the font gives them, while PDF reads them per 1000 units;
     DejaVu has 2048, so unscaled every letter would stand twice its width apart.
     """
+    from fontTools.merge import Merger
+
+    from navtool_desktop import printable
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" is no news to a signer
+    base = printable.coverage(printable.BASE)
+    cjk = "".join(sorted({ch for ch in text if ord(ch) not in base
+                          and ord(ch) in printable.coverage(printable.CJK)}))
+    if not cjk:
+        return _subset_program(STAMP_FONT, text).getvalue()
+    merged = Merger().merge([_subset_program(STAMP_FONT, text, hinting=False),
+                             _subset_program(STAMP_CJK_FONT, cjk, hinting=False)])
+    out = io.BytesIO()
+    merged.save(out)
+    return out.getvalue()
+
+
+def _subset_program(resource: str, text: str, *, hinting: bool = True) -> io.BytesIO:
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" is no news to a signer
-    font = TTFont(io.BytesIO(paths.resource(STAMP_FONT).read_bytes()))
+    font = TTFont(io.BytesIO(paths.resource(resource).read_bytes()))
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
+    options.hinting = hinting
+    if not hinting:  # fonts are merged: keep only the tables both have
+        options.drop_tables += ["vhea", "vmtx", "DSIG", "FFTM"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
@@ -237,7 +261,8 @@ def _stamp_font_program(text: str) -> bytes:
         scale_upem(font, 1000)
     out = io.BytesIO()
     font.save(out)
-    return out.getvalue()
+    out.seek(0)
+    return out
 
 
 def _stamp_font(text: str):  # type: ignore[no-untyped-def]

@@ -41,6 +41,9 @@ def run_gui(exit_when_shown: bool = False) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(paths.APP_AUTHOR)
     apply_style(app)
+    from navtool_desktop.ui.widgets import install_print_check
+
+    install_print_check(app)  # warns when a typed character will not print in the PDFs
     try:
         pack = load_default_pack()
     except PackError as exc:

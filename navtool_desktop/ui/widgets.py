@@ -50,3 +50,57 @@ class HeaderedTableModel(QAbstractTableModel):
                 and 0 <= section < len(headers):
             return headers[section]
         return None
+
+
+class PrintCheck:
+    """Warns, as someone types, about characters no font bundled for the PDFs has.
+
+    Installed once on the application (:func:`install_print_check`): every line or text edit
+    that gets the focus is watched. The warning is the field's tooltip, shown at once beside
+    it; it goes when the characters do. The field keeps the text: it is saved as typed, and
+    the PDFs print U+FFFD in place of those characters.
+    """
+
+    def __init__(self) -> None:
+        self.last_warning = ""
+
+    def focus_changed(self, _old: object, new: object) -> None:
+        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
+
+        if not isinstance(new, (QLineEdit, QPlainTextEdit, QTextEdit)) or new.property("navtoolPrintCheck"):
+            return
+        if isinstance(new, QLineEdit) and new.echoMode() != QLineEdit.EchoMode.Normal:
+            return  # passphrases are never printed
+        new.setProperty("navtoolPrintCheck", True)
+        new.setProperty("navtoolTooltip", new.toolTip())
+        new.textChanged.connect(lambda *_a, field=new: self.check(field))
+
+    def check(self, field: Any) -> str:
+        """Warn on ``field`` if its text has unprintable characters; returns the warning."""
+        from PySide6.QtWidgets import QLineEdit, QToolTip
+
+        from navtool_desktop.i18n import _
+        from navtool_desktop.printable import unprintable
+
+        text = field.text() if isinstance(field, QLineEdit) else field.toPlainText()
+        missing = unprintable(text)
+        if missing:
+            shown = " ".join(f"\u201c{ch}\u201d (U+{ord(ch):04X})" for ch in missing[:5])
+            warning = _("These characters will not print in the PDFs (no font bundled with the app "
+                        "has them), so the PDFs show \u201c\ufffd\u201d instead: {chars}.").format(chars=shown)
+            field.setToolTip(warning)
+            if field.hasFocus():  # typed just now: say it beside the field at once
+                QToolTip.showText(field.mapToGlobal(field.rect().bottomLeft()), warning, field)
+        else:
+            warning = ""
+            field.setToolTip(str(field.property("navtoolTooltip") or ""))
+        self.last_warning = warning
+        return warning
+
+
+def install_print_check(app: Any) -> PrintCheck:
+    """Watch every text field of ``app`` for characters the PDFs cannot print."""
+    check = PrintCheck()
+    app.focusChanged.connect(check.focus_changed)
+    app._navtool_print_check = check  # keep it alive with the application
+    return check

@@ -43,3 +43,21 @@ def test_fit_cuts_a_long_word_to_its_width() -> None:
 
 def test_one_line_folds_whitespace() -> None:
     assert one_line("  a \n\n b\tc ") == "a b c"
+
+
+def test_right_to_left_runs_are_set_in_display_order_and_read_back_logically() -> None:
+    from navtool_desktop.reports.text import logical_words, visual_words
+
+    # ReportLab sets words left to right: the last word of a right-to-left name goes first,
+    # and its closing colon before the first word (HarfBuzz draws it at the run's right)
+    assert markup("محمد علي: leads") == '<font face="NavArabic">علي :محمد </font>leads'
+    assert markup("Rosa, דוד כהן") == 'Rosa, <font face="NavHebrew">כהן דוד</font>'
+    for text in ("محمد علي:", "דוד כהן.", "(محمد)", "one\ntwo three", "x y! "):
+        assert logical_words(visual_words(text)) == text
+
+
+def test_every_script_gets_its_face_and_emoji_their_names() -> None:
+    assert markup("王小明") == '<font face="NavCJK">王小明</font>'
+    assert markup("प्रिया") == '<font face="NavDevanagari">प्रिया</font>'
+    assert markup("Иван Nguyễn") == "Иван Nguyễn"
+    assert clean("Sam \U0001F600\U0001F3FD!") == "Sam [grinning face]!"

@@ -279,6 +279,31 @@ def test_vietnamese_and_spanish_names_stamp_exactly_with_embedded_fonts(district
     assert all(r[-5] == "yes" for r in stamp_fonts), report
 
 
+def test_a_chinese_name_stamps_exactly_with_the_cjk_fallback_embedded(district: District,
+                                                                      tmp_path: Path) -> None:
+    wang = issue_signer(district.root, "王小明", "Board chair", key_bits=TEST_KEY_BITS)
+    signed = sign_pdf_bytes(declared_pdf((("Board chair", "王小明"),)), wang)
+    assert stamp_texts(signed)["signer-1-board-chair"][0] == "Digitally signed by 王小明"
+    report = pdffonts(signed, tmp_path)
+    rows = [line.split() for line in report.splitlines()[2:] if line.strip()]
+    stamp_fonts = [r for r in rows if "DejaVuSans-Identity-H" in r[0]]
+    assert len(stamp_fonts) == 1 and stamp_fonts[0][-5] == "yes", report
+    # the embedded program has a glyph for every character of the stamp (not the empty box)
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    chars = set("王小明")
+    with pikepdf.open(io.BytesIO(signed)) as doc:
+        programs = [TTFont(io.BytesIO(obj.FontFile2.read_bytes())) for obj in doc.objects
+                    if isinstance(obj, pikepdf.Dictionary) and "/FontFile2" in obj
+                    and "DejaVu" in str(obj.get("/FontName", ""))]
+    assert programs
+    cmap = programs[0].getBestCmap() or {}
+    assert all(ord(ch) in cmap for ch in chars), sorted(ch for ch in chars if ord(ch) not in cmap)
+
+
 def test_stamp_text_is_taken_literally(district: District) -> None:
     odd = issue_signer(district.root, "Ann %(who)s 100% O'Neil", "Board chair", key_bits=TEST_KEY_BITS)
     signed = sign_pdf_bytes(declared_pdf((("Board chair", ""),)), odd)

@@ -1,0 +1,432 @@
+"""Tagged PDF for screen readers: marked content while drawing, the structure tree when saving.
+
+How it works, in short:
+
+1. :class:`TaggingCanvas` keeps every page's content inside marked content: everything is an
+   ``/Artifact`` (running header, footer, table rules, backgrounds) unless a tagged flowable
+   is drawing, which the canvas wraps in ``/Role <</MCID n>> BDC … EMC``.
+2. :class:`TaggingFrame` gives every flowable the frame draws its role (:func:`role_of`:
+   headings H1–H3, paragraphs P, tables Table/TR/TH/TD through ReportLab's table render
+   callback, charts Figure with Alt text) and records the structure element it made.
+3. When the document is saved, :meth:`TaggingCanvas.save` writes the ``StructTreeRoot`` with
+   its ``ParentTree``, ``/MarkInfo``, ``DisplayDocTitle`` and, on every page,
+   ``/StructParents`` and ``/Tabs /S``, all with ReportLab's own PDF objects (no second pass).
+
+Documents get all of this from :func:`navtool_desktop.reports.document.build`; a flowable
+chooses a role other than the default by setting ``pdf_role`` (and ``alt_text`` for a
+figure), see :func:`set_role`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import toColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFPage,
+    PDFString,
+)
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, Image, Paragraph, Table
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import HRFlowable, PageBreak, Spacer
+
+from navtool_desktop.reports import fonts
+from navtool_desktop.reports.text import BREAK, logical_words, markup, needs_shaping, runs
+
+#: Roles that are drawn as one marked-content sequence (their content is the element's).
+LEAF_ROLES = frozenset({"H1", "H2", "H3", "P", "LI", "Lbl", "LBody", "TH", "TD", "Figure", "Caption",
+                        "Div", "Span"})
+#: A paragraph starting with one of these is a list item; consecutive items make one list.
+BULLETS = ("\u2022", "\u25e6", "\u2013 ")
+#: Roles drawn as nothing, so nothing of them is tagged.
+ARTIFACT = "Artifact"
+
+
+@dataclass
+class StructElem:
+    """One element of the structure tree, as recorded while drawing."""
+
+    role: str
+    parent: StructElem | None = None
+    alt: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+    #: the words of a leaf, in logical order (for the HTML twin)
+    text: str = ""
+    #: a table's piece on a later page (the twin joins the pieces)
+    continued: bool = False
+    #: False for what only the PDF says (the twin's own SHA-256, see :func:`not_in_twin`)
+    in_twin: bool = True
+    #: children in reading order: elements, or ``(page index, MCID)`` of marked content
+    kids: list[StructElem | tuple[int, int]] = field(default_factory=list)
+
+    def add(self, kid: StructElem) -> StructElem:
+        kid.parent = self
+        self.kids.append(kid)
+        return kid
+
+    def walk(self) -> list[StructElem]:
+        out = [self]
+        for kid in self.kids:
+            if isinstance(kid, StructElem):
+                out += kid.walk()
+        return out
+
+
+def set_role(flowable: Any, role: str, alt: str | None = None) -> Any:
+    """Give ``flowable`` a structure role (``"Artifact"`` for decoration) and, for a figure,
+    its Alt text; returns the flowable. Works on ReportLab drawings too."""
+    object.__setattr__(flowable, "pdf_role", role)
+    if alt is not None:
+        object.__setattr__(flowable, "alt_text", " ".join(alt.split()))
+    return flowable
+
+
+def not_in_twin(flowable: Any) -> Any:
+    """Keep ``flowable`` out of the HTML twin (it stays tagged in the PDF): for the line that
+    prints the twin's SHA-256, which the twin cannot contain. Returns the flowable."""
+    object.__setattr__(flowable, "pdf_twin", False)
+    return flowable
+
+
+def role_of(flowable: Flowable) -> str | None:
+    """The role the frame tags ``flowable`` with; None for flowables that draw nothing."""
+    explicit = getattr(flowable, "pdf_role", None)
+    if explicit:
+        return str(explicit)
+    if isinstance(flowable, (Spacer, PageBreak, ActionFlowable)):
+        return None
+    if isinstance(flowable, HRFlowable):
+        return ARTIFACT
+    if isinstance(flowable, Table):
+        return "Table"
+    if isinstance(flowable, Paragraph):
+        return "LI" if _plain_text(flowable).lstrip().startswith(BULLETS) else "P"
+    if isinstance(flowable, (Drawing, Image)):
+        # a figure without words is decoration; the documents give every chart its words
+        return "Figure" if getattr(flowable, "alt_text", None) else ARTIFACT
+    return "Div"
+
+
+class TaggingCanvas(Canvas):
+    """A canvas whose page content is all marked content (see the module's docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tag_root = StructElem("Document")
+        self._tag_stack: list[StructElem] = [self.tag_root]
+        self._tag_leaf: StructElem | None = None
+        self._tag_span = False
+        self._open_list: StructElem | None = None  # the list the next item joins
+        self._leaf_depth = 0
+        self._page_mcids: list[list[StructElem]] = [[]]
+        self._code.append("/Artifact BMC")
+
+    # --- while drawing ----------------------------------------------------------------------
+
+    def open_group(self, role: str, **attrs: str) -> StructElem:
+        """Start an element whose children are elements (Table, TR, L)."""
+        elem = self._tag_stack[-1].add(StructElem(role, attrs=dict(attrs)))
+        self._tag_stack.append(elem)
+        return elem
+
+    def close_group(self) -> None:
+        elem = self._tag_stack.pop()
+        if not elem.kids and elem.parent is not None:  # drew nothing: leave no empty element
+            elem.parent.kids.remove(elem)
+
+    def begin_leaf(self, role: str, alt: str | None = None, actual: str | None = None, text: str = "",
+                   **attrs: str) -> None:
+        """Start marked content belonging to a new element ``role`` (inside another one, the
+        content simply stays the outer element's). ``actual`` is the text in logical order when
+        the drawn glyphs are shaped or reordered (/ActualText, for copy, search and readers)."""
+        self._leaf_depth += 1
+        if self._leaf_depth > 1:
+            return
+        if role == ARTIFACT:
+            self._tag_leaf = None  # already inside the page's artifact sequence
+            return
+        elem = self._tag_stack[-1].add(StructElem(role, alt=alt, attrs=dict(attrs), text=text))
+        mcids = self._page_mcids[-1]
+        elem.kids.append((len(self._page_mcids) - 1, len(mcids)))
+        span = f" /Span <</ActualText {_pdf_text(actual)}>> BDC" if actual is not None else ""
+        self._code.append(f"EMC /{role} <</MCID {len(mcids)}>> BDC{span}")
+        mcids.append(elem)
+        self._tag_leaf = elem
+        self._tag_span = actual is not None
+
+    def end_leaf(self) -> None:
+        self._leaf_depth -= 1
+        if self._leaf_depth > 0:
+            return
+        if self._tag_leaf is not None:
+            self._code.append(("EMC " if self._tag_span else "") + "EMC /Artifact BMC")
+        self._tag_leaf = None
+
+    def showPage(self) -> None:
+        self._code.append("EMC")
+        super().showPage()
+        self._code.append("/Artifact BMC")
+        self._page_mcids.append([])
+
+    # --- strings drawn directly (running header, chart labels) -------------------------------
+
+    def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:
+        if not _needs_faces(text):
+            super().drawString(x, y, text, *args, **kwargs)
+            return
+        # other scripts: one line laid out like a paragraph, so it gets the fallback faces,
+        # shaping and right-to-left order the paragraphs get
+        st = ParagraphStyle("inline", fontName=self._fontname, fontSize=self._fontsize,
+                            leading=self._fontsize * 1.2, textColor=toColor(self._fillColorObj),
+                            shaping=1 if needs_shaping(text) else 0)
+        para = Paragraph(markup(text), st)
+        _w, height = para.wrap(1e6, 1e6)
+        para.drawOn(self, x, y - height + self._fontsize)
+
+    def drawRightString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:
+        if not _needs_faces(text):
+            super().drawRightString(x, y, text, *args, **kwargs)
+            return
+        self.drawString(x - _width(text, self._fontname, self._fontsize), y, text)
+
+    def drawCentredString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:
+        if not _needs_faces(text):
+            super().drawCentredString(x, y, text, *args, **kwargs)
+            return
+        self.drawString(x - _width(text, self._fontname, self._fontsize) / 2, y, text)
+
+    # --- when saving --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self._code == ["/Artifact BMC"]:  # the empty page after the last showPage
+            self._code = []
+            self._page_mcids.pop()
+        self._write_structure()
+        super().save()
+
+    def _write_structure(self) -> None:
+        doc = self._doc
+        pages: list[PDFPage] = list(doc.Pages.pages)
+        page_refs = [doc.Reference(page) for page in pages]
+        elems = self.tag_root.walk()
+        names = {id(e): f"NavStructElem{n}" for n, e in enumerate(elems)}
+        root_name = "NavStructTreeRoot"
+
+        def ref(elem: StructElem | None) -> PDFObjectReference:
+            return PDFObjectReference(root_name if elem is None else names[id(elem)])
+
+        for elem in elems:
+            # (/Type /StructElem is optional: 2,000 elements in a long plan, so it is left out)
+            d: dict[str, Any] = {"S": PDFName(elem.role), "P": ref(elem.parent)}
+            first_page = next((k[0] for k in elem.kids if isinstance(k, tuple)), None)
+            if first_page is not None and first_page < len(page_refs):
+                d["Pg"] = page_refs[first_page]
+            kids: list[Any] = []
+            for kid in elem.kids:
+                if isinstance(kid, StructElem):
+                    kids.append(ref(kid))
+                elif kid[0] == first_page:
+                    kids.append(kid[1])
+                else:
+                    kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[kid[0]], "MCID": kid[1]}))
+            d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
+            if elem.alt:
+                d["Alt"] = PDFString(elem.alt)
+            if elem.attrs:
+                d["A"] = PDFDictionary({k: PDFName(v) for k, v in elem.attrs.items()})
+            doc.Reference(PDFDictionary(d), names[id(elem)])
+        nums: list[Any] = []
+        for n, page in enumerate(pages):
+            page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+            page.StructParents = n
+            page.Tabs = PDFName("S")
+            mcids = self._page_mcids[n] if n < len(self._page_mcids) else []
+            nums += [n, PDFArray([ref(e) for e in mcids])]
+        tree = PDFDictionary({"Type": PDFName("StructTreeRoot"), "K": PDFArray([ref(self.tag_root)]),
+                              "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
+                              "ParentTreeNextKey": len(pages)})
+        self.tag_root.parent = None
+        doc.Reference(tree, root_name)
+        doc.Catalog.StructTreeRoot = PDFObjectReference(root_name)
+        doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        # No XMP packet: pyHanko rewrites an existing one at every signature, and the
+        # verifier (signing/revisions.py) reaches it from the certification's /Perms, so a
+        # second signer would show the first as "changed". Title and language are in /Info
+        # and /Lang; see the report to the lead.
+        self.setViewerPreference("DisplayDocTitle", "true")
+
+
+def _needs_faces(text: str) -> bool:
+    return any(ord(ch) > 0x24F and fonts.font_for(ch) is not None for ch in text)
+
+
+def _width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(chunk, face or font, size) for face, chunk in runs(text))
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF text string (UTF-16 with its byte-order mark, as hex)."""
+    return "<FEFF" + " ".join(text.split()).encode("utf-16-be").hex().upper() + ">"
+
+
+def _plain_text(value: Any) -> str:
+    """The words of a cell or flowable, in logical order."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Paragraph) and hasattr(value, "pdf_text"):
+        return str(value.pdf_text)  # a piece of a split paragraph (see TaggingFrame.split)
+    if isinstance(value, Paragraph):
+        # the markup it was made from: after layout its words are the shaped glyphs (the
+        # second half of a split paragraph has no markup: its words, unshaped in that case)
+        raw = re.sub(r"<br\s*/?>", "\n", str(getattr(value, "text", "") or ""))
+        # right-to-left runs are set in display order (text.markup): back to logical order
+        faces = "|".join(sorted(fonts.RIGHT_TO_LEFT))
+        raw = re.sub(f'(<font face="(?:{faces})">)(.*?)(</font>)',
+                     lambda m: m.group(1) + logical_words(m.group(2)) + m.group(3), raw, flags=re.S)
+        raw = raw.replace("\n", " ").replace(BREAK, "")
+        return html.unescape(re.sub(r"<[^>]*>", "", raw)) if raw.strip() else value.getPlainText()
+    if getattr(value, "alt_text", None):
+        return str(value.alt_text)
+    if isinstance(value, (list, tuple)):
+        return " ".join(_plain_text(v) for v in value)
+    return ""
+
+
+def _actual(value: Any) -> str | None:
+    """The /ActualText of a shaped paragraph or cell; "" for the later pieces of a split one
+    (the first piece carries all its words); None when the glyphs read right as they are."""
+    text = _plain_text(value)
+    if needs_shaping(text):
+        return text
+    return "" if getattr(value, "pdf_shaped", False) else None
+
+
+def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
+    """ReportLab's table render callback, turned into TR/TH/TD elements."""
+
+    def callback(table: Table, event: str, *args: Any) -> None:
+        if event == "startRow":
+            canvas.open_group("TR")
+        elif event == "endRow":
+            canvas.close_group()
+        elif event == "startCell":
+            header = args[0] < header_rows
+            actual, text = _actual(args[2]), _plain_text(args[2])
+            if header:
+                canvas.begin_leaf("TH", actual=actual, text=text, Scope="Column", O="Table")
+            else:
+                canvas.begin_leaf("TD", actual=actual, text=text)
+        elif event == "endCell":
+            canvas.end_leaf()
+
+    return callback
+
+
+def header_rows(table: Table, rows: int) -> Table:
+    """Say how many of ``table``'s first rows are header rows (tagged TH with column scope).
+
+    Without it, the rows repeated on each page are the header, else the first row."""
+    table.pdf_header_rows = rows
+    return table
+
+
+def _header_rows(table: Table) -> int:
+    explicit = getattr(table, "pdf_header_rows", None)
+    if explicit is not None:
+        return int(explicit)
+    repeated = int(table.repeatRows) if isinstance(table.repeatRows, int) else len(table.repeatRows or ())
+    if repeated:
+        return repeated
+    # a piece of a split table continues the rows of the one before: no header unless repeated
+    return 0 if getattr(table, "_navtool_continued", False) else 1
+
+
+class TaggingFrame(Frame):
+    """A frame that tags what it draws (see :func:`role_of`)."""
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:
+        if not isinstance(canv, TaggingCanvas):
+            return super()._add(flowable, canv, trySplit)
+        role = role_of(flowable)
+        if role is None:
+            return super()._add(flowable, canv, trySplit)
+        if role == "Table" and isinstance(flowable, Table):
+            canv._open_list = None
+            canv.open_group("Table").continued = bool(getattr(flowable, "_navtool_continued", False))
+            flowable._renderCB = _table_callback(canv, _header_rows(flowable))
+            try:
+                return super()._add(flowable, canv, trySplit)
+            finally:
+                canv.close_group()
+        mark = len(canv._code)
+        parent = canv._tag_stack[-1]
+        kids = len(parent.kids)
+        mcids = len(canv._page_mcids[-1])
+        groups = len(canv._tag_stack)
+        reused: tuple[StructElem, int] | None = None
+        if role == "LI":  # L > LI > LBody; consecutive items share the list
+            last = parent.kids[-1] if parent.kids else None
+            if isinstance(last, StructElem) and last.role == "L" and canv._open_list is last:
+                reused = (last, len(last.kids))
+                canv._tag_stack.append(last)
+            else:
+                canv.open_group("L")
+            canv.open_group("LI")
+            role = "LBody"
+        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable), _plain_text(flowable))
+        if canv._tag_leaf is not None and not getattr(flowable, "pdf_twin", True):
+            canv._tag_leaf.in_twin = False
+        try:
+            drawn = super()._add(flowable, canv, trySplit)
+        finally:
+            canv.end_leaf()
+            while len(canv._tag_stack) > groups:
+                closing = canv._tag_stack[-1]
+                canv.close_group()
+                if closing.role == "L":
+                    canv._open_list = closing if drawn else None
+        if not drawn:  # did not fit: nothing drawn, so take the empty tag back
+            del canv._code[mark:]
+            if reused is not None:
+                del reused[0].kids[reused[1]:]
+                canv._open_list = reused[0]
+            del parent.kids[kids:]
+            del canv._page_mcids[-1][mcids:]
+        elif role != "LBody":
+            canv._open_list = None
+        return drawn
+
+    add = _add  # Frame binds ``add`` to its own ``_add``
+
+    def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
+        pieces = super().split(flowable, canv)
+        if isinstance(flowable, Paragraph) and len(pieces) > 1:
+            # the first piece stands for the whole paragraph's words (twin, /ActualText); the
+            # later pieces add none, so nothing is read twice or in shaped form
+            text = _plain_text(flowable)
+            shaped = needs_shaping(text) or bool(getattr(flowable, "pdf_shaped", False))
+            for n, piece in enumerate(pieces):
+                if isinstance(piece, Paragraph):
+                    piece.pdf_text = text if n == 0 else ""
+                    piece.pdf_shaped = shaped
+        if isinstance(flowable, Table):
+            tables = [p for p in pieces if isinstance(p, Table)]
+            explicit = getattr(flowable, "pdf_header_rows", None)
+            for n, piece in enumerate(tables):
+                if explicit is not None and n == 0:
+                    piece.pdf_header_rows = explicit
+                elif n > 0 or getattr(flowable, "_navtool_continued", False):
+                    piece._navtool_continued = True
+        return pieces

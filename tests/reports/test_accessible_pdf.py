@@ -1,0 +1,373 @@
+"""Accessible PDFs (issue 18): tagged structure read back, content all marked, Alt text, fonts
+embedded, a palette that reads in black and white and at 4.5:1."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from report_helpers import tool
+
+from navtool_desktop.framework import Pack
+from navtool_desktop.reports import render_plan, render_rating_sheet, render_report
+from navtool_desktop.reports.data import PlanInput, ReportInput
+
+#: Operators that paint something on the page.
+_PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI"}
+
+
+def _plan_pdf(pack: Pack, demo_plan: PlanInput) -> bytes:
+    return render_plan(pack, demo_plan).pdf
+
+
+def _report_pdf(pack: Pack, demo_plan: PlanInput) -> bytes:
+    data = ReportInput(demo_plan.district, demo_plan.results, today=demo_plan.today)
+    return render_report(pack, data)
+
+
+def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    """Every structure element under ``node``, in reading order."""
+    out: list[pikepdf.Dictionary] = []
+    kids = node.get("/K")
+    if kids is None:
+        return out
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/MCR" and "/S" in kid:
+            out.append(kid)
+            out += _elements(kid)
+    return out
+
+
+def _check_tagged(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
+    """Check the tagging rules; the structure elements as (role, Alt text), in reading order."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run([tool("pdfinfo"), str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
+    with pikepdf.open(path) as doc:
+        root = doc.Root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == "en-US"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        tree = root.StructTreeRoot
+        elems = _elements(tree)
+        roles = [str(e.S) for e in elems]
+        assert roles[0] == "/Document"
+        # headings in order: the first is H1, none skips a level
+        levels = [int(r[2]) for r in roles if re.fullmatch(r"/H[1-6]", r)]
+        assert levels and levels[0] == 1
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
+        # every figure has words
+        for e in elems:
+            if e.S == "/Figure":
+                assert len(str(e.get("/Alt", ""))) > 10
+        # tables have header cells with a scope, rows hold only cells
+        for e in elems:
+            if e.S == "/Table":
+                cells = [c for r in _elements(e) if r.S == "/TR" for c in _elements(r)]
+                assert any(c.S == "/TH" and c.A.Scope == "/Column" for c in cells)
+        # the parent tree maps each page's MCIDs back to their elements
+        nums = list(tree.ParentTree.Nums)
+        parents = dict(zip(nums[::2], nums[1::2], strict=True))
+        for n, page in enumerate(doc.pages):
+            assert page.obj.Tabs == "/S"
+            key = int(page.obj.StructParents)
+            assert key == n
+            # every painting operator sits in marked content (a tagged element or an artifact)
+            depth, mcids = 0, 0
+            for operands, op in pikepdf.parse_content_stream(page):
+                name = str(op)
+                if name in ("BDC", "BMC"):
+                    depth += 1
+                    if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                        assert int(operands[1].MCID) == mcids
+                        assert operands[0] == parents[key][mcids].S
+                        mcids += 1
+                elif name == "EMC":
+                    depth -= 1
+                elif name in _PAINT:
+                    assert depth > 0, f"page {n + 1}: {name} outside marked content"
+            assert depth == 0
+            assert len(parents[key]) == mcids
+        return [(str(e.S), str(e.get("/Alt", ""))) for e in elems]
+
+
+def test_plan_is_tagged_with_headings_tables_and_figures(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
+    elems = _check_tagged(_plan_pdf(pack, demo_plan), tmp_path)
+    roles = [role for role, _alt in elems]
+    for role in ("/H1", "/H2", "/P", "/L", "/LI", "/LBody", "/Table", "/TR", "/TH", "/TD", "/Figure"):
+        assert role in roles
+    heads = subprocess.run([tool("pdfinfo"), "-struct-text", str(tmp_path / "doc.pdf")],
+                           capture_output=True, text=True, check=True).stdout
+    h1 = re.findall(r"^  H1 \(block\)\n\s+\"(.*)\"", heads, re.M)
+    assert h1[:3] == ["Our vision", "Where we stand", "Our priorities and why"]
+    # the charts carry their data as Alt text: the heat map names each competency's level
+    alts = [alt for role, alt in elems if role == "/Figure"]
+    assert any("Heat map" in a and ("agreed" in a or "median vote" in a) for a in alts)
+    assert any("Timeline" in a and "In progress" in a for a in alts)
+
+
+def test_report_and_sheet_are_tagged(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
+    elems = _check_tagged(_report_pdf(pack, demo_plan), tmp_path)
+    assert any(role == "/Figure" for role, _alt in elems)
+    _check_tagged(render_rating_sheet(pack, demo_plan.district, demo_plan.results.cycle), tmp_path)
+
+
+def test_every_font_is_embedded(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(_plan_pdf(pack, demo_plan))
+    out = subprocess.run([tool("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert re.search(r"\s(yes)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", row), row
+
+
+def test_signing_a_tagged_plan_keeps_the_structure(pack: Pack, demo_plan: PlanInput, superintendent,  # type: ignore[no-untyped-def]
+                                                   root, tmp_path: Path) -> None:
+    from navtool_desktop.reports.signed import sign_rendered, with_signer
+    from navtool_desktop.signing.verify import verify_pdf_bytes
+
+    data, slot = with_signer(demo_plan, superintendent, force=True)
+    signed = sign_rendered(render_plan(pack, data).pdf, superintendent, slot, data.district.name)
+    _check_tagged(signed, tmp_path)
+    report = verify_pdf_bytes(signed, [root.certificate])
+    assert report.ok, report
+
+
+def test_palette_contrast_is_at_least_4_5() -> None:
+    from navtool_desktop.reports import style
+
+    backgrounds = [style.WHITE, style.SHADE]
+    for fg in (style.INK, style.MUTED, style.ACCENT, *style.LEVEL_COLORS.values(), *style.STATUS_COLORS.values()):
+        for bg in backgrounds:
+            assert style.contrast(fg, bg) >= style.MIN_CONTRAST, (fg, bg)
+    # level names are printed on the level tints (rating sheet, goal cards)
+    for level, tint in style.LEVEL_TINTS.items():
+        assert style.contrast(style.INK, tint) >= style.MIN_CONTRAST
+        assert style.contrast(style.LEVEL_COLORS[level], tint) >= style.MIN_CONTRAST, level
+    assert style.contrast(style.WHITE, style.ACCENT) >= style.MIN_CONTRAST  # table header
+    # numbers on any shade of the heat map
+    from reportlab.lib.colors import Color
+
+    for grey in range(0, 101):
+        fill = Color(grey / 100, grey / 100, grey / 100)
+        assert style.contrast(style.text_on(fill), fill) >= style.MIN_CONTRAST
+
+
+def test_statuses_differ_in_black_and_white(tmp_path: Path) -> None:
+    """Each status bar, printed in grey (pdftoppm -gray), looks different from the others."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.shapes import Drawing
+
+    from navtool_desktop.reports import charts
+
+    greys = []
+    for status in ("not_started", "in_progress", "done", "blocked"):
+        d = Drawing(40, 14)
+        charts.status_bar(d, 2, 2, 36, 10, status)
+        pdf = tmp_path / f"{status}.pdf"
+        renderPDF.drawToFile(d, str(pdf))
+        subprocess.run([tool("pdftoppm"), "-gray", "-r", "144", str(pdf), str(tmp_path / status)], check=True)
+        greys.append(next(tmp_path.glob(f"{status}*.pgm")).read_bytes())
+    assert len(set(greys)) == 4
+
+
+@pytest.mark.parametrize("level", ["establishing", "developing", "operationalizing", "refining", "not_sure"])
+def test_vote_bar_names_each_level_in_letters(level: str) -> None:
+    from reportlab.graphics.shapes import String
+
+    from navtool_desktop.core.results import Distribution
+    from navtool_desktop.reports import charts, style
+
+    d = charts.vote_bar(Distribution.of([level] * 5), 80)
+    letters = [s.text for s in d.contents if isinstance(s, String)]
+    assert letters == [style.level_short(level)]
+    assert f"{style.level_name(level)} 5" in d.alt_text  # type: ignore[attr-defined]
+
+
+#: Names in seven scripts, each as people type them (logical order).
+NAMES = {
+    "vietnamese": "Nguyễn Thị Minh Khai",
+    "chinese": "王小明",
+    "arabic": "محمد علي",
+    "hebrew": "דוד כהן",
+    "devanagari": "प्रिया शर्मा",
+    "cyrillic": "Иван Петров",
+    "emoji": "Sam 😀 Olsen",
+}
+
+
+def _multiscript_plan(demo_plan: PlanInput) -> PlanInput:
+    import dataclasses
+
+    from navtool_desktop.core.records import TeamMember
+
+    team = tuple(TeamMember(name=name, role=script) for script, name in NAMES.items())
+    district = dataclasses.replace(demo_plan.district, team=team,
+                                   name=f"{NAMES['chinese']} {NAMES['arabic']} District")
+    return dataclasses.replace(demo_plan, district=district)
+
+
+def test_names_in_every_script_print_and_read_back_in_logical_order(pack: Pack, demo_plan: PlanInput,
+                                                                    tmp_path: Path) -> None:
+    from report_helpers import pdf_text
+
+    pdf = render_plan(pack, _multiscript_plan(demo_plan)).pdf
+    text = pdf_text(pdf, tmp_path, layout=False)
+    for script, name in NAMES.items():
+        if script == "emoji":
+            assert "Sam [grinning face] Olsen" in text
+        elif script in ("arabic", "hebrew"):
+            # poppler shows a right-to-left line in display order (it reverses the logical
+            # /ActualText it is given, wrapped in U+202B...U+202C); base letters, no
+            # presentation forms either way
+            assert f"\u202b{name[::-1]}\u202c" in text or name in text, (script, name)
+        else:
+            assert name in text, (script, name)
+    assert "\ufffd" not in text
+    # the logical order itself, as screen readers and copy-paste get it: the /ActualText
+    actual = set()
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+                    actual.add(str(operands[1].ActualText))
+    for script in ("arabic", "hebrew", "devanagari"):
+        assert NAMES[script] in actual
+    # every script's face is embedded, and the title keeps every character
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run([tool("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    for face in ("DejaVuSans", "NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "DroidSansFallback"):
+        assert face in out
+    info = subprocess.run([tool("pdfinfo"), str(path)], capture_output=True, text=True, check=True).stdout
+    assert f"{NAMES['chinese']} {NAMES['arabic']} District" in info
+    _check_tagged(pdf, tmp_path)
+
+
+def test_unprintable_names_the_characters_no_bundled_font_has() -> None:
+    from navtool_desktop.printable import unprintable
+
+    assert unprintable("".join(NAMES.values())) == []
+    assert unprintable("Ana \U00013000 \u0F40") == ["\U00013000", "\u0F40"]  # hieroglyph, Tibetan
+
+
+def test_the_html_twin_has_the_pdfs_headings_tables_and_chart_words(pack: Pack, demo_plan: PlanInput) -> None:
+    from html.parser import HTMLParser
+
+    from navtool_desktop.reports import charts, style
+    from navtool_desktop.reports.common import data_table, head_cells, para
+    from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading
+
+    rows = [head_cells("Name", "Role"), *([para(n), para(s)] for s, n in NAMES.items())] * 8  # spans pages
+    from navtool_desktop.reports.tagging import not_in_twin
+
+    story = [heading("Team"), para("Who leads."), not_in_twin(para("Only in the PDF.")),
+             para("\u2022 first"), para("\u2022 second"),
+             data_table(rows, [200, 200]), heading("Results", 1),
+             charts.heat_map(pack, demo_plan.results, style.FRAME_WIDTH)]
+    pdf, html_text = build_with_twin(story, DocumentInfo("Plan \u2014 " + NAMES["arabic"], "D", "S", "H"))
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:  # the table runs over two pages
+        assert len([e for e in _elements(doc.Root.StructTreeRoot) if e.S == "/Table"]) >= 2
+
+    class Parser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[tuple[str, dict[str, str | None]]] = []
+            self.open: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append((tag, dict(attrs)))
+            if tag not in ("meta",):
+                self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.open.pop() == tag  # well nested
+
+    parser = Parser()
+    parser.feed(html_text)
+    assert parser.open == []
+    assert ("html", {"lang": "en-US"}) in parser.tags
+    names = [t for t, _a in parser.tags]
+    assert names.count("h1") == 1 and names.count("h2") == 1 and names.count("ul") == 1
+    assert names.count("table") == 1  # the pieces on two pages are one table
+    assert names.count("th") == 2 and all(a.get("scope") == "col" for t, a in parser.tags if t == "th")
+    assert f"<title>Plan \u2014 {NAMES['arabic']}</title>" in html_text
+    main = html_text.split("<main>", 1)[1]
+    for name in ("王小明", "محمد علي", "प्रिया शर्मा"):
+        assert main.count(name) == 8
+    assert "Heat map of the competencies by level." in html_text
+    assert "Only in the PDF." not in html_text
+
+
+def test_an_arabic_paragraph_split_over_two_pages_reads_once_in_logical_order() -> None:
+    from navtool_desktop.reports.common import para
+    from navtool_desktop.reports.document import DocumentInfo, build_with_twin
+
+    long_text = " ".join([NAMES["arabic"]] * 900)
+    pdf, html_text = build_with_twin([para(long_text)], DocumentInfo("T", "A", "S", "H", cover=False))
+    actual = []
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
+        assert len(doc.pages) >= 2
+        for page in doc.pages:
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+                    actual.append(str(operands[1].ActualText))
+    assert actual[0] == long_text and all(a == "" for a in actual[1:]) and len(actual) >= 2
+    assert html_text.count(NAMES["arabic"]) == 900
+
+
+def _ink_segments(pdf: bytes, tmp_path: Path, name: str) -> list[int]:
+    """Widths (pixels at 300 dpi) of the inked runs of the first line, left to right."""
+    from PIL import Image
+
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run([tool("pdftoppm"), "-r", "300", "-gray", "-singlefile", "-png", str(path), str(tmp_path / name)],
+                   check=True)
+    image = Image.open(tmp_path / f"{name}.png").convert("L")
+    width, height = image.size
+    pixels = image.load()
+    top = height // 8  # the first line sits in the top eighth of the page
+    cols = [x for x in range(width) if any(pixels[x, y] < 128 for y in range(top))]
+    widths, start, prev = [], cols[0], cols[0]
+    for x in cols[1:]:
+        if x - prev > 12:  # a word space
+            widths.append(prev - start)
+            start = x
+        prev = x
+    widths.append(prev - start)
+    return widths
+
+
+@pytest.mark.parametrize("first, second", [("محمد", "علي"), ("דוד", "כהן")])
+def test_a_right_to_left_name_shows_its_first_word_at_the_right(first: str, second: str, tmp_path: Path) -> None:
+    from reportlab.platypus import SimpleDocTemplate
+
+    from navtool_desktop.reports.common import para
+
+    def render(text: str, name: str) -> list[int]:
+        out = tmp_path / f"{name}-doc.pdf"
+        SimpleDocTemplate(str(out)).build([para(text)])
+        return _ink_segments(out.read_bytes(), tmp_path, name)
+
+    [w_first], [w_second] = render(first, "first"), render(second, "second")
+    assert abs(w_first - w_second) > 2  # the two words can be told apart by width
+    left, right = render(f"{first} {second}", "both")
+    assert abs(left - w_second) <= 2 and abs(right - w_first) <= 2  # read right to left: first, second
+
+
+def test_hostile_long_words_in_shaped_scripts_still_give_a_tagged_pdf(tmp_path: Path) -> None:
+    from navtool_desktop.reports.common import data_table, head_cells, para
+    from navtool_desktop.reports.document import DocumentInfo, build, heading
+
+    words = ["محمد" * 1500, "דוד" * 2000, "प्रिया" * 800, "王" * 3000, "محمد علي: " * 300 + "end"]
+    rows = [head_cells("A", "B"), *([para(w), para(w[:50])] for w in words)]
+    pdf = build([heading("Long words"), *(para(w) for w in words), data_table(rows, [150, 150])],
+                DocumentInfo("T", "A", "S", "H"))
+    _check_tagged(pdf, tmp_path)
