@@ -104,11 +104,23 @@ def test_plan_is_tagged_with_headings_tables_and_figures(pack: Pack, demo_plan: 
     heads = subprocess.run([tool("pdfinfo"), "-struct-text", str(tmp_path / "doc.pdf")],
                            capture_output=True, text=True, check=True).stdout
     h1 = re.findall(r"^  H1 \(block\)\n\s+\"(.*)\"", heads, re.M)
-    assert h1[:3] == ["Our vision", "Where we stand", "Our priorities and why"]
+    assert h1[:4] == ["What this plan adopts", "Our vision", "Where we stand", "Our priorities and why"]
     # the charts carry their data as Alt text: the heat map names each competency's level
     alts = [alt for role, alt in elems if role == "/Figure"]
     assert any("Heat map" in a and ("agreed" in a or "median vote" in a) for a in alts)
-    assert any("Timeline" in a and "In progress" in a for a in alts)
+
+
+def test_the_progress_report_is_tagged_and_says_each_status_in_words(pack: Pack, demo_plan: PlanInput,
+                                                                     tmp_path: Path) -> None:
+    from navtool_desktop.reports.progress import render_progress
+
+    elems = _check_tagged(render_progress(pack, demo_plan), tmp_path)
+    roles = [role for role, _alt in elems]
+    for role in ("/H1", "/Table", "/TH", "/TD"):
+        assert role in roles
+    text = subprocess.run([tool("pdftotext"), str(tmp_path / "doc.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "In progress" in text or "Not started" in text  # status is a word, never a colour alone
 
 
 def test_report_and_sheet_are_tagged(pack: Pack, demo_plan: PlanInput, tmp_path: Path) -> None:
