@@ -54,10 +54,11 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, APP_AUTHOR))
 
 
-def signing_dir() -> Path:
-    """The signing folder inside the data folder: signer identities, trusted district roots and
-    revocation lists. The app and ``navtool`` both read it from here, so they trust the same roots."""
-    return data_dir() / "signing"
+def signing_dir(data: Path | None = None) -> Path:
+    """The signing folder inside the data folder (``data``, default :func:`data_dir`): signer
+    identities, trusted district roots and revocation lists. The app and ``navtool`` both read it
+    from here, so they trust the same roots."""
+    return (data if data is not None else data_dir()) / "signing"
 
 
 def file_stem(text: str, fallback: str = "navtool", limit: int = 48) -> str:

@@ -4,6 +4,9 @@ A bundle is a zip holding ``manifest.json``, ``district.json`` (the district pro
 in a district bundle, its plans, goals, actions and progress notes) and one
 ``cycles/<cycle-id>.json`` per cycle (the cycle and its participants, ratings, answers,
 consensus and paper tallies; a participant bundle holds one person's ratings and answers).
+A district or cycle bundle also carries the revocation lists kept in the sending laptop's
+data folder (``revocations/<n>.crl``, DER, as ``navtool identity revoke`` writes them), so
+the receiving laptop's ``navtool verify`` knows which signers were revoked.
 The manifest names the format, app and framework versions, the kind, the district, the
 creation time, and the size and SHA-256 of every other member. A bundle may be wrapped
 in passphrase protection (:mod:`~navtool_desktop.exchange.protect`).
@@ -80,6 +83,10 @@ MAX_DEPTH = 12
 MAX_VALUES = 1_000_000
 MAX_BUNDLE_VALUES = 3_000_000
 MAX_MANIFEST_BYTES = 1024 * 1024
+#: Revocation lists a bundle may carry, and the size of each: one list per district root, and a
+#: list revoking a thousand signers is about 40 KB.
+MAX_REVOCATIONS = 16
+MAX_REVOCATION_BYTES = 256 * 1024
 #: A participant bundle holds one person's ratings and answers: its members are small.
 KIND_LIMITS: dict[str, tuple[int, int]] = {  # kind -> (bytes, values) per member
     "participant": (4 * 1024 * 1024, 50_000),
@@ -89,6 +96,7 @@ KIND_LIMITS: dict[str, tuple[int, int]] = {  # kind -> (bytes, values) per membe
 
 _CYCLE_MEMBER = re.compile(r"^cycles/([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
                            r"[0-9a-f]{12})\.json\Z")
+_REVOCATION_MEMBER = re.compile(r"^revocations/([1-9][0-9]?)\.crl\Z")
 _SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 _MANIFEST_KEYS = {"format", "format_version", "app_version", "framework", "kind",
                   "district_id", "district_name", "created", "members"}
@@ -140,6 +148,8 @@ class BundleContent:
     #: The laptop that made the bundle (its id in versions, and what it is called).
     laptop_id: str = ""
     laptop_name: str = ""
+    #: Revocation lists (DER) from the sending laptop's data folder: district and cycle bundles.
+    revocations: tuple[bytes, ...] = ()
 
     @property
     def district_id(self) -> str:
@@ -176,6 +186,8 @@ def bundle_members(content: BundleContent) -> dict[str, bytes]:
                                   part.consensus, part.tallies), strict=True)},
             _TOMBSTONES: [r.to_dict() for r in part.tombstones],
         })
+    for n, crl in enumerate(content.revocations, start=1):
+        members[f"revocations/{n}.crl"] = crl
     return members
 
 
@@ -322,14 +334,25 @@ def _check_directory(infos: Sequence[zipfile.ZipInfo]) -> None:
         raise BundleError(_("The bundle has too many files ({count}).").format(count=len(infos)))
     names: set[str] = set()
     total = 0
+    lists = 0
     for info in infos:
         name = info.filename
         if (name.startswith(("/", "\\")) or "\\" in name or ":" in name or "\x00" in name
                 or any(part in ("", ".", "..") for part in name.split("/"))):
             raise BundleError(_("The bundle holds a file with an unsafe name: {name}")
                               .format(name=name[:200]))
-        if name != MANIFEST and name != DISTRICT_MEMBER and not _CYCLE_MEMBER.match(name):
+        if (name != MANIFEST and name != DISTRICT_MEMBER and not _CYCLE_MEMBER.match(name)
+                and not _REVOCATION_MEMBER.match(name)):
             raise BundleError(_("The bundle holds an unexpected file: {name}").format(name=name[:200]))
+        if _REVOCATION_MEMBER.match(name):
+            lists += 1
+            if lists > MAX_REVOCATIONS:
+                raise BundleError(_("The bundle holds more than {n} revocation lists; this is not a "
+                                    "bundle this app made.").format(n=MAX_REVOCATIONS))
+            if info.file_size > MAX_REVOCATION_BYTES:
+                raise BundleError(_("The revocation list {name} is too large ({size} bytes, at most "
+                                    "{limit}).").format(name=name, size=info.file_size,
+                                                        limit=MAX_REVOCATION_BYTES))
         if name in names:
             raise BundleError(_("The bundle holds {name} twice.").format(name=name))
         names.add(name)
@@ -442,7 +465,10 @@ def read_bundle(raw: bytes, pack: Pack, passphrase: str | None = None, *,
                 if hashlib.sha256(member).hexdigest() != entry["sha256"]:
                     raise BundleError(_("{name} does not match its checksum; the file was "
                                         "damaged or changed.").format(name=name))
-                data[name] = _parse_json(member, name, budget, max_values)
+                if _REVOCATION_MEMBER.match(name):
+                    data[name] = _check_revocation(member, name)
+                else:
+                    data[name] = _parse_json(member, name, budget, max_values)
                 del member
     except _ZIP_ERRORS:
         raise BundleError(_("The file is not a bundle, or it is damaged or cut off.")) from None
@@ -451,13 +477,34 @@ def read_bundle(raw: bytes, pack: Pack, passphrase: str | None = None, *,
     return content
 
 
+def _check_revocation(raw: bytes, where: str) -> bytes:
+    """A revocation list member's bytes, if they are one DER-encoded CRL and nothing more.
+
+    Who signed it is not checked here: the import keeps it only if a root this laptop trusts
+    did (:meth:`~navtool_desktop.signing.folder.SigningFolder.add_revocation_list`).
+    """
+    from cryptography import x509
+
+    try:
+        crl = x509.load_der_x509_crl(raw)
+        for entry in crl:  # every entry and extension parses
+            len(entry.extensions)
+        len(crl.extensions)
+    except (ValueError, TypeError):
+        raise BundleError(_("{member} is not a revocation list (a .crl file); this is not a "
+                            "bundle this app made.").format(member=where)) from None
+    return raw
+
+
 def _content(manifest: dict[str, Any], data: dict[str, Any], source: str) -> BundleContent:
     if DISTRICT_MEMBER not in data:
         raise BundleError(_("The bundle has no district.json."))
     top = _object(data[DISTRICT_MEMBER], _DISTRICT_KEYS, DISTRICT_MEMBER, (_TOMBSTONES,))
     district = _record(District, top["district"], "district.json district")
     cycles = []
-    for name in sorted(n for n in data if n != DISTRICT_MEMBER):
+    lists = {n for n in data if _REVOCATION_MEMBER.match(n)}
+    revocations = {int(n.removeprefix("revocations/").removesuffix(".crl")): data[n] for n in lists}
+    for name in sorted(n for n in data if n != DISTRICT_MEMBER and n not in lists):
         part = _object(data[name], _CYCLE_KEYS, name, (_TOMBSTONES,))
         cycle = _record(Cycle, part["cycle"], f"{name} cycle")
         if name != f"cycles/{cycle.id}.json":
@@ -484,7 +531,9 @@ def _content(manifest: dict[str, Any], data: dict[str, Any], source: str) -> Bun
         tombstones=_records(Tombstone, top.get(_TOMBSTONES, []), "district.json tombstones"),
         created=manifest["created"], app_version=manifest["app_version"], source=source,
         laptop_id=manifest["laptop"]["id"] if "laptop" in manifest else "",
-        laptop_name=manifest["laptop"]["name"] if "laptop" in manifest else "")
+        laptop_name=manifest["laptop"]["name"] if "laptop" in manifest else "",
+        revocations=tuple(revocations[n] for n in sorted(revocations)))
+
 
 
 # --- checks on the records together -------------------------------------------------------
@@ -531,6 +580,8 @@ def check_content(content: BundleContent, pack: Pack) -> None:
     if content.kind != "district" and (content.plans or content.goals or content.actions
                                        or content.notes):
         raise BundleError(_("Only a district bundle may hold plans."))
+    if content.kind == "participant" and content.revocations:
+        raise BundleError(_("Only a district or cycle bundle may carry revocation lists."))
     if content.kind != "district" and content.tombstones:
         raise BundleError(_("Only a district bundle may delete cycles or plans."))
     _unique((t.id for t in content.tombstones), _("deletions"))

@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from navtool_desktop import fileio
+from navtool_desktop import fileio, paths
 from navtool_desktop.exchange.bundle import (
     MAX_FILE_BYTES,
+    MAX_REVOCATION_BYTES,
+    MAX_REVOCATIONS,
     SUFFIX,
     BundleContent,
     CycleContent,
@@ -77,16 +79,42 @@ def participant_content(store: DistrictStore, cycle_id: str, participant_id: str
         tuple(r for r in data.responses.values() if r.participant_id == participant_id))
 
 
+def revocation_lists(data: Path | None = None) -> tuple[bytes, ...]:
+    """The revocation lists kept in the data folder ``data`` (default: this app's), as a
+    district or cycle bundle carries them: lists too large for a bundle, or past the number
+    a bundle may hold, are left out (they still travel as files, ``navtool verify --crl``)."""
+    from navtool_desktop.signing.errors import SigningError
+    from navtool_desktop.signing.folder import SigningFolder
+    from navtool_desktop.signing.revocation import crl_bytes, load_crl
+
+    try:
+        kept = SigningFolder(paths.signing_dir(data)).revocation_list_bytes()
+    except OSError:
+        return ()
+    found = []
+    for name, raw in kept:
+        try:
+            der = crl_bytes(load_crl(raw, name))  # a list kept as PEM travels as DER
+        except (SigningError, ValueError):
+            continue  # not a list: verify skips it too
+        if len(der) <= MAX_REVOCATION_BYTES:
+            found.append(der)
+    return tuple(found[:MAX_REVOCATIONS])
+
+
 def make_content(store: DistrictStore, pack: Pack, kind: str, *, cycle_id: str | None = None,
                  participant_id: str | None = None, answers: bool = False) -> BundleContent:
     """The content of a bundle of ``kind`` (participant, cycle or district) from a store.
 
     A participant bundle always carries that person's ratings and answers (that is what it
-    is for); a cycle or district bundle only when ``answers`` is true.
+    is for); a cycle or district bundle only when ``answers`` is true. A cycle or district
+    bundle carries the data folder's revocation lists (see :func:`revocation_lists`).
     """
     common = {"kind": kind, "district": store.profile, "framework_id": pack.id,
               "framework_version": pack.version, "created": store.repo.now(),
               "laptop_id": store.repo.laptop_id, "laptop_name": store.repo.laptop_name}
+    if kind in ("district", "cycle"):
+        common["revocations"] = revocation_lists(store.repo.folder)
     if kind == "district":
         _check_framework(store, pack, [c.id for c in store.cycles()])
         return BundleContent(**common, cycles=tuple(cycle_content(store, c.id, answers=answers)

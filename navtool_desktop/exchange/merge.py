@@ -20,8 +20,10 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
+from navtool_desktop import paths
 from navtool_desktop.core.clock import (
     FUTURE_TOLERANCE_MS,
     LEGACY_LAPTOP,
@@ -97,6 +99,10 @@ class ImportSummary:
     #: Laptops whose clock is ahead: laptop id -> (its name or "", latest wall ms, bundle).
     clocks: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     duplicates: list[PossibleDuplicate] = field(default_factory=list)
+    #: Revocation lists the bundles carried: taken into the signing folder, and ignored (not
+    #: signed by a district root this laptop trusts, or not kept for another reason).
+    revocations: list[str] = field(default_factory=list)
+    revocations_ignored: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     def total(self, outcome: str) -> int:
@@ -113,7 +119,8 @@ class ImportSummary:
         """Whether a person should read the summary: conflicts, a wrong clock, possible
         duplicates, deletions, changes a closed cycle refused, or refused bundles."""
         return bool(self.conflicts or self.clocks or self.duplicates or self.closed
-                    or self.refused or self.total("deleted") or self.total("kept_deleted"))
+                    or self.refused or self.revocations_ignored or self.total("deleted")
+                    or self.total("kept_deleted"))
 
     def clock_lines(self) -> list[str]:
         """One sentence per laptop whose clock looks wrong."""
@@ -161,6 +168,13 @@ class ImportSummary:
                             "Listen screen if so):")]
             lines += [f"  - {d.cycle_title}: {d.existing} / {d.incoming} ({d.source})"
                       for d in self.duplicates]
+        if self.revocations:
+            lines += ["", _("Revoked signers (navtool verify now counts them):")]
+            lines += [f"  - {line}" for line in self.revocations]
+        if self.revocations_ignored:
+            lines += ["", _("Lists of revoked signers that were ignored (the rest of the bundle "
+                            "was imported):")]
+            lines += [f"  - {line}" for line in self.revocations_ignored]
         if self.closed:
             lines += ["", _("Refused because the cycle is closed here (reopen it to take them):")]
             lines += [f"  - {name}: {reason}" for name, reason in self.closed]
@@ -815,6 +829,7 @@ def merge_bundles(repo: Repository, pack: Pack,
     was imported then). Returns the summary.
     """
     merger = Merger(repo, pack, store, dry_run=dry_run)
+    accepted: list[BundleContent] = []
     for item in checked:
         if item.content is None:
             merger.refuse(item.source, item.reason)
@@ -823,8 +838,54 @@ def merge_bundles(repo: Repository, pack: Pack,
             merger.add(item.content)
         except BundleError as exc:
             merger.refuse(item.source, str(exc))
+        else:
+            accepted.append(item.content)
     try:
-        return merger.apply(progress)
+        summary = merger.apply(progress)
     except StoreError as exc:
         raise BundleError(_("The import could not be saved, so nothing was imported: {reason}")
                           .format(reason=exc)) from None
+    take_revocations(paths.signing_dir(repo.folder), accepted, summary)
+    return summary
+
+
+def take_revocations(folder: Path, contents: Sequence[BundleContent], summary: ImportSummary) -> None:
+    """Keep the revocation lists the imported bundles carry in the signing folder ``folder``
+    (nothing in a dry run), each only if a district root kept there signed it and it is not
+    older than the list kept; say in ``summary`` what was taken and what was ignored.
+    A list that is ignored never stops the import: the records were merged all the same."""
+    from navtool_desktop.signing.errors import SigningError
+    from navtool_desktop.signing.folder import SigningFolder
+    from navtool_desktop.signing.revocation import issued_by_root, load_crl
+
+    signing = SigningFolder(folder)
+    for content in contents:
+        for n, raw in enumerate(content.revocations, start=1):
+            label = f"{content.source or _('the bundle')}, revocations/{n}.crl"
+            try:
+                crl = load_crl(raw, label)
+                issuer = crl.issuer.rfc4514_string()[:200]
+                roots = signing.trust_roots()
+                if not any(issued_by_root(crl, root) for root in roots):
+                    summary.revocations_ignored.append(_(
+                        "{file}: a list of revoked signers from \u201c{issuer}\u201d was ignored: it "
+                        "is not signed by a district root this laptop trusts. If you trust that "
+                        "district, add its root certificate, then import the bundle again.").format(
+                        file=label, issuer=issuer))
+                    continue
+                if summary.dry_run:
+                    summary.revocations.append(_("{file}: the list of revoked signers from "
+                                                 "\u201c{issuer}\u201d would be kept.").format(
+                        file=label, issuer=issuer))
+                    continue
+                before = dict(signing.revocation_list_bytes())
+                path = signing.add_revocation_list(raw, label)
+                if before.get(path.name) != path.read_bytes():
+                    summary.revocations.append(_("{file}: the list of revoked signers from "
+                                                 "\u201c{issuer}\u201d was kept ({count} revoked).")
+                                               .format(file=label, issuer=issuer,
+                                                       count=len(list(crl))))
+            except (SigningError, OSError, ValueError) as exc:
+                summary.revocations_ignored.append(_("{file}: the list of revoked signers could "
+                                                     "not be kept ({reason}).").format(
+                    file=label, reason=getattr(exc, "strerror", None) or exc))

@@ -186,6 +186,8 @@ class SigningFolder:
                                "untrusted_crl")
         path = self._crl_path(root)
         if path.is_file():
+            if path.read_bytes() == data:
+                return path  # the same list: nothing to write
             kept = load_crl(path.read_bytes(), path.name)
             if issued_by_root(kept, root) and _crl_number(kept) > _crl_number(crl):
                 return path  # the list kept here is newer: it already holds everything in this one

@@ -438,3 +438,40 @@ def test_bundle_export_carries_answers_only_when_ticked_and_asks_before_writing_
         raw = (tmp_path / "answers.navtool").read_bytes()
         assert is_protected(raw) and read_bundle(raw, pack, "heron").cycles[0].ratings
         assert len(asked) == 1
+
+
+def test_an_imported_district_bundle_hands_its_revocation_list_to_the_signing_folder(
+        qtbot: QtBot, pack: Pack, data_dir: Path, tmp_path: Path) -> None:
+    """The other laptop revoked a signer; the list travels in its district bundle and the
+    screen's import keeps it once this laptop trusts the district root (ignored, and said so,
+    before)."""
+    from navtool_desktop import paths
+    from navtool_desktop.signing import create_root, issue_signer
+    from navtool_desktop.signing.folder import SigningFolder
+
+    root = create_root("Río Verde Unified", key_bits=2048)
+    signer = issue_signer(root, "Lost Laptop", "Superintendent", key_bits=2048)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+
+    def export(theirs: DistrictStore, cycle_id: str, people: list[Participant]) -> None:
+        SigningFolder(paths.signing_dir(tmp_path / "other")).revoke(root, signer.certificate)
+        export_bundle(theirs, pack, "district", stick / "district.navtool")
+
+    here = SigningFolder(paths.signing_dir(data_dir))
+    with Repository(data_dir) as repo:
+        store, _cycle_id, _people = _apart(repo, pack, tmp_path, 3, export)  # root not trusted yet
+        assert not here.revocation_lists()
+        here.trust_root(root.certificate)
+        screen = ExchangeScreen(pack, store)
+        qtbot.addWidget(screen)
+        screen.show()
+        screen.ask_folder = lambda: stick  # type: ignore[method-assign]
+        with qtbot.waitSignal(screen.imported, timeout=20000) as blocker:
+            qtbot.mouseClick(screen.import_folder_button, Qt.MouseButton.LeftButton)
+        summary = blocker.args[0]
+        assert summary.imported == ["district.navtool"] and not summary.revocations_ignored
+        assert "district.navtool, revocations/1.crl" in screen.summary_view.toPlainText()
+        assert "was kept (1 revoked)" in screen.summary_view.toPlainText()
+        [crl] = here.revocation_lists()
+        assert crl.get_revoked_certificate_by_serial_number(signer.certificate.serial_number) is not None
