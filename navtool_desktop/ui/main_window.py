@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -54,11 +56,18 @@ class LazyScreen(QWidget):
         self.purpose = rich_label(purpose, object_name="phasePurpose")
         self.purpose.setVisible(bool(purpose))
         layout.addWidget(self.purpose)
+        #: The screen scrolls when it needs more room than the window has, so that no screen
+        #: makes the window grow past a small laptop's screen (1280x720, 1366x768).
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("screenScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.scroll, 1)
 
     def screen(self) -> QWidget:
         if self.built is None:
             self.built = self._build()
-            self.layout().addWidget(self.built)
+            self.scroll.setWidget(self.built)
             self.setFocusProxy(self.built)
         return self.built
 
@@ -96,6 +105,7 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.screens = QStackedWidget()
         self.nav.currentRowChanged.connect(self.screens.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda _row: self.fit_to_screen())
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.screens)
@@ -352,6 +362,17 @@ class MainWindow(QMainWindow):
             if held is screen or (isinstance(held, LazyScreen) and held.built is screen):
                 return index
         return -1
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's available area (a screen scrolls instead)."""
+        if self.isFullScreen() or self.isMaximized():
+            return
+        available = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(self.width(), available.width() - frame.width())
+        height = min(self.height(), available.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
 
     def show_screen(self, index: int) -> None:
         self.nav.setCurrentRow(index)
