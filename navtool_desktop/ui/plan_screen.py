@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -133,7 +134,11 @@ class PlanScreen(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._priorities_tab(), _("&Priorities"))
-        self.tabs.addTab(self._goals_tab(), _("&Goals and actions"))
+        goals = QScrollArea()  # the tallest tab scrolls, so Set Goals fits a 1366x768 laptop
+        goals.setWidgetResizable(True)
+        goals.setFrameShape(QFrame.Shape.NoFrame)
+        goals.setWidget(self._goals_tab())
+        self.tabs.addTab(goals, _("&Goals and actions"))
         self.timeline = Timeline()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
