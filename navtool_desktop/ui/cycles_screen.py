@@ -170,7 +170,7 @@ class CyclesScreen(QWidget):
         self.participants.itemActivated.connect(lambda _item: self.start_rating())
         self.add_participant_button = QPushButton(_("&Add participant…"))
         self.add_participant_button.clicked.connect(self.add_participant)
-        self.edit_participant_button = QPushButton(_("&Edit…"))
+        self.edit_participant_button = QPushButton(_("Ed&it…"))
         self.edit_participant_button.setToolTip(_("Change the name, code or role group (F2)"))
         self.edit_participant_button.clicked.connect(self.edit_participant)
         self.remove_participant_button = QPushButton(_("Re&move…"))

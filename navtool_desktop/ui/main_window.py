@@ -26,7 +26,7 @@ from navtool_desktop import __version__
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
-from navtool_desktop.ui.widgets import rich_label
+from navtool_desktop.ui.widgets import rich_label, tab_leaves_tables
 from navtool_desktop.vocabulary import provenance_name
 
 if TYPE_CHECKING:  # each district screen is imported when it is first built (start-up stays quick)
@@ -67,6 +67,7 @@ class LazyScreen(QWidget):
     def screen(self) -> QWidget:
         if self.built is None:
             self.built = self._build()
+            tab_leaves_tables(self.built)
             self.scroll.setWidget(self.built)
             self.setFocusProxy(self.built)
         return self.built
@@ -394,6 +395,9 @@ class MainWindow(QMainWindow):
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(self._find)
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self.shortcuts_action = help_menu.addAction(_("&Keyboard shortcuts"))
+        self.shortcuts_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = help_menu.addAction(_("&About Navigation Tool Desktop"))
         self.about_action.triggered.connect(self.show_about)
 
@@ -421,6 +425,59 @@ class MainWindow(QMainWindow):
             f"<p>{html.escape(pack.credit)}</p>",
             "<p>", html.escape(_("This app never connects to the internet.")), "</p>",
         ])
+
+    def shortcuts_text(self) -> str:
+        """Every keyboard shortcut of the app, screen by screen (Help > Keyboard shortcuts, F1)."""
+        screens = [self.nav.item(i).text() for i in range(min(self.nav.count(), 9))]
+        groups: list[tuple[str, list[tuple[str, str]]]] = [
+            (_("Everywhere"), [
+                *[(f"Ctrl+{n}", title) for n, title in enumerate(screens, start=1)],
+                ("Alt+F / Alt+E / Alt+H", _("File, Edit and Help menus")),
+                (_("Alt + underlined letter"), _("the button, tab or field with that letter")),
+                ("Ctrl+F", _("find in the framework")),
+                ("Ctrl+Shift+D", _("choose another district")),
+                ("Tab / Shift+Tab", _("next / previous control; Tab leaves a table")),
+                (_("arrow keys"), _("move inside a list or table")),
+                ("Ctrl+Tab / Ctrl+PgDn", _("next tab, also from inside a table (Ctrl+Shift+Tab, "
+                                           "Ctrl+PgUp: previous)")),
+                ("F1", _("this list")),
+            ]),
+            (_("Reflect and Listen: rating (pass the laptop)"), [
+                ("1 2 3 4", _("choose a level (and move on)")),
+                (_("0 or ?"), _("not sure")),
+                (_("↑ ↓ or J K"), _("previous / next competency")),
+                (_("← → and Space"), _("choose a practice, tick it as evidence")),
+                ("N", _("write a note (Ctrl+Enter or Esc closes it)")),
+                ("Q", _("guiding questions (Esc goes back)")),
+                ("Alt+D", _("I'm done")),
+            ]),
+            (_("Consensus"), [
+                (_("↑ ↓ or J K"), _("previous / next competency (saves)")),
+                ("1 2 3 4 / 0", _("the team's level / not sure")),
+                ("R", _("write the rationale (Esc goes back)")),
+                ("Ctrl+S", _("save")),
+                ("F11", _("present full screen; Esc leaves")),
+            ]),
+            (_("Set Goals and Learn and Improve"), [
+                ("Ctrl+Up / Ctrl+Down", _("move a priority up or down")),
+                ("Ctrl+Left / Ctrl+Right", _("move an action to the previous / next column")),
+                ("Enter", _("add the progress note")),
+            ]),
+        ]
+        parts = []
+        for title, rows in groups:
+            parts.append(f"<h4>{html.escape(title)}</h4><table cellspacing='2'>")
+            parts.extend(f"<tr><td><b>{html.escape(keys)}</b></td><td>&nbsp;&nbsp;{html.escape(what)}</td></tr>"
+                         for keys, what in rows)
+            parts.append("</table>")
+        return "".join(parts)
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, _("Keyboard shortcuts"), "", QMessageBox.StandardButton.Close,
+                          self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.shortcuts_text())
+        box.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(self, _("About Navigation Tool Desktop"), self.about_text())
