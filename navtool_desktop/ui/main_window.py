@@ -6,9 +6,10 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QLabel,
     QListWidget,
@@ -400,6 +401,24 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = help_menu.addAction(_("&About Navigation Tool Desktop"))
         self.about_action.triggered.connect(self.show_about)
+        self._focus_before_menu: QWidget | None = None
+        for menu in (file_menu, edit_menu, help_menu):
+            menu.aboutToShow.connect(self._menu_opening)
+            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self._menu_closed))
+
+    def _menu_opening(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and focus is not self.menuBar():
+            self._focus_before_menu = focus
+
+    def _menu_closed(self) -> None:
+        """A menu closed with Escape gives the keys back to where they were (during rating the
+        level keys work at once, not after a second Escape); the menu bar would keep them."""
+        before, self._focus_before_menu = self._focus_before_menu, None
+        if QApplication.activePopupWidget() is not None or not self.menuBar().hasFocus():
+            return
+        if before is not None and before.isVisible():
+            before.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def choose_district(self) -> None:
         from navtool_desktop.ui.districts import choose_district
