@@ -370,12 +370,20 @@ class TallyDialog(QDialog):
                              "not as people who rated on this laptop."))
         self.warning = plain_label("", object_name="tallyWarning")
         self.warning.setAccessibleName(_("Tally warning"))
+        buttons = _buttons(self)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.competency)
         layout.addLayout(grid)
         layout.addWidget(self.warning)
         layout.addWidget(note)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(buttons)
+        # type a count, Tab to the next level, Enter to the next role group
+        self._keys = _RowKeys(self, [[*(self.spins[(role, level)] for level in RATING_CHOICES), self.room[role]]
+                                     for role in ROLE_GROUPS], buttons)
+        self._keys.watch()
         self._load()
 
     def _warn(self) -> None:
@@ -440,21 +448,37 @@ def _count(text: str) -> int:
     return min(int(text), MAX_TALLY_COUNT) if text.isdigit() else 0
 
 
-class _SheetKeys(QObject):
-    """Enter in a count goes to the next competency's first count (the counts left empty are 0);
-    on the last competency it goes to Save."""
+class _RowKeys(QObject):
+    """Enter in a count goes to the first count of the next row (the counts left are kept);
+    on the last row it goes to the OK (Save) button, where one more Enter saves."""
 
-    def __init__(self, dialog: SheetTallyDialog) -> None:
+    def __init__(self, dialog: QDialog, rows: list[list[QWidget]], buttons: QDialogButtonBox,
+                 scroll: QScrollArea | None = None) -> None:
         super().__init__(dialog)
-        self.dialog = dialog
+        self.rows, self.buttons, self.scroll = rows, buttons, scroll
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and isinstance(watched, QLineEdit)):
-            self.dialog.next_row(watched)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(watched, QWidget)):
+            self.next_row(watched)
             return True
         return False
+
+    def next_row(self, cell: QWidget) -> None:
+        row = next(i for i, line in enumerate(self.rows) if cell in line)
+        if row + 1 < len(self.rows):
+            target: QWidget = self.rows[row + 1][0]
+            if self.scroll is not None:
+                self.scroll.ensureWidgetVisible(target)
+        else:
+            target = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            target.setDefault(True)
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def watch(self) -> None:
+        for line in self.rows:
+            for cell in line:
+                cell.installEventFilter(self)
 
 
 class SheetTallyDialog(QDialog):
@@ -488,8 +512,7 @@ class SheetTallyDialog(QDialog):
         for col, level in enumerate(RATING_CHOICES, 1):
             grid.addWidget(plain_label(choice_label(level), wrap=False), 0, col)
         self.cells: dict[tuple[str, str], QLineEdit] = {}
-        self._rows: list[list[QLineEdit]] = []
-        keys = _SheetKeys(self)
+        self._rows: list[list[QWidget]] = []
         for row, cid in enumerate(self._ids, 1):
             comp = pack.competency(cid)
             grid.addWidget(plain_label(f"{row}. {comp.name}", wrap=False), row, 0)
@@ -501,7 +524,6 @@ class SheetTallyDialog(QDialog):
                 cell.setAlignment(Qt.AlignmentFlag.AlignRight)
                 cell.setAccessibleName(_("{competency}, {level}").format(
                     competency=comp.name, level=choice_label(level)))
-                cell.installEventFilter(keys)
                 grid.addWidget(cell, row, col)
                 self.cells[(cid, level)] = cell
                 line.append(cell)
@@ -524,6 +546,8 @@ class SheetTallyDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
+        self._keys = _RowKeys(self, self._rows, self.buttons, self.scroll)
+        self._keys.watch()
         self.role.currentIndexChanged.connect(self._load)
         self._load()
 
@@ -538,16 +562,6 @@ class SheetTallyDialog(QDialog):
             tally = self._existing_for(cid, role)
             count = tally.counts.get(level, 0) if tally else 0
             cell.setText(str(count) if count else "")
-
-    def next_row(self, cell: QLineEdit) -> None:
-        row = next(i for i, line in enumerate(self._rows) if cell in line)
-        if row + 1 < len(self._rows):
-            target: QWidget = self._rows[row + 1][0]
-            self.scroll.ensureWidgetVisible(target)
-        else:
-            target = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-            target.setDefault(True)
-        target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def tallies(self) -> list[Tally]:
         """One tally per competency with votes for the chosen role group (or that had some)."""

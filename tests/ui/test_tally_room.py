@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from navtool_desktop.core.records import (
@@ -187,3 +188,31 @@ def test_the_sheet_shows_what_was_entered_before_and_changes_only_what_changed(
     changed = {t.competency_id: t for t in dialog.tallies()}
     assert changed[first].id == old.id and changed[first].total == 0
     assert changed[second].counts["refining"] == 2 and changed[second].role_group == "leader"
+
+
+def test_one_competency_grid_is_typed_with_tab_and_enter(qtbot: QtBot, pack: Pack) -> None:
+    """Enter goes to the next role group's row (it used to close the dialog at once)."""
+    from PySide6.QtWidgets import QApplication
+
+    dialog = TallyDialog(pack, [x.id for x in pack.competencies], [])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.spins[("educator", "establishing")].setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.spins[("educator", "establishing")])
+    keys = Keys(qtbot)
+    for row in ("3", "", "1\t\t4", "2"):  # educators, leaders (none), community, learners
+        for part in row.split("\t"):
+            if part:
+                keys.type(part)
+            if part is not row.split("\t")[-1]:
+                keys.press(Qt.Key.Key_Tab)
+        keys.press(Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert QApplication.focusWidget() is dialog.findChild(QDialogButtonBox).button(
+        QDialogButtonBox.StandardButton.Ok)
+    counts = {t.role_group: {k: v for k, v in t.counts.items() if v} for t in dialog.tallies()}
+    assert counts == {"educator": {"establishing": 3},
+                      "community_member": {"establishing": 1, "operationalizing": 4},
+                      "learner": {"establishing": 2}}
