@@ -520,7 +520,7 @@ class SheetTallyDialog(QDialog):
             for col, level in enumerate(RATING_CHOICES, 1):
                 cell = QLineEdit()
                 cell.setValidator(QIntValidator(0, MAX_TALLY_COUNT, cell))
-                cell.setMaximumWidth(70)
+                cell.setMaximumWidth(60)
                 cell.setAlignment(Qt.AlignmentFlag.AlignRight)
                 cell.setAccessibleName(_("{competency}, {level}").format(
                     competency=comp.name, level=choice_label(level)))
@@ -534,6 +534,10 @@ class SheetTallyDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from "In the room" to the counts
         self.scroll.setWidget(sheet)
+        # every level column shows; the rows scroll (the dialog stays inside a 1280x720 screen)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setMinimumWidth(sheet.sizeHint().width()
+                                    + self.scroll.verticalScrollBar().sizeHint().width() + 4)
         hint = plain_label(_("Type a count, Tab to the next level, Enter to the next competency "
                              "(an empty count is 0). Counted as votes, marked as a paper tally."))
         self.buttons = _buttons(self)
@@ -548,6 +552,8 @@ class SheetTallyDialog(QDialog):
         layout.addWidget(self.buttons)
         self._keys = _RowKeys(self, self._rows, self.buttons, self.scroll)
         self._keys.watch()
+        room = self.screen().availableGeometry()
+        self.resize(self.sizeHint().width(), min(sheet.sizeHint().height() + 200, room.height() - 80))
         self.role.currentIndexChanged.connect(self._load)
         self._load()
 
