@@ -470,6 +470,11 @@ class MainWindow(QMainWindow):
                 ("Q", _("guiding questions (Esc goes back)")),
                 ("Alt+D", _("I'm done")),
             ]),
+            (_("Reflect and Listen: paper tallies"), [
+                ("Alt+T / Alt+G", _("one competency's grid / a whole sheet for one role group")),
+                ("Tab", _("next count (an empty count is 0)")),
+                ("Enter", _("next role group (grid) or next competency (sheet); on the last, Save")),
+            ]),
             (_("Consensus"), [
                 (_("↑ ↓ or J K"), _("previous / next competency (saves)")),
                 ("1 2 3 4 / 0", _("the team's level / not sure")),
@@ -492,11 +497,21 @@ class MainWindow(QMainWindow):
         return "".join(parts)
 
     def show_shortcuts(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, _("Keyboard shortcuts"), "", QMessageBox.StandardButton.Close,
-                          self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(self.shortcuts_text())
-        box.exec()
+        """The list in a scrolling window that fits the screen (a message box grew past 768 px)."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_("Keyboard shortcuts"))
+        text = QTextBrowser()
+        text.setHtml(self.shortcuts_text())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        room = self.screen().availableGeometry()
+        dialog.resize(min(640, room.width() - 40), min(680, room.height() - 80))
+        dialog.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(self, _("About Navigation Tool Desktop"), self.about_text())
