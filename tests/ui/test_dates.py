@@ -44,3 +44,27 @@ def test_typing_a_goal_date_gives_that_date(screen: tuple[PlanScreen, DistrictSt
     assert plan_screen.flush()
     saved = next(g for g in store.goals(plan_screen.plan.id) if g.id == goal_id)
     assert saved.target_date == "2028-06-30"
+
+
+def test_a_save_while_the_date_is_typed_does_not_change_what_is_typed(
+        screen: tuple[PlanScreen, DistrictStore], qtbot: QtBot) -> None:
+    """The goal saves half a second after an edit; that save must not reset the date being typed
+    (the reviewer had just edited the goal before tabbing into "by")."""
+    plan_screen, store = screen
+    plan_screen.tabs.setCurrentIndex(1)
+    plan_screen.goal_list.setCurrentIndex(plan_screen.goal_model.index(2))
+    goal_id = plan_screen.goal.id
+    field = plan_screen.target_date
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(field.hasFocus)
+    for chunk in ("2028", "06", "30"):
+        qtbot.keyClicks(field, chunk)
+        if plan_screen._timer.isActive():  # the save delay ends while the person is typing
+            plan_screen._timer.stop()
+            plan_screen.save_goal_now()
+        QApplication.processEvents()
+    assert field.date() == QDate(2028, 6, 30)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    assert plan_screen.flush()
+    saved = next(g for g in store.goals(plan_screen.plan.id) if g.id == goal_id)
+    assert saved.target_date == "2028-06-30"
