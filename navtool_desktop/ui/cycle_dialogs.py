@@ -3,7 +3,8 @@ edited, merged), a paper tally."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -14,7 +15,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -367,12 +370,20 @@ class TallyDialog(QDialog):
                              "not as people who rated on this laptop."))
         self.warning = plain_label("", object_name="tallyWarning")
         self.warning.setAccessibleName(_("Tally warning"))
+        buttons = _buttons(self)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.competency)
         layout.addLayout(grid)
         layout.addWidget(self.warning)
         layout.addWidget(note)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(buttons)
+        # type a count, Tab to the next level, Enter to the next role group
+        self._keys = _RowKeys(self, [[*(self.spins[(role, level)] for level in RATING_CHOICES), self.room[role]]
+                                     for role in ROLE_GROUPS], buttons)
+        self._keys.watch()
         self._load()
 
     def _warn(self) -> None:
@@ -428,4 +439,148 @@ class TallyDialog(QDialog):
                                         people=people))
                 elif (old.counts, old.people) != (counts, people):
                     result.append(old.replace(counts=counts, people=people, updated=utc_now()))
+        return result
+
+
+def _count(text: str) -> int:
+    """A typed count: empty (or anything but digits) is 0."""
+    text = text.strip()
+    return min(int(text), MAX_TALLY_COUNT) if text.isdigit() else 0
+
+
+class _RowKeys(QObject):
+    """Enter in a count goes to the first count of the next row (the counts left are kept);
+    on the last row it goes to the OK (Save) button, where one more Enter saves."""
+
+    def __init__(self, dialog: QDialog, rows: list[list[QWidget]], buttons: QDialogButtonBox,
+                 scroll: QScrollArea | None = None) -> None:
+        super().__init__(dialog)
+        self.rows, self.buttons, self.scroll = rows, buttons, scroll
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(watched, QWidget)):
+            self.next_row(watched)
+            return True
+        return False
+
+    def next_row(self, cell: QWidget) -> None:
+        row = next(i for i, line in enumerate(self.rows) if cell in line)
+        if row + 1 < len(self.rows):
+            target: QWidget = self.rows[row + 1][0]
+            if self.scroll is not None:
+                self.scroll.ensureWidgetVisible(target)
+        else:
+            target = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            target.setDefault(True)
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def watch(self) -> None:
+        for line in self.rows:
+            for cell in line:
+                cell.installEventFilter(self)
+
+
+class SheetTallyDialog(QDialog):
+    """A whole paper sheet for one role group: a row per competency, a count per level.
+
+    Type a count, Tab to the next level, Enter to the next competency (the rest of the row
+    stays 0). It is the fast way to copy a stack of paper forms already counted by group:
+    the counts go in as :class:`Tally` records, as in :class:`TallyDialog`.
+    """
+
+    def __init__(self, pack: Pack, competency_ids: list[str], existing: list[Tally],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Enter a paper sheet for one role group"))
+        self.pack = pack
+        self._existing = existing
+        self._ids = list(competency_ids)
+        self.role = QComboBox()
+        self.role.setAccessibleName(_("Role group"))
+        for role in ROLE_GROUPS:
+            self.role.addItem(role_label(role), role)
+        self.room = QSpinBox()
+        self.room.setRange(0, MAX_TALLY_COUNT)
+        self.room.setSpecialValueText(_("not said"))
+        self.room.setAccessibleName(_("People of this group in the room"))
+        form = QFormLayout()
+        form.addRow(_("&Role group"), self.role)
+        form.addRow(_("&In the room"), self.room)
+        grid = QGridLayout()
+        grid.setVerticalSpacing(2)
+        for col, level in enumerate(RATING_CHOICES, 1):
+            grid.addWidget(plain_label(choice_label(level), wrap=False), 0, col)
+        self.cells: dict[tuple[str, str], QLineEdit] = {}
+        self._rows: list[list[QWidget]] = []
+        for row, cid in enumerate(self._ids, 1):
+            comp = pack.competency(cid)
+            grid.addWidget(plain_label(f"{row}. {comp.name}", wrap=False), row, 0)
+            line = []
+            for col, level in enumerate(RATING_CHOICES, 1):
+                cell = QLineEdit()
+                cell.setValidator(QIntValidator(0, MAX_TALLY_COUNT, cell))
+                cell.setMaximumWidth(60)
+                cell.setAlignment(Qt.AlignmentFlag.AlignRight)
+                cell.setAccessibleName(_("{competency}, {level}").format(
+                    competency=comp.name, level=choice_label(level)))
+                grid.addWidget(cell, row, col)
+                self.cells[(cid, level)] = cell
+                line.append(cell)
+            self._rows.append(line)
+        sheet = QWidget()
+        sheet.setLayout(grid)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from "In the room" to the counts
+        self.scroll.setWidget(sheet)
+        # every level column shows; the rows scroll (the dialog stays inside a 1280x720 screen)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setMinimumWidth(sheet.sizeHint().width()
+                                    + self.scroll.verticalScrollBar().sizeHint().width() + 4)
+        hint = plain_label(_("Type a count, Tab to the next level, Enter to the next competency "
+                             "(an empty count is 0). Counted as votes, marked as a paper tally."))
+        self.buttons = _buttons(self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Save"))
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.buttons)
+        self._keys = _RowKeys(self, self._rows, self.buttons, self.scroll)
+        self._keys.watch()
+        room = self.screen().availableGeometry()
+        self.resize(self.sizeHint().width(), min(sheet.sizeHint().height() + 200, room.height() - 80))
+        self.role.currentIndexChanged.connect(self._load)
+        self._load()
+
+    def _existing_for(self, competency_id: str, role: str) -> Tally | None:
+        return next((t for t in self._existing
+                     if t.competency_id == competency_id and t.role_group == role), None)
+
+    def _load(self) -> None:
+        role = self.role.currentData()
+        self.room.setValue(max((t.people for t in self._existing if t.role_group == role), default=0))
+        for (cid, level), cell in self.cells.items():
+            tally = self._existing_for(cid, role)
+            count = tally.counts.get(level, 0) if tally else 0
+            cell.setText(str(count) if count else "")
+
+    def tallies(self) -> list[Tally]:
+        """One tally per competency with votes for the chosen role group (or that had some)."""
+        role, people = self.role.currentData(), self.room.value()
+        result = []
+        for cid in self._ids:
+            counts = {level: _count(self.cells[(cid, level)].text()) for level in RATING_CHOICES}
+            old = self._existing_for(cid, role)
+            if old is None and not any(counts.values()):
+                continue
+            if old is None:
+                result.append(Tally(competency_id=cid, role_group=role, counts=counts, people=people))
+            elif ({k: v for k, v in old.counts.items() if v}, old.people) \
+                    != ({k: v for k, v in counts.items() if v}, people):
+                result.append(old.replace(counts=counts, people=people, updated=utc_now()))
         return result

@@ -31,6 +31,7 @@ from navtool_desktop.ui.cycle_dialogs import (
     MergeParticipantDialog,
     NewCycleDialog,
     ParticipantDialog,
+    SheetTallyDialog,
     TallyDialog,
     merge_question,
     participant_text,
@@ -170,7 +171,7 @@ class CyclesScreen(QWidget):
         self.participants.itemActivated.connect(lambda _item: self.start_rating())
         self.add_participant_button = QPushButton(_("&Add participant…"))
         self.add_participant_button.clicked.connect(self.add_participant)
-        self.edit_participant_button = QPushButton(_("&Edit…"))
+        self.edit_participant_button = QPushButton(_("Ed&it…"))
         self.edit_participant_button.setToolTip(_("Change the name, code or role group (F2)"))
         self.edit_participant_button.clicked.connect(self.edit_participant)
         self.remove_participant_button = QPushButton(_("Re&move…"))
@@ -185,6 +186,10 @@ class CyclesScreen(QWidget):
         self.rate_button.clicked.connect(self.start_rating)
         self.tally_button = QPushButton(_("Enter paper &tally…"))
         self.tally_button.clicked.connect(self.enter_tally)
+        self.sheet_button = QPushButton(_("Paper sheet for one role &group…"))
+        self.sheet_button.setToolTip(_("Every competency's counts for one role group, typed with Tab "
+                                       "and Enter"))
+        self.sheet_button.clicked.connect(self.enter_sheet)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.toggle_closed)
         people_buttons = QHBoxLayout()
@@ -193,7 +198,7 @@ class CyclesScreen(QWidget):
             people_buttons.addWidget(b)
         people_buttons.addStretch(1)
         buttons = QHBoxLayout()
-        for b in (self.rate_button, self.tally_button, self.close_button):
+        for b in (self.rate_button, self.tally_button, self.sheet_button, self.close_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         overview = QWidget()
@@ -310,7 +315,7 @@ class CyclesScreen(QWidget):
         if self.participants.count():
             self.participants.setCurrentRow(0)
         is_open = cycle.status == "open" and not self.store.read_only
-        for b in (self.add_participant_button, self.rate_button, self.tally_button,
+        for b in (self.add_participant_button, self.rate_button, self.tally_button, self.sheet_button,
                   self.edit_participant_button, self.remove_participant_button):
             b.setEnabled(is_open)
         self.merge_participant_button.setEnabled(is_open and len(data.participants) > 1)
@@ -419,6 +424,19 @@ class CyclesScreen(QWidget):
         data = self.store.cycle(cycle.id)
         dialog = TallyDialog(self.pack, competencies_in_scope(self.pack, cycle),
                              list(data.tallies.values()), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            for tally in dialog.tallies():
+                self._try(lambda t=tally: self.store.save_tally(cycle.id, t))
+            self._show_cycle()
+
+    def enter_sheet(self) -> None:
+        """A whole paper sheet for one role group (:class:`SheetTallyDialog`)."""
+        cycle = self.cycle
+        if cycle is None:
+            return
+        data = self.store.cycle(cycle.id)
+        dialog = SheetTallyDialog(self.pack, competencies_in_scope(self.pack, cycle),
+                                  list(data.tallies.values()), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             for tally in dialog.tallies():
                 self._try(lambda t=tally: self.store.save_tally(cycle.id, t))

@@ -6,14 +6,17 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -24,7 +27,7 @@ from navtool_desktop import __version__
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
-from navtool_desktop.ui.widgets import rich_label
+from navtool_desktop.ui.widgets import rich_label, tab_leaves_tables
 from navtool_desktop.vocabulary import provenance_name
 
 if TYPE_CHECKING:  # each district screen is imported when it is first built (start-up stays quick)
@@ -54,11 +57,19 @@ class LazyScreen(QWidget):
         self.purpose = rich_label(purpose, object_name="phasePurpose")
         self.purpose.setVisible(bool(purpose))
         layout.addWidget(self.purpose)
+        #: The screen scrolls when it needs more room than the window has, so that no screen
+        #: makes the window grow past a small laptop's screen (1280x720, 1366x768).
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("screenScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.scroll, 1)
 
     def screen(self) -> QWidget:
         if self.built is None:
             self.built = self._build()
-            self.layout().addWidget(self.built)
+            tab_leaves_tables(self.built)
+            self.scroll.setWidget(self.built)
             self.setFocusProxy(self.built)
         return self.built
 
@@ -96,6 +107,7 @@ class MainWindow(QMainWindow):
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.screens = QStackedWidget()
         self.nav.currentRowChanged.connect(self.screens.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda _row: self.fit_to_screen())
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.screens)
@@ -353,6 +365,17 @@ class MainWindow(QMainWindow):
                 return index
         return -1
 
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's available area (a screen scrolls instead)."""
+        if self.isFullScreen() or self.isMaximized():
+            return
+        available = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(self.width(), available.width() - frame.width())
+        height = min(self.height(), available.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+
     def show_screen(self, index: int) -> None:
         self.nav.setCurrentRow(index)
         self.screens.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -373,8 +396,29 @@ class MainWindow(QMainWindow):
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(self._find)
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self.shortcuts_action = help_menu.addAction(_("&Keyboard shortcuts"))
+        self.shortcuts_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = help_menu.addAction(_("&About Navigation Tool Desktop"))
         self.about_action.triggered.connect(self.show_about)
+        self._focus_before_menu: QWidget | None = None
+        for menu in (file_menu, edit_menu, help_menu):
+            menu.aboutToShow.connect(self._menu_opening)
+            menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self._menu_closed))
+
+    def _menu_opening(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and focus is not self.menuBar():
+            self._focus_before_menu = focus
+
+    def _menu_closed(self) -> None:
+        """A menu closed with Escape gives the keys back to where they were (during rating the
+        level keys work at once, not after a second Escape); the menu bar would keep them."""
+        before, self._focus_before_menu = self._focus_before_menu, None
+        if QApplication.activePopupWidget() is not None or not self.menuBar().hasFocus():
+            return
+        if before is not None and before.isVisible():
+            before.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def choose_district(self) -> None:
         from navtool_desktop.ui.districts import choose_district
@@ -400,6 +444,74 @@ class MainWindow(QMainWindow):
             f"<p>{html.escape(pack.credit)}</p>",
             "<p>", html.escape(_("This app never connects to the internet.")), "</p>",
         ])
+
+    def shortcuts_text(self) -> str:
+        """Every keyboard shortcut of the app, screen by screen (Help > Keyboard shortcuts, F1)."""
+        screens = [self.nav.item(i).text() for i in range(min(self.nav.count(), 9))]
+        groups: list[tuple[str, list[tuple[str, str]]]] = [
+            (_("Everywhere"), [
+                *[(f"Ctrl+{n}", title) for n, title in enumerate(screens, start=1)],
+                ("Alt+F / Alt+E / Alt+H", _("File, Edit and Help menus")),
+                (_("Alt + underlined letter"), _("the button, tab or field with that letter")),
+                ("Ctrl+F", _("find in the framework")),
+                ("Ctrl+Shift+D", _("choose another district")),
+                ("Tab / Shift+Tab", _("next / previous control; Tab leaves a table")),
+                (_("arrow keys"), _("move inside a list or table")),
+                ("Ctrl+Tab / Ctrl+PgDn", _("next tab, also from inside a table (Ctrl+Shift+Tab, "
+                                           "Ctrl+PgUp: previous)")),
+                ("F1", _("this list")),
+            ]),
+            (_("Reflect and Listen: rating (pass the laptop)"), [
+                ("1 2 3 4", _("choose a level (and move on)")),
+                (_("0 or ?"), _("not sure")),
+                (_("↑ ↓ or J K"), _("previous / next competency")),
+                (_("← → and Space"), _("choose a practice, tick it as evidence")),
+                ("N", _("write a note (Ctrl+Enter or Esc closes it)")),
+                ("Q", _("guiding questions (Esc goes back)")),
+                ("Alt+D", _("I'm done")),
+            ]),
+            (_("Reflect and Listen: paper tallies"), [
+                ("Alt+T / Alt+G", _("one competency's grid / a whole sheet for one role group")),
+                ("Tab", _("next count (an empty count is 0)")),
+                ("Enter", _("next role group (grid) or next competency (sheet); on the last, Save")),
+            ]),
+            (_("Consensus"), [
+                (_("↑ ↓ or J K"), _("previous / next competency (saves)")),
+                ("1 2 3 4 / 0", _("the team's level / not sure")),
+                ("R", _("write the rationale (Esc goes back)")),
+                ("Ctrl+S", _("save")),
+                ("F11", _("present full screen; Esc leaves")),
+            ]),
+            (_("Set Goals and Learn and Improve"), [
+                ("Ctrl+Up / Ctrl+Down", _("move a priority up or down")),
+                ("Ctrl+Left / Ctrl+Right", _("move an action to the previous / next column")),
+                ("Enter", _("add the progress note")),
+            ]),
+        ]
+        parts = []
+        for title, rows in groups:
+            parts.append(f"<h4>{html.escape(title)}</h4><table cellspacing='2'>")
+            parts.extend(f"<tr><td><b>{html.escape(keys)}</b></td><td>&nbsp;&nbsp;{html.escape(what)}</td></tr>"
+                         for keys, what in rows)
+            parts.append("</table>")
+        return "".join(parts)
+
+    def show_shortcuts(self) -> None:
+        """The list in a scrolling window that fits the screen (a message box grew past 768 px)."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_("Keyboard shortcuts"))
+        text = QTextBrowser()
+        text.setHtml(self.shortcuts_text())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        room = self.screen().availableGeometry()
+        dialog.resize(min(640, room.width() - 40), min(680, room.height() - 80))
+        dialog.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(self, _("About Navigation Tool Desktop"), self.about_text())

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -99,7 +100,7 @@ class PlanScreen(QWidget):
         self.plan_combo.setAccessibleName(_("Plan"))
         self.plan_combo.setPlaceholderText(_("No plan yet"))
         self.plan_combo.currentIndexChanged.connect(lambda _n: self._show_plan())
-        self.new_plan_button = QPushButton(_("New &plan"))
+        self.new_plan_button = QPushButton(_("Ne&w plan"))
         self.new_plan_button.clicked.connect(self.new_plan)
         head = QHBoxLayout()
         head.addWidget(title)
@@ -133,7 +134,11 @@ class PlanScreen(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._priorities_tab(), _("&Priorities"))
-        self.tabs.addTab(self._goals_tab(), _("&Goals and actions"))
+        goals = QScrollArea()  # the tallest tab scrolls, so Set Goals fits a 1366x768 laptop
+        goals.setWidgetResizable(True)
+        goals.setFrameShape(QFrame.Shape.NoFrame)
+        goals.setWidget(self._goals_tab())
+        self.tabs.addTab(goals, _("&Goals and actions"))
         self.timeline = Timeline()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -316,7 +321,7 @@ class PlanScreen(QWidget):
         self.actions.doubleClicked.connect(lambda _i: self.edit_action())
         add_action = QPushButton(_("Add a&ction\u2026"))
         add_action.clicked.connect(self.new_action)
-        edit_action = QPushButton(_("&Edit\u2026"))
+        edit_action = QPushButton(_("E&dit\u2026"))
         edit_action.clicked.connect(self.edit_action)
         delete_action = QPushButton(_("Delete"))
         delete_action.clicked.connect(self.delete_action)

@@ -473,8 +473,8 @@ class ResultsScreen(QWidget):
         el.addWidget(equity_text)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(heat_tab, _("&Heat map, strengths and growth areas"))
-        self.tabs.addTab(equity_tab, _("&Equity lens"))
+        self.tabs.addTab(heat_tab, _("Heat &map, strengths and growth areas"))
+        self.tabs.addTab(equity_tab, _("E&quity lens"))
         self.empty = plain_label(_("No cycle yet. Results appear once a cycle has ratings."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QTableView, QTabWidget, QWidget
 
 
 def plain_label(text: str = "", *, object_name: str = "", wrap: bool = True) -> QLabel:
@@ -104,3 +105,35 @@ def install_print_check(app: Any) -> PrintCheck:
     app.focusChanged.connect(check.focus_changed)
     app._navtool_print_check = check  # keep it alive with the application
     return check
+
+
+class _TableKeys(QObject):
+    """Ctrl+Tab / Ctrl+Shift+Tab / Ctrl+PgDn / Ctrl+PgUp in a table go to the next or previous tab
+    of the tab widget around it (the arrow keys move between cells)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) \
+                or not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        step = {Qt.Key.Key_Tab: 1, Qt.Key.Key_PageDown: 1,
+                Qt.Key.Key_Backtab: -1, Qt.Key.Key_PageUp: -1}.get(Qt.Key(event.key()), 0)
+        parent = watched.parent() if step else None
+        while parent is not None and not isinstance(parent, QTabWidget):
+            parent = parent.parent()
+        if parent is None:
+            return False
+        parent.setCurrentIndex((parent.currentIndex() + step) % parent.count())
+        parent.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+
+
+_TABLE_KEYS = _TableKeys()
+
+
+def tab_leaves_tables(root: QWidget) -> None:
+    """In every table under ``root``, Tab and Shift+Tab leave the table (the arrow keys move
+    inside it) and Ctrl+Tab switches tabs: a keyboard user is never trapped in a table.
+    A cell being edited still goes on to the next cell with Tab."""
+    for view in root.findChildren(QTableView):
+        view.setTabKeyNavigation(False)
+        view.installEventFilter(_TABLE_KEYS)
