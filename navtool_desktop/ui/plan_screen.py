@@ -45,7 +45,6 @@ from navtool_desktop.core.records import (
 from navtool_desktop.core.results import CycleResults
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
-from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
@@ -65,6 +64,7 @@ from navtool_desktop.ui.plan_models import (
     competency_title,
     status_name,
 )
+from navtool_desktop.ui.saving import try_save
 from navtool_desktop.ui.timeline import Timeline, TimelineRow
 from navtool_desktop.ui.widgets import plain_label, rich_label
 
@@ -362,17 +362,9 @@ class PlanScreen(QWidget):
         return next((p for p in self.store.plans() if p.id == plan_id), None)
 
     def _try(self, action: Callable[[], T]) -> T | None:
-        """Run a save; on failure show its message (nothing is lost silently)."""
-        try:
-            result = action()
-        except StoreError as exc:
-            self.status.setText(_("Not saved"))
-            self.error.emit(str(exc))
-            messages.warn(self, _("Not saved"), str(exc))
-            return None
-        self.status.setText(_("Saved"))
-        self.saved.emit()
-        return result
+        """Run a save the app's one way (:func:`~navtool_desktop.ui.saving.try_save`)."""
+        return try_save(self, action, store=self.store, status=self.status,
+                        on_error=self.error.emit, on_saved=self.saved.emit)
 
     def reload(self, select: str | None = None) -> None:
         """Read plans and cycles again (after another screen changed them)."""

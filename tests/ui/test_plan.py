@@ -551,3 +551,59 @@ def test_a_new_action_is_offered_the_resources_of_its_goals_condition(
     screen.new_action()
     assert offered == [[r.title for r in pack.resources_for(condition)]]
     assert "Golden Ticket" in offered[0]
+
+
+DISK_FULL = "The disk is full, so your last change was not saved. Earlier work is safe."
+
+
+def test_refused_saves_on_the_plan_screens_say_so_once_and_change_nothing(
+    qtbot: QtBot, pack: Pack, repo: Repository, monkeypatch: pytest.MonkeyPatch,
+    dialogs: list[tuple[str, str]]
+) -> None:
+    """Set Goals and Learn and Improve save the app's one way (ui/saving.try_save)."""
+    from navtool_desktop.storage.errors import StoreWriteError
+
+    store = demo_store(repo, pack)
+
+    def full(*_args: object) -> object:
+        raise StoreWriteError(DISK_FULL)
+
+    monkeypatch.setattr(store, "save_action", full)
+    monkeypatch.setattr(store, "save_plan", full)
+    board = ImproveScreen(pack, store, today=lambda: date(2025, 1, 20))
+    qtbot.addWidget(board)
+    board.show()
+    errors: list[str] = []
+    board.error.connect(errors.append)
+    first = board.columns["in_progress"].action(0)
+    column = board.column_views["in_progress"]
+    column.setFocus()
+    column.setCurrentIndex(board.columns["in_progress"].index(0))
+    for _key in range(3):  # a burst of refused moves: one dialog, then the status line
+        qtbot.keyClick(column, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert next(a for a in store.actions() if a.id == first.id).status == "in_progress"
+    assert board.columns["in_progress"].row_of(first.id) == 0  # shown where the store has it
+    assert board.status.text() == f"Not saved: {DISK_FULL}"
+    assert dialogs == [("Not saved", DISK_FULL)] and errors == [DISK_FULL] * 3
+    screen = plan_screen(qtbot, pack, store)
+    plans = len(store.plans())
+    screen.new_plan()
+    assert len(store.plans()) == plans and screen.status.text() == f"Not saved: {DISK_FULL}"
+    assert dialogs == [("Not saved", DISK_FULL)] * 2
+
+
+def test_the_plan_screens_save_nothing_in_a_read_only_district(
+    qtbot: QtBot, pack: Pack, repo: Repository, data_dir: Path, dialogs: list[tuple[str, str]]
+) -> None:
+    store = demo_store(repo, pack)
+    district = store.id
+    repo.close()
+    with Repository(data_dir, read_only=True) as reader:
+        readonly = reader.open_district(district, auto_backup=False)
+        board = ImproveScreen(pack, readonly, today=lambda: date(2025, 1, 20))
+        qtbot.addWidget(board)
+        first = board.columns["in_progress"].action(0)
+        assert board.set_status(first, "done") is None
+        assert next(a for a in readonly.actions() if a.id == first.id).status == "in_progress"
+        assert "read-only" in board.status.text()
+        assert len(dialogs) == 1 and "read-only" in dialogs[0][1]
