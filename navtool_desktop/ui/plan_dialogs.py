@@ -79,7 +79,9 @@ class ActionDialog(QDialog):
         self.funding.setAccessibleName(_("Funding source"))
         self.funding.setPlaceholderText(_("For example: Title II-A"))
         if funding:  # the sources the plan already names
-            self.funding.setCompleter(QCompleter(list(funding), self.funding))
+            sources = QCompleter(list(funding), self.funding)
+            sources.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+            self.funding.setCompleter(sources)
         self.status = QComboBox()
         for status in ACTION_STATUSES:
             self.status.addItem(status_name(status), status)

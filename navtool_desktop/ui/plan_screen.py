@@ -306,6 +306,8 @@ class PlanScreen(QWidget):
         self.lead.setAccessibleName(_("Goal lead"))
         self.lead.setPlaceholderText(_("The person accountable for the goal"))
         self.lead_names = QCompleter([], self.lead)
+        # completed in place as the name is typed (a team member's), no list popping up
+        self.lead_names.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
         self.lead.setCompleter(self.lead_names)
         self.goal_cost = cost_spin(0, _("Cost of the goal beyond its actions"))
         self.goal_funding = QLineEdit()
