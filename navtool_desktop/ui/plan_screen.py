@@ -365,7 +365,9 @@ class PlanScreen(QWidget):
             caption.setBuddy(widget)
             owner.addWidget(caption)
             owner.addWidget(widget, stretch)
-        form.addRow(_("&Lead"), owner)
+        lead_label = plain_label(_("&Lead"), wrap=False)
+        lead_label.setBuddy(self.lead)  # Alt+L
+        form.addRow(lead_label, owner)
         form.addRow(_("Success measures"), self.measures)
         m1 = QHBoxLayout()
         m1.addWidget(self.measure_text, 1)

@@ -718,3 +718,16 @@ def test_an_approved_plan_keeps_its_adoption_record_and_goal_fields(
     assert screen.meeting_date.isEnabled()  # the board meeting may be set after approval
     screen.meeting_date.setDate(QDate(2026, 4, 2))
     assert store.plans()[0].meeting_date == "2026-04-02"
+
+
+def test_alt_l_goes_to_the_goal_lead(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    assert screen.accept_suggestion(0) is not None
+    screen.tabs.setCurrentIndex(1)
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    screen.statement.setFocus()
+    qtbot.waitUntil(screen.statement.hasFocus)
+    qtbot.keyClick(screen.statement, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    assert screen.lead.hasFocus()
