@@ -550,21 +550,28 @@ class PlanScreen(QWidget):
                 self._goal_id = None  # goal dates may have followed the period: show them again
                 self._show_goals()
 
-    def save_adoption(self) -> Plan | None:
-        """Save the adoption record and the board's calendar as typed (what the store
-        accepted is shown again: a refused change goes back to what is on disk)."""
+    def _adoption_typed(self) -> Plan | str | None:
+        """The plan as its adoption fields read, if that differs from the store's; a
+        sentence instead if the report dates cannot be read."""
         plan = self.plan
-        if plan is None or self.store.read_only:
+        if plan is None or self.store.read_only or not self.meeting_date.isEnabled():
             return None
         dates = iso_dates(self.report_dates.text())
         if dates is None:
-            self.status.setText(_("Not saved: write each report date as year-month-day, "
-                                  "e.g. 2027-01-15"))
+            return _("Not saved: write each report date as year-month-day, e.g. 2027-01-15")
+        typed = plan.replace(meeting_date=from_qdate(self.meeting_date.date()),
+                             resolution=self.resolution.text().strip(),
+                             vote=self.vote.text().strip(), report_dates=dates)
+        return None if typed == plan else typed
+
+    def save_adoption(self) -> Plan | None:
+        """Save the adoption record and the board's calendar as typed (what the store
+        accepted is shown again: a refused change goes back to what is on disk)."""
+        changed, plan = self._adoption_typed(), self.plan
+        if isinstance(changed, str):
+            self.status.setText(changed)
             return None
-        changed = plan.replace(meeting_date=from_qdate(self.meeting_date.date()),
-                               resolution=self.resolution.text().strip(),
-                               vote=self.vote.text().strip(), report_dates=dates)
-        if changed == plan:
+        if changed is None or plan is None:
             return None
         saved = self._try(lambda: self.store.save_plan(changed))
         self._fill_adoption(saved or plan)  # what the store holds
@@ -777,17 +784,23 @@ class PlanScreen(QWidget):
             edit.setEnabled(editable)
             edit.blockSignals(False)
 
-    def save_measure_details(self) -> Goal | None:
-        """Save what is typed for the chosen measure (baseline, target, source, when)."""
+    def _measure_typed(self) -> tuple[Measure, ...] | None:
+        """The goal's measures with the chosen one as its fields read, if that differs."""
+        if self._goal_id is None or not self.measure_baseline.isEnabled():
+            return None
         goal, row = self.goal, self.measures.currentRow()
-        if goal is None or not 0 <= row < len(goal.measures) or not self._writable(self.plan):
+        if goal is None or not 0 <= row < len(goal.measures):
             return None
         measure = goal.measures[row]
         edited = measure.replace(**{name: edit.text().strip()
                                     for name, (edit, _n, _x) in self._measure_edits.items()})
-        if edited == measure:
+        return None if edited == measure else (*goal.measures[:row], edited, *goal.measures[row + 1:])
+
+    def save_measure_details(self) -> Goal | None:
+        """Save what is typed for the chosen measure (baseline, target, source, when)."""
+        goal, row, measures = self.goal, self.measures.currentRow(), self._measure_typed()
+        if goal is None or measures is None:
             return None
-        measures = (*goal.measures[:row], edited, *goal.measures[row + 1:])
         saved = self.save_goal_now(measures=measures)
         self._fill_measures(self.goal or goal, select=row)  # what the store holds
         return saved
@@ -816,15 +829,20 @@ class PlanScreen(QWidget):
         self._timer.start()
 
     def pending(self) -> bool:
-        """Whether an edit of the goal waits to be saved."""
-        return self._dirty
+        """Whether an edit waits to be saved: of the goal, of the chosen measure's details or
+        of the adoption record (those save when the field is left, which a close may skip)."""
+        return self._dirty or self._adoption_typed() is not None or self._measure_typed() is not None
 
     def flush(self) -> bool:
-        """The close contract (``ui/saving.py``): save the goal being edited; False if not saved."""
-        return self.save_goal_now() is not None or not self.pending()
+        """The close contract (``ui/saving.py``): save what is typed; False if not saved."""
+        if self._dirty and self.save_goal_now() is None:
+            return False
+        if self._measure_typed() is not None and self.save_measure_details() is None:
+            return False
+        return self._adoption_typed() is None or self.save_adoption() is not None
 
     def unsaved_text(self) -> str:
-        return _("Set Goals: the goal being edited")
+        return _("Set Goals: the goal or plan details being edited")
 
     def _edited_goal(self, goal: Goal, **changes: Any) -> Goal:
         return goal.replace(**{

@@ -731,3 +731,25 @@ def test_alt_l_goes_to_the_goal_lead(qtbot: QtBot, pack: Pack, store: DistrictSt
     qtbot.waitUntil(screen.statement.hasFocus)
     qtbot.keyClick(screen.statement, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
     assert screen.lead.hasFocus()
+
+
+def test_closing_keeps_what_was_typed_in_a_field_not_yet_left(
+    qtbot: QtBot, pack: Pack, store: DistrictStore
+) -> None:
+    """The adoption record and a measure's details save when the field is left; a close
+    may come first, so they are part of the close contract (flush)."""
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    assert screen.accept_suggestion(0) is not None
+    screen.tabs.setCurrentIndex(1)
+    type_into(qtbot, screen.measure_text, "Students who set a goal each term")
+    assert not screen.pending()
+    screen.resolution.setText("2026-118")  # typed, the field not left
+    screen.measure_target.setText("90%")
+    assert screen.pending()
+    assert screen.flush() and not screen.pending()
+    assert store.plans()[0].resolution == "2026-118"
+    assert store.goals()[0].measures[-1].target == "90%"
+    screen.report_dates.setText("someday")
+    assert screen.pending() and not screen.flush()  # said, not lost silently
+    assert screen.status.text().startswith("Not saved: write each report date")
