@@ -81,6 +81,8 @@ class _Checker:
         return RecordError(_("{field} {problem}").format(field=f"{self.record}.{name}", problem=problem))
 
     def convert(self, name: str, kind: Any, value: Any) -> Any:
+        if kind is str and type(value) is str:  # most fields: no typing introspection
+            return value
         origin = typing.get_origin(kind)
         if origin in (typing.Union, types.UnionType):
             options = typing.get_args(kind)
@@ -123,6 +125,7 @@ class Record:
     """Base of every record: typed ``from_dict``/``to_dict`` and a ``validate`` hook."""
 
     _hints: ClassVar[dict[type, dict[str, Any]]] = {}
+    _required_fields: ClassVar[dict[type, frozenset[str]]] = {}
 
     def __post_init__(self) -> None:
         self.validate()
@@ -140,6 +143,16 @@ class Record:
         return hints
 
     @classmethod
+    def _required(cls) -> frozenset[str]:
+        """The fields without a default (kept per class: records are loaded by the thousand)."""
+        found = Record._required_fields.get(cls)
+        if found is None:
+            found = frozenset(f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING
+                              and f.default_factory is dataclasses.MISSING)
+            Record._required_fields[cls] = found
+        return found
+
+    @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, _path: str = "") -> Self:
         """Build a record from plain data, checking every field's type and value."""
         path = _path or cls.__name__
@@ -147,8 +160,7 @@ class Record:
             raise RecordError(_("{path} must be an object, not {kind}").format(path=path, kind=_describe(data)))
         checker = _Checker(path)
         kwargs: dict[str, Any] = {}
-        required = {f.name for f in dataclasses.fields(cls)
-                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+        required = cls._required()
         for name, kind in cls._field_types().items():
             if name in data:
                 kwargs[name] = checker.convert(name, kind, data[name])

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QDateEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QSpinBox, QWidget
 
 from navtool_desktop.core.records import DATE_YEARS
 from navtool_desktop.i18n import _
@@ -36,6 +36,38 @@ def date_edit(value: str = "", *, optional: bool = False) -> QDateEdit:
         edit.setSpecialValueText(_("no date"))
     edit.setDate(to_qdate(value) if value or optional else QDate.currentDate())
     return edit
+
+
+#: The largest cost a goal or action may carry, in whole dollars.
+MAX_COST = 999_999_999
+
+
+def cost_spin(value: int = 0, accessible: str = "") -> QSpinBox:
+    """A cost in whole dollars (0 shows "none given"); typed, or stepped with the arrow keys."""
+    spin = QSpinBox()
+    spin.setRange(0, MAX_COST)
+    spin.setPrefix("$")
+    spin.setGroupSeparatorShown(True)
+    spin.setSingleStep(100)
+    spin.setSpecialValueText(_("none given"))
+    spin.setValue(value)
+    spin.setAccessibleName(accessible)
+    return spin
+
+
+def iso_dates(text: str) -> tuple[str, ...] | None:
+    """Dates typed as ``2027-01-15, 2027-06-15`` (commas, semicolons or spaces between),
+    sorted; None if one of them is not a real date in that form."""
+    found = []
+    for part in text.replace(";", ",").replace(" ", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        day = QDate.fromString(part, "yyyy-MM-dd")
+        if not day.isValid() or not DATE_YEARS[0] <= day.year() <= DATE_YEARS[1]:
+            return None
+        found.append(day.toString("yyyy-MM-dd"))
+    return tuple(sorted(set(found)))
 
 
 def narrow_combo(combo: QComboBox, chars: int = 24) -> QComboBox:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
@@ -33,14 +33,15 @@ from navtool_desktop.core.records import ACTION_STATUSES, LEVELS, Action, Plan, 
 from navtool_desktop.core.results import CycleResults
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
-from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
-from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
 from navtool_desktop.ui.editors import CtrlArrows, narrow_combo
 from navtool_desktop.ui.plan_dialogs import ProgressNotes
 from navtool_desktop.ui.plan_models import BoardColumnModel, IdRole, TargetTableModel, status_name
+from navtool_desktop.ui.saving import try_save
 from navtool_desktop.ui.widgets import plain_label
+
+T = TypeVar("T")
 
 #: Colours of the lines, easy to tell apart (dash patterns differ too).
 SERIES_COLORS = ("#0b3c5d", "#c2410c", "#2e7d32", "#7b1fa2", "#1f6f8b", "#8a5a00", "#b00020",
@@ -381,17 +382,10 @@ class ImproveScreen(QWidget):
             self.notes.text.clear()
             self._show_picked()
 
-    def _try(self, action: Callable[[], Any]) -> Any:
-        try:
-            result = action()
-        except StoreError as exc:
-            self.status.setText(_("Not saved"))
-            self.error.emit(str(exc))
-            messages.warn(self, _("Not saved"), str(exc))
-            return None
-        self.status.setText(_("Saved"))
-        self.saved.emit()
-        return result
+    def _try(self, action: Callable[[], T]) -> T | None:
+        """Run a save the app's one way (:func:`~navtool_desktop.ui.saving.try_save`)."""
+        return try_save(self, action, store=self.store, status=self.status,
+                        on_error=self.error.emit, on_saved=self.saved.emit)
 
     # --- growth -----------------------------------------------------------------------------
 

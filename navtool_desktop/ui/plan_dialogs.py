@@ -30,7 +30,7 @@ from navtool_desktop.core.records import (
 )
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.cycle_dialogs import fit_text
-from navtool_desktop.ui.editors import date_edit, from_qdate
+from navtool_desktop.ui.editors import cost_spin, date_edit, from_qdate
 from navtool_desktop.ui.plan_models import (
     status_name,
 )
@@ -49,7 +49,7 @@ class ActionDialog(QDialog):
 
     def __init__(self, team: list[str], action: Action | None = None, *, goal_id: str,
                  period: tuple[str, str] | None = None, parent: QWidget | None = None,
-                 resources: tuple[str, ...] = ()) -> None:
+                 resources: tuple[str, ...] = (), funding: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Edit action") if action else _("New action"))
         self._action, self._goal_id, self._period = action, goal_id, period
@@ -73,6 +73,15 @@ class ActionDialog(QDialog):
         if resources:  # the framework's helpful resources for the goal's condition
             self.resources.setCompleter(QCompleter(list(resources), self.resources))
             self.resources.setToolTip(_("Helpful resources for this condition:") + "\n" + "\n".join(resources))
+        self.cost = cost_spin(action.cost if action else 0, _("Cost of the action"))
+        self.cost.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.funding = QLineEdit(action.funding if action else "")
+        self.funding.setAccessibleName(_("Funding source"))
+        self.funding.setPlaceholderText(_("For example: Title II-A"))
+        if funding:  # the sources the plan already names
+            sources = QCompleter(list(funding), self.funding)
+            sources.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+            self.funding.setCompleter(sources)
         self.status = QComboBox()
         for status in ACTION_STATUSES:
             self.status.addItem(status_name(status), status)
@@ -87,6 +96,8 @@ class ActionDialog(QDialog):
         form.addRow(_("&Due"), self.due)
         form.addRow("", self.period_note)
         form.addRow(_("&Resources"), self.resources)
+        form.addRow(_("&Cost"), self.cost)
+        form.addRow(_("&Funding"), self.funding)
         form.addRow(_("S&tatus"), self.status)
         form.addRow(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -142,7 +153,8 @@ class ActionDialog(QDialog):
             return None
         fields = {"description": self.description.text().strip(),
                   "owner": self.owner.currentText().strip(), "start": start, "due": due,
-                  "resources": self.resources.text().strip(), "status": self.status.currentData()}
+                  "resources": self.resources.text().strip(), "status": self.status.currentData(),
+                  "cost": self.cost.value(), "funding": self.funding.text().strip()}
         if self._action is not None:
             return self._action.replace(**fields)
         return Action(goal_id=self._goal_id, **fields)

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDialog,
     QFormLayout,
     QFrame,
@@ -46,14 +47,15 @@ from navtool_desktop.core.records import (
 from navtool_desktop.core.results import CycleResults
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
-from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import choice_name
 from navtool_desktop.ui.editors import (
     CtrlArrows,
+    cost_spin,
     date_edit,
     from_qdate,
+    iso_dates,
     level_combo,
     narrow_combo,
     to_qdate,
@@ -66,6 +68,7 @@ from navtool_desktop.ui.plan_models import (
     competency_title,
     status_name,
 )
+from navtool_desktop.ui.saving import try_save
 from navtool_desktop.ui.timeline import Timeline, TimelineRow
 from navtool_desktop.ui.widgets import plain_label, rich_label
 
@@ -147,7 +150,10 @@ class PlanScreen(QWidget):
 
         self.plan_fields = QWidget()
         plan_row.setContentsMargins(0, 0, 0, 0)
-        self.plan_fields.setLayout(plan_row)
+        fields = QVBoxLayout(self.plan_fields)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addLayout(plan_row)
+        fields.addLayout(self._adoption_row())
         self.empty = self._empty_state()
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -159,6 +165,39 @@ class PlanScreen(QWidget):
         self.reload()
 
     # --- building ---------------------------------------------------------------------------
+
+    def _adoption_row(self) -> QHBoxLayout:
+        """The adoption record and the board's calendar, printed on the plan's approval page."""
+        self.meeting_date = date_edit(optional=True)
+        self.meeting_date.setAccessibleName(_("Board meeting that adopts the plan"))
+        self.meeting_date.dateChanged.connect(lambda _d: self.save_adoption())
+        self.resolution = QLineEdit()
+        self.resolution.setMaxLength(64)
+        self.resolution.setAccessibleName(_("Resolution number"))
+        self.resolution.setPlaceholderText(_("e.g. 2026-117"))
+        self.vote = QLineEdit()
+        self.vote.setMaxLength(64)
+        self.vote.setAccessibleName(_("Vote"))
+        self.vote.setPlaceholderText(_("e.g. 5 for, 0 against"))
+        self.report_dates = QLineEdit()
+        self.report_dates.setAccessibleName(_("Progress reports to the board (dates)"))
+        self.report_dates.setPlaceholderText(_("e.g. 2027-01-15, 2027-06-15"))
+        self.report_dates.setToolTip(_("The days the board receives progress reports, as "
+                                       "year-month-day, separated by commas"))
+        for edit in (self.resolution, self.vote, self.report_dates):
+            edit.editingFinished.connect(self.save_adoption)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for label, widget, stretch in ((_("Board meeting"), self.meeting_date, 0),
+                                       (_("Resolution"), self.resolution, 1),
+                                       (_("Vote"), self.vote, 1),
+                                       (_("Progress reports"), self.report_dates, 2)):
+            caption = plain_label(label, wrap=False)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
+            row.addWidget(widget, stretch)
+        self._adoption_fields: tuple[QWidget, ...] = (self.resolution, self.vote, self.report_dates)
+        return row
 
     def _empty_state(self) -> QWidget:
         """What the screen shows before the district has a plan: what to do, and a button for it."""
@@ -268,10 +307,24 @@ class PlanScreen(QWidget):
         self.statement.setAccessibleName(_("Goal statement"))
         self.statement.setTabChangesFocus(True)
         self.statement.setMaximumHeight(60)
+        self.lead = QLineEdit()
+        self.lead.setAccessibleName(_("Goal lead"))
+        self.lead.setPlaceholderText(_("The person accountable for the goal"))
+        self.lead_names = QCompleter([], self.lead)
+        # completed in place as the name is typed (a team member's), no list popping up
+        self.lead_names.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+        self.lead.setCompleter(self.lead_names)
+        self.goal_cost = cost_spin(0, _("Cost of the goal beyond its actions"))
+        self.goal_funding = QLineEdit()
+        self.goal_funding.setAccessibleName(_("Funding source of the goal"))
+        self.goal_funding.setPlaceholderText(_("e.g. Title II-A"))
         for combo in (self.current_level, self.target_level, self.term):
             combo.currentIndexChanged.connect(self._goal_changed)
         self.target_date.dateChanged.connect(self._goal_changed)
         self.statement.textChanged.connect(self._goal_changed)
+        self.lead.textChanged.connect(self._goal_changed)
+        self.goal_cost.valueChanged.connect(self._goal_changed)
+        self.goal_funding.textChanged.connect(self._goal_changed)
         self.measures = QListWidget()
         self.measures.setAccessibleName(_("Success measures"))
         self.measures.setMaximumHeight(72)
@@ -285,6 +338,19 @@ class PlanScreen(QWidget):
         add_practice.clicked.connect(self.add_practice_measure)
         remove_measure = QPushButton(_("Remove measure"))
         remove_measure.clicked.connect(self.remove_measure)
+        self.measures.currentRowChanged.connect(lambda _row: self._show_measure())
+        self.measure_baseline, self.measure_target = QLineEdit(), QLineEdit()
+        self.measure_source, self.measure_when = QLineEdit(), QLineEdit()
+        self._measure_edits = {
+            "baseline": (self.measure_baseline, _("Baseline"), _("e.g. 41%")),
+            "target": (self.measure_target, _("Target"), _("e.g. 70%")),
+            "source": (self.measure_source, _("Data source"), _("e.g. spring staff survey")),
+            "when": (self.measure_when, _("When measured"), _("e.g. each May"))}
+        for edit, name, example in self._measure_edits.values():
+            edit.setAccessibleName(_("{field} of the chosen measure").format(field=name))
+            edit.setPlaceholderText(example)
+            edit.setMaxLength(120)
+            edit.editingFinished.connect(self.save_measure_details)
         form = QFormLayout()
         levels = QHBoxLayout()
         levels.addWidget(self.current_level)
@@ -296,11 +362,29 @@ class PlanScreen(QWidget):
         levels.addStretch(1)
         form.addRow(_("Level now \u2192 target"), levels)
         form.addRow(_("&Statement"), self.statement)
+        owner = QHBoxLayout()
+        owner.addWidget(self.lead, 2)
+        for label, widget, stretch in ((_("Cost"), self.goal_cost, 0),
+                                       (_("Funding"), self.goal_funding, 1)):
+            caption = plain_label(label, wrap=False)
+            caption.setBuddy(widget)
+            owner.addWidget(caption)
+            owner.addWidget(widget, stretch)
+        lead_label = plain_label(_("&Lead"), wrap=False)
+        lead_label.setBuddy(self.lead)  # Alt+L
+        form.addRow(lead_label, owner)
         form.addRow(_("Success measures"), self.measures)
         m1 = QHBoxLayout()
         m1.addWidget(self.measure_text, 1)
         m1.addWidget(remove_measure)
         form.addRow("", m1)
+        details = QHBoxLayout()
+        for edit, name, _example in self._measure_edits.values():
+            caption = plain_label(name, wrap=False)
+            caption.setBuddy(edit)
+            details.addWidget(caption)
+            details.addWidget(edit, 1)
+        form.addRow(_("Chosen measure"), details)
         m2 = QHBoxLayout()
         m2.addWidget(self.practice_combo, 1)
         m2.addWidget(add_practice)
@@ -351,6 +435,7 @@ class PlanScreen(QWidget):
         self.goal_editor = editor
         self._goal_controls: list[QWidget] = [
             self.current_level, self.target_level, self.target_date, self.term, self.statement,
+            self.lead, self.goal_cost, self.goal_funding, *(e for e, _n, _x in self._measure_edits.values()),
             self.measure_text, self.practice_combo, add_practice, remove_measure, add_action,
             edit_action, delete_action, self.status_combo]
         splitter = QSplitter()
@@ -367,17 +452,9 @@ class PlanScreen(QWidget):
         return next((p for p in self.store.plans() if p.id == plan_id), None)
 
     def _try(self, action: Callable[[], T]) -> T | None:
-        """Run a save; on failure show its message (nothing is lost silently)."""
-        try:
-            result = action()
-        except StoreError as exc:
-            self.status.setText(_("Not saved"))
-            self.error.emit(str(exc))
-            messages.warn(self, _("Not saved"), str(exc))
-            return None
-        self.status.setText(_("Saved"))
-        self.saved.emit()
-        return result
+        """Run a save the app's one way (:func:`~navtool_desktop.ui.saving.try_save`)."""
+        return try_save(self, action, store=self.store, status=self.status,
+                        on_error=self.error.emit, on_saved=self.saved.emit)
 
     def reload(self, select: str | None = None) -> None:
         """Read plans and cycles again (after another screen changed them)."""
@@ -429,24 +506,28 @@ class PlanScreen(QWidget):
         writable = not self.store.read_only
         self.new_plan_button.setEnabled(writable)
         self.empty_button.setEnabled(writable)
-        for w in (self.plan_title, self.period_start, self.period_end, self.approve_button):
+        plan_edits = (self.plan_title, self.period_start, self.period_end, self.meeting_date,
+                      *self._adoption_fields)
+        for w in (*plan_edits, self.approve_button):
             w.setEnabled(plan is not None and writable)
         if plan is None:
             self.approval.setText("")
             return
-        for w in (self.plan_title, self.period_start, self.period_end):
+        for w in plan_edits:
             w.blockSignals(True)
         self.plan_title.setText(plan.title)
         self.period_start.setDate(to_qdate(plan.period_start))
         self.period_end.setDate(to_qdate(plan.period_end))
-        for w in (self.plan_title, self.period_start, self.period_end):
+        for w in plan_edits:
             w.blockSignals(False)
+        self._fill_adoption(plan)
         if plan.status == planning.APPROVED:
             self.approval.setText(_("Approved by {who} on {when}. An approved plan does not "
                                     "change: make a revision to change it.").format(
                 who=plan.approved_by, when=plan.approved_at[:10]))
             self.approve_button.setText(_("Make a re&vision"))
-            for w in (self.plan_title, self.period_start, self.period_end):
+            # what the board adopted stays; its meeting date may still be filled in
+            for w in (self.plan_title, self.period_start, self.period_end, *self._adoption_fields):
                 w.setEnabled(False)
         else:
             self.approval.setText(_("Draft: not approved yet"))
@@ -473,6 +554,44 @@ class PlanScreen(QWidget):
             if (start, end) != (plan.period_start, plan.period_end):
                 self._goal_id = None  # goal dates may have followed the period: show them again
                 self._show_goals()
+
+    def _adoption_typed(self) -> Plan | str | None:
+        """The plan as its adoption fields read, if that differs from the store's; a
+        sentence instead if the report dates cannot be read."""
+        plan = self.plan
+        if plan is None or self.store.read_only or not self.meeting_date.isEnabled():
+            return None
+        dates = iso_dates(self.report_dates.text())
+        if dates is None:
+            return _("Not saved: write each report date as year-month-day, e.g. 2027-01-15")
+        typed = plan.replace(meeting_date=from_qdate(self.meeting_date.date()),
+                             resolution=self.resolution.text().strip(),
+                             vote=self.vote.text().strip(), report_dates=dates)
+        return None if typed == plan else typed
+
+    def save_adoption(self) -> Plan | None:
+        """Save the adoption record and the board's calendar as typed (what the store
+        accepted is shown again: a refused change goes back to what is on disk)."""
+        changed, plan = self._adoption_typed(), self.plan
+        if isinstance(changed, str):
+            self.status.setText(changed)
+            return None
+        if changed is None or plan is None:
+            return None
+        saved = self._try(lambda: self.store.save_plan(changed))
+        self._fill_adoption(saved or plan)  # what the store holds
+        return saved
+
+    def _fill_adoption(self, plan: Plan) -> None:
+        edits = (self.meeting_date, *self._adoption_fields)
+        for w in edits:
+            w.blockSignals(True)
+        self.meeting_date.setDate(to_qdate(plan.meeting_date))
+        self.resolution.setText(plan.resolution)
+        self.vote.setText(plan.vote)
+        self.report_dates.setText(", ".join(plan.report_dates))
+        for w in edits:
+            w.blockSignals(False)
 
     def _refresh_plan_label(self, plan_id: str) -> None:
         plan = next(p for p in self.store.plans() if p.id == plan_id)
@@ -625,6 +744,9 @@ class PlanScreen(QWidget):
         if goal is None:
             self.goal_title.setText(_("No goal yet: accept or add a priority first."))
             self.statement.setPlainText("")
+            self.lead.clear()
+            self.goal_cost.setValue(0)
+            self.goal_funding.clear()
             self.measures.clear()
             self.action_model.set_actions([])
         else:
@@ -634,19 +756,59 @@ class PlanScreen(QWidget):
             self.target_date.setDate(to_qdate(goal.target_date))
             self.term.setCurrentIndex(0 if goal.term == "short" else 1)
             self.statement.setPlainText(goal.statement)
+            self.lead.setText(goal.lead)
+            self.lead_names.setModel(QStringListModel(self._team(), self.lead_names))
+            self.goal_cost.setValue(goal.cost)
+            self.goal_funding.setText(goal.funding)
             self._fill_measures(goal)
             self._fill_practices(goal)
             self.action_model.set_actions(self.store.actions(goal.id))
         self._loading = False
         self._show_notes()
 
-    def _fill_measures(self, goal: Goal) -> None:
+    def _fill_measures(self, goal: Goal, select: int = 0) -> None:
+        self.measures.blockSignals(True)
         self.measures.clear()
         for measure in goal.measures:
             mark = _("[indicator] ") if measure.practices else ""
             item = QListWidgetItem(mark + measure.text)
             item.setToolTip(", ".join(measure.practices))
             self.measures.addItem(item)
+        self.measures.setCurrentRow(min(select, len(goal.measures) - 1))
+        self.measures.blockSignals(False)
+        self._show_measure()
+
+    def _show_measure(self) -> None:
+        """The chosen measure's baseline, target, source and timing, in the fields below it."""
+        goal, row = self.goal, self.measures.currentRow()
+        measure = goal.measures[row] if goal is not None and 0 <= row < len(goal.measures) else None
+        editable = measure is not None and self._writable(self.plan)
+        for name, (edit, _n, _x) in self._measure_edits.items():
+            edit.blockSignals(True)
+            edit.setText(getattr(measure, name) if measure is not None else "")
+            edit.setEnabled(editable)
+            edit.blockSignals(False)
+
+    def _measure_typed(self) -> tuple[Measure, ...] | None:
+        """The goal's measures with the chosen one as its fields read, if that differs."""
+        if self._goal_id is None or not self.measure_baseline.isEnabled():
+            return None
+        goal, row = self.goal, self.measures.currentRow()
+        if goal is None or not 0 <= row < len(goal.measures):
+            return None
+        measure = goal.measures[row]
+        edited = measure.replace(**{name: edit.text().strip()
+                                    for name, (edit, _n, _x) in self._measure_edits.items()})
+        return None if edited == measure else (*goal.measures[:row], edited, *goal.measures[row + 1:])
+
+    def save_measure_details(self) -> Goal | None:
+        """Save what is typed for the chosen measure (baseline, target, source, when)."""
+        goal, row, measures = self.goal, self.measures.currentRow(), self._measure_typed()
+        if goal is None or measures is None:
+            return None
+        saved = self.save_goal_now(measures=measures)
+        self._fill_measures(self.goal or goal, select=row)  # what the store holds
+        return saved
 
     def _fill_practices(self, goal: Goal) -> None:
         self.practice_combo.clear()
@@ -672,15 +834,20 @@ class PlanScreen(QWidget):
         self._timer.start()
 
     def pending(self) -> bool:
-        """Whether an edit of the goal waits to be saved."""
-        return self._dirty
+        """Whether an edit waits to be saved: of the goal, of the chosen measure's details or
+        of the adoption record (those save when the field is left, which a close may skip)."""
+        return self._dirty or self._adoption_typed() is not None or self._measure_typed() is not None
 
     def flush(self) -> bool:
-        """The close contract (``ui/saving.py``): save the goal being edited; False if not saved."""
-        return self.save_goal_now() is not None or not self.pending()
+        """The close contract (``ui/saving.py``): save what is typed; False if not saved."""
+        if self._dirty and self.save_goal_now() is None:
+            return False
+        if self._measure_typed() is not None and self.save_measure_details() is None:
+            return False
+        return self._adoption_typed() is None or self.save_adoption() is not None
 
     def unsaved_text(self) -> str:
-        return _("Set Goals: the goal being edited")
+        return _("Set Goals: the goal or plan details being edited")
 
     def _edited_goal(self, goal: Goal, **changes: Any) -> Goal:
         return goal.replace(**{
@@ -689,6 +856,9 @@ class PlanScreen(QWidget):
             "target_date": from_qdate(self.target_date.date()),
             "term": self.term.currentData(),
             "statement": self.statement.toPlainText().strip(),
+            "lead": self.lead.text().strip(),
+            "cost": self.goal_cost.value(),
+            "funding": self.goal_funding.text().strip(),
             **changes})
 
     def save_goal_now(self, **changes: Any) -> Goal | None:
@@ -732,7 +902,8 @@ class PlanScreen(QWidget):
             return
         if self.save_goal_now(measures=(*goal.measures, Measure(text=text))) is not None:
             self.measure_text.clear()
-            self._fill_measures(self.goal)  # type: ignore[arg-type]
+            # the new measure is chosen: its baseline and target can be typed next
+            self._fill_measures(self.goal, select=len(goal.measures))  # type: ignore[arg-type]
 
     def add_practice_measure(self) -> None:
         """Link a practice to look for as an indicator of success."""
@@ -777,11 +948,21 @@ class PlanScreen(QWidget):
     def _team(self) -> list[str]:
         return [m.name for m in self.store.profile.team]
 
+    def _funding_sources(self) -> tuple[str, ...]:
+        """The funding sources this plan already names (offered as the next is typed)."""
+        plan = self.plan
+        if plan is None:
+            return ()
+        goals = self.store.goals(plan.id)
+        named = {g.funding for g in goals} | {a.funding for g in goals for a in self.store.actions(g.id)}
+        return tuple(sorted(n for n in named if n))
+
     def new_action(self) -> None:
         if self._goal_id is None:
             return
         dialog = ActionDialog(self._team(), goal_id=self._goal_id, period=self._period(), parent=self,
-                              resources=self._resource_titles(self._goal_id))
+                              resources=self._resource_titles(self._goal_id),
+                              funding=self._funding_sources())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_action(dialog.action())  # type: ignore[arg-type]
 
@@ -790,7 +971,8 @@ class PlanScreen(QWidget):
         if action is None or self.store.read_only:
             return
         dialog = ActionDialog(self._team(), action, goal_id=action.goal_id, period=self._period(),
-                              parent=self, resources=self._resource_titles(action.goal_id))
+                              parent=self, resources=self._resource_titles(action.goal_id),
+                              funding=self._funding_sources())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_action(dialog.action())  # type: ignore[arg-type]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, Qt
-from PySide6.QtWidgets import QDialog, QListView, QPushButton
+from PySide6.QtWidgets import QDialog, QListView, QPushButton, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -551,3 +551,205 @@ def test_a_new_action_is_offered_the_resources_of_its_goals_condition(
     screen.new_action()
     assert offered == [[r.title for r in pack.resources_for(condition)]]
     assert "Golden Ticket" in offered[0]
+
+
+DISK_FULL = "The disk is full, so your last change was not saved. Earlier work is safe."
+
+
+def test_refused_saves_on_the_plan_screens_say_so_once_and_change_nothing(
+    qtbot: QtBot, pack: Pack, repo: Repository, monkeypatch: pytest.MonkeyPatch,
+    dialogs: list[tuple[str, str]]
+) -> None:
+    """Set Goals and Learn and Improve save the app's one way (ui/saving.try_save)."""
+    from navtool_desktop.storage.errors import StoreWriteError
+
+    store = demo_store(repo, pack)
+
+    def full(*_args: object) -> object:
+        raise StoreWriteError(DISK_FULL)
+
+    monkeypatch.setattr(store, "save_action", full)
+    monkeypatch.setattr(store, "save_plan", full)
+    board = ImproveScreen(pack, store, today=lambda: date(2025, 1, 20))
+    qtbot.addWidget(board)
+    board.show()
+    errors: list[str] = []
+    board.error.connect(errors.append)
+    first = board.columns["in_progress"].action(0)
+    column = board.column_views["in_progress"]
+    column.setFocus()
+    column.setCurrentIndex(board.columns["in_progress"].index(0))
+    for _key in range(3):  # a burst of refused moves: one dialog, then the status line
+        qtbot.keyClick(column, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert next(a for a in store.actions() if a.id == first.id).status == "in_progress"
+    assert board.columns["in_progress"].row_of(first.id) == 0  # shown where the store has it
+    assert board.status.text() == f"Not saved: {DISK_FULL}"
+    assert dialogs == [("Not saved", DISK_FULL)] and errors == [DISK_FULL] * 3
+    screen = plan_screen(qtbot, pack, store)
+    plans = len(store.plans())
+    screen.new_plan()
+    assert len(store.plans()) == plans and screen.status.text() == f"Not saved: {DISK_FULL}"
+    assert dialogs == [("Not saved", DISK_FULL)] * 2
+
+
+def test_the_plan_screens_save_nothing_in_a_read_only_district(
+    qtbot: QtBot, pack: Pack, repo: Repository, data_dir: Path, dialogs: list[tuple[str, str]]
+) -> None:
+    store = demo_store(repo, pack)
+    district = store.id
+    repo.close()
+    with Repository(data_dir, read_only=True) as reader:
+        readonly = reader.open_district(district, auto_backup=False)
+        board = ImproveScreen(pack, readonly, today=lambda: date(2025, 1, 20))
+        qtbot.addWidget(board)
+        first = board.columns["in_progress"].action(0)
+        assert board.set_status(first, "done") is None
+        assert next(a for a in readonly.actions() if a.id == first.id).status == "in_progress"
+        assert "read-only" in board.status.text()
+        assert len(dialogs) == 1 and "read-only" in dialogs[0][1]
+
+
+def pdf_words(data: bytes, tmp_path: Path) -> str:
+    """The plan PDF's text as poppler's pdftotext reads it, on one line."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.fail("pdftotext is not installed (make debs installs it)")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(data)
+    text = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(text.split())
+
+
+def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Select what the field holds, type ``text`` over it and press Enter."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    for char in text:  # key events carrying the text (QTest types ASCII only: "ñ" too)
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_what_is_typed_for_the_board_reaches_the_store_and_the_plan_pdf(
+    qtbot: QtBot, pack: Pack, store: DistrictStore, tmp_path: Path
+) -> None:
+    from navtool_desktop.reports import render_plan
+    from navtool_desktop.reports.data import load_plan
+
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    goal = screen.accept_suggestion(0)
+    assert goal is not None
+    screen.tabs.setCurrentIndex(1)
+    # the goal: who leads it, what it costs beyond its actions and who pays
+    type_into(qtbot, screen.lead, "Chloé Durand")
+    type_into(qtbot, screen.goal_cost, "2500")
+    type_into(qtbot, screen.goal_funding, "Title II-A")
+    assert screen.flush()
+    # a measure with its baseline, target, data source and timing
+    type_into(qtbot, screen.measure_text, "Staff who say students set their own goals")
+    for edit, text in ((screen.measure_baseline, "41%"), (screen.measure_target, "70%"),
+                       (screen.measure_source, "Spring staff survey"), (screen.measure_when, "Each May")):
+        assert edit.isEnabled()
+        type_into(qtbot, edit, text)
+    # an action with a cost and a funding source (the action dialog)
+    dialog = ActionDialog([m.name for m in store.profile.team], goal_id=goal.id,
+                          funding=screen._funding_sources())
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog.description, "Coach every teacher on goal setting")
+    type_into(qtbot, dialog.cost, "1200")
+    type_into(qtbot, dialog.funding, "General fund")
+    action = dialog.action()
+    assert action is not None and screen.save_action(action) is not None
+    # the adoption record and the board's calendar
+    screen.meeting_date.setDate(QDate(2026, 3, 19))
+    type_into(qtbot, screen.resolution, "2026-117")
+    type_into(qtbot, screen.vote, "5 for, 0 against, 1 absent")
+    type_into(qtbot, screen.report_dates, "2027-01-15, 2026-10-15")
+
+    saved_goal = store.goals()[0]
+    assert (saved_goal.lead, saved_goal.cost, saved_goal.funding) == ("Chloé Durand", 2500, "Title II-A")
+    measure = saved_goal.measures[-1]
+    assert (measure.text, measure.baseline, measure.target, measure.source, measure.when) == (
+        "Staff who say students set their own goals", "41%", "70%", "Spring staff survey", "Each May")
+    saved_action = store.actions(goal.id)[0]
+    assert (saved_action.cost, saved_action.funding) == (1200, "General fund")
+    plan = store.plans()[0]
+    assert (plan.meeting_date, plan.resolution, plan.vote, plan.report_dates) == (
+        "2026-03-19", "2026-117", "5 for, 0 against, 1 absent", ("2026-10-15", "2027-01-15"))
+    assert screen.report_dates.text() == "2026-10-15, 2027-01-15"  # as the store holds them
+
+    text = pdf_words(render_plan(pack, load_plan(store, pack, plan.id, today=TODAY)).pdf, tmp_path)
+    for words in ("Chloé Durand", "Title II-A", "General fund", "41%", "70%", "Spring staff survey",
+                  "Each May", "Resolution number 2026-117", "Vote 5 for, 0 against, 1 absent",
+                  "Board meeting March 19, 2026", "October 15, 2026", "January 15, 2027",
+                  "Total cost of the plan: $3,700"):
+        assert words in text, words
+
+
+def test_a_report_date_that_is_not_a_date_is_not_saved(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    type_into(qtbot, screen.report_dates, "2026-10-15, 2027-13-01")
+    assert store.plans()[0].report_dates == ()
+    assert screen.status.text().startswith("Not saved: write each report date as year-month-day")
+    assert screen.report_dates.text() == "2026-10-15, 2027-13-01"  # kept to correct
+
+
+def test_an_approved_plan_keeps_its_adoption_record_and_goal_fields(
+    qtbot: QtBot, pack: Pack, store: DistrictStore
+) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    assert screen.accept_suggestion(0) is not None
+    screen.tabs.setCurrentIndex(1)
+    screen.set_approval(store.plans()[0], "Ana Peña")
+    for widget in (screen.resolution, screen.vote, screen.report_dates, screen.lead, screen.goal_cost,
+                   screen.goal_funding, screen.measure_baseline):
+        assert not widget.isEnabled()
+    assert screen.meeting_date.isEnabled()  # the board meeting may be set after approval
+    screen.meeting_date.setDate(QDate(2026, 4, 2))
+    assert store.plans()[0].meeting_date == "2026-04-02"
+
+
+def test_alt_l_goes_to_the_goal_lead(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    assert screen.accept_suggestion(0) is not None
+    screen.tabs.setCurrentIndex(1)
+    screen.activateWindow()
+    qtbot.waitActive(screen)
+    screen.statement.setFocus()
+    qtbot.waitUntil(screen.statement.hasFocus)
+    qtbot.keyClick(screen.statement, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    assert screen.lead.hasFocus()
+
+
+def test_closing_keeps_what_was_typed_in_a_field_not_yet_left(
+    qtbot: QtBot, pack: Pack, store: DistrictStore
+) -> None:
+    """The adoption record and a measure's details save when the field is left; a close
+    may come first, so they are part of the close contract (flush)."""
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    assert screen.accept_suggestion(0) is not None
+    screen.tabs.setCurrentIndex(1)
+    type_into(qtbot, screen.measure_text, "Students who set a goal each term")
+    assert not screen.pending()
+    screen.resolution.setText("2026-118")  # typed, the field not left
+    screen.measure_target.setText("90%")
+    assert screen.pending()
+    assert screen.flush() and not screen.pending()
+    assert store.plans()[0].resolution == "2026-118"
+    assert store.goals()[0].measures[-1].target == "90%"
+    screen.report_dates.setText("someday")
+    assert screen.pending() and not screen.flush()  # said, not lost silently
+    assert screen.status.text().startswith("Not saved: write each report date")
