@@ -282,9 +282,10 @@ def frozen_message(plan: Plan) -> str:
              "of it to change it.").format(title=plan.title)
 
 
-#: What may change on an approved plan: who signs it and when the board meets (the approval
-#: page is filled in after approval); nothing the team approved.
-PLAN_FIELDS_AFTER_APPROVAL = frozenset({"signers", "meeting_date", "updated", "version", "prior"})
+#: What may change on an approved plan: who signs it and the adoption record (the meeting, the
+#: resolution, the vote and the dates the board hears progress are recorded when the board acts).
+PLAN_FIELDS_AFTER_APPROVAL = frozenset({"signers", "meeting_date", "resolution", "vote", "report_dates",
+                                        "updated", "version", "prior"})
 #: What may change on an action of an approved plan: its progress (Learn and Improve).
 ACTION_FIELDS_AFTER_APPROVAL = frozenset({"status", "updated", "version", "prior"})
 

@@ -526,8 +526,8 @@ class PlanScreen(QWidget):
                                     "change: make a revision to change it.").format(
                 who=plan.approved_by, when=plan.approved_at[:10]))
             self.approve_button.setText(_("Make a re&vision"))
-            # what the board adopted stays; its meeting date may still be filled in
-            for w in (self.plan_title, self.period_start, self.period_end, *self._adoption_fields):
+            # what the board adopted stays; its adoption record may still be filled in
+            for w in (self.plan_title, self.period_start, self.period_end):
                 w.setEnabled(False)
         else:
             self.approval.setText(_("Draft: not approved yet"))

@@ -712,12 +712,18 @@ def test_an_approved_plan_keeps_its_adoption_record_and_goal_fields(
     assert screen.accept_suggestion(0) is not None
     screen.tabs.setCurrentIndex(1)
     screen.set_approval(store.plans()[0], "Ana Peña")
-    for widget in (screen.resolution, screen.vote, screen.report_dates, screen.lead, screen.goal_cost,
-                   screen.goal_funding, screen.measure_baseline):
-        assert not widget.isEnabled()
-    assert screen.meeting_date.isEnabled()  # the board meeting may be set after approval
+    for widget in (screen.lead, screen.goal_cost, screen.goal_funding, screen.measure_baseline):
+        assert not widget.isEnabled()  # what the team approved stays
+    # the adoption record is filled in when the board acts, after the team's approval
+    for widget in (screen.meeting_date, screen.resolution, screen.vote, screen.report_dates):
+        assert widget.isEnabled()
     screen.meeting_date.setDate(QDate(2026, 4, 2))
-    assert store.plans()[0].meeting_date == "2026-04-02"
+    screen.resolution.setText("2026-118")
+    screen.vote.setText("5-0")
+    assert screen.save_adoption() is not None
+    plan = store.plans()[0]
+    assert (plan.meeting_date, plan.resolution, plan.vote, plan.status) == ("2026-04-02", "2026-118", "5-0",
+                                                                             "approved")
 
 
 def test_alt_l_goes_to_the_goal_lead(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
