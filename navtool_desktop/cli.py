@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from navtool_desktop import __version__, paths
+from navtool_desktop import __version__, i18n, paths
 from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _
 
@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("folder for your districts' data (default: ${env} or the system's app data folder)")
         .format(env=paths.DATA_DIR_ENV)
         .replace("$", ""),
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        choices=sorted(i18n.LANGUAGES),
+        help=_("the language of the app and its files: {choices} (default: the one chosen in "
+               "Preferences, else the system's)").format(choices=", ".join(sorted(i18n.LANGUAGES))),
     )
     parser.add_argument(
         "--exit-when-shown",
@@ -100,7 +107,25 @@ def version_lines(verbose: bool) -> list[str]:
     return lines
 
 
+def early_option(argv: Sequence[str], name: str) -> str | None:
+    """``name X`` or ``name=X`` from the command line, read before the parser is built: the
+    language (``--lang``, and ``--data-dir`` where Preferences keep it) translates its help."""
+    for at, word in enumerate(argv):
+        if word == name and at + 1 < len(argv):
+            return argv[at + 1]
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+        if word == "--":
+            break
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    data_dir = early_option(words, "--data-dir")
+    if data_dir:
+        paths.set_data_dir(data_dir)
+    i18n.set_language(i18n.resolve_language(early_option(words, "--lang")))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:

@@ -19,10 +19,18 @@ if TYPE_CHECKING:
     from navtool_desktop.framework import Pack
     from navtool_desktop.storage import DistrictStore
 
-STATUS_NAMES = {"not_started": "not started", "in_progress": "in progress", "done": "done",
-                "blocked": "blocked"}
-TARGET_NAMES = {"reached": "reached", "not_reached": "not reached",
-                "not_assessed": "not assessed since the goal was set"}
+def _status_word(status: str) -> str:
+    """An action's status inside a line of text."""
+    words = {"not_started": _("not started"), "in_progress": _("in progress"), "done": _("done"),
+             "blocked": _("blocked")}
+    return words.get(status, status)
+
+
+def _target_word(status: str) -> str:
+    """Whether a goal's target was reached, inside a line of text."""
+    words = {"reached": _("reached"), "not_reached": _("not reached"),
+             "not_assessed": _("not assessed since the goal was set")}
+    return words.get(status, status)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -223,7 +231,7 @@ def format_text(data: dict[str, Any]) -> str:
             date=goal["target_date"],
             term=_("short") if goal["term"] == "short" else _("long")))
         out.append("   " + _("Target: {status}{seen}").format(
-            status=_(TARGET_NAMES[target["status"]]), seen=seen))
+            status=_target_word(target["status"]), seen=seen))
         out.append("   " + goal["statement"])
         for measure in goal["measures"]:
             out.append("   - " + measure["text"])
@@ -233,7 +241,7 @@ def format_text(data: dict[str, Any]) -> str:
                     if action["overdue"] else "")
             dates = " \u2192 ".join(d for d in (action["start"], action["due"]) if d)
             owner = _("; owner: {owner}").format(owner=action["owner"]) if action["owner"] else ""
-            out.append(f"   [{_(STATUS_NAMES[action['status']])}] {action['description']}"
+            out.append(f"   [{_status_word(action['status'])}] {action['description']}"
                        f" ({dates}{owner}){flag}".replace(" ()", ""))
         out.append("")
     summary = data["summary"]

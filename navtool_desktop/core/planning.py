@@ -23,6 +23,7 @@ from navtool_desktop.core.records import LEVELS, RATING_CHOICES, Action, Cycle, 
 from navtool_desktop.core.results import SHOWN, CompetencyResult, CycleResults, level_index
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.vocabulary import role_name
 
 # --- priority suggestions -------------------------------------------------------------------
 
@@ -148,10 +149,6 @@ def level_name(pack: Pack, level: str | None) -> str:
     return _("not sure") if level == "not_sure" else "\u2014"
 
 
-ROLE_NAMES: dict[str, str] = {"educator": "educators", "leader": "leaders",
-                              "community_member": "community members", "learner": "learners"}
-
-
 def reason_text(pack: Pack, reason: Reason) -> str:
     """A reason in plain words."""
     if reason.kind == LOWEST_LEVEL:
@@ -163,8 +160,8 @@ def reason_text(pack: Pack, reason: Reason) -> str:
         return _("Low agreement among the team")
     assert reason.high is not None and reason.low is not None
     return _("Role groups {gap} levels apart: {high} say {high_level}, {low} say {low_level}").format(
-        gap=reason.gap, high=_(ROLE_NAMES[reason.high[0]]),
-        high_level=level_name(pack, reason.high[1]), low=_(ROLE_NAMES[reason.low[0]]),
+        gap=reason.gap, high=role_name(reason.high[0], plural=True),
+        high_level=level_name(pack, reason.high[1]), low=role_name(reason.low[0], plural=True),
         low_level=level_name(pack, reason.low[1]))
 
 

@@ -33,13 +33,14 @@ from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import head_cells, hex_color, long_date, para, rich
 from navtool_desktop.reports.document import DocumentInfo, build, heading
 from navtool_desktop.reports.text import markup
+from navtool_desktop.vocabulary import role_name
 
 #: The side of every tick box: 5 mm (forms filled by hand use 4-5 mm; at least 4.5 mm).
 BOX_SIZE = 5 * mm
 #: The smallest box a test accepts.
 MIN_BOX_MM = 4.5
 #: The role groups a rater ticks, in the order of the app's role groups.
-_ROLES = ("Educator", "Leader", "Community member", "Learner")
+_ROLES = ("educator", "leader", "community_member", "learner")
 _SENTENCE_ENDS = (".", "!", "?", "\u2026", ":", ";")
 
 
@@ -217,7 +218,7 @@ def _rater_line(canvas: Canvas) -> None:
     canvas.setFillColor(style.INK)
     canvas.setStrokeColor(style.INK)
     canvas.setFont(fonts.BOLD, size)
-    roles = [_(r) for r in _ROLES]
+    roles = [role_name(r) for r in _ROLES]
     label_role = _("Role group:")
     roles_width = (canvas.stringWidth(label_role, fonts.BOLD, size) + 6
                    + sum(BOX_SIZE + 3 + canvas.stringWidth(r, fonts.REGULAR, size) + 8 for r in roles))

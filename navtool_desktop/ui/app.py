@@ -6,7 +6,7 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from navtool_desktop import __version__, paths
+from navtool_desktop import __version__, i18n, paths
 from navtool_desktop.framework import Pack, PackError, load_pack
 from navtool_desktop.i18n import _
 
@@ -28,6 +28,26 @@ def apply_style(app: object) -> None:
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
 
 
+def install_qt_translation(app: object) -> object | None:
+    """Qt's own words (dialog buttons, context menus) in the app's language: ``qtbase_<lang>.qm``
+    from Qt's translations folder (the bundle ships Spanish only). Returns the translator, which
+    must stay alive; ``None`` in English or when the file is missing (Qt then speaks English)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    lang = i18n.language()
+    QLocale.setDefault(QLocale(lang))
+    if lang == i18n.SOURCE_LANGUAGE:
+        return None
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{lang}", folder):
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
 def run_gui(exit_when_shown: bool = False) -> int:
     """Run the app until its window closes; ``exit_when_shown`` quits once it is on screen."""
     from PySide6.QtCore import QThreadPool, QTimer
@@ -41,6 +61,7 @@ def run_gui(exit_when_shown: bool = False) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(paths.APP_AUTHOR)
     apply_style(app)
+    install_qt_translation(app)
     try:
         pack = load_default_pack()
     except PackError as exc:
