@@ -30,8 +30,10 @@ def level_name(level: str | None) -> str:
 
 #: The source's level names. Ratings made in Spanish and in English are pooled, so a translated
 #: level name is shown with the English one beside it (content review, section 5.3).
-SOURCE_LEVEL_NAMES: dict[str, str] = {"establishing": "Establishing", "developing": "Developing",
-                                      "operationalizing": "Operationalizing", "refining": "Refining"}
+#: (Never inside ``_()``: these stay English in every language.)
+SOURCE_LEVEL_NAMES: dict[str, str] = dict(zip(
+    ("establishing", "developing", "operationalizing", "refining"),
+    ("Establishing", "Developing", "Operationalizing", "Refining"), strict=True))
 
 
 def source_level_name(level: str | None) -> str:
