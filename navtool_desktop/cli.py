@@ -120,6 +120,24 @@ def early_option(argv: Sequence[str], name: str) -> str | None:
     return None
 
 
+def without_option(argv: Sequence[str], name: str) -> list[str]:
+    """The command line less ``name X`` / ``name=X``, so ``--lang`` may follow any command
+    (``navtool rating-sheet --lang es``); :func:`early_option` has read it."""
+    out: list[str] = []
+    skip = False
+    for at, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word == "--":
+            out += argv[at:]
+            break
+        elif word == name:
+            skip = True
+        elif not word.startswith(name + "="):
+            out.append(word)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     data_dir = early_option(words, "--data-dir")
@@ -127,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths.set_data_dir(data_dir)
     i18n.set_language(i18n.resolve_language(early_option(words, "--lang")))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(without_option(words, "--lang"))
     if args.version:
         print("\n".join(version_lines(args.verbose)))
         return 0

@@ -33,7 +33,7 @@ from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import head_cells, hex_color, long_date, para, rich
 from navtool_desktop.reports.document import DocumentInfo, build, heading
 from navtool_desktop.reports.text import markup
-from navtool_desktop.vocabulary import role_name
+from navtool_desktop.vocabulary import role_name, source_level_name
 
 #: The side of every tick box: 5 mm (forms filled by hand use 4-5 mm; at least 4.5 mm).
 BOX_SIZE = 5 * mm
@@ -122,8 +122,14 @@ def _label_size(names: list[str], width: float, font: str, sizes: tuple[float, .
 
 
 def _choice_names(pack: Pack) -> list[tuple[str, str]]:
-    names = {s.id: s.name for s in pack.stages}
+    names = {s.id: _with_source(s.id, s.name) for s in pack.stages}
     return [(c, names.get(c, style.level_name(c))) for c in style.ALL_CHOICES]
+
+
+def _with_source(level: str, name: str) -> str:
+    """A translated level name with the English one after it: ratings are pooled across languages."""
+    english = source_level_name(level)
+    return f"{name} ({english})" if english and english != name else name
 
 
 def _choices_row(pack: Pack) -> Table:
@@ -263,7 +269,7 @@ def _intro(pack: Pack, district: District, cycle: Cycle, variant: str) -> list[F
         out.append(para(_("Write your name or code and tick your role group at the top of every page, so a "
                           "loose page can still be counted."), st.body))
     out.append(para(_("What the levels mean:"), st.cell_bold))
-    out += [para(f"{stage.name}: {stage.meaning}", _styles()[0]) for stage in pack.stages]
+    out += [para(f"{_with_source(stage.id, stage.name)}: {stage.meaning}", _styles()[0]) for stage in pack.stages]
     if variant != "handout":
         out.append(para(_("When you are done, give this sheet to your facilitator, who enters the counts in "
                           "the app's tally entry. Your name is never shown in the results."), st.small))

@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 def load_default_pack() -> Pack:
-    return load_pack(paths.default_pack_dir())
+    """The shipped pack, in the app's language where its texts are translated."""
+    from navtool_desktop.framework.locale import load_localized
+
+    return load_localized(load_pack(paths.default_pack_dir()), i18n.language())
 
 
 def apply_style(app: object) -> None:
