@@ -38,7 +38,6 @@ from navtool_desktop.framework.model import (
     LevelCell,
     Pack,
     Resource,
-    Stage,
 )
 
 LOCALE_FILE = "texts.toml"
@@ -110,7 +109,7 @@ def _fields(obj: object) -> tuple[str, ...]:
 
 def translatable(pack: Pack) -> dict[str, tuple[str, ...]]:
     """Every id with text to translate, and its fields (level cells have none of their own)."""
-    out = {f"stages.{s.id}": ("name", "meaning") for s in pack.stages}
+    out: dict[str, tuple[str, ...]] = {f"stages.{s.id}": ("name", "meaning") for s in pack.stages}
     for item_id in sorted(pack.ids()):
         fields = _fields(pack.find(item_id))
         if fields:
@@ -191,5 +190,15 @@ def status_of(pack: Pack, language: str, item_id: str) -> str | None:
     return translation.status.get(item_id) if translation else None
 
 
-__all__ = ["LOCALE_FILE", "STATUSES", "Translation", "load_localized", "localize", "locale_path",
-           "missing", "read_translation", "status_of", "translatable"]
+__all__ = [
+    "LOCALE_FILE",
+    "STATUSES",
+    "Translation",
+    "load_localized",
+    "locale_path",
+    "localize",
+    "missing",
+    "read_translation",
+    "status_of",
+    "translatable",
+]

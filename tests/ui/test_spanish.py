@@ -66,3 +66,17 @@ def test_preferences_save_the_language_for_the_next_start(qtbot: QtBot, data_dir
     again = PreferencesDialog()
     qtbot.addWidget(again)
     assert again.chosen_language() == "es"
+
+
+def test_the_rating_panel_shows_the_spanish_level_meanings(qtbot: QtBot, pack: Pack) -> None:
+    from navtool_desktop.framework.locale import load_localized
+    from navtool_desktop.ui.rating_entry import RatingPanel
+
+    i18n.set_language("es")
+    spanish = load_localized(pack, "es")
+    panel = RatingPanel(spanish, ["agency.voice"], "p1")
+    qtbot.addWidget(panel)
+    meaning = "Hay evidencia en todo el sistema de que la comunidad domina lo que pide esta competencia."
+    assert panel.level_buttons["operationalizing"].toolTip() == meaning
+    assert meaning in panel.levels_view.toPlainText()
+    assert "Voz" in panel.list.item(0).text()
