@@ -119,7 +119,7 @@ debs:
 
 ## test: set up with dev extras, install Debian packages, lint the code (lint-code), run every
 ## test headless, then build the bundle and self-test it frozen (FROZEN=0 skips the bundle)
-test: $(STAMP_DEV) debs lint-code
+test: $(STAMP_DEV) debs lint-code i18n
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 ifneq ($(FROZEN),0)
 	$(MAKE) --no-print-directory test-frozen
