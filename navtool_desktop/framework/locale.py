@@ -9,6 +9,7 @@ The file::
 
     status = "draft"                      # every entry's status unless it says otherwise
     [stages.operationalizing]             # a level: name and meaning
+    [phases.set-goals]                    # a phase of the cycle: name and purpose
     name = "Consolidando"
     meaning = "Hay evidencia en todo el sistema de que…"
     [items."culture"]                     # a condition: name, definition
@@ -72,12 +73,12 @@ def read_translation(pack: Pack, language: str) -> Translation | None:
     texts: dict[str, dict[str, Any]] = {}
     status: dict[str, str] = {}
     known = pack.ids()
-    for group in ("stages", "items"):
+    for group in ("stages", "phases", "items"):
         table = data.get(group, {})
         if not isinstance(table, dict):
             raise PackError(where, group, "must be a table")
         for item_id, fields in table.items():
-            key = f"stages.{item_id}" if group == "stages" else item_id
+            key = item_id if group == "items" else f"{group}.{item_id}"
             if group == "items" and item_id not in known:
                 raise PackError(where, f"items.{item_id}", "no such id in the English pack")
             if not isinstance(fields, dict):
@@ -110,6 +111,7 @@ def _fields(obj: object) -> tuple[str, ...]:
 def translatable(pack: Pack) -> dict[str, tuple[str, ...]]:
     """Every id with text to translate, and its fields (level cells have none of their own)."""
     out: dict[str, tuple[str, ...]] = {f"stages.{s.id}": ("name", "meaning") for s in pack.stages}
+    out.update((f"phases.{p.id}", ("name", "purpose")) for p in pack.phases)
     for item_id in sorted(pack.ids()):
         fields = _fields(pack.find(item_id))
         if fields:
@@ -156,6 +158,9 @@ def localize(pack: Pack, translation: Translation | None) -> Pack:
     stages = tuple(dataclasses.replace(s, **{k: v for k, v in texts.get(f"stages.{s.id}", {}).items()
                                              if k in ("name", "meaning")})
                    for s in pack.stages)
+    phases = tuple(dataclasses.replace(p, **{k: v for k, v in texts.get(f"phases.{p.id}", {}).items()
+                                             if k in ("name", "purpose")})
+                   for p in pack.phases)
     conditions = tuple(map(condition, pack.conditions))
     glossary = tuple(swap(t, f"glossary.{t.id}") for t in pack.glossary)
     resources = tuple(swap(r, f"resources.{r.id}") for r in pack.resources)
@@ -173,7 +178,7 @@ def localize(pack: Pack, translation: Translation | None) -> Pack:
     index.update((f"resources.{r.id}", r) for r in resources)
     for key, value in pack._index.items():
         index.setdefault(key, value)  # traits and references stay as they are
-    return dataclasses.replace(pack, stages=stages, conditions=conditions, glossary=glossary,
+    return dataclasses.replace(pack, stages=stages, phases=phases, conditions=conditions, glossary=glossary,
                                resources=resources, _index=index)
 
 

@@ -22,7 +22,7 @@ def test_the_rating_panel_speaks_spanish_with_the_english_level_name(qtbot: QtBo
     assert buttons["establishing"] == "1  Estableciendo\n(Establishing)"
     assert buttons["not_sure"] == "0  No sé"
     assert panel.done_button.text() == "Terminé (Alt+D)"
-    assert panel.auto_advance.text() == "Pasar a la siguiente al elegir un nivel"
+    assert panel.auto_advance.text() == "Avanzar al elegir un nivel"
     assert panel.progress.text() == "0 de 1 calificadas"
     assert "sin calificar todavía" in panel.list.item(0).text()
 

@@ -106,3 +106,28 @@ def test_every_screen_in_spanish_has_no_catalog_english_and_fits_1280_across(
         if text in english:
             found[text] = "menu"
     assert found == {}, found
+
+
+def test_the_rating_screen_in_spanish_fits_1280_across_on_every_competency(
+        qtbot: QtBot, pack: Pack, repo: Repository) -> None:
+    from navtool_desktop.framework.locale import load_localized
+    from navtool_desktop.ui.main_window import MainWindow
+
+    i18n.set_language("es")
+    spanish = load_localized(pack, "es")
+    window = MainWindow(spanish, demo_store(repo, spanish))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    window.show_screen(2)
+    cycles = window.cycles
+    assert cycles is not None
+    cycles.start_rating()
+    panel = cycles.rating_panel
+    assert panel is not None
+    widest = 0
+    for row in range(panel.list.count()):
+        panel.go_to(row)
+        QApplication.processEvents()
+        widest = max(widest, window.minimumSizeHint().width())
+    assert widest <= 1280
