@@ -82,6 +82,8 @@ def _plugin_stem(filename: str) -> str:
 def keep_entry(dest: str) -> bool:
     """Whether a collected file (its path inside the bundle) belongs in the app."""
     parts = PurePosixPath(dest.replace("\\", "/")).parts
+    if "locale" in parts and dest.endswith((".po", ".pot")):
+        return False  # the app reads the compiled navtool.mo; the sources stay in the repository
     if "translations" in parts and dest.endswith(".qm"):
         name = parts[-1]
         return name in KEEP_QT_TRANSLATIONS

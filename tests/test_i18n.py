@@ -196,3 +196,6 @@ def test_the_bundle_keeps_only_qts_spanish_base_translation() -> None:
     assert not spec_common.keep_entry("PySide6/Qt/translations/qtbase_de.qm")
     assert not spec_common.keep_entry("PySide6/Qt/translations/qt_es.qm")
     assert not spec_common.keep_entry("PySide6/Qt/translations/qtdeclarative_es.qm")
+    assert spec_common.keep_entry("resources/locale/es/LC_MESSAGES/navtool.mo")
+    assert not spec_common.keep_entry("resources/locale/es/LC_MESSAGES/navtool.po")
+    assert not spec_common.keep_entry("resources/locale/navtool.pot")
