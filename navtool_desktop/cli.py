@@ -143,8 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = early_option(words, "--data-dir")
     if data_dir:
         paths.set_data_dir(data_dir)
-    i18n.set_language(i18n.resolve_language(early_option(words, "--lang")))
+    lang = early_option(words, "--lang")
+    i18n.set_language(i18n.resolve_language(lang))
     parser = build_parser()
+    if (lang is not None and lang not in i18n.LANGUAGES) or (words and words[-1] == "--lang"):
+        parser.error(_("--lang takes one of: {choices}").format(choices=", ".join(sorted(i18n.LANGUAGES))))
     args = parser.parse_args(without_option(words, "--lang"))
     if args.version:
         print("\n".join(version_lines(args.verbose)))

@@ -61,6 +61,14 @@ def test_navtool_lang_es_prints_spanish(capsys: pytest.CaptureFixture[str]) -> N
     assert "With no command, the app opens." in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("argv", [["--lang", "fr", "--help"], ["--version", "--lang"], ["--lang=", "--version"]])
+def test_an_unknown_or_missing_language_is_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(argv)
+    assert done.value.code == 2
+    assert "--lang takes one of: en, es" in capsys.readouterr().err
+
+
 def test_the_language_comes_from_the_option_then_env_then_preferences_then_system(
         monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
