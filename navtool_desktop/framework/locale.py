@@ -40,6 +40,7 @@ from navtool_desktop.framework.model import (
     Pack,
     Resource,
 )
+from navtool_desktop.i18n import _
 
 LOCALE_FILE = "texts.toml"
 #: A translation's status, in order; nothing is "reviewed" unless a person reviewed it.
@@ -76,17 +77,17 @@ def read_translation(pack: Pack, language: str) -> Translation | None:
     for group in ("stages", "phases", "items"):
         table = data.get(group, {})
         if not isinstance(table, dict):
-            raise PackError(where, group, "must be a table")
+            raise PackError(where, group, _("must be a table"))
         for item_id, fields in table.items():
             key = item_id if group == "items" else f"{group}.{item_id}"
             if group == "items" and item_id not in known:
-                raise PackError(where, f"items.{item_id}", "no such id in the English pack")
+                raise PackError(where, f"items.{item_id}", _("no such id in the English pack"))
             if not isinstance(fields, dict):
-                raise PackError(where, f"{group}.{item_id}", "must be a table")
+                raise PackError(where, f"{group}.{item_id}", _("must be a table"))
             entry_status = fields.get("status", default)
             if entry_status not in STATUSES:
                 raise PackError(where, f"{group}.{item_id}.status",
-                                f"must be one of {', '.join(STATUSES)}")
+                                _("must be one of {statuses}").format(statuses=", ".join(STATUSES)))
             texts[key] = {k: (tuple(v) if k == "details" else v) for k, v in fields.items()
                           if k != "status" and (isinstance(v, str) or (k == "details" and isinstance(v, list)))}
             status[key] = entry_status
