@@ -65,7 +65,7 @@ endif
 PYINSTALLER := env -u PYTHONPATH $(BPY) -m PyInstaller --distpath dist --workpath build/work/pyinstaller \
 	--noconfirm --log-level WARN
 
-.PHONY: run test test-portable test-frozen bench bundle bundle-bare release sbom lint lint-code lock lock-check debs clean
+.PHONY: run test test-portable test-frozen i18n bench bundle bundle-bare release sbom lint lint-code lock lock-check debs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -119,7 +119,7 @@ debs:
 
 ## test: set up with dev extras, install Debian packages, lint the code (lint-code), run every
 ## test headless, then build the bundle and self-test it frozen (FROZEN=0 skips the bundle)
-test: $(STAMP_DEV) debs lint-code
+test: $(STAMP_DEV) debs lint-code i18n
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 ifneq ($(FROZEN),0)
 	$(MAKE) --no-print-directory test-frozen
@@ -190,6 +190,12 @@ lint-code: $(STAMP_DEV)
 lint: lint-code $(if $(filter $(VENV)/%,$(ACTIONLINT)),$(STAMP_LINT))
 	$(ACTIONLINT) -version | head -1
 	$(ACTIONLINT) -color .github/workflows/build.yml
+
+## i18n: extract the shown strings (resources/locale/navtool.pot), check that the Spanish
+## catalog translates every one (fails on a missing, empty, fuzzy or misfielded string) and
+## compile it to navtool.mo; `python tools/i18n.py update` adds new strings to the .po
+i18n: $(STAMP_DEV)
+	$(PY) tools/i18n.py all
 
 ## bench: run the benchmarks and print their medians
 bench: $(STAMP_DEV)

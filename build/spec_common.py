@@ -67,8 +67,9 @@ KEEP_INPUT_CONTEXTS: frozenset[str] = frozenset({"composeplatforminputcontextplu
 #: GTK3 would pull the whole GTK stack in; the portal theme is small and covers Flatpak/Snap.
 KEEP_PLATFORM_THEMES: frozenset[str] = frozenset({"xdgdesktopportal"})
 
-#: Qt's own translations (qtbase_*.qm) shipped: none yet, the app is in English only.
-KEEP_QT_TRANSLATIONS: tuple[str, ...] = ()
+#: Qt's own translations shipped: only Qt's base words in Spanish (dialog buttons, menus; about
+#: 160 kB), loaded by ``ui.app.install_qt_translation``. Not ``qt_es.qm``, which only includes others.
+KEEP_QT_TRANSLATIONS: tuple[str, ...] = ("qtbase_es.qm",)
 
 _PLUGIN_STEM = re.compile(r"^(?:lib)?q?(?P<stem>[^.]+)\.(?:so|dll|dylib)$")
 
@@ -81,9 +82,11 @@ def _plugin_stem(filename: str) -> str:
 def keep_entry(dest: str) -> bool:
     """Whether a collected file (its path inside the bundle) belongs in the app."""
     parts = PurePosixPath(dest.replace("\\", "/")).parts
+    if "locale" in parts and dest.endswith((".po", ".pot")):
+        return False  # the app reads the compiled navtool.mo; the sources stay in the repository
     if "translations" in parts and dest.endswith(".qm"):
         name = parts[-1]
-        return any(name.endswith(f"_{lang}.qm") for lang in KEEP_QT_TRANSLATIONS)
+        return name in KEEP_QT_TRANSLATIONS
     if "plugins" not in parts:
         return True
     at = parts.index("plugins")

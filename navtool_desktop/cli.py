@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from navtool_desktop import __version__, paths
+from navtool_desktop import __version__, i18n, paths
 from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _
 
@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("folder for your districts' data (default: ${env} or the system's app data folder)")
         .format(env=paths.DATA_DIR_ENV)
         .replace("$", ""),
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        choices=sorted(i18n.LANGUAGES),
+        help=_("the language of the app and its files: {choices} (default: the one chosen in "
+               "Preferences, else the system's)").format(choices=", ".join(sorted(i18n.LANGUAGES))),
     )
     parser.add_argument(
         "--exit-when-shown",
@@ -100,9 +107,48 @@ def version_lines(verbose: bool) -> list[str]:
     return lines
 
 
+def early_option(argv: Sequence[str], name: str) -> str | None:
+    """``name X`` or ``name=X`` from the command line, read before the parser is built: the
+    language (``--lang``, and ``--data-dir`` where Preferences keep it) translates its help."""
+    for at, word in enumerate(argv):
+        if word == name and at + 1 < len(argv):
+            return argv[at + 1]
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+        if word == "--":
+            break
+    return None
+
+
+def without_option(argv: Sequence[str], name: str) -> list[str]:
+    """The command line less ``name X`` / ``name=X``, so ``--lang`` may follow any command
+    (``navtool rating-sheet --lang es``); :func:`early_option` has read it."""
+    out: list[str] = []
+    skip = False
+    for at, word in enumerate(argv):
+        if skip:
+            skip = False
+        elif word == "--":
+            out += argv[at:]
+            break
+        elif word == name:
+            skip = True
+        elif not word.startswith(name + "="):
+            out.append(word)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    data_dir = early_option(words, "--data-dir")
+    if data_dir:
+        paths.set_data_dir(data_dir)
+    lang = early_option(words, "--lang")
+    i18n.set_language(i18n.resolve_language(lang))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    if (lang is not None and lang not in i18n.LANGUAGES) or (words and words[-1] == "--lang"):
+        parser.error(_("--lang takes one of: {choices}").format(choices=", ".join(sorted(i18n.LANGUAGES))))
+    args = parser.parse_args(without_option(words, "--lang"))
     if args.version:
         print("\n".join(version_lines(args.verbose)))
         return 0

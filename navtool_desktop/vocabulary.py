@@ -10,7 +10,7 @@ framework's search too). Ids are plain strings here; ``core.records`` defines wh
 
 from __future__ import annotations
 
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import SOURCE_LANGUAGE, _, language
 
 
 def level_name(level: str | None) -> str:
@@ -26,6 +26,27 @@ def level_name(level: str | None) -> str:
         "not_sure": _("Not sure"),
     }
     return names.get(level or "", _("No level"))
+
+
+#: The source's level names. Ratings made in Spanish and in English are pooled, so a translated
+#: level name is shown with the English one beside it (content review, section 5.3).
+#: (Never inside ``_()``: these stay English in every language.)
+SOURCE_LEVEL_NAMES: dict[str, str] = dict(zip(
+    ("establishing", "developing", "operationalizing", "refining"),
+    ("Establishing", "Developing", "Operationalizing", "Refining"), strict=True))
+
+
+def source_level_name(level: str | None) -> str:
+    """The English (source) name of a level when the app speaks another language, else ""."""
+    if language() == SOURCE_LANGUAGE:
+        return ""
+    return SOURCE_LEVEL_NAMES.get(level or "", "")
+
+
+def level_name_with_source(level: str | None) -> str:
+    """"Consolidando (Operationalizing)" in Spanish; just "Operationalizing" in English."""
+    source = source_level_name(level)
+    return f"{level_name(level)} ({source})" if source else level_name(level)
 
 
 def role_name(role: str, *, plural: bool = False) -> str:

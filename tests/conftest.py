@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from navtool_desktop import paths
+from navtool_desktop import i18n, paths
 from navtool_desktop.framework import Pack, load_pack
 from navtool_desktop.storage import Repository
 
@@ -39,6 +39,16 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     paths.set_data_dir(None)
     yield folder
     paths.set_data_dir(None)
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in English whatever the machine's locale; a test that switches to
+    Spanish (``i18n.set_language``, ``navtool --lang es``) leaves English behind it."""
+    monkeypatch.setenv(i18n.LANG_ENV, "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

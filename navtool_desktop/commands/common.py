@@ -21,10 +21,12 @@ class CommandError(UserFacingError):
 
 def load_default_pack() -> Pack:
     """The shipped framework pack, or a one-line error."""
+    from navtool_desktop import i18n
     from navtool_desktop.framework import PackError, load_pack
+    from navtool_desktop.framework.locale import load_localized
 
     try:
-        return load_pack(paths.default_pack_dir())
+        return load_localized(load_pack(paths.default_pack_dir()), i18n.language())
     except PackError as exc:
         raise CommandError(_("the framework pack cannot be loaded: {error}").format(error=exc)) from None
 

@@ -66,8 +66,8 @@ def parse_time(value: str) -> datetime:
 
 
 def _describe(value: object) -> str:
-    return {str: "text", int: "a whole number", bool: "true/false", list: "a list",
-            dict: "an object", float: "a number", type(None): "nothing (null)"}.get(
+    return {str: _("text"), int: _("a whole number"), bool: _("true/false"), list: _("a list"),
+            dict: _("an object"), float: _("a number"), type(None): _("nothing (null)")}.get(
         type(value), type(value).__name__)
 
 
@@ -92,30 +92,30 @@ class _Checker:
             origin = typing.get_origin(kind)
         if kind is str:
             if not isinstance(value, str):
-                raise self.fail(name, f"must be text, not {_describe(value)}")
+                raise self.fail(name, _("must be text, not {found}").format(found=_describe(value)))
             return value
         if kind is int:
             if not isinstance(value, int) or isinstance(value, bool):
-                raise self.fail(name, f"must be a whole number, not {_describe(value)}")
+                raise self.fail(name, _("must be a whole number, not {found}").format(found=_describe(value)))
             return value
         if kind is bool:
             if not isinstance(value, bool):
-                raise self.fail(name, f"must be true or false, not {_describe(value)}")
+                raise self.fail(name, _("must be true or false, not {found}").format(found=_describe(value)))
             return value
         if origin is tuple:
             if not isinstance(value, list | tuple):
-                raise self.fail(name, f"must be a list, not {_describe(value)}")
+                raise self.fail(name, _("must be a list, not {found}").format(found=_describe(value)))
             item_kind = typing.get_args(kind)[0]
             return tuple(self.convert(f"{name}[{n}]", item_kind, v) for n, v in enumerate(value))
         if origin is dict or kind is dict:
             if not isinstance(value, dict):
-                raise self.fail(name, f"must be an object, not {_describe(value)}")
-            _, val_kind = typing.get_args(kind)
+                raise self.fail(name, _("must be an object, not {found}").format(found=_describe(value)))
+            val_kind = typing.get_args(kind)[1]
             return {self.convert(f"{name} key", str, k): self.convert(f"{name}.{k}", val_kind, v)
                     for k, v in value.items()}
         if isinstance(kind, type) and issubclass(kind, Record):
             if not isinstance(value, dict):
-                raise self.fail(name, f"must be an object, not {_describe(value)}")
+                raise self.fail(name, _("must be an object, not {found}").format(found=_describe(value)))
             return kind.from_dict(value, _path=f"{self.record}.{name}")
         raise TypeError(f"unsupported field type {kind!r}")  # a programming error
 
@@ -165,7 +165,7 @@ class Record:
             if name in data:
                 kwargs[name] = checker.convert(name, kind, data[name])
             elif name in required:
-                raise checker.fail(name, "is missing")
+                raise checker.fail(name, _("is missing"))
         unknown = set(data) - set(kwargs)
         if unknown:
             raise RecordError(_("{path} has unknown field(s): {fields}").format(

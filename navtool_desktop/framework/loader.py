@@ -58,14 +58,15 @@ class _Reader:
         if key not in table:
             if optional:
                 return kind()
-            raise self.fail(field, "is missing")
+            raise self.fail(field, _("is missing"))
         value = table[key]
         if kind is str and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(field, f"must be {_kind_name(kind)}, not {_kind_name(type(value))}")
+            raise self.fail(field, _("must be {kind}, not {found}").format(kind=_kind_name(kind),
+                                                                       found=_kind_name(type(value))))
         if isinstance(value, str) and kind is str and not optional and not value.strip():
-            raise self.fail(field, "is empty")
+            raise self.fail(field, _("is empty"))
         return value
 
     def text(self, table: dict[str, Any], key: str, path: str, *, optional: bool = False) -> str:
@@ -75,18 +76,18 @@ class _Reader:
         value = self.text(table, key, path)
         if not SLUG.match(value):
             raise self.fail(f"{path}.{key}" if path else key,
-                            f"'{value}' is not a valid id (lowercase letters, digits and dashes)")
+                            _("'{value}' is not a valid id (lowercase letters, digits and dashes)").format(value=value))
         return value
 
     def tables(self, table: dict[str, Any], key: str, path: str, *,
                optional: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
         items = self.get(table, key, path, list, optional=optional)
         if not items and not optional:
-            raise self.fail(f"{path}.{key}" if path else key, "is empty")
+            raise self.fail(f"{path}.{key}" if path else key, _("is empty"))
         for n, entry in enumerate(items):
             where = f"{path}.{key}[{n}]" if path else f"{key}[{n}]"
             if not isinstance(entry, dict):
-                raise self.fail(where, f"must be a table, not {_kind_name(type(entry))}")
+                raise self.fail(where, _("must be a table, not {found}").format(found=_kind_name(type(entry))))
             yield where, entry
 
     def items(self, table: dict[str, Any], key: str, path: str, prefix: str, *,
@@ -99,19 +100,19 @@ class _Reader:
         for where, entry in self.tables(table, key, path):
             item_id = self.slug(entry, "id", where)
             if item_id in seen:
-                raise self.fail(f"{where}.id", f"duplicate id '{item_id}'")
+                raise self.fail(f"{where}.id", _("duplicate id '{id}'").format(id=item_id))
             seen.add(item_id)
             details = self.get(entry, "details", where, list, optional=True)
             for k, d in enumerate(details):
                 if not isinstance(d, str) or not d.strip():
-                    raise self.fail(f"{where}.details[{k}]", "must be non-empty text")
+                    raise self.fail(f"{where}.details[{k}]", _("must be non-empty text"))
             result.append(Item(f"{prefix}.{item_id}", self.text(entry, "text", where), tuple(details)))
         return tuple(result)
 
 
 def _kind_name(kind: type) -> str:
-    return {str: "text", int: "a whole number", bool: "true or false", list: "a list",
-            dict: "a table", float: "a number"}.get(kind, kind.__name__)
+    return {str: _("text"), int: _("a whole number"), bool: _("true or false"), list: _("a list"),
+            dict: _("a table"), float: _("a number")}.get(kind, kind.__name__)
 
 
 def _parse(path: Path, root: Path) -> tuple[_Reader, dict[str, Any]]:
@@ -142,7 +143,7 @@ def _condition(path: Path, root: Path) -> Condition:
     for audience in qtable:
         if audience not in AUDIENCE_IDS:
             raise r.fail(f"questions.{audience}",
-                         f"unknown audience (expected one of {', '.join(AUDIENCE_IDS)})")
+                         _("unknown audience (expected one of {audiences})").format(audiences=", ".join(AUDIENCE_IDS)))
     for audience in AUDIENCE_IDS:
         questions[audience] = r.items(qtable, audience, "questions",
                                       f"{cid}.questions.{audience}", allow_empty=True)
@@ -151,14 +152,14 @@ def _condition(path: Path, root: Path) -> Condition:
     for where, entry in r.tables(data, "competencies", ""):
         comp_id = r.slug(entry, "id", where)
         if comp_id in seen or comp_id == "questions":
-            raise r.fail(f"{where}.id", f"duplicate id '{comp_id}'")
+            raise r.fail(f"{where}.id", _("duplicate id '{id}'").format(id=comp_id))
         seen.add(comp_id)
         full = f"{cid}.{comp_id}"
         levels_table = r.get(entry, "levels", where, dict)
         for level_id in levels_table:
             if level_id not in LEVEL_IDS:
                 raise r.fail(f"{where}.levels.{level_id}",
-                             f"unknown level (expected {', '.join(LEVEL_IDS)})")
+                             _("unknown level (expected {levels})").format(levels=", ".join(LEVEL_IDS)))
         cells = []
         for level_id in LEVEL_IDS:
             cell = r.get(levels_table, level_id, f"{where}.levels", dict)
@@ -194,33 +195,33 @@ def _condition(path: Path, root: Path) -> Condition:
 def _glossary(path: Path, root: Path) -> tuple[GlossaryTerm, ...]:
     """The glossary file: unique ids, each term or other form claimed by one entry only."""
     if not path.is_file():
-        raise PackError(MANIFEST, "glossary_file", f"'{path.name}' not found")
+        raise PackError(MANIFEST, "glossary_file", _("'{name}' not found").format(name=path.name))
     r, data = _parse(path, root)
     terms: list[GlossaryTerm] = []
     claimed: dict[str, str] = {}
     for where, entry in r.tables(data, "terms", ""):
         term_id = r.slug(entry, "id", where)
         if any(t.id == term_id for t in terms):
-            raise r.fail(f"{where}.id", f"duplicate id '{term_id}'")
+            raise r.fail(f"{where}.id", _("duplicate id '{id}'").format(id=term_id))
         forms = []
         for key in ("also", "see"):
             values = r.get(entry, key, where, list, optional=True)
             for k, value in enumerate(values):
                 if not isinstance(value, str) or not value.strip():
-                    raise r.fail(f"{where}.{key}[{k}]", "must be non-empty text")
+                    raise r.fail(f"{where}.{key}[{k}]", _("must be non-empty text"))
             forms.append(tuple(v.strip() for v in values))
         term = GlossaryTerm(term_id, r.text(entry, "term", where), r.text(entry, "definition", where),
                             also=forms[0], see=forms[1])
         for form in (term.term, *term.also):
             owner = claimed.setdefault(form.casefold(), term_id)
             if owner != term_id:
-                raise r.fail(f"{where}.term", f"'{form}' is also a form of '{owner}'")
+                raise r.fail(f"{where}.term", _("'{form}' is also a form of '{owner}'").format(form=form, owner=owner))
         terms.append(term)
     known = {t.id for t in terms}
     for n, term in enumerate(terms):
         for k, other in enumerate(term.see):
             if other not in known:
-                raise r.fail(f"terms[{n}].see[{k}]", f"unknown term '{other}'")
+                raise r.fail(f"terms[{n}].see[{k}]", _("unknown term '{term}'").format(term=other))
     return tuple(terms)
 
 
@@ -228,7 +229,7 @@ def _no_id_clash(r: _Reader, path: str, cell: LevelCell) -> None:
     ids = [i.id for i in (*cell.descriptors, *cell.practices)]
     dup = next((i for i in ids if ids.count(i) > 1), None)
     if dup:
-        raise r.fail(path, f"duplicate id '{dup.rsplit('.', 1)[-1]}' among descriptors and practices")
+        raise r.fail(path, _("duplicate id '{id}' among descriptors and practices").format(id=dup.rsplit(".", 1)[-1]))
 
 
 def load_pack(folder: Path | str) -> Pack:
@@ -243,9 +244,10 @@ def load_pack(folder: Path | str) -> Pack:
                    for w, e in r.tables(data, "stages", ""))
     for n, (stage, expected) in enumerate(zip(stages, STAGE_IDS, strict=False)):
         if stage.id != expected:
-            raise r.fail(f"stages[{n}].id", f"unknown stage '{stage.id}' (expected '{expected}')")
+            raise r.fail(f"stages[{n}].id", _("unknown stage '{found}' (expected '{expected}')").format(
+                found=stage.id, expected=expected))
     if len(stages) != len(STAGE_IDS):
-        raise r.fail("stages", f"must be exactly {', '.join(STAGE_IDS)} in that order")
+        raise r.fail("stages", _("must be exactly {stages} in that order").format(stages=", ".join(STAGE_IDS)))
     phases = tuple(Phase(r.slug(e, "id", w), r.text(e, "name", w), r.text(e, "purpose", w))
                    for w, e in r.tables(data, "phases", ""))
     # Traits, references and resources are optional: a district's own pack may have none.
@@ -263,21 +265,22 @@ def load_pack(folder: Path | str) -> Pack:
     cond_dir = root / folder_name
     files = sorted(cond_dir.glob("*.toml")) if cond_dir.is_dir() else []
     if not files:
-        raise r.fail("conditions_folder", f"no condition files (*.toml) in '{folder_name}'")
+        raise r.fail("conditions_folder", _("no condition files (*.toml) in '{folder}'").format(folder=folder_name))
     conditions = sorted((_condition(f, root) for f in files), key=lambda c: c.order)
 
     index: dict[str, object] = {}
 
     def add(item_id: str, obj: object, file: str, field: str) -> None:
         if item_id in index:
-            raise PackError(file, field, f"duplicate id '{item_id}'")
+            raise PackError(file, field, _("duplicate id '{id}'").format(id=item_id))
         index[item_id] = obj
 
     orders: dict[int, str] = {}
     for cond in conditions:
         if cond.order in orders:
             raise PackError(cond.source_file, "order",
-                            f"{cond.order} is also the order of '{orders[cond.order]}'")
+                            _("{order} is also the order of '{other}'").format(order=cond.order,
+                                                                               other=orders[cond.order]))
         orders[cond.order] = cond.id
         add(cond.id, cond, cond.source_file, "id")
         for q in (q for qs in cond.questions.values() for q in qs):
@@ -297,7 +300,7 @@ def load_pack(folder: Path | str) -> Pack:
         linked = r.get(e, "conditions", where, list)
         for k, cid in enumerate(linked):
             if not isinstance(cid, str) or not isinstance(index.get(cid), Condition):
-                raise r.fail(f"{where}.conditions[{k}]", f"unknown condition '{cid}'")
+                raise r.fail(f"{where}.conditions[{k}]", _("unknown condition '{id}'").format(id=cid))
         res = Resource(r.slug(e, "id", where), r.text(e, "title", where),
                        r.text(e, "summary", where), tuple(linked),
                        use=r.text(e, "use", where, optional=True))

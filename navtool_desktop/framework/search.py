@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from navtool_desktop.framework.model import AUDIENCE_IDS, GlossaryTerm, Pack
+from navtool_desktop.i18n import _
 from navtool_desktop.vocabulary import audience_name, level_name
 
 #: Pages of the browser that are not a condition or a competency.
@@ -27,22 +29,24 @@ class Hit:
 def _entries(pack: Pack) -> Iterator[Hit]:
     for cond in pack.conditions:
         yield Hit(cond.id, cond.id, cond.name, cond.name)
-        yield Hit(f"{cond.id}.definition", cond.id, f"{cond.name} › definition", cond.definition)
+        yield Hit(f"{cond.id}.definition", cond.id, _("{condition} › definition").format(condition=cond.name),
+                  cond.definition)
         for audience in AUDIENCE_IDS:
             for q in cond.questions[audience]:
-                label = f"{cond.name} › question for {audience_name(audience).lower()}"
+                label = _("{condition} › question for {audience}").format(
+                    condition=cond.name, audience=audience_name(audience).lower())
                 yield Hit(q.id, cond.id, label, " ".join((q.text, *q.details)))
         for comp in cond.competencies:
             yield Hit(comp.id, comp.id, f"{cond.name} › {comp.name}", comp.name)
-            yield Hit(f"{comp.id}.target", comp.id, f"{comp.name} › learning target",
+            yield Hit(f"{comp.id}.target", comp.id, _("{competency} › learning target").format(competency=comp.name),
                       comp.learning_target)
             for cell in comp.levels:
                 level = level_name(cell.level)
                 for d in cell.descriptors:
                     yield Hit(d.id, comp.id, f"{comp.name} › {level}", d.text)
                 for p in cell.practices:
-                    yield Hit(p.id, comp.id, f"{comp.name} › {level} practice",
-                              " ".join((p.text, *p.details)))
+                    label = _("{competency} › {level} practice").format(competency=comp.name, level=level)
+                    yield Hit(p.id, comp.id, label, " ".join((p.text, *p.details)))
 
 
 def _more_entries(pack: Pack) -> Iterator[Hit]:
@@ -51,20 +55,21 @@ def _more_entries(pack: Pack) -> Iterator[Hit]:
     for res in pack.resources:
         text = " ".join((res.title, res.summary, res.use))
         page = res.conditions[0] if res.conditions else ABOUT_PAGE
-        yield Hit(f"resources.{res.id}", page, f"Resource › {res.title}", text)
+        yield Hit(f"resources.{res.id}", page, _("Resource › {title}").format(title=res.title), text)
     for term in pack.glossary:
-        yield Hit(f"glossary.{term.id}", GLOSSARY_PAGE, f"Glossary › {term.term}",
+        yield Hit(f"glossary.{term.id}", GLOSSARY_PAGE, _("Glossary › {term}").format(term=term.term),
                   " ".join((term.term, *term.also, term.definition)))
     for stage in pack.stages:
-        yield Hit(f"stages.{stage.id}", ABOUT_PAGE, f"Level › {stage.name}",
+        yield Hit(f"stages.{stage.id}", ABOUT_PAGE, _("Level › {name}").format(name=stage.name),
                   f"{stage.name}: {stage.meaning}")
     for phase in pack.phases:
-        yield Hit(f"phases.{phase.id}", ABOUT_PAGE, f"Cycle phase › {phase.name}",
+        yield Hit(f"phases.{phase.id}", ABOUT_PAGE, _("Cycle phase › {name}").format(name=phase.name),
                   f"{phase.name}: {phase.purpose}")
     for trait in pack.traits:
-        yield Hit(trait.id, ABOUT_PAGE, "Seven traits", trait.text)
+        yield Hit(trait.id, ABOUT_PAGE, _("Seven traits"), trait.text)
     for ref in pack.references:
-        yield Hit(f"references.{ref.id}", ABOUT_PAGE, f"Reference › {ref.authors} ({ref.year})",
+        label = _("Reference › {authors} ({year})").format(authors=ref.authors, year=ref.year)
+        yield Hit(f"references.{ref.id}", ABOUT_PAGE, label,
                   " ".join((ref.authors, ref.year, ref.title, ref.published_in, ref.publisher)))
 
 
@@ -96,22 +101,48 @@ def term_spans(text: str, terms: tuple[re.Pattern[str], dict[str, str]] | None,
     return spans
 
 
+def fold(text: str) -> str:
+    """``text`` for matching: case and accents ignored ("Evaluación" -> "evaluacion")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _letter_pattern(ch: str) -> str:
+    """A regex for one query letter that also matches it with any accent ("e" -> "[eéèêë…]"),
+    precomposed or followed by combining marks."""
+    base = fold(ch)
+    if len(base) != 1 or not base.isalpha():
+        return re.escape(ch)
+    return "[" + re.escape(base) + "".join(_ACCENTED.get(base, "")) + "]" + "[\u0300-\u036f]*"
+
+
+#: Precomposed lower-case letters by their base letter (Latin-1 and Latin Extended-A/B).
+_ACCENTED: dict[str, str] = {}
+for _char in map(chr, range(0xC0, 0x250)):
+    _lower = _char.casefold()
+    if (_char.isalpha() and len(_lower) == 1 and len(fold(_char)) == 1 and fold(_char) != _lower
+            and _lower not in _ACCENTED.get(fold(_char), "")):
+        _ACCENTED[fold(_char)] = _ACCENTED.get(fold(_char), "") + _lower
+
+
 def query_pattern(query: str) -> re.Pattern[str] | None:
-    """A case-insensitive pattern that matches every word of ``query`` (None if it is blank)."""
-    words = [re.escape(w) for w in query.split() if w]
+    """A case- and accent-insensitive pattern that matches every word of ``query`` (None if it
+    is blank): "evaluacion" marks "evaluación"."""
+    words = ["".join(_letter_pattern(ch) for ch in w) for w in query.split() if w]
     if not words:
         return None
     return re.compile("|".join(words), re.IGNORECASE)
 
 
 def search(pack: Pack, query: str, limit: int = 200) -> list[Hit]:
-    """Items whose text holds every word of ``query`` (any order, any case), in pack order."""
-    words = [w.casefold() for w in query.split()]
+    """Items whose text holds every word of ``query`` (any order, any case, with or without
+    accents), in pack order."""
+    words = [fold(w) for w in query.split()]
     if not words:
         return []
     hits = []
     for hit in (*_entries(pack), *_more_entries(pack)):
-        folded = hit.text.casefold()
+        folded = fold(hit.text)
         if all(w in folded for w in words):
             hits.append(hit)
             if len(hits) >= limit:

@@ -39,12 +39,18 @@ class Signer:
 DEFAULT_SIGNER_ROLES: tuple[str, ...] = ("Superintendent", "Board chair")
 
 
+def signer_role_name(role: str) -> str:
+    """A default signer's role as shown (the English name matches the team's roles)."""
+    names = {"Superintendent": _("Superintendent"), "Board chair": _("Board chair")}
+    return names.get(role, role)
+
+
 def default_signers(district: District) -> tuple[Signer, ...]:
     """A box for the superintendent and one for the board chair, named from the team when it says."""
     out = []
     for role in DEFAULT_SIGNER_ROLES:
         member = next((m for m in district.team if m.role.strip().casefold() == role.casefold()), None)
-        out.append(Signer(role=member.role if member else _(role), name=member.name if member else ""))
+        out.append(Signer(role=member.role if member else signer_role_name(role), name=member.name if member else ""))
     return tuple(out)
 
 

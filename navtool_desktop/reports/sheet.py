@@ -33,13 +33,14 @@ from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import head_cells, hex_color, long_date, para, rich
 from navtool_desktop.reports.document import DocumentInfo, build, heading
 from navtool_desktop.reports.text import markup
+from navtool_desktop.vocabulary import role_name, source_level_name
 
 #: The side of every tick box: 5 mm (forms filled by hand use 4-5 mm; at least 4.5 mm).
 BOX_SIZE = 5 * mm
 #: The smallest box a test accepts.
 MIN_BOX_MM = 4.5
 #: The role groups a rater ticks, in the order of the app's role groups.
-_ROLES = ("Educator", "Leader", "Community member", "Learner")
+_ROLES = ("educator", "leader", "community_member", "learner")
 _SENTENCE_ENDS = (".", "!", "?", "\u2026", ":", ";")
 
 
@@ -121,8 +122,14 @@ def _label_size(names: list[str], width: float, font: str, sizes: tuple[float, .
 
 
 def _choice_names(pack: Pack) -> list[tuple[str, str]]:
-    names = {s.id: s.name for s in pack.stages}
+    names = {s.id: _with_source(s.id, s.name) for s in pack.stages}
     return [(c, names.get(c, style.level_name(c))) for c in style.ALL_CHOICES]
+
+
+def _with_source(level: str, name: str) -> str:
+    """A translated level name with the English one after it: ratings are pooled across languages."""
+    english = source_level_name(level)
+    return f"{name} ({english})" if english and english != name else name
 
 
 def _choices_row(pack: Pack) -> Table:
@@ -217,7 +224,7 @@ def _rater_line(canvas: Canvas) -> None:
     canvas.setFillColor(style.INK)
     canvas.setStrokeColor(style.INK)
     canvas.setFont(fonts.BOLD, size)
-    roles = [_(r) for r in _ROLES]
+    roles = [role_name(r) for r in _ROLES]
     label_role = _("Role group:")
     roles_width = (canvas.stringWidth(label_role, fonts.BOLD, size) + 6
                    + sum(BOX_SIZE + 3 + canvas.stringWidth(r, fonts.REGULAR, size) + 8 for r in roles))
@@ -262,7 +269,7 @@ def _intro(pack: Pack, district: District, cycle: Cycle, variant: str) -> list[F
         out.append(para(_("Write your name or code and tick your role group at the top of every page, so a "
                           "loose page can still be counted."), st.body))
     out.append(para(_("What the levels mean:"), st.cell_bold))
-    out += [para(f"{stage.name}: {stage.meaning}", _styles()[0]) for stage in pack.stages]
+    out += [para(f"{_with_source(stage.id, stage.name)}: {stage.meaning}", _styles()[0]) for stage in pack.stages]
     if variant != "handout":
         out.append(para(_("When you are done, give this sheet to your facilitator, who enters the counts in "
                           "the app's tally entry. Your name is never shown in the results."), st.small))

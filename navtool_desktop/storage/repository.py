@@ -220,7 +220,7 @@ class _Records(Generic[R]):
     def load(self, raw: Mapping[str, Any]) -> None:
         table = raw.get(self.table_name, {})
         if not isinstance(table, dict):
-            raise RecordError(f"table {self.table_name} is not an object")
+            raise RecordError(_("table {table} is not an object").format(table=self.table_name))
         for doc_id, doc in table.items():
             if not is_doc_id(doc_id):
                 raise RecordError(_("table {table} has a document id {id} that is not a number")

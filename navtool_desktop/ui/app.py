@@ -6,7 +6,7 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from navtool_desktop import __version__, paths
+from navtool_desktop import __version__, i18n, paths
 from navtool_desktop.framework import Pack, PackError, load_pack
 from navtool_desktop.i18n import _
 
@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 def load_default_pack() -> Pack:
-    return load_pack(paths.default_pack_dir())
+    """The shipped pack, in the app's language where its texts are translated."""
+    from navtool_desktop.framework.locale import load_localized
+
+    return load_localized(load_pack(paths.default_pack_dir()), i18n.language())
 
 
 def apply_style(app: object) -> None:
@@ -26,6 +29,26 @@ def apply_style(app: object) -> None:
     qss = paths.resource("style.qss")
     if qss.is_file():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+
+
+def install_qt_translation(app: object) -> object | None:
+    """Qt's own words (dialog buttons, context menus) in the app's language: ``qtbase_<lang>.qm``
+    from Qt's translations folder (the bundle ships Spanish only). Returns the translator, which
+    must stay alive; ``None`` in English or when the file is missing (Qt then speaks English)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    lang = i18n.language()
+    QLocale.setDefault(QLocale(lang))
+    if lang == i18n.SOURCE_LANGUAGE:
+        return None
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{lang}", folder):
+        return None
+    app.installTranslator(translator)
+    return translator
 
 
 def run_gui(exit_when_shown: bool = False) -> int:
@@ -44,6 +67,7 @@ def run_gui(exit_when_shown: bool = False) -> int:
     from navtool_desktop.ui.widgets import install_print_check
 
     install_print_check(app)  # warns when a typed character will not print in the PDFs
+    install_qt_translation(app)
     try:
         pack = load_default_pack()
     except PackError as exc:

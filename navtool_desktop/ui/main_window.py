@@ -395,6 +395,9 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(self._find)
+        preferences = edit_menu.addAction(_("&Preferences…"))
+        preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        preferences.triggered.connect(self.edit_preferences)
         help_menu = self.menuBar().addMenu(_("&Help"))
         self.shortcuts_action = help_menu.addAction(_("&Keyboard shortcuts"))
         self.shortcuts_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -427,6 +430,11 @@ class MainWindow(QMainWindow):
         chosen = choose_district(self.repo, self.pack, self.store.id if self.store else None, self)
         if chosen is not None:
             self.district_chosen.emit(chosen)
+
+    def edit_preferences(self) -> None:
+        from navtool_desktop.ui.preferences import edit_preferences
+
+        edit_preferences(self)
 
     def _find(self) -> None:
         self.show_screen(self.index_of(self.browser))

@@ -34,7 +34,7 @@ from navtool_desktop.core.records import LEVELS, NOT_SURE, Rating, utc_now
 from navtool_desktop.framework import Competency, Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.widgets import plain_label
-from navtool_desktop.vocabulary import level_name
+from navtool_desktop.vocabulary import level_name, source_level_name
 
 CHOICE_KEYS: dict[int, str] = {
     Qt.Key.Key_1: "establishing",
@@ -114,7 +114,8 @@ class RatingPanel(QWidget):
         self.level_group.setExclusive(True)
         buttons = QHBoxLayout()
         for key, level in zip("12340", (*LEVELS, NOT_SURE), strict=True):
-            button = QPushButton(f"{key}  {choice_label(level)}")
+            english = source_level_name(level)  # in small print under a translated name
+            button = QPushButton(f"{key}  {choice_label(level)}" + (f"\n({english})" if english else ""))
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setProperty("level", level)

@@ -1,0 +1,210 @@
+"""A pack's text in another language: ``<pack>/<lang>/texts.toml``, keyed by the English ids.
+
+Ids never change with the language, so ratings given on Spanish and English screens are the
+same ratings and are pooled. Only text is translated: names, definitions, learning targets,
+descriptors, practices, guiding questions, level names and meanings, glossary entries and
+resource summaries. Titles of cited works stay as published.
+
+The file::
+
+    status = "draft"                      # every entry's status unless it says otherwise
+    [stages.operationalizing]             # a level: name and meaning
+    [phases.set-goals]                    # a phase of the cycle: name and purpose
+    name = "Consolidando"
+    meaning = "Hay evidencia en todo el sistema de que…"
+    [items."culture"]                     # a condition: name, definition
+    [items."culture.relationships"]       # a competency: name, learning_target
+    [items."culture.questions.learners.q3"]   # a question, descriptor or practice: text
+    text = "¿Por qué vienes a la escuela?"
+    status = "back-translated"
+    [items."glossary.agency"]             # a glossary term: term, definition
+    [items."resources.some-id"]           # a resource: summary
+
+A text missing in the file stays English; :func:`missing` lists which ids lack it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from navtool_desktop.framework.loader import PackError
+from navtool_desktop.framework.model import (
+    Competency,
+    Condition,
+    GlossaryTerm,
+    Item,
+    LevelCell,
+    Pack,
+    Resource,
+)
+from navtool_desktop.i18n import _
+
+LOCALE_FILE = "texts.toml"
+#: A translation's status, in order; nothing is "reviewed" unless a person reviewed it.
+STATUSES: tuple[str, ...] = ("draft", "back-translated", "reviewed")
+
+
+@dataclasses.dataclass(frozen=True)
+class Translation:
+    """A pack's texts in one language: ``texts[id][field]`` and ``status[id]``."""
+
+    language: str
+    texts: dict[str, dict[str, Any]]  #: text fields are str; an item's "details" a tuple
+    status: dict[str, str]
+
+
+def locale_path(pack: Pack, language: str) -> Path:
+    return Path(pack.path) / language / LOCALE_FILE
+
+
+def read_translation(pack: Pack, language: str) -> Translation | None:
+    """The pack's texts in ``language``, or ``None`` when the pack has none."""
+    path = locale_path(pack, language)
+    if not path.is_file():
+        return None
+    where = f"{language}/{LOCALE_FILE}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PackError(where, "", str(exc)) from None
+    default = data.get("status", "draft")
+    texts: dict[str, dict[str, Any]] = {}
+    status: dict[str, str] = {}
+    known = pack.ids()
+    for group in ("stages", "phases", "items"):
+        table = data.get(group, {})
+        if not isinstance(table, dict):
+            raise PackError(where, group, _("must be a table"))
+        for item_id, fields in table.items():
+            key = item_id if group == "items" else f"{group}.{item_id}"
+            if group == "items" and item_id not in known:
+                raise PackError(where, f"items.{item_id}", _("no such id in the English pack"))
+            if not isinstance(fields, dict):
+                raise PackError(where, f"{group}.{item_id}", _("must be a table"))
+            entry_status = fields.get("status", default)
+            if entry_status not in STATUSES:
+                raise PackError(where, f"{group}.{item_id}.status",
+                                _("must be one of {statuses}").format(statuses=", ".join(STATUSES)))
+            texts[key] = {k: (tuple(v) if k == "details" else v) for k, v in fields.items()
+                          if k != "status" and (isinstance(v, str) or (k == "details" and isinstance(v, list)))}
+            status[key] = entry_status
+    return Translation(language, texts, status)
+
+
+def _fields(obj: object) -> tuple[str, ...]:
+    """Which fields of a pack object are text to translate."""
+    if isinstance(obj, Condition):
+        return ("name", "definition")
+    if isinstance(obj, Competency):
+        return ("name", "learning_target")
+    if isinstance(obj, Item):
+        return ("text", "details") if obj.details else ("text",)
+    if isinstance(obj, GlossaryTerm):
+        return ("term", "definition")
+    if isinstance(obj, Resource):
+        return ("summary",)
+    return ()
+
+
+def translatable(pack: Pack) -> dict[str, tuple[str, ...]]:
+    """Every id with text to translate, and its fields (level cells have none of their own)."""
+    out: dict[str, tuple[str, ...]] = {f"stages.{s.id}": ("name", "meaning") for s in pack.stages}
+    out.update((f"phases.{p.id}", ("name", "purpose")) for p in pack.phases)
+    for item_id in sorted(pack.ids()):
+        fields = _fields(pack.find(item_id))
+        if fields:
+            out[item_id] = fields
+    return out
+
+
+def missing(pack: Pack, translation: Translation | None) -> list[str]:
+    """``id.field`` for every text the translation lacks, in id order."""
+    texts = translation.texts if translation else {}
+    return [f"{item_id}:{name}" for item_id, fields in translatable(pack).items()
+            for name in fields if not texts.get(item_id, {}).get(name)]
+
+
+def localize(pack: Pack, translation: Translation | None) -> Pack:
+    """The pack with every translated text in place; anything untranslated stays English."""
+    if translation is None:
+        return pack
+    texts = translation.texts
+
+    def swap(obj: Any, key: str) -> Any:
+        found = texts.get(key)
+        if not found:
+            return obj
+        return dataclasses.replace(obj, **{k: v for k, v in found.items() if k in _fields(obj)})
+
+    def item(obj: Item) -> Item:
+        return swap(obj, obj.id)  # type: ignore[no-any-return]
+
+    def cell(obj: LevelCell) -> LevelCell:
+        return dataclasses.replace(obj, descriptors=tuple(map(item, obj.descriptors)),
+                                   practices=tuple(map(item, obj.practices)))
+
+    def competency(obj: Competency) -> Competency:
+        out: Competency = swap(obj, obj.id)
+        return dataclasses.replace(out, levels=tuple(map(cell, obj.levels)))
+
+    def condition(obj: Condition) -> Condition:
+        out: Condition = swap(obj, obj.id)
+        return dataclasses.replace(
+            out, questions={a: tuple(map(item, qs)) for a, qs in obj.questions.items()},
+            competencies=tuple(map(competency, obj.competencies)))
+
+    stages = tuple(dataclasses.replace(s, **{k: v for k, v in texts.get(f"stages.{s.id}", {}).items()
+                                             if k in ("name", "meaning")})
+                   for s in pack.stages)
+    phases = tuple(dataclasses.replace(p, **{k: v for k, v in texts.get(f"phases.{p.id}", {}).items()
+                                             if k in ("name", "purpose")})
+                   for p in pack.phases)
+    conditions = tuple(map(condition, pack.conditions))
+    glossary = tuple(swap(t, f"glossary.{t.id}") for t in pack.glossary)
+    resources = tuple(swap(r, f"resources.{r.id}") for r in pack.resources)
+    index: dict[str, object] = {}
+    for cond in conditions:
+        index[cond.id] = cond
+        for qs in cond.questions.values():
+            index.update((q.id, q) for q in qs)
+        for comp in cond.competencies:
+            index[comp.id] = comp
+            for lc in comp.levels:
+                index[lc.id] = lc
+                index.update((i.id, i) for i in (*lc.descriptors, *lc.practices))
+    index.update((f"glossary.{t.id}", t) for t in glossary)
+    index.update((f"resources.{r.id}", r) for r in resources)
+    for key, value in pack._index.items():
+        index.setdefault(key, value)  # traits and references stay as they are
+    return dataclasses.replace(pack, stages=stages, phases=phases, conditions=conditions, glossary=glossary,
+                               resources=resources, _index=index)
+
+
+def load_localized(pack: Pack, language: str) -> Pack:
+    """``pack`` in ``language`` where its texts exist (English is the source: unchanged)."""
+    if language == "en":
+        return pack
+    return localize(pack, read_translation(pack, language))
+
+
+def status_of(pack: Pack, language: str, item_id: str) -> str | None:
+    """An item's translation status ("draft", "back-translated", "reviewed"), if translated."""
+    translation = read_translation(pack, language)
+    return translation.status.get(item_id) if translation else None
+
+
+__all__ = [
+    "LOCALE_FILE",
+    "STATUSES",
+    "Translation",
+    "load_localized",
+    "locale_path",
+    "localize",
+    "missing",
+    "read_translation",
+    "status_of",
+    "translatable",
+]
