@@ -14,8 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from navtool_desktop.core.clock import utc_now
-from navtool_desktop.core.records import Rating
+from navtool_desktop.core.records import Rating, utc_now
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
 
