@@ -8,10 +8,9 @@ Request threads call :meth:`SaveDesk.submit` and wait on the returned future; th
 from __future__ import annotations
 
 import queue
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from navtool_desktop.core.records import Rating, utc_now
@@ -28,7 +27,6 @@ class SaveJob:
     level: str
     practices: tuple[str, ...] = ()
     note: str = ""
-    received: float = field(default_factory=time.perf_counter)
 
 
 class SaveDesk:
@@ -46,37 +44,31 @@ class SaveDesk:
     def pending(self) -> int:
         return self._queue.qsize()
 
-    def drain(self, write: Callable[[Sequence[SaveJob]], list[Any]], *,
-              budget: float = 0.05, limit: int = 200,
-              clock: Callable[[], float] = time.perf_counter) -> int:
-        """Take queued jobs (at most ``limit``, for about ``budget`` seconds) and write them.
+    def drain(self, write: Callable[[Sequence[SaveJob]], list[Any]], *, limit: int = 60) -> int:
+        """Take up to ``limit`` queued jobs and write them in one go; the number handled.
 
-        ``write`` gets a batch of jobs and returns one result per job: the saved record or
-        a :class:`UserFacingError` for a job the store refused. Called on the writer thread
-        only. Returns the number of jobs handled.
+        ``write`` gets the jobs and returns one result per job: the saved record or a
+        :class:`UserFacingError` for a job the store refused. Called on the writer thread
+        only, once per timer tick: one file write per tick keeps the GUI thread free between.
         """
-        start = clock()
-        handled = 0
-        while handled < limit and clock() - start < budget:
-            batch: list[tuple[SaveJob, Future[Any]]] = []
-            while len(batch) < 30:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            if not batch:
-                break
+        batch: list[tuple[SaveJob, Future[Any]]] = []
+        while len(batch) < limit:
             try:
-                results = write([job for job, _future in batch])
-            except Exception as exc:
-                results = [exc] * len(batch)
-            for (_job, future), result in zip(batch, results, strict=True):
-                if isinstance(result, BaseException):
-                    future.set_exception(result)
-                else:
-                    future.set_result(result)
-            handled += len(batch)
-        return handled
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        if not batch:
+            return 0
+        try:
+            results = write([job for job, _future in batch])
+        except Exception as exc:  # the phone must hear something
+            results = [exc] * len(batch)
+        for (_job, future), result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+        return len(batch)
 
     def refuse_all(self, reason: str) -> None:
         """Fail every queued job (the server stopped before the writer got to them)."""
@@ -114,12 +106,11 @@ def store_writer(store: Any, cycle_id: str) -> Callable[[Sequence[SaveJob]], lis
 
     def write(jobs: Sequence[SaveJob]) -> list[Any]:
         if len(jobs) > 1:
-            # the same person and competency twice in one batch: keep them apart (order)
+            # one write for the batch when each job is a different person and competency
             pairs = {(j.participant_id, j.competency_id) for j in jobs}
             if len(pairs) == len(jobs):
                 try:
-                    with store.batch():
-                        return [store.save_rating(cycle_id, rating_of(j)) for j in jobs]
+                    return list(store.save_ratings(cycle_id, [rating_of(j) for j in jobs]))
                 except (StoreError, UserFacingError, ValueError):
                     pass  # fall through: one at a time, each with its own answer
         return [one(j) for j in jobs]

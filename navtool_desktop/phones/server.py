@@ -197,7 +197,9 @@ class PhoneServer:
                  host: str, port: int = 0, pins: PinBook | None = None,
                  allow_all_interfaces: bool = False,
                  clock: Callable[[], float] = time.monotonic,
-                 save_wait: float = SAVE_WAIT_SECONDS) -> None:
+                 save_wait: float = SAVE_WAIT_SECONDS,
+                 joins_per_minute: int = JOINS_PER_MINUTE,
+                 requests_per_minute: int = REQUESTS_PER_MINUTE) -> None:
         if _is_all_interfaces(host) and not allow_all_interfaces:
             raise ServerRefused(_("Phone rating listens on one network only: choose the "
                                   "network's address, not every interface."))
@@ -220,8 +222,9 @@ class PhoneServer:
             pid: {cid: dict(a) for cid, a in by.items()} for pid, by in room.answers.items()}
         self._tokens: dict[str, str] = {}       # token -> participant id
         self._lock = threading.Lock()
-        self._joins = _Window(JOINS_PER_MINUTE, clock)
-        self._requests = _Window(REQUESTS_PER_MINUTE, clock)
+        # per client address (one phone each); a load test on loopback raises them
+        self._joins = _Window(joins_per_minute, clock)
+        self._requests = _Window(requests_per_minute, clock)
         self._open = False
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None

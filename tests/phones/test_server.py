@@ -196,3 +196,37 @@ def test_stopping_refuses_queued_saves_and_closes_the_port(room: Room) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         conn.request("GET", "/")
         conn.getresponse()
+
+
+def test_save_ratings_writes_all_or_none(room: Room) -> None:
+    from navtool_desktop.core.records import Rating
+    from navtool_desktop.storage import InvalidChangeError
+
+    ids = comps(room)
+    good = [Rating(participant_id=p.id, competency_id=ids[0], level="developing")
+            for p in room.people]
+    stranger = Rating(participant_id="0" * 8 + "-0000-4000-8000-" + "0" * 12,
+                      competency_id=ids[0], level="developing")
+    with pytest.raises(InvalidChangeError):
+        room.store.save_ratings(room.cycle_id, [*good, stranger])
+    twice = [good[0], good[0].replace(level="refining")]
+    with pytest.raises(InvalidChangeError):
+        room.store.save_ratings(room.cycle_id, twice)
+    assert room.store.ratings(room.cycle_id) == []
+    saved = room.store.save_ratings(room.cycle_id, good)
+    again = room.store.save_ratings(room.cycle_id, [good[0].replace(level="refining")])
+    assert again[0].prior == saved[0].version
+    reopened = {(r.participant_id, r.level) for r in room.store.ratings(room.cycle_id)}
+    assert len(reopened) == 4 and (room.people[0].id, "refining") in reopened
+
+
+def test_a_bad_answer_in_a_batch_does_not_fail_the_others(room: Room) -> None:
+    from navtool_desktop.phones import SaveJob, store_writer
+
+    ids = comps(room)
+    jobs = [SaveJob(room.people[0].id, ids[0], "developing"),
+            SaveJob("0" * 8 + "-0000-4000-8000-" + "0" * 12, ids[0], "developing"),
+            SaveJob(room.people[1].id, ids[1], "refining")]
+    results = store_writer(room.store, room.cycle_id)(jobs)
+    assert [isinstance(r, Exception) for r in results] == [False, True, False]
+    assert len(room.store.ratings(room.cycle_id)) == 2
