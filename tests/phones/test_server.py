@@ -230,3 +230,9 @@ def test_a_bad_answer_in_a_batch_does_not_fail_the_others(room: Room) -> None:
     results = store_writer(room.store, room.cycle_id)(jobs)
     assert [isinstance(r, Exception) for r in results] == [False, True, False]
     assert len(room.store.ratings(room.cycle_id)) == 2
+
+
+def test_an_address_in_use_is_refused_plainly(room: Room, pack: Pack) -> None:
+    again = PhoneServer(pack, room.server.room, SaveDesk(), host="127.0.0.1", port=room.server.port)
+    with pytest.raises(ServerRefused, match="Could not listen"):
+        again.start()
