@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import Room, send
+from phone_helpers import Room, send
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.phones import PhoneServer, SaveDesk, ServerRefused, snapshot_room
@@ -236,3 +236,15 @@ def test_an_address_in_use_is_refused_plainly(room: Room, pack: Pack) -> None:
     again = PhoneServer(pack, room.server.room, SaveDesk(), host="127.0.0.1", port=room.server.port)
     with pytest.raises(ServerRefused, match="Could not listen"):
         again.start()
+
+
+def test_the_server_layer_imports_no_qt() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys, navtool_desktop.phones, navtool_desktop.phones.page\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                       text=True, check=True).stdout)
+    assert not [m for m in loaded if m.split(".")[0] in ("PySide6", "shiboken6", "reportlab", "pyhanko")]
