@@ -38,15 +38,15 @@ var P=JSON.parse(document.getElementById('people').textContent);
 var T=JSON.parse(document.getElementById('words').textContent);
 var base=location.pathname.replace('/j/','/api/');
 var token=null,me=null,answers={},at=0;
-var KEY='navtool-unsent-'+base;
 function $(id){return document.getElementById(id);}
 function el(tag,text,cls){var e=document.createElement(tag);if(text!=null)e.textContent=text;if(cls)e.className=cls;return e;}
 function post(what,body,done){var x=new XMLHttpRequest();x.open('POST',base+'/'+what);
  x.setRequestHeader('Content-Type','application/json');x.timeout=15000;
  x.onload=function(){var r={};try{r=JSON.parse(x.responseText);}catch(e){}done(x.status,r);};
  x.onerror=x.ontimeout=function(){done(0,{});};x.send(JSON.stringify(body));}
-function unsent(){try{return JSON.parse(localStorage.getItem(KEY)||'{}');}catch(e){return {};}}
-function keep(u){try{localStorage.setItem(KEY,JSON.stringify(u));}catch(e){}}
+function key(){return 'navtool-unsent-'+base+'-'+me;}  // per person: a shared phone never sends one person's answers as another's
+function unsent(){try{return JSON.parse(localStorage.getItem(key())||'{}');}catch(e){return {};}}
+function keep(u){try{localStorage.setItem(key(),JSON.stringify(u));}catch(e){}}
 function show(id){['pick','pin','rate','done'].forEach(function(s){$(s).hidden=(s!==id);});}
 var sel=$('who');P.forEach(function(p){var o=el('option',p.name+' ('+p.role+')');o.value=p.id;sel.appendChild(o);});
 $('next').onclick=function(){if(!sel.value){$('pickerr').textContent=T.pick;return;}me=sel.value;show('pin');$('pinbox').focus();};

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFont, QPixmap
-from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -29,6 +28,7 @@ from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.phones import PhoneServer, PinBook, SaveDesk, snapshot_room, store_writer
+from navtool_desktop.phones.addresses import LOOPBACK, local_addresses
 from navtool_desktop.storage import DistrictStore
 from navtool_desktop.ui.widgets import plain_label
 from navtool_desktop.vocabulary import role_name
@@ -39,22 +39,9 @@ _PIN_BOOKS: dict[str, PinBook] = {}
 
 
 def network_addresses() -> list[tuple[str, str]]:
-    """(label, address) for each IPv4 address of an interface that is up; loopback last."""
-    found: list[tuple[str, str]] = []
-    for iface in QNetworkInterface.allInterfaces():
-        flags = iface.flags()
-        if not flags & QNetworkInterface.InterfaceFlag.IsUp:
-            continue
-        for entry in iface.addressEntries():
-            ip = entry.ip()
-            if ip.protocol() != QAbstractSocket.NetworkLayerProtocol.IPv4Protocol:
-                continue
-            if ip.isLoopback():
-                continue
-            name = iface.humanReadableName() or iface.name()
-            found.append((f"{name}: {ip.toString()}", ip.toString()))
-    found.append((_("This laptop only: 127.0.0.1"), "127.0.0.1"))
-    return found
+    """(label, address) for each address the server may listen on; loopback last."""
+    return [(_("This laptop only: {address}").format(address=a) if a == LOOPBACK else a, a)
+            for a in local_addresses()]
 
 
 def qr_pixmap(text: str, scale: int = 8) -> QPixmap | None:
@@ -89,6 +76,8 @@ class PhonePanel(QDialog):
         self.interface.setAccessibleName(_("Network to listen on"))
         for label, address in network_addresses():
             self.interface.addItem(label, address)
+        self.interface.setToolTip(_("The laptop's address on the room's network (the hotspot or "
+                                    "the venue's network). Phones must be on the same network."))
         self.start_button = QPushButton(_("&Start"))
         self.start_button.setObjectName("primary")
         self.start_button.clicked.connect(self.start)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from phone_helpers import Room, send
@@ -248,3 +250,15 @@ def test_the_server_layer_imports_no_qt() -> None:
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
                                        text=True, check=True).stdout)
     assert not [m for m in loaded if m.split(".")[0] in ("PySide6", "shiboken6", "reportlab", "pyhanko")]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node for a syntax check")
+def test_the_page_script_parses(room: Room, tmp_path: Path) -> None:
+    import re
+    import subprocess
+
+    status, page = room.request("GET", f"/j/{room.server.join_code}")
+    assert status == 200
+    [script] = re.findall(r'<script nonce="[^"]+">(.*?)</script>', page, re.S)
+    (tmp_path / "page.js").write_text(script, encoding="utf-8")
+    subprocess.run(["node", "--check", str(tmp_path / "page.js")], check=True)
