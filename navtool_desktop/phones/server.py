@@ -57,6 +57,7 @@ PIN_LOCK_SECONDS = 300.0       #: how long a locked name stays locked
 JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
 REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
 SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
+MAX_CONNECTIONS = 128          #: connections served at once (each holds a thread)
 PBKDF2_ROUNDS = 20_000
 _PIN = re.compile(r"[0-9]{4}")
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -199,7 +200,8 @@ class PhoneServer:
                  clock: Callable[[], float] = time.monotonic,
                  save_wait: float = SAVE_WAIT_SECONDS,
                  joins_per_minute: int = JOINS_PER_MINUTE,
-                 requests_per_minute: int = REQUESTS_PER_MINUTE) -> None:
+                 requests_per_minute: int = REQUESTS_PER_MINUTE,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
         if _is_all_interfaces(host) and not allow_all_interfaces:
             raise ServerRefused(_("Phone rating listens on one network only: choose the "
                                   "network's address, not every interface."))
@@ -226,6 +228,7 @@ class PhoneServer:
         self._joins = _Window(joins_per_minute, clock)
         self._requests = _Window(requests_per_minute, clock)
         self._open = False
+        self._slots = threading.BoundedSemaphore(max_connections)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._page_cache: dict[str, str] = {}
@@ -252,9 +255,24 @@ class PhoneServer:
 
         family_v6 = ":" in self.host
 
+        slots = self._slots
+
         class Httpd(ThreadingHTTPServer):
             daemon_threads = True
             request_queue_size = 128
+
+            def process_request(self, request: Any, client_address: Any) -> None:
+                # a cap on threads: a flood of idle connections is dropped, not served
+                if not slots.acquire(blocking=False):
+                    self.shutdown_request(request)
+                    return
+                super().process_request(request, client_address)
+
+            def process_request_thread(self, request: Any, client_address: Any) -> None:
+                try:
+                    super().process_request_thread(request, client_address)
+                finally:
+                    slots.release()
             if family_v6:
                 import socket as _socket
                 address_family = _socket.AF_INET6

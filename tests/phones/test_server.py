@@ -262,3 +262,25 @@ def test_the_page_script_parses(room: Room, tmp_path: Path) -> None:
     [script] = re.findall(r'<script nonce="[^"]+">(.*?)</script>', page, re.S)
     (tmp_path / "page.js").write_text(script, encoding="utf-8")
     subprocess.run(["node", "--check", str(tmp_path / "page.js")], check=True)
+
+
+def test_idle_connections_beyond_the_cap_are_dropped(pack: Pack, room: Room) -> None:
+    import socket
+
+    server = PhoneServer(pack, room.server.room, SaveDesk(), host="127.0.0.1", max_connections=2)
+    server.start()
+    idle = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(2)]
+    try:
+        # the two idle connections hold both slots (each was accepted and waits for a request)
+        for _attempt in range(1000):
+            try:
+                status = send(server.port, "GET", f"/j/{server.join_code}")[0]
+            except OSError:
+                break  # dropped: the cap holds
+            assert status == 200  # accepted before both idle ones were taken up
+        else:
+            pytest.fail("a third connection was served while two idle ones held the slots")
+    finally:
+        for s in idle:
+            s.close()
+        server.stop()
