@@ -302,6 +302,14 @@ class PhoneServer:
             self._thread = None
         self.desk.refuse_all(_("Rating on phones has stopped."))
 
+    def reset_pin(self, participant_id: str) -> None:
+        """Forget a person's PIN and sign out their phone (they forgot it, or someone else
+        took their name): the next to join under that name sets a new PIN."""
+        self.pins.forget(participant_id)
+        with self._lock:
+            for token in [t for t, p in self._tokens.items() if p == participant_id]:
+                del self._tokens[token]
+
     def close_rating(self) -> None:
         """Refuse every request from now on (the server still answers, with a refusal)."""
         self._open = False

@@ -94,6 +94,16 @@ class PhonePanel(QDialog):
         self.qr = QLabel()
         self.qr.setAccessibleName(_("QR code of the address"))
         self.progress = plain_label()
+        self.person = QComboBox()
+        self.person.setAccessibleName(_("Participant whose PIN to reset"))
+        for person in sorted(store.cycle(cycle_id).participants.values(),
+                             key=lambda p: (p.name or p.code).casefold()):
+            self.person.addItem(person.name or person.code, person.id)
+        self.reset_button = QPushButton(_("&Reset PIN"))
+        self.reset_button.setToolTip(_("For someone who forgot their PIN, or whose name someone "
+                                       "else took: their phone is signed out and the next to "
+                                       "join with the name chooses a new PIN."))
+        self.reset_button.clicked.connect(self.reset_pin)
         self.message = plain_label()
         self.message.setText(_("Phones in the room join on the network you choose; nothing "
                                "listens until you press Start. Plain HTTP: use a closed hotspot "
@@ -110,6 +120,11 @@ class PhonePanel(QDialog):
         layout.addWidget(self.address)
         layout.addWidget(self.qr)
         layout.addWidget(self.progress)
+        reset_row = QHBoxLayout()
+        reset_row.addWidget(QLabel(_("Forgotten PIN:")))
+        reset_row.addWidget(self.person, 1)
+        reset_row.addWidget(self.reset_button)
+        layout.addLayout(reset_row)
 
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)
@@ -171,6 +186,17 @@ class PhonePanel(QDialog):
     def closeEvent(self, event: Any) -> None:
         self.stop()
         super().closeEvent(event)
+
+    def reset_pin(self) -> None:
+        pid = self.person.currentData()
+        if not pid:
+            return
+        if self.server is not None:
+            self.server.reset_pin(str(pid))
+        else:
+            _PIN_BOOKS.get(self.cycle_id, PinBook()).forget(str(pid))
+        self.message.setText(_("{name} can now join again and choose a new PIN.").format(
+            name=self.person.currentText()))
 
     # --- the GUI thread's share ------------------------------------------------------------
 

@@ -87,3 +87,29 @@ def test_closing_the_cycle_stops_the_server(qtbot: Any, panel: PhonePanel) -> No
     qtbot.waitUntil(lambda: panel.server is None, timeout=5_000)
     assert "closed" in panel.message.text()
     assert not panel.start()  # a closed cycle cannot be served
+
+
+def test_reset_pin_signs_out_the_phone_and_frees_the_name(qtbot: Any, panel: PhonePanel) -> None:
+    assert panel.start()
+    server = panel.server
+    assert server is not None
+    person = server.room.participants[0]
+    base = f"/api/{server.join_code}/"
+    with ThreadPoolExecutor(1) as pool:
+        def run() -> list[int]:
+            status, reply = post(server.port, base + "join", {"participant": person.id, "pin": "1111"})
+            token = reply["token"]
+            statuses = [status, post(server.port, base + "join",
+                                     {"participant": person.id, "pin": "2222"})[0]]
+            return [*statuses, token]
+        first = pool.submit(run)
+        qtbot.waitUntil(first.done, timeout=10_000)
+        joined, refused, token = first.result()
+        assert (joined, refused) == (200, 403)
+        panel.person.setCurrentIndex(panel.person.findData(person.id))
+        panel.reset_button.click()
+        second = pool.submit(lambda: (post(server.port, base + "mine", {"token": token})[0],
+                                      post(server.port, base + "join",
+                                           {"participant": person.id, "pin": "2222"})[0]))
+        qtbot.waitUntil(second.done, timeout=10_000)
+    assert second.result() == (403, 200)
