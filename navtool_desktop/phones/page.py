@@ -80,7 +80,8 @@ function flush(){var u=unsent(),ids=Object.keys(u);if(!ids.length||!token)return
    if(C.competencies[at].id===a.competency)$('status').textContent=T.saved;$('progress').textContent=T.progress.replace('{done}',done()).replace('{total}',C.competencies.length).replace('{n}',at+1);flush();}
   else if(s===0||s===503){$('status').textContent=T.waiting;setTimeout(flush,3000);}
   else if(s===403){token=null;show('pin');$('pinerr').textContent=r.error||'';}
-  else{delete v[a.competency];keep(v);$('status').textContent='';$('rateerr').textContent=r.error||T.offline;}});}
+  else if(s===400||s===409||s===413){delete v[a.competency];keep(v);$('status').textContent='';$('rateerr').textContent=r.error||T.offline;}
+  else{$('status').textContent=r.error||T.waiting;setTimeout(flush,5000);}});}
 $('comp').onchange=function(){$('rateerr').textContent='';save();};
 $('prev').onclick=function(){save();if(at>0){at--;render();window.scrollTo(0,0);}};
 $('fwd').onclick=function(){save();if(at<C.competencies.length-1){at++;render();window.scrollTo(0,0);}else{show('done');}};

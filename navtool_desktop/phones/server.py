@@ -26,6 +26,7 @@ Security design (a room full of strangers' phones, plain HTTP on a local network
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import html
@@ -33,6 +34,7 @@ import ipaddress
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -78,11 +80,14 @@ class _Pin:
 
 
 class PinBook:
-    """PINs (hashed) and lock-outs by participant id; kept across server restarts in a session."""
+    """PINs (hashed), lock-outs and phones' tokens by participant id, kept across server
+    restarts in one run of the app (never saved)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._pins: dict[str, _Pin] = {}
+        #: session tokens (token -> participant id): a restarted server keeps phones signed in
+        self.tokens: dict[str, str] = {}
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
@@ -123,6 +128,8 @@ class PinBook:
         with self._lock:
             self._pins.pop(participant_id, None)
             self._failures.pop(participant_id, None)
+            for token in [t for t, p in self.tokens.items() if p == participant_id]:
+                del self.tokens[token]
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,7 @@ class PhoneServer:
                  save_wait: float = SAVE_WAIT_SECONDS,
                  joins_per_minute: int = JOINS_PER_MINUTE,
                  requests_per_minute: int = REQUESTS_PER_MINUTE,
-                 max_connections: int = MAX_CONNECTIONS) -> None:
+                 max_connections: int = MAX_CONNECTIONS, join_code: str | None = None) -> None:
         if _is_all_interfaces(host) and not allow_all_interfaces:
             raise ServerRefused(_("Phone rating listens on one network only: choose the "
                                   "network's address, not every interface."))
@@ -215,20 +222,22 @@ class PhoneServer:
         self.host = host
         self.port = port
         self.pins = pins or PinBook(clock)
-        self.join_code = new_join_code()
+        #: a restart for the same cycle may keep the code, so open pages keep working
+        self.join_code = join_code or new_join_code()
         self.save_wait = save_wait
         self._clock = clock
         self._people = {p.id: p for p in room.participants}
         self._scope = frozenset(room.competency_ids)
         self._answers: dict[str, dict[str, dict[str, Any]]] = {
             pid: {cid: dict(a) for cid, a in by.items()} for pid, by in room.answers.items()}
-        self._tokens: dict[str, str] = {}       # token -> participant id
+        self._tokens = self.pins.tokens         # token -> participant id (survives a restart)
         self._lock = threading.Lock()
         # per client address (one phone each); a load test on loopback raises them
         self._joins = _Window(joins_per_minute, clock)
         self._requests = _Window(requests_per_minute, clock)
         self._open = False
         self._slots = threading.BoundedSemaphore(max_connections)
+        self._live: set[Any] = set()   # connections being served (kept alive by browsers)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._page_cache: dict[str, str] = {}
@@ -256,6 +265,7 @@ class PhoneServer:
         family_v6 = ":" in self.host
 
         slots = self._slots
+        live = self._live
 
         class Httpd(ThreadingHTTPServer):
             daemon_threads = True
@@ -266,16 +276,17 @@ class PhoneServer:
                 if not slots.acquire(blocking=False):
                     self.shutdown_request(request)
                     return
+                live.add(request)
                 super().process_request(request, client_address)
 
             def process_request_thread(self, request: Any, client_address: Any) -> None:
                 try:
                     super().process_request_thread(request, client_address)
                 finally:
+                    live.discard(request)
                     slots.release()
             if family_v6:
-                import socket as _socket
-                address_family = _socket.AF_INET6
+                address_family = socket.AF_INET6
 
         try:
             httpd = Httpd((self.host, self.port), Handler)
@@ -297,6 +308,9 @@ class PhoneServer:
         if httpd is not None:
             httpd.shutdown()
             httpd.server_close()
+            for conn in list(self._live):  # kept-alive connections end too: nothing is left
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -305,10 +319,8 @@ class PhoneServer:
     def reset_pin(self, participant_id: str) -> None:
         """Forget a person's PIN and sign out their phone (they forgot it, or someone else
         took their name): the next to join under that name sets a new PIN."""
-        self.pins.forget(participant_id)
         with self._lock:
-            for token in [t for t, p in self._tokens.items() if p == participant_id]:
-                del self._tokens[token]
+            self.pins.forget(participant_id)
 
     def close_rating(self) -> None:
         """Refuse every request from now on (the server still answers, with a refusal)."""

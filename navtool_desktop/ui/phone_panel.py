@@ -36,6 +36,8 @@ from navtool_desktop.vocabulary import role_name
 DRAIN_MS = 20  #: how often the GUI thread writes what phones sent (one file write per tick)
 #: PINs survive a stop and start within one run of the app (by cycle id); never saved
 _PIN_BOOKS: dict[str, PinBook] = {}
+#: the join code and port of the last session by cycle id: a restart keeps open pages working
+_LAST: dict[str, tuple[str, str, int]] = {}
 
 
 def network_addresses() -> list[tuple[str, str]]:
@@ -144,13 +146,23 @@ class PhonePanel(QDialog):
             self.message.setText(_("Phone rating needs an open cycle in data open for writing."))
             return False
         pins = _PIN_BOOKS.setdefault(self.cycle_id, PinBook())
+        host = str(self.interface.currentData())
+        last_host, code, port = _LAST.get(self.cycle_id, ("", "", 0))
+        room = snapshot_room(self.store, self.cycle_id, self.pack)
         try:
-            server = PhoneServer(self.pack, snapshot_room(self.store, self.cycle_id, self.pack),
-                                 self.desk, host=str(self.interface.currentData()), pins=pins)
-            url = server.start()
+            try:
+                server = PhoneServer(self.pack, room, self.desk, host=host, pins=pins,
+                                     port=port if last_host == host else 0, join_code=code or None)
+                url = server.start()
+            except UserFacingError:
+                if not port:
+                    raise
+                server = PhoneServer(self.pack, room, self.desk, host=host, pins=pins)
+                url = server.start()  # the old port is taken: a new address
         except UserFacingError as exc:
             self.message.setText(str(exc))
             return False
+        _LAST[self.cycle_id] = (host, server.join_code, server.port)
         self.server = server
         self.address.setText(url)
         pixmap = qr_pixmap(url)
