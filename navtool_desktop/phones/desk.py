@@ -90,11 +90,12 @@ def store_writer(store: Any, cycle_id: str) -> Callable[[Sequence[SaveJob]], lis
 
     def rating_of(job: SaveJob) -> Rating:
         old = store.cycle(cycle_id).rating_for(job.participant_id, job.competency_id)
-        changes = {"level": job.level, "practices": job.practices, "note": job.note}
         if old is None:
             return Rating(participant_id=job.participant_id, competency_id=job.competency_id,
-                          **changes)
-        return old.replace(updated=utc_now(), **changes)
+                          level=job.level, practices=job.practices, note=job.note)
+        changed: Rating = old.replace(updated=utc_now(), level=job.level, practices=job.practices,
+                                      note=job.note)
+        return changed
 
     def one(job: SaveJob) -> Any:
         try:

@@ -811,7 +811,7 @@ class DistrictStore:
         what arrived during one tick of the GUI thread this way, one fsync for them all).
         """
         data = self._open_cycle(cycle_id)
-        puts: list[Put] = []
+        stamped: list[tuple[Rating, str | None]] = []
         pairs: set[tuple[str, str]] = set()
         for rating in ratings:
             self._participant(data, rating.participant_id)
@@ -822,11 +822,12 @@ class DistrictStore:
             if pair in pairs:
                 raise InvalidChangeError(_("The same competency was rated twice in one save."))
             pairs.add(pair)
-            puts.append((self._stamp(rating, data.rating_for(*pair)), data._by_pair.get(pair)))
-        if puts:
+            stamped.append((self._stamp(rating, data.rating_for(*pair)), data._by_pair.get(pair)))
+        if stamped:
+            puts: list[Put] = list(stamped)
             _write(data._file, [(data._ratings, puts)])
         saved = []
-        for record, _replaces in puts:
+        for record, _replaces in stamped:
             data._by_pair[(record.participant_id, record.competency_id)] = record.id
             saved.append(record)
         return saved
