@@ -238,6 +238,8 @@ class PhoneServer:
         self._open = False
         self._slots = threading.BoundedSemaphore(max_connections)
         self._live: set[Any] = set()   # connections being served (kept alive by browsers)
+        self._busy = 0                 # requests being answered right now
+        self._idle = threading.Condition()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._page_cache: dict[str, str] = {}
@@ -308,13 +310,16 @@ class PhoneServer:
         if httpd is not None:
             httpd.shutdown()
             httpd.server_close()
+        self.desk.refuse_all(_("Rating on phones has stopped."))
+        if httpd is not None:
+            with self._idle:  # let answers being written finish (bounded)
+                self._idle.wait_for(lambda: self._busy == 0, timeout=2.0)
             for conn in list(self._live):  # kept-alive connections end too: nothing is left
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-        self.desk.refuse_all(_("Rating on phones has stopped."))
 
     def reset_pin(self, participant_id: str) -> None:
         """Forget a person's PIN and sign out their phone (they forgot it, or someone else
@@ -371,6 +376,11 @@ class PhoneServer:
     def people(self) -> list[dict[str, str]]:
         return [{"id": p.id, "name": p.name or p.code, "role": role_name(p.role_group)}
                 for p in self.room.participants]
+
+    def busy(self, delta: int) -> None:
+        with self._idle:
+            self._busy += delta
+            self._idle.notify_all()
 
     def handle(self, method: str, path: str, client: str,
                body: bytes | None) -> tuple[HTTPStatus, str, str, str]:
@@ -523,13 +533,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, "application/json", json.dumps({"error": message}, ensure_ascii=True))
 
     def _serve(self, body: bytes | None) -> None:
+        server = self.phone_server
+        server.busy(+1)
         try:
-            status, ctype, text, nonce = self.phone_server.handle(
-                self.command, self.path, self.client_address[0], body)
-        except _Refusal as refusal:
-            self._refuse(refusal.status, refusal.message)
-            return
-        self._send(status, ctype, text, nonce)
+            try:
+                status, ctype, text, nonce = server.handle(
+                    self.command, self.path, self.client_address[0], body)
+            except _Refusal as refusal:
+                self._refuse(refusal.status, refusal.message)
+                return
+            self._send(status, ctype, text, nonce)
+        finally:
+            server.busy(-1)
 
     def do_GET(self) -> None:
         self._serve(None)
