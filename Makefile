@@ -41,8 +41,9 @@ endif
 DEB_TEST_PACKAGES := poppler-utils qpdf xvfb xauth libegl1 libgl1 libxkbcommon0 \
 	libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 x11-apps \
-	icu-devtools binutils gcc
-# (the libxcb-* ones are the xcb platform plugin's: PyInstaller copies them into the bundle,
+	icu-devtools binutils gcc chromium chromium-driver
+# (chromium and chromium-driver: the phone page's browser test, tests/phones/test_browser.py;
+# the libxcb-* ones are the xcb platform plugin's: PyInstaller copies them into the bundle,
 # so the build machine needs them; x11-apps gives xwd for the screenshot under Xvfb)
 PYTEST_ARGS ?=
 # FROZEN=0 skips building the PyInstaller bundle and its self-test in `make test`.

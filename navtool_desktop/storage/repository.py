@@ -803,6 +803,35 @@ class DistrictStore:
         data._by_pair[pair] = rating.id
         return rating
 
+    def save_ratings(self, cycle_id: str, ratings: Sequence[Rating]) -> list[Rating]:
+        """Save several ratings in one write of the cycle file: all of them or none.
+
+        Each must be of a different participant and competency pair (else
+        :class:`InvalidChangeError`); otherwise as :meth:`save_rating` (phone rating saves
+        what arrived during one tick of the GUI thread this way, one fsync for them all).
+        """
+        data = self._open_cycle(cycle_id)
+        stamped: list[tuple[Rating, str | None]] = []
+        pairs: set[tuple[str, str]] = set()
+        for rating in ratings:
+            self._participant(data, rating.participant_id)
+            if not data.cycle.covers(rating.competency_id):
+                raise InvalidChangeError(_("{competency} is not in the scope of this cycle.")
+                                         .format(competency=rating.competency_id))
+            pair = (rating.participant_id, rating.competency_id)
+            if pair in pairs:
+                raise InvalidChangeError(_("The same competency was rated twice in one save."))
+            pairs.add(pair)
+            stamped.append((self._stamp(rating, data.rating_for(*pair)), data._by_pair.get(pair)))
+        if stamped:
+            puts: list[Put] = list(stamped)
+            _write(data._file, [(data._ratings, puts)])
+        saved = []
+        for record, _replaces in stamped:
+            data._by_pair[(record.participant_id, record.competency_id)] = record.id
+            saved.append(record)
+        return saved
+
     def ratings(self, cycle_id: str) -> list[Rating]:
         """Every rating of a cycle."""
         return list(self.cycle(cycle_id)._ratings.records.values())

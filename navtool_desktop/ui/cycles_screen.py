@@ -190,6 +190,8 @@ class CyclesScreen(QWidget):
         self.sheet_button.setToolTip(_("Every competency's counts for one role group, typed with Tab "
                                        "and Enter"))
         self.sheet_button.clicked.connect(self.enter_sheet)
+        self.phones_button = QPushButton(_("Rate on &phones…"))
+        self.phones_button.clicked.connect(self.rate_on_phones)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.toggle_closed)
         people_buttons = QHBoxLayout()
@@ -198,7 +200,8 @@ class CyclesScreen(QWidget):
             people_buttons.addWidget(b)
         people_buttons.addStretch(1)
         buttons = QHBoxLayout()
-        for b in (self.rate_button, self.tally_button, self.sheet_button, self.close_button):
+        for b in (self.rate_button, self.tally_button, self.sheet_button, self.phones_button,
+                  self.close_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         overview = QWidget()
@@ -334,6 +337,17 @@ class CyclesScreen(QWidget):
     def create_cycle(self, cycle: Cycle) -> None:
         if self._try(lambda: self.store.create_cycle(cycle)) is not None:
             self.reload(select=cycle.id)
+
+    def rate_on_phones(self) -> None:
+        """Open the phone rating panel for the current cycle (ui/phone_panel.py)."""
+        from navtool_desktop.ui.phone_panel import PhonePanel
+
+        cycle = self.cycle
+        if cycle is None:
+            return
+        panel = PhonePanel(self.pack, self.store, cycle.id, self)
+        panel.saved.connect(self.saved)
+        panel.show()
 
     def toggle_closed(self) -> None:
         cycle = self.cycle

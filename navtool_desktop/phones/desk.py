@@ -1,0 +1,119 @@
+"""The hand-off from the server's threads to the single writer that owns the store.
+
+Request threads call :meth:`SaveDesk.submit` and wait on the returned future; the writer
+(the GUI thread through a timer, or the headless command's main loop) calls
+:meth:`SaveDesk.drain`, which is the only code that touches the store.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from navtool_desktop.core.records import Rating, utc_now
+from navtool_desktop.errors import UserFacingError
+from navtool_desktop.i18n import _
+
+
+@dataclass(frozen=True)
+class SaveJob:
+    """One answer from a phone, checked by the server, not yet saved."""
+
+    participant_id: str
+    competency_id: str
+    level: str
+    practices: tuple[str, ...] = ()
+    note: str = ""
+
+
+class SaveDesk:
+    """A thread-safe queue of save jobs, each with a future the writer resolves."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[SaveJob, Future[Any]]] = queue.SimpleQueue()
+
+    def submit(self, job: SaveJob) -> Future[Any]:
+        """Queue a job (any thread); the future holds the saved record or the refusal."""
+        future: Future[Any] = Future()
+        self._queue.put((job, future))
+        return future
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def drain(self, write: Callable[[Sequence[SaveJob]], list[Any]], *, limit: int = 60) -> int:
+        """Take up to ``limit`` queued jobs and write them in one go; the number handled.
+
+        ``write`` gets the jobs and returns one result per job: the saved record or a
+        :class:`UserFacingError` for a job the store refused. Called on the writer thread
+        only, once per timer tick: one file write per tick keeps the GUI thread free between.
+        """
+        batch: list[tuple[SaveJob, Future[Any]]] = []
+        while len(batch) < limit:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        if not batch:
+            return 0
+        try:
+            results = write([job for job, _future in batch])
+        except Exception as exc:  # the phone must hear something
+            results = [exc] * len(batch)
+        for (_job, future), result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+        return len(batch)
+
+    def refuse_all(self, reason: str) -> None:
+        """Fail every queued job (the server stopped before the writer got to them)."""
+        while True:
+            try:
+                _job, future = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            future.set_exception(UserFacingError(reason))
+
+
+def store_writer(store: Any, cycle_id: str) -> Callable[[Sequence[SaveJob]], list[Any]]:
+    """A ``write`` for :meth:`SaveDesk.drain` that saves ratings into a district store.
+
+    A batch is written as one file change; if the store refuses it, each job is tried on
+    its own so one bad answer cannot fail the others.
+    """
+    from navtool_desktop.storage import StoreError  # storage is below phones; no Qt
+
+    def rating_of(job: SaveJob) -> Rating:
+        old = store.cycle(cycle_id).rating_for(job.participant_id, job.competency_id)
+        if old is None:
+            return Rating(participant_id=job.participant_id, competency_id=job.competency_id,
+                          level=job.level, practices=job.practices, note=job.note)
+        changed: Rating = old.replace(updated=utc_now(), level=job.level, practices=job.practices,
+                                      note=job.note)
+        return changed
+
+    def one(job: SaveJob) -> Any:
+        try:
+            return store.save_rating(cycle_id, rating_of(job))
+        except (StoreError, UserFacingError) as exc:
+            return exc
+        except ValueError:
+            return UserFacingError(_("That answer could not be saved."))
+
+    def write(jobs: Sequence[SaveJob]) -> list[Any]:
+        if len(jobs) > 1:
+            # one write for the batch when each job is a different person and competency
+            pairs = {(j.participant_id, j.competency_id) for j in jobs}
+            if len(pairs) == len(jobs):
+                try:
+                    return list(store.save_ratings(cycle_id, [rating_of(j) for j in jobs]))
+                except (StoreError, UserFacingError, ValueError):
+                    pass  # fall through: one at a time, each with its own answer
+        return [one(j) for j in jobs]
+
+    return write

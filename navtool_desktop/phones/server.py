@@ -1,0 +1,578 @@
+"""A local HTTP server for rating one cycle on phones (standard library only).
+
+Security design (a room full of strangers' phones, plain HTTP on a local network):
+
+* Binds one address the caller chose; all interfaces only when asked for explicitly.
+* Every URL carries the session's random join code (``/j/CODE``, ``/api/CODE/...``); a
+  wrong code gets a plain 404, so the server is not discoverable by scanning paths.
+* A participant picks their name and sets a 4-digit PIN (kept only as a salted PBKDF2
+  hash, in memory, for the app's session); joining returns a random per-participant token.
+  Wrong PINs lock that name for a while after a few tries; joins are rate limited per
+  client address, and every client has a request budget per minute.
+* No cookies: the token travels in the JSON body of POST requests, and every POST must
+  be ``application/json`` (a cross-site form cannot send that without a CORS preflight,
+  which this server never grants), so cross-site request forgery has nothing to ride on.
+* Bodies are limited in size, fields checked against the cycle (competency in scope,
+  level from the list, practices of that competency, note length); anything else is
+  refused with a plain message.
+* The page is one self-contained document with a strict Content-Security-Policy (a nonce
+  for its one script and one style), ``nosniff``, no referrer, no caching. Names and
+  notes are inserted as text (``textContent``), never as markup.
+* Nobody sees anyone else's answers: the only read of answers is a participant's own,
+  with their token. Closing rating refuses everything.
+* The server never touches the store: answers go to a :class:`SaveDesk` and the reply
+  waits for the single writer's verdict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import html
+import ipaddress
+import json
+import re
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating
+from navtool_desktop.errors import UserFacingError
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.phones.desk import SaveDesk, SaveJob
+from navtool_desktop.phones.page import render_page
+from navtool_desktop.vocabulary import level_name, role_name
+
+MAX_BODY = 8 * 1024            #: bytes in one request body
+MAX_NOTE = 2000                #: characters in a note
+PIN_TRIES = 5                  #: wrong PINs before a name is locked
+PIN_LOCK_SECONDS = 300.0       #: how long a locked name stays locked
+JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
+REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
+SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
+MAX_CONNECTIONS = 128          #: connections served at once (each holds a thread)
+PBKDF2_ROUNDS = 20_000
+_PIN = re.compile(r"[0-9]{4}")
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+class ServerRefused(UserFacingError):
+    """The server cannot start (an address refused or in use)."""
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+
+
+@dataclass
+class _Pin:
+    salt: bytes
+    digest: bytes
+
+
+class PinBook:
+    """PINs (hashed), lock-outs and phones' tokens by participant id, kept across server
+    restarts in one run of the app (never saved)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._pins: dict[str, _Pin] = {}
+        #: session tokens (token -> participant id): a restarted server keeps phones signed in
+        self.tokens: dict[str, str] = {}
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _hash(pin: str, salt: bytes) -> bytes:
+        return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, PBKDF2_ROUNDS)
+
+    def has_pin(self, participant_id: str) -> bool:
+        with self._lock:
+            return participant_id in self._pins
+
+    def locked_for(self, participant_id: str) -> float:
+        """Seconds left on a lock-out (0 when not locked)."""
+        with self._lock:
+            now = self._clock()
+            recent = [t for t in self._failures.get(participant_id, []) if now - t < PIN_LOCK_SECONDS]
+            self._failures[participant_id] = recent
+            if len(recent) < PIN_TRIES:
+                return 0.0
+            return max(1.0, PIN_LOCK_SECONDS - (now - recent[-PIN_TRIES]))
+
+    def check_or_set(self, participant_id: str, pin: str) -> bool:
+        """Set the PIN on first use, else compare it; a wrong PIN counts toward a lock-out."""
+        with self._lock:
+            known = self._pins.get(participant_id)
+            if known is None:
+                salt = secrets.token_bytes(16)
+                self._pins[participant_id] = _Pin(salt, self._hash(pin, salt))
+                return True
+        good = hmac.compare_digest(self._hash(pin, known.salt), known.digest)
+        if not good:
+            with self._lock:
+                self._failures.setdefault(participant_id, []).append(self._clock())
+        return good
+
+    def forget(self, participant_id: str) -> None:
+        """Clear a PIN (the facilitator resets it for someone who forgot theirs)."""
+        with self._lock:
+            self._pins.pop(participant_id, None)
+            self._failures.pop(participant_id, None)
+            for token in [t for t, p in self.tokens.items() if p == participant_id]:
+                del self.tokens[token]
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """What the server may know of the cycle: taken on the writer thread before it starts."""
+
+    cycle_id: str
+    title: str
+    participants: tuple[Participant, ...]
+    competency_ids: tuple[str, ...]
+    #: each participant's own answers, by participant id then competency id
+    answers: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+
+
+def _answer(rating: Rating) -> dict[str, Any]:
+    return {"level": rating.level, "practices": list(rating.practices), "note": rating.note}
+
+
+def snapshot_room(store: Any, cycle_id: str, pack: Pack) -> RoomSnapshot:
+    """Read what the server needs from the store (call on the writer thread)."""
+    data = store.cycle(cycle_id)
+    cycle: Cycle = data.cycle
+    answers: dict[str, dict[str, dict[str, Any]]] = {}
+    for rating in data.ratings.values():
+        answers.setdefault(rating.participant_id, {})[rating.competency_id] = _answer(rating)
+    people = tuple(sorted(data.participants.values(),
+                          key=lambda p: (p.name or p.code).casefold()))
+    comps = tuple(c.id for c in pack.competencies if cycle.covers(c.id))
+    return RoomSnapshot(cycle.id, cycle.title, people, comps, answers)
+
+
+class _Refusal(Exception):
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class _Window:
+    """Counts events per key in a sliding minute (rate limits)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float]) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._events: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        with self._lock:
+            now = self._clock()
+            if len(self._events) > 10_000:
+                self._events.clear()  # a flood of addresses: forget rather than grow
+            recent = [t for t in self._events.get(key, []) if now - t < 60.0]
+            if len(recent) >= self.per_minute:
+                self._events[key] = recent
+                return False
+            recent.append(now)
+            self._events[key] = recent
+            return True
+
+
+def _is_all_interfaces(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return host.strip() == ""
+
+
+class PhoneServer:
+    """One rating session for one cycle; :meth:`start` and :meth:`stop` from the writer thread."""
+
+    def __init__(self, pack: Pack, room: RoomSnapshot, desk: SaveDesk, *,
+                 host: str, port: int = 0, pins: PinBook | None = None,
+                 allow_all_interfaces: bool = False,
+                 clock: Callable[[], float] = time.monotonic,
+                 save_wait: float = SAVE_WAIT_SECONDS,
+                 joins_per_minute: int = JOINS_PER_MINUTE,
+                 requests_per_minute: int = REQUESTS_PER_MINUTE,
+                 max_connections: int = MAX_CONNECTIONS, join_code: str | None = None) -> None:
+        if _is_all_interfaces(host) and not allow_all_interfaces:
+            raise ServerRefused(_("Phone rating listens on one network only: choose the "
+                                  "network's address, not every interface."))
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise ServerRefused(_("{address} is not a network address.").format(address=host)) from None
+        self.pack = pack
+        self.room = room
+        self.desk = desk
+        self.host = host
+        self.port = port
+        self.pins = pins or PinBook(clock)
+        #: a restart for the same cycle may keep the code, so open pages keep working
+        self.join_code = join_code or new_join_code()
+        self.save_wait = save_wait
+        self._clock = clock
+        self._people = {p.id: p for p in room.participants}
+        self._scope = frozenset(room.competency_ids)
+        self._answers: dict[str, dict[str, dict[str, Any]]] = {
+            pid: {cid: dict(a) for cid, a in by.items()} for pid, by in room.answers.items()}
+        self._tokens = self.pins.tokens         # token -> participant id (survives a restart)
+        self._lock = threading.Lock()
+        # per client address (one phone each); a load test on loopback raises them
+        self._joins = _Window(joins_per_minute, clock)
+        self._requests = _Window(requests_per_minute, clock)
+        self._open = False
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._live: set[Any] = set()   # connections being served (kept alive by browsers)
+        self._busy = 0                 # requests being answered right now
+        self._idle = threading.Condition()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._page_cache: dict[str, str] = {}
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._httpd is not None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/j/{self.join_code}"
+
+    def start(self) -> str:
+        """Listen and serve on a worker thread; returns the address to show."""
+        if self._httpd is not None:
+            return self.url
+        server = self
+
+        class Handler(_Handler):
+            phone_server = server
+
+        family_v6 = ":" in self.host
+
+        slots = self._slots
+        live = self._live
+
+        class Httpd(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 128
+
+            def process_request(self, request: Any, client_address: Any) -> None:
+                # a cap on threads: a flood of idle connections is dropped, not served
+                if not slots.acquire(blocking=False):
+                    self.shutdown_request(request)
+                    return
+                live.add(request)
+                super().process_request(request, client_address)
+
+            def process_request_thread(self, request: Any, client_address: Any) -> None:
+                try:
+                    super().process_request_thread(request, client_address)
+                finally:
+                    live.discard(request)
+                    slots.release()
+            if family_v6:
+                address_family = socket.AF_INET6
+
+        try:
+            httpd = Httpd((self.host, self.port), Handler)
+        except OSError as exc:
+            raise ServerRefused(_("Could not listen on {address}:{port} ({reason}).").format(
+                address=self.host, port=self.port, reason=exc.strerror or exc)) from None
+        self.port = httpd.server_address[1]
+        self._httpd = httpd
+        self._open = True
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name="navtool-phones", daemon=True)
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop listening; queued answers not yet written are refused."""
+        self._open = False
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+        self.desk.refuse_all(_("Rating on phones has stopped."))
+        if httpd is not None:
+            with self._idle:  # let answers being written finish (bounded)
+                self._idle.wait_for(lambda: self._busy == 0, timeout=2.0)
+            for conn in list(self._live):  # kept-alive connections end too: nothing is left
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def reset_pin(self, participant_id: str) -> None:
+        """Forget a person's PIN and sign out their phone (they forgot it, or someone else
+        took their name): the next to join under that name sets a new PIN."""
+        with self._lock:
+            self.pins.forget(participant_id)
+
+    def close_rating(self) -> None:
+        """Refuse every request from now on (the server still answers, with a refusal)."""
+        self._open = False
+
+    # --- progress for the facilitator (counts, never answers) -----------------------------
+
+    def progress(self) -> dict[str, dict[str, int]]:
+        """Per role group: people joined, people who answered every competency, and total."""
+        total = len(self._scope)
+        out: dict[str, dict[str, int]] = {}
+        with self._lock:
+            joined = set(self._tokens.values())
+            for person in self._people.values():
+                row = out.setdefault(person.role_group, {"people": 0, "joined": 0, "finished": 0})
+                row["people"] += 1
+                row["joined"] += person.id in joined
+                mine = self._answers.get(person.id, {})
+                row["finished"] += total > 0 and all(c in mine for c in self._scope)
+        return out
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def page(self) -> str:
+        lang = "en"
+        cached = self._page_cache.get(lang)
+        if cached is None:
+            cached = self._page_cache[lang] = json.dumps(self._content(), ensure_ascii=True)
+        return cached
+
+    def _content(self) -> dict[str, Any]:
+        comps = []
+        for cid in self.room.competency_ids:
+            comp = self.pack.competency(cid)
+            cond = self.pack.condition(comp.condition_id)
+            comps.append({
+                "id": comp.id, "name": comp.name, "condition": cond.name,
+                "target": comp.learning_target,
+                "levels": [{"id": cell.level, "name": level_name(cell.level),
+                            "meaning": [d.text for d in cell.descriptors],
+                            "practices": [{"id": p.id, "text": p.text} for p in cell.practices]}
+                           for cell in comp.levels],
+                "questions": {aud: [q.text for q in items] for aud, items in cond.questions.items()},
+            })
+        return {"title": self.room.title, "competencies": comps,
+                "not_sure": level_name(NOT_SURE)}
+
+    def people(self) -> list[dict[str, str]]:
+        return [{"id": p.id, "name": p.name or p.code, "role": role_name(p.role_group)}
+                for p in self.room.participants]
+
+    def busy(self, delta: int) -> None:
+        with self._idle:
+            self._busy += delta
+            self._idle.notify_all()
+
+    def handle(self, method: str, path: str, client: str,
+               body: bytes | None) -> tuple[HTTPStatus, str, str, str]:
+        """Answer one request: (status, content type, text, CSP nonce or ""); request thread."""
+        if not self._requests.allow(client):
+            raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS, _("Too many requests; wait a minute."))
+        parts = path.split("?", 1)[0].split("/")
+        # "/j/CODE" -> ["", "j", "CODE"]; "/api/CODE/what" -> ["", "api", "CODE", "what"]
+        if len(parts) < 3 or not hmac.compare_digest(parts[2].encode(), self.join_code.encode()):
+            raise _Refusal(HTTPStatus.NOT_FOUND, _("Not found."))
+        if not self._open:
+            raise _Refusal(HTTPStatus.GONE, _("Rating is closed. Thank you!"))
+        if parts[1] == "j" and len(parts) == 3 and method == "GET":
+            nonce = secrets.token_urlsafe(16)
+            return HTTPStatus.OK, "text/html; charset=utf-8", render_page(
+                nonce, self.page(), json.dumps(self.people(), ensure_ascii=True),
+                html.escape(self.room.title)), nonce
+        if parts[1] != "api" or len(parts) != 4 or method != "POST" or body is None:
+            raise _Refusal(HTTPStatus.NOT_FOUND, _("Not found."))
+        data = _parse(body)
+        what = parts[3]
+        if what == "join":
+            return self._json(self._join(data, client))
+        if what == "mine":
+            return self._json({"answers": self._mine(self._who(data))})
+        if what == "rate":
+            return self._json(self._rate(self._who(data), data))
+        raise _Refusal(HTTPStatus.NOT_FOUND, _("Not found."))
+
+    @staticmethod
+    def _json(value: Any) -> tuple[HTTPStatus, str, str, str]:
+        return HTTPStatus.OK, "application/json", json.dumps(value, ensure_ascii=True), ""
+
+    def _join(self, data: Mapping[str, Any], client: str) -> dict[str, Any]:
+        if not self._joins.allow(client):
+            raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS, _("Too many tries from this phone; wait a minute."))
+        pid = data.get("participant")
+        pin = data.get("pin")
+        if not isinstance(pid, str) or pid not in self._people:
+            raise _Refusal(HTTPStatus.FORBIDDEN, _("That name is not on this cycle's list."))
+        if not isinstance(pin, str) or not _PIN.fullmatch(pin):
+            raise _Refusal(HTTPStatus.BAD_REQUEST, _("The PIN is four digits."))
+        wait = self.pins.locked_for(pid)
+        if wait:
+            raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
+                           _("Too many wrong PINs. Try again in {minutes} minutes, or ask the "
+                             "facilitator.").format(minutes=int(wait // 60) + 1))
+        if not self.pins.check_or_set(pid, pin):
+            raise _Refusal(HTTPStatus.FORBIDDEN, _("That PIN is not right."))
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            for old in [t for t, p in self._tokens.items() if p == pid]:
+                del self._tokens[old]   # one phone at a time per person
+            self._tokens[token] = pid
+        return {"token": token, "answers": self._mine(pid)}
+
+    def _who(self, data: Mapping[str, Any]) -> str:
+        token = data.get("token")
+        with self._lock:
+            pid = self._tokens.get(token) if isinstance(token, str) else None
+        if pid is None:
+            raise _Refusal(HTTPStatus.FORBIDDEN, _("Please pick your name and enter your PIN again."))
+        return pid
+
+    def _mine(self, pid: str) -> dict[str, Any]:
+        with self._lock:
+            return {cid: dict(a) for cid, a in self._answers.get(pid, {}).items()}
+
+    def _rate(self, pid: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        cid = data.get("competency")
+        level = data.get("level")
+        practices = data.get("practices", [])
+        note = data.get("note", "")
+        if not isinstance(cid, str) or cid not in self._scope:
+            raise _Refusal(HTTPStatus.BAD_REQUEST, _("That competency is not part of this cycle."))
+        if level not in (*LEVELS, NOT_SURE):
+            raise _Refusal(HTTPStatus.BAD_REQUEST, _("Choose a level or \"not sure\"."))
+        if (not isinstance(practices, list) or len(practices) > 64
+                or not all(isinstance(p, str) and p.startswith(cid + ".") for p in practices)):
+            raise _Refusal(HTTPStatus.BAD_REQUEST, _("Those practices are not of this competency."))
+        known = {p.id for cell in self.pack.competency(cid).levels for p in cell.practices}
+        if not set(practices) <= known:
+            raise _Refusal(HTTPStatus.BAD_REQUEST, _("Those practices are not of this competency."))
+        if not isinstance(note, str) or len(note) > MAX_NOTE or "\x00" in note:
+            raise _Refusal(HTTPStatus.BAD_REQUEST,
+                           _("A note is plain text of at most {n} characters.").format(n=MAX_NOTE))
+        job = SaveJob(pid, cid, str(level), tuple(dict.fromkeys(practices)), note.strip())
+        future = self.desk.submit(job)
+        try:
+            saved = future.result(timeout=self.save_wait)
+        except FutureTimeout:
+            raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE,
+                           _("Not saved yet: the laptop is busy. Your phone will try again.")) from None
+        except UserFacingError as exc:
+            raise _Refusal(HTTPStatus.CONFLICT, str(exc)) from None
+        except Exception:
+            raise _Refusal(HTTPStatus.INTERNAL_SERVER_ERROR, _("Not saved: the laptop refused it.")) from None
+        with self._lock:
+            self._answers.setdefault(pid, {})[cid] = _answer(saved) if isinstance(saved, Rating) else {
+                "level": job.level, "practices": list(job.practices), "note": job.note}
+        return {"saved": cid}
+
+
+def _parse(body: bytes) -> Mapping[str, Any]:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _Refusal(HTTPStatus.BAD_REQUEST, _("The request could not be read.")) from None
+    if not isinstance(data, dict):
+        raise _Refusal(HTTPStatus.BAD_REQUEST, _("The request could not be read."))
+    return data
+
+
+_SECURITY_HEADERS: Sequence[tuple[str, str]] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cache-Control", "no-store"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    phone_server: PhoneServer
+    server_version = "navtool"
+    sys_version = ""
+    timeout = 15  # a slow or silent client cannot hold a thread for long
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # nothing about who asked what is written anywhere
+
+    def _send(self, status: HTTPStatus, ctype: str, text: str, nonce: str = "") -> None:
+        raw = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(raw)))
+        for name, value in _SECURITY_HEADERS:
+            self.send_header(name, value)
+        if nonce:
+            self.send_header("Content-Security-Policy",
+                             f"default-src 'none'; script-src 'nonce-{nonce}'; "
+                             f"style-src 'nonce-{nonce}'; connect-src 'self'; img-src 'self' data:; "
+                             "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(raw)
+
+    def _refuse(self, status: HTTPStatus, message: str) -> None:
+        self._send(status, "application/json", json.dumps({"error": message}, ensure_ascii=True))
+
+    def _serve(self, body: bytes | None) -> None:
+        server = self.phone_server
+        server.busy(+1)
+        try:
+            try:
+                status, ctype, text, nonce = server.handle(
+                    self.command, self.path, self.client_address[0], body)
+            except _Refusal as refusal:
+                self._refuse(refusal.status, refusal.message)
+                return
+            self._send(status, ctype, text, nonce)
+        finally:
+            server.busy(-1)
+
+    def do_GET(self) -> None:
+        self._serve(None)
+
+    def do_POST(self) -> None:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self._refuse(HTTPStatus.LENGTH_REQUIRED, _("Send a length, not chunks."))
+            return
+        length_text = self.headers.get("Content-Length", "")
+        if not length_text.isdigit():
+            self.close_connection = True
+            self._refuse(HTTPStatus.LENGTH_REQUIRED, _("The request has no length."))
+            return
+        length = int(length_text)
+        if length > MAX_BODY:
+            self.close_connection = True  # the body is not read: drop the connection
+            self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _("The request is too large."))
+            return
+        ctype = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        body = self.rfile.read(length)
+        if ctype != "application/json":
+            self._refuse(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, _("The request could not be read."))
+            return
+        self._serve(body)
+
+    def _not_allowed(self) -> None:
+        self.close_connection = True
+        self._refuse(HTTPStatus.METHOD_NOT_ALLOWED, _("Not allowed."))
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _not_allowed

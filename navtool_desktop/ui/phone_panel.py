@@ -1,0 +1,234 @@
+"""Rate on phones: the facilitator starts and stops the local server for the open cycle.
+
+The projector view shows the address (large) and a QR code made offline with ``segno``.
+A timer on the GUI thread drains the server's save desk, so the store is only ever touched
+here (the project's rule); the server stops when the panel closes, the cycle closes, the
+app quits, or the facilitator presses Stop. Progress shows counts by role group, never
+anyone's answers.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from navtool_desktop.errors import UserFacingError
+from navtool_desktop.framework import Pack
+from navtool_desktop.i18n import _
+from navtool_desktop.phones import PhoneServer, PinBook, SaveDesk, snapshot_room, store_writer
+from navtool_desktop.phones.addresses import LOOPBACK, local_addresses
+from navtool_desktop.storage import DistrictStore
+from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.vocabulary import role_name
+
+DRAIN_MS = 20  #: how often the GUI thread writes what phones sent (one file write per tick)
+#: PINs survive a stop and start within one run of the app (by cycle id); never saved
+_PIN_BOOKS: dict[str, PinBook] = {}
+#: the join code and port of the last session by cycle id: a restart keeps open pages working
+_LAST: dict[str, tuple[str, str, int]] = {}
+
+
+def network_addresses() -> list[tuple[str, str]]:
+    """(label, address) for each address the server may listen on; loopback last."""
+    return [(_("This laptop only: {address}").format(address=a) if a == LOOPBACK else a, a)
+            for a in local_addresses()]
+
+
+def qr_pixmap(text: str, scale: int = 8) -> QPixmap | None:
+    """A QR code of ``text`` made offline (``segno``); None if segno is not installed."""
+    try:
+        import segno
+    except ImportError:
+        return None
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=4)
+    pixmap = QPixmap()
+    pixmap.loadFromData(buffer.getvalue(), "PNG")
+    return pixmap
+
+
+class PhonePanel(QDialog):
+    """Start, watch and stop phone rating for one cycle."""
+
+    #: emitted on the GUI thread after ratings from phones were saved
+    saved = Signal()
+
+    def __init__(self, pack: Pack, store: DistrictStore, cycle_id: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.pack, self.store, self.cycle_id = pack, store, cycle_id
+        self.server: PhoneServer | None = None
+        self.desk = SaveDesk()
+        self._write = store_writer(store, cycle_id)
+        title = store.get_cycle(cycle_id).title
+        self.setWindowTitle(_("Rate on phones: {title}").format(title=title))
+
+        self.interface = QComboBox()
+        self.interface.setAccessibleName(_("Network to listen on"))
+        for label, address in network_addresses():
+            self.interface.addItem(label, address)
+        self.interface.setToolTip(_("The laptop's address on the room's network (the hotspot or "
+                                    "the venue's network). Phones must be on the same network."))
+        self.start_button = QPushButton(_("&Start"))
+        self.start_button.setObjectName("primary")
+        self.start_button.clicked.connect(self.start)
+        self.stop_button = QPushButton(_("S&top"))
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
+        self.address = QLabel()
+        self.address.setAccessibleName(_("Address for phones"))
+        big = QFont(self.address.font())
+        big.setPointSize(max(24, big.pointSize() * 2))
+        big.setBold(True)
+        self.address.setFont(big)
+        self.address.setWordWrap(True)
+        self.qr = QLabel()
+        self.qr.setAccessibleName(_("QR code of the address"))
+        self.progress = plain_label()
+        self.person = QComboBox()
+        self.person.setAccessibleName(_("Participant whose PIN to reset"))
+        for person in sorted(store.cycle(cycle_id).participants.values(),
+                             key=lambda p: (p.name or p.code).casefold()):
+            self.person.addItem(person.name or person.code, person.id)
+        self.reset_button = QPushButton(_("&Reset PIN"))
+        self.reset_button.setToolTip(_("For someone who forgot their PIN, or whose name someone "
+                                       "else took: their phone is signed out and the next to "
+                                       "join with the name chooses a new PIN."))
+        self.reset_button.clicked.connect(self.reset_pin)
+        self.message = plain_label()
+        self.message.setText(_("Phones in the room join on the network you choose; nothing "
+                               "listens until you press Start. Plain HTTP: use a closed hotspot "
+                               "or a venue network you trust."))
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Network:")))
+        row.addWidget(self.interface, 1)
+        row.addWidget(self.start_button)
+        row.addWidget(self.stop_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.address)
+        layout.addWidget(self.qr)
+        layout.addWidget(self.progress)
+        reset_row = QHBoxLayout()
+        reset_row.addWidget(QLabel(_("Forgotten PIN:")))
+        reset_row.addWidget(self.person, 1)
+        reset_row.addWidget(self.reset_button)
+        layout.addLayout(reset_row)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(DRAIN_MS)
+        self.timer.timeout.connect(self.drain)
+        self._ticks = 0
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    # --- start and stop -------------------------------------------------------------------
+
+    def start(self) -> bool:
+        if self.server is not None:
+            return True
+        cycle = self.store.get_cycle(self.cycle_id)
+        if cycle.status != "open" or self.store.read_only:
+            self.message.setText(_("Phone rating needs an open cycle in data open for writing."))
+            return False
+        pins = _PIN_BOOKS.setdefault(self.cycle_id, PinBook())
+        host = str(self.interface.currentData())
+        last_host, code, port = _LAST.get(self.cycle_id, ("", "", 0))
+        room = snapshot_room(self.store, self.cycle_id, self.pack)
+        try:
+            try:
+                server = PhoneServer(self.pack, room, self.desk, host=host, pins=pins,
+                                     port=port if last_host == host else 0, join_code=code or None)
+                url = server.start()
+            except UserFacingError:
+                if not port:
+                    raise
+                server = PhoneServer(self.pack, room, self.desk, host=host, pins=pins)
+                url = server.start()  # the old port is taken: a new address
+        except UserFacingError as exc:
+            self.message.setText(str(exc))
+            return False
+        _LAST[self.cycle_id] = (host, server.join_code, server.port)
+        self.server = server
+        self.address.setText(url)
+        pixmap = qr_pixmap(url)
+        if pixmap is not None:
+            self.qr.setPixmap(pixmap)
+        self.message.setText(_("Open this address on each phone, or scan the code. Join code: "
+                               "{code}").format(code=server.join_code))
+        self.interface.setEnabled(False)
+        self.start_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.timer.start()
+        self._show_progress()
+        return True
+
+    def stop(self) -> None:
+        server, self.server = self.server, None
+        if server is None:
+            return
+        self.drain()            # what already arrived is saved before the refusals
+        server.stop()
+        self.timer.stop()
+        self.address.setText("")
+        self.qr.clear()
+        self.message.setText(_("Phone rating has stopped; nothing is listening."))
+        self.interface.setEnabled(True)
+        self.start_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+
+    def done(self, result: int) -> None:  # closing the panel stops the server
+        self.stop()
+        super().done(result)
+
+    def closeEvent(self, event: Any) -> None:
+        self.stop()
+        super().closeEvent(event)
+
+    def reset_pin(self) -> None:
+        pid = self.person.currentData()
+        if not pid:
+            return
+        if self.server is not None:
+            self.server.reset_pin(str(pid))
+        else:
+            _PIN_BOOKS.get(self.cycle_id, PinBook()).forget(str(pid))
+        self.message.setText(_("{name} can now join again and choose a new PIN.").format(
+            name=self.person.currentText()))
+
+    # --- the GUI thread's share ------------------------------------------------------------
+
+    def drain(self) -> int:
+        """Write what phones sent since the last tick (GUI thread); stop if the cycle closed."""
+        handled = self.desk.drain(self._write)
+        if handled:
+            self.saved.emit()
+        self._ticks += 1
+        if self.server is not None and self._ticks % 50 == 0:
+            if self.store.get_cycle(self.cycle_id).status != "open":
+                self.stop()
+                self.message.setText(_("The cycle was closed, so phone rating stopped."))
+                return handled
+            self._show_progress()
+        return handled
+
+    def _show_progress(self) -> None:
+        if self.server is None:
+            return
+        lines = [_("{role}: {joined} of {people} joined, {finished} finished").format(
+            role=role_name(role), **counts) for role, counts in sorted(self.server.progress().items())]
+        self.progress.setText("\n".join(lines))

@@ -1,0 +1,139 @@
+"""The phone page in a real browser: the system's Chromium (Debian package) headless through
+Selenium and the system chromedriver (no browser download). Joins by the address, sets a PIN,
+rates every competency of a small cycle, loses the server mid-way (stop and restart) and
+finishes; the store then holds exactly what was tapped. Screenshots at 360x740 go to
+``tmp_path`` (``NAVTOOL_SHOTS=DIR`` keeps them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from navtool_desktop.core.records import Cycle, District, Participant
+from navtool_desktop.framework import Pack
+from navtool_desktop.phones import PhoneServer, PinBook, SaveDesk, snapshot_room, store_writer
+from navtool_desktop.storage import Repository
+
+webdriver = pytest.importorskip("selenium.webdriver")
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs Debian's chromium and chromium-driver")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=360,740",
+                "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
+    driver.set_window_size(360, 740)
+    yield driver
+    driver.quit()
+
+
+def test_rating_every_competency_in_chromium_with_a_lost_connection(
+        browser: Any, repo: Repository, pack: Pack, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    shots = Path(os.environ.get("NAVTOOL_SHOTS") or tmp_path)
+    store = repo.create_district(District(name="Peña Valley Schools"))
+    cid = store.create_cycle(Cycle(title="Winter retreat", date="2026-12-01", framework_id=pack.id,
+                                   framework_version=pack.version, scope=("culture",))).cycle.id
+    ana = store.save_participant(cid, Participant(name="Ana Peña", role_group="educator"))
+    store.save_participant(cid, Participant(name="<b>Bo</b>", role_group="leader"))
+    desk, pins = SaveDesk(), PinBook()
+    write = store_writer(store, cid)
+    writers: set[int] = set()
+
+    def drain() -> None:
+        desk.drain(lambda jobs: (writers.add(threading.get_ident()), write(jobs))[1])
+
+    def until(cond: Callable[[], bool], what: str) -> None:
+        done = threading.Event()
+        for _tick in range(3000):   # bounded: about 30 s
+            drain()
+            if cond():
+                return
+            done.wait(0.01)
+        state = browser.execute_script(
+            "return [document.getElementById('status').textContent,"
+            " document.getElementById('rateerr').textContent,"
+            " document.getElementById('pinerr').textContent,"
+            " document.getElementById('rate').hidden, JSON.stringify(localStorage)]")
+        pytest.fail(f"never happened: {what}; page: {state}")
+
+    def serve(port: int = 0, code: str | None = None) -> PhoneServer:
+        s = PhoneServer(pack, snapshot_room(store, cid, pack), desk, host="127.0.0.1",
+                        pins=pins, port=port, join_code=code)
+        s.start()
+        return s
+
+    server = serve()
+    comps = list(server.room.competency_ids)
+    assert len(comps) >= 3
+    levels = ["developing", "not_sure", "operationalizing", "establishing"]
+    tapped: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    try:
+        browser.get(server.url)
+        browser.save_screenshot(str(shots / "phone-pick-name.png"))
+        Select(browser.find_element(By.ID, "who")).select_by_value(ana.id)
+        browser.find_element(By.ID, "next").click()
+        browser.find_element(By.ID, "pinbox").send_keys("2580")
+        browser.find_element(By.ID, "join").click()
+        until(lambda: browser.find_element(By.ID, "rate").is_displayed(), "the rating page")
+
+        def rate(n: int, comp: str) -> None:
+            level = levels[n % len(levels)]
+            browser.find_element(By.CSS_SELECTOR, f"input[name=level][value={level}]").click()
+            practices: tuple[str, ...] = ()
+            if level != "not_sure":
+                browser.find_element(By.CSS_SELECTOR, "#comp details summary").click()
+                box = browser.find_elements(By.CSS_SELECTOR, "input.practice")[0]
+                box.click()
+                practices = (str(box.get_attribute("value")),)
+            note = f"<script>alert({n})</script> note {n}"
+            browser.find_element(By.ID, "note").send_keys(note)
+            tapped[comp] = (level, practices, note)
+            if n == 0:
+                browser.save_screenshot(str(shots / "phone-rating.png"))
+            browser.find_element(By.ID, "fwd").click()
+
+        rate(0, comps[0])
+        until(lambda: tapped[comps[0]] == _stored(store, cid, ana.id, comps[0]), "the first answer saved")
+        # the laptop goes away mid-way: the answer waits on the phone
+        port, code = server.port, server.join_code
+        server.stop()
+        rate(1, comps[1])
+        kept = "return Object.keys(localStorage).map(function(k){return localStorage.getItem(k);}).join()"
+        until(lambda: comps[1] in browser.execute_script(kept), "the answer kept on the phone")
+        assert _stored(store, cid, ana.id, comps[1]) is None
+        server = serve(port, code)            # back, same address; the phone resends
+        browser.execute_script("window.dispatchEvent(new Event('online'))")
+        until(lambda: tapped[comps[1]] == _stored(store, cid, ana.id, comps[1]), "the kept answer sent")
+        for n, comp in enumerate(comps[2:], start=2):
+            rate(n, comp)
+        until(lambda: browser.find_element(By.ID, "done").is_displayed(), "the thank-you page")
+        until(lambda: all(tapped[c] == _stored(store, cid, ana.id, c) for c in comps), "every answer saved")
+        browser.save_screenshot(str(shots / "phone-done.png"))
+        assert "<b>Bo</b> (Leader)" in str(browser.find_element(By.ID, "who").get_attribute("textContent"))
+    finally:
+        server.stop()
+    saved = {r.competency_id: (r.level, r.practices, r.note) for r in store.ratings(cid)}
+    assert saved == tapped
+    assert writers == {threading.get_ident()}
+
+
+def _stored(store: Any, cid: str, pid: str, comp: str) -> tuple[str, tuple[str, ...], str] | None:
+    rating = store.cycle(cid).rating_for(pid, comp)
+    return None if rating is None else (rating.level, rating.practices, rating.note)
