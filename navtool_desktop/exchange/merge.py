@@ -599,10 +599,13 @@ class Merger:
         merged into another to the one kept: decided by the tombstones all bundles brought,
         so every laptop that imported them moves the same records to the same participant,
         whatever order the bundles came in (and a merge a later bundle overrides or a
-        deletion of the one kept moves nothing)."""
+        deletion of the one kept moves nothing). One with a tombstone of its own stays
+        out: the laptop that merged had it and settled it (moved it under a new id, which
+        travels, or kept the kept one's rating of that competency instead)."""
         for table, record, source in [p for pending in cs.parked.values() for p in pending]:
             moved = _to_heir(cs, record)
-            if moved is not record and not _dead(moved, table, cs.stones):
+            if moved is not record and record.id not in cs.stones \
+                    and not _dead(moved, table, cs.stones):  # type: ignore[attr-defined]
                 self._merge_into(cs.tables[table], moved, source)
         cs.parked = {}
 

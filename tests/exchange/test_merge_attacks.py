@@ -182,6 +182,31 @@ def test_two_merges_of_one_participant_into_different_people_settle_the_same_eve
         laptop.close()
 
 
+def test_a_merge_that_kept_the_kept_ones_rating_leaves_the_same_rating_on_every_laptop(
+        pair: tuple[Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+    """Laptop A merges Dee into Kay, who rated the same level earlier: A keeps Kay's
+    rating and deletes Dee's. Before: laptop B, which had Dee's rating, moved it to Kay
+    under a new id on import (it was the later one), so the two laptops held different
+    ratings for Kay and that competency for ever."""
+    a, b = pair
+    cid = a.start()
+    comp = pack.competencies[0].id
+    kay, dee = (a.store.save_participant(cid, Participant(name=name, role_group="educator"))
+                for name in ("Kay", "Dee"))
+    a.tick(seconds=1)
+    mine = a.store.save_rating(cid, Rating(participant_id=kay.id, competency_id=comp,
+                                           level="refining"))
+    a.tick(seconds=1)
+    a.store.save_rating(cid, Rating(participant_id=dee.id, competency_id=comp, level="refining"))
+    b.receive(a.export(tmp_path / "start.navtool"))
+    a.tick(seconds=1)
+    a.store.merge_participants(cid, kay.id, dee.id)
+    from_a, from_b = a.export(tmp_path / "a.navtool"), b.export(tmp_path / "b.navtool")
+    assert a.receive(from_b).ok and b.receive(from_a).ok
+    assert state(a.store) == state(b.store)
+    assert b.store.cycle(cid).rating_for(kay.id, comp).id == mine.id  # type: ignore[union-attr]
+
+
 def test_a_deletion_of_another_kind_with_a_participants_id_does_not_split_the_laptops(
         pair: tuple[Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
     """A crafted bundle "deletes a rating" whose id is a participant's. Before: the laptop
