@@ -255,9 +255,11 @@ class _CycleState:
     tables: dict[str, _Table]
     stones: _Stones
     cycle_changed: bool = False
-    #: Ratings and answers from bundles not taken because their participant was deleted,
-    #: by participant: taken after all if a later bundle says that one was merged.
-    parked: dict[str, list[tuple[str, Record]]] = field(default_factory=dict)
+    #: Ratings and answers whose participant was deleted or merged into another (from the
+    #: bundles, or this laptop's taken out by a bundle's tombstone), by participant, with
+    #: the bundle that brought them or their tombstone. Once every bundle is in, those of
+    #: a participant merged into one still here go to that one (see :meth:`Merger._heirs`).
+    parked: dict[str, list[tuple[str, Record, str]]] = field(default_factory=dict)
 
 
 class _DistrictState:
@@ -522,27 +524,27 @@ class Merger:
         parked = {k: list(v) for k, v in cs.parked.items()}
         counts = Counter(self.summary.counts)
         lists = list(self.summary.updates), list(self.summary.conflicts), list(self.summary.duplicates)
-        orphans: list[tuple[str, Record]] = []  # of participants merged into another
-        buried = sum(self._bury_in_cycle(cs, stone, orphans) for stone in part.tombstones)
+        buried = sum(self._bury_in_cycle(cs, stone, source) for stone in part.tombstones)
+        heirs = False  # a rating or answer that will go to the participant another was merged into
         for table, records in (("participant", part.participants), ("rating", part.ratings),
                                ("response", part.responses), ("consensus", part.consensus),
                                ("tally", part.tallies)):
             for record in records:
-                if table in ("rating", "response"):
-                    record = _to_heir(cs, record)
                 if _dead(record, table, cs.stones):
-                    self.summary.counts["kept_deleted", table] += 1
                     if table in ("rating", "response") and record.id not in cs.stones:  # type: ignore[attr-defined]
-                        cs.parked.setdefault(record.participant_id, []).append((table, record))  # type: ignore[attr-defined]
+                        # moved (or not) once every bundle is in: whom it goes to depends on
+                        # the tombstones, and a later bundle may bring a winning one
+                        cs.parked.setdefault(record.participant_id, []).append(  # type: ignore[attr-defined]
+                            (table, record, source))
+                        if _to_heir(cs, record) is not record:
+                            heirs = True
+                            continue
+                    self.summary.counts["kept_deleted", table] += 1
                     continue
                 self._merge_into(cs.tables[table], record, source)
                 if table == "participant":
                     self._check_duplicate(cs, record, source)  # type: ignore[arg-type]
-        for table, record in orphans:  # this laptop's, once everyone in the bundle is here
-            moved = _to_heir(cs, record)
-            if not _dead(moved, table, cs.stones):
-                self._merge_into(cs.tables[table], moved, source)
-        changed = buried or any(cs.tables[k].snapshot()[1:3] != snaps[0][k][1:3] for k in cs.tables)
+        changed = buried or heirs or any(cs.tables[k].snapshot()[1:3] != snaps[0][k][1:3] for k in cs.tables)
         target = cs.cycle
         if changed and was_closed and target.status == "closed":
             if kind == "participant":
@@ -568,18 +570,15 @@ class Merger:
                                     "of the cycle \u201c{title}\u201d here.").format(
                     competency=rating.competency_id, title=target.title))
 
-    def _bury_in_cycle(self, cs: _CycleState, stone: Tombstone,
-                       orphans: list[tuple[str, Record]]) -> bool:
+    def _bury_in_cycle(self, cs: _CycleState, stone: Tombstone, source: str) -> bool:
         """Take a cycle tombstone in; whether anything here changed. The ratings and
-        answers of a participant merged into another are added to ``orphans``."""
+        answers of a participant removed are parked (see :attr:`_CycleState.parked`)."""
         self._seen(stone)
         known = cs.stones.rows.get(stone.id)
         if not cs.stones.add(stone):
-            if cs.stones.rows[stone.id] is stone and stone.merged_into and known is not None \
-                    and not known.merged_into:  # deleted here, merged there: the merge wins
-                orphans += cs.parked.pop(stone.id, [])
-                return True
-            return False
+            # deleted here and merged there (the merge wins), or merged into another one
+            return cs.stones.rows[stone.id] is stone and known is not None \
+                and stone.merged_into != known.merged_into
         # the record with its id, whatever kind the tombstone names (see _bury)
         person = False
         for kind, table in cs.tables.items():
@@ -589,12 +588,26 @@ class Merger:
         if stone.kind == "participant" or person:
             for kind in ("rating", "response"):
                 theirs = cs.tables[kind].remove_where(lambda r: r.participant_id == stone.id)  # type: ignore[attr-defined]
-                cs.parked.setdefault(stone.id, []).extend((kind, record) for record in theirs)
-            if stone.merged_into:  # with whatever earlier bundles brought for them
-                orphans += cs.parked.pop(stone.id, [])
+                cs.parked.setdefault(stone.id, []).extend(
+                    (kind, record, source) for record in theirs)
             self.summary.duplicates = [d for d in self.summary.duplicates
                                        if stone.id not in (d.existing_id, d.incoming_id)]
         return True
+
+    def _heirs(self, cs: _CycleState) -> None:
+        """Once every bundle is in, move the parked ratings and answers of participants
+        merged into another to the one kept: decided by the tombstones all bundles brought,
+        so every laptop that imported them moves the same records to the same participant,
+        whatever order the bundles came in (and a merge a later bundle overrides or a
+        deletion of the one kept moves nothing). One with a tombstone of its own stays
+        out: the laptop that merged had it and settled it (moved it under a new id, which
+        travels, or kept the kept one's rating of that competency instead)."""
+        for table, record, source in [p for pending in cs.parked.values() for p in pending]:
+            moved = _to_heir(cs, record)
+            if moved is not record and record.id not in cs.stones \
+                    and not _dead(moved, table, cs.stones):  # type: ignore[attr-defined]
+                self._merge_into(cs.tables[table], moved, source)
+        cs.parked = {}
 
     def _check_duplicate(self, cs: _CycleState, person: Participant, source: str) -> None:
         """Note a participant added under a new id who looks like someone already here."""
@@ -699,6 +712,9 @@ class Merger:
 
     def apply(self, progress: Callable[[int, int, str], None] | None = None) -> ImportSummary:
         """Write every planned change (nothing in a dry run); return the summary."""
+        for state in self._districts.values():
+            for cs in state.cycles.values():
+                self._heirs(cs)
         if self.summary.dry_run:
             return self.summary
         states = [s for s in self._districts.values() if _has_changes(s)]

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from laptops import Laptop, at, state
 
@@ -198,6 +198,15 @@ class Run:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(skews=st.permutations([0, 1, 2, 3]).map(lambda p: p[:3]),
        ops=st.lists(OPS, min_size=12, max_size=40))
+# A merge on one laptop raced with deletes, re-adds, merges and ratings elsewhere: the
+# ratings moved to the kept participant must end with the same id on every laptop.
+@example(skews=[2, 1, 0],
+         ops=[("merge_people", 2, 6, 1), ("add_person", 0, "Ana"),
+              ("rate", 1, 0, 0, "establishing"), ("consensus", 0, 0, "establishing"),
+              ("rate", 0, 0, 0, "establishing"), ("rate", 0, 0, 0, "establishing"),
+              ("rate", 0, 0, 0, "establishing"), ("add_person", 0, "Ana"),
+              ("delete_person", 0, 0), ("add_person", 0, "Ana"), ("merge_people", 0, 0, 11),
+              ("rate", 1, 5, 0, "establishing")])
 def test_three_laptops_converge_and_lose_no_acknowledged_edit(
         skews: list[int], ops: list[tuple[Any, ...]]) -> None:
     pack = _pack()

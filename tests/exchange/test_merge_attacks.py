@@ -145,6 +145,68 @@ def test_a_merge_on_one_laptop_and_a_deletion_on_another_settle_the_same_everywh
         laptop.close()
 
 
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_two_merges_of_one_participant_into_different_people_settle_the_same_everywhere(
+        tmp_path: Path, pack: Pack, order: tuple[int, int]) -> None:
+    """Laptop A rates as Jo; laptop B merges Jo into Jon; laptop C, whose clock is behind,
+    merges Jo into Ann and deletes Jon. B's merge is the later one, so it wins, and Jon is
+    deleted: Jo's rating goes nowhere. Before: a laptop that took C's bundle first moved
+    the rating to Ann and kept it there when B's merge replaced C's (the convergence test
+    found it), while the others had no such rating."""
+    made = [Laptop(tmp_path / n, n, at(t), pack) for n, t in
+            (("a", "2026-12-01T09:00:00"), ("b", "2026-12-01T09:01:00"), ("c", "2026-11-29T09:00:00"))]
+    a, b, c = made
+    cid = a.start()
+    jon, jo, ann = (a.store.save_participant(cid, Participant(name=name, role_group="educator"))
+                    for name in ("Jon", "Jo", "Ann"))
+    start = a.export(tmp_path / "start.navtool")
+    b.receive(start)
+    c.receive(start)
+    comp = pack.competencies[0].id
+    a.store.save_rating(cid, Rating(participant_id=jo.id, competency_id=comp, level="refining"))
+    b.store.merge_participants(cid, jon.id, jo.id)
+    c.store.merge_participants(cid, ann.id, jo.id)
+    c.store.delete_participant(cid, jon.id)
+    latest = [laptop.export(tmp_path / f"latest{n}.navtool", "cycle", cycle_id=cid)
+              for n, laptop in enumerate(made)]
+    for n, laptop in enumerate(made):
+        others = [latest[m] for m in range(3) if m != n]
+        assert laptop.receive(*(others[i] for i in order)).ok
+    states = [state(laptop.store) for laptop in made]
+    assert states[0] == states[1] == states[2]
+    data = a.store.cycle(cid)
+    assert set(data.participants) == {ann.id}
+    assert data.tombstones[jo.id].merged_into == jon.id
+    assert data.rating_for(ann.id, comp) is None
+    for laptop in made:
+        laptop.close()
+
+
+def test_a_merge_that_kept_the_kept_ones_rating_leaves_the_same_rating_on_every_laptop(
+        pair: tuple[Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
+    """Laptop A merges Dee into Kay, who rated the same level earlier: A keeps Kay's
+    rating and deletes Dee's. Before: laptop B, which had Dee's rating, moved it to Kay
+    under a new id on import (it was the later one), so the two laptops held different
+    ratings for Kay and that competency for ever."""
+    a, b = pair
+    cid = a.start()
+    comp = pack.competencies[0].id
+    kay, dee = (a.store.save_participant(cid, Participant(name=name, role_group="educator"))
+                for name in ("Kay", "Dee"))
+    a.tick(seconds=1)
+    mine = a.store.save_rating(cid, Rating(participant_id=kay.id, competency_id=comp,
+                                           level="refining"))
+    a.tick(seconds=1)
+    a.store.save_rating(cid, Rating(participant_id=dee.id, competency_id=comp, level="refining"))
+    b.receive(a.export(tmp_path / "start.navtool"))
+    a.tick(seconds=1)
+    a.store.merge_participants(cid, kay.id, dee.id)
+    from_a, from_b = a.export(tmp_path / "a.navtool"), b.export(tmp_path / "b.navtool")
+    assert a.receive(from_b).ok and b.receive(from_a).ok
+    assert state(a.store) == state(b.store)
+    assert b.store.cycle(cid).rating_for(kay.id, comp).id == mine.id  # type: ignore[union-attr]
+
+
 def test_a_deletion_of_another_kind_with_a_participants_id_does_not_split_the_laptops(
         pair: tuple[Laptop, Laptop], pack: Pack, tmp_path: Path) -> None:
     """A crafted bundle "deletes a rating" whose id is a participant's. Before: the laptop
