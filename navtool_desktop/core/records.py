@@ -28,6 +28,16 @@ LEVELS: tuple[str, ...] = ("establishing", "developing", "operationalizing", "re
 NOT_SURE = "not_sure"
 RATING_CHOICES: tuple[str, ...] = (*LEVELS, NOT_SURE)
 ROLE_GROUPS: tuple[str, ...] = ("educator", "leader", "community_member", "learner")
+
+
+def audiences_for(role_group: str) -> tuple[str, ...]:
+    """Which guiding questions a participant sees: the ones the source writes for them.
+
+    Learners see the learner questions only; the Equity questions are written for the
+    district's educators, leaders and community members, so adults see them after their own.
+    """
+    return ("learners",) if role_group == "learner" else ("educators_leaders_community", "equity")
+
 CYCLE_STATUSES: tuple[str, ...] = ("open", "closed")
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved")
 GOAL_TERMS: tuple[str, ...] = ("short", "long")

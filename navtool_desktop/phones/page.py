@@ -37,7 +37,7 @@ var C=JSON.parse(document.getElementById('content').textContent);
 var P=JSON.parse(document.getElementById('people').textContent);
 var T=JSON.parse(document.getElementById('words').textContent);
 var base=location.pathname.replace('/j/','/api/');
-var token=null,me=null,answers={},at=0;
+var token=null,me=null,mine=[],answers={},at=0;
 function $(id){return document.getElementById(id);}
 function el(tag,text,cls){var e=document.createElement(tag);if(text!=null)e.textContent=text;if(cls)e.className=cls;return e;}
 function post(what,body,done){var x=new XMLHttpRequest();x.open('POST',base+'/'+what);
@@ -49,7 +49,8 @@ function unsent(){try{return JSON.parse(localStorage.getItem(key())||'{}');}catc
 function keep(u){try{localStorage.setItem(key(),JSON.stringify(u));}catch(e){}}
 function show(id){['pick','pin','rate','done'].forEach(function(s){$(s).hidden=(s!==id);});}
 var sel=$('who');P.forEach(function(p){var o=el('option',p.name+' ('+p.role+')');o.value=p.id;sel.appendChild(o);});
-$('next').onclick=function(){if(!sel.value){$('pickerr').textContent=T.pick;return;}me=sel.value;show('pin');$('pinbox').focus();};
+$('next').onclick=function(){if(!sel.value){$('pickerr').textContent=T.pick;return;}me=sel.value;
+ P.forEach(function(p){if(p.id===me)mine=p.audiences;});show('pin');$('pinbox').focus();};
 $('join').onclick=function(){var pin=$('pinbox').value;
  if(!/^[0-9]{4}$/.test(pin)){$('pinerr').textContent=T.pin;return;}
  post('join',{participant:me,pin:pin},function(s,r){if(s!==200){$('pinerr').textContent=r.error||T.offline;return;}
@@ -68,7 +69,7 @@ function render(){var c=C.competencies[at],a=answers[c.id]||{},box=$('comp');box
  c.levels.forEach(function(l){l.practices.forEach(function(p){var lab=el('label',null,'choice'),k=el('input');k.type='checkbox';k.value=p.id;k.className='practice';
   k.checked=(a.practices||[]).indexOf(p.id)>=0;lab.appendChild(k);lab.appendChild(document.createTextNode(p.text));pr.appendChild(lab);});});
  box.appendChild(pr);
- var q=el('details');q.appendChild(el('summary',T.questions));Object.keys(c.questions).forEach(function(k){c.questions[k].forEach(function(t){q.appendChild(el('p',t));});});box.appendChild(q);
+ var q=el('details');q.appendChild(el('summary',T.questions));mine.forEach(function(k){(c.questions[k]||[]).forEach(function(t){q.appendChild(el('p',t));});});box.appendChild(q);
  var nl=el('label',T.note);nl.htmlFor='note';box.appendChild(nl);var n=el('textarea');n.id='note';n.maxLength=2000;n.rows=3;n.value=a.note||'';box.appendChild(n);
  $('status').textContent=a.level?T.saved:'';}
 function collect(){var c=C.competencies[at],lv=document.querySelector('input[name=level]:checked');if(!lv)return null;

@@ -44,7 +44,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating
+from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating, audiences_for
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -374,7 +374,9 @@ class PhoneServer:
                 "not_sure": level_name(NOT_SURE)}
 
     def people(self) -> list[dict[str, str]]:
-        return [{"id": p.id, "name": p.name or p.code, "role": role_name(p.role_group)}
+        # the page shows each person only the guiding questions written for their role group
+        return [{"id": p.id, "name": p.name or p.code, "role": role_name(p.role_group),
+                 "audiences": list(audiences_for(p.role_group))}
                 for p in self.room.participants]
 
     def busy(self, delta: int) -> None:

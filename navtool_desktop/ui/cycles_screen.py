@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from navtool_desktop.core.records import Cycle, Participant, QuestionResponse, Rating, utc_now
+from navtool_desktop.core.records import Cycle, Participant, QuestionResponse, Rating, audiences_for, utc_now
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.repository import DistrictStore
@@ -47,15 +47,6 @@ T = TypeVar("T")
 
 def competencies_in_scope(pack: Pack, cycle: Cycle) -> list[str]:
     return [c.id for c in pack.competencies if cycle.covers(c.id)]
-
-
-def audiences_for(role_group: str) -> tuple[str, ...]:
-    """Which guiding questions a participant sees: the ones the source writes for them.
-
-    Learners see the learner questions only; the Equity questions are written for the
-    district's educators, leaders and community members, so adults see them after their own.
-    """
-    return ("learners",) if role_group == "learner" else ("educators_leaders_community", "equity")
 
 
 class QuestionsPanel(QWidget):

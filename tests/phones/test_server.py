@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from phone_helpers import Room, send
 
+from navtool_desktop.core.records import Participant
 from navtool_desktop.framework import Pack
 from navtool_desktop.phones import PhoneServer, SaveDesk, ServerRefused, snapshot_room
 from navtool_desktop.phones.server import MAX_BODY, PIN_LOCK_SECONDS, PIN_TRIES
@@ -284,3 +285,18 @@ def test_idle_connections_beyond_the_cap_are_dropped(pack: Pack, room: Room) -> 
         for s in idle:
             s.close()
         server.stop()
+
+
+def test_each_person_is_given_only_the_questions_written_for_their_role_group(room: Room, pack: Pack) -> None:
+    """The page is one for the room; each person's entry says which question sets are theirs
+    (learners: the learner questions only; adults: their own, then the equity questions)."""
+    learner = room.store.save_participant(room.cycle_id, Participant(name="Lee", role_group="learner"))
+    server = PhoneServer(pack, snapshot_room(room.store, room.cycle_id, pack), SaveDesk(), host="127.0.0.1")
+    people = {p["id"]: p for p in server.people()}
+    assert people[learner.id]["audiences"] == ["learners"]
+    groups = {p.id: p.role_group for p in room.store.cycle(room.cycle_id).participants.values()}
+    adults = [p for p in people.values() if groups[p["id"]] != "learner"]
+    assert adults and all(p["audiences"] == ["educators_leaders_community", "equity"] for p in adults)
+    assert all(p["audiences"] == ["learners"] for p in people.values() if groups[p["id"]] == "learner")
+    page = server.page()
+    assert "learners" in page  # every set travels once; the script picks the person's own
