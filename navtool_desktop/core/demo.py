@@ -25,6 +25,7 @@ from navtool_desktop.core.records import (
     ProgressNote,
     QuestionResponse,
     Rating,
+    StatusChange,
     Tally,
     TeamMember,
 )
@@ -256,7 +257,7 @@ def _plan(g: _Gen, pack: Pack, demo: DemoDistrict, dc: DemoCycle, when: date, cu
                 due=(start_day + timedelta(days=45)).isoformat(),
                 resources=("Two substitute days per school", "Meeting room, interpreter, meal",
                            "Title II funds, coaching contract")[a],
-                status=status, cost=(1200, 800, 9500)[a],
+                status=status, status_history=_demo_history(status, start_day), cost=(1200, 800, 9500)[a],
                 funding=("General fund", "General fund", "Title II-A")[a], updated=plan.updated)
             demo.actions.append(action)
             for m in range(1 if status == "not_started" else 2):
@@ -267,3 +268,13 @@ def _plan(g: _Gen, pack: Pack, demo: DemoDistrict, dc: DemoCycle, when: date, cu
                           "First session done; notes shared with the team.",
                           "Waiting on the budget decision.")[(m + a) % 3],
                     updated=plan.updated))
+
+
+def _demo_history(status: str, start: date) -> tuple[StatusChange, ...]:
+    """When a demo action's status was set: begun on its start day, settled three weeks later."""
+    if status == "not_started":
+        return ()
+    begun = StatusChange(on=start.isoformat(), status="in_progress")
+    if status == "in_progress":
+        return (begun,)
+    return (begun, StatusChange(on=(start + timedelta(days=21)).isoformat(), status=status))

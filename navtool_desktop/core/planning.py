@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from navtool_desktop.core.records import LEVELS, RATING_CHOICES, Action, Cycle, Goal, Plan, new_id
+from navtool_desktop.core.records import LEVELS, RATING_CHOICES, Action, Cycle, Goal, Plan, StatusChange, new_id
 from navtool_desktop.core.results import SHOWN, CompetencyResult, CycleResults, level_index
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -287,7 +287,7 @@ def frozen_message(plan: Plan) -> str:
 PLAN_FIELDS_AFTER_APPROVAL = frozenset({"signers", "meeting_date", "resolution", "vote", "report_dates",
                                         "updated", "version", "prior"})
 #: What may change on an action of an approved plan: its progress (Learn and Improve).
-ACTION_FIELDS_AFTER_APPROVAL = frozenset({"status", "updated", "version", "prior"})
+ACTION_FIELDS_AFTER_APPROVAL = frozenset({"status", "status_history", "updated", "version", "prior"})
 
 
 def _changed_fields(old: object, new: object) -> set[str]:
@@ -503,3 +503,38 @@ def condition_growth(pack: Pack, results: Sequence[CycleResults]) -> tuple[Growt
 def ordered_actions(actions: Iterable[Action]) -> list[Action]:
     """Actions by start date, then due date (undated last), then description."""
     return sorted(actions, key=lambda a: (a.start or "9999", a.due or "9999", a.description.casefold()))
+
+
+def status_on(action: Action, day: str) -> str:
+    """An action's status on ``day`` (ISO date): the last one set on or before it, and "not
+    started" before the first. An action saved before statuses had a history keeps its current
+    status whatever the day (nothing earlier is known)."""
+    if not action.status_history:
+        return action.status
+    status = "not_started"
+    for change in action.status_history:
+        if change.on > day:
+            break
+        status = change.status
+    return status
+
+
+def record_status(stored: Action | None, action: Action, day: str) -> Action:
+    """``action`` with its status history kept up to date as it is saved on ``day``.
+
+    The history on disk is the one that counts (a screen's copy may be older); a new status
+    is recorded from ``day`` (a second change the same day replaces the first). A new action
+    keeps a history it brings (an import, the demo) or starts one on ``day``.
+    """
+    if stored is None:
+        if action.status_history:
+            return action
+        return action.replace(status_history=(StatusChange(on=day, status=action.status),))
+    history = stored.status_history
+    if action.status == stored.status:
+        return action.replace(status_history=history)
+    if not history:  # saved before histories were kept: its old status counts from its last save
+        history = (StatusChange(on=min(stored.updated[:10], day), status=stored.status),)
+    day = max(day, history[-1].on)  # a clock that went back never reorders the history
+    kept = tuple(c for c in history if c.on < day)
+    return action.replace(status_history=(*kept, StatusChange(on=day, status=action.status)))

@@ -707,6 +707,23 @@ class Goal(Record):
         self._version("prior")
 
 
+#: The most status changes an action keeps (a change a day for years is far fewer).
+MAX_STATUS_CHANGES = 1000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusChange(Record):
+    """An action's status from a day on: its history, so a progress report shows each action's
+    status as it stood on the report's date."""
+
+    on: str
+    status: str
+
+    def validate(self) -> None:
+        self._date("on")
+        self._choice("status", ACTION_STATUSES)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Action(Record):
     """A step toward a goal, with an owner, dates, resources and a status."""
@@ -723,6 +740,8 @@ class Action(Record):
     cost: int = 0
     #: Where the money comes from, or "".
     funding: str = ""
+    #: The status from each day it was set, oldest first (empty: saved before this was kept).
+    status_history: tuple[StatusChange, ...] = ()
     updated: str = field(default_factory=utc_now)
     #: The record's version (see :mod:`navtool_desktop.core.clock`); empty before it is saved.
     version: str = ""
@@ -741,6 +760,12 @@ class Action(Record):
         self._choice("status", ACTION_STATUSES)
         if self.cost < 0:
             raise self._fail("cost", f"must be 0 or more, not {self.cost}")
+        if len(self.status_history) > MAX_STATUS_CHANGES:
+            raise self._fail("status_history", f"has {len(self.status_history)} changes; at most "
+                                               f"{MAX_STATUS_CHANGES} are kept")
+        days = [c.on for c in self.status_history]
+        if days != sorted(days):
+            raise self._fail("status_history", "is not in date order")
         self._time("updated")
         self._version()
         self._version("prior")

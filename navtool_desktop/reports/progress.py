@@ -30,10 +30,14 @@ from navtool_desktop.reports.text import markup
 
 
 def cut_at(data: PlanInput, day: date) -> PlanInput:
-    """``data`` as it stood on ``day``: progress notes and cycles dated after it left out."""
-    notes = {aid: tuple(n for n in group if n.date <= day.isoformat()) for aid, group in data.notes.items()}
-    history = tuple(r for r in data.history if r.cycle.date <= day.isoformat())
-    return dataclasses.replace(data, notes=notes, history=history, today=day)
+    """``data`` as it stood on ``day``: each action's status as it was then, and progress notes
+    and cycles dated after it left out."""
+    when = day.isoformat()
+    actions = {gid: tuple(a.replace(status=planning.status_on(a, when)) for a in group)
+               for gid, group in data.actions.items()}
+    notes = {aid: tuple(n for n in group if n.date <= when) for aid, group in data.notes.items()}
+    history = tuple(r for r in data.history if r.cycle.date <= when)
+    return dataclasses.replace(data, actions=actions, notes=notes, history=history, today=day)
 
 
 def _status_cell(action: Action, today: date) -> Paragraph:
@@ -131,8 +135,8 @@ def render_progress(pack: Pack, data: PlanInput) -> bytes:
              st.lead, district=district.name, date=long_date(data.today), start=long_date(plan.period_start),
              end=long_date(plan.period_end), adopted=(", " + ", ".join(adopted)) if adopted else ""),
         para(_("This report is for the board's updates. It is not the adopted plan: the numbers of goals and "
-               "actions are the plan's, the status of each action is as recorded in the app, and notes and "
-               "results dated after the report date are left out."), st.small),
+               "actions are the plan's, each action's status is the one recorded on or before the report "
+               "date, and notes and results dated after it are left out."), st.small),
         *_summary(data),
         *_overdue(data),
         CondPageBreak(220),

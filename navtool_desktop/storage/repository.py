@@ -934,6 +934,7 @@ class DistrictStore:
         self._writable()
         self._require(self._goals, action.goal_id, _("goal"))
         stored = self._actions.records.get(action.id)
+        action = planning.record_status(stored, action, self.repo.now()[:10])
         for goal_id in {action.goal_id, *((stored.goal_id,) if stored else ())}:
             plan = self._plan_of_goal(goal_id)
             if plan is not None:

@@ -158,6 +158,30 @@ def test_the_progress_report_shows_status_notes_and_overdue_cut_at_its_date(
         assert results.cycle.date not in text
 
 
+def test_the_progress_report_shows_each_status_as_it_stood_on_its_date(
+        pack: Pack, board_plan: PlanInput, tmp_path: Path) -> None:
+    from navtool_desktop.core.records import StatusChange
+    from navtool_desktop.reports.progress import render_progress
+
+    goal = board_plan.goals[0]
+    first = board_plan.actions[goal.id][0]
+    later = first.replace(status="done", due="2026-06-30", status_history=(
+        StatusChange(on="2025-01-10", status="in_progress"), StatusChange(on="2025-04-02", status="done")))
+    actions = {gid: tuple(a.replace(status="not_started", status_history=()) for a in group)
+               for gid, group in board_plan.actions.items()}
+    actions[goal.id] = (later, *actions[goal.id][1:])
+
+    def status_line(day: date) -> str:
+        data = dataclasses.replace(board_plan, actions=actions, today=day)
+        text = flat(pdf_text(render_progress(pack, data), tmp_path))
+        at = text.index("1.1 " + first.description)
+        return text[at:at + len(first.description) + 120]
+
+    assert "In progress" in status_line(date(2025, 3, 1)) and "Done" not in status_line(date(2025, 3, 1))
+    assert "Done" in status_line(date(2025, 5, 1))
+    assert "Not started" in status_line(date(2024, 12, 1))
+
+
 # --- the rating sheet -------------------------------------------------------------------------------
 
 

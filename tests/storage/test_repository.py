@@ -209,3 +209,36 @@ def test_reload_after_a_restore_keeps_the_same_store_usable(setup: Setup) -> Non
         on_disk = other.open_district(store.id)
         assert on_disk.profile.vision == "typed after the restore"
         assert again.id in on_disk.cycle(setup.cycle_id).ratings
+
+
+def test_an_actions_status_history_is_kept_from_the_day_each_status_was_set(setup: Setup) -> None:
+    """The progress report cuts status at its date, so the store keeps when each status began."""
+    from datetime import UTC, datetime
+
+    from navtool_desktop.core.planning import status_on
+
+    store = setup.store
+    plan = store.save_plan(Plan(title="Plan 2025", period_start="2025-10-01", period_end="2026-09-30"))
+    goal = store.save_goal(Goal(plan_id=plan.id, competency_id=setup.competencies[0],
+                                current_level="developing", target_level="operationalizing",
+                                target_date="2026-06-01", term="short", statement="Move up"))
+
+    def on(day: str) -> None:
+        setup.repo.wall = lambda: datetime.fromisoformat(day + "T09:00:00").replace(tzinfo=UTC)
+
+    on("2025-10-01")
+    action = store.save_action(Action(goal_id=goal.id, description="Learning walks"))
+    on("2025-11-05")
+    action = store.save_action(action.replace(status="in_progress"))
+    action = store.save_action(action.replace(owner="Ana"))  # not a status change: history as it was
+    on("2026-01-20")
+    action = store.save_action(action.replace(status="blocked"))
+    action = store.save_action(action.replace(status="done"))  # the same day: the day's last status
+    history = [(c.on, c.status) for c in store.actions(goal.id)[0].status_history]
+    assert history == [("2025-10-01", "not_started"), ("2025-11-05", "in_progress"), ("2026-01-20", "done")]
+    saved = store.actions(goal.id)[0]
+    assert [status_on(saved, d) for d in ("2025-09-30", "2025-12-31", "2026-01-20")] == [
+        "not_started", "in_progress", "done"]
+    on("2025-12-01")  # a clock that went back never puts a change before an earlier one
+    store.save_action(saved.replace(status="in_progress"))
+    assert [c.on for c in store.actions(goal.id)[0].status_history][-1] == "2026-01-20"
