@@ -118,21 +118,27 @@ def _write(writer: IncrementalPdfFileWriter) -> bytes:
     return out.getvalue()
 
 
-def free_text_annotation(data: bytes, page: int = 0) -> bytes:
-    """A red FreeText comment with its own appearance, added to a page."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    rect = [72, 640, 500, 670]
-    appearance = generic.StreamObject({
+def text_form(width: float, content: bytes) -> generic.StreamObject:
+    """A form XObject ``width`` x 30 whose ``content`` draws with Helvetica as /F9 (an
+    annotation's appearance)."""
+    return generic.StreamObject({
         generic.NameObject("/Type"): generic.NameObject("/XObject"),
         generic.NameObject("/Subtype"): generic.NameObject("/Form"),
-        generic.NameObject("/BBox"): generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, 428, 30)),
+        generic.NameObject("/BBox"): generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, width, 30)),
         generic.NameObject("/Resources"): generic.DictionaryObject({
             generic.NameObject("/Font"): generic.DictionaryObject({
                 generic.NameObject("/F9"): generic.DictionaryObject({
                     generic.NameObject("/Type"): generic.NameObject("/Font"),
                     generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
                     generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica")})})}),
-    }, stream_data=b"1 0 0 rg BT /F9 14 Tf 4 10 Td (Budget for Goal 1 raised to $2,000,000) Tj ET")
+    }, stream_data=content)
+
+
+def free_text_annotation(data: bytes, page: int = 0) -> bytes:
+    """A red FreeText comment with its own appearance, added to a page."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    rect = [72, 640, 500, 670]
+    appearance = text_form(428, b"1 0 0 rg BT /F9 14 Tf 4 10 Td (Budget for Goal 1 raised to $2,000,000) Tj ET")
     annot = generic.DictionaryObject({
         generic.NameObject("/Type"): generic.NameObject("/Annot"),
         generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),

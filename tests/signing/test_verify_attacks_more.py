@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from attacks import text_form
 from PIL import ImageChops
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -121,17 +122,7 @@ def _cover_pair(writer: IncrementalPdfFileWriter) -> None:
     page = writer.root["/Pages"]["/Kids"][0].get_object()
     annots = generic.ArrayObject(list(page.get("/Annots") or []))
     for text in (b"Budget: $2,000,000", b"Budget: $200,000"):
-        ap = generic.StreamObject({
-            generic.NameObject("/Type"): generic.NameObject("/XObject"),
-            generic.NameObject("/Subtype"): generic.NameObject("/Form"),
-            generic.NameObject("/BBox"): generic.ArrayObject(generic.NumberObject(v) for v in (0, 0, 300, 30)),
-            generic.NameObject("/Resources"): generic.DictionaryObject({
-                generic.NameObject("/Font"): generic.DictionaryObject({
-                    generic.NameObject("/F9"): generic.DictionaryObject({
-                        generic.NameObject("/Type"): generic.NameObject("/Font"),
-                        generic.NameObject("/Subtype"): generic.NameObject("/Type1"),
-                        generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica")})})}),
-        }, stream_data=b"1 1 1 rg 0 0 300 30 re f 0 0 0 rg BT /F9 14 Tf 4 10 Td (" + text + b") Tj ET")
+        ap = text_form(300, b"1 1 1 rg 0 0 300 30 re f 0 0 0 rg BT /F9 14 Tf 4 10 Td (" + text + b") Tj ET")
         annots.append(writer.add_object(generic.DictionaryObject({
             generic.NameObject("/Type"): generic.NameObject("/Annot"),
             generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
