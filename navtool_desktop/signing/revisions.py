@@ -79,8 +79,12 @@ MAX_REVISIONS_COMPARED = 200
 
 
 @dataclass(frozen=True)
-class DeclaredBox:
-    """An empty signature field present before the first signature: where later signers sign."""
+class BoxAtSigning:
+    """An empty signature field present before the first signature: where later signers sign.
+
+    Read from the revision the first signature signed, with only what the change checks need
+    (signing reads a box's role and name with :func:`navtool_desktop.signing.boxes.declared_boxes`).
+    """
 
     name: str
     page: int  # counted from 0
@@ -255,13 +259,13 @@ def _field_name(obj: Any) -> str:
     return ".".join(reversed(parts))
 
 
-def declared_boxes_at(reader: Any, revision: int) -> list[DeclaredBox]:
+def declared_boxes_at(reader: Any, revision: int) -> list[BoxAtSigning]:
     """The empty signature fields of ``revision`` (name, page, rectangle), in page order."""
     rev = _read_revision(reader, revision)
     return [box for box, _key in _declared(rev)]
 
 
-def _declared(rev: _Revision) -> list[tuple[DeclaredBox, Any]]:
+def _declared(rev: _Revision) -> list[tuple[BoxAtSigning, Any]]:
     found = []
     for page_no, page_annots in enumerate(rev.annots):
         for key, raw in page_annots:
@@ -273,7 +277,7 @@ def _declared(rev: _Revision) -> list[tuple[DeclaredBox, Any]]:
             rect = _rect(_get(widget, "/Rect"))
             if rect is None:
                 continue
-            found.append((DeclaredBox(_field_name(widget), page_no, rect), key))
+            found.append((BoxAtSigning(_field_name(widget), page_no, rect), key))
     return found
 
 
@@ -397,7 +401,7 @@ def _xmp_facts(stream: Any) -> list[tuple[str, str]] | None:
     return sorted(facts)
 
 
-def _compare(old: _Revision, new: _Revision, boxes: dict[Any, DeclaredBox], revision: int) -> list[Change]:
+def _compare(old: _Revision, new: _Revision, boxes: dict[Any, BoxAtSigning], revision: int) -> list[Change]:
     """Disallowed changes between two consecutive revisions (``revision`` is the newer)."""
     changes: list[Change] = []
     anchors = old.anchors | new.anchors
@@ -503,7 +507,7 @@ def _compare(old: _Revision, new: _Revision, boxes: dict[Any, DeclaredBox], revi
     return changes
 
 
-def _box_changes(box: DeclaredBox, old: Any, new: Any, anchors: set[tuple[int, int]], revision: int) -> list[Change]:
+def _box_changes(box: BoxAtSigning, old: Any, new: Any, anchors: set[tuple[int, int]], revision: int) -> list[Change]:
     page = box.page + 1
     out = []
     rect = _rect(_get(_deref(new), "/Rect"))
@@ -641,7 +645,7 @@ def structural_changes(reader: Any, first_revision: int) -> list[Change]:
 _PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe
 
 
-def rendered_changes(data: bytes, revisions: Sequence[tuple[int, int]], boxes: Iterable[DeclaredBox], *,
+def rendered_changes(data: bytes, revisions: Sequence[tuple[int, int]], boxes: Iterable[BoxAtSigning], *,
                      dpi: int = RENDER_DPI) -> list[Change]:
     """Pages that look different now than at a signed revision, outside the declared boxes.
 
@@ -686,7 +690,7 @@ def draw_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Any]:
         return _render(data, dpi, ())
 
 
-def _render(data: bytes, dpi: int, boxes: Sequence[DeclaredBox]) -> list[Any]:
+def _render(data: bytes, dpi: int, boxes: Sequence[BoxAtSigning]) -> list[Any]:
     """Every page drawn at ``dpi``, with the declared boxes (plus a margin) painted white."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -753,7 +757,7 @@ def _device_rect(page: Any, rect: tuple[float, float, float, float], width: int,
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def boxes_over_content(signed: bytes, filled: Sequence[tuple[DeclaredBox, int]], *,
+def boxes_over_content(signed: bytes, filled: Sequence[tuple[BoxAtSigning, int]], *,
                        dpi: int = RENDER_DPI) -> list[Change]:
     """Declared boxes that a later signature filled, but that lie over the page's own text or
     drawings: a stamp there hides them, and the page comparison leaves the box out.

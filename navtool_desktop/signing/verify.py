@@ -43,8 +43,8 @@ from navtool_desktop.signing.revisions import (
     RENDERED,
     SIGNATURE_REUSED,
     UNREADABLE,
+    BoxAtSigning,
     Change,
-    DeclaredBox,
     ambiguous_changes,
     appended_bytes,
     boxes_over_content,
@@ -147,7 +147,7 @@ class VerificationReport:
     revisions: int
     trust_roots: tuple[str, ...] = field(default=())  # fingerprints of the roots checked against
     changes: tuple[Change, ...] = ()  # every change after the first signature
-    declared_boxes: tuple[DeclaredBox, ...] = ()  # empty signature boxes before the first signature
+    declared_boxes: tuple[BoxAtSigning, ...] = ()  # empty signature boxes before the first signature
 
     @property
     def verdict(self) -> str:
