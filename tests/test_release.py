@@ -68,8 +68,7 @@ def test_a_copy_without_build_record_or_lock_says_the_hash_is_unknown(
     assert capsys.readouterr().out.splitlines()[-1] == "lock hash unknown: this copy has no build record"
 
 
-@pytest.mark.parametrize(("lock", "extra"), [("run.txt", None), ("dev.txt", "dev"), ("bundle.txt", "bundle"),
-                                             ("lint.txt", "lint")])
+@pytest.mark.parametrize(("lock", "extra"), [("run.txt", None), ("dev.txt", "dev"), ("bundle.txt", "bundle")])
 def test_every_lock_file_satisfies_pyproject(lock: str, extra: str | None) -> None:
     """A dependency added to pyproject.toml without `make lock` fails here (and in make)."""
     assert locks.problems(ROOT / "requirements" / lock, extra) == []
