@@ -67,7 +67,7 @@ def test_nothing_claims_a_review_nobody_made(pack: Pack) -> None:
 BACK_TRANSLATION = Path(__file__).resolve().parent.parent / "docs" / "translation" / "back-translation.toml"
 
 
-def test_every_question_and_level_is_back_translated_and_on_record(pack: Pack) -> None:
+def test_every_question_and_level_is_back_translated_and_on_record(pack: Pack, spanish: Pack) -> None:
     """Issue 20 item 4: every guiding question and level meaning was back-translated by an
     independent reader; each one says so, and each one has its row in the record."""
     import tomllib
@@ -80,9 +80,13 @@ def test_every_question_and_level_is_back_translated_and_on_record(pack: Pack) -
     assert recorded == checked
     for key in checked:
         assert status_of(pack, "es", key) == "back-translated", key
-        grade = (record["stages"][key.removeprefix("stages.")] if key.startswith("stages.")
-                 else record["items"][key])["grade"]
-        assert grade in ("same", "shifted", "lost"), key
+        row = record["stages"][key.removeprefix("stages.")] if key.startswith("stages.") else record["items"][key]
+        assert row["grade"] in ("same", "shifted", "lost"), key
+        assert ("fixed_spanish" in row) == (row["grade"] != "same"), key  # every shifted or lost one fixed
+        # the Spanish shown is the Spanish that was checked: editing it means checking it again
+        shown = spanish.stage(key.removeprefix("stages.")).meaning if key.startswith("stages.") \
+            else spanish.find(key).text
+        assert shown == row.get("fixed_spanish", row["spanish"]), key
     # everything else (names, definitions, phases, glossary) is still a draft
     assert status_of(pack, "es", "culture") == "draft"
     assert status_of(pack, "es", "phases.set-goals") == "draft"
