@@ -14,6 +14,7 @@ from navtool_desktop.framework.locale import (
     localize,
     missing,
     read_translation,
+    status_of,
 )
 
 
@@ -60,7 +61,48 @@ def test_nothing_claims_a_review_nobody_made(pack: Pack) -> None:
     translation = read_translation(pack, "es")
     assert translation is not None
     assert set(translation.status.values()) <= set(STATUSES)
-    assert set(translation.status.values()) == {"draft"}
+    assert "reviewed" not in set(translation.status.values())  # no person has reviewed any of it
+
+
+BACK_TRANSLATION = Path(__file__).resolve().parent.parent / "docs" / "translation" / "back-translation.toml"
+
+
+def test_every_question_and_level_is_back_translated_and_on_record(pack: Pack, spanish: Pack) -> None:
+    """Issue 20 item 4: every guiding question and level meaning was back-translated by an
+    independent reader; each one says so, and each one has its row in the record."""
+    import tomllib
+
+    record = tomllib.loads(BACK_TRANSLATION.read_text(encoding="utf-8"))
+    recorded = {f"stages.{k}" for k in record["stages"]} | set(record["items"])
+    checked = {f"stages.{s.id}" for s in pack.stages} | {
+        q.id for c in pack.conditions for a in AUDIENCE_IDS for q in c.questions[a]}
+    assert len(checked) == 4 + 131
+    assert recorded == checked
+    for key in checked:
+        assert status_of(pack, "es", key) == "back-translated", key
+        row = record["stages"][key.removeprefix("stages.")] if key.startswith("stages.") else record["items"][key]
+        assert row["grade"] in ("same", "shifted", "lost"), key
+        assert ("fixed_spanish" in row) == (row["grade"] != "same"), key  # every shifted or lost one fixed
+        # the Spanish shown is the Spanish that was checked: editing it means checking it again
+        shown = spanish.stage(key.removeprefix("stages.")).meaning if key.startswith("stages.") \
+            else spanish.find(key).text
+        assert shown == row.get("fixed_spanish", row["spanish"]), key
+    # everything else (names, definitions, phases, glossary) is still a draft
+    assert status_of(pack, "es", "culture") == "draft"
+    assert status_of(pack, "es", "phases.set-goals") == "draft"
+
+
+def test_an_entry_status_overrides_the_file_default(tmp_path: Path) -> None:
+    pack = copy_pack(tmp_path, 'status = "draft"\n'
+                     '[stages.refining]\nname = "Refinando"\nstatus = "back-translated"\n'
+                     '[items."culture"]\nname = "Cultura"\n'
+                     '[items."culture.questions.learners.q3"]\ntext = "¿Por qué vienes a la escuela?"\n'
+                     'status = "reviewed"\n')
+    assert status_of(pack, "es", "stages.refining") == "back-translated"
+    assert status_of(pack, "es", "culture") == "draft"  # the file's default
+    assert status_of(pack, "es", "culture.questions.learners.q3") == "reviewed"
+    assert status_of(pack, "es", "agency") is None  # not translated at all
+    assert status_of(pack, "en", "culture") is None  # English is the source: no status
 
 
 def copy_pack(tmp_path: Path, spanish_text: str) -> Pack:
