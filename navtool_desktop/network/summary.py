@@ -7,11 +7,16 @@ rationale) and minus the names in the threshold history; the plan in force (appr
 goals, targets and each goal's count of actions by status (no owners, no leads, no notes); the
 day it was made. Never: a participant, a name, a rating, a written answer, a tally.
 
-The file (``.navsummary``) is JSON::
+The file (``.navsummary``) is three parts, each ending in a newline but the last::
 
-    {"format": "navtool-district-summary", "version": 1,
-     "summary": "<the summary as a JSON string: the exact bytes signed>",
-     "signature": "<base64>", "certificates": ["<signer PEM>", ..., "<root PEM>"]}
+    NAVTOOL-SUMMARY 1
+    {"signature": "<base64>", "certificates": ["<signer PEM>", ..., "<root PEM>"]}
+    <the summary as UTF-8 JSON: exactly the bytes signed>
+
+so the signed bytes travel as they are (no re-encoding, nothing to canonicalise). Levels and
+counts are compact: a vote summary is ``[establishing, developing, operationalizing,
+refining, not sure, of which on paper, respondents]``, or ``"suppressed"``/``"empty"`` where
+the privacy rule or an empty group leaves no numbers.
 
 It is signed with the district's root or a signer the root issued (the same ``.p12`` files as
 the plan); the coach's workspace pins the root's fingerprint at the first import
@@ -29,12 +34,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cryptography import x509
 
 from navtool_desktop.core import results as res
 from navtool_desktop.core.planning import current_plan, ordered_goals
 from navtool_desktop.core.published import results_to_dict
 from navtool_desktop.core.records import ACTION_STATUSES, LEVELS, ROLE_GROUPS
+from navtool_desktop.core.results import EMPTY, SUPPRESSED
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
@@ -60,17 +67,33 @@ class SummaryError(UserFacingError):
 # --- building ------------------------------------------------------------------------------
 
 
+def _votes_of(view: Mapping[str, Any]) -> list[int] | str:
+    """A published vote summary as ``[establishing, developing, operationalizing, refining, not sure,
+    of which on paper, respondents]``, or the word for why it has no numbers."""
+    if "distribution" not in view:
+        return str(view.get("status", SUPPRESSED))
+    dist = view["distribution"]
+    return [*(dist[level] for level in LEVELS), dist["not_sure"], dist["tallied"], view["respondents"]]
+
+
 def _published_cycle(pack: Pack, store: DistrictStore, cycle_id: str, previous_id: str | None) -> dict[str, Any]:
+    """One closed cycle as published (:func:`results_to_dict`), in the summary's compact form."""
     current = store.results.cycle(pack, cycle_id)
     previous = store.results.cycle(pack, previous_id) if previous_id else None
     data = results_to_dict(pack, {"id": store.id, "name": store.profile.name}, current,
                            res.compare(current, previous))
-    del data["district"]
-    data["privacy"] = {k: v for k, v in data["privacy"].items() if k != "threshold_changes"}
-    for comp in data["competencies"]:
-        consensus = comp["consensus"]
-        comp["consensus"] = {"level": consensus["level"]} if consensus else None
-    return data
+    return {
+        "id": data["cycle"]["id"], "title": data["cycle"]["title"], "date": data["cycle"]["date"],
+        "previous_cycle": previous_id, "threshold": data["anonymity_threshold"],
+        "counts_shown": data["privacy"]["counts_shown"], "hidden_groups": data["privacy"]["hidden_groups"],
+        "competencies": [{
+            "id": c["id"], "level": c["level"], "source": c["level_source"],
+            "consensus": c["consensus"]["level"] if c["consensus"] else None, "change": c["change"],
+            "votes": _votes_of(c), "groups": {g: _votes_of(v) for g, v in c["role_groups"].items()},
+        } for c in data["competencies"]],
+        "conditions": [{"id": c["id"], "level": c["level"], "priority": c["priority"], "change": c["change"]}
+                       for c in data["conditions"]],
+    }
 
 
 def _plan(store: DistrictStore) -> dict[str, Any] | None:
@@ -97,9 +120,7 @@ def build_summary(store: DistrictStore, pack: Pack, *, made_at: dt.datetime | No
                     key=lambda c: (c.date, c.created))
     cycles = []
     for n, cycle in enumerate(closed):
-        data = _published_cycle(pack, store, cycle.id, closed[n - 1].id if n else None)
-        data["previous_cycle"] = closed[n - 1].id if n else None
-        cycles.append(data)
+        cycles.append(_published_cycle(pack, store, cycle.id, closed[n - 1].id if n else None))
     profile = store.profile
     when = (made_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     return {
@@ -117,10 +138,10 @@ def what_leaves(summary: Mapping[str, Any]) -> list[str]:
     lines = [_("District: {name} ({state})").format(name=summary["district"]["name"],
                                                    state=summary["district"]["state"] or _("no state"))]
     for cycle in summary["cycles"]:
-        hidden = cycle["privacy"]["hidden_groups"]
+        hidden = cycle["hidden_groups"]
         lines.append(_("Cycle \u201c{title}\u201d ({date}): levels and counts for {n} competencies; "
                        "hidden role groups: {hidden}").format(
-            title=cycle["cycle"]["title"], date=cycle["cycle"]["date"], n=len(cycle["competencies"]),
+            title=cycle["title"], date=cycle["date"], n=len(cycle["competencies"]),
             hidden=", ".join(hidden) if hidden else _("none")))
     plan = summary["plan"]
     if plan:
@@ -141,17 +162,19 @@ def _pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(Encoding.PEM).decode("ascii")
 
 
+MAGIC = b"NAVTOOL-SUMMARY 1\n"
+MAX_HEADER_BYTES = 64 * 1024
+
+
 def seal(summary: Mapping[str, Any], identity: Identity) -> bytes:
     """The ``.navsummary`` file: ``summary`` signed with ``identity`` (a signer or the root)."""
     if identity.root is None:
         raise SummaryError(_("This signing file does not lead to a district root, so a coach could "
                              "not check the summary. Use the root or a signer it issued."))
-    body = json.dumps(summary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    signature = sign_bytes(identity.private_key, body.encode("utf-8"))
-    envelope = {"format": FORMAT, "version": VERSION, "summary": body,
-                "signature": base64.b64encode(signature).decode("ascii"),
-                "certificates": [_pem(identity.certificate), *(_pem(c) for c in identity.chain)]}
-    return json.dumps(envelope, ensure_ascii=False, indent=1).encode("utf-8")
+    body = orjson.dumps(dict(summary), option=orjson.OPT_SORT_KEYS)
+    header = {"signature": base64.b64encode(sign_bytes(identity.private_key, body)).decode("ascii"),
+              "certificates": [_pem(identity.certificate), *(_pem(c) for c in identity.chain)]}
+    return MAGIC + json.dumps(header).encode("ascii") + b"\n" + body
 
 
 @dataclass(frozen=True)
@@ -170,14 +193,11 @@ def _refuse(message: str) -> SummaryError:
     return SummaryError(message)
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def _json(raw: bytes | str, what: str) -> Any:
+def _json(raw: bytes, what: str) -> Any:
+    """Strict JSON (no NaN or Infinity; orjson also refuses nesting deeper than 1,024)."""
     try:
-        return json.loads(raw, parse_constant=_no_constant)
-    except (ValueError, RecursionError, UnicodeDecodeError):
+        return orjson.loads(raw)
+    except (orjson.JSONDecodeError, RecursionError):
         raise _refuse(_("{what} is not readable JSON; the file is damaged or not a summary.")
                       .format(what=what)) from None
 
@@ -200,16 +220,18 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     """Check a ``.navsummary`` file completely and return it, or raise :class:`SummaryError`."""
     if len(raw) > MAX_FILE_BYTES:
         raise _refuse(_("The file is too large to be a district summary ({size} bytes).").format(size=len(raw)))
-    envelope = _json(raw, _("The file"))
-    if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
+    if not raw.startswith(MAGIC):
+        if raw.startswith(b"NAVTOOL-SUMMARY "):
+            raise _refuse(_("This summary was made by a newer version of the app; update the app to read it."))
         raise _refuse(_("This is not a district summary made by Navigation Tool Desktop."))
-    if envelope.get("version") != VERSION:
-        raise _refuse(_("This summary was made by a newer version of the app (format {v}); update the app "
-                        "to read it.").format(v=str(envelope.get("version"))[:20]))
-    if set(envelope) != {"format", "version", "summary", "signature", "certificates"}:
+    end = raw.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER_BYTES)
+    if end < 0:
+        raise _refuse(_("The summary file is damaged (its signature part is malformed)."))
+    header, data = _json(raw[len(MAGIC):end], _("The file")), raw[end + 1:]
+    if not isinstance(header, dict) or set(header) != {"signature", "certificates"}:
         raise _refuse(_("The summary file has unexpected parts; it was not made by this app."))
-    body, signature, certs = envelope["summary"], envelope["signature"], envelope["certificates"]
-    if not (isinstance(body, str) and isinstance(signature, str) and isinstance(certs, list)
+    signature, certs = header["signature"], header["certificates"]
+    if not (isinstance(signature, str) and isinstance(certs, list)
             and 1 <= len(certs) <= MAX_CERTIFICATES
             and all(isinstance(c, str) and len(c) <= MAX_CERT_BYTES for c in certs)):
         raise _refuse(_("The summary file is damaged (its signature part is malformed)."))
@@ -222,11 +244,10 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     root = chain_root(leaf, chain[1:])
     if root is None:
         raise _refuse(_("The summary's signer does not lead to a district root; it cannot be trusted."))
-    data = body.encode("utf-8")
     if not verify_bytes(leaf, data, sig):
         raise _refuse(_("The summary was changed after it was signed (its signature does not match). "
                         "Ask the district for a new copy."))
-    summary = _json(body, _("The summary"))
+    summary = _json(data, _("The summary"))
     check_summary(summary, pack)
     made = dt.datetime.fromisoformat(summary["made_at"].replace("Z", "+00:00"))
     for cert in {id(c): c for c in (leaf, root)}.values():
@@ -282,16 +303,13 @@ def _level(value: Any, where: str, *, none: bool = True) -> str | None:
 
 
 def _votes(view: Any, where: str) -> None:
-    """A published vote summary, or ``status`` alone when its counts are hidden."""
-    if not isinstance(view, dict):
-        raise _bad(where)
-    if set(view) <= {"status"}:
+    """A compact vote summary (see the module docstring), or why it has none."""
+    if view in (SUPPRESSED, EMPTY):
         return
-    dist = _obj(view.get("distribution"), [*LEVELS, "not_sure", "tallied"], where + ".distribution")
-    for key, number in dist.items():
-        _count(number, f"{where}.distribution.{key}")
-    _count(view.get("respondents"), where + ".respondents")
-    _level(view.get("median"), where + ".median")
+    if not isinstance(view, list) or len(view) != len(LEVELS) + 3:
+        raise _bad(where)
+    for number in view:
+        _count(number, where)
 
 
 def check_summary(summary: Any, pack: Pack) -> None:
@@ -319,40 +337,46 @@ def check_summary(summary: Any, pack: Pack) -> None:
     if not isinstance(s["cycles"], list) or len(s["cycles"]) > MAX_CYCLES:
         raise _bad("cycles")
     seen: set[str] = set()
+    cycle_keys = ["id", "title", "date", "previous_cycle", "threshold", "counts_shown", "hidden_groups",
+                  "competencies", "conditions"]
+    comp_keys = ["id", "level", "source", "consensus", "change", "votes", "groups"]
     for n, cycle in enumerate(s["cycles"]):
         where = f"cycles[{n}]"
-        if not isinstance(cycle, dict) or not isinstance(cycle.get("cycle"), dict):
-            raise _bad(where)
-        info = _obj(cycle["cycle"], ["id", "title", "date", "status", "scope"], where + ".cycle")
-        cid = _text(info["id"], where + ".id", empty=False, limit=100)
+        c = _obj(cycle, cycle_keys, where)
+        cid = _text(c["id"], where + ".id", empty=False, limit=100)
         if cid in seen:
             raise _bad(where + ".id")
         seen.add(cid)
-        _text(info["title"], where + ".title", limit=300)
-        _day(info["date"], where + ".date")
-        if info["status"] != "closed":
-            raise _bad(where + ".status")
-        for m, comp in enumerate(cycle.get("competencies") or []):
+        _text(c["title"], where + ".title", limit=300)
+        _day(c["date"], where + ".date")
+        _count(c["threshold"], where + ".threshold")
+        if not (isinstance(c["hidden_groups"], list) and set(c["hidden_groups"]) <= set(ROLE_GROUPS)
+                and isinstance(c["counts_shown"], bool)):
+            raise _bad(where + ".privacy")
+        if not isinstance(c["competencies"], list) or not isinstance(c["conditions"], list):
+            raise _bad(where)
+        for m, comp in enumerate(c["competencies"]):
             cw = f"{where}.competencies[{m}]"
-            if not isinstance(comp, dict) or comp.get("id") not in competencies:
-                raise _bad(cw)
-            _level(comp.get("level"), cw + ".level")
-            consensus = comp.get("consensus")
-            if consensus is not None:
-                _level(_obj(consensus, ["level"], cw + ".consensus")["level"], cw + ".consensus")
-            if comp.get("change") is not None and not isinstance(comp.get("change"), (str, int)):
+            k = _obj(comp, comp_keys, cw)
+            if k["id"] not in competencies:
+                raise _bad(cw + ".id")
+            _level(k["level"], cw + ".level")
+            _level(k["consensus"], cw + ".consensus")
+            if not isinstance(k["change"], (str, int)) and k["change"] is not None:
                 raise _bad(cw + ".change")
-            _votes({k: v for k, v in comp.items() if k in ("status", "distribution", "respondents", "median")}
-                   if "distribution" in comp or "status" in comp else {}, cw)
-            groups = comp.get("role_groups")
+            _votes(k["votes"], cw + ".votes")
+            groups = k["groups"]
             if not isinstance(groups, dict) or not set(groups) <= set(ROLE_GROUPS):
-                raise _bad(cw + ".role_groups")
+                raise _bad(cw + ".groups")
             for group, view in groups.items():
-                _votes(view, f"{cw}.role_groups.{group}")
-        for m, cond in enumerate(cycle.get("conditions") or []):
-            if not isinstance(cond, dict) or cond.get("id") not in conditions:
+                _votes(view, f"{cw}.groups.{group}")
+                if group in c["hidden_groups"] and view not in (SUPPRESSED, EMPTY):
+                    raise _bad(f"{cw}.groups.{group}")
+        for m, cond in enumerate(c["conditions"]):
+            k = _obj(cond, ["id", "level", "priority", "change"], f"{where}.conditions[{m}]")
+            if k["id"] not in conditions:
                 raise _bad(f"{where}.conditions[{m}]")
-            _level(cond.get("level"), f"{where}.conditions[{m}].level")
+            _level(k["level"], f"{where}.conditions[{m}].level")
     plan = s["plan"]
     if plan is None:
         return

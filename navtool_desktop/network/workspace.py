@@ -22,11 +22,14 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from navtool_desktop.core.records import LEVELS
 from navtool_desktop.errors import UserFacingError
@@ -45,7 +48,7 @@ CREATE TABLE IF NOT EXISTS districts (
     signer TEXT NOT NULL, made_at TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '[]', plan TEXT);
 CREATE TABLE IF NOT EXISTS cycles (
     district_id TEXT NOT NULL, cycle_id TEXT NOT NULL, title TEXT NOT NULL, date TEXT NOT NULL,
-    made_at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (district_id, cycle_id));
+    made_at TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (district_id, cycle_id));
 CREATE INDEX IF NOT EXISTS cycles_by_date ON cycles (district_id, date);
 CREATE TABLE IF NOT EXISTS levels (
     district_id TEXT NOT NULL, cycle_id TEXT NOT NULL, competency_id TEXT NOT NULL, level INTEGER,
@@ -225,15 +228,15 @@ class Workspace:
                                   goal["target_date"]))
         changed = newer
         for cycle in s["cycles"]:
-            cid = cycle["cycle"]["id"]
+            cid = cycle["id"]
             had = self._db.execute("SELECT made_at FROM cycles WHERE district_id=? AND cycle_id=?",
                                    (did, cid)).fetchone()
             if had and had[0] >= s["made_at"]:
                 continue
             changed = True
             self._db.execute("INSERT OR REPLACE INTO cycles VALUES (?, ?, ?, ?, ?, ?)",
-                             (did, cid, cycle["cycle"]["title"], cycle["cycle"]["date"], s["made_at"],
-                              json.dumps(cycle, ensure_ascii=False)))
+                             (did, cid, cycle["title"], cycle["date"], s["made_at"],
+                              zlib.compress(orjson.dumps(cycle), 1)))
             self._db.execute("DELETE FROM levels WHERE district_id=? AND cycle_id=?", (did, cid))
             self._db.executemany("INSERT INTO levels VALUES (?, ?, ?, ?)",
                                  [(did, cid, c["id"], _level_index(c["level"])) for c in cycle["competencies"]])
@@ -270,7 +273,7 @@ class Workspace:
         """A district's cycles as published, oldest first."""
         rows = self._db.execute("SELECT data FROM cycles WHERE district_id=? ORDER BY date, cycle_id",
                                 (district_id,)).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [orjson.loads(zlib.decompress(r[0])) for r in rows]
 
     def plan(self, district_id: str) -> dict[str, Any] | None:
         row = self._db.execute("SELECT plan FROM districts WHERE id=?", (district_id,)).fetchone()
