@@ -302,14 +302,14 @@ def _level(value: Any, where: str, *, none: bool = True) -> str | None:
     return str(value)
 
 
-def _votes(view: Any, where: str) -> None:
-    """A compact vote summary (see the module docstring), or why it has none."""
-    if view in (SUPPRESSED, EMPTY):
-        return
-    if not isinstance(view, list) or len(view) != len(LEVELS) + 3:
-        raise _bad(where)
-    for number in view:
-        _count(number, where)
+_VOTE_LENGTH = len(LEVELS) + 3
+
+
+def _votes_ok(view: Any) -> bool:
+    """Whether ``view`` is a compact vote summary (see the module docstring) or why it has none."""
+    if type(view) is list:
+        return len(view) == _VOTE_LENGTH and all(type(n) is int and 0 <= n <= 1_000_000 for n in view)
+    return view in (SUPPRESSED, EMPTY)
 
 
 def check_summary(summary: Any, pack: Pack) -> None:
@@ -337,6 +337,7 @@ def check_summary(summary: Any, pack: Pack) -> None:
     if not isinstance(s["cycles"], list) or len(s["cycles"]) > MAX_CYCLES:
         raise _bad("cycles")
     seen: set[str] = set()
+    roles = set(ROLE_GROUPS)
     cycle_keys = ["id", "title", "date", "previous_cycle", "threshold", "counts_shown", "hidden_groups",
                   "competencies", "conditions"]
     comp_keys = ["id", "level", "source", "consensus", "change", "votes", "groups"]
@@ -355,6 +356,7 @@ def check_summary(summary: Any, pack: Pack) -> None:
             raise _bad(where + ".privacy")
         if not isinstance(c["competencies"], list) or not isinstance(c["conditions"], list):
             raise _bad(where)
+        hidden = set(c["hidden_groups"])
         for m, comp in enumerate(c["competencies"]):
             cw = f"{where}.competencies[{m}]"
             k = _obj(comp, comp_keys, cw)
@@ -364,13 +366,13 @@ def check_summary(summary: Any, pack: Pack) -> None:
             _level(k["consensus"], cw + ".consensus")
             if not isinstance(k["change"], (str, int)) and k["change"] is not None:
                 raise _bad(cw + ".change")
-            _votes(k["votes"], cw + ".votes")
+            if not _votes_ok(k["votes"]):
+                raise _bad(cw + ".votes")
             groups = k["groups"]
-            if not isinstance(groups, dict) or not set(groups) <= set(ROLE_GROUPS):
+            if not isinstance(groups, dict) or not groups.keys() <= roles:
                 raise _bad(cw + ".groups")
             for group, view in groups.items():
-                _votes(view, f"{cw}.groups.{group}")
-                if group in c["hidden_groups"] and view not in (SUPPRESSED, EMPTY):
+                if not _votes_ok(view) or (group in hidden and type(view) is list):
                     raise _bad(f"{cw}.groups.{group}")
         for m, cond in enumerate(c["conditions"]):
             k = _obj(cond, ["id", "level", "priority", "change"], f"{where}.conditions[{m}]")

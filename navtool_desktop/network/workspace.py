@@ -163,20 +163,36 @@ class Workspace:
 
     def import_bytes(self, raw: bytes, name: str = "summary") -> Outcome:
         """Check and import one summary file's bytes; never raises for a bad file (see Outcome)."""
+        with self._transaction():
+            return self._import(raw, name)
+
+    def _import(self, raw: bytes, name: str) -> Outcome:
+        """One file inside the caller's transaction, under a savepoint: all of it or none of it."""
         digest = hashlib.sha256(raw).hexdigest()
         if self._db.execute("SELECT 1 FROM imported WHERE sha256=?", (digest,)).fetchone():
             return Outcome(name, "unchanged", message=_("already imported"))
         try:
             sealed = open_sealed(raw, self.pack)
-            with self._transaction():
-                status = self._store(sealed)
-                self._db.execute("INSERT OR IGNORE INTO imported VALUES (?, ?, ?)",
-                                 (digest, sealed.summary["district"]["id"], self._clock()))
-        except (SummaryError, WorkspaceError) as exc:
+        except SummaryError as exc:
             return Outcome(name, "refused", message=str(exc))
+        self._db.execute("SAVEPOINT summary")
+        try:
+            status = self._store(sealed)
+            self._db.execute("INSERT OR IGNORE INTO imported VALUES (?, ?, ?)",
+                             (digest, sealed.summary["district"]["id"], self._clock()))
+        except WorkspaceError as exc:
+            self._db.execute("ROLLBACK TO summary")
+            self._db.execute("RELEASE summary")
+            return Outcome(name, "refused", message=str(exc))
+        self._db.execute("RELEASE summary")
         return Outcome(name, status, sealed.summary["district"]["name"])
 
     def import_paths(self, paths: Iterable[Path]) -> ImportReport:
+        """Import every file in one transaction (each file under its own savepoint), durable on return."""
+        with self._transaction():
+            return self._import_paths(paths)
+
+    def _import_paths(self, paths: Iterable[Path]) -> ImportReport:
         report = ImportReport()
         for path in paths:
             try:
@@ -189,7 +205,7 @@ class Workspace:
                 report.outcomes.append(Outcome(path.name, "refused", message=_(
                     "The file cannot be read: {why}").format(why=exc.strerror or exc)))
                 continue
-            report.outcomes.append(self.import_bytes(raw, path.name))
+            report.outcomes.append(self._import(raw, path.name))
         return report
 
     def import_folder(self, folder: Path) -> ImportReport:
