@@ -303,12 +303,14 @@ def _level(value: Any, where: str, *, none: bool = True) -> str | None:
 
 
 _VOTE_LENGTH = len(LEVELS) + 3
+_INT = {int}
 
 
 def _votes_ok(view: Any) -> bool:
     """Whether ``view`` is a compact vote summary (see the module docstring) or why it has none."""
-    if type(view) is list:
-        return len(view) == _VOTE_LENGTH and all(type(n) is int and 0 <= n <= 1_000_000 for n in view)
+    if type(view) is list:  # the checks below run in C: a state's import checks 1.5 million of these
+        return (len(view) == _VOTE_LENGTH and set(map(type, view)) == _INT
+                and min(view) >= 0 and max(view) <= 1_000_000)
     return view in (SUPPRESSED, EMPTY)
 
 
