@@ -38,6 +38,8 @@ from navtool_desktop.i18n import _
 from navtool_desktop.network.summary import MAX_FILE_BYTES, SUFFIX, Sealed, SummaryError, open_sealed
 
 FILE_NAME = "network.sqlite3"
+#: How far past this computer's clock a summary's time may lie (time zones, a clock a little fast).
+FUTURE_SLACK = dt.timedelta(days=1)
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -229,6 +231,14 @@ class Workspace:
         s = sealed.summary
         district = s["district"]
         did = district["id"]
+        latest = (dt.datetime.fromisoformat(self._clock().replace("Z", "+00:00")) + FUTURE_SLACK)
+        if dt.datetime.fromisoformat(s["made_at"].replace("Z", "+00:00")) > latest:
+            # A wrong clock on the district's laptop would otherwise make this copy "newest" for
+            # good, and every real summary after it would be kept out as older.
+            raise WorkspaceError(_(
+                "Refused: this summary for \u201c{name}\u201d says it was made on {day}, after today by this "
+                "computer's clock. Ask the district to check the date on its laptop and send it again.")
+                .format(name=district["name"], day=s["made_at"][:10]))
         known = self._db.execute("SELECT root_fingerprint, made_at FROM districts WHERE id=?", (did,)).fetchone()
         if known and known[0] != sealed.root_fingerprint:
             raise WorkspaceError(_(
