@@ -18,7 +18,7 @@ from navtool_desktop.i18n import _
 
 #: Subcommand modules, in the order their commands are listed in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = ("framework", "store", "cycles", "results", "signing", "plan", "reports",
-                                    "exchange", "phones")
+                                    "exchange", "phones", "network")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -61,6 +61,12 @@ def signing_dir(data: Path | None = None) -> Path:
     return (data if data is not None else data_dir()) / "signing"
 
 
+def network_dir(data: Path | None = None) -> Path:
+    """The coach's network workspace inside the data folder (``data``, default :func:`data_dir`):
+    districts' signed summaries side by side (:mod:`navtool_desktop.network.workspace`)."""
+    return (data if data is not None else data_dir()) / "network"
+
+
 def file_stem(text: str, fallback: str = "navtool", limit: int = 48) -> str:
     """A safe, readable file name stem from a title: "Plan 2026–27 (draft)" -> "plan-2026-27-draft".
 

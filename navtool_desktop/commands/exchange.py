@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bundle = sub.add_parser("bundle", help=_("export or import .navtool bundles between laptops"))
     actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
     export = actions.add_parser("export", help=_("write a bundle of responses, a cycle or a district"))
-    export.add_argument("--kind", choices=("participant", "cycle", "district"), required=True)
+    export.add_argument("--kind", choices=("participant", "cycle", "district", "summary"), required=True,
+                        help=_("summary: the district's results under the privacy rule and its plan's goals, "
+                               "signed, for a coach or network (needs --identity)"))
     export.add_argument("--district", metavar="ID", help=_("district id (default: the one used last)"))
     export.add_argument("--cycle", metavar="ID", help=_("cycle id, or \u201clatest\u201d"))
     export.add_argument("--participant", metavar="ID", help=_("participant id (for --kind participant)"))
@@ -40,6 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         help=_("cycle and district bundles: carry every person's ratings, written "
                                "answers and paper tallies (to merge laptops); without it only the "
                                "participant list, consensus and plans travel"))
+    export.add_argument("--identity", type=Path, metavar="FILE.p12",
+                        help=_("--kind summary: sign with this signer's (or the district root's) .p12"))
+    export.add_argument("--identity-passphrase-file", type=Path, metavar="F",
+                        help=passphrase_file_help(_("the identity's passphrase, in this file")))
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     export.set_defaults(handler=_export)
     imp = actions.add_parser("import", help=_("import a bundle file or a folder of them"))
@@ -78,6 +84,8 @@ def _export(args: argparse.Namespace) -> int:
     from navtool_desktop.exchange import BundleError, export_bundle
     from navtool_desktop.storage import Repository, StoreError
 
+    if args.kind == "summary":
+        return _export_summary(args)
     pack = load_default_pack()
     passphrase = _passphrase(args.passphrase_file)
     if args.kind != "district" and not args.cycle:
@@ -98,6 +106,27 @@ def _export(args: argparse.Namespace) -> int:
     except (StoreError, BundleError) as exc:
         raise CommandError(str(exc)) from None
     print(_("Wrote {file}").format(file=args.out))
+    return 0
+
+
+def _export_summary(args: argparse.Namespace) -> int:
+    from navtool_desktop.fileio import write_file
+    from navtool_desktop.network.summary import SummaryError, build_summary, seal, what_leaves
+    from navtool_desktop.signing import SigningError, load_identity
+    from navtool_desktop.storage import Repository, StoreError
+
+    if args.identity is None or args.identity_passphrase_file is None:
+        raise CommandError(_("a summary is signed: give --identity FILE.p12 and --identity-passphrase-file F"))
+    pack = load_default_pack()
+    try:
+        identity = load_identity(args.identity, read_passphrase(args.identity_passphrase_file))
+        with Repository(paths.data_dir(), read_only=True) as repo:
+            summary = build_summary(open_district(repo, args.district), pack)
+        write_file(args.out, seal(summary, identity))
+    except (StoreError, SigningError, SummaryError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    print(_("Wrote {file}, signed by {name}. It holds:").format(file=args.out, name=identity.name))
+    print("\n".join(f"  - {line}" for line in what_leaves(summary)))
     return 0
 
 

@@ -12,17 +12,7 @@ from navtool_desktop.commands.common import CommandError
 from navtool_desktop.i18n import _
 
 if TYPE_CHECKING:
-    from navtool_desktop.core.results import (
-        Comparison,
-        CompetencyResult,
-        ConditionResult,
-        CycleResults,
-        Distribution,
-        GroupResult,
-        VoteSummary,
-    )
     from navtool_desktop.framework import Pack
-    from navtool_desktop.storage import DistrictStore
 
 LATEST = "latest"
 
@@ -43,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _results(args: argparse.Namespace) -> int:
     from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.core import results as res
+    from navtool_desktop.core.published import results_to_dict
     from navtool_desktop.storage import Repository, StoreError
 
     threshold = args.threshold
@@ -70,7 +61,8 @@ def _results(args: argparse.Namespace) -> int:
             before = res.previous_cycle(cycles, cycle.id)
             previous = (store.results.cycle(pack, before.id, max(threshold or 0, before.threshold))
                         if before else None)
-            data = results_to_dict(pack, store, current, res.compare(current, previous))
+            data = results_to_dict(pack, {"id": store.id, "name": store.profile.name}, current,
+                                   res.compare(current, previous))
     except StoreError as exc:
         raise CommandError(str(exc)) from None
     if args.format == "json":
@@ -79,82 +71,6 @@ def _results(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_text(pack, data))
     return 0
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-
-def _dist(dist: Distribution) -> dict[str, int]:
-    return {**dist.as_dict(), "tallied": dist.tallied}
-
-
-def _summary(summary: VoteSummary) -> dict[str, Any]:
-    return {"respondents": summary.respondents, "distribution": _dist(summary.distribution),
-            "median": summary.median, "mean": summary.mean,
-            "low_agreement": summary.low_agreement}
-
-
-def _overall(item: CompetencyResult | ConditionResult) -> dict[str, Any]:
-    """An item's overall counts, or only ``status: suppressed`` when no counts are shown."""
-    return _summary(item.overall) if item.overall_shown else {"status": "suppressed"}
-
-
-def _groups(groups: tuple[GroupResult, ...]) -> dict[str, Any]:
-    return {g.role_group: {"status": g.status, **(_summary(g.summary) if g.summary else {})}
-            for g in groups}
-
-
-def results_to_dict(pack: Pack, store: DistrictStore, results: CycleResults,
-                    comparison: Comparison) -> dict[str, Any]:
-    """The results as plain data; keys and order never depend on the data's history."""
-    from navtool_desktop.core import results as res
-    from navtool_desktop.core.disclosure import rule_text
-
-    cycle = results.cycle
-    changes = {c.competency_id: c for c in comparison.competencies}
-    condition_changes = {c.condition_id: c for c in comparison.conditions}
-    return {
-        "district": {"id": store.id, "name": store.profile.name},
-        "cycle": {"id": cycle.id, "title": cycle.title, "date": cycle.date,
-                  "status": cycle.status,
-                  "scope": list(cycle.scope) if cycle.scope is not None else None},
-        "previous_cycle": comparison.previous_cycle_id,
-        "anonymity_threshold": results.threshold,
-        "privacy": {
-            "rule": rule_text(results.threshold),
-            "counts_shown": results.overall_shown,
-            "hidden_groups": list(results.disclosure.hidden_groups),
-            "entered_more_than_once": results.repeated,
-            "threshold_changes": [c.to_dict() for c in cycle.threshold_changes],
-        },
-        "rules": {"median": res.median_rule(), "low_agreement": res.low_agreement_rule(),
-                  "strengths_and_growth_areas": res.ranking_rule()},
-        "competencies": [{
-            "id": c.competency_id,
-            "name": pack.competency(c.competency_id).name,
-            "condition": c.condition_id,
-            **_overall(c),
-            "consensus": ({"level": c.consensus.level, "rationale": c.consensus.rationale}
-                          if c.consensus else None),
-            "level": c.level,
-            "level_source": c.level_source,
-            "change": changes[c.competency_id].change,
-            "role_groups": _groups(c.groups),
-        } for c in results.competencies],
-        "conditions": [{
-            "id": c.condition_id,
-            "name": pack.condition(c.condition_id).name,
-            "priority": c.priority,
-            "level": c.level,
-            "level_mean": c.level_mean,
-            "change": condition_changes[c.condition_id].change,
-            **_overall(c),
-            "role_groups": _groups(c.groups),
-        } for c in results.conditions],
-        "strengths": [c.competency_id for c in res.strengths(results)],
-        "growth_areas": [c.competency_id for c in res.growth_areas(results)],
-        "without_consensus": list(res.without_consensus(results)),
-    }
 
 
 # --- text ---------------------------------------------------------------------------------

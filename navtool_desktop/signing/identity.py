@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -36,6 +36,23 @@ SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 def fingerprint(cert: x509.Certificate) -> str:
     """The certificate's SHA-256 fingerprint as ``AA:BB:...`` (what recipients check by phone)."""
     return ":".join(f"{b:02X}" for b in cert.fingerprint(hashes.SHA256()))
+
+
+def chain_root(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> x509.Certificate | None:
+    """The self-signed certificate reached from ``leaf`` through ``others``, or None.
+
+    Issuer by issuer, checking each signature: a certificate that merely sits beside the
+    leaf does not count.
+    """
+    current = leaf
+    for _step in range(len(others) + 1):
+        if current.issuer == current.subject:
+            return current if _issued_by(current, current) else None
+        issuer = next((c for c in others if c.subject == current.issuer and _issued_by(current, c)), None)
+        if issuer is None:
+            return None
+        current = issuer
+    return None
 
 
 def _name_attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
@@ -103,16 +120,7 @@ class Identity:
         The chain is followed from the signer's certificate, issuer by issuer, checking each
         signature: a certificate that merely sits in the file does not count.
         """
-        current = self.certificate
-        for _step in range(len(self.chain) + 1):
-            if current.issuer == current.subject:
-                return current if _issued_by(current, current) else None
-            issuer = next((c for c in self.chain if c.subject == current.issuer and _issued_by(current, c)),
-                          None)
-            if issuer is None:
-                return None
-            current = issuer
-        return None
+        return chain_root(self.certificate, self.chain)
 
     @property
     def not_valid_after(self) -> dt.datetime:
@@ -411,5 +419,27 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(issuer)
     except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def sign_bytes(key: SigningKey, data: bytes) -> bytes:
+    """A detached signature of ``data`` (RSA PKCS#1 v1.5 or ECDSA, with SHA-256)."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+    return key.sign(data, ec.ECDSA(hashes.SHA256()))
+
+
+def verify_bytes(cert: x509.Certificate, data: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is ``cert``'s key's signature of ``data`` (see :func:`sign_bytes`)."""
+    key = cert.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        else:
+            return False
+    except (InvalidSignature, ValueError):
         return False
     return True

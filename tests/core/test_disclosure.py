@@ -8,7 +8,6 @@ publish for random cycles (the report PDF: tests/reports/test_report_privacy.py)
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -43,11 +42,10 @@ def json_publication(data: dict[str, Any]) -> Publication:
 
 
 def json_of(pack: Pack, data: CycleInput, threshold: int | None = None) -> dict[str, Any]:
-    from navtool_desktop.commands.results import results_to_dict
+    from navtool_desktop.core.published import results_to_dict
 
     results = cycle_results(pack, data, threshold)
-    store = SimpleNamespace(id="d", profile=SimpleNamespace(name="District"))
-    return results_to_dict(pack, store, results, compare(results, None))  # type: ignore[arg-type]
+    return results_to_dict(pack, {"id": "d", "name": "District"}, results, compare(results, None))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
