@@ -11,9 +11,11 @@ from navtool_desktop.framework import AUDIENCE_IDS, Pack, PackError, load_pack
 from navtool_desktop.framework.locale import (
     STATUSES,
     load_localized,
+    locale_files,
     localize,
     missing,
     read_translation,
+    translatable,
 )
 
 
@@ -45,13 +47,53 @@ def test_every_question_level_and_name_has_spanish(pack: Pack) -> None:
     assert questions == 131
 
 
+def test_every_english_id_has_spanish_text(pack: Pack) -> None:
+    """The whole pack: names, definitions, targets, descriptors, practices (and their
+    sub-points), questions, levels, phases, glossary, resources' summaries and the traits."""
+    translation = read_translation(pack, "es")
+    assert translation is not None
+    assert missing(pack, translation) == []
+    assert len(translatable(pack)) > 600
+    spanish = localize(pack, translation)
+    assert spanish.find("traits.t1") != pack.find("traits.t1")  # the traits are shown in Spanish too
+    assert spanish.traits[0] == spanish.find("traits.t1")
+
+
+def test_no_spanish_text_is_its_english(pack: Pack) -> None:
+    translation = read_translation(pack, "es")
+    assert translation is not None
+    same = []
+    for item_id, fields in translatable(pack).items():
+        english = pack.find(item_id) if not item_id.startswith(("stages.", "phases.")) else None
+        if item_id.startswith("stages."):
+            english = pack.stage(item_id.removeprefix("stages."))
+        if item_id.startswith("phases."):
+            english = next(p for p in pack.phases if p.id == item_id.removeprefix("phases."))
+        for name in fields:
+            theirs, ours = getattr(english, name), translation.texts[item_id][name]
+            if isinstance(theirs, tuple):
+                same += [f"{item_id}:{name}:{a}" for a, b in zip(theirs, ours, strict=True) if a == b]
+            elif theirs.strip().casefold() == ours.strip().casefold():
+                same.append(f"{item_id}:{name}")
+    assert same == []
+
+
+def test_sub_points_keep_their_number(pack: Pack) -> None:
+    spanish = load_localized(pack, "es")
+    for item_id in translatable(pack):
+        if "details" in translatable(pack)[item_id]:
+            assert len(spanish.find(item_id).details) == len(pack.find(item_id).details), item_id
+
+
 def test_the_loader_says_which_ids_lack_spanish(pack: Pack, tmp_path: Path) -> None:
     translation = read_translation(pack, "es")
     assert translation is not None
     del translation.texts["agency.questions.learners.q4"]
+    del translation.texts["culture.relationships"]["learning_target"]
     lacking = missing(pack, translation)
     assert "agency.questions.learners.q4:text" in lacking
-    assert "culture.relationships:learning_target" in lacking  # not translated yet: listed
+    assert "culture.relationships:learning_target" in lacking
+    assert "culture.relationships:name" not in lacking
     assert localize(pack, translation).find("agency.questions.learners.q4").text == \
         pack.find("agency.questions.learners.q4").text  # English stands in
 
@@ -95,6 +137,45 @@ def test_search_finds_spanish_with_and_without_accents(spanish: Pack) -> None:
     assert {h.item_id for h in search(spanish, "por que vienes")} == {"culture.questions.learners.q3"}
     assert {h.item_id for h in search(spanish, "Enseñanza")} == {h.item_id for h in search(spanish, "ensenanza")}
     assert query_pattern("evaluacion").findall("Evaluación, evaluacion") == ["Evaluación", "evaluacion"]
+
+
+def test_the_texts_come_from_every_file_of_the_folder(pack: Pack, tmp_path: Path) -> None:
+    names = [p.name for p in locale_files(pack, "es")]
+    assert "texts.toml" in names and len(names) > 12  # one file per condition, glossary, resources
+    copy = copy_pack(tmp_path, '[items."culture"]\nname = "Cultura"\n')
+    extra = Path(copy.path) / "es" / "zz-extra.toml"
+    extra.write_text('status = "draft"\n[items."agency"]\nname = "Agencia (tener voz, decidir y actuar)"\n',
+                     encoding="utf-8")
+    spanish = load_localized(copy, "es")
+    assert spanish.condition("culture").name == "Cultura"
+    assert spanish.condition("agency").name == "Agencia (tener voz, decidir y actuar)"
+    assert spanish.condition("shared-vision").name == "Shared Vision"  # texts.toml replaced: English stands in
+    assert spanish.find("agency.voice.developing.d1").text != pack.find("agency.voice.developing.d1").text
+
+
+def test_an_id_in_two_files_is_refused_naming_both(tmp_path: Path) -> None:
+    copy = copy_pack(tmp_path, '[items."culture"]\nname = "Cultura"\n')
+    (Path(copy.path) / "es" / "zz-extra.toml").write_text('[items."culture"]\nname = "La cultura"\n',
+                                                          encoding="utf-8")
+    with pytest.raises(PackError) as err:
+        load_localized(copy, "es")
+    message = str(err.value)
+    assert "es/zz-extra.toml" in message and "es/texts.toml" in message and "culture" in message
+
+
+def test_search_finds_spanish_descriptors_without_accents(spanish: Pack) -> None:
+    """Accents are ignored in the translated descriptors, practices, targets and glossary too."""
+    from navtool_desktop.framework.search import search
+
+    for with_accents, without in (("rendición de cuentas", "rendicion de cuentas"),
+                                  ("planeación estratégica", "planeacion estrategica"),
+                                  ("aprendizaje basado en competencias", "APRENDIZAJE basado en COMPETENCIAS")):
+        found = search(spanish, with_accents)
+        assert found == search(spanish, without)
+        assert any(h.item_id.count(".") >= 3 and ".questions." not in h.item_id for h in found), with_accents
+    kinds = {h.item_id.split(".")[0] for h in search(spanish, "evaluacion")}
+    assert "glossary" in kinds and "comprehensive-assessment-system" in kinds
+    assert search(spanish, "retroalimentacion") == search(spanish, "retroalimentación") != []
 
 
 def test_search_in_english_is_unchanged_by_folding(pack: Pack) -> None:

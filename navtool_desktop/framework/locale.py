@@ -1,9 +1,13 @@
-"""A pack's text in another language: ``<pack>/<lang>/texts.toml``, keyed by the English ids.
+"""A pack's text in another language: every ``<pack>/<lang>/*.toml``, keyed by the English ids.
+
+The texts may be split over several files (``texts.toml`` for the names, questions and level
+meanings, one file per condition for its targets, descriptors and practices, one for the
+glossary and resources); an id may appear in only one of them.
 
 Ids never change with the language, so ratings given on Spanish and English screens are the
 same ratings and are pooled. Only text is translated: names, definitions, learning targets,
-descriptors, practices, guiding questions, level names and meanings, glossary entries and
-resource summaries. Titles of cited works stay as published.
+descriptors, practices, guiding questions, level names and meanings, glossary entries,
+resource summaries and the seven traits. Titles of cited works stay as published.
 
 The file::
 
@@ -19,8 +23,9 @@ The file::
     status = "back-translated"
     [items."glossary.agency"]             # a glossary term: term, definition
     [items."resources.some-id"]           # a resource: summary
+    [items."traits.t1"]                   # one of the seven traits: text
 
-A text missing in the file stays English; :func:`missing` lists which ids lack it.
+A text missing in the files stays English; :func:`missing` lists which ids lack it.
 """
 
 from __future__ import annotations
@@ -57,22 +62,45 @@ class Translation:
 
 
 def locale_path(pack: Pack, language: str) -> Path:
+    """The pack's main file of texts in ``language`` (the folder may hold more)."""
     return Path(pack.path) / language / LOCALE_FILE
 
 
+def locale_files(pack: Pack, language: str) -> list[Path]:
+    """Every file of texts in ``language``, sorted by name (none when the pack has no folder)."""
+    folder = Path(pack.path) / language
+    return sorted(p for p in folder.glob("*.toml") if p.is_file()) if folder.is_dir() else []
+
+
 def read_translation(pack: Pack, language: str) -> Translation | None:
-    """The pack's texts in ``language``, or ``None`` when the pack has none."""
-    path = locale_path(pack, language)
-    if not path.is_file():
+    """The pack's texts in ``language`` from every file of its folder, or ``None`` when the
+    pack has none. An id given in two files is a :class:`PackError` naming both."""
+    files = locale_files(pack, language)
+    if not files:
         return None
-    where = f"{language}/{LOCALE_FILE}"
+    texts: dict[str, dict[str, Any]] = {}
+    status: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for path in files:
+        where = f"{language}/{path.name}"
+        for key, fields, entry_status in _read_file(pack, path, where):
+            if key in origin:
+                raise PackError(where, key, _("already given in {file}; an id may appear in only one file")
+                                .format(file=origin[key]))
+            origin[key] = where
+            texts[key] = fields
+            status[key] = entry_status
+    return Translation(language, texts, status)
+
+
+def _read_file(pack: Pack, path: Path, where: str) -> list[tuple[str, dict[str, Any], str]]:
+    """One file's entries: (id, text fields, status)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PackError(where, "", str(exc)) from None
     default = data.get("status", "draft")
-    texts: dict[str, dict[str, Any]] = {}
-    status: dict[str, str] = {}
+    entries: list[tuple[str, dict[str, Any], str]] = []
     known = pack.ids()
     for group in ("stages", "phases", "items"):
         table = data.get(group, {})
@@ -88,10 +116,10 @@ def read_translation(pack: Pack, language: str) -> Translation | None:
             if entry_status not in STATUSES:
                 raise PackError(where, f"{group}.{item_id}.status",
                                 _("must be one of {statuses}").format(statuses=", ".join(STATUSES)))
-            texts[key] = {k: (tuple(v) if k == "details" else v) for k, v in fields.items()
-                          if k != "status" and (isinstance(v, str) or (k == "details" and isinstance(v, list)))}
-            status[key] = entry_status
-    return Translation(language, texts, status)
+            text = {k: (tuple(v) if k == "details" else v) for k, v in fields.items()
+                    if k != "status" and (isinstance(v, str) or (k == "details" and isinstance(v, list)))}
+            entries.append((key, text, entry_status))
+    return entries
 
 
 def _fields(obj: object) -> tuple[str, ...]:
@@ -165,7 +193,8 @@ def localize(pack: Pack, translation: Translation | None) -> Pack:
     conditions = tuple(map(condition, pack.conditions))
     glossary = tuple(swap(t, f"glossary.{t.id}") for t in pack.glossary)
     resources = tuple(swap(r, f"resources.{r.id}") for r in pack.resources)
-    index: dict[str, object] = {}
+    traits = tuple(map(item, pack.traits))
+    index: dict[str, object] = {t.id: t for t in traits}
     for cond in conditions:
         index[cond.id] = cond
         for qs in cond.questions.values():
@@ -178,9 +207,9 @@ def localize(pack: Pack, translation: Translation | None) -> Pack:
     index.update((f"glossary.{t.id}", t) for t in glossary)
     index.update((f"resources.{r.id}", r) for r in resources)
     for key, value in pack._index.items():
-        index.setdefault(key, value)  # traits and references stay as they are
+        index.setdefault(key, value)  # references stay as published
     return dataclasses.replace(pack, stages=stages, phases=phases, conditions=conditions, glossary=glossary,
-                               resources=resources, _index=index)
+                               resources=resources, traits=traits, _index=index)
 
 
 def load_localized(pack: Pack, language: str) -> Pack:
@@ -201,6 +230,7 @@ __all__ = [
     "STATUSES",
     "Translation",
     "load_localized",
+    "locale_files",
     "locale_path",
     "localize",
     "missing",
