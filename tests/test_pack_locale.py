@@ -153,14 +153,29 @@ def test_the_texts_come_from_every_file_of_the_folder(pack: Pack, tmp_path: Path
     assert spanish.find("agency.voice.developing.d1").text != pack.find("agency.voice.developing.d1").text
 
 
-def test_an_id_in_two_files_is_refused_naming_both(tmp_path: Path) -> None:
+def test_a_text_in_two_files_is_refused_naming_both(tmp_path: Path) -> None:
     copy = copy_pack(tmp_path, '[items."culture"]\nname = "Cultura"\n')
     (Path(copy.path) / "es" / "zz-extra.toml").write_text('[items."culture"]\nname = "La cultura"\n',
                                                           encoding="utf-8")
     with pytest.raises(PackError) as err:
         load_localized(copy, "es")
     message = str(err.value)
-    assert "es/zz-extra.toml" in message and "es/texts.toml" in message and "culture" in message
+    assert "es/zz-extra.toml" in message and "es/texts.toml" in message and "culture.name" in message
+
+
+def test_files_may_share_an_id_but_the_weakest_status_wins(tmp_path: Path) -> None:
+    """A competency's name in texts.toml and its learning target in its condition's file: one
+    entry; a back-translated name and a draft target make the competency a draft."""
+    copy = copy_pack(tmp_path, '[items."culture.relationships"]\nname = "Relaciones"\nstatus = "back-translated"\n')
+    (Path(copy.path) / "es" / "zz-extra.toml").write_text(
+        '[items."culture.relationships"]\nlearning_target = "Meta en borrador."\nstatus = "draft"\n',
+        encoding="utf-8")
+    translation = read_translation(copy, "es")
+    assert translation is not None
+    assert translation.texts["culture.relationships"] == {"name": "Relaciones",
+                                                          "learning_target": "Meta en borrador."}
+    assert translation.status["culture.relationships"] == "draft"
+    assert load_localized(copy, "es").find("culture.relationships").name == "Relaciones"
 
 
 def test_search_finds_spanish_descriptors_without_accents(spanish: Pack) -> None:

@@ -74,22 +74,27 @@ def locale_files(pack: Pack, language: str) -> list[Path]:
 
 def read_translation(pack: Pack, language: str) -> Translation | None:
     """The pack's texts in ``language`` from every file of its folder, or ``None`` when the
-    pack has none. An id given in two files is a :class:`PackError` naming both."""
+    pack has none. Files may share an id (a competency's name in one, its learning target in
+    another) but not a text: a field given twice is a :class:`PackError` naming both files.
+    An id whose fields carry different statuses gets the least advanced one."""
     files = locale_files(pack, language)
     if not files:
         return None
     texts: dict[str, dict[str, Any]] = {}
     status: dict[str, str] = {}
-    origin: dict[str, str] = {}
+    origin: dict[tuple[str, str], str] = {}
     for path in files:
         where = f"{language}/{path.name}"
         for key, fields, entry_status in _read_file(pack, path, where):
-            if key in origin:
-                raise PackError(where, key, _("already given in {file}; an id may appear in only one file")
-                                .format(file=origin[key]))
-            origin[key] = where
-            texts[key] = fields
-            status[key] = entry_status
+            for name in fields:
+                if (key, name) in origin:
+                    raise PackError(where, f"{key}.{name}",
+                                    _("already given in {file}; a text may appear in only one file")
+                                    .format(file=origin[key, name]))
+                origin[key, name] = where
+            texts.setdefault(key, {}).update(fields)
+            earlier = status.get(key, entry_status)
+            status[key] = min(earlier, entry_status, key=STATUSES.index)
     return Translation(language, texts, status)
 
 
