@@ -7,7 +7,8 @@ glossary and resources); an id may appear in only one of them.
 Ids never change with the language, so ratings given on Spanish and English screens are the
 same ratings and are pooled. Only text is translated: names, definitions, learning targets,
 descriptors, practices, guiding questions, level names and meanings, glossary entries,
-resource summaries and the seven traits. Titles of cited works stay as published.
+resources' summaries and "useful for" lines, and the seven traits. Titles of cited works stay
+as published.
 
 The file::
 
@@ -22,7 +23,7 @@ The file::
     text = "¿Por qué vienes a la escuela?"
     status = "back-translated"
     [items."glossary.agency"]             # a glossary term: term, definition
-    [items."resources.some-id"]           # a resource: summary
+    [items."resources.some-id"]           # a resource: summary, use
     [items."traits.t1"]                   # one of the seven traits: text
 
 A text missing in the files stays English; :func:`missing` lists which ids lack it.
@@ -138,7 +139,7 @@ def _fields(obj: object) -> tuple[str, ...]:
     if isinstance(obj, GlossaryTerm):
         return ("term", "definition")
     if isinstance(obj, Resource):
-        return ("summary",)
+        return ("summary", "use") if obj.use else ("summary",)
     return ()
 
 
