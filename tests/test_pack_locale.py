@@ -15,6 +15,7 @@ from navtool_desktop.framework.locale import (
     localize,
     missing,
     read_translation,
+    term_base,
     translatable,
 )
 
@@ -85,6 +86,41 @@ def test_sub_points_keep_their_number(pack: Pack) -> None:
             assert len(spanish.find(item_id).details) == len(pack.find(item_id).details), item_id
 
 
+def test_the_glossary_holds_the_term_base_decisions(pack: Pack) -> None:
+    """Issue 20 item 3 / review 5.2: each decision is a glossary row with the English term, the
+    Spanish term, a one-line gloss and what to avoid and why."""
+    rows = {row.term_id: row for row in term_base(pack, read_translation(pack, "es"))}
+    for row in rows.values():
+        assert row.english and row.term and row.gloss and row.avoid, row.term_id
+        assert row.english.casefold() != row.term.casefold()
+    competencias = rows["competency-based-learning"]
+    assert "avanza cuando demuestra lo que sabe y puede hacer" in competencias.gloss
+    assert "concursos" in competencias.avoid  # heard as "competitions"
+    assert rows["learner-agency"].gloss == "Tener voz, decidir y actuar, en forma individual y colectiva."
+    assert "oficina" in rows["learner-agency"].avoid
+    assert "justo" in rows["equity"].avoid and "equitativo" in rows["equity"].avoid
+    assert rows["accountability"].term == "rendición de cuentas"
+    assert "responsabilidad" in rows["accountability"].avoid
+    register = rows["guiding-questions"]
+    assert "tú" in register.gloss and "usted" in register.gloss and "vosotros" in register.avoid
+    assert {"learning-community", "personalized-learning", "mastery", "assessment", "portrait-of-a-graduate",
+            "dispositions", "feedback", "school-district", "level", "condition"} <= set(rows)
+    spanish = load_localized(pack, "es")
+    agency = spanish.condition("agency")
+    assert "tener voz, decidir y actuar" in agency.definition  # Agencia glossed where it is defined
+
+
+def test_spanish_glossary_terms_link_from_spanish_text(spanish: Pack) -> None:
+    from navtool_desktop.framework.search import term_pattern, term_spans
+
+    terms = term_pattern(spanish.glossary)
+    definition = spanish.condition("shared-vision").definition
+    linked = {term_id for _start, _end, term_id in term_spans(definition, terms)}
+    assert {"learning-community", "equity"} <= linked  # "comunidad educativa", "equitativos"
+    target = spanish.find("agency.voice").learning_target
+    assert "accountability" in {t for _s, _e, t in term_spans(target, terms)}  # "rendición de cuentas"
+
+
 def test_the_loader_says_which_ids_lack_spanish(pack: Pack, tmp_path: Path) -> None:
     translation = read_translation(pack, "es")
     assert translation is not None
@@ -105,11 +141,16 @@ def test_nothing_claims_a_review_nobody_made(pack: Pack) -> None:
     assert set(translation.status.values()) == {"draft"}
 
 
-def copy_pack(tmp_path: Path, spanish_text: str) -> Pack:
+def copy_pack(tmp_path: Path, spanish_text: str, only_texts: bool = False) -> Pack:
+    """The shipped pack in ``tmp_path`` with ``spanish_text`` as its es/texts.toml (and no
+    other Spanish file when ``only_texts``)."""
     import shutil
 
     folder = tmp_path / "pack"
     shutil.copytree(paths.default_pack_dir(), folder)
+    if only_texts:
+        for other in (folder / "es").glob("*.toml"):
+            other.unlink()
     (folder / "es" / "texts.toml").write_text(spanish_text, encoding="utf-8")
     return load_pack(folder)
 
@@ -166,7 +207,8 @@ def test_a_text_in_two_files_is_refused_naming_both(tmp_path: Path) -> None:
 def test_files_may_share_an_id_but_the_weakest_status_wins(tmp_path: Path) -> None:
     """A competency's name in texts.toml and its learning target in its condition's file: one
     entry; a back-translated name and a draft target make the competency a draft."""
-    copy = copy_pack(tmp_path, '[items."culture.relationships"]\nname = "Relaciones"\nstatus = "back-translated"\n')
+    copy = copy_pack(tmp_path, '[items."culture.relationships"]\nname = "Relaciones"\nstatus = "back-translated"\n',
+                     only_texts=True)
     (Path(copy.path) / "es" / "zz-extra.toml").write_text(
         '[items."culture.relationships"]\nlearning_target = "Meta en borrador."\nstatus = "draft"\n',
         encoding="utf-8")

@@ -22,7 +22,8 @@ The file::
     [items."culture.questions.learners.q3"]   # a question, descriptor or practice: text
     text = "¿Por qué vienes a la escuela?"
     status = "back-translated"
-    [items."glossary.agency"]             # a glossary term: term, definition
+    [items."glossary.agency"]             # a glossary term: term, definition; optionally
+                                          # also (forms that link), gloss and avoid (term base)
     [items."resources.some-id"]           # a resource: summary, use
     [items."traits.t1"]                   # one of the seven traits: text
 
@@ -122,10 +123,14 @@ def _read_file(pack: Pack, path: Path, where: str) -> list[tuple[str, dict[str, 
             if entry_status not in STATUSES:
                 raise PackError(where, f"{group}.{item_id}.status",
                                 _("must be one of {statuses}").format(statuses=", ".join(STATUSES)))
-            text = {k: (tuple(v) if k == "details" else v) for k, v in fields.items()
-                    if k != "status" and (isinstance(v, str) or (k == "details" and isinstance(v, list)))}
+            text = {k: (tuple(v) if k in _LISTS else v) for k, v in fields.items()
+                    if k != "status" and (isinstance(v, str) or (k in _LISTS and isinstance(v, list)))}
             entries.append((key, text, entry_status))
     return entries
+
+
+#: Fields that hold a list of texts: an item's sub-points, a glossary term's other forms.
+_LISTS = ("details", "also")
 
 
 def _fields(obj: object) -> tuple[str, ...]:
@@ -171,7 +176,8 @@ def localize(pack: Pack, translation: Translation | None) -> Pack:
         found = texts.get(key)
         if not found:
             return obj
-        return dataclasses.replace(obj, **{k: v for k, v in found.items() if k in _fields(obj)})
+        extra = ("also",) if isinstance(obj, GlossaryTerm) else ()  # optional: links in this language
+        return dataclasses.replace(obj, **{k: v for k, v in found.items() if k in (*_fields(obj), *extra)})
 
     def item(obj: Item) -> Item:
         return swap(obj, obj.id)  # type: ignore[no-any-return]
@@ -218,6 +224,30 @@ def localize(pack: Pack, translation: Translation | None) -> Pack:
                                resources=resources, traits=traits, _index=index)
 
 
+@dataclasses.dataclass(frozen=True)
+class TermBaseRow:
+    """One decision of the term base: the English term, the term in the language, the one-line
+    gloss to give on first use, and what to avoid and why."""
+
+    term_id: str
+    english: str
+    term: str
+    gloss: str
+    avoid: str
+
+
+def term_base(pack: Pack, translation: Translation | None) -> list[TermBaseRow]:
+    """The glossary entries that carry a term base decision (a ``gloss`` and an ``avoid``), in
+    glossary order."""
+    texts = translation.texts if translation else {}
+    rows = []
+    for term in pack.glossary:
+        found = texts.get(f"glossary.{term.id}", {})
+        if found.get("gloss") and found.get("avoid"):
+            rows.append(TermBaseRow(term.id, term.term, found.get("term", ""), found["gloss"], found["avoid"]))
+    return rows
+
+
 def load_localized(pack: Pack, language: str) -> Pack:
     """``pack`` in ``language`` where its texts exist (English is the source: unchanged)."""
     if language == "en":
@@ -234,6 +264,7 @@ def status_of(pack: Pack, language: str, item_id: str) -> str | None:
 __all__ = [
     "LOCALE_FILE",
     "STATUSES",
+    "TermBaseRow",
     "Translation",
     "load_localized",
     "locale_files",
@@ -242,5 +273,6 @@ __all__ = [
     "missing",
     "read_translation",
     "status_of",
+    "term_base",
     "translatable",
 ]
