@@ -121,6 +121,15 @@ def test_spanish_glossary_terms_link_from_spanish_text(spanish: Pack) -> None:
     assert "accountability" in {t for _s, _e, t in term_spans(target, terms)}  # "rendición de cuentas"
 
 
+def test_spanish_glossary_forms_are_spanish_and_each_belongs_to_one_term(pack: Pack, spanish: Pack) -> None:
+    owners: dict[str, str] = {}
+    for english, term in zip(pack.glossary, spanish.glossary, strict=True):
+        if english.also:
+            assert term.also != english.also, term.id  # English forms never appear in Spanish text
+        for form in (term.term, *term.also):
+            assert owners.setdefault(form.casefold(), term.id) == term.id, form
+
+
 def test_the_loader_says_which_ids_lack_spanish(pack: Pack, tmp_path: Path) -> None:
     translation = read_translation(pack, "es")
     assert translation is not None
