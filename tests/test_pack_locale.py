@@ -130,6 +130,28 @@ def test_spanish_glossary_forms_are_spanish_and_each_belongs_to_one_term(pack: P
             assert owners.setdefault(form.casefold(), term.id) == term.id, form
 
 
+def test_tu_for_learners_usted_or_no_pronoun_for_everyone_else(spanish: Pack) -> None:
+    """The register of the term base: learner questions speak to "tú"; the questions families and
+    community members answer, and every descriptor, practice and target, never use "tú" forms."""
+    import re
+
+    tu = re.compile(r"\b(tú|tu|tus|te|ti|contigo|sabes|puedes|tienes|crees|sientes|vienes|usas)\b", re.IGNORECASE)
+    usted = re.compile(r"\b(usted|ustedes)\b", re.IGNORECASE)
+    wrong = []
+    for cond in spanish.conditions:
+        for audience, questions in cond.questions.items():
+            for q in questions:
+                text = " ".join((q.text, *q.details))
+                if (usted if audience == "learners" else tu).search(text):
+                    wrong.append(q.id)
+        for comp in cond.competencies:
+            texts = [(comp.id, comp.learning_target)]
+            texts += [(i.id, " ".join((i.text, *i.details))) for cell in comp.levels
+                      for i in (*cell.descriptors, *cell.practices)]
+            wrong += [item_id for item_id, text in texts if tu.search(text) or usted.search(text)]
+    assert wrong == []
+
+
 def test_the_loader_says_which_ids_lack_spanish(pack: Pack, tmp_path: Path) -> None:
     translation = read_translation(pack, "es")
     assert translation is not None
