@@ -272,3 +272,21 @@ def test_search_in_english_is_unchanged_by_folding(pack: Pack) -> None:
     assert search(pack, "evaluación") == search(pack, "evaluacion")
     assert search(pack, "zzz-nothing") == []
     assert len(search(pack, "assessment")) > 10
+
+
+def test_framework_check_reports_each_translation_and_what_it_lacks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from navtool_desktop.cli import main
+
+    assert main(["framework", "check", str(paths.default_pack_dir())]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out and "es: every text translated (" in out
+    copy = copy_pack(tmp_path, '[items."culture"]\nname = "Cultura"\n')
+    assert main(["framework", "check", copy.path]) == 0  # English stands in for what is missing
+    out = capsys.readouterr().out
+    assert "es: " in out and " texts lack a translation" in out
+    assert "\n  shared-vision:name\n" in out and "culture:name" not in out
+    (Path(copy.path) / "es" / "zz.toml").write_text('[items."culture"]\nname = "Otra"\n', encoding="utf-8")
+    assert main(["framework", "check", copy.path]) == 1
+    err = capsys.readouterr().err
+    assert "es/zz.toml" in err and "Traceback" not in err and err.strip().count("\n") == 0

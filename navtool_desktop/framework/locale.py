@@ -33,6 +33,7 @@ A text missing in the files stays English; :func:`missing` lists which ids lack 
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,15 @@ def locale_files(pack: Pack, language: str) -> list[Path]:
     """Every file of texts in ``language``, sorted by name (none when the pack has no folder)."""
     folder = Path(pack.path) / language
     return sorted(p for p in folder.glob("*.toml") if p.is_file()) if folder.is_dir() else []
+
+
+def language_folders(pack: Pack) -> list[str]:
+    """The languages the pack has texts in: its sub-folders named by a language code ("es")."""
+    root = Path(pack.path)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir()
+                  if p.is_dir() and re.fullmatch(r"[a-z]{2,3}", p.name) and any(p.glob("*.toml")))
 
 
 def read_translation(pack: Pack, language: str) -> Translation | None:
@@ -266,6 +276,7 @@ __all__ = [
     "STATUSES",
     "TermBaseRow",
     "Translation",
+    "language_folders",
     "load_localized",
     "locale_files",
     "locale_path",
