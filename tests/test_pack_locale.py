@@ -198,6 +198,37 @@ def test_a_broken_spanish_file_is_a_pack_error(tmp_path: Path, text: str, field:
     assert field in str(err.value)
 
 
+@pytest.mark.parametrize("text, field", [
+    ('[items."glossary.equity"]\nalso = "equitativo"\n', "items.glossary.equity.also"),
+    ('[items."learner-supports.questions.equity.q1"]\ntext = "¿Qué grupos?"\ndetails = ["Transporte"]\n',
+     "items.learner-supports.questions.equity.q1.details"),
+    ('[items."culture.questions.learners.q3"]\ntext = "¿Por qué?"\ndetails = ["a"]\n',
+     "items.culture.questions.learners.q3.details"),
+    ('[items."learner-supports.questions.equity.q1"]\ndetails = [1, 2, 3, 4, 5, 6, 7]\n',
+     "items.learner-supports.questions.equity.q1.details"),
+    ('[items."culture"]\ndefintion = "La cultura es…"\n', "items.culture.defintion"),
+    ('[items."culture"]\nname = ["Cultura"]\n', "items.culture.name"),
+    ('[stages.establishing]\nnombre = "Estableciendo"\n', "stages.establishing.nombre"),
+    ('[items."culture.relationships"]\ngloss = "x"\n', "items.culture.relationships.gloss"),
+])
+def test_a_misshapen_text_is_refused_naming_it(tmp_path: Path, text: str, field: str) -> None:
+    """A list where a text belongs (or the reverse), sub-points that do not match the English
+    ones, and a field the item does not have (a typo would otherwise hide a translation)."""
+    pack = copy_pack(tmp_path, text, only_texts=True)
+    with pytest.raises(PackError) as err:
+        read_translation(pack, "es")
+    assert field in str(err.value)
+
+
+def test_a_blank_text_counts_as_missing_and_english_stands_in(tmp_path: Path) -> None:
+    pack = copy_pack(tmp_path, '[items."culture"]\nname = "  "\ndefinition = "La cultura…"\n', only_texts=True)
+    translation = read_translation(pack, "es")
+    assert translation is not None
+    assert "culture:name" in missing(pack, translation)
+    assert localize(pack, translation).condition("culture").name == "Culture"
+    assert localize(pack, translation).condition("culture").definition == "La cultura…"
+
+
 def test_search_finds_spanish_with_and_without_accents(spanish: Pack) -> None:
     from navtool_desktop.framework.search import query_pattern, search
 

@@ -111,7 +111,9 @@ def read_translation(pack: Pack, language: str) -> Translation | None:
 
 
 def _read_file(pack: Pack, path: Path, where: str) -> list[tuple[str, dict[str, Any], str]]:
-    """One file's entries: (id, text fields, status)."""
+    """One file's entries: (id, text fields, status). A field the English item does not have,
+    a list where a text belongs (or the reverse) and sub-points that do not match the English
+    ones are refused; a blank text is left out, so English stands in and :func:`missing` lists it."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -119,28 +121,51 @@ def _read_file(pack: Pack, path: Path, where: str) -> list[tuple[str, dict[str, 
     default = data.get("status", "draft")
     entries: list[tuple[str, dict[str, Any], str]] = []
     known = pack.ids()
+    fields_of = translatable(pack)
     for group in ("stages", "phases", "items"):
         table = data.get(group, {})
         if not isinstance(table, dict):
             raise PackError(where, group, _("must be a table"))
         for item_id, fields in table.items():
             key = item_id if group == "items" else f"{group}.{item_id}"
-            if group == "items" and item_id not in known:
-                raise PackError(where, f"items.{item_id}", _("no such id in the English pack"))
+            if (group == "items" and item_id not in known) or (group != "items" and key not in fields_of):
+                raise PackError(where, f"{group}.{item_id}", _("no such id in the English pack"))
             if not isinstance(fields, dict):
                 raise PackError(where, f"{group}.{item_id}", _("must be a table"))
             entry_status = fields.get("status", default)
             if entry_status not in STATUSES:
                 raise PackError(where, f"{group}.{item_id}.status",
                                 _("must be one of {statuses}").format(statuses=", ".join(STATUSES)))
-            text = {k: (tuple(v) if k in _LISTS else v) for k, v in fields.items()
-                    if k != "status" and (isinstance(v, str) or (k in _LISTS and isinstance(v, list)))}
+            allowed = (*fields_of.get(key, ()), *(_GLOSSARY_EXTRAS if key.startswith("glossary.") else ()))
+            text: dict[str, Any] = {}
+            for name, value in fields.items():
+                if name == "status":
+                    continue
+                field = f"{group}.{item_id}.{name}"
+                if name not in allowed:
+                    raise PackError(where, field, _("no such field here; it may be: {fields}").format(
+                        fields=", ".join(allowed) if allowed else _("(none)")))
+                if name in _LISTS:
+                    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                        raise PackError(where, field, _("must be a list of texts"))
+                    english = getattr(pack.find(key), name, ())
+                    if name == "details" and len(value) != len(english):
+                        raise PackError(where, field, _("must have {count} sub-points, as in English")
+                                        .format(count=len(english)))
+                    text[name] = tuple(value)
+                elif not isinstance(value, str):
+                    raise PackError(where, field, _("must be a text"))
+                elif value.strip():
+                    text[name] = value
             entries.append((key, text, entry_status))
     return entries
 
 
 #: Fields that hold a list of texts: an item's sub-points, a glossary term's other forms.
 _LISTS = ("details", "also")
+#: A glossary term's optional fields in a translation: the forms that link to it in that
+#: language, and the term base's one-line gloss and what to avoid and why.
+_GLOSSARY_EXTRAS = ("also", "gloss", "avoid")
 
 
 def _fields(obj: object) -> tuple[str, ...]:
