@@ -95,9 +95,10 @@ def read_translation(pack: Pack, language: str) -> Translation | None:
     texts: dict[str, dict[str, Any]] = {}
     status: dict[str, str] = {}
     origin: dict[tuple[str, str], str] = {}
+    fields_of = translatable(pack)
     for path in files:
         where = f"{language}/{path.name}"
-        for key, fields, entry_status in _read_file(pack, path, where):
+        for key, fields, entry_status in _read_file(pack, path, where, fields_of):
             for name in fields:
                 if (key, name) in origin:
                     raise PackError(where, f"{key}.{name}",
@@ -110,7 +111,8 @@ def read_translation(pack: Pack, language: str) -> Translation | None:
     return Translation(language, texts, status)
 
 
-def _read_file(pack: Pack, path: Path, where: str) -> list[tuple[str, dict[str, Any], str]]:
+def _read_file(pack: Pack, path: Path, where: str,
+               fields_of: dict[str, tuple[str, ...]]) -> list[tuple[str, dict[str, Any], str]]:
     """One file's entries: (id, text fields, status). A field the English item does not have,
     a list where a text belongs (or the reverse) and sub-points that do not match the English
     ones are refused; a blank text is left out, so English stands in and :func:`missing` lists it."""
@@ -121,7 +123,6 @@ def _read_file(pack: Pack, path: Path, where: str) -> list[tuple[str, dict[str, 
     default = data.get("status", "draft")
     entries: list[tuple[str, dict[str, Any], str]] = []
     known = pack.ids()
-    fields_of = translatable(pack)
     for group in ("stages", "phases", "items"):
         table = data.get(group, {})
         if not isinstance(table, dict):
