@@ -45,8 +45,13 @@ def _dump(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """Validate the pack and every translation in it (``<pack>/<language>/*.toml``), and list
+    the texts each translation lacks (English is shown for them, so they are not errors)."""
+    from navtool_desktop.framework.locale import language_folders, missing, read_translation, translatable
+
     try:
         pack = load_pack(args.path)
+        translations = [read_translation(pack, language) for language in language_folders(pack)]
     except PackError as exc:
         print(_("navtool: the pack is not valid: {error}").format(error=exc), file=sys.stderr)
         return 1
@@ -58,4 +63,15 @@ def _check(args: argparse.Namespace) -> int:
             competencies=len(pack.competencies),
         )
     )
+    total = sum(len(fields) for fields in translatable(pack).values())
+    for translation in filter(None, translations):
+        lacking = missing(pack, translation)
+        if not lacking:
+            print(_("{language}: every text translated ({total} texts).").format(
+                language=translation.language, total=total))
+            continue
+        print(_("{language}: {count} of {total} texts lack a translation (English is shown):").format(
+            language=translation.language, count=len(lacking), total=total))
+        for text_id in lacking:
+            print(f"  {text_id}")
     return 0
