@@ -115,6 +115,16 @@ def provenance_name(kind: str) -> str:
     return names.get(kind, kind)
 
 
+def translation_status_name(status: str) -> str:
+    """How far a translated text has been checked (never "reviewed" unless a person did it)."""
+    names = {
+        "draft": _("machine translation, not reviewed"),
+        "back-translated": _("machine translation, back-translated, not reviewed"),
+        "reviewed": _("translation reviewed by a person"),
+    }
+    return names.get(status, status)
+
+
 def change_word(change: str) -> str:
     """How a competency's level moved since the last cycle, in a word."""
     names = {"up": _("up"), "down": _("down"), "same": _("same"), "new": _("new"),

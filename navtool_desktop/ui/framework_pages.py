@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navtool_desktop import i18n
 from navtool_desktop.framework import AUDIENCE_IDS, Competency, Condition, Item, Pack, Resource
 from navtool_desktop.framework.search import (
     term_pattern,
@@ -24,7 +26,7 @@ from navtool_desktop.framework.search import (
 )
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.widgets import plain_label, rich_label
-from navtool_desktop.vocabulary import audience_name, level_name, provenance_name
+from navtool_desktop.vocabulary import audience_name, level_name, provenance_name, translation_status_name
 
 HIGHLIGHT = '<span style="background-color:#ffd84d;color:#000;">{}</span>'
 FOCUS_STYLE = "background-color:#fff4c2;"
@@ -69,9 +71,32 @@ class TermLinker:
         return "".join(out)
 
 
+_STATUSES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def translation_status(pack: Pack, item_id: str) -> str | None:
+    """The translation status of ``item_id`` in the app's language, or None (English, or untranslated)."""
+    from navtool_desktop.framework.locale import read_translation
+
+    key = (pack.path, i18n.language())
+    if key not in _STATUSES:
+        translation = read_translation(pack, key[1]) if key[1] != "en" else None
+        _STATUSES[key] = dict(translation.status) if translation else {}
+    return _STATUSES[key].get(item_id)
+
+
+def translation_tag(pack: Pack, item_id: str, unless: str | None = None) -> str:
+    """A small tag saying how far the shown translation was checked; "" in English or when it is ``unless``."""
+    status = translation_status(pack, item_id)
+    if status is None or status == unless:
+        return ""
+    return f' <span style="color:#555;">[{html.escape(translation_status_name(status))}]</span>'
+
+
 def item_list(items: tuple[Item, ...], pattern: re.Pattern[str] | None, focus: str | None,
-              linker: TermLinker | None = None) -> str:
-    """A bulleted list with an anchor per item, so a search can scroll to it."""
+              linker: TermLinker | None = None, tags: Callable[[str], str] | None = None) -> str:
+    """A bulleted list with an anchor per item, so a search can scroll to it; ``tags(item id)``
+    adds a note after an item (its translation status where it differs from the page's)."""
     def text(t: str) -> str:
         return linker.link(t, pattern) if linker else marked(t, pattern)
 
@@ -80,7 +105,8 @@ def item_list(items: tuple[Item, ...], pattern: re.Pattern[str] | None, focus: s
         style = f' style="{FOCUS_STYLE}"' if item.id == focus else ""
         sub = "".join(f"<li>{text(d)}</li>" for d in item.details)
         sub = f"<ul>{sub}</ul>" if sub else ""
-        rows.append(f'<li{style}><a name="{item.id}"></a>{text(item.text)}{sub}</li>')
+        tag = tags(item.id) if tags else ""
+        rows.append(f'<li{style}><a name="{item.id}"></a>{text(item.text)}{tag}{sub}</li>')
     return "<ul>" + "".join(rows) + "</ul>"
 
 
@@ -176,11 +202,13 @@ class ConditionPage(QWidget):
         self.linker.start_page()
         self.provenance.setText(provenance("source") + " " + html.escape(
             _("Retold in this project's own words; names of conditions, competencies and levels "
-              "are the source's.")))
+              "are the source's.")) + translation_tag(self._pack, cond.id))
         self.definition.setText(self.linker.link(cond.definition, pattern))
         for audience, view in self.question_views.items():
             questions = cond.questions[audience]
-            body = item_list(questions, pattern, focus, self.linker) if questions else (
+            page = translation_status(self._pack, cond.id)
+            body = item_list(questions, pattern, focus, self.linker,
+                             lambda qid, page=page: translation_tag(self._pack, qid, unless=page)) if questions else (
                 "<p><i>" + html.escape(_("No questions for this audience.")) + "</i></p>")
             view.setHtml(body)
             if focus and any(q.id == focus for q in questions):
@@ -249,7 +277,7 @@ class CompetencyPage(QWidget):
         self.title.setText(comp.name)
         self.linker.start_page()
         self.target.setText("<b>" + html.escape(_("Learning target:")) + "</b> "
-                            + self.linker.link(comp.learning_target, pattern))
+                            + self.linker.link(comp.learning_target, pattern) + translation_tag(self._pack, comp.id))
         self.note.setVisible(bool(comp.note))
         self.note.setText("<b>" + html.escape(_("Note by this project:")) + "</b> "
                           + marked(comp.note, pattern) if comp.note else "")

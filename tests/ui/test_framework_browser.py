@@ -227,3 +227,31 @@ def test_about_page_shows_what_the_pack_holds(window: MainWindow, pack: Pack) ->
     assert all(p.purpose in text for p in pack.phases)
     assert all(s.meaning in text for s in pack.stages)
     assert all(r.title in text for r in pack.references) and len(pack.references) == 30
+
+
+def test_spanish_pages_say_how_far_each_translation_was_checked(qtbot: QtBot, pack: Pack) -> None:
+    """Issue 20 item 4: each item's translation status shows; nothing claims a person's review."""
+    from navtool_desktop import i18n
+    from navtool_desktop.framework.locale import load_localized
+    from navtool_desktop.ui.framework_pages import CompetencyPage, ConditionPage
+
+    english = ConditionPage(pack)
+    qtbot.addWidget(english)
+    english.show_condition(pack.condition("culture"))
+    assert "machine translation" not in english.provenance.text()
+    i18n.set_language("es")
+    spanish = load_localized(pack, "es")
+    page = ConditionPage(spanish)
+    qtbot.addWidget(page)
+    page.show_condition(spanish.condition("culture"))
+    draft = i18n._("machine translation, not reviewed")
+    checked = i18n._("machine translation, back-translated, not reviewed")
+    assert draft != "machine translation, not reviewed"  # the Spanish words
+    assert draft in page.provenance.text()
+    learners = page.question_views["learners"].toPlainText()
+    assert learners.count(checked) == len(spanish.condition("culture").questions["learners"])
+    assert i18n._("translation reviewed by a person") not in page.question_views["learners"].toHtml()
+    comp_page = CompetencyPage(spanish)
+    qtbot.addWidget(comp_page)
+    comp_page.show_competency(spanish.competency("culture.celebrations"))
+    assert draft in comp_page.target.text()
