@@ -66,7 +66,7 @@ endif
 PYINSTALLER := env -u PYTHONPATH $(BPY) -m PyInstaller --distpath dist --workpath build/work/pyinstaller \
 	--noconfirm --log-level WARN
 
-.PHONY: run test test-portable test-frozen i18n bench bundle bundle-bare release sbom lint lint-code lock lock-check debs clean
+.PHONY: run test test-display test-portable test-frozen i18n bench bundle bundle-bare release sbom lint lint-code lock lock-check debs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -120,9 +120,15 @@ debs:
 ## test headless, then build the bundle and self-test it frozen (FROZEN=0 skips the bundle)
 test: $(STAMP_DEV) debs lint-code i18n
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-display
 ifneq ($(FROZEN),0)
 	$(MAKE) --no-print-directory test-frozen
 endif
+
+## test-display: the tests marked real_display (they skip on the offscreen platform), on a
+## virtual 1366x768 X screen (Xvfb) with Qt's xcb platform
+test-display: $(STAMP_DEV) debs
+	xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb $(PY) -m pytest -m real_display -p no:cacheprovider
 
 ## test-portable: the tests that need no Linux-only tool (poppler, qpdf, ICU tools), as on
 ## Windows and macOS in CI; build/portable_tests.py says which files it leaves out and why

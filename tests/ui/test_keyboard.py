@@ -135,6 +135,7 @@ def test_help_lists_the_keyboard_shortcuts(window: MainWindow) -> None:
         assert window.nav.item(index).text() in text
 
 
+@pytest.mark.real_display
 @pytest.mark.skipif(QApplication.platformName() not in ("xcb", "wayland") if QApplication.instance()
                     else os.environ.get("QT_QPA_PLATFORM", "") not in ("xcb", "wayland"),
                     reason="needs a real display (QT_QPA_PLATFORM=xcb under Xvfb): offscreen popups take "
