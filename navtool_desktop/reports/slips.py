@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
@@ -63,18 +64,27 @@ class QrCode(Flowable):
 
 def _slip(slip: Slip, address: str, width: float) -> Table:
     st = style.styles()
-    qr = 34 * mm
-    words = [
-        para(slip.name, st.h2),
-        para(role_name(slip.role_group), st.small),
-        rich("<b>{code}</b>", st.title, code=slip.code),
-        para(_("Scan the code with your phone's camera, or open {address} and type the code "
-               "above. Then choose a 4-digit PIN.").format(address=address), st.cell),
+    qr = 30 * mm
+    code = ParagraphStyle("slip-code", parent=st.h1, fontSize=16, leading=20, spaceBefore=0,
+                          spaceAfter=4, textColor=style.INK)
+    inside = width - 16  # the outer cell's padding
+    rows = [
+        [para(slip.name, st.h2), ""],
+        [para(role_name(slip.role_group), st.small), ""],
+        [QrCode(slip.link, qr), [rich("<b>{code}</b>", code, code=slip.code),
+                                 para(_("Scan this QR code with your phone's camera, or open the "
+                                        "address below and type the code. Then choose a 4-digit "
+                                        "PIN."), st.cell)]],
+        [para(address, st.cell_bold), ""],
     ]
-    inner = Table([[QrCode(slip.link, qr), words]], colWidths=[qr + 2 * mm, width - qr - 6 * mm])
+    inner = Table(rows, colWidths=[qr + 4 * mm, inside - qr - 4 * mm])
     inner.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1)),
+                               ("SPAN", (0, 3), (1, 3)),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return inner
 
 

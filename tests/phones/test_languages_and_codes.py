@@ -206,7 +206,7 @@ def test_one_server_per_cycle(room: Room) -> None:
     first.acquire("Retreat")
     first.note("http://127.0.0.1:8123/j/ABCDEF")
     try:
-        with pytest.raises(AlreadyRunning, match="already running.*http://127.0.0.1:8123/j/ABCDEF"):
+        with pytest.raises(AlreadyRunning, match=r"already running.*http://127\.0\.0\.1:8123/j/ABCDEF"):
             second.acquire("Retreat")
     finally:
         first.release()

@@ -113,3 +113,64 @@ def test_reset_pin_signs_out_the_phone_and_frees_the_name(qtbot: Any, panel: Pho
                                            {"participant": person.id, "pin": "2222"})[0]))
         qtbot.waitUntil(second.done, timeout=10_000)
     assert second.result() == (403, 200)
+
+
+def test_a_second_panel_for_the_cycle_says_phone_rating_already_runs(
+        qtbot: Any, panel: PhonePanel) -> None:
+    assert panel.start()
+    assert panel.server is not None
+    twin = PhonePanel(panel.pack, panel.store, panel.cycle_id)
+    qtbot.addWidget(twin)
+    twin.interface.setCurrentIndex(twin.interface.findData("127.0.0.1"))
+    assert not twin.start() and twin.server is None
+    assert "already running" in twin.message.text() and panel.server.url in twin.message.text()
+    panel.stop()
+    assert twin.start()  # free once the first one stopped
+    twin.stop()
+
+
+def test_printed_codes_join_and_survive_a_restart_until_rating_ends(
+        qtbot: Any, panel: PhonePanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import subprocess
+
+    from navtool_desktop.ui import phone_panel
+    from navtool_desktop.ui.phone_panel import PhonePanel as Panel
+
+    assert panel.start()
+    server = panel.server
+    assert server is not None
+    out = tmp_path / "slips.pdf"
+    panel.ask_save_path = lambda *_a: out  # type: ignore[method-assign]
+    panel.print_button.click()
+    assert "Saved 1 slips" in panel.message.text()
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Ana Peña" in text and server.url in text.replace("\n", "")
+    [printed] = re.findall(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b", text)
+    url = server.url
+
+    def join(body: dict[str, Any], where: str = url) -> tuple[int, Any]:
+        port, code = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/j/(\w+)", where).groups()  # type: ignore[union-attr]
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(post, int(port), f"/api/{code}/join", body)
+            qtbot.waitUntil(future.done, timeout=10_000)
+        return future.result()
+
+    assert join({"code": printed, "pin": "8642"})[0] == 200
+    panel.close()
+    # the app restarts: nothing in memory, the PIN and the code are read back from disk
+    monkeypatch.setattr(phone_panel, "_PIN_BOOKS", {})
+    again = Panel(panel.pack, panel.store, panel.cycle_id)
+    qtbot.addWidget(again)
+    again.interface.setCurrentIndex(again.interface.findData("127.0.0.1"))
+    assert again.start() and again.server is not None
+    assert again.server.url == url  # same address and join code: the printed QR still works
+    assert join({"code": printed, "pin": "1111"})[0] == 403
+    assert join({"code": printed, "pin": "8642"})[0] == 200
+    monkeypatch.setattr(phone_panel.messages, "ask", lambda *_a, **_k: True)
+    again.end_button.click()
+    assert again.server is None and "forgotten" in again.message.text()
+    assert again.start() and again.server is not None
+    assert join({"code": printed, "pin": "8642"}, again.server.url)[0] == 403  # refused after rating ended
+    again.stop()
