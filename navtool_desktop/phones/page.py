@@ -30,7 +30,7 @@ input[type=password],input[type=text],select,textarea{width:100%;box-sizing:bord
 .nav{display:flex;gap:8px;justify-content:space-between;margin:12px 0}
 .langs{text-align:right;margin:0 0 4px}.langs a{display:inline-block;padding:10px 8px;color:#1a4d8f;font-weight:bold}
 .langs a[aria-current]{color:#111;text-decoration:none}
-.source{display:block;font-size:.75em;font-weight:normal;color:#444}
+.source{display:block;font-size:.75em;font-weight:normal;color:#444;margin-left:32px}
 .or{margin:18px 0 6px;border-top:1px solid #bbb;padding-top:10px}
 details{margin:8px 0}[hidden]{display:none}
 """
@@ -71,7 +71,8 @@ var m=/^#c=([A-Za-z0-9-]{4,20})$/.exec(location.hash);
 if(m){history.replaceState(null,'',location.pathname+location.search);$('codebox').value=m[1];$('usecode').onclick();}
 // changing the language reloads the page: the signed-in person stays signed in (this tab only)
 Array.prototype.forEach.call(document.querySelectorAll('.langs a'),function(a){a.onclick=function(){
- if(token){try{sessionStorage.setItem('navtool-resume-'+base,JSON.stringify({token:token,me:me,at:at}));}catch(e){}}};});
+ if(token){try{sessionStorage.setItem('navtool-resume-'+base,JSON.stringify({token:token,me:me,at:at}));}catch(e){}}
+ else if(code){a.href=a.getAttribute('href')+'#c='+code;}};});
 function resume(){var k='navtool-resume-'+base,v=null;try{v=JSON.parse(sessionStorage.getItem(k)||'null');sessionStorage.removeItem(k);}catch(e){}
  if(!v||!v.token)return false;person(v.me);
  post('mine',{token:v.token},function(s,r){if(s!==200){show('pick');return;}
@@ -126,7 +127,7 @@ def render_page(nonce: str, content_json: str, people_json: str, title_html: str
     words = {
         "lang": lang,
         "code": _("A personal code has 8 letters and digits."),
-        "bycode": _("Your personal code"),
+        "bycode": _("Joining with your personal code"),
         "as": _("Rating as {name}"),
         "pick": _("Pick your name first."),
         "pin": _("The PIN is four digits."),
