@@ -43,6 +43,8 @@ class SaveDesk:
 
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue[tuple[SaveJob | KeysJob, Future[Any]]] = queue.SimpleQueue()
+        #: a job of the other kind met while draining: first in the next tick (writer only)
+        self._held: tuple[SaveJob | KeysJob, Future[Any]] | None = None
 
     def submit(self, job: SaveJob | KeysJob) -> Future[Any]:
         """Queue a job (any thread); the future holds the saved record or the refusal."""
@@ -51,21 +53,29 @@ class SaveDesk:
         return future
 
     def pending(self) -> int:
-        return self._queue.qsize()
+        return self._queue.qsize() + (self._held is not None)
 
     def drain(self, write: Callable[[Sequence[Any]], list[Any]], *, limit: int = 60) -> int:
         """Take up to ``limit`` queued jobs and write them in one go; the number handled.
 
         ``write`` gets the jobs and returns one result per job: the saved record or a
         :class:`UserFacingError` for a job the store refused. Called on the writer thread
-        only, once per timer tick: one file write per tick keeps the GUI thread free between.
+        only, once per timer tick: one file write per tick keeps the GUI thread free between,
+        so a tick takes jobs of one kind only (answers, or the PINs kept beside them).
         """
         batch: list[tuple[SaveJob | KeysJob, Future[Any]]] = []
+        if self._held is not None:
+            batch.append(self._held)
+            self._held = None
         while len(batch) < limit:
             try:
-                batch.append(self._queue.get_nowait())
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
+            if batch and type(item[0]) is not type(batch[0][0]):
+                self._held = item  # the other file: next tick
+                break
+            batch.append(item)
         if not batch:
             return 0
         try:
@@ -81,6 +91,9 @@ class SaveDesk:
 
     def refuse_all(self, reason: str) -> None:
         """Fail every queued job (the server stopped before the writer got to them)."""
+        held, self._held = self._held, None
+        if held is not None:
+            held[1].set_exception(UserFacingError(reason))
         while True:
             try:
                 _job, future = self._queue.get_nowait()

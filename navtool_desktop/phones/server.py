@@ -191,9 +191,12 @@ class PinBook:
         """(whether the PIN is right, whether it was set just now)."""
         with self._lock:
             known = self._pins.get(participant_id)
-            if known is None:
-                salt = secrets.token_bytes(16)
-                self._pins[participant_id] = _Pin(salt, self._hash(pin, salt))
+        if known is None:  # hashed outside the lock: the writer reads the book meanwhile
+            salt = secrets.token_bytes(16)
+            made = _Pin(salt, self._hash(pin, salt))
+            with self._lock:
+                known = self._pins.setdefault(participant_id, made)
+            if known is made:
                 return True, True
         good = hmac.compare_digest(self._hash(pin, known.salt), known.digest)
         if not good:

@@ -212,3 +212,24 @@ def test_one_server_per_cycle(room: Room) -> None:
         first.release()
     second.acquire("Retreat")  # free again once the first stopped
     second.release()
+
+
+def test_a_writer_tick_writes_one_kind_of_file() -> None:
+    """Answers and kept PINs are two files: one tick writes one of them, in arrival order."""
+    from navtool_desktop.phones import SaveJob
+    from navtool_desktop.phones.desk import KeysJob
+
+    desk = SaveDesk()
+    rate = [desk.submit(SaveJob("p", f"c{n}", "developing")) for n in range(2)]
+    keys = desk.submit(KeysJob(dict))
+    last = desk.submit(SaveJob("p", "c9", "refining"))
+    ticks: list[list[str]] = []
+
+    def write(jobs: Any) -> list[Any]:
+        ticks.append([type(j).__name__ for j in jobs])
+        return [True] * len(jobs)
+
+    while desk.pending():
+        desk.drain(write)
+    assert ticks == [["SaveJob", "SaveJob"], ["KeysJob"], ["SaveJob"]]
+    assert all(f.result(timeout=0) for f in (*rate, keys, last))
