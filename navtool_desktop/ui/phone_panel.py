@@ -163,7 +163,10 @@ class PhonePanel(QDialog):
         reset_row.addWidget(self.person, 1)
         reset_row.addWidget(self.reset_button)
         layout.addLayout(reset_row)
-        layout.addWidget(self.print_button)
+        print_row = QHBoxLayout()
+        print_row.addWidget(self.print_button)
+        print_row.addStretch(1)
+        layout.addLayout(print_row)
 
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)

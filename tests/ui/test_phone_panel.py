@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -52,7 +53,9 @@ def test_a_phone_answer_is_saved_by_the_gui_timer(qtbot: Any, panel: PhonePanel,
     server = panel.server
     assert server is not None and server.host == "127.0.0.1"
     assert panel.address.text() == server.url and not panel.qr.pixmap().isNull()
-    panel.grab().save(str(tmp_path / "projector.png"))
+    panel.resize(900, 640)
+    shots = Path(os.environ.get("NAVTOOL_SHOTS") or tmp_path)  # docs/screenshots/phone-projector.png
+    panel.grab().save(str(shots / "phone-projector.png"))
     person = server.room.participants[0]
     comp = server.room.competency_ids[0]
     writer = set()
