@@ -177,3 +177,22 @@ def test_printed_codes_join_and_survive_a_restart_until_rating_ends(
     assert again.start() and again.server is not None
     assert join({"code": printed, "pin": "8642"}, again.server.url)[0] == 403  # refused after rating ended
     again.stop()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_panels_alt_keys_are_unique(qtbot: Any, repo: Repository, pack: Pack, lang: str) -> None:
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton
+
+    from navtool_desktop import i18n
+
+    i18n.set_language(lang)
+    store = repo.create_district(District(name="Peña Valley Schools"))
+    cid = store.create_cycle(Cycle(title="Retreat", date="2026-12-01", framework_id=pack.id,
+                                   framework_version=pack.version, scope=("culture",))).cycle.id
+    p = PhonePanel(pack, store, cid)
+    qtbot.addWidget(p)
+    letters = [m.group(1).lower() for b in p.findChildren(QAbstractButton)
+               if (m := re.search(r"&(\w)", b.text()))]
+    assert len(letters) == 5 and len(set(letters)) == len(letters), letters
