@@ -68,7 +68,7 @@ function begin(r){token=r.token;answers=r.answers||{};$('whoami').textContent=T.
  at=firstOpen();show('rate');render();flush();}
 // a personal QR code brings its code after "#c=": read it, then take it out of the address bar
 var m=/^#c=([A-Za-z0-9-]{4,20})$/.exec(location.hash);
-if(m){history.replaceState(null,'',location.pathname+location.search);$('codebox').value=m[1];$('usecode').onclick();}
+if(m){history.replaceState(null,'',location.pathname+location.search);$('codebox').value=m[1];}
 // changing the language reloads the page: the signed-in person stays signed in (this tab only)
 Array.prototype.forEach.call(document.querySelectorAll('.langs a'),function(a){a.onclick=function(){
  if(token){try{sessionStorage.setItem('navtool-resume-'+base,JSON.stringify({token:token,me:me,at:at}));}catch(e){}}
@@ -111,7 +111,8 @@ $('prev').onclick=function(){save();if(at>0){at--;render();window.scrollTo(0,0);
 $('fwd').onclick=function(){save();if(at<C.competencies.length-1){at++;render();window.scrollTo(0,0);}else{show('done');}};
 $('back').onclick=function(){show('rate');render();};
 window.addEventListener('online',flush);setInterval(flush,10000);
-if(!resume()&&!m)show('pick');
+$('repick').onclick=function(){code=null;$('pinbox').value='';show('pick');};
+if(!resume()){show('pick');if(m)$('usecode').onclick();}
 })();
 """
 
@@ -163,7 +164,8 @@ def render_page(nonce: str, content_json: str, people_json: str, title_html: str
 <section id="pin" hidden><p id="pinwho"></p><label for="pinbox">{_("Your 4-digit PIN (the first time, choose one and remember it)")}</label>
 <input id="pinbox" type="password" inputmode="numeric" pattern="[0-9]*" maxlength="4" autocomplete="off">
 <p id="pinerr" class="error" role="alert"></p>
-<button id="join" type="button">{_("Start rating")}</button></section>
+<div class="nav"><button id="repick" type="button" class="secondary">{_("Back")}</button>
+<button id="join" type="button">{_("Start rating")}</button></div></section>
 <section id="rate" hidden><p id="whoami"></p><p id="progress" aria-live="polite"></p>
 <div id="comp"></div>
 <p id="status" class="status" aria-live="polite"></p><p id="rateerr" class="error" role="alert"></p>

@@ -176,6 +176,16 @@ def test_a_printed_code_and_the_spanish_page_in_chromium(
         es_pin, es_level = _("Joining with your personal code"), level_name("operationalizing")
     comp = server.room.competency_ids[0]
     try:
+        # a wrong code: refused at the PIN step, and Back returns to the list
+        browser.get(f"{server.url}#c=AAAA-AAAA")
+        until(lambda: shown("pin"), "the PIN step for a made-up code")
+        browser.find_element(By.ID, "pinbox").send_keys("2580")
+        browser.find_element(By.ID, "join").click()
+        until(lambda: "code is not right" in browser.find_element(By.ID, "pinerr").text, "the refusal")
+        browser.find_element(By.ID, "repick").click()
+        until(lambda: shown("pick"), "the list again")
+        assert not pins.has_pin(ana.id)
+        browser.get("about:blank")
         browser.get(f"{server.url}#c={code}")
         until(lambda: shown("pin"), "the PIN step, straight from the code")
         assert browser.execute_script("return location.hash") == ""  # the code left the address bar
