@@ -110,6 +110,10 @@ def test_a_personal_code_joins_without_the_list(room: Room) -> None:
     assert room.api("join", {"code": codes[people[2]], "pin": "0000"})[0] == 403
     # a code is for joining only: it is no token, and no PIN
     assert room.api("mine", {"token": codes[people[2]]})[0] == 403
+    # printing again makes new codes: the slips printed before stop working
+    again = room.server.pins.new_codes([people[2]])
+    assert room.api("join", {"code": codes[people[2]], "pin": "2468"})[0] == 403
+    assert room.api("join", {"code": again[people[2]], "pin": "2468"})[0] == 200
 
 
 @pytest.mark.parametrize("guess", ["AAAAAAAA", "K7PM3QXA", "ABCD-EFG", "00000000", "", "x" * 500, 7, None])

@@ -49,6 +49,20 @@ def test_serve_saves_through_its_single_writer_and_stops_on_ctrl_c(data_dir: Pat
         [rating] = repo.open_district(repo.last_district_id() or "", auto_backup=False).ratings(cid)
     assert (rating.participant_id, rating.level) == (person.id, "establishing")
 
+    # started again (a new process: nothing in memory): same address, and the PIN still holds
+    proc = subprocess.Popen([sys.executable, "-m", "navtool_desktop.cli", "serve", "--bind", "127.0.0.1"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert f"http://127.0.0.1:{port}/j/{code}" in line, line
+        status, reply = send(port, "POST", f"/api/{code}/join", {"participant": person.id, "pin": "1111"})
+        assert status == 403 and "PIN is not right" in reply["error"]
+        assert send(port, "POST", f"/api/{code}/join", {"participant": person.id, "pin": "2468"})[0] == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+
 
 def test_serve_refuses_every_interface(data_dir: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NAVTOOL_DATA_DIR": str(data_dir)}

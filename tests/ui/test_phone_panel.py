@@ -84,11 +84,15 @@ def test_a_phone_answer_is_saved_by_the_gui_timer(qtbot: Any, panel: PhonePanel,
 
 
 def test_closing_the_cycle_stops_the_server(qtbot: Any, panel: PhonePanel) -> None:
+    from navtool_desktop.phones.keys import keys_path
+
     assert panel.start()
+    assert keys_path(panel.store, panel.cycle_id).exists()
     cycle = panel.store.get_cycle(panel.cycle_id)
     panel.store.save_cycle(cycle.replace(status="closed"))
     qtbot.waitUntil(lambda: panel.server is None, timeout=5_000)
     assert "closed" in panel.message.text()
+    assert not keys_path(panel.store, panel.cycle_id).exists()  # rating closed: PINs and codes gone
     assert not panel.start()  # a closed cycle cannot be served
 
 
