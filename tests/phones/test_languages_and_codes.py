@@ -237,3 +237,20 @@ def test_a_writer_tick_writes_one_kind_of_file() -> None:
         desk.drain(write)
     assert ticks == [["SaveJob", "SaveJob"], ["KeysJob"], ["SaveJob"]]
     assert all(f.result(timeout=0) for f in (*rate, keys, last))
+
+
+def test_an_app_in_spanish_serves_english_phones_the_english_pack(room: Room, pack: Pack) -> None:
+    """The app's pack is already Spanish when the app speaks Spanish: an English phone still
+    gets the source texts, and a phone that says nothing gets the app's language."""
+    es_pack = load_localized(pack, "es")
+    server = PhoneServer(es_pack, snapshot_room(room.store, room.cycle_id, pack), SaveDesk(),
+                         host="127.0.0.1", pack_language="es")
+    cid = server.room.competency_ids[0]
+    english = json.loads(server.page("en"))["competencies"][0]
+    spanish_page = json.loads(server.page("es"))["competencies"][0]
+    assert english["name"] == pack.competency(cid).name != es_pack.competency(cid).name
+    assert spanish_page["name"] == es_pack.competency(cid).name
+    assert server.request_language("/j/X", "") == "es"
+    assert server.request_language("/j/X", "fr-FR,fr;q=0.9,en;q=0.5") == "en"
+    assert server.request_language("/j/X", "et,estonian") == "es"  # no shipped language named
+    assert server.request_language("/j/X?lang=xx", "") == "es"
