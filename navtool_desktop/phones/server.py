@@ -5,10 +5,15 @@ Security design (a room full of strangers' phones, plain HTTP on a local network
 * Binds one address the caller chose; all interfaces only when asked for explicitly.
 * Every URL carries the session's random join code (``/j/CODE``, ``/api/CODE/...``); a
   wrong code gets a plain 404, so the server is not discoverable by scanning paths.
-* A participant picks their name and sets a 4-digit PIN (kept only as a salted PBKDF2
-  hash, in memory, for the app's session); joining returns a random per-participant token.
-  Wrong PINs lock that name for a while after a few tries; joins are rate limited per
+* A participant picks their name, or types (or scans) the personal code from their printed
+  slip, and sets a 4-digit PIN. PINs and codes are kept only as salted PBKDF2 hashes,
+  written by the single writer beside the data until rating ends (``phones/keys.py``);
+  joining returns a random per-participant token, kept in memory only. Wrong PINs lock
+  that name for a while after a few tries; joins (by name or code) are rate limited per
   client address, and every client has a request budget per minute.
+* Each request speaks its own language (``?lang=``, else the phone's ``Accept-Language``,
+  else the app's): words from the gettext catalog (``i18n.speaking`` on the request
+  thread), texts from the pack's language layer.
 * No cookies: the token travels in the JSON body of POST requests, and every POST must
   be ``application/json`` (a cross-site form cannot send that without a CORS preflight,
   which this server never grants), so cross-site request forgery has nothing to ride on.
