@@ -33,6 +33,8 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
 #: One thread's own language (see :func:`speaking`): (code, translation) or absent.
 _local = threading.local()
+#: Catalogs loaded for :func:`speaking`, by language and catalog folder.
+_spoken: dict[tuple[str, str], tuple[str, gettext.NullTranslations]] = {}
 
 
 def _(text: str) -> str:
@@ -157,7 +159,11 @@ def speaking(code: str) -> Iterator[str]:
     """Speak ``code`` on this thread only, for the block (a phone's own language while the
     app keeps the facilitator's); yields the language actually spoken."""
     before = getattr(_local, "speaking", None)
-    _local.speaking = _load(code)
+    key = (code, str(locale_dir()))
+    found = _spoken.get(key)
+    if found is None:  # once per language: a phone's every request speaks its own
+        found = _spoken[key] = _load(code)
+    _local.speaking = found
     try:
         yield _local.speaking[0]
     finally:
