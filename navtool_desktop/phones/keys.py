@@ -69,9 +69,17 @@ def save_keys(store: Any, cycle_id: str, data: dict[str, Any]) -> None:
 
 
 def forget_keys(store: Any, cycle_id: str) -> None:
-    """Rating has ended: the PINs and personal codes of the cycle are gone for good."""
-    with contextlib.suppress(FileNotFoundError):
-        keys_path(store, cycle_id).unlink()
+    """Rating has ended: the PINs and personal codes of the cycle are gone for good (or a
+    StoreWriteError says why they are not)."""
+    from navtool_desktop.storage.errors import write_failure
+
+    path = keys_path(store, cycle_id)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise write_failure(path, exc) from None
 
 
 class CycleLock:
@@ -86,12 +94,16 @@ class CycleLock:
         return self._fd is not None
 
     def acquire(self, title: str) -> None:
+        from navtool_desktop.storage.errors import write_failure
         from navtool_desktop.storage.lock import try_lock
 
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise write_failure(self.path, exc) from None
         if not try_lock(fd):
             os.close(fd)
             raise AlreadyRunning(running_message(self.path, title))

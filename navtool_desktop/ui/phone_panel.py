@@ -14,6 +14,7 @@ panel (or ``navtool serve``) is told that phone rating already runs.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,8 @@ class PhonePanel(QDialog):
         cycle = self.store.get_cycle(self.cycle_id)
         if cycle.status != "open" or self.store.read_only:
             if cycle.status != "open" and not self.store.read_only:
-                end_rating(self.store, self.cycle_id)  # rating closed with the cycle
+                with contextlib.suppress(StoreError):
+                    end_rating(self.store, self.cycle_id)  # rating closed with the cycle
             self.message.setText(_("Phone rating needs an open cycle in data open for writing."))
             return False
         try:
@@ -268,7 +270,11 @@ class PhonePanel(QDialog):
         self.stop()
         if self.lock.held or self._running_elsewhere():
             return
-        end_rating(self.store, self.cycle_id)
+        try:
+            end_rating(self.store, self.cycle_id)
+        except StoreError as exc:
+            self.message.setText(str(exc))
+            return
         self.message.setText(_("Rating has ended: the PINs and personal codes of this cycle "
                                "are forgotten."))
 
@@ -347,8 +353,9 @@ class PhonePanel(QDialog):
         if self.server is not None and self._ticks % 50 == 0:
             if self.store.get_cycle(self.cycle_id).status != "open":
                 self.stop()
-                end_rating(self.store, self.cycle_id)  # rating has closed: codes and PINs go
                 self.message.setText(_("The cycle was closed, so phone rating stopped."))
+                with contextlib.suppress(StoreError):  # if not now, at the next Start
+                    end_rating(self.store, self.cycle_id)  # rating has closed: codes and PINs go
                 return handled
             self._show_progress()
         return handled

@@ -200,3 +200,25 @@ def test_the_panels_alt_keys_are_unique(qtbot: Any, repo: Repository, pack: Pack
     letters = [m.group(1).lower() for b in p.findChildren(QAbstractButton)
                if (m := re.search(r"&(\w)", b.text()))]
     assert len(letters) == 5 and len(set(letters)) == len(letters), letters
+
+
+def test_end_rating_says_when_the_kept_pins_cannot_be_removed(
+        qtbot: Any, panel: PhonePanel, monkeypatch: pytest.MonkeyPatch) -> None:
+    from navtool_desktop.phones.keys import keys_path
+    from navtool_desktop.ui import phone_panel
+
+    assert panel.start()
+    panel.stop()
+    kept = keys_path(panel.store, panel.cycle_id)
+    real_unlink = Path.unlink
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        if self == kept:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    monkeypatch.setattr(phone_panel.messages, "ask", lambda *_a, **_k: True)
+    panel.end_button.click()
+    assert kept.exists() and "forgotten" not in panel.message.text()
+    assert "cannot be written to" in panel.message.text()
