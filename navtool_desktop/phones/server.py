@@ -238,17 +238,26 @@ class PinBook:
         """A new personal code for each participant (replacing any earlier one: slips printed
         before stop working); the codes are returned once, to print, and kept only hashed."""
         made = {pid: new_personal_code() for pid in participant_ids}
-        digests = {pid: self._code_digest(code) for pid, code in made.items()}
+        self.set_codes(made)
+        return made
+
+    def set_codes(self, codes: Mapping[str, str]) -> None:
+        """Make ``codes`` (participant id -> code, from :func:`new_personal_code`) the
+        participants' personal codes, replacing their earlier ones."""
+        digests = {pid: self._code_digest(code) for pid, code in codes.items()}
         with self._lock:
-            for old in [d for d, p in self._codes.items() if p in made]:
+            for old in [d for d, p in self._codes.items() if p in digests]:
                 del self._codes[old]
             for pid, digest in digests.items():
                 self._codes[digest] = pid
-        return made
 
     def has_codes(self) -> bool:
         with self._lock:
             return bool(self._codes)
+
+    def has_code(self, participant_id: str) -> bool:
+        with self._lock:
+            return participant_id in self._codes.values()
 
     def participant_of_code(self, typed: str) -> str | None:
         """Whose personal code this is, or None (a wrong or guessed code)."""

@@ -133,9 +133,9 @@ class PhonePanel(QDialog):
                                        "join with the name chooses a new PIN."))
         self.reset_button.clicked.connect(self.reset_pin)
         self.print_button = QPushButton(_("&Print personal codes…"))
-        self.print_button.setToolTip(_("A slip for each participant with their own QR code and "
-                                       "code, so they join without picking their name. Printing "
-                                       "makes new codes: slips printed before stop working."))
+        self.print_button.setToolTip(_("A slip with their own QR code and code for each "
+                                       "participant who has none yet, so they join without "
+                                       "picking their name."))
         self.print_button.clicked.connect(self.print_codes)
         self.print_button.setEnabled(False)
         self.end_button = QPushButton(_("&End rating"))
@@ -289,30 +289,42 @@ class PhonePanel(QDialog):
         return False
 
     def print_codes(self) -> None:
-        """New personal codes for everyone, printed one slip per person (a PDF to print)."""
+        """Slips for the people without a personal code yet (after asking: new codes for
+        everyone), one slip per person, saved as a PDF to print."""
         server = self.server
         if server is None:
             return
+        people = [p for p in server.room.participants if not server.pins.has_code(p.id)]
+        if not people:
+            if not messages.ask(self, _("Print personal codes"),
+                                _("Everyone already has a personal code. Make new codes for "
+                                  "everyone? The slips printed before stop working.")):
+                return
+            people = list(server.room.participants)
         path = self.ask_save_path(_("Save the personal code slips"), _("personal codes.pdf"))
         if path is None:
             return
         from navtool_desktop.fileio import write_file
+        from navtool_desktop.phones.server import new_personal_code
         from navtool_desktop.reports.slips import Slip, render_slips
 
-        people = list(server.room.participants)
-        codes = server.pins.new_codes([p.id for p in people])
-        try:
-            save_keys(self.store, self.cycle_id, server.pins.saved())
-            slips = [Slip(p.name or p.code, p.role_group, show_code(codes[p.id]),
-                          f"{server.url}#c={codes[p.id]}") for p in people]
+        codes = {p.id: new_personal_code() for p in people}
+        slips = [Slip(p.name or p.code, p.role_group, show_code(codes[p.id]),
+                      f"{server.url}#c={codes[p.id]}") for p in people]
+        try:  # the file first: codes nobody could print never replace working ones
             write_file(path, render_slips(self.store.get_cycle(self.cycle_id).title,
                                           server.url, slips))
         except (UserFacingError, OSError) as exc:
             messages.show_error(self, exc)
             return
+        server.pins.set_codes(codes)
+        try:
+            save_keys(self.store, self.cycle_id, server.pins.saved())
+        except StoreError as exc:
+            self.message.setText(str(exc))  # they work until the app closes
+            return
         self.message.setText(_("Saved {count} slips to {file}. Print them and cut along the "
-                               "dashed lines; codes printed before no longer work.").format(
-            count=len(slips), file=path.name))
+                               "dashed lines.").format(count=len(slips), file=path.name))
 
     def ask_save_path(self, title: str, suggested: str) -> Path | None:  # tests replace this
         name, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), PDF_FILTER)

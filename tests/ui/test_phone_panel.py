@@ -222,3 +222,48 @@ def test_end_rating_says_when_the_kept_pins_cannot_be_removed(
     panel.end_button.click()
     assert kept.exists() and "forgotten" not in panel.message.text()
     assert "cannot be written to" in panel.message.text()
+
+
+def test_printing_again_prints_only_the_people_without_a_code(
+        qtbot: Any, panel: PhonePanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import subprocess
+
+    from navtool_desktop.ui import phone_panel
+
+    def printed(name: str) -> str:
+        out = tmp_path / name
+        panel.ask_save_path = lambda *_a: out  # type: ignore[method-assign]
+        panel.print_button.click()
+        if not out.exists():
+            return ""
+        return subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+
+    def codes(text: str) -> list[str]:
+        return re.findall(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b", text)
+
+    def join(code: str) -> int:
+        server = panel.server
+        assert server is not None
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(post, server.port, f"/api/{server.join_code}/join",
+                                 {"code": code, "pin": "1212"})
+            qtbot.waitUntil(future.done, timeout=10_000)
+        return future.result()[0]
+
+    assert panel.start()
+    [ana] = codes(printed("first.pdf"))
+    panel.stop()
+    panel.store.save_participant(panel.cycle_id, Participant(name="Lee Late", role_group="learner"))
+    assert panel.start()
+    second = printed("second.pdf")
+    assert "Lee Late" in second and "Ana" not in second and len(codes(second)) == 1
+    assert join(ana) == 200  # Ana's slip still works
+    asked: list[bool] = []
+    monkeypatch.setattr(phone_panel.messages, "ask", lambda *_a, **_k: asked.append(False) or False)
+    assert printed("third.pdf") == "" and asked  # everyone has one: asked, and no was kept
+    monkeypatch.setattr(phone_panel.messages, "ask", lambda *_a, **_k: True)
+    assert len(codes(printed("fourth.pdf"))) == 2
+    assert join(ana) == 403  # new codes for everyone: the old slips stop working
+    panel.stop()
