@@ -107,6 +107,8 @@ class CycleLock:
         if not try_lock(fd):
             os.close(fd)
             raise AlreadyRunning(running_message(self.path, title))
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)  # what a killed holder left says nothing now
         self._fd = fd
 
     def note(self, url: str) -> None:

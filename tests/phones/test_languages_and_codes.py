@@ -254,3 +254,22 @@ def test_an_app_in_spanish_serves_english_phones_the_english_pack(room: Room, pa
     assert server.request_language("/j/X", "fr-FR,fr;q=0.9,en;q=0.5") == "en"
     assert server.request_language("/j/X", "et,estonian") == "es"  # no shipped language named
     assert server.request_language("/j/X?lang=xx", "") == "es"
+
+
+def test_a_lock_left_by_a_killed_app_does_not_block(room: Room) -> None:
+    """The OS lock dies with the process; the file it leaves (saying where it ran) is stale."""
+    from navtool_desktop.phones.keys import running_elsewhere
+
+    lock = CycleLock(room.store, room.cycle_id)
+    lock.path.parent.mkdir(parents=True, exist_ok=True)
+    lock.path.write_text(json.dumps({"pid": 99999, "host": "gone", "url": "http://10.0.0.9:1/j/OLDOLD"}))
+    assert running_elsewhere(room.store.repo.folder) == []
+    lock.acquire("Retreat")
+    try:
+        assert running_elsewhere(room.store.repo.folder) == []  # the old words are gone
+        lock.note("http://127.0.0.1:5/j/NEWNEW")
+        [running] = running_elsewhere(room.store.repo.folder)
+    finally:
+        lock.release()
+    assert "http://127.0.0.1:5/j/NEWNEW" in running and "OLDOLD" not in running
+    assert running_elsewhere(room.store.repo.folder) == []
