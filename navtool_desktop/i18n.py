@@ -13,10 +13,13 @@ Preferences, else the system locale, else English. Set it once, before any scree
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import json
 import locale
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 DOMAIN = "navtool"
@@ -28,13 +31,18 @@ PREFERENCES_FILE = "preferences.json"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
+#: One thread's own language (see :func:`speaking`): (code, translation) or absent.
+_local = threading.local()
+#: Catalogs loaded for :func:`speaking`, by language and catalog folder.
+_spoken: dict[tuple[str, str], tuple[str, gettext.NullTranslations]] = {}
 
 
 def _(text: str) -> str:
     """Translate ``text``; English is the source language and the fallback."""
     if not text:
         return text  # gettext("") is the catalog's header
-    return _translation.gettext(text)
+    own = getattr(_local, "speaking", None)
+    return (own[1] if own is not None else _translation).gettext(text)
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -52,8 +60,9 @@ def locale_dir() -> Path:
 
 
 def language() -> str:
-    """The language the app speaks now ("en", "es")."""
-    return _language
+    """The language the app speaks now ("en", "es"), or this thread's (see :func:`speaking`)."""
+    own = getattr(_local, "speaking", None)
+    return own[0] if own is not None else _language
 
 
 def _code(value: str | None) -> str | None:
@@ -130,12 +139,32 @@ def resolve_language(requested: str | None = None) -> str:
     return saved_language() or system_language()
 
 
+def _load(code: str) -> tuple[str, gettext.NullTranslations]:
+    """A shipped language's code and catalog; English (no catalog) for anything else."""
+    found = _code(code) or SOURCE_LANGUAGE
+    if found == SOURCE_LANGUAGE:
+        return SOURCE_LANGUAGE, gettext.NullTranslations()
+    translation = gettext.translation(DOMAIN, locale_dir(), [found], fallback=True)
+    return (found if isinstance(translation, gettext.GNUTranslations) else SOURCE_LANGUAGE), translation
+
+
 def set_language(code: str) -> None:
     """Speak ``code`` from now on; a language without a catalog falls back to English."""
     global _translation, _language
-    found = _code(code) or SOURCE_LANGUAGE
-    if found == SOURCE_LANGUAGE:
-        _translation, _language = gettext.NullTranslations(), SOURCE_LANGUAGE
-        return
-    _translation = gettext.translation(DOMAIN, locale_dir(), [found], fallback=True)
-    _language = found if isinstance(_translation, gettext.GNUTranslations) else SOURCE_LANGUAGE
+    _language, _translation = _load(code)
+
+
+@contextlib.contextmanager
+def speaking(code: str) -> Iterator[str]:
+    """Speak ``code`` on this thread only, for the block (a phone's own language while the
+    app keeps the facilitator's); yields the language actually spoken."""
+    before = getattr(_local, "speaking", None)
+    key = (code, str(locale_dir()))
+    found = _spoken.get(key)
+    if found is None:  # once per language: a phone's every request speaks its own
+        found = _spoken[key] = _load(code)
+    _local.speaking = found
+    try:
+        yield _local.speaking[0]
+    finally:
+        _local.speaking = before

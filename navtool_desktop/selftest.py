@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import io
 import os
 import sys
 import tempfile
@@ -295,6 +296,49 @@ def _network(ctx: Context) -> str:
         raise StepError(outcome.message or _("the district is missing from the side-by-side view"))
     return _("{size} KB, signature checked, shown side by side with {cycles} closed cycles").format(
         size=len(raw) // 1024, cycles=cycles)
+
+
+@step("phone rating on this laptop only", needs=["navtool_desktop.phones"])
+def _phones(ctx: Context) -> str:
+    """Serve a cycle on 127.0.0.1, fetch its page in English and Spanish with urllib, draw the
+    projector's QR code (segno), stop: http.server, segno and the page's languages are bundled."""
+    import urllib.request
+
+    import segno
+
+    phones = importlib.import_module("navtool_desktop.phones")
+    store = ctx.need("store")
+    cycles = store.cycles()
+    if not cycles:
+        raise StepError(_("the demo district has no cycle"))
+    desk = phones.SaveDesk()
+    room = phones.snapshot_room(store, cycles[-1].id, ctx.need("pack"))
+    server = phones.PhoneServer(ctx.need("pack"), room, desk, host="127.0.0.1",
+                                pack_language="en")
+    url = server.start()
+    sizes = []
+    try:
+        for lang, marker in (("en", '<html lang="en">'), ("es", '<html lang="es">')):
+            with urllib.request.urlopen(f"{url}?lang={lang}", timeout=10) as reply:
+                page = reply.read().decode("utf-8")
+                if reply.status != 200 or marker not in page or "Content-Security-Policy" not in reply.headers:
+                    raise StepError(_("the {lang} page did not come back whole").format(lang=lang))
+                sizes.append(len(page) // 1024)
+        qr = io.BytesIO()
+        segno.make(url, error="m").save(qr, kind="png", scale=4)
+        if not qr.getvalue().startswith(b"\x89PNG"):
+            raise StepError(_("segno made no PNG"))
+    finally:
+        server.stop()
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            pass
+    except OSError:  # URLError too: nothing listens any more
+        pass
+    else:
+        raise StepError(_("the server still answered after it stopped"))
+    return _("served {url}, pages {en} KB (English) and {es} KB (Spanish), QR code {qr} bytes, "
+             "stopped").format(url=url, en=sizes[0], es=sizes[1], qr=len(qr.getvalue()))
 
 
 @step("show the main window", needs=["navtool_desktop.ui.main_window"])

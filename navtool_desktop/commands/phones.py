@@ -30,26 +30,49 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _serve(args: argparse.Namespace) -> int:
     from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.errors import UserFacingError
-    from navtool_desktop.phones import PhoneServer, SaveDesk, snapshot_room, store_writer
-    from navtool_desktop.storage import Repository, StoreError
+    from navtool_desktop.phones import PhoneServer, PinBook, SaveDesk, snapshot_room, store_writer
+    from navtool_desktop.phones.keys import CycleLock, forget_keys, load_keys, running_elsewhere, save_keys
+    from navtool_desktop.storage import Repository, StoreError, StoreLockedError
 
     if not 0 <= args.port <= 65535:
         raise CommandError(_("the port is a number from 1 to 65535"))
     pack = load_default_pack()
     stopped = threading.Event()
     try:
-        with Repository(paths.data_dir()) as repo:
+        try:
+            repo = Repository(paths.data_dir())
+        except StoreLockedError as exc:
+            # the app has the data open: if it is serving phones, say that plainly
+            raise CommandError(" ".join(running_elsewhere(paths.data_dir())) or str(exc)) from None
+        with repo:
             store = open_district(repo, args.district)
             cycles = store.cycles()
             if not cycles:
                 raise CommandError(_("the district has no cycles yet"))
             cycle = cycles[-1] if args.cycle == LATEST else store.get_cycle(args.cycle)
             if cycle.status != "open":
+                forget_keys(store, cycle.id)  # rating closed with the cycle: codes and PINs go
                 raise CommandError(_("the cycle \u201c{title}\u201d is closed").format(title=cycle.title))
+            lock = CycleLock(store, cycle.id)
+            lock.acquire(cycle.title)  # one server per cycle
             desk = SaveDesk()
-            server = PhoneServer(pack, snapshot_room(store, cycle.id, pack), desk, host=args.bind,
-                                 port=args.port)
-            url = server.start()
+            # PINs and personal codes set before (here or in the app) still hold
+            pins = PinBook.restore(load_keys(store, cycle.id))
+            last = pins.session
+            port = args.port or (int(last.get("port", 0)) if last.get("host") == args.bind else 0)
+            try:
+                server = PhoneServer(pack, snapshot_room(store, cycle.id, pack), desk, host=args.bind,
+                                     port=port, pins=pins, join_code=str(last.get("join_code", "")) or None)
+                url = server.start()
+            except UserFacingError:
+                if args.port or not port:
+                    raise
+                server = PhoneServer(pack, snapshot_room(store, cycle.id, pack), desk, host=args.bind,
+                                     pins=pins)
+                url = server.start()  # the old port is taken: a new address
+            pins.session = {"join_code": server.join_code, "host": args.bind, "port": server.port}
+            save_keys(store, cycle.id, pins.saved())
+            lock.note(url)
             print(_("Phones can rate \u201c{title}\u201d at {url} (join code {code}). "
                     "Ctrl+C stops.").format(title=cycle.title, url=url, code=server.join_code),
                   flush=True)
@@ -62,6 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
             finally:
                 desk.drain(write)
                 server.stop()
+                lock.release()
                 print(_("Stopped; nothing is listening."), flush=True)
     except (StoreError, UserFacingError) as exc:
         raise CommandError(str(exc)) from None

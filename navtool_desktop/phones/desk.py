@@ -29,34 +29,53 @@ class SaveJob:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class KeysJob:
+    """The PINs and personal codes of the cycle changed (a PIN was set): keep them on disk
+    (hashes only; ``phones/keys.py``) before the phone hears it joined. ``saved`` is called
+    by the writer, so what it writes holds every change made before the job was queued."""
+
+    saved: Callable[[], dict[str, Any]]
+
+
 class SaveDesk:
     """A thread-safe queue of save jobs, each with a future the writer resolves."""
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[SaveJob, Future[Any]]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[SaveJob | KeysJob, Future[Any]]] = queue.SimpleQueue()
+        #: a job of the other kind met while draining: first in the next tick (writer only)
+        self._held: tuple[SaveJob | KeysJob, Future[Any]] | None = None
 
-    def submit(self, job: SaveJob) -> Future[Any]:
+    def submit(self, job: SaveJob | KeysJob) -> Future[Any]:
         """Queue a job (any thread); the future holds the saved record or the refusal."""
         future: Future[Any] = Future()
         self._queue.put((job, future))
         return future
 
     def pending(self) -> int:
-        return self._queue.qsize()
+        return self._queue.qsize() + (self._held is not None)
 
-    def drain(self, write: Callable[[Sequence[SaveJob]], list[Any]], *, limit: int = 60) -> int:
+    def drain(self, write: Callable[[Sequence[Any]], list[Any]], *, limit: int = 60) -> int:
         """Take up to ``limit`` queued jobs and write them in one go; the number handled.
 
         ``write`` gets the jobs and returns one result per job: the saved record or a
         :class:`UserFacingError` for a job the store refused. Called on the writer thread
-        only, once per timer tick: one file write per tick keeps the GUI thread free between.
+        only, once per timer tick: one file write per tick keeps the GUI thread free between,
+        so a tick takes jobs of one kind only (answers, or the PINs kept beside them).
         """
-        batch: list[tuple[SaveJob, Future[Any]]] = []
+        batch: list[tuple[SaveJob | KeysJob, Future[Any]]] = []
+        if self._held is not None:
+            batch.append(self._held)
+            self._held = None
         while len(batch) < limit:
             try:
-                batch.append(self._queue.get_nowait())
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
+            if batch and type(item[0]) is not type(batch[0][0]):
+                self._held = item  # the other file: next tick
+                break
+            batch.append(item)
         if not batch:
             return 0
         try:
@@ -72,6 +91,9 @@ class SaveDesk:
 
     def refuse_all(self, reason: str) -> None:
         """Fail every queued job (the server stopped before the writer got to them)."""
+        held, self._held = self._held, None
+        if held is not None:
+            held[1].set_exception(UserFacingError(reason))
         while True:
             try:
                 _job, future = self._queue.get_nowait()
@@ -80,12 +102,14 @@ class SaveDesk:
             future.set_exception(UserFacingError(reason))
 
 
-def store_writer(store: Any, cycle_id: str) -> Callable[[Sequence[SaveJob]], list[Any]]:
-    """A ``write`` for :meth:`SaveDesk.drain` that saves ratings into a district store.
+def store_writer(store: Any, cycle_id: str) -> Callable[[Sequence[Any]], list[Any]]:
+    """A ``write`` for :meth:`SaveDesk.drain` that saves ratings into a district store, and
+    the cycle's PINs and codes beside it (:class:`KeysJob`).
 
     A batch is written as one file change; if the store refuses it, each job is tried on
     its own so one bad answer cannot fail the others.
     """
+    from navtool_desktop.phones.keys import save_keys
     from navtool_desktop.storage import StoreError  # storage is below phones; no Qt
 
     def rating_of(job: SaveJob) -> Rating:
@@ -105,7 +129,22 @@ def store_writer(store: Any, cycle_id: str) -> Callable[[Sequence[SaveJob]], lis
         except ValueError:
             return UserFacingError(_("That answer could not be saved."))
 
-    def write(jobs: Sequence[SaveJob]) -> list[Any]:
+    def keys(newest: KeysJob) -> Any:
+        try:
+            save_keys(store, cycle_id, newest.saved())
+        except (StoreError, OSError):
+            return UserFacingError(_("Your PIN could not be kept on the laptop. Try again."))
+        return True
+
+    def write(all_jobs: Sequence[SaveJob | KeysJob]) -> list[Any]:
+        key_jobs = [j for j in all_jobs if isinstance(j, KeysJob)]
+        jobs = [j for j in all_jobs if isinstance(j, SaveJob)]
+        if key_jobs:  # one write holds every queued change (it is read now)
+            kept = keys(key_jobs[-1])
+            if len(key_jobs) == len(all_jobs):
+                return [kept] * len(all_jobs)
+            rated = iter(write(jobs))
+            return [kept if isinstance(j, KeysJob) else next(rated) for j in all_jobs]
         if len(jobs) > 1:
             # one write for the batch when each job is a different person and competency
             pairs = {(j.participant_id, j.competency_id) for j in jobs}

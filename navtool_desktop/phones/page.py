@@ -28,6 +28,10 @@ input[type=password],input[type=text],select,textarea{width:100%;box-sizing:bord
 .meaning{font-size:.92em;color:#333;margin:4px 0 0 32px}
 .status{font-weight:bold;color:#0b6b2e;min-height:1.5em}.error{color:#a00000;font-weight:bold}
 .nav{display:flex;gap:8px;justify-content:space-between;margin:12px 0}
+.langs{text-align:right;margin:0 0 4px}.langs a{display:inline-block;padding:10px 8px;color:#1a4d8f;font-weight:bold}
+.langs a[aria-current]{color:#111;text-decoration:none}
+.source{display:block;font-size:.75em;font-weight:normal;color:#444;margin-left:32px}
+.or{margin:18px 0 6px;border-top:1px solid #bbb;padding-top:10px}
 details{margin:8px 0}[hidden]{display:none}
 """
 
@@ -37,10 +41,10 @@ var C=JSON.parse(document.getElementById('content').textContent);
 var P=JSON.parse(document.getElementById('people').textContent);
 var T=JSON.parse(document.getElementById('words').textContent);
 var base=location.pathname.replace('/j/','/api/');
-var token=null,me=null,mine=[],answers={},at=0;
+var token=null,me=null,code=null,mine=[],answers={},at=0;
 function $(id){return document.getElementById(id);}
 function el(tag,text,cls){var e=document.createElement(tag);if(text!=null)e.textContent=text;if(cls)e.className=cls;return e;}
-function post(what,body,done){var x=new XMLHttpRequest();x.open('POST',base+'/'+what);
+function post(what,body,done){var x=new XMLHttpRequest();x.open('POST',base+'/'+what+'?lang='+T.lang);
  x.setRequestHeader('Content-Type','application/json');x.timeout=15000;
  x.onload=function(){var r={};try{r=JSON.parse(x.responseText);}catch(e){}done(x.status,r);};
  x.onerror=x.ontimeout=function(){done(0,{});};x.send(JSON.stringify(body));}
@@ -49,12 +53,31 @@ function unsent(){try{return JSON.parse(localStorage.getItem(key())||'{}');}catc
 function keep(u){try{localStorage.setItem(key(),JSON.stringify(u));}catch(e){}}
 function show(id){['pick','pin','rate','done'].forEach(function(s){$(s).hidden=(s!==id);});}
 var sel=$('who');P.forEach(function(p){var o=el('option',p.name+' ('+p.role+')');o.value=p.id;sel.appendChild(o);});
-$('next').onclick=function(){if(!sel.value){$('pickerr').textContent=T.pick;return;}me=sel.value;
- P.forEach(function(p){if(p.id===me)mine=p.audiences;});show('pin');$('pinbox').focus();};
+function person(id){me=id;P.forEach(function(p){if(p.id===me)mine=p.audiences;});}
+function toPin(who){$('pinerr').textContent='';$('pinwho').textContent=who;show('pin');$('pinbox').focus();}
+$('next').onclick=function(){if(!sel.value){$('pickerr').textContent=T.pick;return;}person(sel.value);code=null;
+ toPin(sel.options[sel.selectedIndex].textContent);};
+$('usecode').onclick=function(){var c=$('codebox').value.replace(/[\s-]/g,'').toUpperCase();
+ if(c.length!==8){$('codeerr').textContent=T.code;return;}code=c;me=null;toPin(T.bycode);};
 $('join').onclick=function(){var pin=$('pinbox').value;
  if(!/^[0-9]{4}$/.test(pin)){$('pinerr').textContent=T.pin;return;}
- post('join',{participant:me,pin:pin},function(s,r){if(s!==200){$('pinerr').textContent=r.error||T.offline;return;}
-  token=r.token;answers=r.answers||{};at=firstOpen();show('rate');render();flush();});};
+ var body=code?{code:code,pin:pin}:{participant:me,pin:pin};
+ post('join',body,function(s,r){if(s!==200){$('pinerr').textContent=r.error||T.offline;return;}
+  person(r.participant);code=null;$('pinbox').value='';begin(r);});};
+function begin(r){token=r.token;answers=r.answers||{};$('whoami').textContent=T.as.replace('{name}',r.name||'');
+ at=firstOpen();show('rate');render();flush();}
+// a personal QR code brings its code after "#c=": read it, then take it out of the address bar
+var m=/^#c=([A-Za-z0-9-]{4,20})$/.exec(location.hash);
+if(m){history.replaceState(null,'',location.pathname+location.search);$('codebox').value=m[1];}
+// changing the language reloads the page: the signed-in person stays signed in (this tab only)
+Array.prototype.forEach.call(document.querySelectorAll('.langs a'),function(a){a.onclick=function(){
+ if(token){try{sessionStorage.setItem('navtool-resume-'+base,JSON.stringify({token:token,me:me,at:at}));}catch(e){}}
+ else if(code){a.href=a.getAttribute('href')+'#c='+code;}};});
+function resume(){var k='navtool-resume-'+base,v=null;try{v=JSON.parse(sessionStorage.getItem(k)||'null');sessionStorage.removeItem(k);}catch(e){}
+ if(!v||!v.token)return false;person(v.me);
+ post('mine',{token:v.token},function(s,r){if(s!==200){show('pick');return;}
+  var n='';P.forEach(function(p){if(p.id===v.me)n=p.name;});begin({token:v.token,answers:r.answers,name:n});
+  if(v.at>=0&&v.at<C.competencies.length){at=v.at;render();}});return true;}
 function firstOpen(){for(var i=0;i<C.competencies.length;i++){if(!answers[C.competencies[i].id])return i;}return 0;}
 function done(){var n=0;C.competencies.forEach(function(c){if(answers[c.id])n++;});return n;}
 function render(){var c=C.competencies[at],a=answers[c.id]||{},box=$('comp');box.textContent='';
@@ -63,7 +86,7 @@ function render(){var c=C.competencies[at],a=answers[c.id]||{},box=$('comp');box
  var fs=el('fieldset');fs.appendChild(el('legend',T.level));
  c.levels.concat([{id:'not_sure',name:C.not_sure,meaning:[],practices:[]}]).forEach(function(l){
   var lab=el('label',null,'choice'),r=el('input');r.type='radio';r.name='level';r.value=l.id;r.checked=(a.level===l.id);
-  lab.appendChild(r);lab.appendChild(el('strong',l.name));l.meaning.forEach(function(m){lab.appendChild(el('div',m,'meaning'));});fs.appendChild(lab);});
+  lab.appendChild(r);lab.appendChild(el('strong',l.name));if(l.source){var src=el('small',l.source,'source');src.lang='en';lab.appendChild(src);}l.meaning.forEach(function(m){lab.appendChild(el('div',m,'meaning'));});fs.appendChild(lab);});
  box.appendChild(fs);
  var pr=el('details');pr.appendChild(el('summary',T.practices));
  c.levels.forEach(function(l){l.practices.forEach(function(p){var lab=el('label',null,'choice'),k=el('input');k.type='checkbox';k.value=p.id;k.className='practice';
@@ -88,16 +111,25 @@ $('prev').onclick=function(){save();if(at>0){at--;render();window.scrollTo(0,0);
 $('fwd').onclick=function(){save();if(at<C.competencies.length-1){at++;render();window.scrollTo(0,0);}else{show('done');}};
 $('back').onclick=function(){show('rate');render();};
 window.addEventListener('online',flush);setInterval(flush,10000);
-show('pick');
+$('repick').onclick=function(){code=null;$('pinbox').value='';show('pick');};
+if(!resume()){show('pick');if(m)$('usecode').onclick();}
 })();
 """
 
 
-def render_page(nonce: str, content_json: str, people_json: str, title_html: str) -> str:
-    """The page; ``title_html`` must already be escaped, the JSON arguments are raw JSON."""
+def render_page(nonce: str, content_json: str, people_json: str, title_html: str,
+                lang: str = "en") -> str:
+    """The page in ``lang`` (call while speaking it: see ``i18n.speaking``); ``title_html``
+    must already be escaped, the JSON arguments are raw JSON."""
     import json
 
+    from navtool_desktop.i18n import LANGUAGES
+
     words = {
+        "lang": lang,
+        "code": _("A personal code has 8 letters and digits."),
+        "bycode": _("Joining with your personal code"),
+        "as": _("Rating as {name}"),
         "pick": _("Pick your name first."),
         "pin": _("The PIN is four digits."),
         "offline": _("No connection to the laptop. Try again in a moment."),
@@ -110,21 +142,31 @@ def render_page(nonce: str, content_json: str, people_json: str, title_html: str
         "sending": _("Saving…"),
         "waiting": _("Not sent yet: kept on this phone, will be sent when the laptop answers."),
     }
+    langs = " ".join(
+        f'<a href="?lang={code}" hreflang="{code}" lang="{code}"'
+        + (' aria-current="true"' if code == lang else "") + f">{name}</a>"
+        for code, name in LANGUAGES.items())
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{title_html}</title><style nonce="{nonce}">{_CSS}</style></head>
 <body><main>
+<nav class="langs" aria-label="{_("Language")}">{langs}</nav>
 <h1>{title_html}</h1>
-<section id="pick"><label for="who">{_("Your name")}</label>
+<section id="pick" hidden><label for="who">{_("Your name")}</label>
 <select id="who"><option value="">{_("Choose…")}</option></select>
 <p id="pickerr" class="error" role="alert"></p>
-<button id="next" type="button">{_("Next")}</button></section>
-<section id="pin" hidden><label for="pinbox">{_("Your 4-digit PIN (the first time, choose one and remember it)")}</label>
+<button id="next" type="button">{_("Next")}</button>
+<p class="or"><label for="codebox">{_("Or the code on your printed slip")}</label></p>
+<input id="codebox" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12">
+<p id="codeerr" class="error" role="alert"></p>
+<button id="usecode" type="button" class="secondary">{_("Use my code")}</button></section>
+<section id="pin" hidden><p id="pinwho"></p><label for="pinbox">{_("Your 4-digit PIN (the first time, choose one and remember it)")}</label>
 <input id="pinbox" type="password" inputmode="numeric" pattern="[0-9]*" maxlength="4" autocomplete="off">
 <p id="pinerr" class="error" role="alert"></p>
-<button id="join" type="button">{_("Start rating")}</button></section>
-<section id="rate" hidden><p id="progress" aria-live="polite"></p>
+<div class="nav"><button id="repick" type="button" class="secondary">{_("Back")}</button>
+<button id="join" type="button">{_("Start rating")}</button></div></section>
+<section id="rate" hidden><p id="whoami"></p><p id="progress" aria-live="polite"></p>
 <div id="comp"></div>
 <p id="status" class="status" aria-live="polite"></p><p id="rateerr" class="error" role="alert"></p>
 <div class="nav"><button id="prev" type="button" class="secondary">{_("Back")}</button>

@@ -5,10 +5,15 @@ Security design (a room full of strangers' phones, plain HTTP on a local network
 * Binds one address the caller chose; all interfaces only when asked for explicitly.
 * Every URL carries the session's random join code (``/j/CODE``, ``/api/CODE/...``); a
   wrong code gets a plain 404, so the server is not discoverable by scanning paths.
-* A participant picks their name and sets a 4-digit PIN (kept only as a salted PBKDF2
-  hash, in memory, for the app's session); joining returns a random per-participant token.
-  Wrong PINs lock that name for a while after a few tries; joins are rate limited per
+* A participant picks their name, or types (or scans) the personal code from their printed
+  slip, and sets a 4-digit PIN. PINs and codes are kept only as salted PBKDF2 hashes,
+  written by the single writer beside the data until rating ends (``phones/keys.py``);
+  joining returns a random per-participant token, kept in memory only. Wrong PINs lock
+  that name for a while after a few tries; joins (by name or code) are rate limited per
   client address, and every client has a request budget per minute.
+* Each request speaks its own language (``?lang=``, else the phone's ``Accept-Language``,
+  else the app's): words from the gettext catalog (``i18n.speaking`` on the request
+  thread), texts from the pack's language layer.
 * No cookies: the token travels in the JSON body of POST requests, and every POST must
   be ``application/json`` (a cross-site form cannot send that without a CORS preflight,
   which this server never grants), so cross-site request forgery has nothing to ride on.
@@ -47,10 +52,10 @@ from typing import Any
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating, audiences_for
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
-from navtool_desktop.i18n import _
-from navtool_desktop.phones.desk import SaveDesk, SaveJob
+from navtool_desktop.i18n import LANGUAGES, SOURCE_LANGUAGE, _, language, speaking
+from navtool_desktop.phones.desk import KeysJob, SaveDesk, SaveJob
 from navtool_desktop.phones.page import render_page
-from navtool_desktop.vocabulary import level_name, role_name
+from navtool_desktop.vocabulary import level_name, role_name, source_level_name
 
 MAX_BODY = 8 * 1024            #: bytes in one request body
 MAX_NOTE = 2000                #: characters in a note
@@ -73,27 +78,114 @@ def new_join_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
 
 
-@dataclass
-class _Pin:
-    salt: bytes
-    digest: bytes
+def hash_pin(pin: str) -> str:
+    """The text kept for a PIN: ``pbkdf2$<rounds>$<salt hex>$<digest hex>`` (a new salt each time).
+
+    (The pass-the-laptop branch moves PIN hashing to ``core/pins.py`` with the same three
+    names, ``hash_pin``, ``check_pin``, ``is_pin_hash``: these give way to those.)
+    """
+    salt = secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, PBKDF2_ROUNDS)
+    return f"pbkdf2${PBKDF2_ROUNDS}${salt.hex()}${digest.hex()}"
+
+
+_PIN_HASH = re.compile(rf"pbkdf2\${PBKDF2_ROUNDS}\$[0-9a-f]{{32}}\$[0-9a-f]{{64}}")
+
+
+def is_pin_hash(text: object) -> bool:
+    return isinstance(text, str) and bool(_PIN_HASH.fullmatch(text))
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    """``pin`` is the one ``stored`` was made from (False for anything malformed)."""
+    if not is_pin_hash(stored):
+        return False
+    _name, rounds, salt, digest = stored.split("$")
+    made = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(rounds))
+    return hmac.compare_digest(made, bytes.fromhex(digest))
+
+
+CODE_LENGTH = 8  #: letters in a personal code (40 bits: guessing one is hopeless at 20 tries a minute)
+
+
+def new_personal_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def show_code(code: str) -> str:
+    """A personal code as printed: two groups of four ("K7PM-3QXA")."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _typed_code(text: str) -> str:
+    """What someone typed or scanned, as a code: capitals, no spaces or dashes."""
+    return "".join(ch for ch in text.upper() if ch not in " -\t")
 
 
 class PinBook:
-    """PINs (hashed), lock-outs and phones' tokens by participant id, kept across server
-    restarts in one run of the app (never saved)."""
+    """PINs (hashed), personal codes (hashed), lock-outs and phones' tokens by participant id.
+
+    PINs and codes are kept on disk for the cycle until rating ends (:meth:`saved` and
+    :meth:`restore`; ``phones/keys.py``); tokens and lock-outs live in memory only, so a
+    restarted app asks each phone for its PIN again.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._pins: dict[str, _Pin] = {}
+        self._pins: dict[str, str] = {}  #: participant id -> PIN hash (:func:`hash_pin`)
+        #: personal codes: PBKDF2(code, one salt for the cycle) -> participant id
+        self._code_salt = secrets.token_bytes(16)
+        self._codes: dict[bytes, str] = {}
         #: session tokens (token -> participant id): a restarted server keeps phones signed in
         self.tokens: dict[str, str] = {}
+        #: the last session's join code, address and port (kept, so printed slips keep working)
+        self.session: dict[str, Any] = {}
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _hash(pin: str, salt: bytes) -> bytes:
-        return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, PBKDF2_ROUNDS)
+    # --- kept on disk ---------------------------------------------------------------------
+
+    def saved(self) -> dict[str, Any]:
+        """The PINs and codes as kept on disk (hashes and salts only, never a PIN or code)."""
+        with self._lock:
+            return {"format": 1, "rounds": PBKDF2_ROUNDS, "pins": dict(sorted(self._pins.items())),
+                    "code_salt": self._code_salt.hex(),
+                    "codes": {pid: digest.hex() for digest, pid in sorted(self._codes.items())},
+                    "session": dict(self.session)}
+
+    @classmethod
+    def restore(cls, data: Mapping[str, Any], clock: Callable[[], float] = time.monotonic) -> PinBook:
+        """A book from :meth:`saved`'s form; anything damaged in it is left out."""
+        book = cls(clock)
+        if data.get("format") != 1 or data.get("rounds") != PBKDF2_ROUNDS:
+            return book
+
+        def raw(text: Any, size: int) -> bytes | None:
+            try:
+                value = bytes.fromhex(text) if isinstance(text, str) else b""
+            except ValueError:
+                return None
+            return value if len(value) == size else None
+
+        pins = data.get("pins")
+        for pid, pin in (pins.items() if isinstance(pins, dict) else ()):
+            if isinstance(pid, str) and is_pin_hash(pin):
+                book._pins[pid] = pin
+        session = data.get("session")
+        if isinstance(session, dict):
+            book.session = {k: v for k, v in session.items()
+                            if k in ("join_code", "host", "port") and isinstance(v, str | int)}
+        code_salt = raw(data.get("code_salt"), 16)
+        codes = data.get("codes")
+        if code_salt and isinstance(codes, dict):
+            book._code_salt = code_salt
+            for pid, text in codes.items():
+                digest = raw(text, 32)
+                if isinstance(pid, str) and digest:
+                    book._codes[digest] = pid
+        return book
+
+    # --- PINs -----------------------------------------------------------------------------
 
     def has_pin(self, participant_id: str) -> bool:
         with self._lock:
@@ -111,17 +203,23 @@ class PinBook:
 
     def check_or_set(self, participant_id: str, pin: str) -> bool:
         """Set the PIN on first use, else compare it; a wrong PIN counts toward a lock-out."""
+        return self.check_or_set_new(participant_id, pin)[0]
+
+    def check_or_set_new(self, participant_id: str, pin: str) -> tuple[bool, bool]:
+        """(whether the PIN is right, whether it was set just now)."""
         with self._lock:
             known = self._pins.get(participant_id)
-            if known is None:
-                salt = secrets.token_bytes(16)
-                self._pins[participant_id] = _Pin(salt, self._hash(pin, salt))
-                return True
-        good = hmac.compare_digest(self._hash(pin, known.salt), known.digest)
+        if known is None:  # hashed outside the lock: the writer reads the book meanwhile
+            made = hash_pin(pin)
+            with self._lock:
+                known = self._pins.setdefault(participant_id, made)
+            if known is made:
+                return True, True
+        good = check_pin(pin, known)
         if not good:
             with self._lock:
                 self._failures.setdefault(participant_id, []).append(self._clock())
-        return good
+        return good, False
 
     def forget(self, participant_id: str) -> None:
         """Clear a PIN (the facilitator resets it for someone who forgot theirs)."""
@@ -130,6 +228,45 @@ class PinBook:
             self._failures.pop(participant_id, None)
             for token in [t for t, p in self.tokens.items() if p == participant_id]:
                 del self.tokens[token]
+
+    # --- personal codes -------------------------------------------------------------------
+
+    def _code_digest(self, code: str) -> bytes:
+        return hashlib.pbkdf2_hmac("sha256", code.encode(), self._code_salt, PBKDF2_ROUNDS)
+
+    def new_codes(self, participant_ids: Sequence[str]) -> dict[str, str]:
+        """A new personal code for each participant (replacing any earlier one: slips printed
+        before stop working); the codes are returned once, to print, and kept only hashed."""
+        made = {pid: new_personal_code() for pid in participant_ids}
+        self.set_codes(made)
+        return made
+
+    def set_codes(self, codes: Mapping[str, str]) -> None:
+        """Make ``codes`` (participant id -> code, from :func:`new_personal_code`) the
+        participants' personal codes, replacing their earlier ones."""
+        digests = {pid: self._code_digest(code) for pid, code in codes.items()}
+        with self._lock:
+            for old in [d for d, p in self._codes.items() if p in digests]:
+                del self._codes[old]
+            for pid, digest in digests.items():
+                self._codes[digest] = pid
+
+    def has_codes(self) -> bool:
+        with self._lock:
+            return bool(self._codes)
+
+    def has_code(self, participant_id: str) -> bool:
+        with self._lock:
+            return participant_id in self._codes.values()
+
+    def participant_of_code(self, typed: str) -> str | None:
+        """Whose personal code this is, or None (a wrong or guessed code)."""
+        code = _typed_code(typed)
+        if len(code) != CODE_LENGTH or not all(ch in _CODE_ALPHABET for ch in code):
+            return None
+        digest = self._code_digest(code)
+        with self._lock:
+            return self._codes.get(digest)
 
 
 @dataclass(frozen=True)
@@ -208,7 +345,8 @@ class PhoneServer:
                  save_wait: float = SAVE_WAIT_SECONDS,
                  joins_per_minute: int = JOINS_PER_MINUTE,
                  requests_per_minute: int = REQUESTS_PER_MINUTE,
-                 max_connections: int = MAX_CONNECTIONS, join_code: str | None = None) -> None:
+                 max_connections: int = MAX_CONNECTIONS, join_code: str | None = None,
+                 pack_language: str | None = None) -> None:
         if _is_all_interfaces(host) and not allow_all_interfaces:
             raise ServerRefused(_("Phone rating listens on one network only: choose the "
                                   "network's address, not every interface."))
@@ -217,6 +355,10 @@ class PhoneServer:
         except ValueError:
             raise ServerRefused(_("{address} is not a network address.").format(address=host)) from None
         self.pack = pack
+        #: the language ``pack`` is in (the app's): a phone that asks for it gets no other
+        self.language = pack_language or language()
+        self._packs: dict[str, Pack] = {self.language: pack}
+        self._packs_lock = threading.Lock()
         self.room = room
         self.desk = desk
         self.host = host
@@ -243,6 +385,7 @@ class PhoneServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._page_cache: dict[str, str] = {}
+        self._people_cache: dict[str, str] = {}
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -349,22 +492,42 @@ class PhoneServer:
 
     # --- requests ---------------------------------------------------------------------------
 
-    def page(self) -> str:
-        lang = "en"
+    def pack_in(self, lang: str) -> Pack:
+        """The pack's texts in ``lang`` (the Spanish pack layer; English is the source)."""
+        with self._packs_lock:
+            found = self._packs.get(lang)
+            if found is None:
+                from pathlib import Path
+
+                from navtool_desktop.framework import load_pack
+                from navtool_desktop.framework.locale import load_localized
+
+                source = self._packs.get(SOURCE_LANGUAGE) or load_pack(Path(self.pack.path))
+                self._packs[SOURCE_LANGUAGE] = source
+                found = self._packs[lang] = load_localized(source, lang)
+            return found
+
+    def page(self, lang: str | None = None) -> str:
+        """The cycle's content for the page, as JSON, in ``lang`` (this thread's language)."""
+        lang = lang or language()
         cached = self._page_cache.get(lang)
         if cached is None:
-            cached = self._page_cache[lang] = json.dumps(self._content(), ensure_ascii=True)
+            with speaking(lang):
+                cached = self._page_cache[lang] = json.dumps(self._content(self.pack_in(lang)),
+                                                             ensure_ascii=True)
         return cached
 
-    def _content(self) -> dict[str, Any]:
+    def _content(self, pack: Pack) -> dict[str, Any]:
         comps = []
         for cid in self.room.competency_ids:
-            comp = self.pack.competency(cid)
-            cond = self.pack.condition(comp.condition_id)
+            comp = pack.competency(cid)
+            cond = pack.condition(comp.condition_id)
             comps.append({
                 "id": comp.id, "name": comp.name, "condition": cond.name,
                 "target": comp.learning_target,
+                # another language's level name has the English one beside it (ratings pool)
                 "levels": [{"id": cell.level, "name": level_name(cell.level),
+                            "source": source_level_name(cell.level),
                             "meaning": [d.text for d in cell.descriptors],
                             "practices": [{"id": p.id, "text": p.text} for p in cell.practices]}
                            for cell in comp.levels],
@@ -373,20 +536,43 @@ class PhoneServer:
         return {"title": self.room.title, "competencies": comps,
                 "not_sure": level_name(NOT_SURE)}
 
-    def people(self) -> list[dict[str, str]]:
+    def people(self) -> list[dict[str, Any]]:
         # the page shows each person only the guiding questions written for their role group
         return [{"id": p.id, "name": p.name or p.code, "role": role_name(p.role_group),
                  "audiences": list(audiences_for(p.role_group))}
                 for p in self.room.participants]
+
+    def _people_json(self, lang: str) -> str:
+        cached = self._people_cache.get(lang)
+        if cached is None:
+            cached = self._people_cache[lang] = json.dumps(self.people(), ensure_ascii=True)
+        return cached
 
     def busy(self, delta: int) -> None:
         with self._idle:
             self._busy += delta
             self._idle.notify_all()
 
+    def request_language(self, path: str, accept: str = "") -> str:
+        """The language a request asks for: ``?lang=`` (the page's choice), else the phone's
+        own (``Accept-Language``), else the app's."""
+        query = path.split("?", 1)[1] if "?" in path else ""
+        for pair in query.split("&")[:8]:
+            name, _eq, value = pair.partition("=")
+            if name == "lang" and value in LANGUAGES:
+                return value
+        for part in accept.split(",")[:16]:
+            tag = part.split(";", 1)[0].strip().lower()
+            if tag[:2] in LANGUAGES and (len(tag) == 2 or tag[2:3] == "-"):
+                return tag[:2]
+            if tag == "*":
+                break
+        return self.language
+
     def handle(self, method: str, path: str, client: str,
                body: bytes | None) -> tuple[HTTPStatus, str, str, str]:
-        """Answer one request: (status, content type, text, CSP nonce or ""); request thread."""
+        """Answer one request: (status, content type, text, CSP nonce or ""); request thread,
+        speaking the request's language (see :meth:`request_language`)."""
         if not self._requests.allow(client):
             raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS, _("Too many requests; wait a minute."))
         parts = path.split("?", 1)[0].split("/")
@@ -397,9 +583,10 @@ class PhoneServer:
             raise _Refusal(HTTPStatus.GONE, _("Rating is closed. Thank you!"))
         if parts[1] == "j" and len(parts) == 3 and method == "GET":
             nonce = secrets.token_urlsafe(16)
+            lang = language()
             return HTTPStatus.OK, "text/html; charset=utf-8", render_page(
-                nonce, self.page(), json.dumps(self.people(), ensure_ascii=True),
-                html.escape(self.room.title)), nonce
+                nonce, self.page(lang), self._people_json(lang), html.escape(self.room.title),
+                lang), nonce
         if parts[1] != "api" or len(parts) != 4 or method != "POST" or body is None:
             raise _Refusal(HTTPStatus.NOT_FOUND, _("Not found."))
         data = _parse(body)
@@ -421,23 +608,39 @@ class PhoneServer:
             raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS, _("Too many tries from this phone; wait a minute."))
         pid = data.get("participant")
         pin = data.get("pin")
-        if not isinstance(pid, str) or pid not in self._people:
-            raise _Refusal(HTTPStatus.FORBIDDEN, _("That name is not on this cycle's list."))
+        code = data.get("code")
         if not isinstance(pin, str) or not _PIN.fullmatch(pin):
             raise _Refusal(HTTPStatus.BAD_REQUEST, _("The PIN is four digits."))
+        if code is not None:  # a personal code from a printed slip, instead of a name
+            pid = self.pins.participant_of_code(code) if isinstance(code, str) and len(code) < 40 else None
+            if pid is None or pid not in self._people:
+                raise _Refusal(HTTPStatus.FORBIDDEN, _("That code is not right. Check it on your "
+                                                       "slip, or pick your name from the list."))
+        elif not isinstance(pid, str) or pid not in self._people:
+            raise _Refusal(HTTPStatus.FORBIDDEN, _("That name is not on this cycle's list."))
         wait = self.pins.locked_for(pid)
         if wait:
             raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
                            _("Too many wrong PINs. Try again in {minutes} minutes, or ask the "
                              "facilitator.").format(minutes=int(wait // 60) + 1))
-        if not self.pins.check_or_set(pid, pin):
+        good, new = self.pins.check_or_set_new(pid, pin)
+        if not good:
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That PIN is not right."))
+        if new:  # kept on disk (hashed) by the writer before the phone hears it joined
+            try:
+                self.desk.submit(KeysJob(self.pins.saved)).result(timeout=self.save_wait)
+            except Exception:
+                self.pins.forget(pid)
+                raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE,
+                               _("Your PIN could not be kept on the laptop. Try again.")) from None
         token = secrets.token_urlsafe(24)
         with self._lock:
             for old in [t for t, p in self._tokens.items() if p == pid]:
                 del self._tokens[old]   # one phone at a time per person
             self._tokens[token] = pid
-        return {"token": token, "answers": self._mine(pid)}
+        person = self._people[pid]
+        return {"token": token, "answers": self._mine(pid), "participant": pid,
+                "name": person.name or person.code}
 
     def _who(self, data: Mapping[str, Any]) -> str:
         token = data.get("token")
@@ -549,9 +752,17 @@ class _Handler(BaseHTTPRequestHandler):
             server.busy(-1)
 
     def do_GET(self) -> None:
-        self._serve(None)
+        with speaking(self._language()):
+            self._serve(None)
+
+    def _language(self) -> str:
+        return self.phone_server.request_language(self.path, self.headers.get("Accept-Language", ""))
 
     def do_POST(self) -> None:
+        with speaking(self._language()):
+            self._post()
+
+    def _post(self) -> None:
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True
             self._refuse(HTTPStatus.LENGTH_REQUIRED, _("Send a length, not chunks."))

@@ -34,7 +34,9 @@ LOCK_NAME = "navtool.lock"
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
-def _try_lock(fd: int) -> bool:
+def try_lock(fd: int) -> bool:
+    """Take an exclusive OS lock on an open file without waiting; False if another holds it
+    (also used for phone rating's per-cycle lock, phones/keys.py)."""
     if sys.platform == "win32":  # what os.name == "nt" says, in a form type checkers know
         import msvcrt
 
@@ -82,7 +84,7 @@ class FolderLock:
         path = self.folder / LOCK_NAME
         for _attempt in range(5):
             fd = self._open(path)
-            if not _try_lock(fd):
+            if not try_lock(fd):
                 os.close(fd)
                 holder = read_holder(self.folder)
                 raise StoreLockedError(

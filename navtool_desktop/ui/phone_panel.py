@@ -5,11 +5,18 @@ A timer on the GUI thread drains the server's save desk, so the store is only ev
 here (the project's rule); the server stops when the panel closes, the cycle closes, the
 app quits, or the facilitator presses Stop. Progress shows counts by role group, never
 anyone's answers.
+
+PINs, personal codes (printed on slips) and the session's join code and port are kept, hashed
+where secret, beside the data (``phones/keys.py``), so they survive a restart of the app until
+the facilitator presses **End rating** or closes the cycle. One server per cycle: a second
+panel (or ``navtool serve``) is told that phone rating already runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -18,6 +25,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -29,15 +37,33 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.phones import PhoneServer, PinBook, SaveDesk, snapshot_room, store_writer
 from navtool_desktop.phones.addresses import LOOPBACK, local_addresses
-from navtool_desktop.storage import DistrictStore
+from navtool_desktop.phones.keys import CycleLock, forget_keys, load_keys, save_keys
+from navtool_desktop.phones.server import show_code
+from navtool_desktop.storage import DistrictStore, StoreError
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.widgets import plain_label
 from navtool_desktop.vocabulary import role_name
 
 DRAIN_MS = 20  #: how often the GUI thread writes what phones sent (one file write per tick)
-#: PINs survive a stop and start within one run of the app (by cycle id); never saved
-_PIN_BOOKS: dict[str, PinBook] = {}
-#: the join code and port of the last session by cycle id: a restart keeps open pages working
-_LAST: dict[str, tuple[str, str, int]] = {}
+#: The PIN book of each cycle in this run of the app (by data folder and cycle id): phones stay
+#: signed in across a stop and start; a new run reads the PINs and codes back from disk.
+_PIN_BOOKS: dict[tuple[str, str], PinBook] = {}
+PDF_FILTER = "PDF (*.pdf)"
+
+
+def pin_book(store: DistrictStore, cycle_id: str) -> PinBook:
+    """The cycle's PINs and codes: this run's, else the ones kept on disk (GUI thread)."""
+    key = (str(store.folder), cycle_id)
+    found = _PIN_BOOKS.get(key)
+    if found is None:
+        found = _PIN_BOOKS[key] = PinBook.restore(load_keys(store, cycle_id))
+    return found
+
+
+def end_rating(store: DistrictStore, cycle_id: str) -> None:
+    """Rating is over: forget the cycle's PINs and personal codes, in memory and on disk."""
+    _PIN_BOOKS.pop((str(store.folder), cycle_id), None)
+    forget_keys(store, cycle_id)
 
 
 def network_addresses() -> list[tuple[str, str]]:
@@ -106,6 +132,16 @@ class PhonePanel(QDialog):
                                        "else took: their phone is signed out and the next to "
                                        "join with the name chooses a new PIN."))
         self.reset_button.clicked.connect(self.reset_pin)
+        self.print_button = QPushButton(_("&Print personal codes…"))
+        self.print_button.setToolTip(_("A slip with their own QR code and code for each "
+                                       "participant who has none yet, so they join without "
+                                       "picking their name."))
+        self.print_button.clicked.connect(self.print_codes)
+        self.print_button.setEnabled(False)
+        self.end_button = QPushButton(_("&End rating"))
+        self.end_button.setToolTip(_("Stop, and forget every PIN and personal code of this "
+                                     "cycle (they are kept until then, even if the app restarts)."))
+        self.end_button.clicked.connect(self.end)
         self.message = plain_label()
         self.message.setText(_("Phones in the room join on the network you choose; nothing "
                                "listens until you press Start. Plain HTTP: use a closed hotspot "
@@ -116,6 +152,7 @@ class PhonePanel(QDialog):
         row.addWidget(self.interface, 1)
         row.addWidget(self.start_button)
         row.addWidget(self.stop_button)
+        row.addWidget(self.end_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message)
@@ -127,11 +164,16 @@ class PhonePanel(QDialog):
         reset_row.addWidget(self.person, 1)
         reset_row.addWidget(self.reset_button)
         layout.addLayout(reset_row)
+        print_row = QHBoxLayout()
+        print_row.addWidget(self.print_button)
+        print_row.addStretch(1)
+        layout.addLayout(print_row)
 
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)
         self.timer.timeout.connect(self.drain)
         self._ticks = 0
+        self.lock = CycleLock(store, cycle_id)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -143,16 +185,33 @@ class PhonePanel(QDialog):
             return True
         cycle = self.store.get_cycle(self.cycle_id)
         if cycle.status != "open" or self.store.read_only:
+            if cycle.status != "open" and not self.store.read_only:
+                with contextlib.suppress(StoreError):
+                    end_rating(self.store, self.cycle_id)  # rating closed with the cycle
             self.message.setText(_("Phone rating needs an open cycle in data open for writing."))
             return False
-        pins = _PIN_BOOKS.setdefault(self.cycle_id, PinBook())
+        try:
+            self.lock.acquire(cycle.title)  # one server per cycle (this app or navtool serve)
+        except UserFacingError as exc:
+            self.message.setText(str(exc))
+            return False
+        try:
+            return self._start()
+        finally:
+            if self.server is None:
+                self.lock.release()
+
+    def _start(self) -> bool:
+        pins = pin_book(self.store, self.cycle_id)
         host = str(self.interface.currentData())
-        last_host, code, port = _LAST.get(self.cycle_id, ("", "", 0))
+        last = pins.session
+        code = str(last.get("join_code", ""))
+        port = int(last.get("port", 0)) if last.get("host") == host else 0
         room = snapshot_room(self.store, self.cycle_id, self.pack)
         try:
             try:
                 server = PhoneServer(self.pack, room, self.desk, host=host, pins=pins,
-                                     port=port if last_host == host else 0, join_code=code or None)
+                                     port=port, join_code=code or None)
                 url = server.start()
             except UserFacingError:
                 if not port:
@@ -162,7 +221,14 @@ class PhonePanel(QDialog):
         except UserFacingError as exc:
             self.message.setText(str(exc))
             return False
-        _LAST[self.cycle_id] = (host, server.join_code, server.port)
+        pins.session = {"join_code": server.join_code, "host": host, "port": server.port}
+        try:  # the address stays the same after a restart, so printed slips keep working
+            save_keys(self.store, self.cycle_id, pins.saved())
+        except StoreError as exc:
+            server.stop()
+            self.message.setText(str(exc))
+            return False
+        self.lock.note(url)
         self.server = server
         self.address.setText(url)
         pixmap = qr_pixmap(url)
@@ -173,6 +239,7 @@ class PhonePanel(QDialog):
         self.interface.setEnabled(False)
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
+        self.print_button.setEnabled(True)
         self.timer.start()
         self._show_progress()
         return True
@@ -183,6 +250,7 @@ class PhonePanel(QDialog):
             return
         self.drain()            # what already arrived is saved before the refusals
         server.stop()
+        self.lock.release()
         self.timer.stop()
         self.address.setText("")
         self.qr.clear()
@@ -190,6 +258,77 @@ class PhonePanel(QDialog):
         self.interface.setEnabled(True)
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+
+    def end(self) -> None:
+        """End rating for the cycle: stop, and forget its PINs and personal codes for good."""
+        if not messages.ask(self, _("End rating"),
+                            _("End rating on phones for this cycle? Every PIN and personal code "
+                              "is forgotten: printed slips stop working. Answers already saved "
+                              "stay.")):
+            return
+        self.stop()
+        if self.lock.held or self._running_elsewhere():
+            return
+        try:
+            end_rating(self.store, self.cycle_id)
+        except StoreError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(_("Rating has ended: the PINs and personal codes of this cycle "
+                               "are forgotten."))
+
+    def _running_elsewhere(self) -> bool:
+        """Whether another panel serves the cycle now (its keys must stay)."""
+        try:
+            self.lock.acquire(self.store.get_cycle(self.cycle_id).title)
+        except UserFacingError as exc:
+            self.message.setText(str(exc))
+            return True
+        self.lock.release()
+        return False
+
+    def print_codes(self) -> None:
+        """Slips for the people without a personal code yet (after asking: new codes for
+        everyone), one slip per person, saved as a PDF to print."""
+        server = self.server
+        if server is None:
+            return
+        people = [p for p in server.room.participants if not server.pins.has_code(p.id)]
+        if not people:
+            if not messages.ask(self, _("Print personal codes"),
+                                _("Everyone already has a personal code. Make new codes for "
+                                  "everyone? The slips printed before stop working.")):
+                return
+            people = list(server.room.participants)
+        path = self.ask_save_path(_("Save the personal code slips"), _("personal codes.pdf"))
+        if path is None:
+            return
+        from navtool_desktop.fileio import write_file
+        from navtool_desktop.phones.server import new_personal_code
+        from navtool_desktop.reports.slips import Slip, render_slips
+
+        codes = {p.id: new_personal_code() for p in people}
+        slips = [Slip(p.name or p.code, p.role_group, show_code(codes[p.id]),
+                      f"{server.url}#c={codes[p.id]}") for p in people]
+        try:  # the file first: codes nobody could print never replace working ones
+            write_file(path, render_slips(self.store.get_cycle(self.cycle_id).title,
+                                          server.url, slips))
+        except (UserFacingError, OSError) as exc:
+            messages.show_error(self, exc)
+            return
+        server.pins.set_codes(codes)
+        try:
+            save_keys(self.store, self.cycle_id, server.pins.saved())
+        except StoreError as exc:
+            self.message.setText(str(exc))  # they work until the app closes
+            return
+        self.message.setText(_("Saved {count} slips to {file}. Print them and cut along the "
+                               "dashed lines.").format(count=len(slips), file=path.name))
+
+    def ask_save_path(self, title: str, suggested: str) -> Path | None:  # tests replace this
+        name, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), PDF_FILTER)
+        return Path(name) if name else None
 
     def done(self, result: int) -> None:  # closing the panel stops the server
         self.stop()
@@ -206,7 +345,12 @@ class PhonePanel(QDialog):
         if self.server is not None:
             self.server.reset_pin(str(pid))
         else:
-            _PIN_BOOKS.get(self.cycle_id, PinBook()).forget(str(pid))
+            pin_book(self.store, self.cycle_id).forget(str(pid))
+        try:
+            save_keys(self.store, self.cycle_id, pin_book(self.store, self.cycle_id).saved())
+        except StoreError as exc:
+            self.message.setText(str(exc))
+            return
         self.message.setText(_("{name} can now join again and choose a new PIN.").format(
             name=self.person.currentText()))
 
@@ -222,6 +366,8 @@ class PhonePanel(QDialog):
             if self.store.get_cycle(self.cycle_id).status != "open":
                 self.stop()
                 self.message.setText(_("The cycle was closed, so phone rating stopped."))
+                with contextlib.suppress(StoreError):  # if not now, at the next Start
+                    end_rating(self.store, self.cycle_id)  # rating has closed: codes and PINs go
                 return handled
             self._show_progress()
         return handled

@@ -137,3 +137,79 @@ def test_rating_every_competency_in_chromium_with_a_lost_connection(
 def _stored(store: Any, cid: str, pid: str, comp: str) -> tuple[str, tuple[str, ...], str] | None:
     rating = store.cycle(cid).rating_for(pid, comp)
     return None if rating is None else (rating.level, rating.practices, rating.note)
+
+
+def test_a_printed_code_and_the_spanish_page_in_chromium(
+        browser: Any, repo: Repository, pack: Pack, tmp_path: Path) -> None:
+    """A participant scans their slip's QR code (the address with ``#c=CODE``), switches the
+    page to Spanish, sets a PIN and rates; switching back to English keeps them signed in."""
+    from selenium.webdriver.common.by import By
+
+    from navtool_desktop.i18n import _, speaking
+    from navtool_desktop.vocabulary import level_name
+
+    shots = Path(os.environ.get("NAVTOOL_SHOTS") or tmp_path)
+    store = repo.create_district(District(name="Peña Valley Schools"))
+    cid = store.create_cycle(Cycle(title="Retiro de invierno", date="2026-12-01", framework_id=pack.id,
+                                   framework_version=pack.version, scope=("culture",))).cycle.id
+    ana = store.save_participant(cid, Participant(name="Ana Peña", role_group="educator"))
+    store.save_participant(cid, Participant(name="Bo", role_group="leader"))
+    desk, pins = SaveDesk(), PinBook()
+    write = store_writer(store, cid)
+    code = pins.new_codes([ana.id])[ana.id]
+    server = PhoneServer(pack, snapshot_room(store, cid, pack), desk, host="127.0.0.1", pins=pins)
+    server.start()
+
+    def until(cond: Callable[[], bool], what: str) -> None:
+        pause = threading.Event()
+        for _tick in range(3000):   # bounded: about 30 s
+            desk.drain(write)
+            if cond():
+                return
+            pause.wait(0.01)
+        pytest.fail(f"never happened: {what}")
+
+    def shown(element_id: str) -> bool:
+        return bool(browser.find_element(By.ID, element_id).is_displayed())
+
+    with speaking("es"):
+        es_pin, es_level = _("Joining with your personal code"), level_name("operationalizing")
+    comp = server.room.competency_ids[0]
+    try:
+        # a wrong code: refused at the PIN step, and Back returns to the list
+        browser.get(f"{server.url}#c=AAAA-AAAA")
+        until(lambda: shown("pin"), "the PIN step for a made-up code")
+        browser.find_element(By.ID, "pinbox").send_keys("2580")
+        browser.find_element(By.ID, "join").click()
+        until(lambda: "code is not right" in browser.find_element(By.ID, "pinerr").text, "the refusal")
+        browser.find_element(By.ID, "repick").click()
+        until(lambda: shown("pick"), "the list again")
+        assert not pins.has_pin(ana.id)
+        browser.get("about:blank")
+        browser.get(f"{server.url}#c={code}")
+        until(lambda: shown("pin"), "the PIN step, straight from the code")
+        assert browser.execute_script("return location.hash") == ""  # the code left the address bar
+        assert "Ana" not in browser.find_element(By.TAG_NAME, "body").text  # no list was needed
+        browser.find_element(By.CSS_SELECTOR, ".langs a[lang=es]").click()
+        until(lambda: browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es"
+              and shown("pin"), "the Spanish PIN step, the code kept")
+        assert browser.find_element(By.ID, "pinwho").text == es_pin
+        browser.save_screenshot(str(shots / "phone-es-code-pin.png"))
+        browser.find_element(By.ID, "pinbox").send_keys("2580")
+        browser.find_element(By.ID, "join").click()
+        until(lambda: shown("rate"), "the Spanish rating page")
+        labels = browser.find_element(By.ID, "comp").text
+        assert es_level in labels and "Operationalizing" in labels  # the English name in small print
+        assert "Ana Peña" in browser.find_element(By.ID, "whoami").text
+        browser.find_element(By.CSS_SELECTOR, "input[name=level][value=operationalizing]").click()
+        until(lambda: _stored(store, cid, ana.id, comp) == ("operationalizing", (), ""), "the answer saved")
+        browser.execute_script("window.scrollTo(0, 0)")
+        browser.save_screenshot(str(shots / "phone-es-rating.png"))
+        # back to English: still signed in, the answer still there
+        browser.find_element(By.CSS_SELECTOR, ".langs a[lang=en]").click()
+        until(lambda: browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+              and shown("rate"), "the English rating page, still signed in")
+        assert browser.find_element(By.CSS_SELECTOR, "input[value=operationalizing]").is_selected()
+    finally:
+        server.stop()
+    assert [(r.participant_id, r.level) for r in store.ratings(cid)] == [(ana.id, "operationalizing")]
