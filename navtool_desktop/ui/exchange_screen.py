@@ -315,7 +315,7 @@ class ExchangeScreen(QWidget):
     def export_spreadsheet(self, what: str) -> Operation | None:
         if self.busy():
             return None
-        cycle_id = self.cycle_box.currentData() if what == "ratings" else None
+        cycle_id = self.cycle_box.currentData() if what != "actions" else None
         suggested = f"{file_stem(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
         out = self.ask_save_path(_("Export to a spreadsheet"), suggested,
                                  _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))

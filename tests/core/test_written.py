@@ -69,13 +69,13 @@ def test_notes_on_a_competency_fewer_than_the_threshold_rated_stay_hidden(pack: 
     # the same person entered twice is one writer
     twin = Participant(name="educator 0", role_group="educator")
     again = Rating(participant_id=twin.id, competency_id=other, level="refining", note="me again")
-    data = CycleInput(data.cycle, (*data.participants, twin), data.ratings + (again,))
+    data = CycleInput(data.cycle, (*data.participants, twin), (*data.ratings, again))
     written = cycle_written(pack, cycle_results(pack, data), data.participants, data.ratings, ())
     assert not written.notes_on(other).shown
 
 
 def test_a_cycle_under_the_threshold_shows_no_texts(pack: Pack) -> None:
-    data, people = _cycle(pack, {"educator": 2})
+    data, _people = _cycle(pack, {"educator": 2})
     written = cycle_written(pack, cycle_results(pack, data), data.participants, data.ratings, ())
     assert not written.notes_on(COMPETENCY).shown
 
