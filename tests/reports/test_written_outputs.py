@@ -41,7 +41,8 @@ def store(repo: Repository, pack: Pack) -> tuple[DistrictStore, str]:
                   framework_version=pack.version)
     store.create_cycle(cycle)
     roles = ("educator", "educator", "educator", "leader", "community_member", "learner")
-    people = [store.save_participant(cycle.id, Participant(name=n, role_group=r)) for n, r in zip(NAMES, roles, strict=True)]
+    people = [store.save_participant(cycle.id, Participant(name=n, role_group=r))
+              for n, r in zip(NAMES, roles, strict=True)]
     for n, person in enumerate(people):
         store.save_rating(cycle.id, Rating(participant_id=person.id, competency_id=COMPETENCY,
                                            level="developing", note=NOTES[n] if n < len(NOTES) else ""))
