@@ -129,9 +129,9 @@ def cycle_written(pack: Pack, results: CycleResults, participants: Iterable[Part
             pool = [pid for g in audience_groups(audience) for pid in took_part[g]]
             ok = texts_shown(decision, writers(people, pool))
             for question in questions:
-                texts = by_question.get(question.id)
-                if texts:
-                    own.append(Texts(question.id, _sorted(texts) if ok else (), ok, question.text, audience))
+                given = by_question.get(question.id, [])
+                if given:
+                    own.append(Texts(question.id, _sorted(given) if ok else (), ok, question.text, audience))
         if own:
             answers[condition.id] = tuple(own)
     return CycleWritten(results.threshold, notes, answers)
