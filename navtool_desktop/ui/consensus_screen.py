@@ -708,6 +708,12 @@ class ConsensusScreen(QWidget):
             window.setWindowState(self._window_state & ~Qt.WindowState.WindowFullScreen)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def heightForWidth(self, width: int) -> int:
+        """No height for a width: the window's scroll area then gives the screen the room it
+        has (its minimum is small), instead of the height its wrapped labels would like, so the
+        header and footer stay in view and only the evidence between them scrolls."""
+        return -1
+
     # --- keyboard and refresh --------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

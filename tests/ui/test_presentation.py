@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
-from test_fits_screen import REPO, _fully_visible, _reveal
+from test_fits_screen import DECORATION, REPO, _fully_visible, _reveal
 
 from navtool_desktop.core.records import Participant, Rating
 from navtool_desktop.framework import Pack
@@ -63,9 +63,18 @@ def check_presentation(window: MainWindow, store: DistrictStore) -> list[str]:
     assert screen is not None
     window.show_screen(window.index_of(screen))
     screen.go_to(0)
+    room = window.screen().geometry()
+    # first the everyday view, in a window less the title bar and panel: the form stays in view too
+    window.resize(room.width(), room.height() - DECORATION)
+    QApplication.processEvents()
+    for control in (screen.title, screen.consensus_state, screen.save_state, screen.rationale,
+                    screen.save_button, screen.help, *screen.level_buttons.values()):
+        wrong = _fully_visible(control, window)
+        if wrong:
+            label = control.objectName() or getattr(control, "text", lambda: "")() or type(control).__name__
+            problems.append(f"everyday view: {label!r} is cut off ({wrong})")
     screen.set_presentation(True)
     QApplication.processEvents()
-    room = window.screen().geometry()
     if window.width() > room.width() or window.height() > room.height():
         problems.append(f"the window is {window.width()}x{window.height()} on {room.width()}x{room.height()}")
 
@@ -117,7 +126,7 @@ def check_presentation(window: MainWindow, store: DistrictStore) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080), (1280, 720)])
 def test_presentation_fits_a_projector(tmp_path: Path, width: int, height: int) -> None:
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{
