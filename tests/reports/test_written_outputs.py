@@ -120,3 +120,28 @@ def test_the_xlsx_summary_holds_the_answers_as_text(pack: Pack, store: tuple[Dis
     cells = {str(c) for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if c}
     assert ADULT_ANSWERS[1] in cells and NOTES[0] in cells
     assert not any("Teachers never told us" in c for c in cells)
+
+
+def test_the_exchange_screen_exports_the_summary_of_the_chosen_cycle(
+        qtbot: QtBot, pack: Pack, store: tuple[DistrictStore, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary button used to export no cycle at all ("Choose a cycle to export")."""
+    from PySide6.QtCore import Qt
+
+    from navtool_desktop.ui import messages
+    from navtool_desktop.ui.exchange_screen import ExchangeScreen
+
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "_show", lambda _icon, _parent, title, text, *_a: shown.append(text)
+                        or messages.Button.Ok)
+
+    district, _cycle_id = store
+    screen = ExchangeScreen(pack, district)
+    qtbot.addWidget(screen)
+    target = tmp_path / "summary.csv"
+    screen.ask_save_path = lambda *_args: target  # type: ignore[method-assign]
+    with qtbot.waitSignal(screen.exported, timeout=20000):
+        qtbot.mouseClick(screen.summary_button, Qt.MouseButton.LeftButton)
+    assert not shown
+    summary = target.read_bytes().decode("utf-8-sig")
+    assert ADULT_ANSWERS[0] in summary and "Teachers never told us" not in summary
