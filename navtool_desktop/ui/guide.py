@@ -64,8 +64,8 @@ def guide_pages() -> tuple[GuidePage, ...]:
         ), (("Ctrl+3", _("Reflect and Listen")), ("Alt+N", _("new cycle")), ("Alt+A", _("add a participant")),
             ("F2", _("edit the participant chosen")))),
         GuidePage(_("3. Rating: pass the laptop"), (
-            _("Press Rate (pass the laptop). Each person finds their name, confirms it and rates alone: "
-              "the other screens are locked meanwhile."),
+            _("Press Rate (pass the laptop): each person rates under their own name, alone; the other "
+              "screens are locked meanwhile."),
             _("One key per competency: the level saves and the next competency shows. A note or an "
               "answer to a guiding question is optional."),
             _("When done, press I'm done and hand the laptop to the next person."),
