@@ -308,7 +308,7 @@ def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: Te
 
 def _conditions(pack: Pack, data: ReportInput) -> list[Flowable]:
     st = style.styles()
-    written = written_of(pack, data)
+    written = _written_of(pack, data)
     out: list[Flowable] = []
     by_condition: dict[str, list[CompetencyResult]] = {}
     for comp in data.results.competencies:
@@ -330,7 +330,7 @@ def _conditions(pack: Pack, data: ReportInput) -> list[Flowable]:
     return out
 
 
-def written_of(pack: Pack, data: ReportInput) -> CycleWritten:
+def _written_of(pack: Pack, data: ReportInput) -> CycleWritten:
     """The notes and answers the report prints (the Consensus screen's and the summary's)."""
     return cycle_written(pack, data.results, data.participants, data.ratings, data.responses)
 

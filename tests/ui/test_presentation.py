@@ -126,20 +126,21 @@ def check_presentation(window: MainWindow, store: DistrictStore) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080), (1280, 720)])
-def test_presentation_fits_a_projector(tmp_path: Path, width: int, height: int) -> None:
+@pytest.mark.parametrize(("width", "height", "scale"),
+                         [(1366, 768, "1"), (1920, 1080, "1"), (1280, 720, "1"), (1920, 1080, "1.5")])
+def test_presentation_fits_a_projector(tmp_path: Path, width: int, height: int, scale: str) -> None:
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{
         "name": "projector", "x": 0, "y": 0, "width": width, "height": height,
         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = dict(os.environ, QT_SCALE_FACTOR="1", QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+    env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM=f"offscreen:configfile={config}",
                PYTHONPATH=os.pathsep.join([str(REPO), str(Path(__file__).parent),
                                            os.environ.get("PYTHONPATH", "")]))
     done = subprocess.run([sys.executable, str(Path(__file__)), str(tmp_path / "data")],
                           env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["screen"] == [width, height]
+    assert report["screen"] == [round(width / float(scale)), round(height / float(scale))]
     assert report["problems"] == [], "\n".join(report["problems"])
 
 
