@@ -2,7 +2,12 @@
 
 Keys (shown on screen): Up/Down or J/K move between competencies (saving what was typed);
 1-4 choose a level, 0 "not sure"; R writes the rationale (Esc goes back); Ctrl+S saves;
-F11 presents full screen for a projector, Esc leaves.
+PgUp/PgDn scroll the evidence; F11 presents full screen for a projector (there a level key
+saves at once), Esc leaves.
+
+The title above and the team's level, "saved" and the keys below never scroll away; only the
+evidence between them does (the votes, the privacy rule, what people wrote: notes and answers
+without names, from :mod:`core.written`).
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def guide_pages() -> tuple[GuidePage, ...]:
               "key saves at once and the screen says Saved."),
         ), (("Ctrl+4", _("Consensus")), (_("↑ ↓ or J K"), _("previous / next competency (saves)")),
             ("1 2 3 4 / 0", _("the team's level / not sure")), ("R", _("write the rationale")),
-            ("Ctrl+S", _("save")), ("F11", _("present full screen; Esc leaves")))),
+            ("Ctrl+S", _("save")), ("F11", _("present full screen (there a level key saves at once); Esc leaves")))),
         GuidePage(_("6. Results"), (
             _("The heat map shows each competency's level; strengths and growth areas come with the "
               "rule that picks them."),

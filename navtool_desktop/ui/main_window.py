@@ -498,7 +498,8 @@ class MainWindow(QMainWindow):
                 ("1 2 3 4 / 0", _("the team's level / not sure")),
                 ("R", _("write the rationale (Esc goes back)")),
                 ("Ctrl+S", _("save")),
-                ("F11", _("present full screen; Esc leaves")),
+                ("PgUp / PgDn", _("scroll the votes and what people wrote")),
+                ("F11", _("present full screen (there a level key saves at once); Esc leaves")),
             ]),
             (_("Set Goals and Learn and Improve"), [
                 ("Ctrl+Up / Ctrl+Down", _("move a priority up or down")),
