@@ -1,4 +1,6 @@
-"""Consensus on a projector (F11) at 1366x768, 1920x1080 (also at 150 %) and 1280x720: nothing cut off, "saved" and the keys in view.
+"""Consensus on a projector (F11): nothing cut off, "saved" and the keys in view.
+
+Sizes: 1366x768 and 1920x1080 (also at 150 %), and 1280x720.
 
 The trial (review 2026-12-01, finding 10) found the role-group bars clipped on the right, the
 title cut off at the top after J, the level keys not saving, and "Not saved yet" and the keys
