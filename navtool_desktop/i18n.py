@@ -99,35 +99,44 @@ def preferences_path() -> Path:
     return paths.data_dir() / PREFERENCES_FILE
 
 
-def saved_language() -> str | None:
-    """The language chosen in Preferences, if any (a damaged file counts as no choice)."""
+def read_preferences() -> dict[str, object]:
+    """Everything saved in the preferences file (a damaged or missing file reads as empty).
+
+    The file holds the language here and, for the screens, the last folder of each kind of
+    file (``ui/preferences.py``).
+    """
     try:
         data = json.loads(preferences_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    value = data.get("language") if isinstance(data, dict) else None
-    return value if value in LANGUAGES else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_preference(key: str, value: object) -> None:
+    """Save one preference (``None`` removes it), keeping the others; the file is replaced whole."""
+    data = read_preferences()
+    if value is None:
+        data.pop(key, None)
+    else:
+        data[key] = value
+    path = preferences_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
+def saved_language() -> str | None:
+    """The language chosen in Preferences, if any (a damaged file counts as no choice)."""
+    value = read_preferences().get("language")
+    return value if isinstance(value, str) and value in LANGUAGES else None
 
 
 def save_language(code: str | None) -> None:
     """Remember ``code`` for the next start (``None``: follow the system again)."""
     if code is not None and code not in LANGUAGES:
         raise ValueError(code)
-    path = preferences_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    if code is None:
-        data.pop("language", None)
-    else:
-        data["language"] = code
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    save_preference("language", code)
 
 
 def resolve_language(requested: str | None = None) -> str:

@@ -32,6 +32,11 @@ def resource(name: str) -> Path:
     return bundle_root() / "resources" / name
 
 
+def changelog() -> Path:
+    """CHANGELOG.md (Help > What's new): at the top of the source tree or of the bundle."""
+    return bundle_root() / "CHANGELOG.md"
+
+
 def default_pack_dir() -> Path:
     return content_dir() / DEFAULT_PACK
 

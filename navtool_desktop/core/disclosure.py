@@ -206,6 +206,42 @@ def head_counts(participants: Iterable[Participant], ratings: Iterable[Rating],
     return sizes, sum(sizes.values()) + len(unknown)
 
 
+def writers(participants: Iterable[Participant], ids: Iterable[str]) -> int:
+    """How many people the participant ``ids`` are, each counted once (:func:`person_key`).
+
+    An id with no participant record counts as one person of its own.
+    """
+    known = {p.id: p for p in participants}
+    return len({person_key(known[i]) if i in known else "#" + i for i in ids})
+
+
+def texts_shown(decision: Disclosure, writers: int) -> bool:
+    """Whether texts people wrote (rating notes, answers to guiding questions) may be shown.
+
+    ``writers`` is how many people could have written them: the people who rated the
+    competency (notes), or the people of the role groups a question is written for who took
+    part (answers). Texts are always shown without names, role groups, levels or times, in
+    alphabetical order; with fewer writers than the threshold (or a cycle whose counts are not
+    shown at all) they would say who wrote them, so none is shown. Every output takes its texts
+    from the same decision (:mod:`core.written`), so that no output's texts minus another's
+    leave one group's.
+    """
+    return decision.overall_shown and writers >= decision.threshold
+
+
+def texts_rule_text(threshold: int) -> str:
+    """The rule for written answers and notes, as every output says it."""
+    return _("Written answers and notes are shown without names, role groups or levels, in "
+             "alphabetical order, and only where at least {n} people could have written them.").format(
+        n=threshold)
+
+
+def texts_withheld_text(threshold: int) -> str:
+    """What shows in place of texts that fewer than the threshold could have written."""
+    return _("Not shown: fewer than {n} people could have written these, so they would say who "
+             "wrote them.").format(n=threshold)
+
+
 def rule_text(threshold: int) -> str:
     """The rule in two plain sentences, as every output shows it."""
     return _(

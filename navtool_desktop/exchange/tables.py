@@ -6,8 +6,11 @@ In XLSX, characters XML cannot hold (control characters but tab, line feed and c
 return; U+FFFE, U+FFFF; lone surrogates) are left out; CSV keeps every character.
 
 Each table may start with a notice line: the ratings table says that it holds individual
-answers; the summary table states the privacy rule it was made under (small role groups
-hidden as in every other output, :mod:`navtool_desktop.core.disclosure`).
+answers (ratings with their notes, and answers to the guiding questions, each with its
+writer); the summary table states the privacy rule it was made under (small role groups
+hidden as in every other output, :mod:`navtool_desktop.core.disclosure`) and lists the notes
+and answers without names, as the Consensus screen and the report show them
+(:mod:`navtool_desktop.core.written`).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from navtool_desktop.core import planning
+from navtool_desktop.core.disclosure import texts_rule_text, texts_withheld_text
 from navtool_desktop.core.records import RATING_CHOICES
 from navtool_desktop.core.results import CycleResults, GroupResult, VoteSummary
+from navtool_desktop.core.written import CycleWritten, Texts, cycle_written
 from navtool_desktop.exchange.errors import BundleError
 from navtool_desktop.exchange.files import write_file
 from navtool_desktop.framework import Pack
@@ -42,9 +47,9 @@ class Table(NamedTuple):
 
 def ratings_notice() -> str:
     """The first line of every ratings table."""
-    return "# " + _("This file contains individual answers: each row is one person's rating, with "
-                    "their name or code and their note. Keep it on the facilitator's laptop; share "
-                    "the summary (small groups hidden) instead.")
+    return "# " + _("This file contains individual answers: each row is one person's rating or written "
+                    "answer, with their name or code and their note. Keep it on the facilitator's laptop; "
+                    "share the summary (small groups hidden) instead.")
 
 
 #: The longest text an Excel cell holds (openpyxl cuts longer text there without a sign).
@@ -69,7 +74,7 @@ def ratings_table(store: DistrictStore, pack: Pack, cycle_id: str) -> Table:
     """One row per rating of a cycle."""
     data = store.cycle(cycle_id)
     head = [_("cycle"), _("participant or code"), _("role group"), _("condition"),
-            _("competency"), _("level"), _("practices"), _("note"), _("time")]
+            _("competency"), _("level"), _("practices"), _("note"), _("time"), _("guiding question")]
     rows = []
     order = {c.id: n for n, c in enumerate(pack.competencies)}
     ratings = sorted(data.ratings.values(), key=lambda r: (
@@ -85,12 +90,26 @@ def ratings_table(store: DistrictStore, pack: Pack, cycle_id: str) -> Table:
         rows.append([data.cycle.title, person.label if person else rating.participant_id,
                      person.role_group.replace("_", " ") if person else "", condition, name,
                      rating.level.replace("_", " "), "; ".join(rating.practices), rating.note,
-                     rating.updated])
+                     rating.updated, ""])
+    # then each answer to a guiding question: the answer in the note column, the question last
+    questions = {q.id: (c.name, q.text) for c in pack.conditions for qs in c.questions.values() for q in qs}
+    answers = sorted(data.responses.values(), key=lambda r: (
+        data.participants[r.participant_id].label.casefold() if r.participant_id in data.participants
+        else "", r.question_id))
+    for response in answers:
+        if not response.text.strip():
+            continue
+        person = data.participants.get(response.participant_id)
+        condition, question = questions.get(response.question_id, ("", response.question_id))
+        rows.append([data.cycle.title, person.label if person else response.participant_id,
+                     person.role_group.replace("_", " ") if person else "", condition, "", "", "",
+                     response.text, response.updated, question])
     return Table(head, rows, ratings_notice())
 
 
-def summary_table(pack: Pack, results: CycleResults) -> Table:
-    """Counts per competency and condition, overall and per role group, under the privacy rule.
+def summary_table(pack: Pack, results: CycleResults, written: CycleWritten | None = None) -> Table:
+    """Counts per competency and condition, overall and per role group, under the privacy rule,
+    then the notes and answers that ``written`` shows (without names).
 
     Hidden groups (and, when the cycle is too small, every row) have no numbers at all.
     """
@@ -131,7 +150,29 @@ def summary_table(pack: Pack, results: CycleResults) -> Table:
                              _("no ratings")])
             else:
                 rows.append([kind, item_id, name, label, *blank, hidden_text(results.threshold)])
-    return Table(head, rows, "# " + rule_text(results.threshold))
+    if written is not None:
+        rows += _written_rows(pack, results, written, len(blank))
+    notice = rule_text(results.threshold) + (" " + texts_rule_text(results.threshold) if written else "")
+    return Table(head, rows, "# " + notice)
+
+
+def _written_rows(pack: Pack, results: CycleResults, written: CycleWritten, blanks: int) -> list[list[str]]:
+    """One row per note or answer shown, or one saying they are withheld."""
+    rows: list[list[str]] = []
+
+    def add(kind: str, texts: Texts, name: str, who: str) -> None:
+        if not texts.shown:
+            rows.append([kind, texts.item_id, name, who, *[""] * blanks, texts_withheld_text(written.threshold)])
+        rows.extend([kind, texts.item_id, name, who, *[""] * blanks, text] for text in texts.texts)
+
+    for cond in results.conditions:
+        for comp in results.competencies:
+            notes = written.notes_on(comp.competency_id)
+            if comp.condition_id == cond.condition_id and notes is not None:
+                add(_("note"), notes, pack.competency(comp.competency_id).name, "all")
+        for answers in written.answers_for(cond.condition_id):
+            add(_("answer"), answers, answers.question, answers.audience.replace("_", " "))
+    return rows
 
 
 def actions_table(store: DistrictStore, pack: Pack) -> Table:
@@ -160,7 +201,10 @@ def table_for(store: DistrictStore, pack: Pack, what: str, cycle_id: str | None)
     if cycle_id is None:
         raise BundleError(_("Choose a cycle to export."))
     if what == "summary":
-        return summary_table(pack, store.results.cycle(pack, cycle_id))
+        results = store.results.cycle(pack, cycle_id)
+        data = store.cycle(cycle_id)
+        return summary_table(pack, results, cycle_written(pack, results, data.participants.values(),
+                                                          data.ratings.values(), data.responses.values()))
     return ratings_table(store, pack, cycle_id)
 
 

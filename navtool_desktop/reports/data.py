@@ -12,7 +12,17 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from navtool_desktop.core import planning
-from navtool_desktop.core.records import Action, Cycle, District, Goal, Plan, ProgressNote, Rating
+from navtool_desktop.core.records import (
+    Action,
+    Cycle,
+    District,
+    Goal,
+    Participant,
+    Plan,
+    ProgressNote,
+    QuestionResponse,
+    Rating,
+)
 from navtool_desktop.core.results import CycleResults, previous_cycle
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
@@ -86,8 +96,9 @@ class PlanInput:
 class ReportInput:
     """Everything the assessment report prints: one cycle's results and its notes.
 
-    ``ratings`` are the cycle's individual ratings (only their notes are printed, never who
-    wrote them).
+    ``ratings`` are the cycle's individual ratings and ``responses`` its answers to guiding
+    questions; ``participants`` tell how many people could have written a text. Only the
+    texts are printed, never who wrote them, under the rule of :mod:`core.written`.
     """
 
     district: District
@@ -96,6 +107,8 @@ class ReportInput:
     today: date = field(default_factory=date.today)
     #: The results of the cycle before this one (same framework), for "change since", or None.
     previous: CycleResults | None = None
+    participants: Sequence[Participant] = ()
+    responses: Sequence[QuestionResponse] = ()
 
 
 def pick_plan(plans: Sequence[Plan], plan_id: str | None) -> Plan:
@@ -162,4 +175,5 @@ def load_report(store: DistrictStore, pack: Pack, cycle_id: str | None = None, *
     same = [c for c in store.cycles() if c.framework_id == pack.id]
     before = previous_cycle(same, cycle.id)
     previous = store.results.cycle(pack, before.id, threshold) if before is not None else None
-    return ReportInput(store.profile, results, tuple(data.ratings.values()), today or date.today(), previous)
+    return ReportInput(store.profile, results, tuple(data.ratings.values()), today or date.today(), previous,
+                       tuple(data.participants.values()), tuple(data.responses.values()))

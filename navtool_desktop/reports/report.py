@@ -2,8 +2,10 @@
 
 Role groups are shown or hidden by the cycle's disclosure rule (:mod:`core.disclosure`):
 hidden groups are printed as "hidden", never as numbers (zeros included), and when the
-whole cycle is under the threshold no counts are printed at all. Notes are printed without
-who wrote them or their role group, in an order that says nothing of either.
+whole cycle is under the threshold no counts are printed at all. Notes and answers to the
+guiding questions are printed without who wrote them or their role group, in an order that says
+nothing of either, and only where the rule of :mod:`core.written` shows them (as on the
+Consensus screen and in the summary table).
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
-from navtool_desktop.core.disclosure import hidden_text, item_withheld_text, no_counts_text
+from navtool_desktop.core.disclosure import (
+    hidden_text,
+    item_withheld_text,
+    no_counts_text,
+    texts_rule_text,
+    texts_withheld_text,
+)
 from navtool_desktop.core.records import LEVELS, NOT_SURE, ROLE_GROUPS
 from navtool_desktop.core.results import (
     EMPTY,
@@ -25,6 +33,7 @@ from navtool_desktop.core.results import (
     ranking_rule,
     without_consensus,
 )
+from navtool_desktop.core.written import CycleWritten, Texts, cycle_written
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import charts, style
@@ -32,6 +41,7 @@ from navtool_desktop.reports.common import data_table, head_cells, level_chip, l
 from navtool_desktop.reports.data import ReportInput
 from navtool_desktop.reports.document import DocumentInfo, build, heading
 from navtool_desktop.reports.sections import participation, privacy_notes, results_overview
+from navtool_desktop.vocabulary import audience_name
 
 _CHOICES = (*LEVELS, NOT_SURE)
 
@@ -231,7 +241,33 @@ def _group_table(comp: CompetencyResult, threshold: int) -> Any:
     return data_table(rows, [w * 0.25, *([narrow] * 5), w * 0.22, w * 0.18], extra=spans)
 
 
-def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: list[str]) -> list[Flowable]:
+def _quoted(texts: Texts, threshold: int) -> list[Flowable]:
+    st = style.styles()
+    if not texts.shown:
+        return [para(texts_withheld_text(threshold), st.small)]
+    return [para("\u201c" + text + "\u201d", st.note) for text in texts.texts]
+
+
+def _answers(condition_name: str, answers: tuple[Texts, ...], threshold: int) -> list[Flowable]:
+    """A condition's guiding questions that people answered, each with its answers."""
+    if not answers:
+        return []
+    st = style.styles()
+    out: list[Flowable] = [CondPageBreak(120), heading(
+        _("Answers to the guiding questions on {condition}").format(condition=condition_name), 1,
+        outline=_("Answers to the guiding questions"))]
+    out.append(para(texts_rule_text(threshold), st.small))
+    for texts in answers:
+        quoted = _quoted(texts, threshold)
+        # the question stays with its first answer
+        out.append(KeepTogether([heading(_("{audience} question: {question}").format(
+            audience=audience_name(texts.audience), question=texts.question), 2,
+            outline=_("{audience} question").format(audience=audience_name(texts.audience))), quoted[0]]))
+        out += quoted[1:]
+    return out
+
+
+def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: Texts | None) -> list[Flowable]:
     st = style.styles()
     competency = pack.competency(comp.competency_id)
     overall = comp.overall
@@ -261,22 +297,18 @@ def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: li
     if comp.consensus is not None and comp.consensus.rationale.strip():
         block.append(heading(_("Why the team agreed on this level"), 2, outline=_("Consensus rationale")))
         block.append(para(comp.consensus.rationale, st.note))
-    if notes:
+    if notes is not None:
         # the heading names the competency: notes that run onto the next page still say whose they are
         block.append(heading(_("Notes from participants on {competency}").format(competency=competency.name), 2,
                              outline=_("Notes")))
-        block += [para("\u201c" + note.strip() + "\u201d", st.note) for note in notes]
+        block += _quoted(notes, data.results.threshold)
     # a competency with its rationale and notes stays on one page when it fits one
     return [CondPageBreak(180), KeepTogether(block), Spacer(1, 8)]
 
 
 def _conditions(pack: Pack, data: ReportInput) -> list[Flowable]:
     st = style.styles()
-    notes: dict[str, list[str]] = {}
-    # notes in a stable order that says nothing of who wrote them (not by participant or time)
-    for rating in sorted(data.ratings, key=lambda r: r.note.casefold()):
-        if rating.note.strip():
-            notes.setdefault(rating.competency_id, []).append(rating.note)
+    written = _written_of(pack, data)
     out: list[Flowable] = []
     by_condition: dict[str, list[CompetencyResult]] = {}
     for comp in data.results.competencies:
@@ -293,8 +325,14 @@ def _conditions(pack: Pack, data: ReportInput) -> list[Flowable]:
         out.append(charts.level_legend(style.FRAME_WIDTH))
         out.append(Spacer(1, 6))
         for comp in by_condition.get(cond.condition_id, []):
-            out += _competency(pack, data, comp, notes.get(comp.competency_id, []))
+            out += _competency(pack, data, comp, written.notes_on(comp.competency_id))
+        out += _answers(condition.name, written.answers_for(cond.condition_id), data.results.threshold)
     return out
+
+
+def _written_of(pack: Pack, data: ReportInput) -> CycleWritten:
+    """The notes and answers the report prints (the Consensus screen's and the summary's)."""
+    return cycle_written(pack, data.results, data.participants, data.ratings, data.responses)
 
 
 def render_report(pack: Pack, data: ReportInput) -> bytes:

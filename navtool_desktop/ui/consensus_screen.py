@@ -2,7 +2,12 @@
 
 Keys (shown on screen): Up/Down or J/K move between competencies (saving what was typed);
 1-4 choose a level, 0 "not sure"; R writes the rationale (Esc goes back); Ctrl+S saves;
-F11 presents full screen for a projector, Esc leaves.
+PgUp/PgDn scroll the evidence; F11 presents full screen for a projector (there a level key
+saves at once), Esc leaves.
+
+The title above and the team's level, "saved" and the keys below never scroll away; only the
+evidence between them does (the votes, the privacy rule, what people wrote: notes and answers
+without names, from :mod:`core.written`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -47,6 +52,7 @@ from navtool_desktop.core.results import (
     low_agreement_rule,
     median_rule,
 )
+from navtool_desktop.core.written import CycleWritten, Texts, cycle_written
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.repository import DistrictStore
@@ -55,6 +61,7 @@ from navtool_desktop.ui.cycle_dialogs import role_label
 from navtool_desktop.ui.rating_entry import CHOICE_KEYS, PREVIOUS_KEYS
 from navtool_desktop.ui.saving import try_save
 from navtool_desktop.ui.widgets import plain_label, rich_label
+from navtool_desktop.vocabulary import audience_name
 
 Index = QModelIndex | QPersistentModelIndex
 #: The role that carries a row's competency id.
@@ -86,6 +93,38 @@ def privacy_text(results: CycleResults) -> str:
         parts.append(_("Threshold changed from {old} to {new} by {who} on {when}.").format(
             old=last.old, new=last.new, who=last.by, when=last.at[:10]))
     return " ".join(parts)
+
+
+#: Around each written text: a first-strong isolate and its end, so that a right-to-left
+#: text stays inside its own line and never turns the bullets or the next text around.
+_ISOLATE, _END_ISOLATE = "\u2068", "\u2069"
+
+
+def written_text(pack: Pack, written: CycleWritten, competency_id: str) -> str:
+    """What people wrote about a competency, as plain text: its notes, then the answers to its
+    condition's guiding questions (without names; see :mod:`core.written`)."""
+    withheld = disclosure.texts_withheld_text(written.threshold)
+
+    def block(texts: Texts) -> list[str]:
+        if not texts.shown:
+            return ["    " + withheld]
+        return [f"  \u2022 {_ISOLATE}{t}{_END_ISOLATE}".replace("\n", "\n     ") for t in texts.texts]
+
+    lines: list[str] = []
+    notes = written.notes_on(competency_id)
+    if notes is not None:
+        lines.append(_("Notes on this competency:"))
+        lines += block(notes)
+    for answers in written.answers_for(pack.competency(competency_id).condition_id):
+        if lines:
+            lines.append("")
+        lines.append(_("{audience} question: {question}").format(
+            question=answers.question, audience=audience_name(answers.audience)))
+        lines += block(answers)
+    if not lines:
+        return _("Nobody wrote a note or an answer about this yet.")
+    lines += ["", disclosure.texts_rule_text(written.threshold)]
+    return "\n".join(lines)
 
 
 class CycleChooser(QComboBox):
@@ -231,10 +270,10 @@ class ConsensusScreen(QWidget):
         # right: the competency
         self.breadcrumb = plain_label(object_name="breadcrumb")
         self.title = plain_label(object_name="pageTitle")
-        self.overall_title = plain_label(object_name="sectionTitle", wrap=False)
+        self.overall_title = plain_label(object_name="sectionTitle")
         self.overall_chart = BarChart(stacked=False)
         self.overall_chart.setAccessibleName(_("Ratings overall"))
-        self.groups_title = plain_label(_("By role group"), object_name="sectionTitle", wrap=False)
+        self.groups_title = plain_label(_("By role group"), object_name="sectionTitle")
         self.groups_chart = BarChart(stacked=True)
         self.groups_chart.setAccessibleName(_("Ratings by role group"))
         self.privacy_note = plain_label(object_name="ruleText")
@@ -279,27 +318,42 @@ class ConsensusScreen(QWidget):
         self.save_button.clicked.connect(self.save)
         self.save_state = plain_label(object_name="saveStatus", wrap=False)
         self.closed_note = plain_label(object_name="legend")
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.save_button)
-        save_row.addWidget(self.save_state, 1)
         self.help = plain_label(_("Keys: ↑↓ or J/K move (saves) · 1-4 level · 0 not sure · R rationale · "
                                   "Ctrl+S save · F11 present, Esc leaves"), object_name="legend")
+
+        # what people wrote: notes on this competency, answers to its condition's questions
+        self.written_title = plain_label(_("What people wrote"), object_name="sectionTitle", wrap=False)
+        self.written_view = QPlainTextEdit()
+        self.written_view.setObjectName("writtenView")
+        self.written_view.setReadOnly(True)
+        self.written_view.setAccessibleName(_("What people wrote"))
+        self.written_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.written_view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.written_view.setMinimumHeight(90)
+        self.written_view.setMaximumHeight(220)
+        self.written: CycleWritten | None = None
+
+        # the header (where we are) and the footer (the team's level, the keys) never scroll
+        # away: on a projector the title, "saved" and the keys to move on are always in view
+        self.header = QWidget()
+        head_box = QVBoxLayout(self.header)
+        head_box.setContentsMargins(9, 0, 9, 0)
+        head_box.addWidget(self.breadcrumb)
+        head_box.addWidget(self.title)
 
         detail = QWidget()
         detail.setObjectName("consensusDetail")
         right = QVBoxLayout(detail)
-        right.addWidget(self.breadcrumb)
-        right.addWidget(self.title)
-        charts = QHBoxLayout()
-        charts.setSpacing(24)
+        self.charts = QHBoxLayout()
+        self.charts.setSpacing(24)
         for title, chart, stretch in ((self.overall_title, self.overall_chart, 2),
                                       (self.groups_title, self.groups_chart, 3)):
             column = QVBoxLayout()
             column.addWidget(title)
             column.addWidget(chart)
             column.addStretch(1)
-            charts.addLayout(column, stretch)
-        right.addLayout(charts)
+            self.charts.addLayout(column, stretch)
+        right.addLayout(self.charts)
         right.addWidget(self.privacy_note)
         stats = QHBoxLayout()
         stats.addWidget(self.median_label)
@@ -308,25 +362,42 @@ class ConsensusScreen(QWidget):
         stats.addStretch(1)
         right.addLayout(stats)
         right.addWidget(self.agreement_rule)
+        right.addWidget(self.written_title)
+        right.addWidget(self.written_view)
+        right.addStretch(1)
+
+        self.footer = QWidget()
+        self.footer.setObjectName("consensusFooter")
+        foot = QVBoxLayout(self.footer)
+        foot.setContentsMargins(9, 0, 9, 4)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
-        right.addWidget(line)
+        foot.addWidget(line)
         head = QHBoxLayout()
         head.addWidget(self.consensus_title)
-        head.addWidget(self.consensus_state, 1)
-        right.addLayout(head)
-        right.addLayout(buttons)
-        right.addWidget(self.rationale)
-        right.addLayout(save_row)
-        right.addWidget(self.closed_note)
-        right.addStretch(1)
-        right.addWidget(self.help)
-        scroll = QScrollArea()
+        head.addWidget(self.consensus_state)
+        head.addSpacing(16)
+        head.addWidget(self.save_state, 1)
+        foot.addLayout(head)
+        foot.addLayout(buttons)
+        foot.addWidget(self.rationale)
+        foot.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        foot.addWidget(self.closed_note)
+        foot.addWidget(self.help)
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(detail)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(60)
+        self.right = QWidget()
+        right_box = QVBoxLayout(self.right)
+        right_box.setContentsMargins(0, 0, 0, 0)
+        right_box.setSpacing(2)
+        right_box.addWidget(self.header)
+        right_box.addWidget(scroll, 1)
+        right_box.addWidget(self.footer)
         self.list.setMinimumWidth(200)
 
         self.empty = plain_label(_("No cycle yet. Start one in Reflect and Listen; its ratings "
@@ -334,7 +405,7 @@ class ConsensusScreen(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.left)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 820])
         self.splitter.setChildrenCollapsible(False)
@@ -380,6 +451,7 @@ class ConsensusScreen(QWidget):
             return
         previous = self.competency_id
         self.results = self.store.results.cycle(self.pack, cycle_id)
+        self._load_written()
         self.model.set_results(self.results)
         ids = [c.competency_id for c in self.results.competencies]
         row = ids.index(previous) if previous in ids else (0 if ids else -1)
@@ -423,8 +495,11 @@ class ConsensusScreen(QWidget):
         self.breadcrumb.setText(f"{cond.name}{star}")
         self.title.setText(comp.name)
         self._show_votes(result)
+        if self.written is not None:
+            self.written_view.setPlainText(written_text(self.pack, self.written, result.competency_id))
         if not keep_form:
             self._load_form(result)
+            self.scroll.verticalScrollBar().setValue(0)  # a new competency shows from its top
         self._update_form_state()
 
     def _show_votes(self, result: CompetencyResult) -> None:
@@ -556,6 +631,8 @@ class ConsensusScreen(QWidget):
         self._level = level
         self._dirty = True
         self._update_form_state()
+        if self.presenting:
+            self.save()  # on the projector the team sees its level saved at once
 
     def _rationale_changed(self) -> None:
         if self._loading or not self.editable():
@@ -591,9 +668,18 @@ class ConsensusScreen(QWidget):
         if self.cycle is None:
             return
         self.results = self.store.results.cycle(self.pack, self.cycle.id)
+        self._load_written()
         self.model.set_results(self.results)
         self._update_progress()
         self._show(self.current_row, keep_form=True)
+
+    def _load_written(self) -> None:
+        if self.results is None:
+            self.written = None
+            return
+        data = self.store.cycle(self.results.cycle.id)
+        self.written = cycle_written(self.pack, self.results, data.participants.values(),
+                                     data.ratings.values(), data.responses.values())
 
     # --- presentation ----------------------------------------------------------------------
 
@@ -613,7 +699,9 @@ class ConsensusScreen(QWidget):
             chart.set_presentation(on)
         self.left.setVisible(not on)
         self.top_bar.setVisible(not on)
-        self.help.setText(_("Esc leaves the presentation · ↑↓ move · 1-4 level · 0 not sure · Ctrl+S save")
+        self.save_button.setVisible(not on)  # the level keys save at once
+        self.help.setText(_("Keys: ↓ or J next competency · ↑ or K previous · 1-4 level (saved at once) · "
+                            "0 not sure · R rationale · PgUp/PgDn scroll · Esc leaves the presentation")
                           if on else _("Keys: ↑↓ or J/K move (saves) · 1-4 level · 0 not sure · R rationale · "
                                        "Ctrl+S save · F11 present, Esc leaves"))
         self.presentation_changed.emit(on)
@@ -624,6 +712,12 @@ class ConsensusScreen(QWidget):
         else:
             window.setWindowState(self._window_state & ~Qt.WindowState.WindowFullScreen)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def heightForWidth(self, width: int) -> int:
+        """No height for a width: the window's scroll area then gives the screen the room it
+        has (its minimum is small), instead of the height its wrapped labels would like, so the
+        header and footer stay in view and only the evidence between them scrolls."""
+        return -1
 
     # --- keyboard and refresh --------------------------------------------------------------
 
@@ -644,6 +738,10 @@ class ConsensusScreen(QWidget):
             self.go_to(self.current_row - 1)
         elif key == Qt.Key.Key_R:
             self.rationale.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            bar = self.scroll.verticalScrollBar()
+            step = bar.pageStep() if key == Qt.Key.Key_PageDown else -bar.pageStep()
+            bar.setValue(bar.value() + step)
         elif key == Qt.Key.Key_Escape and self.presenting:
             self.set_presentation(False)
         else:

@@ -29,7 +29,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import Repository
-from navtool_desktop.ui import messages
+from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.widgets import plain_label
 
@@ -122,8 +122,11 @@ class DistrictsDialog(QDialog):
         return name.strip() if ok and name.strip() else None
 
     def ask_bundle(self) -> Path | None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Add a district from a bundle"), "",
+        path, _filter = QFileDialog.getOpenFileName(self, _("Add a district from a bundle"),
+                                                    preferences.start_path("bundle"),
                                                     _("Navigation Tool bundles (*.navtool)"))
+        if path:
+            preferences.remember_folder("bundle", path)
         return Path(path) if path else None
 
     def ask_passphrase(self, name: str) -> str | None:

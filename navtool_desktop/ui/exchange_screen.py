@@ -46,7 +46,7 @@ from navtool_desktop.i18n import _
 from navtool_desktop.paths import file_stem
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import DistrictStore
-from navtool_desktop.ui import messages
+from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.cycle_dialogs import merge_question, participant_text
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.widgets import plain_label
@@ -209,18 +209,26 @@ class ExchangeScreen(QWidget):
 
     def ask_save_path(self, title: str, suggested: str, filters: str) -> Path | None:
         # The suffix may be added after the dialog, so replacing is asked by may_write.
-        name, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters,
+        kind = "bundle" if suggested.endswith(SUFFIX) else "table"
+        name, _filter = QFileDialog.getSaveFileName(self, title, preferences.start_path(kind, suggested), filters,
                                                     options=QFileDialog.Option.DontConfirmOverwrite)
+        if name:
+            preferences.remember_folder(kind, name)
         return Path(name) if name else None
 
     def ask_open_path(self) -> Path | None:
-        name, _filter = QFileDialog.getOpenFileName(self, _("Import a bundle"), str(Path.home()),
+        name, _filter = QFileDialog.getOpenFileName(self, _("Import a bundle"), preferences.start_path("bundle"),
                                                     _("Navigation Tool bundles (*{suffix})")
                                                     .format(suffix=SUFFIX))
+        if name:
+            preferences.remember_folder("bundle", name)
         return Path(name) if name else None
 
     def ask_folder(self) -> Path | None:
-        name = QFileDialog.getExistingDirectory(self, _("Import a folder of bundles"), str(Path.home()))
+        name = QFileDialog.getExistingDirectory(self, _("Import a folder of bundles"),
+                                                preferences.start_path("bundle"))
+        if name:
+            preferences.remember_folder("bundle", Path(name) / "any")  # the folder itself
         return Path(name) if name else None
 
     def confirm(self, title: str, text: str) -> bool:
@@ -315,7 +323,7 @@ class ExchangeScreen(QWidget):
     def export_spreadsheet(self, what: str) -> Operation | None:
         if self.busy():
             return None
-        cycle_id = self.cycle_box.currentData() if what == "ratings" else None
+        cycle_id = self.cycle_box.currentData() if what != "actions" else None
         suggested = f"{file_stem(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
         out = self.ask_save_path(_("Export to a spreadsheet"), suggested,
                                  _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))

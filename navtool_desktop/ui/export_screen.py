@@ -33,7 +33,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.paths import file_stem
 from navtool_desktop.storage.repository import DistrictStore
-from navtool_desktop.ui import messages
+from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.signing_dialogs import (
     P12_FILTER,
@@ -391,13 +391,20 @@ class ExportScreen(QWidget):
     # --- asking (tests replace these) -----------------------------------------------------
 
     def ask_save_path(self, title: str, suggested: Path | str, filters: str = PDF_FILTER) -> Path | None:
-        start = suggested if isinstance(suggested, Path) else Path.home() / suggested
-        name, _f = QFileDialog.getSaveFileName(self, title, str(start), filters,
+        kind = "identity" if filters == P12_FILTER else "pdf"
+        # a path is a file to save beside (the signed plan next to its source)
+        start = str(suggested) if isinstance(suggested, Path) else preferences.start_path(kind, suggested)
+        name, _f = QFileDialog.getSaveFileName(self, title, start, filters,
                                                options=QFileDialog.Option.DontConfirmOverwrite)
+        if name:
+            preferences.remember_folder(kind, name)
         return Path(name) if name else None
 
     def ask_open_path(self, title: str, filters: str = PDF_FILTER) -> Path | None:
-        name, _f = QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)
+        kind = "identity" if filters == P12_FILTER else "pdf"
+        name, _f = QFileDialog.getOpenFileName(self, title, preferences.start_path(kind), filters)
+        if name:
+            preferences.remember_folder(kind, name)
         return Path(name) if name else None
 
     def ask_passphrase(self, title: str, prompt: str) -> str | None:

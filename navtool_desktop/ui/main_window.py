@@ -293,9 +293,14 @@ class MainWindow(QMainWindow):
         return self._screen("exchange")
 
     def _profile_saved(self, district: District) -> None:
+        """The district's name leads the title (which district is open, on the task bar too)."""
         suffix = _(" (read-only)") if self.store is not None and self.store.read_only else ""
-        self.setWindowTitle(_("{district} · Navigation Tool Desktop").format(district=district.name)
-                            + suffix)
+        name = " ".join("".join(ch if ch.isprintable() else " " for ch in district.name).split())
+        if len(name) > 80:
+            name = name[:79] + "\u2026"
+        title = (_("{district} · Navigation Tool Desktop").format(district=name) if name
+                 else _("Navigation Tool Desktop"))
+        self.setWindowTitle(title + suffix)
 
     def _private_rating(self, on: bool) -> None:
         """While one person rates, no other screen (with everyone's votes) can be opened."""
@@ -402,6 +407,11 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = help_menu.addAction(_("&Keyboard shortcuts"))
         self.shortcuts_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        self.guide_action = help_menu.addAction(_("&Retreat guide"))
+        self.guide_action.triggered.connect(self.show_guide)
+        self.whats_new_action = help_menu.addAction(_("&What's new"))
+        self.whats_new_action.triggered.connect(self.show_whats_new)
+        help_menu.addSeparator()
         self.about_action = help_menu.addAction(_("&About Navigation Tool Desktop"))
         self.about_action.triggered.connect(self.show_about)
         self._focus_before_menu: QWidget | None = None
@@ -488,7 +498,8 @@ class MainWindow(QMainWindow):
                 ("1 2 3 4 / 0", _("the team's level / not sure")),
                 ("R", _("write the rationale (Esc goes back)")),
                 ("Ctrl+S", _("save")),
-                ("F11", _("present full screen; Esc leaves")),
+                ("PgUp / PgDn", _("scroll the votes and what people wrote")),
+                ("F11", _("present full screen (there a level key saves at once); Esc leaves")),
             ]),
             (_("Set Goals and Learn and Improve"), [
                 ("Ctrl+Up / Ctrl+Down", _("move a priority up or down")),
@@ -520,6 +531,16 @@ class MainWindow(QMainWindow):
         room = self.screen().availableGeometry()
         dialog.resize(min(640, room.width() - 40), min(680, room.height() - 80))
         dialog.exec()
+
+    def show_guide(self) -> None:
+        from navtool_desktop.ui.guide import GuideDialog
+
+        GuideDialog(self).exec()
+
+    def show_whats_new(self) -> None:
+        from navtool_desktop.ui.guide import WhatsNewDialog
+
+        WhatsNewDialog(self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(self, _("About Navigation Tool Desktop"), self.about_text())

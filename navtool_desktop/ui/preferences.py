@@ -1,6 +1,14 @@
-"""Edit > Preferences: the app's language (saved in the data folder, used from the next start)."""
+"""Edit > Preferences: the app's language (saved in the data folder, used from the next start),
+and the last folder of each kind of file, so that every file dialog opens where the last one of
+its kind was saved or opened (the USB stick), also after a restart.
+
+Both live in the data folder's preferences file (:func:`navtool_desktop.i18n.read_preferences`).
+"""
 
 from __future__ import annotations
+
+import contextlib
+from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
 
@@ -10,6 +18,57 @@ from navtool_desktop.ui.widgets import plain_label
 
 #: The combo box's first choice: no saved language, follow the system.
 SYSTEM = ""
+
+#: The kinds of file whose folder is remembered, each apart: bundles (.navtool), PDFs (plans,
+#: reports, sheets, signed plans), tables (CSV, XLSX), signing identities (.p12) and the
+#: district root (.p12, kept on its own USB stick). (Backups are made and restored without a
+#: file dialog.)
+FOLDER_KINDS: tuple[str, ...] = ("bundle", "pdf", "table", "identity", "root")
+_FOLDERS = "folders"
+
+
+def _folders() -> dict[str, str]:
+    found = i18n.read_preferences().get(_FOLDERS)
+    return {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
+
+
+def last_folder(kind: str) -> Path:
+    """Where a file dialog for ``kind`` opens: the folder last used for that kind, while it
+    exists (a USB stick may be out), else the home folder."""
+    if kind not in FOLDER_KINDS:
+        raise ValueError(kind)
+    saved = _folders().get(kind)
+    if saved:
+        folder = Path(saved)
+        try:
+            if folder.is_absolute() and folder.is_dir():
+                return folder
+        except OSError:
+            pass
+    return Path.home()
+
+
+def start_path(kind: str, name: str = "") -> str:
+    """A file dialog's starting point: ``name`` in :func:`last_folder`."""
+    folder = last_folder(kind)
+    return str(folder / name) if name else str(folder)
+
+
+def remember_folder(kind: str, chosen: Path | str) -> None:
+    """Remember the folder of a file (or the folder itself) chosen in a dialog for ``kind``.
+
+    A preferences file that cannot be written costs only the remembering: nothing is shown.
+    """
+    if kind not in FOLDER_KINDS:
+        raise ValueError(kind)
+    path = Path(chosen)
+    if not str(chosen):
+        return
+    folder = path if path.is_dir() else path.parent
+    folders = _folders()
+    folders[kind] = str(folder.absolute())
+    with contextlib.suppress(OSError):
+        i18n.save_preference(_FOLDERS, folders)
 
 
 class PreferencesDialog(QDialog):

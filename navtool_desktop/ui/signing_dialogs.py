@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from navtool_desktop.i18n import _
+from navtool_desktop.ui import preferences
 from navtool_desktop.ui.widgets import plain_label
 
 P12_FILTER = "PKCS#12 (*.p12 *.pfx)"
@@ -131,10 +132,13 @@ class CreateIdentityDialog(QDialog):
         """The root file: where to save a new one, or which one to open (tests replace this)."""
         if new:
             name, _f = QFileDialog.getSaveFileName(
-                self, _("Save the new district root"), str(Path.home() / "district-root.p12"), P12_FILTER,
-                options=QFileDialog.Option.DontConfirmOverwrite)
+                self, _("Save the new district root"), preferences.start_path("root", "district-root.p12"),
+                P12_FILTER, options=QFileDialog.Option.DontConfirmOverwrite)
         else:
-            name, _f = QFileDialog.getOpenFileName(self, _("Open the district root"), str(Path.home()), P12_FILTER)
+            name, _f = QFileDialog.getOpenFileName(self, _("Open the district root"),
+                                                   preferences.start_path("root"), P12_FILTER)
+        if name:
+            preferences.remember_folder("root", name)
         return Path(name) if name else None
 
     def _browse(self) -> None:
