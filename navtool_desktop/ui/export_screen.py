@@ -391,7 +391,7 @@ class ExportScreen(QWidget):
     # --- asking (tests replace these) -----------------------------------------------------
 
     def ask_save_path(self, title: str, suggested: Path | str, filters: str = PDF_FILTER) -> Path | None:
-        kind = "identity" if filters == P12_FILTER else "pdf"
+        kind = "identity" if filters == P12_FILTER else "summary" if ".navsummary" in filters else "pdf"
         # a path is a file to save beside (the signed plan next to its source)
         start = str(suggested) if isinstance(suggested, Path) else preferences.start_path(kind, suggested)
         name, _f = QFileDialog.getSaveFileName(self, title, start, filters,
@@ -401,7 +401,7 @@ class ExportScreen(QWidget):
         return Path(name) if name else None
 
     def ask_open_path(self, title: str, filters: str = PDF_FILTER) -> Path | None:
-        kind = "identity" if filters == P12_FILTER else "pdf"
+        kind = "identity" if filters == P12_FILTER else "summary" if ".navsummary" in filters else "pdf"
         name, _f = QFileDialog.getOpenFileName(self, title, preferences.start_path(kind), filters)
         if name:
             preferences.remember_folder(kind, name)

@@ -36,7 +36,7 @@ from navtool_desktop.core.records import LEVELS
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.network.workspace import ImportReport, SideBySide, Workspace, summary_files
-from navtool_desktop.ui import messages
+from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.charts import level_tint
 from navtool_desktop.ui.operations import run_job
 from navtool_desktop.ui.widgets import plain_label, tab_leaves_tables
@@ -372,8 +372,12 @@ class NetworkWindow(QMainWindow):
     # --- importing ---------------------------------------------------------------------------
 
     def ask_folder(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(self, _("Import summaries from a folder"))
-        return Path(folder) if folder else None
+        folder = QFileDialog.getExistingDirectory(self, _("Import summaries from a folder"),
+                                                  preferences.start_path("summary"))
+        if not folder:
+            return None
+        preferences.remember_folder("summary", folder)
+        return Path(folder)
 
     def import_folder(self, folder: Path | None = None) -> None:
         folder = folder or self.ask_folder()

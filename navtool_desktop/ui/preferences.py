@@ -21,9 +21,10 @@ SYSTEM = ""
 
 #: The kinds of file whose folder is remembered, each apart: bundles (.navtool), PDFs (plans,
 #: reports, sheets, signed plans), tables (CSV, XLSX), signing identities (.p12) and the
-#: district root (.p12, kept on its own USB stick). (Backups are made and restored without a
+#: district root (.p12, kept on its own USB stick), district summaries for a coach (.navsummary,
+#: saved by a district and imported by the coach). (Backups are made and restored without a
 #: file dialog.)
-FOLDER_KINDS: tuple[str, ...] = ("bundle", "pdf", "table", "identity", "root")
+FOLDER_KINDS: tuple[str, ...] = ("bundle", "pdf", "table", "identity", "root", "summary")
 _FOLDERS = "folders"
 
 

@@ -83,3 +83,24 @@ def test_tags_and_releasing_a_pin_from_the_district_page(qtbot: QtBot, tmp_path:
     monkeypatch.setattr(window.page, "confirm_release", lambda _name: True)
     window.page._release()
     assert did not in {d.id for d in window.ws.districts()}
+
+
+def test_the_import_folder_is_remembered(qtbot: QtBot, tmp_path: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch,
+                                         dialogs: list[tuple[str, str]]) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    stick = tmp_path / "usb stick"
+    stick.mkdir()
+    seen: list[str] = []
+
+    def choose(_parent: object, _title: str, start: str) -> str:
+        seen.append(start)
+        return str(stick)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", choose)
+    window = NetworkWindow(tmp_path / "ws", pack)
+    qtbot.addWidget(window)
+    window.import_folder()
+    window.import_folder()
+    assert Path(seen[1]) == stick and Path(seen[0]) != stick
+    assert dialogs[-1][0] == "Nothing to import"
