@@ -5,8 +5,9 @@ Security design (a room full of strangers' phones, plain HTTP on a local network
 * Binds one address the caller chose; all interfaces only when asked for explicitly.
 * Every URL carries the session's random join code (``/j/CODE``, ``/api/CODE/...``); a
   wrong code gets a plain 404, so the server is not discoverable by scanning paths.
-* A participant picks their name and sets a 4-digit PIN (kept only as a salted PBKDF2
-  hash, in memory, for the app's session); joining returns a random per-participant token.
+* A participant picks their name and sets a 4-digit PIN (kept only as a salted scrypt
+  hash, :mod:`navtool_desktop.core.pins`, in memory, for the app's session); joining
+  returns a random per-participant token.
   Wrong PINs lock that name for a while after a few tries; joins are rate limited per
   client address, and every client has a request budget per minute.
 * No cookies: the token travels in the JSON body of POST requests, and every POST must
@@ -27,12 +28,10 @@ Security design (a room full of strangers' phones, plain HTTP on a local network
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import html
 import ipaddress
 import json
-import re
 import secrets
 import socket
 import threading
@@ -44,6 +43,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from navtool_desktop.core.pins import PIN_LOCK_SECONDS as PIN_LOCK_SECONDS  # the phone tests' names
+from navtool_desktop.core.pins import PIN_TRIES as PIN_TRIES
+from navtool_desktop.core.pins import check_pin, hash_pin, locked_for, valid_pin
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating, audiences_for
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
@@ -54,14 +56,10 @@ from navtool_desktop.vocabulary import level_name, role_name
 
 MAX_BODY = 8 * 1024            #: bytes in one request body
 MAX_NOTE = 2000                #: characters in a note
-PIN_TRIES = 5                  #: wrong PINs before a name is locked
-PIN_LOCK_SECONDS = 300.0       #: how long a locked name stays locked
 JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
 REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
 SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
 MAX_CONNECTIONS = 128          #: connections served at once (each holds a thread)
-PBKDF2_ROUNDS = 20_000
-_PIN = re.compile(r"[0-9]{4}")
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -73,27 +71,17 @@ def new_join_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
 
 
-@dataclass
-class _Pin:
-    salt: bytes
-    digest: bytes
-
-
 class PinBook:
     """PINs (hashed), lock-outs and phones' tokens by participant id, kept across server
     restarts in one run of the app (never saved)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._pins: dict[str, _Pin] = {}
+        self._pins: dict[str, str] = {}  #: participant id -> PIN hash (core/pins.py)
         #: session tokens (token -> participant id): a restarted server keeps phones signed in
         self.tokens: dict[str, str] = {}
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
-
-    @staticmethod
-    def _hash(pin: str, salt: bytes) -> bytes:
-        return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, PBKDF2_ROUNDS)
 
     def has_pin(self, participant_id: str) -> bool:
         with self._lock:
@@ -103,21 +91,16 @@ class PinBook:
         """Seconds left on a lock-out (0 when not locked)."""
         with self._lock:
             now = self._clock()
-            recent = [t for t in self._failures.get(participant_id, []) if now - t < PIN_LOCK_SECONDS]
-            self._failures[participant_id] = recent
-            if len(recent) < PIN_TRIES:
-                return 0.0
-            return max(1.0, PIN_LOCK_SECONDS - (now - recent[-PIN_TRIES]))
+            return locked_for(self._failures.get(participant_id, []), now)
 
     def check_or_set(self, participant_id: str, pin: str) -> bool:
         """Set the PIN on first use, else compare it; a wrong PIN counts toward a lock-out."""
         with self._lock:
             known = self._pins.get(participant_id)
             if known is None:
-                salt = secrets.token_bytes(16)
-                self._pins[participant_id] = _Pin(salt, self._hash(pin, salt))
+                self._pins[participant_id] = hash_pin(pin)
                 return True
-        good = hmac.compare_digest(self._hash(pin, known.salt), known.digest)
+        good = check_pin(pin, known)
         if not good:
             with self._lock:
                 self._failures.setdefault(participant_id, []).append(self._clock())
@@ -423,7 +406,7 @@ class PhoneServer:
         pin = data.get("pin")
         if not isinstance(pid, str) or pid not in self._people:
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That name is not on this cycle's list."))
-        if not isinstance(pin, str) or not _PIN.fullmatch(pin):
+        if not isinstance(pin, str) or not valid_pin(pin):
             raise _Refusal(HTTPStatus.BAD_REQUEST, _("The PIN is four digits."))
         wait = self.pins.locked_for(pid)
         if wait:
