@@ -8,7 +8,9 @@ Here every step is driven from the keyboard, on a real district in a temporary f
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -377,3 +379,112 @@ def test_a_clock_turned_back_does_not_lock_a_name_for_longer(store: DistrictStor
     now[0] += pin_rules.PIN_LOCK_SECONDS + 1
     assert pins.locked_for(cycle.id, rosa.id) == 0
     assert pins.check(cycle.id, rosa.id, "4821")
+
+
+
+def turn_problems(pack: Pack, repo: Repository, language: str, room_w: int, room_h: int) -> list[str]:
+    """What does not fit in each step of a turn, in ``language``, on a ``room_w`` x ``room_h``
+    screen (logical pixels, the window manager's room already taken off)."""
+    from test_fits_screen import _fully_visible, _reveal, build_district
+
+    from navtool_desktop.framework.locale import load_localized
+    from navtool_desktop.ui.main_window import MainWindow
+
+    i18n.set_language(language)
+    shown_pack = load_localized(pack, language)
+    store, cycle_id = build_district(repo, shown_pack)
+    for n in range(40):  # a big room: the handover's names scroll, the buttons stay
+        store.save_participant(cycle_id, Participant(name=f"Participante número {n}",
+                                                     role_group=("educator", "learner")[n % 2]))
+    window = MainWindow(shown_pack, store, repo=repo)
+    window.resize(room_w, room_h)
+    window.show()
+    screen = window.cycles
+    assert screen is not None
+    screen.reload(select=cycle_id)
+    window.show_screen(window.index_of(screen))
+    rosa = next(p.id for p in store.cycle(cycle_id).participants.values() if p.name == "Rosa Martínez")
+    problems: list[str] = []
+
+    def check(name: str, controls: list[Any]) -> None:
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        if hint.width() > room_w or hint.height() > room_h:
+            problems.append(f"{name}: the window needs {hint.width()}x{hint.height()}")
+        if window.width() > room_w or window.height() > room_h:
+            problems.append(f"{name}: the window grew to {window.width()}x{window.height()}")
+        for control in controls:
+            _reveal(control)
+            wrong = _fully_visible(control, window)
+            if wrong:
+                problems.append(f"{name}: {control.objectName() or getattr(control, 'text', str)()!r} {wrong}")
+
+    screen.ask_who()
+    picker = screen.turn_step
+    assert isinstance(picker, RaterPicker)
+    check("who", [picker.filter, picker.list, picker.choose_button, picker.back_button])
+    screen.confirm_rater(rosa)
+    page = screen.turn_step
+    assert isinstance(page, ConfirmRater)
+    check("confirm", [page.name, page.yes_button, page.no_button, *page.language_buttons.values()])
+    screen.ask_pin(rosa, language)
+    pin = screen.turn_step
+    assert isinstance(pin, PinPage)
+    check("pin", [pin.pin, pin.repeat, pin.go_button, pin.skip_button, pin.back_button])
+    screen.start_rating(rosa)
+    panel = screen.rating_panel
+    assert panel is not None
+    check("rating", [*panel.level_buttons.values(), panel.note, panel.done_button])
+    screen.finish_rating()
+    check("handover", [screen.handover_text, screen.next_button, screen.overview_button])
+    screen.back_to_overview()
+    window._close_confirmed = True
+    window.close()
+    return problems
+
+
+@pytest.mark.parametrize(("width", "height", "scale"),
+                         [(1280, 720, "1"), (1366, 768, "1"), (1920, 1080, "1.5")])
+def test_every_step_of_a_spanish_turn_fits_a_school_laptop(tmp_path: Path, width: int, height: int,
+                                                           scale: str) -> None:
+    """In Spanish (about 25% longer), in a child process with an offscreen screen of that size
+    and scale, as test_fits_screen.py does for every screen in English (the steps included)."""
+    import os
+    import subprocess
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{
+        "name": "laptop", "x": 0, "y": 0, "width": width, "height": height,
+        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+               PYTHONPATH=os.pathsep.join([str(root), str(root / "tests" / "ui"),
+                                           os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, str(Path(__file__)), str(tmp_path / "data"), "es"],
+                          env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["screen"] == [round(width / float(scale)), round(height / float(scale))]
+    assert report["problems"] == [], "\n".join(report["problems"])
+
+
+def _main() -> None:
+    from test_fits_screen import DECORATION
+
+    from navtool_desktop import paths
+    from navtool_desktop.framework import load_pack
+
+    app = QApplication(sys.argv[:1])
+    paths.set_data_dir(Path(sys.argv[1]))
+    pack = load_pack(paths.default_pack_dir())
+    repo = Repository()
+    try:
+        available = app.primaryScreen().availableGeometry()
+        problems = turn_problems(pack, repo, sys.argv[2], available.width(), available.height() - DECORATION)
+    finally:
+        repo.close()
+    print(json.dumps({"screen": [available.width(), available.height()], "problems": problems}))
+
+
+if __name__ == "__main__":
+    _main()
