@@ -661,6 +661,8 @@ class CyclesScreen(QWidget):
                  if cycle is not None and pid is not None else 0)
         self._clear_rating()
         self._home()  # the handover speaks the facilitator's language again
+        if pid is not None:
+            self.saved.emit()  # the status line says "Saved" in that language too
         self.handover_text.setText(_("Thank you. {count} ratings saved.\nPlease pass the laptop to "
                                      "the next person.").format(count=count))
         self.show_progress()

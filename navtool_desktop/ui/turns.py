@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -43,6 +43,8 @@ from navtool_desktop.ui.widgets import plain_label
 from navtool_desktop.vocabulary import role_name
 
 _PACKS: dict[tuple[str, str], Pack] = {}
+#: The size of the name on "Is this you?" (points): about three times the text around it.
+NAME_POINTS = 34
 
 
 def pack_in(pack: Pack, pack_language: str, language: str) -> Pack:
@@ -183,10 +185,8 @@ class ConfirmRater(QWidget):
         self.person = person
         question = plain_label(_("Is this you?"), object_name="pageTitle")
         self.name = plain_label(person.label, object_name="raterName")
-        font = QFont(self.name.font())
-        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 2.6)
-        font.setBold(True)
-        self.name.setFont(font)
+        # large enough to read from across a table; a style of its own, so no theme shrinks it
+        self.name.setStyleSheet(f"font-size: {NAME_POINTS}pt; font-weight: 700; color: #0b3c5d;")
         self.name.setAccessibleName(_("Your name"))
         role = plain_label(role_label(person.role_group))
         role.setObjectName("definition")
@@ -216,13 +216,19 @@ class ConfirmRater(QWidget):
         buttons.addWidget(self.yes_button)
         buttons.addWidget(self.no_button)
         buttons.addStretch(1)
+        center = Qt.AlignmentFlag.AlignHCenter
+        for label in (question, self.name, role):
+            label.setAlignment(center)
+        choices.insertStretch(0, 1)
+        buttons.insertStretch(0, 1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(question)
         layout.addWidget(self.name)
         layout.addWidget(role)
-        layout.addSpacing(12)
+        layout.addSpacing(16)
         layout.addLayout(choices)
+        layout.addSpacing(8)
         layout.addLayout(buttons)
         layout.addStretch(2)
 
@@ -261,7 +267,7 @@ class PinPage(QWidget):
         self.repeat.setMaxLength(4)
         self.repeat.setValidator(QRegularExpressionValidator(r"[0-9]{0,4}"))
         self.repeat.setMaximumWidth(160)
-        self.message = plain_label(object_name="pinMessage")
+        self.message = plain_label(object_name="formError")
         self.message.setAccessibleName(_("Message"))
         self.go_button = QPushButton()
         self.go_button.setObjectName("primary")
