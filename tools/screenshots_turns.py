@@ -54,7 +54,7 @@ def main() -> int:
                                                    level="developing"))
             cycles.reload(select=cycle_id)
 
-            def grab(folder: Path, name: str) -> None:
+            def grab(folder: Path, name: str, window: MainWindow = window) -> None:
                 app.processEvents()
                 folder.mkdir(parents=True, exist_ok=True)
                 window.grab().save(str(folder / name))
