@@ -489,3 +489,32 @@ def _main() -> None:
 
 if __name__ == "__main__":
     _main()
+
+
+def test_a_turn_locks_the_facilitators_screens_and_not_me_returns_to_their_language(
+        qtbot: QtBot, pack: Pack, repo: Repository) -> None:
+    """From "Who is rating?" to the handover nothing else opens: no other screen, no other
+    district (its results), no Preferences. "Not me" on a Spanish PIN step speaks English again."""
+    from test_fits_screen import build_district, open_window
+
+    window = open_window(pack, build_district(repo, pack), repo)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.cycles
+    assert screen is not None
+    window.show_screen(window.index_of(screen))
+    facilitator = window._facilitator_actions
+    assert facilitator and all(a.isEnabled() for a in facilitator)
+    screen.ask_who()
+    assert not window.nav.isEnabled() and not any(a.isEnabled() for a in facilitator)
+    rosa = next(iter(screen.store.cycle(screen.cycle.id).participants))
+    screen.confirm_rater(rosa)
+    screen.ask_pin(rosa, "es")
+    assert i18n.language() == "es"
+    page = screen.turn_step
+    assert isinstance(page, PinPage)
+    page.back_button.click()  # not me
+    assert i18n.language() == "en" and isinstance(screen.turn_step, RaterPicker)
+    screen.turn_step.cancelled.emit()  # Esc: the facilitator's list again
+    assert window.nav.isEnabled() and all(a.isEnabled() for a in facilitator)
+    window._close_confirmed = True
