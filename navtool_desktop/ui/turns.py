@@ -73,6 +73,19 @@ def _keys(widget: QWidget, keys: Sequence[Qt.Key], slot: Any) -> None:
         shortcut.activated.connect(slot)
 
 
+def _enter(widget: QWidget, default: Any) -> None:
+    """Enter on ``widget`` presses the button that has the focus (Tab went to it), else does
+    ``default``: Enter on "Not me" is never taken for "Yes"."""
+    def pressed() -> None:
+        focused = widget.focusWidget()
+        if isinstance(focused, QPushButton) and focused.isEnabled():
+            focused.click()
+        else:
+            default()
+
+    _keys(widget, ENTER, pressed)
+
+
 ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -111,7 +124,8 @@ class RaterPicker(QWidget):
         self.filter.textChanged.connect(self.narrow)
         self.filter.installEventFilter(self)
         self.list.itemActivated.connect(lambda _item: self.choose())
-        self.filter.returnPressed.connect(self.choose)
+        _enter(self, self.choose)  # in the name box or the list: the name chosen
+        self.filter.returnPressed.connect(self.choose)  # (the shortcut's window is not active)
         _keys(self, (Qt.Key.Key_Escape,), self.cancelled.emit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.choose_button)
@@ -210,7 +224,7 @@ class ConfirmRater(QWidget):
         self.yes_button.clicked.connect(self.confirm)
         self.no_button = QPushButton(_("&Not me (Esc)"))
         self.no_button.clicked.connect(self.rejected)
-        _keys(self, ENTER, self.confirm)
+        _enter(self, self.confirm)
         _keys(self, (Qt.Key.Key_Escape,), self.rejected.emit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.yes_button)
@@ -315,7 +329,7 @@ class PinPage(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(2)
-        _keys(self, ENTER, self.submit)
+        _enter(self, self.submit)
         _keys(self, (Qt.Key.Key_Escape,), self.cancelled.emit)
         self._show_lock()
 

@@ -518,3 +518,23 @@ def test_a_turn_locks_the_facilitators_screens_and_not_me_returns_to_their_langu
     screen.turn_step.cancelled.emit()  # Esc: the facilitator's list again
     assert window.nav.isEnabled() and all(a.isEnabled() for a in facilitator)
     window._close_confirmed = True
+
+
+def test_enter_on_a_button_reached_by_tab_presses_that_button(
+        qtbot: QtBot, screen: CyclesScreen, store: DistrictStore, cycle: Cycle) -> None:
+    """Tab to "Not me" and Enter: not me (Enter alone means yes); Tab to "Start without a PIN"
+    and Enter: no PIN (not "the PIN is four digits")."""
+    pick(qtbot, screen, "dana")
+    page = step(screen)
+    assert isinstance(page, ConfirmRater)
+    page.no_button.setFocus()
+    qtbot.keyClick(page.no_button, Qt.Key.Key_Return)
+    assert isinstance(step(screen), RaterPicker)
+    qtbot.keyClicks(step(screen).filter, "dana", delay=DELAY)  # type: ignore[union-attr]
+    qtbot.keyClick(step(screen).filter, Qt.Key.Key_Return)  # type: ignore[union-attr]
+    confirm(qtbot, screen)
+    pin = step(screen)
+    assert isinstance(pin, PinPage)
+    pin.skip_button.setFocus()
+    qtbot.keyClick(pin.skip_button, Qt.Key.Key_Return)
+    assert screen.rating_panel is not None and pin.message.text() == ""
