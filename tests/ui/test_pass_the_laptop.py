@@ -21,6 +21,7 @@ from navtool_desktop import i18n
 from navtool_desktop.core import pins as pin_rules
 from navtool_desktop.core.records import Cycle, District, Participant, Rating
 from navtool_desktop.framework import Pack
+from navtool_desktop.framework.locale import load_localized
 from navtool_desktop.storage.pins import PINS_FILE, PinStore
 from navtool_desktop.storage.repository import DistrictStore, Repository
 from navtool_desktop.ui import messages
@@ -116,6 +117,11 @@ def done(qtbot: QtBot, screen: CyclesScreen) -> None:
     assert panel is not None
     qtbot.keyClick(panel, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     assert screen.pages.currentWidget() is screen.handover
+
+
+def english_questions(pack: Pack, competency: object) -> list[str]:
+    condition = pack.condition(competency.condition_id)  # type: ignore[attr-defined]
+    return [q.text for q in condition.questions["learners"]]
 
 
 def take_turn(qtbot: QtBot, screen: CyclesScreen, typed: str = "") -> None:
@@ -334,6 +340,9 @@ def test_a_spanish_turn_rates_in_spanish_and_the_handover_returns_to_english(
     assert panel.title.text() != english.name  # the competency's name in Spanish
     assert "Consolidando" in panel.levels_view.toPlainText()
     assert screen.questions is not None and "opcional" in screen.questions.title.text()
+    spanish = load_localized(pack, "es").condition(english.condition_id).questions["learners"]
+    shown = {w.text() for w in screen.questions.findChildren(QLabel)}
+    assert spanish[0].text in shown and spanish[0].text != english_questions(pack, english)[0]
     rate(qtbot, screen, "3")
     done(qtbot, screen)
     assert i18n.language() == "en"
