@@ -53,7 +53,9 @@ def is_pin_hash(text: object) -> bool:
     if not isinstance(text, str):
         return False
     found = _HASH.fullmatch(text)
-    return bool(found) and 10 <= int(found[1]) <= 20 and 1 <= int(found[2]) <= 16 and 1 <= int(found[3]) <= 4
+    if found is None:
+        return False
+    return 10 <= int(found[1]) <= 20 and 1 <= int(found[2]) <= 16 and 1 <= int(found[3]) <= 4
 
 
 def check_pin(pin: str, stored: str) -> bool:
