@@ -124,6 +124,8 @@ class RaterPicker(QWidget):
         self.filter.textChanged.connect(self.narrow)
         self.filter.installEventFilter(self)
         self.list.itemActivated.connect(lambda _item: self.choose())
+        self.list.currentRowChanged.connect(
+            lambda _row: self.choose_button.setEnabled(self.chosen_id() is not None))
         _enter(self, self.choose)  # in the name box or the list: the name chosen
         self.filter.returnPressed.connect(self.choose)  # (the shortcut's window is not active)
         _keys(self, (Qt.Key.Key_Escape,), self.cancelled.emit)
@@ -154,20 +156,25 @@ class RaterPicker(QWidget):
             item.setHidden(not all(w in item.data(Qt.ItemDataRole.UserRole + 1) for w in words))
         rows = self.visible_rows()
         self.none.setVisible(not rows)
-        self.choose_button.setEnabled(bool(rows))
         current = self.list.currentRow()
-        if rows and current not in rows:
+        if not words:
+            # nothing typed: no name is chosen yet, so Enter alone never rates as the first row
+            # (the trial's "wrong name one keypress away"); Down or a letter chooses one
+            self.list.setCurrentRow(-1)
+        elif rows and current not in rows:
             self.list.setCurrentRow(rows[0])
         elif not rows:
             self.list.setCurrentRow(-1)
+        self.choose_button.setEnabled(self.chosen_id() is not None)
 
     def _move(self, step: int) -> None:
         rows = self.visible_rows()
         if not rows:
             return
         current = self.list.currentRow()
-        at = rows.index(current) if current in rows else -1
+        at = rows.index(current) if current in rows else (-1 if step > 0 else len(rows))
         self.list.setCurrentRow(rows[max(0, min(len(rows) - 1, at + step))])
+        self.choose_button.setEnabled(self.chosen_id() is not None)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Up and Down in the name box move through the list (typing stays in the box)."""

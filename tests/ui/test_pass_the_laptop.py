@@ -77,7 +77,8 @@ def pick(qtbot: QtBot, screen: CyclesScreen, typed: str) -> None:
     picker = step(screen)
     assert isinstance(picker, RaterPicker)
     qtbot.waitUntil(picker.filter.hasFocus)
-    qtbot.keyClicks(picker.filter, typed, delay=DELAY)
+    if typed:
+        qtbot.keyClicks(picker.filter, typed, delay=DELAY)
     qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
 
 
@@ -144,6 +145,13 @@ def test_who_is_rating_filters_confirms_and_rates_only_as_the_person_chosen(
         qtbot: QtBot, screen: CyclesScreen, store: DistrictStore, cycle: Cycle) -> None:
     """The first row (Ana Lucero) is selected; typing "ros" and Enter still rates as Rosa."""
     assert screen.participants.currentItem().text().startswith("Ana Lucero")
+    pick(qtbot, screen, "")  # Enter alone chooses nobody (before, it rated as the first row)
+    picker = step(screen)
+    assert isinstance(picker, RaterPicker) and picker.chosen_id() is None
+    assert not picker.choose_button.isEnabled()
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Down)  # Down chooses the first name
+    assert picker.chosen_id() is not None and picker.choose_button.isEnabled()
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Escape)
     pick(qtbot, screen, "ros")
     page = step(screen)
     assert isinstance(page, ConfirmRater)
