@@ -62,7 +62,8 @@ def parse_date(text: str, locale: QLocale | None = None) -> QDate | None:
 
 
 class DateField(QWidget):
-    """A date typed as text, with a calendar as a helper (the button, Alt+Down or F4).
+    """A date typed as text, with a calendar as a helper (the button, Alt+Down or F4); Up and
+    Down move it a day, PgUp and PgDn a month.
 
     Typing goes into a plain text box and nothing is taken until Enter or leaving the box, so
     the typing speed never matters (review 2026-12-01, finding 6: a date box that took each
@@ -193,6 +194,14 @@ class DateField(QWidget):
                         and event.modifiers() & Qt.KeyboardModifier.AltModifier)
             if alt_down or event.key() == Qt.Key.Key_F4:
                 self.open_calendar()
+                return True
+            steps = {Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0),
+                     Qt.Key.Key_PageUp: (0, 1), Qt.Key.Key_PageDown: (0, -1)}
+            if event.key() in steps and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                if self.commit():  # what was typed first, then a day (or a month) on or back
+                    days, months = steps[Qt.Key(event.key())]
+                    start = QDate.currentDate() if self._date == NO_DATE else self._date
+                    self.setDate(start.addDays(days).addMonths(months))
                 return True
         return super().eventFilter(watched, event)
 

@@ -190,3 +190,16 @@ def test_the_years_stay_within_what_records_take(qtbot: QtBot, make: Callable[[]
     qtbot.addWidget(field)
     field.setDate(QDate(9999, 12, 31))
     assert field.date() == QDate(2199, 12, 31)
+
+
+def test_arrow_keys_move_the_date_a_day_and_page_keys_a_month(qtbot: QtBot) -> None:
+    field = date_edit("2028-06-29")
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.keyClick(field, Qt.Key.Key_Up)
+    assert field.date() == QDate(2028, 6, 30)
+    qtbot.keyClick(field, Qt.Key.Key_PageUp)
+    assert field.date() == QDate(2028, 7, 30) and field.edit.text() == "2028-07-30"
+    field.edit.setText("2028-13-01")  # a text that is no date: refused, the arrow does nothing more
+    qtbot.keyClick(field, Qt.Key.Key_Down)
+    assert field.date() == QDate(2028, 7, 30) and field.problem
