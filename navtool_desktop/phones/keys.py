@@ -1,7 +1,7 @@
 """What phone rating keeps on disk for one cycle, and the lock that lets one server run for it.
 
 Beside the data, not in it (like the results summaries): ``<data>/phones/<district>/<cycle>.json``
-holds the PINs (salted PBKDF2 hashes), the personal codes (PBKDF2 hashes under one salt per
+holds the PINs (salted scrypt hashes, core/pins.py), the personal codes (PBKDF2 hashes under one salt per
 cycle), and the join code, address and port of the last session, so printed slips and chosen
 PINs still work after the app restarts. Backups, bundles and checks never see the file: a PIN
 hash must not travel to another laptop. It is written only by the single writer (the GUI

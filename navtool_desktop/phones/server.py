@@ -6,8 +6,9 @@ Security design (a room full of strangers' phones, plain HTTP on a local network
 * Every URL carries the session's random join code (``/j/CODE``, ``/api/CODE/...``); a
   wrong code gets a plain 404, so the server is not discoverable by scanning paths.
 * A participant picks their name, or types (or scans) the personal code from their printed
-  slip, and sets a 4-digit PIN. PINs and codes are kept only as salted PBKDF2 hashes,
-  written by the single writer beside the data until rating ends (``phones/keys.py``);
+  slip, and sets a 4-digit PIN. PINs are kept only as salted scrypt hashes
+  (:mod:`navtool_desktop.core.pins`), codes as PBKDF2 hashes, written by the single writer
+  beside the data until rating ends (``phones/keys.py``);
   joining returns a random per-participant token, kept in memory only. Wrong PINs lock
   that name for a while after a few tries; joins (by name or code) are rate limited per
   client address, and every client has a request budget per minute.
@@ -37,7 +38,6 @@ import hmac
 import html
 import ipaddress
 import json
-import re
 import secrets
 import socket
 import threading
@@ -49,6 +49,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from navtool_desktop.core.pins import PIN_LOCK_SECONDS as PIN_LOCK_SECONDS  # the phone tests' names
+from navtool_desktop.core.pins import PIN_TRIES as PIN_TRIES
+from navtool_desktop.core.pins import check_pin, hash_pin, is_pin_hash, locked_for, valid_pin
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating, audiences_for
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
@@ -59,14 +62,12 @@ from navtool_desktop.vocabulary import level_name, role_name, source_level_name
 
 MAX_BODY = 8 * 1024            #: bytes in one request body
 MAX_NOTE = 2000                #: characters in a note
-PIN_TRIES = 5                  #: wrong PINs before a name is locked
-PIN_LOCK_SECONDS = 300.0       #: how long a locked name stays locked
 JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
 REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
 SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
 MAX_CONNECTIONS = 128          #: connections served at once (each holds a thread)
+#: PBKDF2 rounds for personal codes (40 random bits each; PINs use core/pins.py's scrypt)
 PBKDF2_ROUNDS = 20_000
-_PIN = re.compile(r"[0-9]{4}")
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -76,33 +77,6 @@ class ServerRefused(UserFacingError):
 
 def new_join_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-
-
-def hash_pin(pin: str) -> str:
-    """The text kept for a PIN: ``pbkdf2$<rounds>$<salt hex>$<digest hex>`` (a new salt each time).
-
-    (The pass-the-laptop branch moves PIN hashing to ``core/pins.py`` with the same three
-    names, ``hash_pin``, ``check_pin``, ``is_pin_hash``: these give way to those.)
-    """
-    salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, PBKDF2_ROUNDS)
-    return f"pbkdf2${PBKDF2_ROUNDS}${salt.hex()}${digest.hex()}"
-
-
-_PIN_HASH = re.compile(rf"pbkdf2\${PBKDF2_ROUNDS}\$[0-9a-f]{{32}}\$[0-9a-f]{{64}}")
-
-
-def is_pin_hash(text: object) -> bool:
-    return isinstance(text, str) and bool(_PIN_HASH.fullmatch(text))
-
-
-def check_pin(pin: str, stored: str) -> bool:
-    """``pin`` is the one ``stored`` was made from (False for anything malformed)."""
-    if not is_pin_hash(stored):
-        return False
-    _name, rounds, salt, digest = stored.split("$")
-    made = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(rounds))
-    return hmac.compare_digest(made, bytes.fromhex(digest))
 
 
 CODE_LENGTH = 8  #: letters in a personal code (40 bits: guessing one is hopeless at 20 tries a minute)
@@ -148,7 +122,7 @@ class PinBook:
     def saved(self) -> dict[str, Any]:
         """The PINs and codes as kept on disk (hashes and salts only, never a PIN or code)."""
         with self._lock:
-            return {"format": 1, "rounds": PBKDF2_ROUNDS, "pins": dict(sorted(self._pins.items())),
+            return {"format": 2, "rounds": PBKDF2_ROUNDS, "pins": dict(sorted(self._pins.items())),
                     "code_salt": self._code_salt.hex(),
                     "codes": {pid: digest.hex() for digest, pid in sorted(self._codes.items())},
                     "session": dict(self.session)}
@@ -157,7 +131,7 @@ class PinBook:
     def restore(cls, data: Mapping[str, Any], clock: Callable[[], float] = time.monotonic) -> PinBook:
         """A book from :meth:`saved`'s form; anything damaged in it is left out."""
         book = cls(clock)
-        if data.get("format") != 1 or data.get("rounds") != PBKDF2_ROUNDS:
+        if data.get("format") != 2 or data.get("rounds") != PBKDF2_ROUNDS:  # 2: PINs as scrypt hashes
             return book
 
         def raw(text: Any, size: int) -> bytes | None:
@@ -195,11 +169,7 @@ class PinBook:
         """Seconds left on a lock-out (0 when not locked)."""
         with self._lock:
             now = self._clock()
-            recent = [t for t in self._failures.get(participant_id, []) if now - t < PIN_LOCK_SECONDS]
-            self._failures[participant_id] = recent
-            if len(recent) < PIN_TRIES:
-                return 0.0
-            return max(1.0, PIN_LOCK_SECONDS - (now - recent[-PIN_TRIES]))
+            return locked_for(self._failures.get(participant_id, []), now)
 
     def check_or_set(self, participant_id: str, pin: str) -> bool:
         """Set the PIN on first use, else compare it; a wrong PIN counts toward a lock-out."""
@@ -609,7 +579,7 @@ class PhoneServer:
         pid = data.get("participant")
         pin = data.get("pin")
         code = data.get("code")
-        if not isinstance(pin, str) or not _PIN.fullmatch(pin):
+        if not isinstance(pin, str) or not valid_pin(pin):
             raise _Refusal(HTTPStatus.BAD_REQUEST, _("The PIN is four digits."))
         if code is not None:  # a personal code from a printed slip, instead of a name
             pid = self.pins.participant_of_code(code) if isinstance(code, str) and len(code) < 40 else None

@@ -3,11 +3,10 @@ edited, merged), a paper tally."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop.core import disclosure
 from navtool_desktop.core.records import (
-    DATE_YEARS,
     MAX_TALLY_COUNT,
     MIN_THRESHOLD,
     RATING_CHOICES,
@@ -41,6 +39,7 @@ from navtool_desktop.core.records import (
 )
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
+from navtool_desktop.ui.editors import date_edit
 from navtool_desktop.ui.rating_entry import choice_label
 from navtool_desktop.ui.widgets import plain_label
 
@@ -86,10 +85,8 @@ class NewCycleDialog(QDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText(_("For example: Fall retreat 2026"))
         fit_text(self.title)
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setDateRange(QDate(DATE_YEARS[0], 1, 1), QDate(DATE_YEARS[1], 12, 31))
+        self.date = date_edit()
+        self.date.setAccessibleName(_("Date"))
         count = len(pack.conditions)
         self.all_conditions = QRadioButton(
             (_("The only condition") if count == 1 else _("All {n} conditions")).format(n=count))

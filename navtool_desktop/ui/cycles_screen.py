@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,9 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from navtool_desktop import i18n
+from navtool_desktop.core.participation import rating_progress
 from navtool_desktop.core.records import Cycle, Participant, QuestionResponse, Rating, audiences_for, utc_now
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _, plural
+from navtool_desktop.storage.errors import StoreError
+from navtool_desktop.storage.pins import PinStore
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.cycle_dialogs import (
@@ -39,6 +44,7 @@ from navtool_desktop.ui.cycle_dialogs import (
 )
 from navtool_desktop.ui.rating_entry import RatingPanel
 from navtool_desktop.ui.saving import editable, try_save
+from navtool_desktop.ui.turns import ConfirmRater, PinPage, RaterPicker, pack_in, progress_html, progress_view
 from navtool_desktop.ui.widgets import plain_label
 from navtool_desktop.vocabulary import cycle_status_name
 
@@ -140,6 +146,14 @@ class CyclesScreen(QWidget):
         self.pack, self.store = pack, store
         self.rating_panel: RatingPanel | None = None
         self.questions: QuestionsPanel | None = None
+        #: PINs of pass the laptop, on this laptop only (storage/pins.py)
+        self.pins = PinStore(store.folder, read_only=store.read_only)
+        #: The language the app spoke when the laptop was first passed (the facilitator's),
+        #: and the language of the turn under way.
+        self.home_language = i18n.language()
+        self.turn_language = self.home_language
+        #: The step of a turn on screen: who is rating, is this you, the PIN.
+        self.turn_step: QWidget | None = None
 
         self.cycle_list = QListWidget()
         self.cycle_list.setAccessibleName(_("Cycles"))
@@ -159,7 +173,7 @@ class CyclesScreen(QWidget):
         self.cycle_info = plain_label()
         self.participants = QListWidget()
         self.participants.setAccessibleName(_("Participants"))
-        self.participants.itemActivated.connect(lambda _item: self.start_rating())
+        self.participants.itemActivated.connect(lambda _item: self.ask_who())
         self.add_participant_button = QPushButton(_("&Add participant…"))
         self.add_participant_button.clicked.connect(self.add_participant)
         self.edit_participant_button = QPushButton(_("Ed&it…"))
@@ -171,10 +185,13 @@ class CyclesScreen(QWidget):
         self.merge_participant_button = QPushButton(_("&Same person as…"))
         self.merge_participant_button.setToolTip(_("Merge two entries of one person"))
         self.merge_participant_button.clicked.connect(lambda: self.merge_participant())
+        self.clear_pin_button = QPushButton(_("C&lear PIN…"))
+        self.clear_pin_button.setToolTip(_("Clear the PIN of someone who forgot theirs"))
+        self.clear_pin_button.clicked.connect(self.clear_pin)
         self.participants.installEventFilter(self)
         self.rate_button = QPushButton(_("&Rate (pass the laptop)"))
         self.rate_button.setObjectName("primary")
-        self.rate_button.clicked.connect(self.start_rating)
+        self.rate_button.clicked.connect(self.ask_who)
         self.tally_button = QPushButton(_("Enter paper &tally…"))
         self.tally_button.clicked.connect(self.enter_tally)
         self.sheet_button = QPushButton(_("Paper sheet for one role &group…"))
@@ -187,7 +204,7 @@ class CyclesScreen(QWidget):
         self.close_button.clicked.connect(self.toggle_closed)
         people_buttons = QHBoxLayout()
         for b in (self.add_participant_button, self.edit_participant_button,
-                  self.remove_participant_button, self.merge_participant_button):
+                  self.remove_participant_button, self.merge_participant_button, self.clear_pin_button):
             people_buttons.addWidget(b)
         people_buttons.addStretch(1)
         buttons = QHBoxLayout()
@@ -199,7 +216,7 @@ class CyclesScreen(QWidget):
         ov = QVBoxLayout(overview)
         ov.addWidget(self.cycle_title)
         ov.addWidget(self.cycle_info)
-        people = QLabel(_("Participants (choose a name and press Enter to rate)"))
+        people = QLabel(_("Participants (press Enter to pass the laptop: each person picks their name)"))
         people.setObjectName("sectionTitle")
         ov.addWidget(people)
         ov.addWidget(self.participants, 1)
@@ -215,22 +232,39 @@ class CyclesScreen(QWidget):
         self.handover_text.setObjectName("pageTitle")
         self.handover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.handover_text.setWordWrap(True)
-        self.next_button = QPushButton(_("Next person: choose your name"))
+        self.next_button = QPushButton(_("Next person: choose your name (Enter)"))
         self.next_button.setObjectName("primary")
-        self.next_button.clicked.connect(self.back_to_overview)
-        hv.addStretch(1)
+        self.next_button.clicked.connect(self.ask_who)
+        self.overview_button = QPushButton(_("&Participant list (facilitator)"))
+        self.overview_button.clicked.connect(self.back_to_overview)
+        progress_title = QLabel(_("Who has rated so far (no one's answers are shown)"))
+        progress_title.setObjectName("sectionTitle")
+        self.handover_progress = progress_view("")
+        self.handover_progress.setObjectName("handoverProgressArea")
+        handover_buttons = QHBoxLayout()
+        handover_buttons.addStretch(1)
+        handover_buttons.addWidget(self.next_button)
+        handover_buttons.addWidget(self.overview_button)
+        handover_buttons.addStretch(1)
         hv.addWidget(self.handover_text)
-        hv.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignCenter)
+        hv.addLayout(handover_buttons)
+        hv.addWidget(progress_title)
+        hv.addWidget(self.handover_progress, 1)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             enter = QShortcut(QKeySequence(key), self.handover)
             enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             enter.activated.connect(self.next_button.click)
-        hv.addStretch(2)
+
+        # page 3: a step of a turn (who is rating, is this you, the PIN), built per step
+        self.turn_host = QWidget()
+        self.turn_layout = QVBoxLayout(self.turn_host)
+        self.turn_layout.setContentsMargins(0, 0, 0, 0)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(overview)
         self.pages.addWidget(self.rating_host)
         self.pages.addWidget(self.handover)
+        self.pages.addWidget(self.turn_host)
         self.empty = QLabel(_("No cycle yet. Start one with “New cycle…”: give it a title, a date "
                               "and the conditions it covers, then add participants."))
         self.empty.setWordWrap(True)
@@ -303,14 +337,15 @@ class CyclesScreen(QWidget):
             scope=scope, people=people, rated=rated, tallies=tallies))
         self.participants.clear()
         for p in sorted(data.participants.values(), key=lambda p: p.label.casefold()):
-            item = QListWidgetItem(participant_text(p))
+            mark = "  ·  " + _("PIN set") if self.pins.has_pin(cycle.id, p.id) else ""
+            item = QListWidgetItem(participant_text(p) + mark)
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.participants.addItem(item)
         if self.participants.count():
             self.participants.setCurrentRow(0)
         is_open = cycle.status == "open" and not self.store.read_only
         for b in (self.add_participant_button, self.rate_button, self.tally_button, self.sheet_button,
-                  self.edit_participant_button, self.remove_participant_button):
+                  self.edit_participant_button, self.remove_participant_button, self.clear_pin_button):
             b.setEnabled(is_open)
         self.merge_participant_button.setEnabled(is_open and len(data.participants) > 1)
         self.close_button.setText(_("&Close cycle") if cycle.status == "open" else _("Re&open cycle"))
@@ -449,8 +484,98 @@ class CyclesScreen(QWidget):
 
     # --- pass the laptop -------------------------------------------------------------------
 
+    def clear_pin(self) -> None:
+        """Forget the chosen participant's PIN (they forgot it), after asking."""
+        person, cycle = self._chosen_participant(), self.cycle
+        if person is None or cycle is None or not self.pins.has_pin(cycle.id, person.id):
+            if person is not None:
+                messages.inform(self, _("Clear PIN"), _("{person} has no PIN on this laptop.").format(
+                    person=person.label))
+            return
+        if not messages.ask(self, _("Clear PIN"), _(
+                "Clear the PIN of \u201c{person}\u201d? They choose a new one the next time they "
+                "rate. Their ratings stay.").format(person=participant_text(person))):
+            return
+        try:
+            self.pins.clear(cycle.id, person.id)
+        except StoreError as exc:
+            self.error.emit(str(exc))
+            return
+        self._show_cycle()
+        self._select_participant(person.id)
+
+    def _set_language(self, code: str) -> None:
+        """Speak ``code`` for the turn (the rating widgets are built after this)."""
+        if code != i18n.language():
+            i18n.set_language(code)
+        self.turn_language = i18n.language()
+
+    def _home(self) -> None:
+        """Back to the facilitator's language."""
+        self._set_language(self.home_language)
+
+    def _show_step(self, step: QWidget) -> None:
+        while self.turn_layout.count():
+            item = self.turn_layout.takeAt(0)
+            if item.widget():
+                item.widget().hide()
+                item.widget().deleteLater()
+        self.turn_step = step
+        self.turn_layout.addWidget(step)
+        self.pages.setCurrentWidget(self.turn_host)
+        self.cycles_panel.hide()  # the laptop is being passed: nothing else on screen
+        self.private_rating.emit(True)
+        focus = getattr(step, "focus", None)
+        if callable(focus):
+            focus()
+
+    def ask_who(self) -> None:
+        """“Who is rating?”: the next person picks their name (then confirms it)."""
+        cycle = self.cycle
+        if cycle is None or cycle.status != "open" or not editable(self.store):
+            return
+        if self.rating_panel is None and self.turn_step is None:
+            self.home_language = i18n.language()  # the facilitator's, whatever turns follow
+        self._home()
+        people = list(self.store.cycle(cycle.id).participants.values())
+        if not people:
+            self.back_to_overview()
+            return
+        picker = RaterPicker(people)
+        picker.chosen.connect(self.confirm_rater)
+        picker.cancelled.connect(self.back_to_overview)
+        self._show_step(picker)
+
+    def confirm_rater(self, participant_id: str) -> None:
+        """The chosen name in large type, and the language to rate in."""
+        cycle = self.cycle
+        person = self.store.cycle(cycle.id).participants.get(participant_id) if cycle else None
+        if cycle is None or person is None:
+            return
+        self._home()
+        language = self.pins.language(cycle.id, person.id) or self.home_language
+        step = ConfirmRater(person, language)
+        step.confirmed.connect(lambda code: self.ask_pin(person.id, code))
+        step.rejected.connect(self.ask_who)
+        self._show_step(step)
+
+    def ask_pin(self, participant_id: str, language: str) -> None:
+        """The person's PIN (or the choice of one), in the language they chose."""
+        cycle = self.cycle
+        person = self.store.cycle(cycle.id).participants.get(participant_id) if cycle else None
+        if cycle is None or person is None:
+            return
+        with contextlib.suppress(StoreError):  # a convenience for their next turn: the turn goes on
+            self.pins.set_language(cycle.id, person.id, language)
+        self._set_language(language)
+        step = PinPage(self.pins, cycle.id, person)
+        step.passed.connect(lambda: self.start_rating(person.id))
+        step.cancelled.connect(self.ask_who)
+        self._show_step(step)
+
     def start_rating(self, participant_id: str | None = None) -> None:
-        """Open rating for the chosen participant, showing only their own ratings."""
+        """Open rating for the participant (chosen, confirmed and past their PIN), showing only
+        their own ratings, in the language of the turn."""
         cycle = self.cycle
         item = self.participants.currentItem()
         pid = participant_id or (item.data(Qt.ItemDataRole.UserRole) if item else None)
@@ -460,10 +585,13 @@ class CyclesScreen(QWidget):
         participant = data.participants[pid]
         mine = {r.competency_id: r for r in data.ratings.values() if r.participant_id == pid}
         self._clear_rating()
-        self.rating_panel = RatingPanel(self.pack, competencies_in_scope(self.pack, cycle), pid, mine,
+        self._show_step(QWidget())  # the PIN step goes; the rating takes the page
+        self.turn_step = None
+        pack = pack_in(self.pack, self.home_language, i18n.language())
+        self.rating_panel = RatingPanel(pack, competencies_in_scope(self.pack, cycle), pid, mine,
                                         save=self._save_rating)
         self.rating_panel.finished.connect(self.finish_rating)
-        self.questions = QuestionsPanel(self.pack, self.store, cycle.id, participant)
+        self.questions = QuestionsPanel(pack, self.store, cycle.id, participant)
         self.rating_panel.list.currentRowChanged.connect(self._sync_questions)
         self._sync_questions()
         who = plain_label(_("Rating as {name} ({role}). Only your own ratings are shown.").format(
@@ -532,12 +660,29 @@ class CyclesScreen(QWidget):
         count = (sum(1 for r in self.store.cycle(cycle.id).ratings.values() if r.participant_id == pid)
                  if cycle is not None and pid is not None else 0)
         self._clear_rating()
+        self._home()  # the handover speaks the facilitator's language again
+        if pid is not None:
+            self.saved.emit()  # the status line says "Saved" in that language too
         self.handover_text.setText(_("Thank you. {count} ratings saved.\nPlease pass the laptop to "
                                      "the next person.").format(count=count))
+        self.show_progress()
         self.pages.setCurrentWidget(self.handover)
         self.next_button.setFocus()
 
+    def show_progress(self) -> None:
+        """Who has finished, started or not started, by role group (never anyone's levels)."""
+        cycle = self.cycle
+        label = self.handover_progress.widget()
+        if cycle is None or not isinstance(label, QLabel):
+            return
+        data = self.store.cycle(cycle.id)
+        label.setText(progress_html(rating_progress(data.participants.values(), data.ratings.values(),
+                                                    competencies_in_scope(self.pack, cycle))))
+
     def back_to_overview(self) -> None:
+        self._home()
+        self._show_step(QWidget())
+        self.turn_step = None
         self.cycles_panel.show()
         self.private_rating.emit(False)
         self._show_cycle()

@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
     def _private_rating(self, on: bool) -> None:
         """While one person rates, no other screen (with everyone's votes) can be opened."""
         self.nav.setEnabled(not on)
-        for action in self._screen_actions:
+        for action in (*self._screen_actions, *self._facilitator_actions):
             action.setEnabled(not on)
 
     def _presenting(self, on: bool) -> None:
@@ -387,10 +387,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        #: Facilitator's actions a participant's turn must not reach (another district's results).
+        self._facilitator_actions: list[QAction] = []
         if self.repo is not None:
             districts = file_menu.addAction(_("&Districts…"))
             districts.setShortcut(QKeySequence("Ctrl+Shift+D"))
             districts.triggered.connect(self.choose_district)
+            self._facilitator_actions.append(districts)
             file_menu.addSeparator()
         quit_action = file_menu.addAction(_("&Quit"))
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
@@ -403,6 +406,7 @@ class MainWindow(QMainWindow):
         preferences = edit_menu.addAction(_("&Preferences…"))
         preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         preferences.triggered.connect(self.edit_preferences)
+        self._facilitator_actions.append(preferences)
         help_menu = self.menuBar().addMenu(_("&Help"))
         self.shortcuts_action = help_menu.addAction(_("&Keyboard shortcuts"))
         self.shortcuts_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -487,6 +491,8 @@ class MainWindow(QMainWindow):
                 ("N", _("write a note (Ctrl+Enter or Esc closes it)")),
                 ("Q", _("guiding questions (Esc goes back)")),
                 ("Alt+D", _("I'm done")),
+                ("Alt+R", _("who is rating? Type a few letters of the name, ↑ ↓, Enter")),
+                (_("Enter / Esc"), _("yes, that's me / not me (then the PIN, if any)")),
             ]),
             (_("Reflect and Listen: paper tallies"), [
                 ("Alt+T / Alt+G", _("one competency's grid / a whole sheet for one role group")),
@@ -505,6 +511,7 @@ class MainWindow(QMainWindow):
                 ("Ctrl+Up / Ctrl+Down", _("move a priority up or down")),
                 ("Ctrl+Left / Ctrl+Right", _("move an action to the previous / next column")),
                 ("Enter", _("add the progress note")),
+                ("Alt+Down / F4", _("a date's calendar (or type the date: 2028-06-30)")),
             ]),
         ]
         parts = []

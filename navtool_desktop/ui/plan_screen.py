@@ -162,6 +162,8 @@ class PlanScreen(QWidget):
         layout.addWidget(self.approval)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.tabs, 1)
+        for field in (self.period_start, self.period_end, self.meeting_date, self.target_date):
+            field.refused.connect(self.status.setText)  # a typed text that is no date: why
         self.reload()
 
     # --- building ---------------------------------------------------------------------------

@@ -200,21 +200,17 @@ class PlanSignersDialog(QDialog):
     day of the board meeting that adopts it."""
 
     def __init__(self, signers: list[tuple[str, str]], meeting_date: str, parent: QWidget | None = None) -> None:
-        from PySide6.QtWidgets import QCheckBox, QDateEdit, QPlainTextEdit
+        from PySide6.QtWidgets import QCheckBox, QPlainTextEdit
+
+        from navtool_desktop.ui.editors import date_edit
 
         super().__init__(parent)
         self.setWindowTitle(_("Signature boxes and meeting"))
         self.boxes = QPlainTextEdit("\n".join(f"{role}, {name}".rstrip(", ") for role, name in signers))
         self.boxes.setAccessibleName(_("Signature boxes, one per line: role, name"))
         self.has_meeting = QCheckBox(_("Adopted at the board meeting of"))
-        self.meeting = QDateEdit()
-        self.meeting.setCalendarPopup(True)
-        self.meeting.setDisplayFormat("yyyy-MM-dd")
+        self.meeting = date_edit(meeting_date)
         self.meeting.setAccessibleName(_("Meeting date"))
-        if meeting_date:
-            from PySide6.QtCore import QDate
-
-            self.meeting.setDate(QDate.fromString(meeting_date, "yyyy-MM-dd"))
         self.has_meeting.setChecked(bool(meeting_date))
         self.meeting.setEnabled(bool(meeting_date))
         self.has_meeting.toggled.connect(self.meeting.setEnabled)

@@ -60,6 +60,33 @@ def _named_controls(window: MainWindow) -> Iterator[tuple[str, Callable[[], list
         buttons = [b for b in panel.findChildren(QAbstractButton) if b.text()[:1] in list("12340")]
         return [*buttons, panel.note, panel.done_button]
 
+    def first_person() -> str:
+        screen = window.cycles
+        return next(iter(screen.store.cycle(screen.cycle.id).participants))
+
+    def who() -> list[QWidget]:  # pass the laptop: who is rating, is this you, the PIN
+        screen = window.cycles
+        screen.ask_who()
+        step = screen.turn_step
+        return [step.filter, step.list, step.choose_button, step.back_button]
+
+    def confirm() -> list[QWidget]:
+        screen = window.cycles
+        screen.confirm_rater(first_person())
+        step = screen.turn_step
+        return [step.name, step.yes_button, step.no_button, *step.language_buttons.values()]
+
+    def pin() -> list[QWidget]:
+        screen = window.cycles
+        screen.ask_pin(first_person(), screen.home_language)
+        step = screen.turn_step
+        return [step.pin, step.repeat, step.message, step.go_button, step.skip_button, step.back_button]
+
+    def handover() -> list[QWidget]:
+        screen = window.cycles
+        screen.finish_rating()
+        return [screen.handover_text, screen.next_button, screen.overview_button]
+
     def consensus() -> list[QWidget]:
         screen = window.consensus
         return [screen.save_button, screen.rationale, screen.present_button]
@@ -86,7 +113,9 @@ def _named_controls(window: MainWindow) -> Iterator[tuple[str, Callable[[], list
 
     yield from [("Shared Vision", vision), ("Reflect and Listen", cycles), ("Consensus", consensus),
                 ("Results", results), ("Set Goals", plan), ("Learn and Improve", improve),
-                ("Export and Sign", export), ("Exchange", exchange), ("Reflect and Listen", rating)]
+                ("Export and Sign", export), ("Exchange", exchange), ("Reflect and Listen", who),
+                ("Reflect and Listen", confirm), ("Reflect and Listen", pin), ("Reflect and Listen", rating),
+                ("Reflect and Listen", handover)]
 
 
 def _reveal(control: QWidget) -> None:

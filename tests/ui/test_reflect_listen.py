@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from test_pass_the_laptop import take_turn
 from tinydb import TinyDB
 
 from navtool_desktop.core.records import Cycle, District, Participant, Tally
@@ -83,7 +84,8 @@ def test_rate_all_thirty_competencies_by_keyboard(
     qtbot.waitActive(screen)
     select_participant(screen, "Ana Peña")
     screen.participants.setFocus()
-    qtbot.keyClick(screen.participants, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.participants, Qt.Key.Key_Return)  # "Who is rating?"
+    take_turn(qtbot, screen, "Ana")
     panel = screen.rating_panel
     assert panel is not None
     qtbot.waitUntil(panel.hasFocus)
@@ -279,7 +281,9 @@ def test_rating_is_private_and_finished_by_keyboard(
     qtbot.keyClick(panel, Qt.Key.Key_2)
     qtbot.keyClick(panel, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # "I'm &done"
     assert screen.pages.currentWidget() is screen.handover
-    qtbot.keyClick(screen.next_button, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.next_button, Qt.Key.Key_Return)  # the next person: who is rating?
+    assert screen.turn_step is not None and not window.nav.isEnabled()
+    qtbot.keyClick(screen.turn_step, Qt.Key.Key_Escape)  # the facilitator takes the laptop back
     assert screen.pages.currentIndex() == 0 and window.nav.isEnabled()
 
 

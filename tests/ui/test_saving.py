@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from test_pass_the_laptop import take_turn
 
 from navtool_desktop.core.records import Cycle, District, Participant, Rating
 from navtool_desktop.framework import Pack
@@ -54,7 +55,8 @@ def ana_id(store: DistrictStore, cycle: Cycle) -> str:
 def rate_as_ana(qtbot: QtBot, screen: CyclesScreen, store: DistrictStore, cycle: Cycle) -> None:
     screen.participants.setCurrentRow(0)
     screen.participants.setFocus()
-    qtbot.keyClick(screen.participants, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.participants, Qt.Key.Key_Return)  # "Who is rating?"
+    take_turn(qtbot, screen, "Ana")
 
 
 def on_disk(data_dir: Path, store: DistrictStore, cycle: Cycle) -> list[dict[str, str]]:
@@ -100,8 +102,9 @@ def test_a_read_only_district_opens_no_rating(qtbot: QtBot, pack: Pack, store: D
         readonly = reader.open_district(store.id, auto_backup=False)
         screen = CyclesScreen(pack, readonly)
         qtbot.addWidget(screen)
-        rate_as_ana(qtbot, screen, readonly, cycle)  # Enter on a participant
-        assert screen.rating_panel is None
+        screen.participants.setCurrentRow(0)
+        qtbot.keyClick(screen.participants, Qt.Key.Key_Return)  # Enter on a participant
+        assert screen.rating_panel is None and screen.turn_step is None
         screen.start_rating(ana_id(store, cycle))  # and a double-click
         assert screen.rating_panel is None
         assert dialogs == []
