@@ -1,8 +1,12 @@
 """Save screenshots of the app's screens to docs/screenshots/, on the demo district.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR] [--framework]
+    xvfb-run -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb \
+        .venv/bin/python tools/screenshots.py docs/screenshots/xvfb-1366x768
 
---framework saves only the framework browser's pictures.
+--framework saves only the framework browser's pictures. Offscreen, the window is 1280x800;
+on a real (or virtual, Xvfb) display it fills the screen's available area, as a maximised
+window would, and each picture is the whole screen as a person would see it.
 """
 
 from __future__ import annotations
@@ -92,13 +96,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, Repository(Path(tmp)) as repo:
         store = save_demo(repo, generate(pack), backup=False)
         window = MainWindow(pack, store)
-        window.resize(1280, 800)
+        on_screen = app.platformName() != "offscreen"
+        screen = app.primaryScreen()
+        if on_screen:
+            window.setGeometry(screen.availableGeometry())
+        else:
+            window.resize(1280, 800)
         window.show()
         app.processEvents()
 
         def grab(name: str) -> None:
             app.processEvents()
-            window.grab().save(str(out / name))
+            picture = screen.grabWindow(0) if on_screen else window.grab()
+            picture.save(str(out / name))
             print(out / name)
 
         framework_screens(window, grab)
@@ -128,11 +138,17 @@ def main() -> int:
         consensus.go_to(flagged)
         grab("consensus-view.png")
         consensus.set_presentation(True)
-        window.showNormal()  # offscreen "full screen" is 800x800: show it at projector size
-        window.resize(1280, 800)
+        if not on_screen:
+            window.showNormal()  # offscreen "full screen" is 800x800: show it at projector size
+            window.resize(1280, 800)
+        app.processEvents()
         grab("consensus-presentation.png")
         consensus.set_presentation(False)
-        window.resize(1280, 800)
+        if on_screen:
+            window.showNormal()
+            window.setGeometry(screen.availableGeometry())
+        else:
+            window.resize(1280, 800)
         results = window.results_screen
         assert results is not None
         window.show_screen(window.index_of(results))
