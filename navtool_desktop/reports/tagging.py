@@ -9,8 +9,9 @@ How it works, in short:
    headings H1–H3, paragraphs P, tables Table/TR/TH/TD through ReportLab's table render
    callback, charts Figure with Alt text) and records the structure element it made.
 3. When the document is saved, :meth:`TaggingCanvas.save` writes the ``StructTreeRoot`` with
-   its ``ParentTree``, ``/MarkInfo``, ``DisplayDocTitle`` and, on every page,
-   ``/StructParents`` and ``/Tabs /S``, all with ReportLab's own PDF objects (no second pass).
+   its ``ParentTree``, ``/MarkInfo``, ``DisplayDocTitle``, the XMP packet (PDF/UA's
+   ``pdfuaid:part`` 1, ``dc:title``) and, on every page, ``/StructParents`` and ``/Tabs /S``,
+   all with ReportLab's own PDF objects (no second pass), before any signature.
 
 Documents get all of this from :func:`navtool_desktop.reports.document.build`; a flowable
 chooses a role other than the default by setting ``pdf_role`` (and ``alt_text`` for a
@@ -33,6 +34,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFObjectReference,
     PDFPage,
+    PDFStream,
     PDFString,
 )
 from reportlab.pdfgen.canvas import Canvas
@@ -259,11 +261,42 @@ class TaggingCanvas(Canvas):
         doc.Reference(tree, root_name)
         doc.Catalog.StructTreeRoot = PDFObjectReference(root_name)
         doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-        # No XMP packet: pyHanko rewrites an existing one at every signature, and the
-        # verifier (signing/revisions.py) reaches it from the certification's /Perms, so a
-        # second signer would show the first as "changed". Title and language are in /Info
-        # and /Lang; see the report to the lead.
+        # the XMP packet: PDF/UA's identifier and the title (pyHanko updates its dates and
+        # producer at each signature; signing/revisions.py allows only that)
+        doc.Catalog.Metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                                         xmp_packet(doc.info.title, doc.info.author, doc.info.subject,
+                                                    self._tag_lang()).encode("utf-8"), filters=[])
         self.setViewerPreference("DisplayDocTitle", "true")
+
+    def _tag_lang(self) -> str:
+        lang = getattr(self._doc.Catalog, "Lang", None)
+        return str(lang.s if hasattr(lang, "s") else lang or "en-US")
+
+
+#: PDF/UA-1's identifier, in the XMP packet of every document.
+PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
+
+
+def xmp_packet(title: str, author: str, subject: str, lang: str) -> str:
+    """The document's XMP metadata: title, author, subject, language and ``pdfuaid:part`` 1."""
+    from xml.sax.saxutils import escape as x
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{x(value)}</rdf:li></rdf:Alt>'
+
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            f'xmlns:pdfuaid="{PDFUA_NS}">'
+            "<pdfuaid:part>1</pdfuaid:part>"
+            f"<dc:title>{alt(title)}</dc:title>"
+            f"<dc:creator><rdf:Seq><rdf:li>{x(author)}</rdf:li></rdf:Seq></dc:creator>"
+            f"<dc:description>{alt(subject)}</dc:description>"
+            f"<dc:language><rdf:Bag><rdf:li>{x(lang)}</rdf:li></rdf:Bag></dc:language>"
+            "<dc:format>application/pdf</dc:format>"
+            "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+            '<?xpacket end="w"?>')
 
 
 def _needs_faces(text: str) -> bool:

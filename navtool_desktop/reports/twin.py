@@ -5,8 +5,10 @@ tables (``<th scope="col">``) and the words of every chart, in the same order.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from html import escape
+from pathlib import Path
 
 from navtool_desktop.reports.tagging import StructElem
 
@@ -60,28 +62,34 @@ def _render(elem: StructElem, out: list[str]) -> None:
     out.append(f"</{tag}>")
 
 
-def _merge_split_tables(root: StructElem) -> None:
-    """Consecutive Table elements (one table's pieces, page by page) become one."""
+def _merge_split_tables(root: StructElem) -> StructElem:
+    """``root`` with consecutive Table elements (one table's pieces, page by page) as one
+    (a copy: the PDF's own tree is left as it is)."""
     merged: list[StructElem | tuple[int, int]] = []
     for kid in root.kids:
-        if (isinstance(kid, StructElem) and kid.role == "Table" and merged
-                and isinstance(merged[-1], StructElem) and merged[-1].role == "Table"
-                and kid.continued):
-            merged[-1].kids += kid.kids
+        last = merged[-1] if merged else None
+        if (isinstance(kid, StructElem) and kid.role == "Table" and kid.continued
+                and isinstance(last, StructElem) and last.role == "Table"):
+            merged[-1] = dataclasses.replace(last, kids=[*last.kids, *kid.kids])
         else:
             merged.append(kid)
-    root.kids = merged
+    return dataclasses.replace(root, kids=merged)
 
 
 def html_twin(root: StructElem, title: str, lang: str = "en-US") -> str:
     """The HTML document of a PDF's structure tree ``root``."""
-    _merge_split_tables(root)
     body: list[str] = []
-    _render(root, body)
+    _render(_merge_split_tables(root), body)
     return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
             + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+
+
+def twin_path(pdf: Path) -> Path:
+    """Where the twin of ``pdf`` is saved: beside it, the same name ending in .html."""
+    path = Path(pdf).with_suffix(".html")
+    return path if path != Path(pdf) else path.with_name(path.name + ".html")
 
 
 def sha256(html_text: str) -> str:
