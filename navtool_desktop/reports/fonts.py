@@ -5,12 +5,13 @@ Noto Sans Arabic, Hebrew and Devanagari, and Droid Sans Fallback for Chinese, Ja
 from __future__ import annotations
 
 import functools
+import unicodedata
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus.tables import CellStyle
 
@@ -50,6 +51,7 @@ def register() -> None:
     # cells in Helvetica, and its charts in Times-Roman, even when no text uses them (pdffonts
     # would list them as not embedded).
     _shape_only_other_scripts()
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
     rl_config.canvas_basefontname = REGULAR
     STATE_DEFAULTS["fontName"] = REGULAR
     CellStyle.fontname = REGULAR
@@ -109,8 +111,10 @@ def _shape_only_other_scripts() -> None:
         return
 
     def shape(word: Any, *args: Any, **kwargs: Any) -> Any:
-        if not shaping_on:
+        if not shaping_on or isinstance(word, ttfonts.ShapedFragWord):
             return word
+        if any(isinstance(text, ttfonts.ShapedStr) for _frag, text in word[1:]):
+            return word  # already shaped (the rest of a paragraph split over pages is wrapped again)
         faces = {getattr(frag, "fontName", None) for frag, _text in word[1:] if not hasattr(frag, "cbDefn")}
         if not faces & SHAPED:
             return word
@@ -149,9 +153,66 @@ def _shape_only_other_scripts() -> None:
 
     def _safe(word: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return original(word, *args, **kwargs)
+            shaped = original(word, *args, **kwargs)
         except (AttributeError, KeyError, IndexError):  # a glyph HarfBuzz made that the face cannot map
             return word
+        if shaped is not word:
+            _record_glyph_text(word, shaped)
+        return shaped
 
     shape.navtool = True  # type: ignore[attr-defined]
     paragraph.shapeFragWord = shape
+
+
+#: The letters of each glyph that shaping made and that has no character of its own (ReportLab
+#: gives it a private-use code point): by (face's PostScript name, code point), in the order a
+#: reader takes the glyph's characters (see :func:`to_unicode_cmap`).
+_GLYPH_TEXT: dict[tuple[str, int], str] = {}
+
+
+def _record_glyph_text(word: Any, shaped: Any) -> None:
+    """Remember the letters of each private-use glyph in ``shaped`` (the first glyph of a
+    cluster stands for the cluster's letters; the others for none)."""
+    text = "".join(t for f, t in word[1:] if not hasattr(f, "cbDefn"))
+    glyphs = [(frag.fontName, ch, data.cluster) for frag, chars in shaped[1:] if hasattr(chars, "__shapeData__")
+              for ch, data in zip(chars, chars.__shapeData__, strict=False)]
+    starts = sorted({cluster for _f, _c, cluster in glyphs if 0 <= cluster <= len(text)})
+    ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
+    seen: set[int] = set()
+    for face, ch, cluster in glyphs:
+        if not 0xE000 <= ord(ch) <= 0xF8FF or cluster not in ends:
+            continue
+        letters = "" if cluster in seen else text[cluster:ends[cluster]]
+        seen.add(cluster)
+        name = pdfmetrics.getFont(face).face.name.decode("latin-1")
+        _GLYPH_TEXT.setdefault((name, ord(ch)), letters[::-1] if face in RIGHT_TO_LEFT else letters)
+
+
+def _glyph_letters(face: str, code_point: int) -> str:
+    """What a glyph of ``face`` says, as a reader should read it in the line's display order.
+
+    Arabic presentation forms (positional forms, ligatures such as lam-alef) say their letters
+    (NFKC), a ligature's letters reversed: the glyphs of a right-to-left run are in display order,
+    and readers reverse the run's characters to read it."""
+    if 0xFB50 <= code_point <= 0xFDFF or 0xFE70 <= code_point <= 0xFEFF:
+        return unicodedata.normalize("NFKC", chr(code_point))[::-1]
+    return _GLYPH_TEXT.get((face, code_point), chr(code_point))
+
+
+def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap of a font subset, each code mapped to the letters its glyph
+    says (:func:`_glyph_letters`) in UTF-16 (so characters beyond the first plane map too)."""
+    face = fontname.split("+", 1)[-1]
+    entries = []
+    for code, code_point in enumerate(subset):
+        letters = _glyph_letters(face, code_point)
+        if letters:  # a glyph standing for no letters of its own (the rest of a cluster) says nothing
+            entries.append(f"<{code:02X}> <{letters.encode('utf-16-be').hex().upper()}>")
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(entries)} beginbfchar", *entries, "endbfchar",
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])

@@ -43,7 +43,7 @@ from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import HRFlowable, PageBreak, Spacer
 
 from navtool_desktop.reports import fonts
-from navtool_desktop.reports.text import BREAK, logical_words, markup, needs_shaping, runs
+from navtool_desktop.reports.text import BREAK, logical_words, markup, needs_actual_text, needs_shaping, runs
 
 #: Roles that are drawn as one marked-content sequence (their content is the element's).
 LEAF_ROLES = frozenset({"H1", "H2", "H3", "P", "LI", "Lbl", "LBody", "TH", "TD", "Figure", "Caption",
@@ -338,12 +338,33 @@ def _plain_text(value: Any) -> str:
 
 
 def _actual(value: Any) -> str | None:
-    """The /ActualText of a shaped paragraph or cell; "" for the later pieces of a split one
-    (the first piece carries all its words); None when the glyphs read right as they are."""
+    """The /ActualText of a paragraph or cell in a script whose glyphs do not give its words
+    (see text.needs_actual_text); "" for the later pieces of a split one (the first piece
+    carries all its words); None when the glyphs read right as they are."""
     text = _plain_text(value)
-    if needs_shaping(text):
+    if needs_actual_text(text):
         return text
     return "" if getattr(value, "pdf_shaped", False) else None
+
+
+def _span_inside(canvas: TaggingCanvas, value: Any, actual: str | None) -> str | None:
+    """Put a paragraph's /ActualText span inside its drawing (after it moves to its place):
+    poppler places the text of a span where the span ends, so a span closed after the
+    paragraph's ``Q`` would put its words at the page's corner. Returns the /ActualText still
+    to be given at the element's level (None once the paragraph carries it)."""
+    if actual is None or not isinstance(value, Paragraph):
+        return actual
+    draw = value.draw
+
+    def draw_in_span() -> None:
+        canvas._code.append(f"/Span <</ActualText {_pdf_text(actual)}>> BDC")
+        try:
+            draw()
+        finally:
+            canvas._code.append("EMC")
+
+    value.draw = draw_in_span  # type: ignore[method-assign]
+    return None
 
 
 def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
@@ -356,7 +377,7 @@ def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
             canvas.close_group()
         elif event == "startCell":
             header = args[0] < header_rows
-            actual, text = _actual(args[2]), _plain_text(args[2])
+            actual, text = _span_inside(canvas, args[2], _actual(args[2])), _plain_text(args[2])
             if header:
                 canvas.begin_leaf("TH", actual=actual, text=text, Scope="Column", O="Table")
             else:
@@ -418,7 +439,8 @@ class TaggingFrame(Frame):
                 canv.open_group("L")
             canv.open_group("LI")
             role = "LBody"
-        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable), _plain_text(flowable))
+        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _span_inside(canv, flowable, _actual(flowable)),
+                        _plain_text(flowable))
         if canv._tag_leaf is not None and not getattr(flowable, "pdf_twin", True):
             canv._tag_leaf.in_twin = False
         try:
@@ -449,7 +471,7 @@ class TaggingFrame(Frame):
             # the first piece stands for the whole paragraph's words (twin, /ActualText); the
             # later pieces add none, so nothing is read twice or in shaped form
             text = _plain_text(flowable)
-            shaped = needs_shaping(text) or bool(getattr(flowable, "pdf_shaped", False))
+            shaped = needs_actual_text(text) or bool(getattr(flowable, "pdf_shaped", False))
             for n, piece in enumerate(pieces):
                 if isinstance(piece, Paragraph):
                     piece.pdf_text = text if n == 0 else ""

@@ -97,6 +97,19 @@ def needs_shaping(text: str | None) -> bool:
     return any(fonts.font_for(ch) in fonts.SHAPED for ch in text if ord(ch) > 0x58F)
 
 
+def needs_actual_text(text: str | None) -> bool:
+    """True when ``text`` has letters of a shaped left-to-right script (Devanagari), whose
+    glyphs are reordered and joined within a syllable: only /ActualText gives their words.
+
+    Right-to-left runs need none: their glyphs are drawn in display order, each mapped to its
+    letters (fonts.to_unicode_cmap), so readers that reorder right-to-left text (poppler,
+    Acrobat, pdf.js) read them in logical order; poppler would reverse an /ActualText given in
+    logical order (it takes the text it is given for display order)."""
+    if not text or max(text) < "\u0590":
+        return False
+    return any(fonts.font_for(ch) in fonts.SHAPED - fonts.RIGHT_TO_LEFT for ch in text if ord(ch) > 0x58F)
+
+
 def markup(text: str | None) -> str:
     """``text`` as literal paragraph content: cleaned, escaped, line breaks kept.
 
