@@ -51,6 +51,7 @@ def register() -> None:
     # cells in Helvetica, and its charts in Times-Roman, even when no text uses them (pdffonts
     # would list them as not embedded).
     _shape_only_other_scripts()
+    _right_to_left_runs_in_display_order()
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
     rl_config.canvas_basefontname = REGULAR
     STATE_DEFAULTS["fontName"] = REGULAR
@@ -146,7 +147,8 @@ def _shape_only_other_scripts() -> None:
             parts += [(f, shapeStr(t, f.fontName, f.fontSize, force=True)) for f, t in group]
         if kind is None:
             return word
-        out = kind([])
+        # the word's own class (with ReportLab's mark of a space after it), shaped
+        out = ttfonts.makeShapedFragWord(word)([])
         out.append(total)
         out.extend(parts)
         return out
@@ -216,3 +218,79 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         f"{len(entries)} beginbfchar", *entries, "endbfchar",
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
+
+
+#: Punctuation that ends a right-to-left run and belongs after it, at the run's right.
+_TRAILING = frozenset(":;,.!?\u060c\u061b\u061f")
+
+
+def _right_to_left_runs_in_display_order() -> None:
+    """Set the words of each right-to-left run in display order, line by line, once the
+    paragraph is broken into lines.
+
+    ReportLab's free edition has no bidi: it sets words left to right. HarfBuzz orders the
+    letters inside each word; this reverses the words of each right-to-left run on each line,
+    so a name reads from the right and a paragraph's lines stay in order (reversing before
+    the lines are broken put a long paragraph's last words on its first line). Punctuation
+    closing the run ("محمد علي:") is drawn at the run's right, where the line around it reads it.
+    """
+    from reportlab.platypus import paragraph
+
+    original = paragraph.Paragraph.breakLines
+    if getattr(original, "navtool", False):
+        return
+
+    def break_lines(self: Any, width: Any) -> Any:
+        lines = original(self, width)
+        if getattr(lines, "kind", 0) == 1:
+            for line in lines.lines:
+                for frag in getattr(line, "words", ()):
+                    if (getattr(frag, "fontName", None) in RIGHT_TO_LEFT
+                            and not getattr(frag, "_navtool_display_order", False)):
+                        frag.text = display_order(frag.text)
+                        frag._navtool_display_order = True
+        return lines
+
+    break_lines.navtool = True  # type: ignore[attr-defined]
+    paragraph.Paragraph.breakLines = break_lines
+
+
+def display_order(text: str) -> str:
+    """One line's right-to-left run (its words shaped one by one, in logical order) with its
+    words reversed; spaces at its ends stay where they are. Keeps ReportLab's shaped strings
+    (each glyph with its advance): only slices of ``text`` are moved."""
+    core_start = len(text) - len(text.lstrip(" "))
+    core_end = len(text.rstrip(" "))
+    if core_end <= core_start:
+        return text
+    core = text[core_start:core_end]
+    words, gaps, start = [], [], 0
+    for match in _spaces(str(core)):
+        words.append(core[start:match[0]])
+        gaps.append(core[match[0]:match[1]])
+        start = match[1]
+    words.append(core[start:])
+    # the run's closing punctuation: in a shaped word HarfBuzz put it at the word's left, in
+    # an unshaped one it is at the end
+    last = words[-1]
+    shaped = hasattr(last, "__shapeData__")
+    n = 0
+    chars = str(last)
+    while n < len(chars) and (chars[n] if shaped else chars[len(chars) - 1 - n]) in _TRAILING:
+        n += 1
+    punctuation = last[:n] if shaped else last[len(last) - n:]
+    words[-1] = last[n:] if shaped else last[:len(last) - n]
+    out = text[:core_start]
+    for k, word in enumerate(reversed(words)):
+        out = out + word
+        if k < len(gaps):
+            out = out + gaps[len(gaps) - 1 - k]
+    if n:
+        out = out + punctuation
+    return out + text[core_end:]
+
+
+def _spaces(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(" +", text)]

@@ -43,7 +43,7 @@ from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import HRFlowable, PageBreak, Spacer
 
 from navtool_desktop.reports import fonts
-from navtool_desktop.reports.text import BREAK, logical_words, markup, needs_actual_text, needs_shaping, runs
+from navtool_desktop.reports.text import BREAK, markup, needs_actual_text, needs_shaping, runs
 
 #: Roles that are drawn as one marked-content sequence (their content is the element's).
 LEAF_ROLES = frozenset({"H1", "H2", "H3", "P", "LI", "Lbl", "LBody", "TH", "TD", "Figure", "Caption",
@@ -324,10 +324,6 @@ def _plain_text(value: Any) -> str:
         # the markup it was made from: after layout its words are the shaped glyphs (the
         # second half of a split paragraph has no markup: its words, unshaped in that case)
         raw = re.sub(r"<br\s*/?>", "\n", str(getattr(value, "text", "") or ""))
-        # right-to-left runs are set in display order (text.markup): back to logical order
-        faces = "|".join(sorted(fonts.RIGHT_TO_LEFT))
-        raw = re.sub(f'(<font face="(?:{faces})">)(.*?)(</font>)',
-                     lambda m: m.group(1) + logical_words(m.group(2)) + m.group(3), raw, flags=re.S)
         raw = raw.replace("\n", " ").replace(BREAK, "")
         return html.unescape(re.sub(r"<[^>]*>", "", raw)) if raw.strip() else value.getPlainText()
     if getattr(value, "alt_text", None):

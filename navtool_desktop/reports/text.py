@@ -119,8 +119,6 @@ def markup(text: str | None) -> str:
     for face, chunk in runs(clean(text)):
         if face in fonts.SHAPED:
             chunk = _breakable(chunk)
-        if face in fonts.RIGHT_TO_LEFT:
-            chunk = visual_words(chunk)
         chunk = escape(chunk).replace("\t", " ")
         parts.append(chunk if face is None else f'<font face="{face}">{chunk}</font>')
     return "".join(parts).replace("\n", "<br/>")
@@ -135,43 +133,6 @@ def _breakable(chunk: str) -> str:
     n = _LONGEST_SHAPED_WORD
     return " ".join(word if len(word) <= n else BREAK.join(word[i:i + n] for i in range(0, len(word), n))
                     for word in chunk.split(" "))
-
-
-#: Punctuation that ends a right-to-left run and belongs after it (see :func:`visual_words`).
-_TRAILING = frozenset(":;,.!?\u060c\u061b\u061f")
-
-
-def visual_words(chunk: str) -> str:
-    """A right-to-left run with its words in display order, line by line: ReportLab (without
-    its commercial bidi module) sets words left to right and HarfBuzz orders the letters
-    within each word. Punctuation ending the run ("محمد علي:") goes before its first word,
-    so HarfBuzz draws it at the run's right, where the line around it reads it.
-    :func:`logical_words` undoes it (for /ActualText and the HTML twin)."""
-    lines = []
-    for line in chunk.split("\n"):
-        core = line.rstrip(" ")
-        spaces = line[len(core):]
-        tail = ""
-        while core and core[-1] in _TRAILING:
-            tail, core = core[-1] + tail, core[:-1]
-        words = core.split(" ")[::-1]
-        words[-1] = tail + words[-1]
-        lines.append(" ".join(words) + spaces)
-    return "\n".join(lines)
-
-
-def logical_words(chunk: str) -> str:
-    """The inverse of :func:`visual_words`."""
-    lines = []
-    for line in chunk.split("\n"):
-        core = line.rstrip(" ")
-        spaces = line[len(core):]
-        words = core.split(" ")
-        tail = ""
-        while words[-1] and words[-1][0] in _TRAILING:
-            tail, words[-1] = tail + words[-1][0], words[-1][1:]
-        lines.append(" ".join(words[::-1]) + tail + spaces)
-    return "\n".join(lines)
 
 
 def one_line(text: str | None) -> str:

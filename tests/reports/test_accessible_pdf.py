@@ -411,3 +411,45 @@ def test_hostile_long_words_in_shaped_scripts_still_give_a_tagged_pdf(tmp_path: 
     pdf = build([heading("Long words"), *(para(w) for w in words), data_table(rows, [150, 150])],
                 DocumentInfo("T", "A", "S", "H"))
     _check_tagged(pdf, tmp_path)
+
+
+def test_the_cjk_font_keeps_the_characters_names_use_and_the_app_warns_for_the_rest() -> None:
+    """The bundled Droid Sans Fallback is a subset (tools/subset_cjk_font.py): every ideograph of
+    GB 2312, JIS X 0208 and Big5's frequent set and the Hangul of KS X 1001 print; a rarer one
+    is flagged when typed, as the font's own character map says."""
+    import importlib.util
+
+    from navtool_desktop import paths, printable
+
+    spec = importlib.util.spec_from_file_location("subset_cjk_font", Path(__file__).parents[2] / "tools" /
+                                                  "subset_cjk_font.py")
+    assert spec is not None and spec.loader is not None
+    tool_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool_module)
+    covered = printable.coverage(printable.CJK)
+    assert {c for c in tool_module.kept_ideographs() if 0x4E00 <= c <= 0x9FFF} <= covered
+    assert tool_module.kept_hangul() <= covered and len(tool_module.kept_hangul()) == 2350
+    assert printable.unprintable("王小明 陳美玲 山田太郎 김민준 學習") == []
+    assert printable.unprintable("\u4e02\u9f98") == ["\u4e02", "\u9f98"]  # in no legacy set: not bundled
+    assert paths.resource("fonts/DroidSansFallback.ttf").stat().st_size < 2_000_000
+
+
+def test_a_right_to_left_paragraph_over_several_lines_reads_in_order(tmp_path: Path) -> None:
+    """Each line's run is reversed once the paragraph is broken into lines: reversing the whole
+    paragraph first put its last words on its first line."""
+    from report_helpers import pdf_text
+
+    from navtool_desktop.reports.common import para
+    from navtool_desktop.reports.document import DocumentInfo, build, heading
+
+    letters = "\u0627\u0628\u062a\u062b\u062c\u062d\u062e\u062f\u0630\u0631\u0632\u0633\u0634\u0635"
+    words = [a + b + c for a in letters[:5] for b in letters[5:10] for c in letters[10:13]][:70]
+    info = DocumentInfo("T", "A", "S", "H", cover=False)
+    pdf = build([heading("Order"), para(" ".join(words))], info)
+    text = _BIDI_MARKS.sub("", pdf_text(pdf, tmp_path))
+    assert [w for w in text.split() if w in words] == words  # five lines, first to last
+    _check_tagged(pdf, tmp_path)
+    # (on its own page: poppler reads a page of mostly right-to-left lines right to left)
+    pdf = build([heading("Team"), para("Team: \u05e9\u05dc\u05d5\u05dd, Ana")], info)
+    text = _BIDI_MARKS.sub("", pdf_text(pdf, tmp_path))
+    assert "Team: \u05e9\u05dc\u05d5\u05dd, Ana" in text  # the space after a shaped word and its comma
