@@ -722,6 +722,8 @@ class _SignerBlock(Flowable):
         x1, y1 = c.absolutePosition(0, y0)
         x2, y2 = c.absolutePosition(BOX_WIDTH, y0 + BOX_HEIGHT)
         self.boxes.append((self.field, SignatureBox(c.getPageNumber(), x1, y1, x2, y2)))
+        if hasattr(c, "form_field_here"):  # the signature field's place in the reading order
+            c.form_field_here(self.field)
         signer = self.signer
         lines = [f"<b>{markup(signer.role)}</b>"]
         lines.append(markup(signer.name) if signer.name.strip() else markup(_("Name: ____________________")))

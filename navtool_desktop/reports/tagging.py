@@ -61,7 +61,7 @@ class StructElem:
     role: str
     parent: StructElem | None = None
     alt: str | None = None
-    attrs: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)
     #: the words of a leaf, in logical order (for the HTML twin)
     text: str = ""
     #: a table's piece on a later page (the twin joins the pieces)
@@ -135,11 +135,17 @@ class TaggingCanvas(Canvas):
 
     # --- while drawing ----------------------------------------------------------------------
 
-    def open_group(self, role: str, **attrs: str) -> StructElem:
+    def open_group(self, role: str, **attrs: Any) -> StructElem:
         """Start an element whose children are elements (Table, TR, L)."""
         elem = self._tag_stack[-1].add(StructElem(role, attrs=dict(attrs)))
         self._tag_stack.append(elem)
         return elem
+
+    def form_field_here(self, name: str) -> None:
+        """A ``Form`` structure element at this place in the reading order, for the form field
+        ``name`` added after the layout (signing.add_signature_fields hangs the field's
+        widget in it); the element has no page content of its own."""
+        self._tag_stack[-1].add(StructElem("Form", attrs={"T": name}, in_twin=False))
 
     def close_group(self) -> None:
         elem = self._tag_stack.pop()
@@ -147,7 +153,7 @@ class TaggingCanvas(Canvas):
             elem.parent.kids.remove(elem)
 
     def begin_leaf(self, role: str, alt: str | None = None, actual: str | None = None, text: str = "",
-                   **attrs: str) -> None:
+                   **attrs: Any) -> None:
         """Start marked content belonging to a new element ``role`` (inside another one, the
         content simply stays the outer element's). ``actual`` is the text in logical order when
         the drawn glyphs are shaped or reordered (/ActualText, for copy, search and readers)."""
@@ -241,11 +247,15 @@ class TaggingCanvas(Canvas):
                     kids.append(kid[1])
                 else:
                     kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[kid[0]], "MCID": kid[1]}))
-            d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
+            if kids:
+                d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
             if elem.alt:
                 d["Alt"] = PDFString(elem.alt)
-            if elem.attrs:
-                d["A"] = PDFDictionary({k: PDFName(v) for k, v in elem.attrs.items()})
+            attrs = {k: v for k, v in elem.attrs.items() if k != "T"}
+            if "T" in elem.attrs:  # the element's title: the form field it is for (see form_field_here)
+                d["T"] = PDFString(elem.attrs["T"])
+            if attrs:
+                d["A"] = PDFDictionary({k: PDFName(v) if isinstance(v, str) else v for k, v in attrs.items()})
             doc.Reference(PDFDictionary(d), names[id(elem)])
         nums: list[Any] = []
         for n, page in enumerate(pages):
@@ -363,6 +373,21 @@ def _span_inside(canvas: TaggingCanvas, value: Any, actual: str | None) -> str |
     return None
 
 
+def _cell_spans(table: Table, row: int, col: int) -> dict[str, Any]:
+    """``ColSpan`` and ``RowSpan`` of a cell that ReportLab's SPAN merged with others (every
+    row of the tagged table then fills the same columns)."""
+    span = (getattr(table, "_spanRanges", None) or {}).get((col, row))
+    if not span:
+        return {}
+    first_col, first_row, last_col, last_row = span
+    out: dict[str, Any] = {}
+    if last_col > first_col:
+        out["ColSpan"] = last_col - first_col + 1
+    if last_row > first_row:
+        out["RowSpan"] = last_row - first_row + 1
+    return out
+
+
 def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
     """ReportLab's table render callback, turned into TR/TH/TD elements."""
 
@@ -374,8 +399,11 @@ def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
         elif event == "startCell":
             header = args[0] < header_rows
             actual, text = _span_inside(canvas, args[2], _actual(args[2])), _plain_text(args[2])
+            spans = _cell_spans(table, args[0], args[1])
             if header:
-                canvas.begin_leaf("TH", actual=actual, text=text, Scope="Column", O="Table")
+                canvas.begin_leaf("TH", actual=actual, text=text, Scope="Column", O="Table", **spans)
+            elif spans:
+                canvas.begin_leaf("TD", actual=actual, text=text, O="Table", **spans)
             else:
                 canvas.begin_leaf("TD", actual=actual, text=text)
         elif event == "endCell":

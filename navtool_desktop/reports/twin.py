@@ -39,8 +39,13 @@ def _render(elem: StructElem, out: list[str]) -> None:
     if role == "LBody":
         out.append(escape(elem.text.lstrip().lstrip("\u2022\u25e6\u2013 ")))
         return
+    spans = "".join(f' {name}="{int(elem.attrs[key])}"'
+                    for key, name in (("ColSpan", "colspan"), ("RowSpan", "rowspan")) if key in elem.attrs)
     if role == "TH":
-        out.append(f'<th scope="col">{escape(elem.text)}</th>')
+        out.append(f'<th scope="col"{spans}>{escape(elem.text)}</th>')
+        return
+    if role == "TD":
+        out.append(f"<td{spans}>{escape(elem.text)}</td>")
         return
     if role == "Table":
         # a table split over pages is one table here; its repeated header rows are dropped

@@ -42,6 +42,12 @@ def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
     return out
 
 
+def parents_of(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    """The parent tree's entries by key."""
+    nums = list(tree.ParentTree.Nums)
+    return {int(k): v for k, v in zip(nums[::2], nums[1::2], strict=True)}
+
+
 def _check_tagged(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
     """Check the tagging rules; the structure elements as (role, Alt text), in reading order."""
     path = tmp_path / "doc.pdf"
@@ -65,14 +71,31 @@ def _check_tagged(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
         for e in elems:
             if e.S == "/Figure":
                 assert len(str(e.get("/Alt", ""))) > 10
-        # tables have header cells with a scope, rows hold only cells
+        # tables have header cells with a scope, rows hold only cells, and every row fills
+        # the same columns (cells ReportLab merged carry ColSpan / RowSpan)
         for e in elems:
             if e.S == "/Table":
                 cells = [c for r in _elements(e) if r.S == "/TR" for c in _elements(r)]
                 assert any(c.S == "/TH" and c.A.Scope == "/Column" for c in cells)
+                widths, below = [], {}  # row -> columns taken by cells spanning down into it
+                for n, row in enumerate(r for r in _elements(e) if r.S == "/TR"):
+                    width = below.get(n, 0)
+                    for cell in (c for c in _elements(row) if c.S in ("/TH", "/TD")):
+                        attrs = cell.get("/A", {})
+                        cols, rows = int(attrs.get("/ColSpan", 1)), int(attrs.get("/RowSpan", 1))
+                        width += cols
+                        for more in range(n + 1, n + rows):
+                            below[more] = below.get(more, 0) + cols
+                    widths.append(width)
+                assert len(set(widths)) == 1, widths
+        # every form field's widget sits in a Form element, which points back at it
+        for page in doc.pages:
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Subtype") == "/Widget":
+                    form = parents_of(tree)[int(annot.StructParent)]
+                    assert form.S == "/Form" and form.K.Type == "/OBJR" and form.K.Obj.objgen == annot.objgen
         # the parent tree maps each page's MCIDs back to their elements
-        nums = list(tree.ParentTree.Nums)
-        parents = dict(zip(nums[::2], nums[1::2], strict=True))
+        parents = parents_of(tree)
         for n, page in enumerate(doc.pages):
             assert page.obj.Tabs == "/S"
             key = int(page.obj.StructParents)

@@ -83,6 +83,7 @@ def test_the_signed_plan_prints_the_sha256_of_its_twin(pack: Pack, demo_plan: Pl
     signed = sign_rendered(rendered.pdf, superintendent, slot, data.district.name)
     assert len(_figure_alts(signed)) >= 2  # the heat map and the level bars at least
     digest = check_twin(rendered.twin, signed, tmp_path)
+    assert 'colspan="3"' in rendered.twin  # the timeline's goal rows span its columns, as in the PDF
     pages = pdf_text(signed, tmp_path).split("\f")
     assert digest in pages[-2]  # the last page (pdftotext ends with a form feed)
     # the same inputs give the same twin (the checksum is worth printing)
