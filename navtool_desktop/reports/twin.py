@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from html import escape
-from pathlib import Path
 
 from navtool_desktop.reports.tagging import StructElem
+from navtool_desktop.signing.files import twin_path
+
+__all__ = ["html_twin", "sha256", "twin_path"]
 
 _CSS = """
 body{font-family:"DejaVu Sans",system-ui,sans-serif;line-height:1.5;max-width:46rem;margin:2rem auto;
@@ -89,12 +91,6 @@ def html_twin(root: StructElem, title: str, lang: str = "en-US") -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
             + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
-
-
-def twin_path(pdf: Path) -> Path:
-    """Where the twin of ``pdf`` is saved: beside it, the same name ending in .html."""
-    path = Path(pdf).with_suffix(".html")
-    return path if path != Path(pdf) else path.with_name(path.name + ".html")
 
 
 def sha256(html_text: str) -> str:

@@ -25,7 +25,7 @@ from navtool_desktop import paths
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.boxes import FIELD_PREFIX, NAME_KEY, ROLE_KEY, box_tooltip, choose_box, declared_boxes
 from navtool_desktop.signing.errors import SigningError
-from navtool_desktop.signing.files import read_file, write_new_file
+from navtool_desktop.signing.files import carry_twin, read_file, write_new_file
 from navtool_desktop.signing.identity import Identity, fingerprint
 
 #: The stamp's font: the plan's own DejaVu Sans (resources/fonts), embedded as a subset.
@@ -467,5 +467,6 @@ def sign_pdf(source: Path, output: Path, identity: Identity, *, field: str | Non
     signed = sign_pdf_bytes(data, identity, field=field, box=box, reason=reason, location=location,
                             label=source.name, role=role, force=force)
     write_new_file(output, signed, overwrite=overwrite)
+    carry_twin(source, output)
     return output
 

@@ -123,3 +123,23 @@ def test_every_cli_export_writes_the_twin_beside_the_pdf(demo: None, tmp_path: P
     # a later export replaces both
     assert cli.main([*command, "--out", str(out)]) == 0
     assert hashlib.sha256(twin.read_bytes()).hexdigest() in pdf_text(out, tmp_path)
+
+
+def test_a_plan_signed_into_a_new_file_takes_its_twin_along(pack: Pack, demo_plan: PlanInput, superintendent,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    from navtool_desktop.signing import sign_pdf
+
+    rendered = render_plan(pack, demo_plan)
+    source = tmp_path / "plan.pdf"
+    source.write_bytes(rendered.pdf)
+    twin_path(source).write_text(rendered.twin, encoding="utf-8")
+    signed = sign_pdf(source, tmp_path / "plan-signed.pdf", superintendent, role="Superintendent", force=True)
+    assert (tmp_path / "plan-signed.html").read_bytes() == twin_path(source).read_bytes()
+    digest = hashlib.sha256((tmp_path / "plan-signed.html").read_bytes()).hexdigest()
+    assert digest in pdf_text(signed, tmp_path)
+    # signed in place: nothing to copy; a PDF without a twin gets none
+    sign_pdf(signed, signed, superintendent, overwrite=True, role="Board chair", force=True)
+    alone = tmp_path / "alone.pdf"
+    alone.write_bytes(rendered.pdf)
+    sign_pdf(alone, tmp_path / "alone-signed.pdf", superintendent, role="Superintendent", force=True)
+    assert not (tmp_path / "alone-signed.html").exists()

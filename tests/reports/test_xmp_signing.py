@@ -10,6 +10,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata import xmp_xml
 from report_helpers import TEST_KEY_BITS
@@ -17,7 +18,7 @@ from report_helpers import TEST_KEY_BITS
 from navtool_desktop.framework import Pack
 from navtool_desktop.reports import PlanInput, render_plan
 from navtool_desktop.signing import RootAuthority, issue_signer, sign_pdf_bytes, verify_pdf_bytes
-from navtool_desktop.signing.revisions import INFO, PAGE_OTHER, PAGE_RESOURCES
+from navtool_desktop.signing.revisions import CATALOG, INFO, PAGE_OTHER, PAGE_RESOURCES
 
 _XMP_NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
            "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
@@ -133,3 +134,24 @@ def test_changing_any_other_stream_is_still_a_change(signed_twice: bytes, root: 
     out = io.BytesIO()
     writer.write(out)
     assert PAGE_OTHER in _kinds(out.getvalue(), root)
+
+
+def test_changing_what_a_screen_reader_hears_is_a_change(signed_twice: bytes, root: RootAuthority) -> None:
+    # the catalog is compared by identity where a signature points at it, never skipped: a
+    # chart's Alt text rewritten after signing (the words a blind board member hears) counts
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_twice), strict=False)
+    stack = [writer.root["/StructTreeRoot"].raw_get("/K")]
+    while stack:
+        item = stack.pop()
+        obj = item.get_object()
+        if isinstance(obj, generic.ArrayObject):
+            stack.extend(obj.raw_get(i) for i in range(len(obj)))
+        elif isinstance(obj, generic.DictionaryObject) and obj.get("/S") == "/Figure":
+            obj[generic.NameObject("/Alt")] = generic.TextStringObject("Every competency is at Refining.")
+            writer.mark_update(item)
+            break
+        elif isinstance(obj, generic.DictionaryObject) and "/K" in obj:
+            stack.append(obj.raw_get("/K"))
+    out = io.BytesIO()
+    writer.write(out)
+    assert _kinds(out.getvalue(), root) == {CATALOG}
