@@ -360,7 +360,9 @@ def _span_inside(canvas: TaggingCanvas, value: Any, actual: str | None) -> str |
     to be given at the element's level (None once the paragraph carries it)."""
     if actual is None or not isinstance(value, Paragraph):
         return actual
-    draw = value.draw
+    # a header cell is drawn again on every page its table runs onto: one span each time
+    draw = getattr(value, "_navtool_unspanned_draw", None) or value.draw
+    value._navtool_unspanned_draw = draw  # type: ignore[attr-defined]
 
     def draw_in_span() -> None:
         canvas._code.append(f"/Span <</ActualText {_pdf_text(actual)}>> BDC")
