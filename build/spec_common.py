@@ -40,6 +40,9 @@ PY_EXCLUDES: tuple[str, ...] = (
     # line editing for an interactive prompt the app never shows: libreadline and libtinfo
     # (about 0.55 MB) stay out with it
     "readline",
+    # ReportLab's charts, barcodes and widgets: the documents draw their charts with shapes
+    # (reports/charts.py); about 0.4 MB of the archive
+    "reportlab.graphics.charts", "reportlab.graphics.barcode", "reportlab.graphics.widgets",
     # pyHanko's command line (click) and its network-only extras; the app calls the library.
     "pyhanko.cli", "click",
     # Pillow is needed by ReportLab for images and by verify's page comparison (ImageDraw,
