@@ -263,7 +263,9 @@ class TaggingCanvas(Canvas):
             page.StructParents = n
             page.Tabs = PDFName("S")
             mcids = self._page_mcids[n] if n < len(self._page_mcids) else []
-            nums += [n, PDFArray([ref(e) for e in mcids])]
+            # each page's array on its own (indirect): adding the signature fields' entries to
+            # the parent tree later rewrites only the list of these references
+            nums += [n, doc.Reference(PDFArray([ref(e) for e in mcids]), f"NavParents{n}")]
         tree = PDFDictionary({"Type": PDFName("StructTreeRoot"), "K": PDFArray([ref(self.tag_root)]),
                               "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
                               "ParentTreeNextKey": len(pages)})
