@@ -37,6 +37,12 @@ PY_EXCLUDES: tuple[str, ...] = (
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data", "ensurepip",
     "pytest", "_pytest", "pytestqt", "pluggy", "hypothesis", "pypdf", "ruff", "pip", "setuptools",
     "pkg_resources", "distutils", "IPython", "jedi", "PyInstaller",
+    # line editing for an interactive prompt the app never shows: libreadline and libtinfo
+    # (about 0.55 MB) stay out with it
+    "readline",
+    # ReportLab's charts, barcodes and widgets: the documents draw their charts with shapes
+    # (reports/charts.py); about 0.4 MB of the archive
+    "reportlab.graphics.charts", "reportlab.graphics.barcode", "reportlab.graphics.widgets",
     # pyHanko's command line (click) and its network-only extras; the app calls the library.
     "pyhanko.cli", "click",
     # Pillow is needed by ReportLab for images and by verify's page comparison (ImageDraw,
@@ -49,11 +55,14 @@ PY_EXCLUDES: tuple[str, ...] = (
     "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.html5parser", "lxml.cssselect",
 )
 
-#: Qt plugin folders collected by PyInstaller's Qt hooks that a widgets app never loads.
+#: Qt plugin folders collected by PyInstaller's Qt hooks that a widgets app never loads. The
+#: widgets draw in software (raster), so the OpenGL/EGL/Vulkan integrations of xcb and Wayland
+#: stay out too, and with them libQt6OpenGL and libxcb-glx (about 1.1 MB).
 DROP_PLUGIN_DIRS: frozenset[str] = frozenset({
     "egldeviceintegrations", "generic", "iconengines", "imageformats", "networkinformation", "tls",
     "qmltooling", "qmllint", "sqldrivers", "designer", "printsupport", "multimedia", "position",
     "sensors", "texttospeech", "webview", "wayland-graphics-integration-server",
+    "xcbglintegrations", "wayland-graphics-integration-client",
 })
 
 #: Platform plugins kept: the desktop ones, plus offscreen and minimal for headless runs.
@@ -66,6 +75,12 @@ KEEP_INPUT_CONTEXTS: frozenset[str] = frozenset({"composeplatforminputcontextplu
                                                   "ibusplatforminputcontextplugin"})
 #: GTK3 would pull the whole GTK stack in; the portal theme is small and covers Flatpak/Snap.
 KEEP_PLATFORM_THEMES: frozenset[str] = frozenset({"xdgdesktopportal"})
+#: Wayland: the desktop shell protocol (xdg-shell) only, not the embedded ones (ivi, fullscreen,
+#: qt-shell, the old wl-shell with its library).
+KEEP_WAYLAND_SHELLS: frozenset[str] = frozenset({"xdg-shell"})
+#: Window frames drawn by the app on Wayland desktops that want it (GNOME): Qt's own
+#: ("bradient"); the Adwaita look would bring libQt6Svg (about 0.8 MB) for its icons.
+KEEP_WAYLAND_DECORATIONS: frozenset[str] = frozenset({"bradient"})
 
 #: Qt's own translations shipped: only Qt's base words in Spanish (dialog buttons, menus; about
 #: 160 kB), loaded by ``ui.app.install_qt_translation``. Not ``qt_es.qm``, which only includes others.
@@ -102,6 +117,10 @@ def keep_entry(dest: str) -> bool:
         return stem in KEEP_INPUT_CONTEXTS
     if folder == "platformthemes":
         return stem in KEEP_PLATFORM_THEMES
+    if folder == "wayland-shell-integration":
+        return stem in KEEP_WAYLAND_SHELLS
+    if folder == "wayland-decoration-client":
+        return stem in KEEP_WAYLAND_DECORATIONS
     return True
 
 

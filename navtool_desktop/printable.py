@@ -15,7 +15,7 @@ from navtool_desktop import paths
 
 #: The bundled faces, in resources/fonts. DejaVu Sans prints Latin, Greek and Cyrillic (and
 #: symbols); Noto prints Arabic, Hebrew and Devanagari; Droid Sans Fallback prints Chinese,
-#: Japanese and Korean.
+#: Japanese and Korean (a subset: tools/subset_cjk_font.py).
 BASE = "DejaVuSans.ttf"
 ARABIC = "NotoSansArabic-Regular.ttf"
 HEBREW = "NotoSansHebrew-Regular.ttf"
@@ -32,7 +32,8 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0x0900, 0x097F, DEVANAGARI), (0xA8E0, 0xA8FF, DEVANAGARI), (0x1CD0, 0x1CFF, DEVANAGARI),
 )
 #: Fonts whose text must be shaped (joined letters, conjuncts) and has a logical order that
-#: differs from the drawn one: the PDF carries the words as /ActualText.
+#: differs from the drawn one (see reports.text.needs_actual_text for how the PDF keeps the
+#: words readable).
 SHAPED = frozenset({ARABIC, HEBREW, DEVANAGARI})
 
 

@@ -227,6 +227,34 @@ def _render(ctx: Context) -> str:
         file=out.name, size=len(data) // 1024, fields=len(rendered.boxes))
 
 
+#: A name in each script the PDFs print, with the face that prints it.
+_SCRIPT_NAMES = (
+    ("DejaVuSans", "Nguy\u1ec5n \u0418\u0432\u0430\u043d"),
+    ("DroidSansFallback", "\u738b\u5c0f\u660e \uae40\ubbfc\uc900"),
+    ("NotoSansArabic", "\u0645\u062d\u0645\u062f \u0639\u0644\u064a"),
+    ("NotoSansHebrew", "\u05d3\u05d5\u05d3 \u05db\u05d4\u05df"),
+    ("NotoSansDevanagari", "\u092a\u094d\u0930\u093f\u092f\u093e"),
+)
+
+
+@step("draw names in every script", needs=["navtool_desktop.reports.document"])
+def _scripts(ctx: Context) -> str:
+    """The fallback fonts (resources/fonts), HarfBuzz and the HTML twin work in this copy."""
+    from navtool_desktop.reports.common import para
+    from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
+
+    names = " \u00b7 ".join(name for _face, name in _SCRIPT_NAMES)
+    pdf, twin = build_with_twin([heading("Self-test"), para(names), *twin_checksum()],
+                                DocumentInfo("Self-test", "navtool", "", "", cover=False))
+    missing = [face for face, _name in _SCRIPT_NAMES if b"+" + face.encode() not in pdf]
+    if missing:
+        raise StepError(_("fonts not embedded: {faces}").format(faces=", ".join(missing)))
+    if names not in twin or b"/StructTreeRoot" not in pdf or b"pdfuaid" not in pdf:
+        raise StepError(_("the tagged PDF or its HTML twin is incomplete"))
+    return _("{count} scripts, {size} KB, HTML twin {twin} bytes").format(
+        count=len(_SCRIPT_NAMES), size=len(pdf) // 1024, twin=len(twin.encode()))
+
+
 def _stand_in_pdf(path: Path) -> None:
     """A one-page PDF to sign while the plan report is not built yet (ReportLab)."""
     from reportlab.lib.pagesizes import letter

@@ -23,8 +23,8 @@ def test_step_names_run_in_the_documented_order() -> None:
     names = [s.name for s in selftest.STEPS]
     assert names[0] == "load content pack"
     assert names[-1] == "show the main window"
-    for name in ("create the demo district", "save and reopen", "render the plan PDF", "sign the plan",
-                 "verify the signature", "sign and import a district summary",
+    for name in ("create the demo district", "save and reopen", "render the plan PDF", "draw names in every script",
+                 "sign the plan", "verify the signature", "sign and import a district summary",
                  "phone rating on this laptop only"):
         assert name in names
 

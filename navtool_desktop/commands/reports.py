@@ -1,8 +1,9 @@
 """``navtool export-plan|export-progress|export-report|rating-sheet``: the district's PDF documents, headless.
 
-Every PDF is written atomically (a temporary file beside it, then renamed). An existing
-PDF is replaced only when it is not signed, or with ``--force``: a signed plan is never
-lost by accident.
+Every PDF is written atomically (a temporary file beside it, then renamed). The plan and the
+reports get their accessible HTML version beside them (same name, ending in .html), whose
+SHA-256 the PDF prints. An existing PDF is replaced only when it is not signed, or with
+``--force``: a signed plan is never lost by accident.
 """
 
 from __future__ import annotations
@@ -89,6 +90,21 @@ def write_pdf(path: Path, data: bytes, *, force: bool = False) -> None:
         raise CommandError(str(exc)) from None
 
 
+def write_twin(pdf_path: Path, html_text: str) -> None:
+    """Write a PDF's accessible HTML twin beside it (replacing an older one) and say so."""
+    from navtool_desktop.reports.twin import sha256, twin_path
+    from navtool_desktop.signing import SigningError
+    from navtool_desktop.signing.files import write_new_file
+
+    path = twin_path(pdf_path)
+    try:
+        write_new_file(path, html_text.encode("utf-8"), overwrite=True)
+    except SigningError as exc:
+        raise CommandError(str(exc)) from None
+    print(_("wrote {file}: the accessible HTML version, SHA-256 {sha256} (printed in the PDF)")
+          .format(file=path, sha256=sha256(html_text)))
+
+
 def _with_store(args: argparse.Namespace, job: Callable[[Pack, DistrictStore], T]) -> T:
     from navtool_desktop.commands.common import load_default_pack, open_district
     from navtool_desktop.reports.data import ReportInputError
@@ -138,6 +154,7 @@ def _export_plan(args: argparse.Namespace) -> int:
                                  "\u201cnavtool sign --box ROLE --force\u201d.").format(error=exc)) from None
         raise CommandError(str(exc)) from None
     write_pdf(args.out, pdf, force=args.force)
+    write_twin(args.out, rendered.twin)
     page = rendered.approval_page
     print(_("wrote {file}: {title}, approval on page {page}").format(file=args.out, title=plan_input.plan.title,
                                                                       page=page))
@@ -155,30 +172,32 @@ def _export_plan(args: argparse.Namespace) -> int:
 
 def _export_progress(args: argparse.Namespace) -> int:
     from navtool_desktop.reports.data import load_plan
-    from navtool_desktop.reports.progress import render_progress
+    from navtool_desktop.reports.progress import render_progress_with_twin
 
     day = args.date or args.today
 
-    def job(pack: Pack, store: DistrictStore) -> tuple[bytes, str]:
+    def job(pack: Pack, store: DistrictStore) -> tuple[tuple[bytes, str], str]:
         data = load_plan(store, pack, args.plan, today=day)
-        return render_progress(pack, data), data.plan.title
+        return render_progress_with_twin(pack, data), data.plan.title
 
-    pdf, title = _with_store(args, job)
+    (pdf, twin), title = _with_store(args, job)
     write_pdf(args.out, pdf, force=args.force)
+    write_twin(args.out, twin)
     print(_("wrote {file}: progress report on {plan}").format(file=args.out, plan=title))
     return 0
 
 
 def _export_report(args: argparse.Namespace) -> int:
     from navtool_desktop.reports.data import load_report
-    from navtool_desktop.reports.report import render_report
+    from navtool_desktop.reports.report import render_report_with_twin
 
-    def job(pack: Pack, store: DistrictStore) -> tuple[bytes, str]:
+    def job(pack: Pack, store: DistrictStore) -> tuple[tuple[bytes, str], str]:
         data = load_report(store, pack, args.cycle, today=args.today)
-        return render_report(pack, data), data.results.cycle.title
+        return render_report_with_twin(pack, data), data.results.cycle.title
 
-    pdf, title = _with_store(args, job)
+    (pdf, twin), title = _with_store(args, job)
     write_pdf(args.out, pdf, force=args.force)
+    write_twin(args.out, twin)
     print(_("wrote {file}: assessment report of {cycle}").format(file=args.out, cycle=title))
     return 0
 

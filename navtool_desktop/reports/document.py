@@ -14,16 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, LayoutError, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, LayoutError, PageTemplate, Paragraph
 
 from navtool_desktop import __version__
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts, style
-from navtool_desktop.reports.tagging import TaggingCanvas, TaggingFrame
+from navtool_desktop.reports.common import para
+from navtool_desktop.reports.tagging import TaggingCanvas, TaggingFrame, not_in_twin, set_role
 from navtool_desktop.reports.text import fit, markup, needs_shaping, one_line
+from navtool_desktop.reports.twin import html_twin, sha256
 
 #: Name of the form that holds the page count, drawn on every page before it is known.
 _PAGE_COUNT_FORM = "navtool-page-count"
+#: Name of the form that holds the HTML twin's SHA-256, known once every page is drawn.
+_TWIN_HASH_FORM = "navtool-twin-sha256"
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,39 @@ def heading(text: str, level: int = 0, outline: str | None = None) -> Flowable:
     return _Heading(text, para_style, level, outline if outline is not None else text, f"h{next(_keys)}")
 
 
+class _TwinChecksum(Flowable):
+    """One line: the HTML twin's SHA-256, drawn from a form defined when the PDF is saved
+    (the twin is made from every page's structure, this line's own left out)."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, 16
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.translate(0, 4)
+        self.canv.doForm(_TWIN_HASH_FORM)
+        self.canv.restoreState()
+        self.canv._navtool_twin_hash = True  # type: ignore[attr-defined]
+
+
+def twin_checksum() -> list[Flowable]:
+    """The paragraph that prints the HTML twin's SHA-256 (see :func:`build_with_twin`), kept
+    out of the twin itself."""
+    st = style.styles()
+    text = para(_("An accessible HTML version of this document, for screen readers and the district's website, "
+                  "is saved beside this PDF with the same name ending in .html. This is its SHA-256 checksum: "
+                  "an HTML file with another checksum (sha256sum, or Get-FileHash in Windows PowerShell) is not "
+                  "the one made with this PDF."), st.small)
+    line = set_role(_TwinChecksum(), "P")
+    return [KeepTogether([not_in_twin(text), not_in_twin(line)])]
+
+
 class _Canvas(TaggingCanvas):
-    """Defines the page-count form just before saving, once the count is known."""
+    """Defines the page-count form just before saving, once the count is known, and the
+    HTML twin (with the form of its checksum) once every page is drawn."""
+
+    twin_title = ""
+    twin = ""
 
     def save(self) -> None:
         self.beginForm(_PAGE_COUNT_FORM)
@@ -82,6 +117,13 @@ class _Canvas(TaggingCanvas):
         self.setFillColor(style.MUTED)
         self.drawString(0, 0, str(self.getPageNumber() - 1))
         self.endForm()
+        self.twin = html_twin(self.tag_root, self.twin_title, self._tag_lang())
+        if getattr(self, "_navtool_twin_hash", False):
+            self.beginForm(_TWIN_HASH_FORM)
+            self.setFont(fonts.REGULAR, 9)
+            self.setFillColor(style.INK)
+            self.drawString(0, 0, sha256(self.twin))
+            self.endForm()
         self.showOutline()  # readers open with the bookmarks panel shown
         super().save()
 
@@ -154,14 +196,14 @@ def build(story: Sequence[Flowable], info: DocumentInfo) -> bytes:
 
 def build_with_twin(story: Sequence[Flowable], info: DocumentInfo) -> tuple[bytes, str]:
     """The PDF of ``story`` and its accessible HTML twin (same headings, tables and chart
-    words, from the PDF's structure tree; see twin.py)."""
-    from navtool_desktop.reports.twin import html_twin
-
+    words, from the PDF's structure tree; see twin.py). A story that includes
+    :func:`twin_checksum` prints the twin's SHA-256."""
     fonts.register()
     made: list[_Canvas] = []
 
     def canvasmaker(*args: Any, **kwargs: Any) -> _Canvas:
         made.append(_Canvas(*args, **kwargs))
+        made[-1].twin_title = one_line(info.title)
         return made[-1]
 
     def lay_out(flowables: list[Flowable]) -> bytes:
@@ -179,4 +221,4 @@ def build_with_twin(story: Sequence[Flowable], info: DocumentInfo) -> tuple[byte
             pdf = lay_out([copy.copy(f) for f in story])
         finally:
             fonts.shaping_on = True
-    return pdf, html_twin(made[-1].tag_root, one_line(info.title))
+    return pdf, made[-1].twin

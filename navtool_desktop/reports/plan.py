@@ -47,7 +47,7 @@ from navtool_desktop.reports.common import (
     short_date,
 )
 from navtool_desktop.reports.data import PlanInput, Signer
-from navtool_desktop.reports.document import DocumentInfo, build, heading
+from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
 from navtool_desktop.reports.sections import competency_name, participation, privacy_notes, results_overview
 from navtool_desktop.reports.text import markup, one_line
 from navtool_desktop.signing import SignatureBox, box_field_name, grouped_fingerprint
@@ -65,6 +65,8 @@ class RenderedPlan:
     boxes: tuple[tuple[str, SignatureBox], ...]
     #: The role and expected name of each box, by field name.
     labels: tuple[tuple[str, str, str], ...] = ()
+    #: The accessible HTML twin, whose SHA-256 the last page prints (see document.build_with_twin).
+    twin: str = ""
 
     @property
     def approval_page(self) -> int:
@@ -720,6 +722,8 @@ class _SignerBlock(Flowable):
         x1, y1 = c.absolutePosition(0, y0)
         x2, y2 = c.absolutePosition(BOX_WIDTH, y0 + BOX_HEIGHT)
         self.boxes.append((self.field, SignatureBox(c.getPageNumber(), x1, y1, x2, y2)))
+        if hasattr(c, "form_field_here"):  # the signature field's place in the reading order
+            c.form_field_here(self.field)
         signer = self.signer
         lines = [f"<b>{markup(signer.role)}</b>"]
         lines.append(markup(signer.name) if signer.name.strip() else markup(_("Name: ____________________")))
@@ -840,6 +844,8 @@ def _how_to_check(data: PlanInput, mark: _PageMark) -> list[Flowable]:
                       "made with SHA-256; signers sign in turn, each in an incremental update. Any "
                       "PDF checker can validate them, for example poppler's pdfsig or navtool verify "
                       "with the district's root certificate."), st.small))
+    out.append(Spacer(1, 6))
+    out += twin_checksum()
     return out
 
 
@@ -893,11 +899,11 @@ def render_plan(pack: Pack, data: PlanInput, *, signature_fields: bool = True) -
         keywords=_("strategic plan, Navigation Tool, competency-based learning"),
     )
     boxes: list[tuple[str, SignatureBox]] = []
-    pdf = build(_story(pack, data, signature_fields, boxes), info)
+    pdf, twin = build_with_twin(_story(pack, data, signature_fields, boxes), info)
     labels = {box_field_name(n, s.role): (one_line(s.role), one_line(s.name))
               for n, s in enumerate(signers_of(data), start=1)}
     if signature_fields and boxes:
         from navtool_desktop.signing import add_signature_fields
 
         pdf = add_signature_fields(pdf, boxes, labels)
-    return RenderedPlan(pdf, tuple(boxes), tuple((f, r, n) for f, (r, n) in labels.items()))
+    return RenderedPlan(pdf, tuple(boxes), tuple((f, r, n) for f, (r, n) in labels.items()), twin)

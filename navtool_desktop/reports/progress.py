@@ -23,7 +23,7 @@ from navtool_desktop.i18n import _, plural
 from navtool_desktop.reports import style
 from navtool_desktop.reports.common import data_table, head_cells, hex_color, long_date, para, rich, short_date
 from navtool_desktop.reports.data import PlanInput
-from navtool_desktop.reports.document import DocumentInfo, build, heading
+from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
 from navtool_desktop.reports.plan import numbered, timeline_head, timeline_table
 from navtool_desktop.reports.sections import competency_name
 from navtool_desktop.reports.text import markup
@@ -121,6 +121,11 @@ def _goal(pack: Pack, data: PlanInput, n: int, numbers: list[tuple[str, Action]]
 
 def render_progress(pack: Pack, data: PlanInput) -> bytes:
     """The progress report of the plan in ``data``, as of ``data.today`` (cut there)."""
+    return render_progress_with_twin(pack, data)[0]
+
+
+def render_progress_with_twin(pack: Pack, data: PlanInput) -> tuple[bytes, str]:
+    """The progress report and its accessible HTML twin (whose SHA-256 its last page prints)."""
     data = cut_at(data, data.today)
     st = style.styles()
     plan, district = data.plan, data.district
@@ -167,4 +172,5 @@ def render_progress(pack: Pack, data: PlanInput) -> bytes:
         keywords=_("progress report, strategic plan, Navigation Tool"),
         cover=False,
     )
-    return build(story, info)
+    story += [Spacer(1, 12), *twin_checksum()]
+    return build_with_twin(story, info)

@@ -39,7 +39,7 @@ from navtool_desktop.i18n import _
 from navtool_desktop.reports import charts, style
 from navtool_desktop.reports.common import data_table, head_cells, level_chip, long_date, para
 from navtool_desktop.reports.data import ReportInput
-from navtool_desktop.reports.document import DocumentInfo, build, heading
+from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
 from navtool_desktop.reports.sections import participation, privacy_notes, results_overview
 from navtool_desktop.vocabulary import audience_name
 
@@ -337,6 +337,12 @@ def _written_of(pack: Pack, data: ReportInput) -> CycleWritten:
 
 def render_report(pack: Pack, data: ReportInput) -> bytes:
     """The assessment report of one cycle, as PDF bytes."""
+    return render_report_with_twin(pack, data)[0]
+
+
+def render_report_with_twin(pack: Pack, data: ReportInput) -> tuple[bytes, str]:
+    """The assessment report of one cycle and its accessible HTML twin (whose SHA-256 the
+    report's last page prints)."""
     cycle = data.results.cycle
     district = data.district
     draft = cycle.status != "closed"
@@ -349,6 +355,7 @@ def render_report(pack: Pack, data: ReportInput) -> bytes:
         header_right=_("Assessment report") + ((" " + draft_mark()) if draft else ""),
         keywords=_("assessment, Navigation Tool, competency-based learning"),
     )
-    story = [*_cover(pack, data), *_summary(pack, data), *_conditions(pack, data)]
-    return build(story, info)
+    story = [*_cover(pack, data), *_summary(pack, data), *_conditions(pack, data), Spacer(1, 12),
+             *twin_checksum()]
+    return build_with_twin(story, info)
 

@@ -9,8 +9,9 @@ How it works, in short:
    headings H1–H3, paragraphs P, tables Table/TR/TH/TD through ReportLab's table render
    callback, charts Figure with Alt text) and records the structure element it made.
 3. When the document is saved, :meth:`TaggingCanvas.save` writes the ``StructTreeRoot`` with
-   its ``ParentTree``, ``/MarkInfo``, ``DisplayDocTitle`` and, on every page,
-   ``/StructParents`` and ``/Tabs /S``, all with ReportLab's own PDF objects (no second pass).
+   its ``ParentTree``, ``/MarkInfo``, ``DisplayDocTitle``, the XMP packet (PDF/UA's
+   ``pdfuaid:part`` 1, ``dc:title``) and, on every page, ``/StructParents`` and ``/Tabs /S``,
+   all with ReportLab's own PDF objects (no second pass), before any signature.
 
 Documents get all of this from :func:`navtool_desktop.reports.document.build`; a flowable
 chooses a role other than the default by setting ``pdf_role`` (and ``alt_text`` for a
@@ -33,6 +34,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFObjectReference,
     PDFPage,
+    PDFStream,
     PDFString,
 )
 from reportlab.pdfgen.canvas import Canvas
@@ -41,7 +43,7 @@ from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import HRFlowable, PageBreak, Spacer
 
 from navtool_desktop.reports import fonts
-from navtool_desktop.reports.text import BREAK, logical_words, markup, needs_shaping, runs
+from navtool_desktop.reports.text import BREAK, markup, needs_actual_text, needs_shaping, runs
 
 #: Roles that are drawn as one marked-content sequence (their content is the element's).
 LEAF_ROLES = frozenset({"H1", "H2", "H3", "P", "LI", "Lbl", "LBody", "TH", "TD", "Figure", "Caption",
@@ -59,7 +61,7 @@ class StructElem:
     role: str
     parent: StructElem | None = None
     alt: str | None = None
-    attrs: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, Any] = field(default_factory=dict)
     #: the words of a leaf, in logical order (for the HTML twin)
     text: str = ""
     #: a table's piece on a later page (the twin joins the pieces)
@@ -133,11 +135,17 @@ class TaggingCanvas(Canvas):
 
     # --- while drawing ----------------------------------------------------------------------
 
-    def open_group(self, role: str, **attrs: str) -> StructElem:
+    def open_group(self, role: str, **attrs: Any) -> StructElem:
         """Start an element whose children are elements (Table, TR, L)."""
         elem = self._tag_stack[-1].add(StructElem(role, attrs=dict(attrs)))
         self._tag_stack.append(elem)
         return elem
+
+    def form_field_here(self, name: str) -> None:
+        """A ``Form`` structure element at this place in the reading order, for the form field
+        ``name`` added after the layout (signing.add_signature_fields hangs the field's
+        widget in it); the element has no page content of its own."""
+        self._tag_stack[-1].add(StructElem("Form", attrs={"T": name}, in_twin=False))
 
     def close_group(self) -> None:
         elem = self._tag_stack.pop()
@@ -145,7 +153,7 @@ class TaggingCanvas(Canvas):
             elem.parent.kids.remove(elem)
 
     def begin_leaf(self, role: str, alt: str | None = None, actual: str | None = None, text: str = "",
-                   **attrs: str) -> None:
+                   **attrs: Any) -> None:
         """Start marked content belonging to a new element ``role`` (inside another one, the
         content simply stays the outer element's). ``actual`` is the text in logical order when
         the drawn glyphs are shaped or reordered (/ActualText, for copy, search and readers)."""
@@ -239,11 +247,15 @@ class TaggingCanvas(Canvas):
                     kids.append(kid[1])
                 else:
                     kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page_refs[kid[0]], "MCID": kid[1]}))
-            d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
+            if kids:
+                d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
             if elem.alt:
                 d["Alt"] = PDFString(elem.alt)
-            if elem.attrs:
-                d["A"] = PDFDictionary({k: PDFName(v) for k, v in elem.attrs.items()})
+            attrs = {k: v for k, v in elem.attrs.items() if k != "T"}
+            if "T" in elem.attrs:  # the element's title: the form field it is for (see form_field_here)
+                d["T"] = PDFString(elem.attrs["T"])
+            if attrs:
+                d["A"] = PDFDictionary({k: PDFName(v) if isinstance(v, str) else v for k, v in attrs.items()})
             doc.Reference(PDFDictionary(d), names[id(elem)])
         nums: list[Any] = []
         for n, page in enumerate(pages):
@@ -251,7 +263,9 @@ class TaggingCanvas(Canvas):
             page.StructParents = n
             page.Tabs = PDFName("S")
             mcids = self._page_mcids[n] if n < len(self._page_mcids) else []
-            nums += [n, PDFArray([ref(e) for e in mcids])]
+            # each page's array on its own (indirect): adding the signature fields' entries to
+            # the parent tree later rewrites only the list of these references
+            nums += [n, doc.Reference(PDFArray([ref(e) for e in mcids]), f"NavParents{n}")]
         tree = PDFDictionary({"Type": PDFName("StructTreeRoot"), "K": PDFArray([ref(self.tag_root)]),
                               "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
                               "ParentTreeNextKey": len(pages)})
@@ -259,11 +273,42 @@ class TaggingCanvas(Canvas):
         doc.Reference(tree, root_name)
         doc.Catalog.StructTreeRoot = PDFObjectReference(root_name)
         doc.Catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-        # No XMP packet: pyHanko rewrites an existing one at every signature, and the
-        # verifier (signing/revisions.py) reaches it from the certification's /Perms, so a
-        # second signer would show the first as "changed". Title and language are in /Info
-        # and /Lang; see the report to the lead.
+        # the XMP packet: PDF/UA's identifier and the title (pyHanko updates its dates and
+        # producer at each signature; signing/revisions.py allows only that)
+        doc.Catalog.Metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                                         xmp_packet(doc.info.title, doc.info.author, doc.info.subject,
+                                                    self._tag_lang()).encode("utf-8"), filters=[])
         self.setViewerPreference("DisplayDocTitle", "true")
+
+    def _tag_lang(self) -> str:
+        lang = getattr(self._doc.Catalog, "Lang", None)
+        return str(lang.s if hasattr(lang, "s") else lang or "en-US")
+
+
+#: PDF/UA-1's identifier, in the XMP packet of every document.
+PDFUA_NS = "http://www.aiim.org/pdfua/ns/id/"
+
+
+def xmp_packet(title: str, author: str, subject: str, lang: str) -> str:
+    """The document's XMP metadata: title, author, subject, language and ``pdfuaid:part`` 1."""
+    from xml.sax.saxutils import escape as x
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{x(value)}</rdf:li></rdf:Alt>'
+
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            f'xmlns:pdfuaid="{PDFUA_NS}">'
+            "<pdfuaid:part>1</pdfuaid:part>"
+            f"<dc:title>{alt(title)}</dc:title>"
+            f"<dc:creator><rdf:Seq><rdf:li>{x(author)}</rdf:li></rdf:Seq></dc:creator>"
+            f"<dc:description>{alt(subject)}</dc:description>"
+            f"<dc:language><rdf:Bag><rdf:li>{x(lang)}</rdf:li></rdf:Bag></dc:language>"
+            "<dc:format>application/pdf</dc:format>"
+            "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+            '<?xpacket end="w"?>')
 
 
 def _needs_faces(text: str) -> bool:
@@ -291,10 +336,6 @@ def _plain_text(value: Any) -> str:
         # the markup it was made from: after layout its words are the shaped glyphs (the
         # second half of a split paragraph has no markup: its words, unshaped in that case)
         raw = re.sub(r"<br\s*/?>", "\n", str(getattr(value, "text", "") or ""))
-        # right-to-left runs are set in display order (text.markup): back to logical order
-        faces = "|".join(sorted(fonts.RIGHT_TO_LEFT))
-        raw = re.sub(f'(<font face="(?:{faces})">)(.*?)(</font>)',
-                     lambda m: m.group(1) + logical_words(m.group(2)) + m.group(3), raw, flags=re.S)
         raw = raw.replace("\n", " ").replace(BREAK, "")
         return html.unescape(re.sub(r"<[^>]*>", "", raw)) if raw.strip() else value.getPlainText()
     if getattr(value, "alt_text", None):
@@ -305,12 +346,50 @@ def _plain_text(value: Any) -> str:
 
 
 def _actual(value: Any) -> str | None:
-    """The /ActualText of a shaped paragraph or cell; "" for the later pieces of a split one
-    (the first piece carries all its words); None when the glyphs read right as they are."""
+    """The /ActualText of a paragraph or cell in a script whose glyphs do not give its words
+    (see text.needs_actual_text); "" for the later pieces of a split one (the first piece
+    carries all its words); None when the glyphs read right as they are."""
     text = _plain_text(value)
-    if needs_shaping(text):
+    if needs_actual_text(text):
         return text
     return "" if getattr(value, "pdf_shaped", False) else None
+
+
+def _span_inside(canvas: TaggingCanvas, value: Any, actual: str | None) -> str | None:
+    """Put a paragraph's /ActualText span inside its drawing (after it moves to its place):
+    poppler places the text of a span where the span ends, so a span closed after the
+    paragraph's ``Q`` would put its words at the page's corner. Returns the /ActualText still
+    to be given at the element's level (None once the paragraph carries it)."""
+    if actual is None or not isinstance(value, Paragraph):
+        return actual
+    # a header cell is drawn again on every page its table runs onto: one span each time
+    draw = getattr(value, "_navtool_unspanned_draw", None) or value.draw
+    value._navtool_unspanned_draw = draw  # type: ignore[attr-defined]
+
+    def draw_in_span() -> None:
+        canvas._code.append(f"/Span <</ActualText {_pdf_text(actual)}>> BDC")
+        try:
+            draw()
+        finally:
+            canvas._code.append("EMC")
+
+    value.draw = draw_in_span  # type: ignore[method-assign]
+    return None
+
+
+def _cell_spans(table: Table, row: int, col: int) -> dict[str, Any]:
+    """``ColSpan`` and ``RowSpan`` of a cell that ReportLab's SPAN merged with others (every
+    row of the tagged table then fills the same columns)."""
+    span = (getattr(table, "_spanRanges", None) or {}).get((col, row))
+    if not span:
+        return {}
+    first_col, first_row, last_col, last_row = span
+    out: dict[str, Any] = {}
+    if last_col > first_col:
+        out["ColSpan"] = last_col - first_col + 1
+    if last_row > first_row:
+        out["RowSpan"] = last_row - first_row + 1
+    return out
 
 
 def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
@@ -323,9 +402,12 @@ def _table_callback(canvas: TaggingCanvas, header_rows: int) -> Any:
             canvas.close_group()
         elif event == "startCell":
             header = args[0] < header_rows
-            actual, text = _actual(args[2]), _plain_text(args[2])
+            actual, text = _span_inside(canvas, args[2], _actual(args[2])), _plain_text(args[2])
+            spans = _cell_spans(table, args[0], args[1])
             if header:
-                canvas.begin_leaf("TH", actual=actual, text=text, Scope="Column", O="Table")
+                canvas.begin_leaf("TH", actual=actual, text=text, Scope="Column", O="Table", **spans)
+            elif spans:
+                canvas.begin_leaf("TD", actual=actual, text=text, O="Table", **spans)
             else:
                 canvas.begin_leaf("TD", actual=actual, text=text)
         elif event == "endCell":
@@ -385,7 +467,8 @@ class TaggingFrame(Frame):
                 canv.open_group("L")
             canv.open_group("LI")
             role = "LBody"
-        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _actual(flowable), _plain_text(flowable))
+        canv.begin_leaf(role, getattr(flowable, "alt_text", None), _span_inside(canv, flowable, _actual(flowable)),
+                        _plain_text(flowable))
         if canv._tag_leaf is not None and not getattr(flowable, "pdf_twin", True):
             canv._tag_leaf.in_twin = False
         try:
@@ -416,7 +499,7 @@ class TaggingFrame(Frame):
             # the first piece stands for the whole paragraph's words (twin, /ActualText); the
             # later pieces add none, so nothing is read twice or in shaped form
             text = _plain_text(flowable)
-            shaped = needs_shaping(text) or bool(getattr(flowable, "pdf_shaped", False))
+            shaped = needs_actual_text(text) or bool(getattr(flowable, "pdf_shaped", False))
             for n, piece in enumerate(pieces):
                 if isinstance(piece, Paragraph):
                     piece.pdf_text = text if n == 0 else ""

@@ -97,6 +97,19 @@ def needs_shaping(text: str | None) -> bool:
     return any(fonts.font_for(ch) in fonts.SHAPED for ch in text if ord(ch) > 0x58F)
 
 
+def needs_actual_text(text: str | None) -> bool:
+    """True when ``text`` has letters of a shaped left-to-right script (Devanagari), whose
+    glyphs are reordered and joined within a syllable: only /ActualText gives their words.
+
+    Right-to-left runs need none: their glyphs are drawn in display order, each mapped to its
+    letters (fonts.to_unicode_cmap), so readers that reorder right-to-left text (poppler,
+    Acrobat, pdf.js) read them in logical order; poppler would reverse an /ActualText given in
+    logical order (it takes the text it is given for display order)."""
+    if not text or max(text) < "\u0590":
+        return False
+    return any(fonts.font_for(ch) in fonts.SHAPED - fonts.RIGHT_TO_LEFT for ch in text if ord(ch) > 0x58F)
+
+
 def markup(text: str | None) -> str:
     """``text`` as literal paragraph content: cleaned, escaped, line breaks kept.
 
@@ -106,8 +119,6 @@ def markup(text: str | None) -> str:
     for face, chunk in runs(clean(text)):
         if face in fonts.SHAPED:
             chunk = _breakable(chunk)
-        if face in fonts.RIGHT_TO_LEFT:
-            chunk = visual_words(chunk)
         chunk = escape(chunk).replace("\t", " ")
         parts.append(chunk if face is None else f'<font face="{face}">{chunk}</font>')
     return "".join(parts).replace("\n", "<br/>")
@@ -122,43 +133,6 @@ def _breakable(chunk: str) -> str:
     n = _LONGEST_SHAPED_WORD
     return " ".join(word if len(word) <= n else BREAK.join(word[i:i + n] for i in range(0, len(word), n))
                     for word in chunk.split(" "))
-
-
-#: Punctuation that ends a right-to-left run and belongs after it (see :func:`visual_words`).
-_TRAILING = frozenset(":;,.!?\u060c\u061b\u061f")
-
-
-def visual_words(chunk: str) -> str:
-    """A right-to-left run with its words in display order, line by line: ReportLab (without
-    its commercial bidi module) sets words left to right and HarfBuzz orders the letters
-    within each word. Punctuation ending the run ("محمد علي:") goes before its first word,
-    so HarfBuzz draws it at the run's right, where the line around it reads it.
-    :func:`logical_words` undoes it (for /ActualText and the HTML twin)."""
-    lines = []
-    for line in chunk.split("\n"):
-        core = line.rstrip(" ")
-        spaces = line[len(core):]
-        tail = ""
-        while core and core[-1] in _TRAILING:
-            tail, core = core[-1] + tail, core[:-1]
-        words = core.split(" ")[::-1]
-        words[-1] = tail + words[-1]
-        lines.append(" ".join(words) + spaces)
-    return "\n".join(lines)
-
-
-def logical_words(chunk: str) -> str:
-    """The inverse of :func:`visual_words`."""
-    lines = []
-    for line in chunk.split("\n"):
-        core = line.rstrip(" ")
-        spaces = line[len(core):]
-        words = core.split(" ")
-        tail = ""
-        while words[-1] and words[-1][0] in _TRAILING:
-            tail, words[-1] = tail + words[-1][0], words[-1][1:]
-        lines.append(" ".join(words[::-1]) + tail + spaces)
-    return "\n".join(lines)
 
 
 def one_line(text: str | None) -> str:

@@ -5,10 +5,14 @@ tables (``<th scope="col">``) and the words of every chart, in the same order.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from html import escape
 
 from navtool_desktop.reports.tagging import StructElem
+from navtool_desktop.signing.files import twin_path
+
+__all__ = ["html_twin", "sha256", "twin_path"]
 
 _CSS = """
 body{font-family:"DejaVu Sans",system-ui,sans-serif;line-height:1.5;max-width:46rem;margin:2rem auto;
@@ -37,8 +41,13 @@ def _render(elem: StructElem, out: list[str]) -> None:
     if role == "LBody":
         out.append(escape(elem.text.lstrip().lstrip("\u2022\u25e6\u2013 ")))
         return
+    spans = "".join(f' {name}="{int(elem.attrs[key])}"'
+                    for key, name in (("ColSpan", "colspan"), ("RowSpan", "rowspan")) if key in elem.attrs)
     if role == "TH":
-        out.append(f'<th scope="col">{escape(elem.text)}</th>')
+        out.append(f'<th scope="col"{spans}>{escape(elem.text)}</th>')
+        return
+    if role == "TD":
+        out.append(f"<td{spans}>{escape(elem.text)}</td>")
         return
     if role == "Table":
         # a table split over pages is one table here; its repeated header rows are dropped
@@ -60,24 +69,24 @@ def _render(elem: StructElem, out: list[str]) -> None:
     out.append(f"</{tag}>")
 
 
-def _merge_split_tables(root: StructElem) -> None:
-    """Consecutive Table elements (one table's pieces, page by page) become one."""
+def _merge_split_tables(root: StructElem) -> StructElem:
+    """``root`` with consecutive Table elements (one table's pieces, page by page) as one
+    (a copy: the PDF's own tree is left as it is)."""
     merged: list[StructElem | tuple[int, int]] = []
     for kid in root.kids:
-        if (isinstance(kid, StructElem) and kid.role == "Table" and merged
-                and isinstance(merged[-1], StructElem) and merged[-1].role == "Table"
-                and kid.continued):
-            merged[-1].kids += kid.kids
+        last = merged[-1] if merged else None
+        if (isinstance(kid, StructElem) and kid.role == "Table" and kid.continued
+                and isinstance(last, StructElem) and last.role == "Table"):
+            merged[-1] = dataclasses.replace(last, kids=[*last.kids, *kid.kids])
         else:
             merged.append(kid)
-    root.kids = merged
+    return dataclasses.replace(root, kids=merged)
 
 
 def html_twin(root: StructElem, title: str, lang: str = "en-US") -> str:
     """The HTML document of a PDF's structure tree ``root``."""
-    _merge_split_tables(root)
     body: list[str] = []
-    _render(root, body)
+    _render(_merge_split_tables(root), body)
     return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"

@@ -41,3 +41,22 @@ def read_file(path: Path | str) -> bytes:
     except OSError as exc:
         raise SigningError(_("{file} cannot be read: {error}").format(file=path.name, error=exc.strerror or exc),
                            "unreadable") from None
+
+
+def twin_path(pdf: Path) -> Path:
+    """Where a PDF's accessible HTML twin is saved: beside it, the same name ending in .html
+    (the PDF prints the twin's SHA-256, see reports.document.twin_checksum)."""
+    path = Path(pdf).with_suffix(".html")
+    return path if path != Path(pdf) else path.with_name(path.name + ".html")
+
+
+def carry_twin(source: Path, output: Path) -> Path | None:
+    """Copy ``source``'s HTML twin beside ``output`` (a signed copy under another name says
+    its twin has its own name); the copy's path, or None when ``source`` has no twin. The
+    twin is the same file: signing does not change what the PDF says."""
+    twin = twin_path(source)
+    target = twin_path(output)
+    if Path(source).resolve() == Path(output).resolve() or not twin.is_file():
+        return None
+    write_new_file(target, read_file(twin), overwrite=True)
+    return target

@@ -19,12 +19,13 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from navtool_desktop import paths
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.boxes import FIELD_PREFIX, NAME_KEY, ROLE_KEY, box_tooltip, choose_box, declared_boxes
 from navtool_desktop.signing.errors import SigningError
-from navtool_desktop.signing.files import read_file, write_new_file
+from navtool_desktop.signing.files import carry_twin, read_file, write_new_file
 from navtool_desktop.signing.identity import Identity, fingerprint
 
 #: The stamp's font: the plan's own DejaVu Sans (resources/fonts), embedded as a subset.
@@ -173,16 +174,71 @@ def add_signature_fields(data: bytes, fields: Sequence[tuple[str, SignatureBox]]
         append_signature_field(writer, SigFieldSpec(name, on_page=box.page_index, box=box.rect,
                                                     field_mdp_spec=lock,
                                                     readable_field_name=box_tooltip(role, who) if role else None))
+    widgets = {}
     for name, _value, ref in enumerate_sig_fields(writer):
+        widgets[str(name)] = ref
         role, who = labels.get(str(name), ("", ""))
         if role:
             field = ref.get_object()
             field[generic.NameObject(ROLE_KEY)] = generic.TextStringObject(role)
             field[generic.NameObject(NAME_KEY)] = generic.TextStringObject(who)
             writer.mark_update(ref)
+    _tag_widgets(writer, widgets)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _tag_widgets(writer: Any, widgets: Mapping[str, Any]) -> None:
+    """Hang each new field's widget in the tagged PDF's ``Form`` structure element titled with
+    the field's name (the renderer leaves one where the box is read, see
+    reports.tagging.TaggingCanvas.form_field_here): an object reference to the widget, and the
+    widget's ``/StructParent`` in the parent tree (PDF/UA: every widget inside a Form element).
+    An untagged PDF, or one without such elements, is left as it is."""
+    from pyhanko.pdf_utils import generic
+
+    root = writer.root
+    if "/StructTreeRoot" not in root:
+        return
+    tree_ref = root.raw_get("/StructTreeRoot")
+    tree = tree_ref.get_object()
+    forms: dict[str, Any] = {}
+    stack = [tree.raw_get("/K")]
+    seen = 0
+    while stack and seen < 100_000:  # a hostile tree is not walked for ever
+        seen += 1
+        item = stack.pop()
+        obj = item.get_object() if isinstance(item, generic.IndirectObject) else item
+        if isinstance(obj, generic.ArrayObject):
+            stack.extend(obj.raw_get(i) for i in range(len(obj)))
+        elif isinstance(obj, generic.DictionaryObject) and "/S" in obj:
+            if obj.get("/S") == "/Form" and "/T" in obj and isinstance(item, generic.IndirectObject):
+                forms.setdefault(str(obj["/T"]), item)
+            if "/K" in obj:
+                stack.append(obj.raw_get("/K"))
+    parents = tree["/ParentTree"]
+    nums = parents["/Nums"]
+    key = int(tree.get("/ParentTreeNextKey", len(nums) // 2))
+    for name, widget_ref in widgets.items():
+        form_ref = forms.get(name)
+        if form_ref is None:
+            continue
+        widget = widget_ref.get_object()
+        form = form_ref.get_object()
+        reference = generic.DictionaryObject({generic.NameObject("/Type"): generic.NameObject("/OBJR"),
+                                              generic.NameObject("/Obj"): widget_ref})
+        if "/P" in widget:  # the widget's page
+            reference[generic.NameObject("/Pg")] = widget.raw_get("/P")
+            form[generic.NameObject("/Pg")] = widget.raw_get("/P")
+        form[generic.NameObject("/K")] = reference
+        widget[generic.NameObject("/StructParent")] = generic.NumberObject(key)
+        nums.append(generic.NumberObject(key))
+        nums.append(form_ref)
+        key += 1
+        writer.mark_update(form_ref)
+        writer.mark_update(widget_ref)
+    tree[generic.NameObject("/ParentTreeNextKey")] = generic.NumberObject(key)
+    writer.mark_update(tree_ref)
 
 
 def _signer(identity: Identity):  # type: ignore[no-untyped-def]
@@ -411,5 +467,6 @@ def sign_pdf(source: Path, output: Path, identity: Identity, *, field: str | Non
     signed = sign_pdf_bytes(data, identity, field=field, box=box, reason=reason, location=location,
                             label=source.name, role=role, force=force)
     write_new_file(output, signed, overwrite=overwrite)
+    carry_twin(source, output)
     return output
 

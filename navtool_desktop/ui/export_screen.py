@@ -463,10 +463,28 @@ class ExportScreen(QWidget):
         if text is not None:
             self.status.setText(text)
 
-    def _saved(self, path: Path) -> None:
+    def _saved(self, path: Path, twin: Path | None = None) -> None:
         self._status_failed(False)
-        self.status.setText(_("Saved to {file}").format(file=path))
+        if twin is None:
+            self.status.setText(_("Saved to {file}").format(file=path))
+        else:
+            self.status.setText(_("Saved to {file}, and its accessible HTML version to {html}")
+                                .format(file=path, html=twin.name))
         self.saved.emit(str(path))
+
+    @staticmethod
+    def _write(out: Path, rendered: bytes | tuple[bytes, str]) -> Path | None:
+        """Write a rendered PDF to ``out`` and, when it has one, its HTML twin beside it (the
+        twin's path, else None)."""
+        from navtool_desktop.reports.twin import twin_path
+        from navtool_desktop.signing.files import write_new_file
+
+        pdf, twin = rendered if isinstance(rendered, tuple) else (rendered, None)
+        write_new_file(out, pdf, overwrite=True)
+        if twin is None:
+            return None
+        write_new_file(twin_path(out), twin.encode("utf-8"), overwrite=True)
+        return twin_path(out)
 
     def _target(self, title: str, suggested: str) -> Path | None:
         path = self.ask_save_path(title, suggested)
@@ -481,11 +499,11 @@ class ExportScreen(QWidget):
     # --- export ---------------------------------------------------------------------------
 
     def _export(self, load: Callable[[], Any], title: str, suggested: Callable[[Any], str],
-                drawing: str, render: Callable[[Any], bytes], running: str,
+                drawing: str, render: Callable[[Any], bytes | tuple[bytes, str]], running: str,
                 beside: Callable[[Any, Path], None] | None = None) -> Operation | None:
         """One document export: ``load`` reads the store here (GUI thread), the job only
-        draws (``render``) and writes the chosen file (and ``beside`` writes a companion file
-        next to it)."""
+        draws (``render``: the PDF, or the PDF and its HTML twin) and writes the chosen file
+        (and the twin, and ``beside`` writes a companion file next to it)."""
         from navtool_desktop.reports.data import ReportInputError
 
         try:
@@ -497,16 +515,18 @@ class ExportScreen(QWidget):
         if out is None:
             return None
 
-        def job(progress: Progress) -> Path:
-            from navtool_desktop.signing.files import write_new_file
+        twins: list[Path] = []
 
+        def job(progress: Progress) -> Path:
             progress(0, 0, drawing)
-            write_new_file(out, render(data), overwrite=True)
+            twin = self._write(out, render(data))
+            if twin is not None:
+                twins.append(twin)
             if beside is not None:
                 beside(data, out)
             return out
 
-        return self._run(running, job, self._saved)
+        return self._run(running, job, lambda path: self._saved(path, twins[0] if twins else None))
 
     def export_plan(self) -> Operation | None:
         plan_id = self.plan_box.currentData()
@@ -516,11 +536,12 @@ class ExportScreen(QWidget):
 
         signing_dir = self.signing_dir
 
-        def render(data: Any) -> bytes:
+        def render(data: Any) -> tuple[bytes, str]:
             from navtool_desktop.reports.plan import render_plan
             from navtool_desktop.reports.signed import with_district_root
 
-            return render_plan(self.pack, with_district_root(data, signing_dir)).pdf
+            rendered = render_plan(self.pack, with_district_root(data, signing_dir))
+            return rendered.pdf, rendered.twin
 
         return self._export(lambda: load_plan(self.store, self.pack, plan_id), _("Save the plan PDF"),
                             lambda data: f"{file_stem(data.plan.title)}.pdf", _("Drawing the plan"), render,
@@ -532,10 +553,10 @@ class ExportScreen(QWidget):
             return None
         from navtool_desktop.reports.data import load_report
 
-        def render(data: Any) -> bytes:
-            from navtool_desktop.reports.report import render_report
+        def render(data: Any) -> tuple[bytes, str]:
+            from navtool_desktop.reports.report import render_report_with_twin
 
-            return render_report(self.pack, data)
+            return render_report_with_twin(self.pack, data)
 
         return self._export(lambda: load_report(self.store, self.pack, cycle_id), _("Save the assessment report"),
                             lambda data: f"{file_stem(data.results.cycle.title)}-report.pdf",
@@ -564,10 +585,10 @@ class ExportScreen(QWidget):
             return None
         from navtool_desktop.reports.data import load_plan
 
-        def render(data: Any) -> bytes:
-            from navtool_desktop.reports.progress import render_progress
+        def render(data: Any) -> tuple[bytes, str]:
+            from navtool_desktop.reports.progress import render_progress_with_twin
 
-            return render_progress(self.pack, data)
+            return render_progress_with_twin(self.pack, data)
 
         return self._export(lambda: load_plan(self.store, self.pack, plan_id, today=self.today()),
                             _("Save a progress report"),
@@ -699,20 +720,21 @@ class ExportScreen(QWidget):
         if out is None:
             return None
         pack = self.pack
+        twins: list[Path] = []
 
         def job(progress: Progress) -> Path:
             from navtool_desktop.reports.plan import render_plan
             from navtool_desktop.reports.signed import sign_rendered
-            from navtool_desktop.signing.files import write_new_file
 
             progress(1, 3, _("Drawing the plan"))
             rendered = render_plan(pack, signed_data)
             progress(2, 3, _("Signing"))
             pdf = sign_rendered(rendered.pdf, identity, slot, signed_data.district.name)
-            write_new_file(out, pdf, overwrite=True)
+            twins.append(self._write(out, (pdf, rendered.twin)) or out)
             return out
 
-        return self._run(_("Exporting and signing the plan"), job, self._saved)
+        return self._run(_("Exporting and signing the plan"), job,
+                         lambda path: self._saved(path, twins[0] if twins else None))
 
     def export_summary(self) -> Operation | None:
         """Show what a coach's summary holds, then sign it with the selected identity and save it."""

@@ -45,15 +45,16 @@ def test_one_line_folds_whitespace() -> None:
     assert one_line("  a \n\n b\tc ") == "a b c"
 
 
-def test_right_to_left_runs_are_set_in_display_order_and_read_back_logically() -> None:
-    from navtool_desktop.reports.text import logical_words, visual_words
+def test_right_to_left_runs_are_set_in_display_order_line_by_line() -> None:
+    from navtool_desktop.reports.fonts import display_order
 
-    # ReportLab sets words left to right: the last word of a right-to-left name goes first,
-    # and its closing colon before the first word (HarfBuzz draws it at the run's right)
-    assert markup("محمد علي: leads") == '<font face="NavArabic">علي :محمد </font>leads'
-    assert markup("Rosa, דוד כהן") == 'Rosa, <font face="NavHebrew">כהן דוד</font>'
-    for text in ("محمد علي:", "דוד כהן.", "(محمد)", "one\ntwo three", "x y! "):
-        assert logical_words(visual_words(text)) == text
+    # the markup keeps the words as typed; each line's run is reversed once broken into lines
+    assert markup("محمد علي: leads") == '<font face="NavArabic">محمد علي: </font>leads'
+    assert markup("Rosa, דוד כהן") == 'Rosa, <font face="NavHebrew">דוד כהן</font>'
+    # (unshaped text here: the closing punctuation is the last word's end, and goes right)
+    assert display_order("محمد علي: ") == "علي محمد: "
+    assert display_order(" דוד  כהן.") == " כהן  דוד."
+    assert display_order("אחת") == "אחת" and display_order("   ") == "   "
 
 
 def test_every_script_gets_its_face_and_emoji_their_names() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,13 +121,19 @@ def test_export_plan_pdf_writes_a_real_pdf(qtbot: QtBot, screen: ExportScreen, t
     reader = PdfReader(written)
     assert len(reader.pages) > 2
     assert "Superintendent" in reader.pages[-2].extract_text() + reader.pages[-1].extract_text()
-    assert screen.status.text() == f"Saved to {written}"
+    # the accessible HTML twin beside it, whose SHA-256 the plan's last page prints
+    twin = tmp_path / "our plan.html"
+    assert screen.status.text() == f"Saved to {written}, and its accessible HTML version to our plan.html"
+    digest = hashlib.sha256(twin.read_bytes()).hexdigest()
+    assert digest in reader.pages[-1].extract_text()
 
 
 def test_export_and_sign_then_check_shows_valid_and_trusted(qtbot: QtBot, screen: ExportScreen,
                                                             tmp_path: Path) -> None:
     superintendent(screen, tmp_path)
     signed = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
+    twin = tmp_path / "plan-signed.html"
+    assert hashlib.sha256(twin.read_bytes()).hexdigest() in PdfReader(signed).pages[-1].extract_text()
     # the superintendent signed the superintendent's box; the board chair's is still free
     assert signature_fields(signed.read_bytes()) == [("signer-1-superintendent", True),
                                                      ("signer-2-board-chair", False)]
@@ -206,6 +213,8 @@ def test_dropping_a_tampered_pdf_shows_it_is_not_intact(qtbot: QtBot, screen: Ex
                                                         tmp_path: Path) -> None:
     superintendent(screen, tmp_path)
     signed = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
+    twin = tmp_path / "plan-signed.html"
+    assert hashlib.sha256(twin.read_bytes()).hexdigest() in PdfReader(signed).pages[-1].extract_text()
     data = bytearray(signed.read_bytes())
     at = data.index(b"/Producer")  # document information, inside the signed bytes
     data[at + 1] = ord("Q")
@@ -301,6 +310,8 @@ def test_a_plan_changed_after_signing_is_shown_in_red_naming_the_change(qtbot: Q
 
     superintendent(screen, tmp_path)
     signed = export_and_sign(qtbot, screen, tmp_path / "plan-signed.pdf")
+    twin = tmp_path / "plan-signed.html"
+    assert hashlib.sha256(twin.read_bytes()).hexdigest() in PdfReader(signed).pages[-1].extract_text()
     writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
     info_ref = writer.trailer.raw_get("/Info")
     info_ref.get_object()[generic.NameObject("/Title")] = generic.TextStringObject("Plan (APPROVED)")
