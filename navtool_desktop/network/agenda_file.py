@@ -60,7 +60,12 @@ MAX_TEXT = 4000
 
 
 class AgendaError(UserFacingError):
-    """An agenda that cannot be made, read or kept; nothing was changed. ``str(exc)`` says why."""
+    """An agenda that cannot be made, read or kept; nothing was changed. ``str(exc)`` says why;
+    ``reason`` is ``"root"`` when only the network's root differs from the kept agenda's."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 # --- building and sealing ------------------------------------------------------------------
@@ -301,7 +306,7 @@ def keep_agenda(district_folder: Path, raw: bytes, pack: Pack, content: NetworkC
             "Refused: this agenda is signed under another network root ({new}) than the agenda this district "
             "already has ({old}). If the network really made a new root, check its fingerprint with the coach "
             "by phone, then import again choosing to replace it.").format(new=new.root_fingerprint,
-                                                                          old=old.root_fingerprint))
+                                                                          old=old.root_fingerprint), "root")
     if old is not None and old.root_fingerprint == new.root_fingerprint and old.made_at >= new.made_at:
         return "unchanged", old
     if read_only:

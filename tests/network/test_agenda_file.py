@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_summaries import quick_identity
+from network_fakes import quick_identity
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.network.agenda_file import (
@@ -84,8 +84,9 @@ def test_a_district_keeps_the_agenda_pins_the_network_and_refuses_another_root(
     impostor = seal(dict(later, made_at=(NOW + dt.timedelta(days=2)).isoformat().replace("+00:00", "Z")),
                     quick_identity("North Country Network"))
     before = (folder / DISTRICT_FILE).read_bytes()
-    with pytest.raises(AgendaError, match="another network root"):
+    with pytest.raises(AgendaError, match="another network root") as refused:
         keep_agenda(folder, impostor, pack, content)
+    assert refused.value.reason == "root"
     assert (folder / DISTRICT_FILE).read_bytes() == before
     # after a phone check, the district replaces the pin on purpose
     assert keep_agenda(folder, impostor, pack, content, replace_root=True)[0] == "updated"

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from fake_summaries import sealed
+from network_fakes import sealed
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.network.content import NetworkContent, load_network_content

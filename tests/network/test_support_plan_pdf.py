@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fake_summaries import sealed
+from network_fakes import sealed
 
 from navtool_desktop import cli
 from navtool_desktop.framework import Pack
