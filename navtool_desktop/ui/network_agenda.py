@@ -115,6 +115,9 @@ class NetworkAgendaPanel(QWidget):
         self.priorities.setAccessibleName(_("Priorities districts share"))
         self.priorities.setAlignment(Qt.AlignmentFlag.AlignTop)
         lv.addWidget(self.priorities, 1)
+        self.lenses = rich_label()
+        self.lenses.setAccessibleName(_("Lens checks"))
+        lv.addWidget(self.lenses)
         splitter.addWidget(left)
 
         right = QWidget()
@@ -134,9 +137,6 @@ class NetworkAgendaPanel(QWidget):
         self.save_context.clicked.connect(self._save_context)
         ctx.addWidget(self.save_context)
         rv.addLayout(ctx)
-        self.lenses = rich_label()
-        self.lenses.setAccessibleName(_("Lens checks"))
-        rv.addWidget(self.lenses)
 
         box = QGroupBox(_("Meetings"))
         bv = QVBoxLayout(box)
@@ -157,10 +157,10 @@ class NetworkAgendaPanel(QWidget):
         self.date.setAccessibleName(_("Meeting date"))
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName(_("Notes"))
-        self.notes.setMaximumHeight(60)
+        self.notes.setMaximumHeight(52)
         self.next_steps = QPlainTextEdit()
         self.next_steps.setAccessibleName(_("Next steps"))
-        self.next_steps.setMaximumHeight(60)
+        self.next_steps.setMaximumHeight(52)
         form.addRow(_("&Date:"), self.date)
         form.addRow(_("N&otes:"), self.notes)
         form.addRow(_("Ne&xt steps:"), self.next_steps)
@@ -176,7 +176,7 @@ class NetworkAgendaPanel(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         bv.addLayout(buttons)
-        rv.addWidget(box, 1)
+        rv.addWidget(box, 2)
         splitter.addWidget(right)
         splitter.setSizes([520, 800])
 
@@ -213,8 +213,8 @@ class NetworkAgendaPanel(QWidget):
         names = {d.id: d.name for d in self.ws.districts()}
         lines = [_("{competency}: {n} districts ({names})").format(
             competency=_competency_names(self.pack, [g.competency_id])[0], n=len(g.districts),
-            names=", ".join(names.get(d, d) for d in g.districts[:4]) + (", \u2026" if len(g.districts) > 4 else ""))
-            for g in self.groups[:6]]
+            names=", ".join(names.get(d, d) for d in g.districts[:3]) + (", \u2026" if len(g.districts) > 3 else ""))
+            for g in self.groups[:4]]
         self.priorities.setText("\n".join(lines) or _("No competency is a priority of two or more districts yet."))
         self._show_question()
         self._show_lenses()

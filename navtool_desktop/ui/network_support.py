@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -103,7 +104,7 @@ class NetworkSupportPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._load_row)
         bv.addWidget(self.table)
 
-        form = QFormLayout()
+        form = QGridLayout()
         self.kind = narrow_combo(QComboBox(), 20)
         self.kind.setAccessibleName(_("Support type"))
         self.competency = narrow_combo(QComboBox(), 30)
@@ -122,18 +123,15 @@ class NetworkSupportPanel(QWidget):
             self.status.addItem(action_status_name(status), status)
         self.note = QLineEdit()
         self.note.setAccessibleName(_("Note"))
-        form.addRow(_("&Type:"), self.kind)
-        form.addRow(_("&Competency:"), self.competency)
-        form.addRow(_("&By whom:"), self.by_whom)
-        form.addRow(_("&When:"), self.due)
-        form.addRow(_("Stat&us:"), self.status)
-        form.addRow(_("&Note:"), self.note)
-        for label, edit in ((_("&Type:"), self.kind), (_("&Competency:"), self.competency),
-                            (_("&By whom:"), self.by_whom), (_("&When:"), self.due), (_("Stat&us:"), self.status),
-                            (_("&Note:"), self.note)):
-            buddy = form.labelForField(edit)
-            if buddy is not None:
-                buddy.setAccessibleName(label.replace("&", ""))
+        fields = ((_("&Type:"), self.kind), (_("&Competency:"), self.competency), (_("&By whom:"), self.by_whom),
+                  (_("&When:"), self.due), (_("Stat&us:"), self.status), (_("&Note:"), self.note))
+        for n, (text, edit) in enumerate(fields):
+            label = QLabel(text)  # our own words with an Alt key, as QFormLayout makes them
+            label.setBuddy(edit)
+            form.addWidget(label, n // 2, (n % 2) * 2)
+            form.addWidget(edit, n // 2, (n % 2) * 2 + 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
         bv.addLayout(form)
         buttons = QHBoxLayout()
         self.add_button = QPushButton(_("&Add support"))
@@ -160,12 +158,13 @@ class NetworkSupportPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.resources)
-        scroll.setMinimumHeight(90)
+        scroll.setMinimumHeight(80)
+        scroll.setMaximumHeight(130)
         res_layout.addWidget(scroll)
         rv.addWidget(resources)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([300, 1000])
+        splitter.setSizes([380, 986])
 
     # --- showing -------------------------------------------------------------------------------
 
@@ -178,7 +177,8 @@ class NetworkSupportPanel(QWidget):
         for d in self.ws.districts():
             tier = self.tiers.get(d.id)
             word = tier.tier.name if tier and tier.tier else _("no tier yet")
-            item = QListWidgetItem(f"{d.name} \u2014 {word}")
+            item = QListWidgetItem(f"{word} \u00b7 {d.name}")
+            item.setToolTip(f"{d.name} \u2014 {word}")
             item.setData(Qt.ItemDataRole.UserRole, d.id)
             self.districts.addItem(item)
             if d.id == current:
