@@ -260,6 +260,7 @@ def _sign(ctx: Context) -> str:
     sign_pdf(source, signed, identity, field=fields[0], force=True)
     ctx.values["signed_pdf"] = signed
     ctx.values["trust_root"] = root.certificate
+    ctx.values["signer"] = identity
     detail = _("{file}, {size} KB, signed by {name}").format(
         file=signed.name, size=signed.stat().st_size // 1024, name=identity.name)
     if stand_in:
@@ -278,6 +279,22 @@ def _verify(ctx: Context) -> str:
     pages = feature("navtool_desktop.signing.revisions", "draw_pages")(signed.read_bytes())
     return _("{summary} ({count} pages drawn for the page comparison)").format(summary=report.summary,
                                                                                count=len(pages))
+
+
+@step("sign and import a district summary", needs=["navtool_desktop.network.workspace"])
+def _network(ctx: Context) -> str:
+    build_summary = feature("navtool_desktop.network.summary", "build_summary")
+    seal = feature("navtool_desktop.network.summary", "seal")
+    workspace = feature("navtool_desktop.network.workspace", "Workspace")
+    raw = seal(build_summary(ctx.need("store"), ctx.need("pack")), ctx.need("signer"))
+    with workspace(ctx.data_dir / "network", ctx.need("pack")) as ws:  # SQLite must be in the bundle
+        outcome = ws.import_bytes(raw, "self-test.navsummary")
+        view = ws.side_by_side()
+        cycles = sum(len(ws.history(d)) for d in view.cycle)
+    if outcome.status != "added" or len(view.cycle) != 1:
+        raise StepError(outcome.message or _("the district is missing from the side-by-side view"))
+    return _("{size} KB, signature checked, shown side by side with {cycles} closed cycles").format(
+        size=len(raw) // 1024, cycles=cycles)
 
 
 @step("show the main window", needs=["navtool_desktop.ui.main_window"])

@@ -24,7 +24,7 @@ def test_step_names_run_in_the_documented_order() -> None:
     assert names[0] == "load content pack"
     assert names[-1] == "show the main window"
     for name in ("create the demo district", "save and reopen", "render the plan PDF", "sign the plan",
-                 "verify the signature"):
+                 "verify the signature", "sign and import a district summary"):
         assert name in names
 
 

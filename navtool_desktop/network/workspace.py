@@ -23,7 +23,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,8 @@ from navtool_desktop.i18n import _
 from navtool_desktop.network.summary import MAX_FILE_BYTES, SUFFIX, Sealed, SummaryError, open_sealed
 
 FILE_NAME = "network.sqlite3"
+#: How far past this computer's clock a summary's time may lie (time zones, a clock a little fast).
+FUTURE_SLACK = dt.timedelta(days=1)
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -58,6 +60,14 @@ CREATE TABLE IF NOT EXISTS goals (
     target_level INTEGER NOT NULL, target_date TEXT NOT NULL, PRIMARY KEY (district_id, goal_id));
 CREATE TABLE IF NOT EXISTS imported (sha256 TEXT PRIMARY KEY, district_id TEXT NOT NULL, at TEXT NOT NULL);
 """
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def summary_files(folder: Path) -> list[Path]:
+    """The ``.navsummary`` files directly in ``folder``, by name."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == SUFFIX and p.is_file())
 
 
 class WorkspaceError(UserFacingError):
@@ -187,14 +197,19 @@ class Workspace:
         self._db.execute("RELEASE summary")
         return Outcome(name, status, sealed.summary["district"]["name"])
 
-    def import_paths(self, paths: Iterable[Path]) -> ImportReport:
-        """Import every file in one transaction (each file under its own savepoint), durable on return."""
-        with self._transaction():
-            return self._import_paths(paths)
+    def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
+        """Import every file in one transaction (each file under its own savepoint), durable on return.
 
-    def _import_paths(self, paths: Iterable[Path]) -> ImportReport:
+        ``progress(done, total, file name)`` is called before each file.
+        """
+        with self._transaction():
+            return self._import_paths(paths, progress)
+
+    def _import_paths(self, paths: Sequence[Path], progress: Progress | None) -> ImportReport:
         report = ImportReport()
-        for path in paths:
+        for n, path in enumerate(paths):
+            if progress is not None:
+                progress(n, len(paths), path.name)
             try:
                 if path.stat().st_size > MAX_FILE_BYTES:
                     report.outcomes.append(Outcome(path.name, "refused", message=_(
@@ -208,15 +223,22 @@ class Workspace:
             report.outcomes.append(self._import(raw, path.name))
         return report
 
-    def import_folder(self, folder: Path) -> ImportReport:
-        """Import every ``.navsummary`` file in ``folder`` (not its subfolders), oldest name first."""
-        return self.import_paths(sorted(p for p in Path(folder).iterdir()
-                                        if p.suffix.lower() == SUFFIX and p.is_file()))
+    def import_folder(self, folder: Path, progress: Progress | None = None) -> ImportReport:
+        """Import every ``.navsummary`` file in ``folder`` (not its subfolders), by name."""
+        return self.import_paths(summary_files(folder), progress)
 
     def _store(self, sealed: Sealed) -> str:
         s = sealed.summary
         district = s["district"]
         did = district["id"]
+        latest = (dt.datetime.fromisoformat(self._clock().replace("Z", "+00:00")) + FUTURE_SLACK)
+        if dt.datetime.fromisoformat(s["made_at"].replace("Z", "+00:00")) > latest:
+            # A wrong clock on the district's laptop would otherwise make this copy "newest" for
+            # good, and every real summary after it would be kept out as older.
+            raise WorkspaceError(_(
+                "Refused: this summary for \u201c{name}\u201d says it was made on {day}, after today by this "
+                "computer's clock. Ask the district to check the date on its laptop and send it again.")
+                .format(name=district["name"], day=s["made_at"][:10]))
         known = self._db.execute("SELECT root_fingerprint, made_at FROM districts WHERE id=?", (did,)).fetchone()
         if known and known[0] != sealed.root_fingerprint:
             raise WorkspaceError(_(

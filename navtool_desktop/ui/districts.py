@@ -74,6 +74,9 @@ class DistrictsDialog(QDialog):
         self.bundle_button = QPushButton(_("Add from a &bundle file…"))
         self.bundle_button.setToolTip(_("A .navtool file from another laptop (a cycle or a whole district)"))
         self.bundle_button.clicked.connect(self.add_from_bundle)
+        self.network_button = QPushButton(_("Open the net&work workspace…"))
+        self.network_button.setToolTip(_("For a coach or network: many districts' signed summaries side by side"))
+        self.network_button.clicked.connect(self.open_network)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -81,6 +84,7 @@ class DistrictsDialog(QDialog):
         row.addWidget(self.new_button)
         row.addWidget(self.bundle_button)
         row.addStretch(1)
+        row.addWidget(self.network_button)
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label(_("The districts kept in this data folder. Open one to work on it.")))
         layout.addWidget(self.list, 1)
@@ -129,6 +133,14 @@ class DistrictsDialog(QDialog):
         return text if ok and text else None
 
     # --- actions --------------------------------------------------------------------------------
+
+    def open_network(self) -> None:
+        """Open the coach's network workspace (beside the district window) and close this dialog."""
+        from navtool_desktop import paths
+        from navtool_desktop.ui.network_window import open_network_window
+
+        self.network_window = open_network_window(paths.network_dir(self.repo.folder), self.pack, None)
+        self.reject()
 
     def new_district(self) -> None:
         name = self.ask_name()

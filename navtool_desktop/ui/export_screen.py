@@ -224,6 +224,10 @@ class ExportScreen(QWidget):
         self.import_button.clicked.connect(self.import_identity)
         self.add_signature_button = QPushButton(_("Add a signature to a signed p&lan…"))
         self.add_signature_button.clicked.connect(self.add_signature)
+        self.summary_button = QPushButton(_("Sign a summary for a coach or &network…"))
+        self.summary_button.setToolTip(_("Results under the privacy rule and the plan's goals, signed, for "
+                                         "your coach or network; you see exactly what it holds first."))
+        self.summary_button.clicked.connect(self.export_summary)
         fp_row = QHBoxLayout()
         fp_row.addWidget(plain_label(_("Fingerprint:"), wrap=False))
         fp_row.addWidget(self.fingerprint, 1)
@@ -232,6 +236,7 @@ class ExportScreen(QWidget):
         buttons.addWidget(self.create_button)
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.summary_button)
         buttons.addWidget(self.add_signature_button)
         self.folder_note = plain_label(object_name="hint")
         self.folder_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -701,6 +706,42 @@ class ExportScreen(QWidget):
             return out
 
         return self._run(_("Exporting and signing the plan"), job, self._saved)
+
+    def export_summary(self) -> Operation | None:
+        """Show what a coach's summary holds, then sign it with the selected identity and save it."""
+        from navtool_desktop.network.summary import SUFFIX, SummaryError, build_summary, seal, what_leaves
+        from navtool_desktop.storage import StoreError
+
+        try:  # read the store here, on the GUI thread
+            summary = build_summary(self.store, self.pack)
+        except (SummaryError, StoreError) as exc:
+            self._report_error(exc)
+            return None
+        lines = "\n".join(f"\u2022 {line}" for line in what_leaves(summary))
+        if not self.confirm(_("What leaves this laptop"), _(
+                "The summary for your coach or network holds exactly this:\n\n{lines}\n\nSign and save it?")
+                .format(lines=lines)):
+            return None
+        identity = self._signer()
+        if identity is None:
+            return None
+        out = self.ask_save_path(_("Save the summary"), f"{file_stem(self.store.profile.name)}{SUFFIX}",
+                                 _("District summaries (*{suffix})").format(suffix=SUFFIX))
+        if out is None:
+            return None
+        if out.suffix != SUFFIX:
+            out = out.with_name(out.name + SUFFIX)
+        if not self.may_write(out):
+            return None
+
+        def job(progress: Progress) -> Path:  # no store here
+            from navtool_desktop.signing.files import write_new_file
+
+            progress(0, 0, _("Signing"))
+            write_new_file(out, seal(summary, identity), overwrite=True)
+            return out
+
+        return self._run(_("Signing the summary"), job, self._saved)
 
     def add_signature(self) -> Operation | None:
         """Sign the next free box of an already signed PDF, into a new file or in its place."""

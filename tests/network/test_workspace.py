@@ -16,6 +16,11 @@ from navtool_desktop.signing import Identity, RootAuthority
 from navtool_desktop.storage import DistrictStore
 
 
+def later() -> str:
+    """The coach's clock, a month after the summaries were made."""
+    return (MADE + dt.timedelta(days=30)).isoformat().replace("+00:00", "Z")
+
+
 def _dump(ws: Workspace) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for table in ("districts", "cycles", "levels", "goals"):
@@ -51,7 +56,7 @@ def test_first_import_pins_the_root_and_a_second_changes_nothing(tmp_path: Path,
 
 def test_a_summary_under_another_root_is_refused_and_changes_nothing(
         tmp_path: Path, pack: Pack, store: DistrictStore, summary_file: Path, stranger: Identity) -> None:
-    with Workspace(tmp_path / "net", pack) as ws:
+    with Workspace(tmp_path / "net", pack, clock=later) as ws:
         ws.import_folder(summary_file.parent)
         before = _dump(ws)
         forged = build_summary(store, pack, made_at=MADE + dt.timedelta(days=1))
@@ -72,7 +77,7 @@ def test_newer_summaries_replace_older_ones_cycle_by_cycle(tmp_path: Path, pack:
     last = new["cycles"][-1]
     comp = next(c for c in last["competencies"] if c["level"] and c["consensus"])
     comp["level"] = comp["consensus"] = "refining" if comp["level"] != "refining" else "developing"
-    with Workspace(tmp_path / "net", pack) as ws:
+    with Workspace(tmp_path / "net", pack, clock=later) as ws:
         assert ws.import_bytes(seal(new, signer), "new").status == "added"
         # An older copy arriving later keeps out.
         assert ws.import_bytes(seal(old, signer), "old").status == "unchanged"
@@ -121,3 +126,16 @@ def pack_index(level: str) -> int:
     from navtool_desktop.core.records import LEVELS
 
     return LEVELS.index(level)
+
+
+def test_a_summary_from_the_future_is_refused_so_it_cannot_shadow_later_ones(
+        tmp_path: Path, pack: Pack, store: DistrictStore, signer: Identity) -> None:
+    """A district laptop whose clock runs years ahead must not make its copy "newest" for good."""
+    now = MADE + dt.timedelta(days=3)
+    stamp = now.isoformat().replace("+00:00", "Z")
+    ahead = build_summary(store, pack, made_at=MADE + dt.timedelta(days=400))
+    with Workspace(tmp_path / "net", pack, clock=lambda: stamp) as ws:
+        outcome = ws.import_bytes(seal(ahead, signer), "ahead")
+        assert outcome.status == "refused" and "after today" in outcome.message
+        assert ws.districts() == []
+        assert ws.import_bytes(seal(build_summary(store, pack, made_at=MADE), signer), "real").status == "added"

@@ -413,3 +413,26 @@ def test_the_progress_report_and_the_compact_sheet_are_saved_from_the_screen(qtb
     handout = tmp_path / "sheet-levels-handout.pdf"
     assert len(PdfReader(sheet).pages) <= 5 and handout.exists()
     assert "What the levels mean" in PdfReader(handout).pages[0].extract_text()
+
+
+def test_a_summary_for_the_coach_shows_what_leaves_then_signs_and_imports(qtbot: QtBot, screen: ExportScreen,
+                                                                         tmp_path: Path, pack: Pack) -> None:
+    from navtool_desktop.network.workspace import Workspace
+
+    stored = superintendent(screen, tmp_path)
+    shown: list[str] = []
+    screen.confirm = lambda _t, text: shown.append(text) or False  # type: ignore[method-assign]
+    assert screen.export_summary() is None  # "no" to what leaves: nothing is asked or written
+    assert "Never included: names" in shown[0] and screen.store.profile.name in shown[0]
+    screen.confirm = lambda _t, _text: True  # type: ignore[method-assign]
+    screen.ask_passphrase = lambda *_a: PASS  # type: ignore[method-assign]
+    screen.ask_save_path = lambda *_a: tmp_path / "usb" / "for-the-coach"  # type: ignore[method-assign]
+    with qtbot.waitSignal(screen.saved, timeout=WAIT) as blocker:
+        qtbot.mouseClick(screen.summary_button, Qt.MouseButton.LeftButton)
+    out = Path(blocker.args[0])
+    assert out.name == "for-the-coach.navsummary"
+    with Workspace(tmp_path / "coach", pack) as ws:
+        assert [o.status for o in ws.import_folder(out.parent).outcomes] == ["added"]
+        (row,) = ws.districts()
+        assert row.signer == stored.name
+        assert row.root_fingerprint == load_root(tmp_path / "usb" / "root.p12", ROOT_PASS).fingerprint
