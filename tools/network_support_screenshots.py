@@ -28,9 +28,9 @@ from navtool_desktop.core.records import LEVELS
 from navtool_desktop.network.agenda_file import build_agenda, keep_agenda, seal
 from navtool_desktop.network.content import load_network_content
 from navtool_desktop.network.peer import Agenda, Meeting
-from navtool_desktop.network.support import SupportPlans, SupportRow
+from navtool_desktop.network.support import SupportPlans, SupportRow, support_plan_data
 from navtool_desktop.network.workspace import Workspace
-from navtool_desktop.reports.support_plan import load_support_plan, render_support_plan
+from navtool_desktop.reports.support_plan import render_support_plan
 from navtool_desktop.ui.app import apply_style, load_default_pack
 from navtool_desktop.ui.network_agenda import DistrictAgendaPanel, NetworkAgendaPanel
 from navtool_desktop.ui.network_support import NetworkSupportPanel
@@ -108,8 +108,7 @@ def main() -> int:
             support.grab().save(str(out / "network-support.png"))
             support.close()
             pdf = Path(tmp) / "support.pdf"
-            pdf.write_bytes(render_support_plan(pack, content, load_support_plan(ws, content, "d35",
-                                                                                 today=dt.date(2026, 12, 1))))
+            pdf.write_bytes(render_support_plan(support_plan_data(ws, content, "d35", today=dt.date(2026, 12, 1))))
             subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                             str(out / "network-support-plan")], check=True)
             sent = seal(build_agenda(Agenda(ws, content)), quick_identity("North Country Network"))

@@ -140,15 +140,16 @@ def _export(args: argparse.Namespace) -> int:
 
 def _support_plan(args: argparse.Namespace) -> int:
     from navtool_desktop.fileio import write_file
+    from navtool_desktop.network.support import support_plan_data
     from navtool_desktop.network.workspace import WorkspaceError
-    from navtool_desktop.reports.support_plan import load_support_plan, render_support_plan
+    from navtool_desktop.reports.support_plan import render_support_plan
 
     try:
         with _workspace(args) as ws:
             content = _content(ws.pack)
             if args.district not in {d.id for d in ws.districts()}:
                 raise CommandError(_("no district {id} in this workspace").format(id=args.district))
-            pdf = render_support_plan(ws.pack, content, load_support_plan(ws, content, args.district))
+            pdf = render_support_plan(support_plan_data(ws, content, args.district))
         write_file(args.out, pdf)
     except (WorkspaceError, OSError) as exc:
         raise CommandError(str(exc)) from None

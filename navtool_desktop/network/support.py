@@ -9,6 +9,7 @@ Support plans are rows in the workspace file: a support type, a competency, by w
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from navtool_desktop.i18n import _
 from navtool_desktop.network.content import NetworkContent, Tier
 from navtool_desktop.network.tables import MAX_LINE, clean_day, clean_text, ensure, transaction
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
+from navtool_desktop.vocabulary import action_status_name, level_name
 
 #: A support row's status uses the words of a plan's actions (vocabulary.action_status_name).
 STATUSES = ACTION_STATUSES
@@ -140,3 +142,78 @@ class SupportPlans:
     def suggested(self, tier: Tier | None) -> list[str]:
         """The support types the tier suggests (all of them when there is no tier yet)."""
         return list(tier.suggested) if tier is not None else [t.id for t in self.content.types]
+
+
+# --- the support plan's contents (drawn by reports/support_plan.py) ----------------------------
+
+
+@dataclass(frozen=True)
+class SupportPlanData:
+    """Everything one district's support plan PDF prints, already in words.
+
+    Built here from the workspace; :func:`navtool_desktop.reports.support_plan.render_support_plan`
+    draws it (reports and network are sibling layers: neither imports the other).
+    """
+
+    district_name: str
+    district_state: str
+    summary_made: str                                      #: ISO date of the district's summary
+    network: str
+    today: dt.date
+    tier_name: str                                         #: "" when there is no tier yet
+    tier_description: str
+    explanation: str                                       #: :func:`explain`
+    rule: str
+    tiers_note: str
+    tier_rows: tuple[tuple[str, int, tuple[str, ...]], ...]   #: tier (or "No level"), count, "Name (Level)"
+    rows: tuple[tuple[str, str, str, str, str, str], ...]    #: type, competency, by whom, ISO date, status, note
+    menu: tuple[tuple[bool, str, str, str], ...]             #: suggested?, type, description, example
+    menu_note: str
+    source: str
+    resources: tuple[tuple[str, str], ...]                   #: state-policy resources: title, summary
+
+
+def _competency(pack: Pack, competency_id: str) -> str:
+    try:
+        return pack.competency(competency_id).name
+    except KeyError:
+        return competency_id
+
+
+def support_plan_data(ws: Workspace, content: NetworkContent, district_id: str,
+                      today: dt.date | None = None) -> SupportPlanData:
+    """The contents of one district's support plan, read from the workspace."""
+    from navtool_desktop.network.peer import Agenda
+
+    pack = ws.pack
+    district = next((d for d in ws.districts() if d.id == district_id), None)
+    if district is None:
+        raise WorkspaceError(_("There is no district \u201c{id}\u201d in this workspace.").format(id=district_id))
+    view = ws.side_by_side()
+    levels = view.levels.get(district_id, {})
+    tier = derive_tier(district_id, levels, content, pack, view.cycle.get(district_id))
+    tier_rows: list[tuple[str, int, tuple[str, ...]]] = []
+    if tier.cycle is not None:
+        for t in content.tiers:
+            names = tuple(f"{_competency(pack, c)} ({level_name(levels.get(c))})"
+                          for c, got in tier.per_competency.items() if got is not None and got.id == t.id)
+            tier_rows.append((t.name, tier.counts[t.id], names))
+        missing = tuple(_competency(pack, c) for c, got in tier.per_competency.items() if got is None)
+        tier_rows.append((level_name(None), len(missing), missing))
+    rows = []
+    for row in SupportPlans(ws, content).rows(district_id):
+        try:
+            kind = content.support_type(row.type_id).name
+        except KeyError:
+            kind = row.type_id
+        rows.append((kind, _competency(pack, row.competency_id), row.by_whom, row.due,
+                     action_status_name(row.status), row.note))
+    suggested = set(tier.tier.suggested) if tier.tier is not None else set()
+    by_id = {r.id: r for r in pack.resources}
+    return SupportPlanData(
+        district.name, district.state, district.made_at[:10], Agenda(ws, content).network,
+        today or dt.date.today(), tier.tier.name if tier.tier else "", tier.tier.description if tier.tier else "",
+        explain(tier, content), content.rule, content.tiers_note, tuple(tier_rows), tuple(rows),
+        tuple((t.id in suggested, t.name, t.description, t.example) for t in content.types),
+        content.examples_note, content.support_source,
+        tuple((by_id[r].title, by_id[r].summary) for r in content.state_policy if r in by_id))

@@ -313,7 +313,8 @@ class NetworkSupportPanel(QWidget):
         if did is None:
             return
         from navtool_desktop.fileio import write_file
-        from navtool_desktop.reports.support_plan import load_support_plan, render_support_plan
+        from navtool_desktop.network.support import support_plan_data
+        from navtool_desktop.reports.support_plan import render_support_plan
 
         name = next((d.name for d in self.ws.districts() if d.id == did), did)
         path = self.ask_save_path(_("Export support plan PDF"),
@@ -321,7 +322,7 @@ class NetworkSupportPanel(QWidget):
         if path is None:
             return
         try:
-            pdf = render_support_plan(self.pack, self.content, load_support_plan(self.ws, self.content, did))
+            pdf = render_support_plan(support_plan_data(self.ws, self.content, did))
             write_file(path, pdf)
         except (WorkspaceError, OSError) as exc:
             messages.show_error(self, exc, _("Support plan not exported"))

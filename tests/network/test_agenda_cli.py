@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import KEY_BITS
 
 from navtool_desktop import cli
 from navtool_desktop.network.agenda_file import DISTRICT_FILE
 from navtool_desktop.signing import Identity, create_root, issue_signer, save_identity
 from navtool_desktop.storage import DistrictStore
+
+KEY_BITS = 2048
 
 
 @pytest.fixture(scope="module")

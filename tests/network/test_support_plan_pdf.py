@@ -15,9 +15,9 @@ from navtool_desktop import cli
 from navtool_desktop.framework import Pack
 from navtool_desktop.network.content import load_network_content
 from navtool_desktop.network.peer import Agenda
-from navtool_desktop.network.support import SupportPlans, SupportRow
+from navtool_desktop.network.support import SupportPlans, SupportRow, support_plan_data
 from navtool_desktop.network.workspace import Workspace
-from navtool_desktop.reports.support_plan import load_support_plan, render_support_plan
+from navtool_desktop.reports.support_plan import render_support_plan
 
 
 def _tool(name: str) -> str:
@@ -51,9 +51,9 @@ def _workspace(tmp_path: Path, pack: Pack) -> Path:
 def test_the_support_plan_reads_back_with_tier_rule_rows_and_resources(tmp_path: Path, pack: Pack) -> None:
     content = load_network_content(pack)
     with Workspace(_workspace(tmp_path, pack), pack) as ws:
-        data = load_support_plan(ws, content, "d-pena", today=dt.date(2026, 12, 1))
-    assert data.tier.tier is not None and data.tier.tier.id == "assistance"
-    pdf = render_support_plan(pack, content, data)
+        data = support_plan_data(ws, content, "d-pena", today=dt.date(2026, 12, 1))
+    assert data.tier_name == "Assistance"
+    pdf = render_support_plan(data)
     path = tmp_path / "plan.pdf"
     path.write_bytes(pdf)
     text = re.sub(r"\s+", " ", _run(_tool("pdftotext"), "-enc", "UTF-8", str(path), "-"))
