@@ -161,7 +161,7 @@ class NetworkAgendaPanel(QWidget):
         self.next_steps = QPlainTextEdit()
         self.next_steps.setAccessibleName(_("Next steps"))
         self.next_steps.setMaximumHeight(52)
-        form.addRow(_("&Date:"), self.date)
+        form.addRow(_("Da&te:"), self.date)
         form.addRow(_("N&otes:"), self.notes)
         form.addRow(_("Ne&xt steps:"), self.next_steps)
         bv.addLayout(form)

@@ -123,7 +123,7 @@ class NetworkSupportPanel(QWidget):
             self.status.addItem(action_status_name(status), status)
         self.note = QLineEdit()
         self.note.setAccessibleName(_("Note"))
-        fields = ((_("&Type:"), self.kind), (_("&Competency:"), self.competency), (_("&By whom:"), self.by_whom),
+        fields = ((_("&Type:"), self.kind), (_("&Competency:"), self.competency), (_("B&y whom:"), self.by_whom),
                   (_("&When:"), self.due), (_("Stat&us:"), self.status), (_("&Note:"), self.note))
         for n, (text, edit) in enumerate(fields):
             label = QLabel(text)  # our own words with an Alt key, as QFormLayout makes them

@@ -3,13 +3,16 @@ and the district's panel showing the agenda its network sent."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from network_fakes import quick_identity, sealed
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from navtool_desktop import i18n
 from navtool_desktop.framework import Pack
 from navtool_desktop.network.agenda_file import DISTRICT_FILE, build_agenda, seal
 from navtool_desktop.network.content import NetworkContent, load_network_content
@@ -154,3 +157,33 @@ def test_the_district_panel_shows_the_kept_agenda_and_imports_a_new_one(
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     assert any("new network root" in title.lower() for title, _t in dialogs)
     assert "Agenda 2026-27" in panel.body.text()
+
+
+MNEMONIC = re.compile(r"&([^&\s])")
+#: Alt keys the network window takes around these tabs: its import button, its two tabs, and the
+#: two tabs these panels are meant to become (&Learning agenda, Su&pport).
+WINDOW_KEYS = {"i", "b", "d", "l", "p"}
+
+
+def _mnemonics(root: QWidget) -> list[tuple[str, str]]:
+    texts = [b.text() for b in root.findChildren(QAbstractButton) if b.isVisible()]
+    texts += [label.text() for label in root.findChildren(QLabel) if label.isVisible() and label.buddy() is not None]
+    texts += [g.title() for g in root.findChildren(QGroupBox) if g.isVisible()]
+    found = [(MNEMONIC.search(t.replace("&&", "")), t) for t in texts]
+    return [(m.group(1).lower(), t) for m, t in found if m]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_field_has_its_own_alt_key(qtbot: QtBot, ws: Workspace, pack: Pack, language: str) -> None:
+    i18n.set_language(language)
+    content = load_network_content(pack)
+    for panel in (NetworkAgendaPanel(ws, pack, content), NetworkSupportPanel(ws, pack, content)):
+        qtbot.addWidget(panel)
+        panel.show()
+        keys = _mnemonics(panel)
+        letters = [k for k, _t in keys]
+        assert len(keys) >= 8, keys
+        assert len(set(letters)) == len(letters), keys
+        if language == "en":
+            assert not set(letters) & WINDOW_KEYS, keys
+        panel.close()
