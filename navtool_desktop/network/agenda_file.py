@@ -288,15 +288,28 @@ def kept_agenda(district_folder: Path, pack: Pack, content: NetworkContent) -> S
     return open_agenda(raw, pack, content)
 
 
+#: How far past this computer's clock an agenda's time may lie (time zones, a clock a little fast).
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
 def keep_agenda(district_folder: Path, raw: bytes, pack: Pack, content: NetworkContent, *,
-                replace_root: bool = False, read_only: bool = False) -> tuple[str, SealedAgenda]:
+                replace_root: bool = False, read_only: bool = False,
+                now: dt.datetime | None = None) -> tuple[str, SealedAgenda]:
     """Check ``raw`` and keep it as the district's agenda. Returns ``("added"|"updated"|"unchanged", agenda)``.
 
-    Refused (:class:`AgendaError`, nothing changed): a file that does not check out, and an agenda
-    signed under another root than the kept one's, unless ``replace_root`` (the district checked
-    the new fingerprint with the coach by phone).
+    Refused (:class:`AgendaError`, nothing changed): a file that does not check out, one dated
+    after ``now`` (this computer's clock) by more than a day, and an agenda signed under another
+    root than the kept one's, unless ``replace_root`` (the district checked the new fingerprint
+    with the coach by phone).
     """
     new = open_agenda(raw, pack, content)
+    latest = (now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK
+    if dt.datetime.fromisoformat(new.made_at.replace("Z", "+00:00")) > latest:
+        # a coach's laptop with a clock running fast would otherwise make this copy "newest"
+        # for good, and every real agenda after it would be kept out as older
+        raise AgendaError(_("Refused: this agenda says it was made on {day}, after today by this computer's "
+                            "clock. Ask the network to check the date on its laptop and send it again.")
+                          .format(day=new.made_at[:10]))
     try:
         old = kept_agenda(district_folder, pack, content)
     except AgendaError:

@@ -34,9 +34,19 @@ def ensure(ws: Workspace, schema: str) -> sqlite3.Connection:
 
 @contextmanager
 def transaction(ws: Workspace) -> Iterator[sqlite3.Connection]:
-    """One write transaction on the workspace (all of it or none of it, durable on return)."""
-    with ws._transaction() as db:
-        yield db
+    """One write transaction on the workspace (all of it or none of it, durable on return).
+
+    While an import holds the file (it runs on its own connection, in the background), a change
+    waits up to the connection's timeout and is then refused in plain words, changing nothing.
+    """
+    try:
+        with ws._transaction() as db:
+            yield db
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise WorkspaceError(_("The network workspace is busy (an import is running); nothing was changed. "
+                               "Try again when it has finished.")) from None
 
 
 def clean_text(value: str, what: str, *, limit: int = MAX_TEXT, required: bool = False) -> str:

@@ -74,14 +74,14 @@ def test_a_district_keeps_the_agenda_pins_the_network_and_refuses_another_root(
     assert keep_agenda(folder, first, pack, content)[0] == "added"
     assert (folder / DISTRICT_FILE).read_bytes() == first
     assert keep_agenda(folder, first, pack, content)[0] == "unchanged"
-    later = dict(agenda_data, made_at=(NOW + dt.timedelta(days=1)).isoformat().replace("+00:00", "Z"),
+    later = dict(agenda_data, made_at=(NOW + dt.timedelta(hours=1)).isoformat().replace("+00:00", "Z"),
                  title="Revised agenda")
     assert keep_agenda(folder, seal(later, network_id), pack, content)[0] == "updated"
     # an older one arriving late changes nothing
     assert keep_agenda(folder, first, pack, content)[0] == "unchanged"
     assert kept_agenda(folder, pack, content).agenda["title"] == "Revised agenda"  # type: ignore[union-attr]
     # another root: refused, and the kept file is untouched
-    impostor = seal(dict(later, made_at=(NOW + dt.timedelta(days=2)).isoformat().replace("+00:00", "Z")),
+    impostor = seal(dict(later, made_at=(NOW + dt.timedelta(hours=2)).isoformat().replace("+00:00", "Z")),
                     quick_identity("North Country Network"))
     before = (folder / DISTRICT_FILE).read_bytes()
     with pytest.raises(AgendaError, match="another network root") as refused:
@@ -92,7 +92,7 @@ def test_a_district_keeps_the_agenda_pins_the_network_and_refuses_another_root(
     assert keep_agenda(folder, impostor, pack, content, replace_root=True)[0] == "updated"
     # read-only data keeps nothing
     with pytest.raises(AgendaError, match="read-only"):
-        keep_agenda(folder, seal(dict(later, made_at=(NOW + dt.timedelta(days=3)).isoformat().replace(
+        keep_agenda(folder, seal(dict(later, made_at=(NOW + dt.timedelta(hours=3)).isoformat().replace(
             "+00:00", "Z")), quick_identity("x")), pack, content, replace_root=True, read_only=True)
 
 
@@ -150,3 +150,16 @@ def test_a_damaged_kept_copy_is_reported_and_a_good_one_replaces_it(tmp_path: Pa
         kept_agenda(folder, pack, content)
     assert keep_agenda(folder, seal(agenda_data, network_id), pack, content)[0] == "added"
     assert kept_agenda(folder, pack, content) is not None
+
+
+def test_an_agenda_dated_after_today_is_refused(tmp_path: Path, pack: Pack, content: NetworkContent,
+                                                network_id: Identity, agenda_data: dict[str, Any]) -> None:
+    """A coach's clock running a year fast must not make that copy "newest" for good."""
+    folder = tmp_path / "district"
+    folder.mkdir()
+    raw = seal(agenda_data, network_id)
+    with pytest.raises(AgendaError, match="after today"):
+        keep_agenda(folder, raw, pack, content, now=NOW - dt.timedelta(days=2))
+    assert not (folder / DISTRICT_FILE).exists()
+    # a few hours ahead (time zones) is fine
+    assert keep_agenda(folder, raw, pack, content, now=NOW - dt.timedelta(hours=20))[0] == "added"

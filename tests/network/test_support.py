@@ -120,3 +120,19 @@ def test_an_old_workspace_gains_the_tables_and_keeps_its_districts(tmp_path: Pat
         plans.save(SupportRow("", "d-low", "training", pack.competencies[0].id, due=dt.date(2027, 1, 1).isoformat()))
         ws.release_pin("d-low")
         assert len(plans.rows("d-low")) == 1
+
+
+def test_a_change_while_an_import_holds_the_file_is_refused_in_plain_words(tmp_path: Path, pack: Pack,
+                                                                           content: NetworkContent) -> None:
+    with Workspace(tmp_path / "net", pack) as ws, Workspace(tmp_path / "net", pack) as importing:
+        plans = SupportPlans(ws, content)
+        ws._db.execute("PRAGMA busy_timeout=50")  # the app waits 5 s; the test need not
+        importing._db.execute("BEGIN IMMEDIATE")  # what an import on its own connection holds
+        try:
+            with pytest.raises(WorkspaceError, match="busy"):
+                plans.save(SupportRow("", "d1", "training", pack.competencies[0].id))
+        finally:
+            importing._db.execute("ROLLBACK")
+        assert plans.rows("d1") == []
+        plans.save(SupportRow("", "d1", "training", pack.competencies[0].id))
+        assert len(plans.rows("d1")) == 1
