@@ -246,8 +246,9 @@ def _support(folder: Path, pack: Pack) -> tuple[str, tuple[SupportType, ...], st
     for n, raw in enumerate(f.rows(data, "types")):
         where = f"types[{n}]"
         row = f.table(raw, where, {"id", "name", "source_name", "description", "example", "competencies"})
-        t = SupportType(*(f.text(row, k, where) for k in ("id", "name", "source_name", "description", "example")),
-                        competencies=f.texts(row, "competencies", where))
+        t = SupportType(f.text(row, "id", where), f.text(row, "name", where), f.text(row, "source_name", where),
+                        f.text(row, "description", where), f.text(row, "example", where),
+                        f.texts(row, "competencies", where))
         f.known(t.competencies, competencies, where + ".competencies")
         types.append(t)
     f.ids(types, "types")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -73,6 +74,7 @@ class NetworkAgendaPanel(QWidget):
         self.agenda = Agenda(workspace, self.content)
         self.groups: list[PriorityGroup] = []
         self._meetings: list[Meeting] = []
+        self._items: dict[str, QTreeWidgetItem] = {}
         self._build()
         self.refresh()
 
@@ -91,6 +93,11 @@ class NetworkAgendaPanel(QWidget):
         row.addWidget(self.network, 1)
         row.addWidget(plain_label(_("Agenda title:"), wrap=False))
         row.addWidget(self.title, 1)
+        self.export_button = QPushButton(_("&Send to districts\u2026"))
+        self.export_button.setToolTip(_("Sign the agenda and save it as a .navagenda file for the network's "
+                                        "districts"))
+        self.export_button.clicked.connect(self.export_agenda)
+        row.addWidget(self.export_button)
         top.addRow(_("Net&work:"), row)
         label = top.labelForField(row)
         if label is not None:
@@ -189,6 +196,7 @@ class NetworkAgendaPanel(QWidget):
         current = self.current_question()
         self.tree.blockSignals(True)
         self.tree.clear()
+        self._items = {}
         for community in self.content.communities:
             top = QTreeWidgetItem([_("{number}. {name}").format(number=community.number, name=community.name)])
             top.setToolTip(0, community.theme)
@@ -204,12 +212,13 @@ class NetworkAgendaPanel(QWidget):
                               | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.CheckState.Checked if q.id in chosen else Qt.CheckState.Unchecked)
                 top.addChild(item)
+                self._items[q.id] = item
                 if q.id == current:
                     self.tree.setCurrentItem(item)
             top.setExpanded(True)
         self.tree.blockSignals(False)
-        if self.tree.currentItem() is None and self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0).child(0))
+        if self.tree.currentItem() is None and self._items:
+            self.tree.setCurrentItem(next(iter(self._items.values())))
         names = {d.id: d.name for d in self.ws.districts()}
         lines = [_("{competency}: {n} districts ({names})").format(
             competency=_competency_names(self.pack, [g.competency_id])[0], n=len(g.districts),
@@ -226,12 +235,9 @@ class NetworkAgendaPanel(QWidget):
         return str(value) if value else None
 
     def select_question(self, question_id: str) -> None:
-        for n in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(n)
-            for k in range(top.childCount()):
-                if top.child(k).data(0, _QUESTION) == question_id:
-                    self.tree.setCurrentItem(top.child(k))
-                    return
+        item = self._items.get(question_id)
+        if item is not None:
+            self.tree.setCurrentItem(item)
 
     def _show_question(self) -> None:
         qid = self.current_question()
@@ -347,6 +353,65 @@ class NetworkAgendaPanel(QWidget):
                                           .format(date=m.date)):
             self.agenda.delete_meeting(m.id)
             self._fill_meetings()
+
+
+    # --- sending the agenda to the districts --------------------------------------------------
+
+    def ask_identity(self) -> Path | None:
+        name, _f = QFileDialog.getOpenFileName(self, _("Sign the agenda with"), str(Path.home()),
+                                               _("Signing identity (*.p12)"))
+        return Path(name) if name else None
+
+    def ask_passphrase(self, prompt: str) -> str | None:
+        text, ok = QInputDialog.getText(self, _("Sign the agenda"), prompt, QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def ask_save_path(self, suggested: str) -> Path | None:
+        name, _f = QFileDialog.getSaveFileName(self, _("Save the agenda"), str(Path.home() / suggested),
+                                               _("Network agenda (*{suffix})").format(suffix=SUFFIX))
+        return Path(name) if name else None
+
+    def export_agenda(self) -> Path | None:
+        """Show what the agenda file holds, sign it with a .p12 and save it; the path, or None."""
+        from navtool_desktop.fileio import write_file
+        from navtool_desktop.network.agenda_file import build_agenda, seal, what_leaves
+        from navtool_desktop.signing import SigningError, load_identity
+
+        if not self.agenda.chosen():
+            messages.inform(self, _("Send to districts"), _("Tick at least one anchor question first."))
+            return None
+        data = build_agenda(self.agenda)
+        lines = "\n".join(f"\u2022 {line}" for line in what_leaves(data))
+        if not messages.ask(self, _("What the agenda file holds"),
+                            _("The file for the network's districts holds exactly this:\n\n{lines}\n\n"
+                              "Sign and save it?").format(lines=lines), default_yes=True):
+            return None
+        p12 = self.ask_identity()
+        if p12 is None:
+            return None
+        passphrase = self.ask_passphrase(_("Passphrase of {file}:").format(file=p12.name))
+        if passphrase is None:
+            return None
+        try:
+            identity = load_identity(p12, passphrase)
+            raw = seal(data, identity)
+        except (SigningError, AgendaError) as exc:
+            messages.show_error(self, exc, _("Agenda not signed"))
+            return None
+        out = self.ask_save_path(f"{self.agenda.title or _('agenda')}{SUFFIX}".replace("/", "-"))
+        if out is None:
+            return None
+        if out.suffix != SUFFIX:
+            out = out.with_name(out.name + SUFFIX)
+        try:
+            write_file(out, raw)
+        except OSError as exc:
+            messages.show_error(self, exc, _("Agenda not saved"))
+            return None
+        messages.inform(self, _("Send to districts"), _("Saved {file}, signed by {name}. Send it to the districts "
+                                                        "(USB stick or e-mail); each imports it beside its plan.")
+                        .format(file=out, name=identity.name))
+        return out
 
 
 class DistrictAgendaPanel(QWidget):

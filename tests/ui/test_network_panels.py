@@ -19,6 +19,7 @@ from navtool_desktop.network.content import NetworkContent, load_network_content
 from navtool_desktop.network.peer import Agenda
 from navtool_desktop.network.support import SupportPlans
 from navtool_desktop.network.workspace import Workspace
+from navtool_desktop.ui import messages
 from navtool_desktop.ui.network_agenda import DistrictAgendaPanel, NetworkAgendaPanel
 from navtool_desktop.ui.network_support import NetworkSupportPanel
 
@@ -187,3 +188,31 @@ def test_every_field_has_its_own_alt_key(qtbot: QtBot, ws: Workspace, pack: Pack
         if language == "en":
             assert not set(letters) & WINDOW_KEYS, keys
         panel.close()
+
+
+def test_the_network_signs_and_saves_its_agenda_for_the_districts(
+        qtbot: QtBot, ws: Workspace, pack: Pack, content: NetworkContent, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, dialogs: list[tuple[str, str]]) -> None:
+    from navtool_desktop.network.agenda_file import open_agenda
+    from navtool_desktop.signing import create_root, issue_signer, save_identity
+
+    coach = issue_signer(create_root("North Country Network", key_bits=2048), "Dana Coach", "Coach", key_bits=2048)
+    p12 = tmp_path / "coach.p12"
+    save_identity(coach, p12, "correct horse battery")
+    panel = NetworkAgendaPanel(ws, pack, content)
+    qtbot.addWidget(panel)
+    # nothing chosen: said, nothing asked
+    assert panel.export_agenda() is None and "at least one" in dialogs[-1][1]
+    _item(panel, "plc3-q1").setCheckState(0, Qt.CheckState.Checked)
+    monkeypatch.setattr(messages, "ask", lambda *_a, **_k: True)
+    monkeypatch.setattr(panel, "ask_identity", lambda: p12)
+    monkeypatch.setattr(panel, "ask_passphrase", lambda _p: "wrong")
+    assert panel.export_agenda() is None and dialogs[-1][0] == "Agenda not signed"
+    monkeypatch.setattr(panel, "ask_passphrase", lambda _p: "correct horse battery")
+    monkeypatch.setattr(panel, "ask_save_path", lambda _s: tmp_path / "out" / "agenda")
+    (tmp_path / "out").mkdir()
+    out = panel.export_agenda()
+    assert out == tmp_path / "out" / "agenda.navagenda"
+    got = open_agenda(out.read_bytes(), pack, content)
+    assert [q["id"] for q in got.agenda["questions"]] == ["plc3-q1"] and got.signer == "Dana Coach"
+    assert "signed by Dana Coach" in dialogs[-1][1]
