@@ -1,7 +1,8 @@
 """Peer learning in a network: shared priorities, the learning agenda, meetings, lens checks.
 
 - :func:`priority_groups`: districts grouped by the competencies they share as priorities:
-  a goal in their adopted plan, or one of their lowest-rated competencies in their latest cycle.
+  a goal in their adopted plan, or one of their lowest-rated competencies in their latest cycle
+  (when those are fewer than half of the competencies it rated).
 - :class:`Agenda`: the anchor questions the network chose, each with its local context, the
   agenda's title and the network's name, and the meetings (date, notes, next steps); kept in
   the workspace file (tables made on first use).
@@ -51,12 +52,15 @@ class PriorityGroup:
 
 
 def lowest_competencies(levels: Mapping[str, str]) -> set[str]:
-    """The competencies at a district's lowest level (none when that is Refining: nothing to lift)."""
+    """The competencies at a district's lowest level, when they stand out: fewer than half of its
+    rated competencies (a district rated Establishing nearly throughout singles none out), and
+    never at Refining (nothing to lift)."""
     ranks = {c: LEVELS.index(level) for c, level in levels.items() if level in LEVELS}
     if not ranks:
         return set()
     low = min(ranks.values())
-    return set() if LEVELS[low] == "refining" else {c for c, r in ranks.items() if r == low}
+    lowest = {c for c, r in ranks.items() if r == low}
+    return set() if LEVELS[low] == "refining" or 2 * len(lowest) >= len(ranks) else lowest
 
 
 def priority_groups(ws: Workspace, *, year: int | None = None, tags: Iterable[str] = (),

@@ -120,6 +120,10 @@ class NetworkAgendaPanel(QWidget):
         lv.addWidget(plain_label(_("Priorities districts share"), object_name="sectionTitle"))
         self.priorities = plain_label()
         self.priorities.setAccessibleName(_("Priorities districts share"))
+        self.priorities.setToolTip(_("A competency is a district's priority when its plan has a goal on it, or when "
+                                     "it is among the district's lowest rated in its latest cycle (and fewer than "
+                                     "half of its competencies are at that level)."))
+        self.priorities.setAccessibleDescription(self.priorities.toolTip())
         self.priorities.setAlignment(Qt.AlignmentFlag.AlignTop)
         lv.addWidget(self.priorities, 1)
         self.lenses = rich_label()

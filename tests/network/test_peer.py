@@ -19,7 +19,11 @@ def content(pack: Pack) -> NetworkContent:
 
 
 def test_lowest_competencies() -> None:
-    assert lowest_competencies({"a": "developing", "b": "establishing", "c": "establishing"}) == {"b", "c"}
+    assert lowest_competencies({"a": "developing", "b": "establishing", "c": "developing",
+                                "d": "refining", "e": "establishing"}) == {"b", "e"}
+    # half or more at the lowest level: none stands out
+    assert lowest_competencies({"a": "developing", "b": "establishing", "c": "establishing"}) == set()
+    assert lowest_competencies({"a": "establishing", "b": "developing"}) == set()
     assert lowest_competencies({"a": "refining"}) == set()
     assert lowest_competencies({}) == set()
 
