@@ -18,6 +18,7 @@ from navtool_desktop.core.records import ACTION_STATUSES
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.network.content import NetworkContent, Tier
+from navtool_desktop.network.peer import Agenda
 from navtool_desktop.network.tables import MAX_LINE, clean_day, clean_text, ensure, transaction
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
 from navtool_desktop.vocabulary import action_status_name, level_name
@@ -183,8 +184,6 @@ def _competency(pack: Pack, competency_id: str) -> str:
 def support_plan_data(ws: Workspace, content: NetworkContent, district_id: str,
                       today: dt.date | None = None) -> SupportPlanData:
     """The contents of one district's support plan, read from the workspace."""
-    from navtool_desktop.network.peer import Agenda
-
     pack = ws.pack
     district = next((d for d in ws.districts() if d.id == district_id), None)
     if district is None:
