@@ -44,6 +44,7 @@ from navtool_desktop.network.agenda_file import SUFFIX, AgendaError, keep_agenda
 from navtool_desktop.network.content import NetworkContent, load_network_content
 from navtool_desktop.network.peer import Agenda, Meeting, PriorityGroup, lens_checks, priority_groups
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
+from navtool_desktop.paths import file_stem
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.editors import date_edit, from_qdate, to_qdate
 from navtool_desktop.ui.widgets import plain_label, rich_label
@@ -402,7 +403,7 @@ class NetworkAgendaPanel(QWidget):
         except (SigningError, AgendaError) as exc:
             messages.show_error(self, exc, _("Agenda not signed"))
             return None
-        out = self.ask_save_path(f"{self.agenda.title or _('agenda')}{SUFFIX}".replace("/", "-"))
+        out = self.ask_save_path(file_stem(self.agenda.title or _("agenda")) + SUFFIX)
         if out is None:
             return None
         if out.suffix != SUFFIX:

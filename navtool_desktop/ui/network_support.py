@@ -36,6 +36,7 @@ from navtool_desktop.i18n import _
 from navtool_desktop.network.content import NetworkContent, load_network_content
 from navtool_desktop.network.support import STATUSES, DistrictTier, SupportPlans, SupportRow, district_tiers, explain
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
+from navtool_desktop.paths import file_stem
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.editors import date_edit, from_qdate, narrow_combo, to_qdate
 from navtool_desktop.ui.widgets import plain_label, rich_label
@@ -318,7 +319,7 @@ class NetworkSupportPanel(QWidget):
 
         name = next((d.name for d in self.ws.districts() if d.id == did), did)
         path = self.ask_save_path(_("Export support plan PDF"),
-                                  _("Support plan {district}.pdf").format(district=name).replace("/", "-"))
+                                  file_stem(_("Support plan {district}").format(district=name)) + ".pdf")
         if path is None:
             return
         try:
