@@ -18,7 +18,7 @@ from navtool_desktop.i18n import _
 
 #: Subcommand modules, in the order their commands are listed in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = ("framework", "store", "cycles", "results", "signing", "plan", "reports",
-                                    "exchange", "phones", "network")
+                                    "exchange", "phones", "network", "agenda")
 
 
 def build_parser() -> argparse.ArgumentParser:

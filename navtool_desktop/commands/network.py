@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from navtool_desktop import paths
+from navtool_desktop.commands import agenda as agenda_commands
 from navtool_desktop.commands.common import CommandError, load_default_pack
 from navtool_desktop.i18n import _
 
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "forget a district's pinned root and its summaries, after confirming its new root by phone"))
     release.add_argument("district", metavar="ID")
     release.set_defaults(handler=_release)
+    agenda_commands.register_network(actions)  # the agenda and support plans: commands/agenda.py
 
 
 def _folder(args: argparse.Namespace) -> Path:
