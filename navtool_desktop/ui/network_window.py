@@ -323,9 +323,16 @@ class NetworkWindow(QMainWindow):
         layout.addWidget(legend)
         self.page = DistrictPage(self.ws, pack)
         self.page.changed.connect(self.refresh)
+        from navtool_desktop.ui.network_agenda import NetworkAgendaPanel
+        from navtool_desktop.ui.network_support import NetworkSupportPanel
+
+        self.agenda = NetworkAgendaPanel(self.ws, pack)
+        self.support = NetworkSupportPanel(self.ws, pack)
         self.tabs = QTabWidget()
         self.tabs.addTab(overview, _("Side &by side"))
         self.tabs.addTab(self.page, _("&District"))
+        self.tabs.addTab(self.agenda, _("&Learning agenda"))
+        self.tabs.addTab(self.support, _("Su&pport"))
         self.setCentralWidget(self.tabs)
         tab_leaves_tables(self)
         QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
@@ -403,6 +410,8 @@ class NetworkWindow(QMainWindow):
         self.last_report = report
         self._fill_filters()
         self.refresh()
+        self.agenda.refresh()
+        self.support.refresh()
         lines = [_("{added} added, {updated} updated, {same} unchanged, {refused} refused.").format(
             added=report.count("added"), updated=report.count("updated"), same=report.count("unchanged"),
             refused=report.count("refused"))]

@@ -147,6 +147,11 @@ class PlanScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.timeline)
         self.tabs.addTab(scroll, _("&Timeline"))
+        # the learning agenda a network sent the district, beside its plan (coach and network view)
+        from navtool_desktop.ui.network_agenda import DistrictAgendaPanel
+
+        self.agenda = DistrictAgendaPanel(self.store.folder, pack, read_only=self.store.read_only)
+        self.tabs.addTab(self.agenda, _("Networ&k agenda"))
 
         self.plan_fields = QWidget()
         plan_row.setContentsMargins(0, 0, 0, 0)
@@ -483,6 +488,8 @@ class PlanScreen(QWidget):
         self.cycle_combo.setCurrentIndex(0)
         self.cycle_combo.blockSignals(False)
         self._show_plan()
+        plan_id = self.plan_combo.currentData()
+        self.agenda.set_goals([g.competency_id for g in self.store.goals(plan_id)] if plan_id else [])
 
     def results(self) -> list[CycleResults]:
         if self._results is None:

@@ -13,7 +13,12 @@ from navtool_desktop.network.demo import make_folder
 from navtool_desktop.network.workspace import Workspace
 from navtool_desktop.ui.network_window import LEVEL_LETTERS, NetworkWindow, competency_codes
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+def shots(tmp_path: Path) -> Path:
+    """Where the window's pictures go: ``tmp_path``, or ``NAVTOOL_SHOTS=docs/screenshots`` to keep them."""
+    import os
+
+    return Path(os.environ.get("NAVTOOL_SHOTS") or tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +36,10 @@ def test_importing_a_folder_fills_the_side_by_side_view(qtbot: QtBot, tmp_path: 
     window.import_folder(summaries)
     qtbot.waitUntil(lambda: window.model.rowCount() == 36, timeout=60_000)
     assert dialogs[-1][0] == "District summaries imported" and "36 added" in dialogs[-1][1]
+    # the learning agenda and the support menu read the same districts once they are in
+    assert [window.tabs.tabText(i) for i in range(4)] == ["Side &by side", "&District", "&Learning agenda",
+                                                          "Su&pport"]
+    assert window.support.districts.count() == 36
     # Every cell says what the workspace holds, as a letter (black and white) and to a screen reader.
     with Workspace(tmp_path / "ws2", pack) as ws:
         ws.import_folder(summaries)
@@ -53,14 +62,14 @@ def test_importing_a_folder_fills_the_side_by_side_view(qtbot: QtBot, tmp_path: 
     window.year.setCurrentIndex(0)
     window.filter.setCurrentIndex(0)
     window.resize(1366, 740)
-    window.grab().save(str(SHOTS / "network-side-by-side.png"))
+    window.grab().save(str(shots(tmp_path) / "network-side-by-side.png"))
     # Enter on a row opens the district's page with its history.
     window.table.setCurrentIndex(model.index(2, 0))
     window.table.activated.emit(model.index(2, 0))
     assert window.tabs.currentWidget() is window.page
     assert window.page.history.columnCount() == 4
     assert window.page.goals.rowCount() == 6
-    window.grab().save(str(SHOTS / "network-district-page.png"))
+    window.grab().save(str(shots(tmp_path) / "network-district-page.png"))
 
 
 def test_tags_and_releasing_a_pin_from_the_district_page(qtbot: QtBot, tmp_path: Path, pack: Pack, summaries: Path,

@@ -759,3 +759,22 @@ def test_closing_keeps_what_was_typed_in_a_field_not_yet_left(
     screen.report_dates.setText("someday")
     assert screen.pending() and not screen.flush()  # said, not lost silently
     assert screen.status.text().startswith("Not saved: write each report date")
+
+
+def test_the_network_agenda_shows_beside_the_plan(qtbot: QtBot, pack: Pack, store: DistrictStore) -> None:
+    """Coach and network view: a district sees its network's agenda in Set Goals, marked against its goals."""
+    screen = plan_screen(qtbot, pack, store)
+    screen.new_plan()
+    plan_id = screen.plan_combo.currentData()
+    from navtool_desktop.core.records import Goal
+
+    store.save_goal(Goal(plan_id=plan_id, competency_id="culture.celebrations", current_level="establishing",
+                         target_level="developing", target_date="2027-06-30", term="short",
+                         statement="Celebrate growth in every school."))
+    screen.reload(select=plan_id)
+    assert screen.agenda.goals == ["culture.celebrations"]
+    tabs = [screen.tabs.tabText(i) for i in range(screen.tabs.count())]
+    assert tabs[-1] == "Networ&k agenda"
+    assert screen.agenda.folder == store.folder
+    assert plan_id and sorted(screen.agenda.goals) == sorted(g.competency_id for g in store.goals(plan_id))
+    assert "No agenda yet" in screen.agenda.body.text()
