@@ -45,6 +45,12 @@ from navtool_desktop.vocabulary import cycle_status_name
 T = TypeVar("T")
 
 
+def tally_button_texts() -> tuple[str, str]:
+    """The paper-tally buttons' words: one competency's grid, a whole sheet for one role group
+    (Help > Keyboard shortcuts names their Alt keys from these, in the app's language)."""
+    return _("Enter paper &tally…"), _("Paper sheet for one role &group…")
+
+
 def competencies_in_scope(pack: Pack, cycle: Cycle) -> list[str]:
     return [c.id for c in pack.competencies if cycle.covers(c.id)]
 
@@ -175,9 +181,10 @@ class CyclesScreen(QWidget):
         self.rate_button = QPushButton(_("&Rate (pass the laptop)"))
         self.rate_button.setObjectName("primary")
         self.rate_button.clicked.connect(self.start_rating)
-        self.tally_button = QPushButton(_("Enter paper &tally…"))
+        tally_text, sheet_text = tally_button_texts()
+        self.tally_button = QPushButton(tally_text)
         self.tally_button.clicked.connect(self.enter_tally)
-        self.sheet_button = QPushButton(_("Paper sheet for one role &group…"))
+        self.sheet_button = QPushButton(sheet_text)
         self.sheet_button.setToolTip(_("Every competency's counts for one role group, typed with Tab "
                                        "and Enter"))
         self.sheet_button.clicked.connect(self.enter_sheet)

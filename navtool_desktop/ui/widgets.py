@@ -34,6 +34,15 @@ def rich_label(html_text: str = "", *, object_name: str = "", wrap: bool = True)
     return label
 
 
+def alt_key(text: str) -> str:
+    """The keys a control's underlined letter (the ``&`` in its text) answers to: "Alt+T" for
+    "Enter paper &tally…", in whatever language the text is; "" when nothing is underlined."""
+    plain = text.replace("&&", "")  # "&&" shows one "&" and underlines nothing
+    at = plain.find("&")
+    letter = plain[at + 1:at + 2] if at >= 0 else ""
+    return f"Alt+{letter.upper()}" if letter.strip() else ""
+
+
 class HeaderedTableModel(QAbstractTableModel):
     """A table model whose columns are a fixed list of headers: subclasses give ``headers()``
     (translated when shown), ``rowCount`` and ``data``."""

@@ -142,6 +142,16 @@ def test_help_lists_the_keyboard_shortcuts(window: MainWindow) -> None:
         assert keys in text
     for index in range(window.nav.count()):
         assert window.nav.item(index).text() in text
+    # The letters are the ones the app's words underline in the language shown (Alt+A / Alt+E /
+    # Alt+Y for Archivo, Editar, Ayuda), not the English ones.
+    menus = " / ".join(f"Alt+{mnemonic(a.text()).upper()}" for a in window.menuBar().actions())
+    assert menus in text
+    cycles = window.cycles
+    tallies = " / ".join(f"Alt+{mnemonic(b.text()).upper()}" for b in (cycles.tally_button, cycles.sheet_button))
+    assert tallies in text
+    if i18n.language() == "es":
+        assert "Alt+F" not in text and "Alt+H" not in text
+        assert "menús Archivo, Editar y Ayuda" in text
 
 
 @pytest.mark.skipif(QApplication.platformName() not in ("xcb", "wayland") if QApplication.instance()
