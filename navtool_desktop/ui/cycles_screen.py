@@ -39,7 +39,7 @@ from navtool_desktop.ui.cycle_dialogs import (
 )
 from navtool_desktop.ui.rating_entry import RatingPanel
 from navtool_desktop.ui.saving import editable, try_save
-from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.ui.widgets import FlowLayout, plain_label
 from navtool_desktop.vocabulary import cycle_status_name
 
 T = TypeVar("T")
@@ -197,11 +197,9 @@ class CyclesScreen(QWidget):
                   self.remove_participant_button, self.merge_participant_button):
             people_buttons.addWidget(b)
         people_buttons.addStretch(1)
-        buttons = QHBoxLayout()
-        for b in (self.rate_button, self.tally_button, self.sheet_button, self.phones_button,
-                  self.close_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        # wraps onto a second line where the words are long (Spanish), never pushing the screen wider
+        buttons = FlowLayout().add(self.rate_button, self.tally_button, self.sheet_button, self.phones_button,
+                                   self.close_button)
         overview = QWidget()
         ov = QVBoxLayout(overview)
         ov.addWidget(self.cycle_title)

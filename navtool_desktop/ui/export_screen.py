@@ -42,7 +42,7 @@ from navtool_desktop.ui.signing_dialogs import (
     PlanSignersDialog,
     PlanSignersRequest,
 )
-from navtool_desktop.ui.widgets import HeaderedTableModel, plain_label
+from navtool_desktop.ui.widgets import FlowLayout, HeaderedTableModel, plain_label
 
 if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen is first shown
     from cryptography import x509
@@ -156,6 +156,7 @@ class ExportScreen(QWidget):
         self.cycle_box = QComboBox()
         self.cycle_box.setAccessibleName(_("Cycle"))
         self.signers_label = plain_label(object_name="hint")
+        self.signers_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.signers_button = QPushButton(_("Signature &boxes and meeting…"))
         self.signers_button.clicked.connect(self.edit_signers)
         self.box_choice = QComboBox()
@@ -177,24 +178,16 @@ class ExportScreen(QWidget):
         self.compact_button.setToolTip(_("One line per competency with the level boxes, about four pages; the "
                                          "level descriptions go in a separate handout saved beside it."))
         self.compact_button.clicked.connect(self.export_compact_sheet)
-        plan_row = QHBoxLayout()
-        plan_row.addWidget(self.plan_box, 1)
-        plan_row.addWidget(self.plan_button)
-        plan_row.addWidget(self.sign_button)
-        plan_row.addWidget(self.progress_button)
-        cycle_row = QHBoxLayout()
-        cycle_row.addWidget(self.cycle_box, 1)
-        cycle_row.addWidget(self.report_button)
-        cycle_row.addWidget(self.sheet_button)
-        cycle_row.addWidget(self.compact_button)
+        # Each choice on a line of its own, its buttons under it on lines that wrap: the screen
+        # never grows wider than a 1280 px laptop's, in English or in (longer) Spanish.
         form = QFormLayout()
-        form.addRow(_("Plan"), plan_row)
-        signers_row = QHBoxLayout()
-        signers_row.addWidget(self.signers_label, 1)
-        signers_row.addWidget(self.signers_button)
-        form.addRow("", signers_row)
+        form.addRow(_("Plan"), self.plan_box)
+        form.addRow("", FlowLayout().add(self.plan_button, self.sign_button, self.progress_button,
+                                         self.signers_button))
+        form.addRow("", self.signers_label)
         form.addRow(_("Sign in bo&x"), self.box_choice)
-        form.addRow(_("Cycle"), cycle_row)
+        form.addRow(_("Cycle"), self.cycle_box)
+        form.addRow("", FlowLayout().add(self.report_button, self.sheet_button, self.compact_button))
         documents = QGroupBox(_("Documents"))
         documents.setLayout(form)
 
@@ -228,11 +221,7 @@ class ExportScreen(QWidget):
         fp_row.addWidget(plain_label(_("Fingerprint:"), wrap=False))
         fp_row.addWidget(self.fingerprint, 1)
         fp_row.addWidget(self.copy_button)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.import_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.add_signature_button)
+        buttons = FlowLayout().add(self.create_button, self.import_button, self.add_signature_button)
         self.folder_note = plain_label(object_name="hint")
         self.folder_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         identities = QGroupBox(_("Signing identities"))
