@@ -31,6 +31,8 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.storage import DistrictStore, Repository
 
 REPO = Path(__file__).resolve().parents[2]
+#: Room a laptop's window manager takes (tests/ui/test_fits_screen.py).
+DECORATION = 48
 
 
 def english_msgids() -> set[str]:
@@ -148,14 +150,18 @@ def page_lines(root: QWidget) -> set[str]:
 
 @pytest.fixture
 def qt_speaks_spanish() -> Iterator[None]:
-    """Qt's own words (dialog buttons) in Spanish, as the app installs them; English after."""
-    from navtool_desktop.ui.app import install_qt_translation
+    """Qt's own words (dialog buttons) in Spanish and the app's stylesheet (its type sizes), as
+    the app installs them; English and no stylesheet after."""
+    from navtool_desktop.ui.app import apply_style, install_qt_translation
 
     app = QApplication.instance()
     i18n.set_language("es")
     translator = install_qt_translation(app)
     assert translator is not None, "qtbase_es.qm not found in Qt's translations folder"
+    before = app.styleSheet()
+    apply_style(app)
     yield
+    app.setStyleSheet(before)
     app.removeTranslator(translator)
     i18n.set_language("en")
     install_qt_translation(app)
@@ -165,9 +171,10 @@ def qt_speaks_spanish() -> Iterator[None]:
 def test_every_dialog_and_panel_in_spanish_has_no_catalog_english(
         qtbot: QtBot, pack: Pack, repo: Repository, monkeypatch: pytest.MonkeyPatch,
         dialogs: list[tuple[str, str]]) -> None:
-    """The dialogs each screen opens, the rating, questions and handover panels, a page of each
-    kind in the framework browser and the keyboard help: nothing the catalog translates shows
-    in English. A dialog is read when it would be shown, then closed (no one answers it)."""
+    """The dialogs each screen opens, the rating and handover panels, a page of each kind in the
+    framework browser and the keyboard help: nothing the catalog translates shows in English,
+    and no dialog needs more room than a 1280x720 screen. A dialog is read when it would be
+    shown, then closed (no one answers it)."""
     from navtool_desktop.framework.locale import load_localized
     from navtool_desktop.ui.main_window import MainWindow
 
@@ -188,6 +195,9 @@ def test_every_dialog_and_panel_in_spanish_has_no_catalog_english(
 
     def shown_dialog(dialog: QDialog) -> int:
         opened.append(type(dialog).__name__)
+        need = dialog.minimumSizeHint()
+        if need.width() > 1280 or need.height() > 720 - DECORATION:  # a school laptop's screen
+            found[f"needs {need.width()}x{need.height()}"] = type(dialog).__name__
         read(type(dialog).__name__, shown_texts(dialog) | page_lines(dialog))
         return int(QDialog.DialogCode.Rejected)
 
