@@ -310,7 +310,10 @@ class ExchangeScreen(QWidget):
         if self.busy():
             return None
         cycle_id = self.cycle_box.currentData() if what == "ratings" else None
-        suggested = f"{file_stem(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
+        names = {"summary": _("{name}-summary.xlsx"), "ratings": _("{name}-ratings.xlsx"),
+                 "actions": _("{name}-actions.xlsx")}
+        suggested = names[what].format(name=file_stem(self.cycle_box.currentText() if cycle_id
+                                                      else self.store.profile.name))
         out = self.ask_save_path(_("Export to a spreadsheet"), suggested,
                                  _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if out is None:

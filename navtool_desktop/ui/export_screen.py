@@ -60,7 +60,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def handout_path(sheet: Path) -> Path:
     """Where the levels handout goes: beside the compact sheet."""
-    return sheet.with_name(sheet.stem + "-levels-handout.pdf")
+    return sheet.with_name(_("{name}-levels-handout.pdf").format(name=sheet.stem))
 
 
 class IdentityModel(HeaderedTableModel):
@@ -515,7 +515,7 @@ class ExportScreen(QWidget):
             return render_report(self.pack, data)
 
         return self._export(lambda: load_report(self.store, self.pack, cycle_id), _("Save the assessment report"),
-                            lambda data: f"{file_stem(data.results.cycle.title)}-report.pdf",
+                            lambda data: _("{name}-report.pdf").format(name=file_stem(data.results.cycle.title)),
                             _("Drawing the assessment report"), render, _("Exporting the assessment report"))
 
     def export_sheet(self) -> Operation | None:
@@ -532,7 +532,7 @@ class ExportScreen(QWidget):
             return render_rating_sheet(self.pack, district, cycle)
 
         return self._export(lambda: pick_cycle(self.store.cycles(), cycle_id), _("Save a printable rating sheet"),
-                            lambda cycle: f"{file_stem(cycle.title)}-rating-sheet.pdf",
+                            lambda cycle: _("{name}-rating-sheet.pdf").format(name=file_stem(cycle.title)),
                             _("Drawing the rating sheet"), render, _("Exporting the rating sheet"))
 
     def export_progress(self) -> Operation | None:
@@ -548,7 +548,8 @@ class ExportScreen(QWidget):
 
         return self._export(lambda: load_plan(self.store, self.pack, plan_id, today=self.today()),
                             _("Save a progress report"),
-                            lambda data: f"{file_stem(data.plan.title)}-progress-{data.today.isoformat()}.pdf",
+                            lambda data: _("{name}-progress-{date}.pdf").format(name=file_stem(data.plan.title),
+                                                                                date=data.today.isoformat()),
                             _("Drawing the progress report"), render, _("Exporting the progress report"))
 
     def today(self) -> date:
@@ -576,7 +577,7 @@ class ExportScreen(QWidget):
                            overwrite=True)
 
         return self._export(lambda: pick_cycle(self.store.cycles(), cycle_id), _("Save a compact rating sheet"),
-                            lambda cycle: f"{file_stem(cycle.title)}-rating-sheet-compact.pdf",
+                            lambda cycle: _("{name}-rating-sheet-compact.pdf").format(name=file_stem(cycle.title)),
                             _("Drawing the compact rating sheet"), render, _("Exporting the compact rating sheet"),
                             beside=handout)
 
@@ -672,7 +673,7 @@ class ExportScreen(QWidget):
         if chosen is None:
             return None
         signed_data, slot = chosen
-        out = self._target(_("Save the signed plan"), f"{file_stem(data.plan.title)}-signed.pdf")
+        out = self._target(_("Save the signed plan"), _("{name}-signed.pdf").format(name=file_stem(data.plan.title)))
         if out is None:
             return None
         pack = self.pack

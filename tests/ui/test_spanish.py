@@ -101,10 +101,14 @@ def test_the_export_screen_writes_the_report_in_the_apps_language(qtbot: QtBot, 
         screen = ExportScreen(spanish, store, signing_dir=tmp_path / "signing")
         qtbot.addWidget(screen)
         screen.show()
-        screen.ask_save_path = lambda *_a: tmp_path / "informe"  # type: ignore[method-assign]
+        asked: list[tuple[object, ...]] = []
+        screen.ask_save_path = lambda *a: asked.append(a) or tmp_path / "informe"  # type: ignore[method-assign]
         with qtbot.waitSignal(screen.saved, timeout=60000) as blocker:  # a ceiling, not a measured time
             qtbot.mouseClick(screen.report_button, Qt.MouseButton.LeftButton)
     reader = PdfReader(Path(blocker.args[0]))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Informe de evaluación" in text and "Fortalezas" in text and "Strengths" not in text
     assert reader.trailer["/Root"]["/Lang"] == "es-US"
+    title, suggested = asked[0][:2]
+    assert title == "Guardar el informe de evaluación"
+    assert str(suggested).endswith("-informe.pdf")  # the file name it suggests is Spanish too
