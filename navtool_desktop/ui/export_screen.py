@@ -182,9 +182,12 @@ class ExportScreen(QWidget):
         # never grows wider than a 1280 px laptop's, in English or in (longer) Spanish.
         form = QFormLayout()
         form.addRow(_("Plan"), self.plan_box)
-        form.addRow("", FlowLayout().add(self.plan_button, self.sign_button, self.progress_button,
-                                         self.signers_button))
-        form.addRow("", self.signers_label)
+        plan_buttons = QVBoxLayout()
+        plan_buttons.setContentsMargins(0, 0, 0, 0)
+        plan_buttons.addLayout(FlowLayout().add(self.plan_button, self.sign_button, self.progress_button,
+                                                self.signers_button))
+        plan_buttons.addWidget(self.signers_label)
+        form.addRow("", plan_buttons)
         form.addRow(_("Sign in bo&x"), self.box_choice)
         form.addRow(_("Cycle"), self.cycle_box)
         form.addRow("", FlowLayout().add(self.report_button, self.sheet_button, self.compact_button))
