@@ -53,6 +53,16 @@ def plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+#: The language tag a document declares (PDF /Lang, HTML lang) for each shipped language: the
+#: app is made for US districts, so its Spanish is US Spanish.
+LANGUAGE_TAGS: dict[str, str] = {"en": "en-US", "es": "es-US"}
+
+
+def language_tag() -> str:
+    """The tag of the language the app speaks now ("en-US", "es-US"), for the documents it writes."""
+    return LANGUAGE_TAGS.get(_language, LANGUAGE_TAGS[SOURCE_LANGUAGE])
+
+
 def locale_dir() -> Path:
     from navtool_desktop import paths
 

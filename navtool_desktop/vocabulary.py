@@ -49,6 +49,18 @@ def level_name_with_source(level: str | None) -> str:
     return f"{level_name(level)} ({source})" if source else level_name(level)
 
 
+def level_letter(level: str) -> str:
+    """One letter per level ("?" for not sure), for narrow columns whose legend names the levels:
+    the initial of the level's name in the language shown (E D O R in English; E D C R in
+    Spanish, where O would stand for no word), or the English initial where two names share one."""
+    if level not in SOURCE_LEVEL_NAMES:
+        return "?"  # not sure
+    initials = {key: level_name(key)[:1].upper() for key in SOURCE_LEVEL_NAMES}
+    if len(set(initials.values())) == len(initials) and all(i.isalpha() for i in initials.values()):
+        return initials[level]
+    return SOURCE_LEVEL_NAMES[level][:1]
+
+
 def role_name(role: str, *, plural: bool = False) -> str:
     """A role group's name: "Educator", or with ``plural`` "educators" (inside a sentence)."""
     if plural:

@@ -207,3 +207,21 @@ def test_the_bundle_keeps_only_qts_spanish_base_translation() -> None:
     assert spec_common.keep_entry("resources/locale/es/LC_MESSAGES/navtool.mo")
     assert not spec_common.keep_entry("resources/locale/es/LC_MESSAGES/navtool.po")
     assert not spec_common.keep_entry("resources/locale/navtool.pot")
+
+
+def test_a_record_error_reads_in_spanish() -> None:
+    """A bundle or file with a bad record says what is wrong in the app's language (issue 20:
+    RecordError texts were English)."""
+    from navtool_desktop.core.records import Participant, RecordError
+
+    i18n.set_language("es")
+    with pytest.raises(RecordError) as caught:
+        Participant(name=" ", code="", role_group="educator")
+    assert str(caught.value) == "Participant.name y code están vacíos (se necesita uno de los dos)"
+    with pytest.raises(RecordError) as caught:
+        Participant(name="Ana", role_group="parent")
+    assert "debe ser uno de" in str(caught.value) and "no 'parent'" in str(caught.value)
+    i18n.set_language("en")
+    with pytest.raises(RecordError) as caught:
+        Participant(name=" ", code="", role_group="educator")
+    assert str(caught.value) == "Participant.name and code are both empty (one is needed)"

@@ -51,3 +51,12 @@ def test_no_screen_looks_words_up_in_a_table_of_its_own() -> None:
     found = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
              if lookup.search(path.read_text(encoding="utf-8"))]
     assert sorted(set(found) - allowed) == []
+
+
+def test_the_level_letters_are_the_shown_names_initials() -> None:
+    from navtool_desktop import i18n
+
+    letters = [vocabulary.level_letter(c) for c in RATING_CHOICES]
+    assert letters == ["E", "D", "O", "R", "?"]
+    i18n.set_language("es")
+    assert [vocabulary.level_letter(c) for c in RATING_CHOICES] == ["E", "D", "C", "R", "?"]

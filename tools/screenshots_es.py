@@ -2,18 +2,23 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots_es.py [OUT_DIR]
 
-Saves the rating screen, its guiding questions, the handover, a condition page and the
-Export and Sign screen to docs/translation/screenshots/ (the rating sheet's page is a PDF:
-``navtool rating-sheet --lang es``).
+Saves the rating screen, the handover, a condition page, the Export and Sign and Reflect and
+Listen screens and the keyboard help (a 1280x720 laptop's window, less its title bar and panel),
+and pages of the Spanish rating sheets (full and compact, drawn with poppler's ``pdftoppm``)
+to docs/translation/screenshots/.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from navtool_desktop import i18n
 
@@ -28,6 +33,11 @@ def main() -> int:
     from navtool_desktop.ui.app import apply_style, install_qt_translation, load_default_pack
     from navtool_desktop.ui.main_window import MainWindow
 
+    if os.environ.get("QT_QPA_PLATFORM", "") == "offscreen":  # a laptop's 1280x720 screen, not Qt's 800x600
+        screen = Path(tempfile.mkdtemp()) / "screen.json"
+        screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 720,
+                                                   "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     app = QApplication(sys.argv[:1])
     apply_style(app)
     install_qt_translation(app)
@@ -35,7 +45,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, Repository(Path(tmp)) as repo:
         store = save_demo(repo, generate(pack), backup=False)
         window = MainWindow(pack, store)
-        window.resize(1280, 720)
+        window.resize(1280, 720 - 48)  # the window manager's title bar and panel take the rest
         window.show()
 
         def grab(name: str) -> None:
@@ -60,8 +70,38 @@ def main() -> int:
         assert export is not None
         window.show_screen(window.index_of(export))
         grab("es-export-sign.png")
+        window.show_screen(window.index_of(cycles))
+        grab("es-reflect-listen.png")
+        help_text = QTextBrowser()
+        help_text.setHtml(window.shortcuts_text())
+        help_text.resize(640, 672)
+        help_text.show()
+        app.processEvents()
+        help_text.grab().save(str(out / "es-keyboard-help.png"))
+        print(out / "es-keyboard-help.png")
+        help_text.close()
+        sheets(pack, store, out)
+        window._close_confirmed = True
         window.close()
     return 0
+
+
+def sheets(pack: object, store: object, out: Path) -> None:
+    """The first competency's page of the full rating sheet, and the compact sheet's first page."""
+    from navtool_desktop.reports.sheet import render_rating_sheet
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        print("pdftoppm (poppler-utils) is not installed: no rating sheet pages", file=sys.stderr)
+        return
+    cycle = max(store.cycles(), key=lambda c: c.date)  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, compact, page in (("es-rating-sheet-page", False, 2), ("es-rating-sheet-compact", True, 1)):
+            pdf = Path(tmp) / f"{name}.pdf"
+            pdf.write_bytes(render_rating_sheet(pack, store.profile, cycle, compact=compact))  # type: ignore[arg-type,attr-defined]
+            subprocess.run([pdftoppm, "-png", "-r", "90", "-f", str(page), "-l", str(page), "-singlefile",
+                            str(pdf), str(out / name)], check=True)
+            print(out / f"{name}.png")
 
 
 if __name__ == "__main__":

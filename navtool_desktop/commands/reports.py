@@ -162,8 +162,8 @@ def _export_plan(args: argparse.Namespace) -> int:
     for n, (name, box) in enumerate(rendered.boxes, start=1):
         role, who = labels.get(name, ("", ""))
         state = _("signed") if identity is not None and n == slot else _("empty")
-        print(f"  {name}: {role} {who}".rstrip() + f" ({state}) page {box.page} at "
-              f"{box.x1:g},{box.y1:g},{box.x2:g},{box.y2:g}")
+        print(f"  {name}: {role} {who}".rstrip() + " " + _("({state}) page {page} at {where}").format(
+            state=state, page=box.page, where=f"{box.x1:g},{box.y1:g},{box.x2:g},{box.y2:g}"))
     if not plan_input.root_fingerprint:
         print(_("No district root certificate in the signing folder: the approval page asks readers to get "
                 "its fingerprint from the district."))

@@ -201,12 +201,12 @@ class Record:
 
     def _uuid(self, name: str) -> None:
         if not _UUID.match(getattr(self, name)):
-            raise self._fail(name, f"must be a record id (UUID4), not '{getattr(self, name)}'")
+            raise self._fail(name, _("must be a record id (UUID4), not '{value}'").format(value=getattr(self, name)))
 
     def _choice(self, name: str, choices: tuple[str, ...]) -> None:
         if getattr(self, name) not in choices:
-            raise self._fail(name, f"must be one of {', '.join(choices)}, "
-                                   f"not '{getattr(self, name)}'")
+            raise self._fail(name, _("must be one of {choices}, not '{value}'").format(
+                choices=", ".join(choices), value=getattr(self, name)))
 
     def _time(self, name: str, *, optional: bool = False) -> None:
         value = getattr(self, name)
@@ -215,11 +215,11 @@ class Record:
         try:
             year = parse_time(value).astimezone(UTC).year
         except (ValueError, OverflowError):
-            raise self._fail(name, f"must be a UTC time like 2025-03-01T14:05:09Z, "
-                                   f"not '{value[:40]}'") from None
+            raise self._fail(name, _("must be a UTC time like 2025-03-01T14:05:09Z, not '{value}'").format(
+                value=value[:40])) from None
         if not TIME_YEARS[0] <= year <= TIME_YEARS[1]:
-            raise self._fail(name, f"must be a time from {TIME_YEARS[0]} to {TIME_YEARS[1]}, "
-                                   f"not '{value[:40]}'")
+            raise self._fail(name, _("must be a time from {first} to {last}, not '{value}'").format(
+                first=TIME_YEARS[0], last=TIME_YEARS[1], value=value[:40]))
 
     def _date(self, name: str, *, optional: bool = False, value: str | None = None) -> None:
         value = getattr(self, name) if value is None else value
@@ -230,28 +230,29 @@ class Record:
             if len(value) != 10:
                 raise ValueError
         except ValueError:
-            raise self._fail(name, f"must be a date like 2025-03-01, not '{value[:40]}'") from None
+            raise self._fail(name, _("must be a date like 2025-03-01, not '{value}'").format(
+                value=value[:40])) from None
         if not DATE_YEARS[0] <= year <= DATE_YEARS[1]:
-            raise self._fail(name, f"must be a date from {DATE_YEARS[0]} to {DATE_YEARS[1]}, "
-                                   f"not '{value}'")
+            raise self._fail(name, _("must be a date from {first} to {last}, not '{value}'").format(
+                first=DATE_YEARS[0], last=DATE_YEARS[1], value=value))
 
     def _item_id(self, name: str, value: str | None = None) -> None:
         value = getattr(self, name) if value is None else value
         if not _ITEM_ID.match(value):
-            raise self._fail(name, f"must be a framework id like 'culture.relationships', "
-                                   f"not '{value}'")
+            raise self._fail(name, _("must be a framework id like 'culture.relationships', not '{value}'").format(
+                value=value))
 
     def _version(self, name: str = "version", *, optional: bool = True) -> None:
         value = getattr(self, name)
         if optional and not value:
             return
         if not is_version(value):
-            raise self._fail(name, f"must be a version like 1764590709123.0.a1b2c3d4e5f6, "
-                                   f"not '{value[:60]}'")
+            raise self._fail(name, _("must be a version like 1764590709123.0.a1b2c3d4e5f6, not '{value}'").format(
+                value=value[:60]))
 
     def _text(self, name: str) -> None:
         if not getattr(self, name).strip():
-            raise self._fail(name, "is empty")
+            raise self._fail(name, _("is empty"))
 
 
 def _plain(value: Any) -> Any:
@@ -325,7 +326,8 @@ class ThresholdChange(Record):
         self._text("by")
         for name in ("old", "new"):
             if getattr(self, name) < MIN_THRESHOLD:
-                raise self._fail(name, f"must be at least {MIN_THRESHOLD}, not {getattr(self, name)}")
+                raise self._fail(name, _("must be at least {least}, not {value}").format(
+                    least=MIN_THRESHOLD, value=getattr(self, name)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -359,10 +361,11 @@ class Cycle(Record):
         self._text("title")
         self._date("date")
         if self.threshold < MIN_THRESHOLD:
-            raise self._fail("threshold", f"must be at least {MIN_THRESHOLD}, not {self.threshold}")
+            raise self._fail("threshold", _("must be at least {least}, not {value}").format(
+                least=MIN_THRESHOLD, value=self.threshold))
         if self.scope is not None:
             if not self.scope:
-                raise self._fail("scope", "must name at least one condition (or be null for all)")
+                raise self._fail("scope", _("must name at least one condition (or be null for all)"))
             for cid in self.scope:
                 self._item_id("scope", cid)
         self._text("framework_id")
@@ -402,7 +405,7 @@ class Participant(Record):
     def validate(self) -> None:
         self._uuid("id")
         if not (self.name.strip() or self.code.strip()):
-            raise self._fail("name", "and code are both empty (one is needed)")
+            raise self._fail("name", _("and code are both empty (one is needed)"))
         self._choice("role_group", ROLE_GROUPS)
         self._time("created")
         self._time("updated")
@@ -441,8 +444,8 @@ class Rating(Record):
         for pid in self.practices:
             self._item_id("practices", pid)
             if not pid.startswith(prefix):
-                raise self._fail("practices", f"'{pid}' is not a practice of "
-                                              f"'{self.competency_id}'")
+                raise self._fail("practices", _("'{practice}' is not a practice of '{competency}'").format(
+                    practice=pid, competency=self.competency_id))
         self._time("updated")
         self._version()
         self._version("prior")
@@ -527,15 +530,16 @@ class Tally(Record):
         self._choice("role_group", ROLE_GROUPS)
         for level, count in self.counts.items():
             if level not in RATING_CHOICES:
-                raise self._fail("counts", f"has an unknown level '{level}' "
-                                           f"(expected {', '.join(RATING_CHOICES)})")
+                raise self._fail("counts", _("has an unknown level '{level}' (expected {choices})").format(
+                    level=level, choices=", ".join(RATING_CHOICES)))
             if count < 0:
-                raise self._fail("counts", f"for '{level}' is negative ({count})")
+                raise self._fail("counts", _("for '{level}' is negative ({count})").format(level=level, count=count))
             if count > MAX_TALLY_COUNT:
-                raise self._fail("counts", f"for '{level}' is {_count(count)}, more than "
-                                           f"{MAX_TALLY_COUNT:,} votes")
+                raise self._fail("counts", _("for '{level}' is {count}, more than {most} votes").format(
+                    level=level, count=_count(count), most=f"{MAX_TALLY_COUNT:,}"))
         if not 0 <= self.people <= MAX_TALLY_COUNT:
-            raise self._fail("people", f"must be 0 to {MAX_TALLY_COUNT:,}, not {_count(self.people)}")
+            raise self._fail("people", _("must be 0 to {most}, not {value}").format(
+                most=f"{MAX_TALLY_COUNT:,}", value=_count(self.people)))
         self._choice("source", ("paper",))
         self._time("updated")
         self._version()
@@ -570,7 +574,7 @@ class PlanSigner(Record):
     def validate(self) -> None:
         self._text("role")
         if len(self.role) > 64 or len(self.name) > 64:
-            raise self._fail("role", "and name are at most 64 characters each")
+            raise self._fail("role", _("and name are at most 64 characters each"))
 
 
 #: At most this many signature boxes fit on the approval page.
@@ -616,17 +620,18 @@ class Plan(Record):
         self._date("period_start")
         self._date("period_end")
         if self.period_end < self.period_start:
-            raise self._fail("period_end", f"({self.period_end}) is before period_start "
-                                           f"({self.period_start})")
+            raise self._fail("period_end", _("({end}) is before period_start ({start})").format(
+                end=self.period_end, start=self.period_start))
         self._choice("status", PLAN_STATUSES)
         self._time("approved_at", optional=True)
         if self.status == "approved" and not (self.approved_by.strip() and self.approved_at):
-            raise self._fail("status", "is 'approved' but approved_by or approved_at is empty")
+            raise self._fail("status", _("is 'approved' but approved_by or approved_at is empty"))
         if len(self.signers) > MAX_PLAN_SIGNERS:
-            raise self._fail("signers", f"has {len(self.signers)} boxes; at most {MAX_PLAN_SIGNERS} fit")
+            raise self._fail("signers", _("has {count} boxes; at most {most} fit").format(
+                count=len(self.signers), most=MAX_PLAN_SIGNERS))
         roles = [s.role.strip().casefold() for s in self.signers]
         if len(set(roles)) != len(roles):
-            raise self._fail("signers", "names the same role twice")
+            raise self._fail("signers", _("names the same role twice"))
         self._date("meeting_date", optional=True)
         if self.revises:
             self._uuid("revises")
@@ -635,7 +640,7 @@ class Plan(Record):
         self._version()
         self._version("prior")
         if len(self.resolution) > 64 or len(self.vote) > 64:
-            raise self._fail("resolution", "and vote are at most 64 characters each")
+            raise self._fail("resolution", _("and vote are at most 64 characters each"))
         for day in self.report_dates:
             self._date("report_dates", value=day)
 
@@ -693,7 +698,7 @@ class Goal(Record):
         self._uuid("id")
         self._uuid("plan_id")
         if self.rank < 0:
-            raise self._fail("rank", f"must be 0 or more, not {self.rank}")
+            raise self._fail("rank", _("must be 0 or more, not {value}").format(value=self.rank))
         self._item_id("competency_id")
         self._choice("current_level", RATING_CHOICES)
         self._choice("target_level", LEVELS)
@@ -701,7 +706,7 @@ class Goal(Record):
         self._choice("term", GOAL_TERMS)
         self._text("statement")
         if self.cost < 0:
-            raise self._fail("cost", f"must be 0 or more, not {self.cost}")
+            raise self._fail("cost", _("must be 0 or more, not {value}").format(value=self.cost))
         self._time("updated")
         self._version()
         self._version("prior")
@@ -756,16 +761,16 @@ class Action(Record):
         self._date("start", optional=True)
         self._date("due", optional=True)
         if self.start and self.due and self.due < self.start:
-            raise self._fail("due", f"({self.due}) is before start ({self.start})")
+            raise self._fail("due", _("({due}) is before start ({start})").format(due=self.due, start=self.start))
         self._choice("status", ACTION_STATUSES)
         if self.cost < 0:
-            raise self._fail("cost", f"must be 0 or more, not {self.cost}")
+            raise self._fail("cost", _("must be 0 or more, not {value}").format(value=self.cost))
         if len(self.status_history) > MAX_STATUS_CHANGES:
-            raise self._fail("status_history", f"has {len(self.status_history)} changes; at most "
-                                               f"{MAX_STATUS_CHANGES} are kept")
+            raise self._fail("status_history", _("has {count} changes; at most {most} are kept").format(
+                count=len(self.status_history), most=MAX_STATUS_CHANGES))
         days = [c.on for c in self.status_history]
         if days != sorted(days):
-            raise self._fail("status_history", "is not in date order")
+            raise self._fail("status_history", _("is not in date order"))
         self._time("updated")
         self._version()
         self._version("prior")
@@ -832,7 +837,7 @@ class Tombstone(Record):
         if self.merged_into:
             self._uuid("merged_into")
             if self.kind != "participant" or self.merged_into == self.id:
-                raise self._fail("merged_into", "names the participant another one was merged into")
+                raise self._fail("merged_into", _("names the participant another one was merged into"))
 
 
 def version_of(record: Record) -> str:

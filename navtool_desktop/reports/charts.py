@@ -7,6 +7,7 @@ allowed to run over.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -138,21 +139,30 @@ def heat_map(pack: Pack, results: CycleResults, width: float) -> Drawing:
 def condition_levels(pack: Pack, results: CycleResults, width: float) -> Drawing:
     """One bar per condition: the mean of its competencies' levels on the 1–4 scale."""
     fonts.register()
-    row_h, head_h, foot_h = 17.0, 22.0, 8.0
+    row_h, foot_h = 17.0, 8.0
     label_w = min(190.0, width * 0.36)
     plot_w = width - label_w - 110
-    height = head_h + len(results.conditions) * row_h + foot_h
-    d = Drawing(width, height)
-    top = height - head_h
 
     def at(value: float) -> float:  # 1 (Establishing) at the left edge, 4 (Refining) at the right
         return label_w + (value - 1) / 3 * plot_w
 
+    # The levels' names over their lines; names too long to sit side by side (Spanish runs
+    # longer) take two rows, every other name on the upper one.
+    heads = []
     for n, level in enumerate(LEVELS, start=1):
-        x = at(n)
-        d.add(Line(x, foot_h, x, top + 2, strokeColor=style.RULE, strokeWidth=0.6))
         anchor = "start" if n == 1 else "end" if n == len(LEVELS) else "middle"
-        d.add(_text(x, top + 8, style.level_name(level), 7.5, True, style.LEVEL_COLORS[level], anchor))
+        wide = stringWidth(style.level_name(level), _BOLD, 7.5)
+        left = at(n) - {"start": 0.0, "middle": wide / 2, "end": wide}[anchor]
+        heads.append((level, at(n), anchor, left, left + wide))
+    crowded = any(a[4] + 4 > b[3] for a, b in itertools.pairwise(heads))
+    head_h = 31.0 if crowded else 22.0
+    height = head_h + len(results.conditions) * row_h + foot_h
+    d = Drawing(width, height)
+    top = height - head_h
+    for n, (level, x, anchor, _left, _right) in enumerate(heads):
+        d.add(Line(x, foot_h, x, top + 2, strokeColor=style.RULE, strokeWidth=0.6))
+        y = top + 8 + (9 if crowded and n % 2 else 0)
+        d.add(_text(x, y, style.level_name(level), 7.5, True, style.LEVEL_COLORS[level], anchor))
     y = top
     for cond in results.conditions:
         y -= row_h

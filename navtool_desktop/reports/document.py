@@ -16,7 +16,7 @@ from typing import Any
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, LayoutError, PageTemplate, Paragraph
 
-from navtool_desktop import __version__
+from navtool_desktop import __version__, i18n
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import para
@@ -136,7 +136,7 @@ class _Document(BaseDocTemplate):
             topMargin=style.TOP_MARGIN, bottomMargin=style.BOTTOM_MARGIN,
             title=one_line(info.title), author=one_line(info.author), subject=one_line(info.subject),
             keywords=one_line(info.keywords), creator=f"Navigation Tool Desktop {__version__}",
-            producer=f"Navigation Tool Desktop {__version__} (ReportLab)", lang="en-US",
+            producer=f"Navigation Tool Desktop {__version__} (ReportLab)", lang=i18n.language_tag(),
             initialFontName=fonts.REGULAR,
         )
         self.info = info

@@ -28,7 +28,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from navtool_desktop.core.records import Cycle, District
 from navtool_desktop.core.results import in_scope
 from navtool_desktop.framework import Competency, Pack
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import _, language
 from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import head_cells, hex_color, long_date, para, rich
 from navtool_desktop.reports.document import DocumentInfo, build, heading
@@ -95,17 +95,47 @@ def _boxed(label: Paragraph | str, width: float) -> Table:
     return table
 
 
-def _broken(name: str, width: float, font: str, size: float) -> str:
-    """``name`` as markup that fits ``width``: a word too long is broken with a hyphen (words
-    that fit stay whole, and are left to wrap at their spaces)."""
+_VOWELS = frozenset("aeiouáéíóúü")
+#: Pairs of letters that begin a Spanish syllable together and are never split
+#: ("De-sa-rro-llan-do", "Es-ta-ble-cien-do").
+_ONSETS = frozenset(("ll", "rr", "ch", "qu", "gu",
+                     *(a + b for a in "bcdfgkpt" for b in "lr")))
+
+
+def syllable_cuts(word: str) -> list[int]:
+    """Where a Spanish ``word`` may be hyphenated: before a consonant (or a pair in
+    :data:`_ONSETS`) that a vowel follows, at least two letters from either end. (English
+    syllables follow no such rule: "Develo-ping" would be wrong; English words are cut where
+    the most fits.)"""
+    lower = word.lower()
+    cuts = []
+    for n in range(2, len(lower) - 1):
+        letter, before = lower[n], lower[n - 1]
+        if not (letter.isalpha() and before.isalpha()) or letter in _VOWELS:
+            continue
+        if before + letter in _ONSETS and before not in _VOWELS:
+            continue  # inside a pair: "l|l", "b|l"
+        onset = 2 if lower[n:n + 2] in _ONSETS else 1
+        if lower[n + onset:n + onset + 1] in _VOWELS and lower[n + onset:n + onset + 1]:
+            cuts.append(n)
+    return cuts
+
+
+def _broken(name: str, width: float, font: str, size: float, *, spanish: bool = False) -> str:
+    """``name`` as markup that fits ``width``: a word too long is hyphenated (a Spanish one
+    between syllables: "Estable-ciendo", not "Estableci-endo"); words that fit stay whole, and
+    are left to wrap at their spaces."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def fits(text: str) -> bool:
+        return stringWidth(text + "-", font, size) <= width
 
     words = []
     for word in name.split():
         parts = []
         while stringWidth(word, font, size) > width and len(word) > 5:
-            cut = max([n for n in range(3, len(word) - 2) if stringWidth(word[:n] + "-", font, size) <= width]
-                      or [3])
+            good = [n for n in syllable_cuts(word) if fits(word[:n])] if spanish else []
+            cut = max(good or [n for n in range(3, len(word) - 2) if fits(word[:n])] or [3])
             parts.append(markup(word[:cut]) + "-")
             word = word[cut:]
         parts.append(markup(word))
@@ -122,14 +152,26 @@ def _label_size(names: list[str], width: float, font: str, sizes: tuple[float, .
 
 
 def _choice_names(pack: Pack) -> list[tuple[str, str]]:
-    names = {s.id: _with_source(s.id, s.name) for s in pack.stages}
+    """(level, its name in the pack's language) for each tick box, "Not sure" last."""
+    names = {s.id: s.name for s in pack.stages}
     return [(c, names.get(c, style.level_name(c))) for c in style.ALL_CHOICES]
 
 
-def _with_source(level: str, name: str) -> str:
-    """A translated level name with the English one after it: ratings are pooled across languages."""
+def _source_of(level: str, name: str) -> str:
+    """The English name of a translated level ("" in English): ratings are pooled across languages."""
     english = source_level_name(level)
-    return f"{name} ({english})" if english and english != name else name
+    return english if english and english != name else ""
+
+
+def _level_label(level: str, name: str, width: float, font: str, size: float) -> str:
+    """A level's name as markup that fits ``width``, the English name under it in small print."""
+    english = _source_of(level, name)
+    label = _broken(name, width, font, size, spanish=language() == "es")
+    if english:
+        small = max(5.5, size - 1.5)
+        label += f'<br/><font name="{fonts.REGULAR}" size="{small:g}">' \
+                 f'{_broken(f"({english})", width, fonts.REGULAR, small)}</font>'
+    return label
 
 
 def _choices_row(pack: Pack) -> Table:
@@ -138,8 +180,8 @@ def _choices_row(pack: Pack) -> Table:
     room = width - 10 - BOX_SIZE - 5 - 2
     size = _label_size([name for _c, name in choices], room, fonts.REGULAR)
     label = ParagraphStyle("sheet_choice_fit", parent=_styles()[2], fontSize=size, leading=size + 2)
-    cells = [_boxed(Paragraph(_broken(name, room, label.fontName, size), label), width - 10)
-             for _c, name in choices]
+    cells = [_boxed(Paragraph(_level_label(c, name, room, label.fontName, size), label), width - 10)
+             for c, name in choices]
     table = Table([cells], colWidths=[width] * len(choices), hAlign="LEFT")
     table.setStyle(TableStyle([
         *(("BACKGROUND", (n, 0), (n, 0), style.LEVEL_TINTS[c]) for n, (c, _name) in enumerate(choices)),
@@ -159,8 +201,10 @@ def _levels_table(competency: Competency, *, boxes: bool = True) -> Table:
     head, body = [], []
     for cell in competency.levels:
         color = style.LEVEL_COLORS[cell.level]
-        head.append(Paragraph(f'<font color="{hex_color(color)}"><b>{markup(style.level_name(cell.level))}</b></font>',
-                              st.cell))
+        name = style.level_name(cell.level)
+        english = _source_of(cell.level, name)
+        small = f' <font size="7">({markup(english)})</font>' if english else ""
+        head.append(Paragraph(f'<font color="{hex_color(color)}"><b>{markup(name)}</b>{small}</font>', st.cell))
         parts: list[Any] = [para(sentence(d.text), descriptor) for d in cell.descriptors]
         if cell.practices:
             parts.append(Spacer(1, 2))
@@ -269,7 +313,9 @@ def _intro(pack: Pack, district: District, cycle: Cycle, variant: str) -> list[F
         out.append(para(_("Write your name or code and tick your role group at the top of every page, so a "
                           "loose page can still be counted."), st.body))
     out.append(para(_("What the levels mean:"), st.cell_bold))
-    out += [para(f"{_with_source(stage.id, stage.name)}: {stage.meaning}", _styles()[0]) for stage in pack.stages]
+    out += [rich("{name}" + (' <font size="7.5">({english})</font>' if _source_of(stage.id, stage.name) else "")
+                 + ": {meaning}", _styles()[0], name=stage.name, english=_source_of(stage.id, stage.name),
+                 meaning=stage.meaning) for stage in pack.stages]
     if variant != "handout":
         out.append(para(_("When you are done, give this sheet to your facilitator, who enters the counts in "
                           "the app's tally entry. Your name is never shown in the results."), st.small))
@@ -291,8 +337,8 @@ def _compact_table(pack: Pack, competencies: list[Competency]) -> Table:
     widths = [w * 0.36, *([box_w] * len(choices)), w * 0.64 - box_w * len(choices)]
     size = _label_size([name for _c, name in choices], box_w - 8, fonts.BOLD, (8, 7.5, 7, 6.5))
     head_style = ParagraphStyle("compact_head", parent=st.cell_head, fontSize=size, leading=size + 2)
-    for n, (_c, name) in enumerate(choices, start=1):
-        rows[0][n] = Paragraph(_broken(name, box_w - 8, fonts.BOLD, head_style.fontSize), head_style)
+    for n, (c, name) in enumerate(choices, start=1):
+        rows[0][n] = Paragraph(_level_label(c, name, box_w - 8, fonts.BOLD, head_style.fontSize), head_style)
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), style.ACCENT),

@@ -45,10 +45,16 @@ from navtool_desktop.ui.cycle_dialogs import (
 from navtool_desktop.ui.rating_entry import RatingPanel
 from navtool_desktop.ui.saving import editable, try_save
 from navtool_desktop.ui.turns import ConfirmRater, PinPage, RaterPicker, pack_in, progress_html, progress_view
-from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.ui.widgets import FlowLayout, plain_label
 from navtool_desktop.vocabulary import cycle_status_name
 
 T = TypeVar("T")
+
+
+def tally_button_texts() -> tuple[str, str]:
+    """The paper-tally buttons' words: one competency's grid, a whole sheet for one role group
+    (Help > Keyboard shortcuts names their Alt keys from these, in the app's language)."""
+    return _("Enter paper &tally…"), _("Paper sheet for one role &group…")
 
 
 def competencies_in_scope(pack: Pack, cycle: Cycle) -> list[str]:
@@ -192,9 +198,10 @@ class CyclesScreen(QWidget):
         self.rate_button = QPushButton(_("&Rate (pass the laptop)"))
         self.rate_button.setObjectName("primary")
         self.rate_button.clicked.connect(self.ask_who)
-        self.tally_button = QPushButton(_("Enter paper &tally…"))
+        tally_text, sheet_text = tally_button_texts()
+        self.tally_button = QPushButton(tally_text)
         self.tally_button.clicked.connect(self.enter_tally)
-        self.sheet_button = QPushButton(_("Paper sheet for one role &group…"))
+        self.sheet_button = QPushButton(sheet_text)
         self.sheet_button.setToolTip(_("Every competency's counts for one role group, typed with Tab "
                                        "and Enter"))
         self.sheet_button.clicked.connect(self.enter_sheet)
@@ -207,11 +214,9 @@ class CyclesScreen(QWidget):
                   self.remove_participant_button, self.merge_participant_button, self.clear_pin_button):
             people_buttons.addWidget(b)
         people_buttons.addStretch(1)
-        buttons = QHBoxLayout()
-        for b in (self.rate_button, self.tally_button, self.sheet_button, self.phones_button,
-                  self.close_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        # wraps onto a second line where the words are long (Spanish), never pushing the screen wider
+        buttons = FlowLayout().add(self.rate_button, self.tally_button, self.sheet_button, self.phones_button,
+                                   self.close_button)
         overview = QWidget()
         ov = QVBoxLayout(overview)
         ov.addWidget(self.cycle_title)

@@ -49,7 +49,7 @@ from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.cycle_dialogs import merge_question, participant_text
 from navtool_desktop.ui.operations import Operation, Progress, run_job
-from navtool_desktop.ui.widgets import plain_label
+from navtool_desktop.ui.widgets import FlowLayout, plain_label
 
 
 class ExchangeScreen(QWidget):
@@ -110,15 +110,9 @@ class ExchangeScreen(QWidget):
         self.ratings_button.clicked.connect(lambda: self.export_spreadsheet("ratings"))
         self.actions_button = QPushButton(_("Plan &actions to CSV or Excel…"))
         self.actions_button.clicked.connect(lambda: self.export_spreadsheet("actions"))
-        bundles = QHBoxLayout()
-        for button in (self.export_mine, self.export_cycle_button, self.export_district_button):
-            bundles.addWidget(button)
-        bundles.addStretch(1)
-        tables = QHBoxLayout()
-        tables.addWidget(self.summary_button)
-        tables.addWidget(self.ratings_button)
-        tables.addWidget(self.actions_button)
-        tables.addStretch(1)
+        # rows that wrap rather than push the screen wider (Spanish runs longer)
+        bundles = FlowLayout().add(self.export_mine, self.export_cycle_button, self.export_district_button)
+        tables = FlowLayout().add(self.summary_button, self.ratings_button, self.actions_button)
         export_box = QGroupBox(_("Export"))
         export_layout = QVBoxLayout(export_box)
         export_layout.addLayout(form)
@@ -324,7 +318,10 @@ class ExchangeScreen(QWidget):
         if self.busy():
             return None
         cycle_id = self.cycle_box.currentData() if what != "actions" else None
-        suggested = f"{file_stem(self.cycle_box.currentText() if cycle_id else self.store.profile.name)}-{what}.xlsx"
+        names = {"summary": _("{name}-summary.xlsx"), "ratings": _("{name}-ratings.xlsx"),
+                 "actions": _("{name}-actions.xlsx")}
+        suggested = names[what].format(name=file_stem(self.cycle_box.currentText() if cycle_id
+                                                      else self.store.profile.name))
         out = self.ask_save_path(_("Export to a spreadsheet"), suggested,
                                  _("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"))
         if out is None:

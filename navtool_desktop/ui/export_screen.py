@@ -42,7 +42,7 @@ from navtool_desktop.ui.signing_dialogs import (
     PlanSignersDialog,
     PlanSignersRequest,
 )
-from navtool_desktop.ui.widgets import HeaderedTableModel, plain_label
+from navtool_desktop.ui.widgets import FlowLayout, HeaderedTableModel, plain_label
 
 if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen is first shown
     from cryptography import x509
@@ -60,7 +60,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def handout_path(sheet: Path) -> Path:
     """Where the levels handout goes: beside the compact sheet."""
-    return sheet.with_name(sheet.stem + "-levels-handout.pdf")
+    return sheet.with_name(_("{name}-levels-handout.pdf").format(name=sheet.stem))
 
 
 class IdentityModel(HeaderedTableModel):
@@ -156,6 +156,7 @@ class ExportScreen(QWidget):
         self.cycle_box = QComboBox()
         self.cycle_box.setAccessibleName(_("Cycle"))
         self.signers_label = plain_label(object_name="hint")
+        self.signers_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.signers_button = QPushButton(_("Signature &boxes and meeting…"))
         self.signers_button.clicked.connect(self.edit_signers)
         self.box_choice = QComboBox()
@@ -177,24 +178,19 @@ class ExportScreen(QWidget):
         self.compact_button.setToolTip(_("One line per competency with the level boxes, about four pages; the "
                                          "level descriptions go in a separate handout saved beside it."))
         self.compact_button.clicked.connect(self.export_compact_sheet)
-        plan_row = QHBoxLayout()
-        plan_row.addWidget(self.plan_box, 1)
-        plan_row.addWidget(self.plan_button)
-        plan_row.addWidget(self.sign_button)
-        plan_row.addWidget(self.progress_button)
-        cycle_row = QHBoxLayout()
-        cycle_row.addWidget(self.cycle_box, 1)
-        cycle_row.addWidget(self.report_button)
-        cycle_row.addWidget(self.sheet_button)
-        cycle_row.addWidget(self.compact_button)
+        # Each choice on a line of its own, its buttons under it on lines that wrap: the screen
+        # never grows wider than a 1280 px laptop's, in English or in (longer) Spanish.
         form = QFormLayout()
-        form.addRow(_("Plan"), plan_row)
-        signers_row = QHBoxLayout()
-        signers_row.addWidget(self.signers_label, 1)
-        signers_row.addWidget(self.signers_button)
-        form.addRow("", signers_row)
+        form.addRow(_("Plan"), self.plan_box)
+        plan_buttons = QVBoxLayout()
+        plan_buttons.setContentsMargins(0, 0, 0, 0)
+        plan_buttons.addLayout(FlowLayout().add(self.plan_button, self.sign_button, self.progress_button,
+                                                self.signers_button))
+        plan_buttons.addWidget(self.signers_label)
+        form.addRow("", plan_buttons)
         form.addRow(_("Sign in bo&x"), self.box_choice)
-        form.addRow(_("Cycle"), cycle_row)
+        form.addRow(_("Cycle"), self.cycle_box)
+        form.addRow("", FlowLayout().add(self.report_button, self.sheet_button, self.compact_button))
         documents = QGroupBox(_("Documents"))
         documents.setLayout(form)
 
@@ -232,12 +228,8 @@ class ExportScreen(QWidget):
         fp_row.addWidget(plain_label(_("Fingerprint:"), wrap=False))
         fp_row.addWidget(self.fingerprint, 1)
         fp_row.addWidget(self.copy_button)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.import_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.summary_button)
-        buttons.addWidget(self.add_signature_button)
+        buttons = FlowLayout().add(self.create_button, self.import_button, self.summary_button,
+                                   self.add_signature_button)
         self.folder_note = plain_label(object_name="hint")
         self.folder_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         identities = QGroupBox(_("Signing identities"))
@@ -559,7 +551,7 @@ class ExportScreen(QWidget):
             return render_report_with_twin(self.pack, data)
 
         return self._export(lambda: load_report(self.store, self.pack, cycle_id), _("Save the assessment report"),
-                            lambda data: f"{file_stem(data.results.cycle.title)}-report.pdf",
+                            lambda data: _("{name}-report.pdf").format(name=file_stem(data.results.cycle.title)),
                             _("Drawing the assessment report"), render, _("Exporting the assessment report"))
 
     def export_sheet(self) -> Operation | None:
@@ -576,7 +568,7 @@ class ExportScreen(QWidget):
             return render_rating_sheet(self.pack, district, cycle)
 
         return self._export(lambda: pick_cycle(self.store.cycles(), cycle_id), _("Save a printable rating sheet"),
-                            lambda cycle: f"{file_stem(cycle.title)}-rating-sheet.pdf",
+                            lambda cycle: _("{name}-rating-sheet.pdf").format(name=file_stem(cycle.title)),
                             _("Drawing the rating sheet"), render, _("Exporting the rating sheet"))
 
     def export_progress(self) -> Operation | None:
@@ -592,7 +584,8 @@ class ExportScreen(QWidget):
 
         return self._export(lambda: load_plan(self.store, self.pack, plan_id, today=self.today()),
                             _("Save a progress report"),
-                            lambda data: f"{file_stem(data.plan.title)}-progress-{data.today.isoformat()}.pdf",
+                            lambda data: _("{name}-progress-{date}.pdf").format(name=file_stem(data.plan.title),
+                                                                                date=data.today.isoformat()),
                             _("Drawing the progress report"), render, _("Exporting the progress report"))
 
     def today(self) -> date:
@@ -620,7 +613,7 @@ class ExportScreen(QWidget):
                            overwrite=True)
 
         return self._export(lambda: pick_cycle(self.store.cycles(), cycle_id), _("Save a compact rating sheet"),
-                            lambda cycle: f"{file_stem(cycle.title)}-rating-sheet-compact.pdf",
+                            lambda cycle: _("{name}-rating-sheet-compact.pdf").format(name=file_stem(cycle.title)),
                             _("Drawing the compact rating sheet"), render, _("Exporting the compact rating sheet"),
                             beside=handout)
 
@@ -716,7 +709,7 @@ class ExportScreen(QWidget):
         if chosen is None:
             return None
         signed_data, slot = chosen
-        out = self._target(_("Save the signed plan"), f"{file_stem(data.plan.title)}-signed.pdf")
+        out = self._target(_("Save the signed plan"), _("{name}-signed.pdf").format(name=file_stem(data.plan.title)))
         if out is None:
             return None
         pack = self.pack

@@ -27,7 +27,7 @@ from navtool_desktop import __version__
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.ui.framework_browser import FrameworkBrowser
-from navtool_desktop.ui.widgets import rich_label, tab_leaves_tables
+from navtool_desktop.ui.widgets import alt_key, rich_label, tab_leaves_tables
 from navtool_desktop.vocabulary import provenance_name
 
 if TYPE_CHECKING:  # each district screen is imported when it is first built (start-up stays quick)
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
         #: Facilitator's actions a participant's turn must not reach (another district's results).
         self._facilitator_actions: list[QAction] = []
         if self.repo is not None:
-            districts = file_menu.addAction(_("&Districts…"))
+            self.districts_action = districts = file_menu.addAction(_("&Districts…"))
             districts.setShortcut(QKeySequence("Ctrl+Shift+D"))
             districts.triggered.connect(self.choose_district)
             self._facilitator_actions.append(districts)
@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         edit_menu = self.menuBar().addMenu(_("&Edit"))
-        find = edit_menu.addAction(_("&Find in framework…"))
+        self.find_action = find = edit_menu.addAction(_("&Find in framework…"))
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(self._find)
@@ -468,20 +468,30 @@ class MainWindow(QMainWindow):
         ])
 
     def shortcuts_text(self) -> str:
-        """Every keyboard shortcut of the app, screen by screen (Help > Keyboard shortcuts, F1)."""
+        """Every keyboard shortcut of the app, screen by screen (Help > Keyboard shortcuts, F1).
+
+        The Alt keys are read from the words shown (Alt+F / Alt+E / Alt+H in English, Alt+A /
+        Alt+E / Alt+Y in Spanish) and the shortcuts from the actions, so the list cannot drift
+        from the app. Key names stay as printed on a US keyboard's keys (Ctrl, Shift, Tab).
+        """
+        from navtool_desktop.ui.cycles_screen import tally_button_texts
+
         screens = [self.nav.item(i).text() for i in range(min(self.nav.count(), 9))]
+        menus = " / ".join(key for key in (alt_key(a.text()) for a in self.menuBar().actions()) if key)
+        tallies = " / ".join(alt_key(text) for text in tally_button_texts())
+        districts = getattr(self, "districts_action", None)
         groups: list[tuple[str, list[tuple[str, str]]]] = [
             (_("Everywhere"), [
                 *[(f"Ctrl+{n}", title) for n, title in enumerate(screens, start=1)],
-                ("Alt+F / Alt+E / Alt+H", _("File, Edit and Help menus")),
+                (menus, _("File, Edit and Help menus")),
                 (_("Alt + underlined letter"), _("the button, tab or field with that letter")),
-                ("Ctrl+F", _("find in the framework")),
-                ("Ctrl+Shift+D", _("choose another district")),
+                (self.find_action.shortcut().toString(), _("find in the framework")),
+                *([(districts.shortcut().toString(), _("choose another district"))] if districts else []),
                 ("Tab / Shift+Tab", _("next / previous control; Tab leaves a table")),
                 (_("arrow keys"), _("move inside a list or table")),
                 ("Ctrl+Tab / Ctrl+PgDn", _("next tab, also from inside a table (Ctrl+Shift+Tab, "
                                            "Ctrl+PgUp: previous)")),
-                ("F1", _("this list")),
+                (self.shortcuts_action.shortcut().toString(), _("this list")),
             ]),
             (_("Reflect and Listen: rating (pass the laptop)"), [
                 ("1 2 3 4", _("choose a level (and move on)")),
@@ -495,7 +505,7 @@ class MainWindow(QMainWindow):
                 (_("Enter / Esc"), _("yes, that's me / not me (then the PIN, if any)")),
             ]),
             (_("Reflect and Listen: paper tallies"), [
-                ("Alt+T / Alt+G", _("one competency's grid / a whole sheet for one role group")),
+                (tallies, _("one competency's grid / a whole sheet for one role group")),
                 ("Tab", _("next count (an empty count is 0)")),
                 ("Enter", _("next role group (grid) or next competency (sheet); on the last, Save")),
             ]),

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QTableView, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QTableView, QTabWidget, QWidget
 
 
 def plain_label(text: str = "", *, object_name: str = "", wrap: bool = True) -> QLabel:
@@ -32,6 +42,92 @@ def rich_label(html_text: str = "", *, object_name: str = "", wrap: bool = True)
     if object_name:
         label.setObjectName(object_name)
     return label
+
+
+def alt_key(text: str) -> str:
+    """The keys a control's underlined letter (the ``&`` in its text) answers to: "Alt+T" for
+    "Enter paper &tally…", in whatever language the text is; "" when nothing is underlined."""
+    plain = text.replace("&&", "")  # "&&" shows one "&" and underlines nothing
+    at = plain.find("&")
+    letter = plain[at + 1:at + 2] if at >= 0 else ""
+    return f"Alt+{letter.upper()}" if letter.strip() else ""
+
+
+class FlowLayout(QLayout):
+    """A row of controls (buttons, mostly) that goes on to a new line when the next one does not
+    fit, instead of pushing the screen wider than the window: Spanish labels run about 25%
+    longer than English ones, and a school laptop's screen is 1280 px across. Controls keep
+    their order (and so the Tab order); a hidden control takes no room. (Qt's "Flow Layout"
+    example.)"""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def add(self, *widgets: QWidget) -> FlowLayout:
+        for widget in widgets:
+            self.addWidget(widget)
+        return self
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._place(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._place(rect, move=True)
+
+    def _shown(self) -> list[QLayoutItem]:
+        return [item for item in self._items if not item.isEmpty()]
+
+    def sizeHint(self) -> QSize:
+        """Everything on one line."""
+        items = self._shown()
+        margins = self.contentsMargins()
+        width = sum(i.sizeHint().width() for i in items) + self._gap * max(0, len(items) - 1)
+        height = max((i.sizeHint().height() for i in items), default=0)
+        return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
+
+    def minimumSize(self) -> QSize:
+        """As narrow as the widest control, one per line."""
+        size = QSize()
+        for item in self._shown():
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _place(self, rect: QRect, *, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._shown():
+            hint = item.sizeHint()
+            if x > area.x() and x + hint.width() > area.right() + 1:  # a new line
+                x, y, line = area.x(), y + line + self._gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), QSize(min(hint.width(), area.width()), hint.height())))
+            x += hint.width() + self._gap
+            line = max(line, hint.height())
+        return y + line - rect.y() + margins.bottom()
 
 
 class HeaderedTableModel(QAbstractTableModel):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from test_fits_screen import build_district, open_window
 
+from navtool_desktop import i18n
 from navtool_desktop.framework import Pack
 from navtool_desktop.storage.repository import Repository
 from navtool_desktop.ui.main_window import MainWindow
@@ -63,8 +64,16 @@ def clashes(window: MainWindow, root: QWidget) -> dict[str, set[str]]:
     return {letter: whats for letter, whats in seen.items() if len(whats) > 1}
 
 
-@pytest.fixture
-def window(qtbot: QtBot, pack: Pack, repo: Repository) -> Iterator[MainWindow]:
+@pytest.fixture(params=["en", "es"])
+def window(request: pytest.FixtureRequest, qtbot: QtBot, pack: Pack,
+           repo: Repository) -> Iterator[MainWindow]:
+    """The main window of a full district, in English and in Spanish (the Alt-letters, the
+    help and the buttons' keys must hold in each language the app ships)."""
+    if request.param != "en":
+        from navtool_desktop.framework.locale import load_localized
+
+        i18n.set_language(request.param)
+        pack = load_localized(pack, request.param)
     shown = open_window(pack, build_district(repo, pack), repo)
     qtbot.addWidget(shown)
     shown.show()
@@ -90,12 +99,12 @@ def test_every_screen_has_unique_mnemonics_and_alt_e_is_the_edit_menu(window: Ma
     QApplication.processEvents()
     found += [f"rating: Alt+{letter.upper()} {sorted(whats)}"
               for letter, whats in clashes(window, window.screens.currentWidget()).items()]
-    assert sorted(set(found)) == []
+    assert sorted(set(found)) == [], "\n".join(sorted(set(found)))
 
 
 @pytest.mark.parametrize("screen", ["Exchange", "Export and Sign"])
 def test_every_button_on_exchange_and_export_has_an_alt_key(window: MainWindow, screen: str) -> None:
-    index = next(i for i in range(window.nav.count()) if window.nav.item(i).text() == screen)
+    index = next(i for i in range(window.nav.count()) if window.nav.item(i).text() == i18n._(screen))
     window.show_screen(index)
     QApplication.processEvents()
     root = window.screens.currentWidget()
@@ -133,6 +142,16 @@ def test_help_lists_the_keyboard_shortcuts(window: MainWindow) -> None:
         assert keys in text
     for index in range(window.nav.count()):
         assert window.nav.item(index).text() in text
+    # The letters are the ones the app's words underline in the language shown (Alt+A / Alt+E /
+    # Alt+Y for Archivo, Editar, Ayuda), not the English ones.
+    menus = " / ".join(f"Alt+{mnemonic(a.text()).upper()}" for a in window.menuBar().actions())
+    assert menus in text
+    cycles = window.cycles
+    tallies = " / ".join(f"Alt+{mnemonic(b.text()).upper()}" for b in (cycles.tally_button, cycles.sheet_button))
+    assert tallies in text
+    if i18n.language() == "es":
+        assert "Alt+F" not in text and "Alt+H" not in text
+        assert "menús Archivo, Editar y Ayuda" in text
 
 
 @pytest.mark.real_display

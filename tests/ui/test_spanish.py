@@ -80,3 +80,35 @@ def test_the_rating_panel_shows_the_spanish_level_meanings(qtbot: QtBot, pack: P
     assert panel.level_buttons["operationalizing"].toolTip() == meaning
     assert meaning in panel.levels_view.toPlainText()
     assert "Voz" in panel.list.item(0).text()
+
+
+def test_the_export_screen_writes_the_report_in_the_apps_language(qtbot: QtBot, pack: Pack, data_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    """The Export screen needs no --lang: the report follows the app's language."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import Qt
+
+    from navtool_desktop.core.demo import generate
+    from navtool_desktop.framework.locale import load_localized
+    from navtool_desktop.storage.demo import save_demo
+    from navtool_desktop.storage.repository import Repository
+    from navtool_desktop.ui.export_screen import ExportScreen
+
+    i18n.set_language("es")
+    spanish = load_localized(pack, "es")
+    with Repository(data_dir) as repo:
+        store = save_demo(repo, generate(spanish, years=1), backup=False)
+        screen = ExportScreen(spanish, store, signing_dir=tmp_path / "signing")
+        qtbot.addWidget(screen)
+        screen.show()
+        asked: list[tuple[object, ...]] = []
+        screen.ask_save_path = lambda *a: asked.append(a) or tmp_path / "informe"  # type: ignore[method-assign]
+        with qtbot.waitSignal(screen.saved, timeout=60000) as blocker:  # a ceiling, not a measured time
+            qtbot.mouseClick(screen.report_button, Qt.MouseButton.LeftButton)
+    reader = PdfReader(Path(blocker.args[0]))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Informe de evaluación" in text and "Fortalezas" in text and "Strengths" not in text
+    assert reader.trailer["/Root"]["/Lang"] == "es-US"
+    title, suggested = asked[0][:2]
+    assert title == "Guardar el informe de evaluación"
+    assert str(suggested).endswith("-informe.pdf")  # the file name it suggests is Spanish too
