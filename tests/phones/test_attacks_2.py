@@ -1,0 +1,158 @@
+"""Attacks on phone rating's newer parts: PIN lock-outs under concurrent tries, crafted
+requests and files, the cycle lock, idle connections from one address, kept keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from phone_helpers import Room, send
+
+from navtool_desktop.framework import Pack
+from navtool_desktop.phones import PhoneServer, SaveDesk
+from navtool_desktop.phones.keys import CycleLock, keys_path, load_keys, save_keys
+from navtool_desktop.phones.server import PIN_TRIES
+
+posix_only = pytest.mark.skipif(os.name == "nt", reason="symlinks and named pipes: POSIX")
+
+
+def test_concurrent_wrong_pins_get_no_more_tries_than_the_lock_out_allows(room: Room) -> None:
+    """Twenty wrong PINs sent at once for one name: only PIN_TRIES of them are checked."""
+    room.join(0, "1234")
+    pid = room.people[0].id
+    path = f"/api/{room.server.join_code}/join"
+    barrier = threading.Barrier(20)
+
+    def guess(n: int) -> tuple[int, str]:
+        barrier.wait()
+        status, reply = send(room.server.port, "POST", path, {"participant": pid, "pin": f"{2000 + n}"})
+        return status, reply["error"]
+
+    with ThreadPoolExecutor(20) as pool:
+        replies = Counter(pool.map(guess, range(20)))
+    checked = replies[(403, "That PIN is not right.")]
+    assert checked <= PIN_TRIES, replies
+    status, reply = room.api("join", {"participant": pid, "pin": "1234"})
+    assert status == 429 and "Too many wrong PINs" in reply["error"]
+
+
+def test_a_length_in_other_digits_is_refused_plainly_and_nothing_is_logged(
+        room: Room, capfd: pytest.CaptureFixture[str]) -> None:
+    """"Content-Length: ²" is a digit to str.isdigit but not to int(): a plain refusal, and no
+    traceback naming the phone's address on the laptop's console."""
+    with socket.create_connection(("127.0.0.1", room.server.port), timeout=10) as conn:
+        conn.sendall(f"POST /api/{room.server.join_code}/join HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Type: application/json\r\nContent-Length: \xb2\r\n\r\n{}".encode("latin-1"))
+        reply = conn.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 411"), reply
+    out, err = capfd.readouterr()
+    assert "127.0.0.1" not in out + err and "Traceback" not in out + err
+
+
+def test_a_connection_that_breaks_mid_reply_writes_nothing_about_the_phone(
+        room: Room, capfd: pytest.CaptureFixture[str]) -> None:
+    """Whatever goes wrong in a request thread, nothing about who asked is written anywhere."""
+    server = room.server
+    original = server.handle
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("a bug")
+
+    server.handle = broken  # type: ignore[method-assign]
+    try:
+        with pytest.raises(OSError):
+            send(server.port, "GET", f"/j/{server.join_code}")
+    finally:
+        server.handle = original  # type: ignore[method-assign]
+    out, err = capfd.readouterr()
+    assert "127.0.0.1" not in out + err and "Traceback" not in out + err
+
+
+@posix_only
+def test_a_cycle_lock_that_is_a_symlink_never_empties_the_file_it_points_to(room: Room, tmp_path: Path) -> None:
+    lock = CycleLock(room.store, room.cycle_id)
+    lock.path.parent.mkdir(parents=True, exist_ok=True)
+    victim = tmp_path / "thesis.txt"
+    victim.write_text("four years of work")
+    os.symlink(victim, lock.path)
+    try:
+        lock.acquire("Retreat")
+        lock.note("http://127.0.0.1:1/j/ABCDEF")
+    except Exception:
+        pass  # refusing is fine
+    finally:
+        lock.release()
+    assert victim.read_text() == "four years of work"
+
+
+@posix_only
+def test_a_named_pipe_in_place_of_the_keys_file_does_not_hang_the_app(room: Room) -> None:
+    path = keys_path(room.store, room.cycle_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.append(load_keys(room.store, room.cycle_id)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # unblock the reader so the test process can end
+        with open(path, "wb"):
+            pass
+        reader.join(timeout=10)
+        pytest.fail("load_keys waited on a named pipe")
+    assert found == [{}]
+
+
+def test_a_huge_keys_file_is_not_read_whole(room: Room) -> None:
+    path = keys_path(room.store, room.cycle_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        file.truncate(4 * 1024**3)   # a sparse 4 GB file: reading it whole would fill memory
+    assert load_keys(room.store, room.cycle_id) == {}
+
+
+def test_deleting_a_cycle_forgets_its_pins_and_codes(room: Room) -> None:
+    """PIN hashes of four digits are cracked offline in seconds: they must not outlive the cycle."""
+    room.server.pins.new_codes([p.id for p in room.people])
+    room.join(0, "2580")
+    path = keys_path(room.store, room.cycle_id)
+    assert path.exists()
+    room.server.stop()
+    room.store.delete_cycle(room.cycle_id)
+    assert not path.exists()
+    assert not list(path.parent.glob(f".{path.name}.*"))
+
+
+def test_one_address_cannot_take_every_connection(pack: Pack, room: Room) -> None:
+    """Slow or idle connections from one phone (slowloris) leave room for the others."""
+    server = PhoneServer(pack, room.server.room, SaveDesk(), host="127.0.0.1", max_connections=16)
+    server.start()
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(16):   # the attacker, from 127.0.0.2
+            s = socket.socket()
+            s.settimeout(10)
+            s.bind(("127.0.0.2", 0))
+            s.connect(("127.0.0.1", server.port))
+            s.sendall(b"GET /j/")   # and never more
+            idle.append(s)
+        status = send(server.port, "GET", f"/j/{server.join_code}")[0]   # a phone at 127.0.0.1
+        assert status == 200
+    finally:
+        for s in idle:
+            s.close()
+        server.stop()
+
+
+def test_kept_keys_of_another_cycle_are_ignored(room: Room) -> None:
+    path = keys_path(room.store, room.cycle_id)
+    save_keys(room.store, "another-cycle", {"format": 1, "pins": {}})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((path.parent / "another-cycle.json").read_bytes())
+    assert load_keys(room.store, room.cycle_id) == {}
+    assert json.loads(path.read_bytes())["cycle"] == "another-cycle"
