@@ -122,6 +122,14 @@ def _typed_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch not in " -\t")
 
 
+class PinLocked(Exception):
+    """Too many wrong PINs for a name lately: ``seconds`` until it is free again."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 class PinBook:
     """PINs (hashed), personal codes (hashed), lock-outs and phones' tokens by participant id.
 
@@ -194,19 +202,27 @@ class PinBook:
     def locked_for(self, participant_id: str) -> float:
         """Seconds left on a lock-out (0 when not locked)."""
         with self._lock:
-            now = self._clock()
-            recent = [t for t in self._failures.get(participant_id, []) if now - t < PIN_LOCK_SECONDS]
-            self._failures[participant_id] = recent
-            if len(recent) < PIN_TRIES:
-                return 0.0
-            return max(1.0, PIN_LOCK_SECONDS - (now - recent[-PIN_TRIES]))
+            return self._locked_for(participant_id)
+
+    def _locked_for(self, participant_id: str) -> float:  # with self._lock held
+        now = self._clock()
+        recent = [t for t in self._failures.get(participant_id, []) if now - t < PIN_LOCK_SECONDS]
+        self._failures[participant_id] = recent
+        if len(recent) < PIN_TRIES:
+            return 0.0
+        return max(1.0, PIN_LOCK_SECONDS - (now - recent[-PIN_TRIES]))
 
     def check_or_set(self, participant_id: str, pin: str) -> bool:
         """Set the PIN on first use, else compare it; a wrong PIN counts toward a lock-out."""
         return self.check_or_set_new(participant_id, pin)[0]
 
     def check_or_set_new(self, participant_id: str, pin: str) -> tuple[bool, bool]:
-        """(whether the PIN is right, whether it was set just now)."""
+        """(whether the PIN is right, whether it was set just now).
+
+        A try is counted as wrong before the PIN is checked (and taken back if it was
+        right), so tries sent all at once cannot all pass the lock-out while the first ones
+        are still being hashed; a try while the name is locked raises :class:`PinLocked`.
+        """
         with self._lock:
             known = self._pins.get(participant_id)
         if known is None:  # hashed outside the lock: the writer reads the book meanwhile
@@ -215,10 +231,17 @@ class PinBook:
                 known = self._pins.setdefault(participant_id, made)
             if known is made:
                 return True, True
+        with self._lock:
+            wait = self._locked_for(participant_id)
+            if wait:
+                raise PinLocked(wait)
+            stamp = self._clock()
+            tries = self._failures.setdefault(participant_id, [])
+            tries.append(stamp)
         good = check_pin(pin, known)
-        if not good:
-            with self._lock:
-                self._failures.setdefault(participant_id, []).append(self._clock())
+        if good:
+            with self._lock, contextlib.suppress(ValueError):
+                self._failures.get(participant_id, []).remove(stamp)
         return good, False
 
     def forget(self, participant_id: str) -> None:
@@ -618,12 +641,15 @@ class PhoneServer:
                                                        "slip, or pick your name from the list."))
         elif not isinstance(pid, str) or pid not in self._people:
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That name is not on this cycle's list."))
-        wait = self.pins.locked_for(pid)
-        if wait:
+        try:
+            wait = self.pins.locked_for(pid)
+            if wait:
+                raise PinLocked(wait)
+            good, new = self.pins.check_or_set_new(pid, pin)
+        except PinLocked as locked:
             raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
                            _("Too many wrong PINs. Try again in {minutes} minutes, or ask the "
-                             "facilitator.").format(minutes=int(wait // 60) + 1))
-        good, new = self.pins.check_or_set_new(pid, pin)
+                             "facilitator.").format(minutes=int(locked.seconds // 60) + 1)) from None
         if not good:
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That PIN is not right."))
         if new:  # kept on disk (hashed) by the writer before the phone hears it joined
