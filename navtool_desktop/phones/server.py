@@ -447,6 +447,9 @@ class PhoneServer:
                 live.add(request)
                 super().process_request(request, client_address)
 
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # the connection is dropped; no traceback naming the phone's address
+
             def process_request_thread(self, request: Any, client_address: Any) -> None:
                 try:
                     super().process_request_thread(request, client_address)
@@ -793,8 +796,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._refuse(HTTPStatus.LENGTH_REQUIRED, _("Send a length, not chunks."))
             return
-        length_text = self.headers.get("Content-Length", "")
-        if not length_text.isdigit():
+        length_text = self.headers.get("Content-Length", "").strip()
+        if not (length_text.isascii() and length_text.isdigit()):  # "²" is a digit to isdigit
             self.close_connection = True
             self._refuse(HTTPStatus.LENGTH_REQUIRED, _("The request has no length."))
             return
