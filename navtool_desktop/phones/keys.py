@@ -26,6 +26,8 @@ from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
 
 FOLDER = "phones"
+#: Lock files are opened without following a symbolic link (POSIX; Windows has no flag).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: A keys file larger than this is no keys file (a cycle of 500 people is about 100 KB).
 MAX_KEYS_BYTES = 2 * 1024 * 1024
 
@@ -101,7 +103,9 @@ class CycleLock:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            if self.path.is_symlink():  # never ours: opening it would empty the file it names
+                self.path.unlink()
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
         except OSError as exc:
             raise write_failure(self.path, exc) from None
         if not try_lock(fd):
@@ -157,7 +161,7 @@ def running_elsewhere(data_dir: Path) -> list[str]:
     found = []
     for path in sorted((data_dir / FOLDER).glob("*/*.lock")):
         try:
-            fd = os.open(path, os.O_RDWR)
+            fd = os.open(path, os.O_RDWR | _NOFOLLOW)
         except OSError:
             continue
         try:

@@ -82,11 +82,10 @@ def test_a_cycle_lock_that_is_a_symlink_never_empties_the_file_it_points_to(room
     victim = tmp_path / "thesis.txt"
     victim.write_text("four years of work")
     os.symlink(victim, lock.path)
+    lock.acquire("Retreat")   # the link is not the app's: a lock file of its own replaces it
     try:
-        lock.acquire("Retreat")
         lock.note("http://127.0.0.1:1/j/ABCDEF")
-    except Exception:
-        pass  # refusing is fine
+        assert not lock.path.is_symlink()
     finally:
         lock.release()
     assert victim.read_text() == "four years of work"
