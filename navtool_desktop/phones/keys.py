@@ -47,12 +47,15 @@ def keys_path(store: Any, cycle_id: str) -> Path:
 def load_keys(store: Any, cycle_id: str) -> dict[str, Any]:
     """The kept keys of a cycle; empty when there are none or the file is damaged (people
     then choose their PINs again, and printed codes stop working: nothing worse)."""
+    from navtool_desktop.storage import StoreError
+    from navtool_desktop.storage.atomic import read_bytes  # not blocking on a named pipe
+
     path = keys_path(store, cycle_id)
     try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_KEYS_BYTES + 1)
-        data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_KEYS_BYTES else {}
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        if path.stat().st_size > MAX_KEYS_BYTES:
+            return {}
+        data = json.loads(read_bytes(path).decode("utf-8"))
+    except (OSError, StoreError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("cycle") != cycle_id:
         return {}
