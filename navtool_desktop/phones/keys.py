@@ -25,7 +25,7 @@ from typing import Any
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
 
-FOLDER = "phones"
+FOLDER = "phones"  #: = storage.repository.PHONE_KEYS (deleting a cycle removes its keys there)
 #: Lock files are opened without following a symbolic link (POSIX; Windows has no flag).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: A keys file larger than this is no keys file (a cycle of 500 people is about 100 KB).

@@ -108,6 +108,8 @@ DISTRICT_FILE = "district.json"
 OPEN_CYCLES = 6
 #: Where each cycle's results summary is kept, under the data folder, by district (a cache).
 SUMMARIES = Path("cache") / "results"
+#: Where phone rating keeps each cycle's PIN and code hashes, by district (``phones/keys.py``).
+PHONE_KEYS = Path("phones")
 #: A results summary larger than this is neither written nor read (bytes).
 MAX_SUMMARY = 16 * 1024 * 1024
 #: A district opened for writing is backed up if its newest backup is older than this.
@@ -585,6 +587,11 @@ class DistrictStore:
         for summary in (self.repo.folder / SUMMARIES / self.id).glob(f"{cycle_id}.*.json"):
             with contextlib.suppress(OSError):
                 summary.unlink()
+        # PIN hashes of four digits are cracked offline in seconds: none outlives its cycle
+        keys = self.repo.folder / PHONE_KEYS / self.id
+        for kept in (keys / f"{cycle_id}.json", *keys.glob(f".{cycle_id}.json.*{TEMP_SUFFIX}")):
+            with contextlib.suppress(OSError):
+                kept.unlink()
 
     def cycle(self, cycle_id: str) -> CycleData:
         """A cycle's participants, ratings, responses, consensus and tallies."""
