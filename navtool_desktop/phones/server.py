@@ -42,6 +42,7 @@ import secrets
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -65,6 +66,9 @@ JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
 REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
 SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
 MAX_CONNECTIONS = 128          #: connections served at once (each holds a thread)
+#: connections served at once from one address (a browser opens at most six to a server), so
+#: one phone holding slow or idle connections (slowloris) cannot take every slot
+CONNECTIONS_PER_CLIENT = 8
 PBKDF2_ROUNDS = 20_000
 _PIN = re.compile(r"[0-9]{4}")
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -368,7 +372,8 @@ class PhoneServer:
                  save_wait: float = SAVE_WAIT_SECONDS,
                  joins_per_minute: int = JOINS_PER_MINUTE,
                  requests_per_minute: int = REQUESTS_PER_MINUTE,
-                 max_connections: int = MAX_CONNECTIONS, join_code: str | None = None,
+                 max_connections: int = MAX_CONNECTIONS,
+                 connections_per_client: int = CONNECTIONS_PER_CLIENT, join_code: str | None = None,
                  pack_language: str | None = None) -> None:
         if _is_all_interfaces(host) and not allow_all_interfaces:
             raise ServerRefused(_("Phone rating listens on one network only: choose the "
@@ -403,6 +408,9 @@ class PhoneServer:
         self._open = False
         self._slots = threading.BoundedSemaphore(max_connections)
         self._live: set[Any] = set()   # connections being served (kept alive by browsers)
+        self._per_client = connections_per_client
+        self._clients: Counter[str] = Counter()  # connections being served, by address
+        self._clients_lock = threading.Lock()
         self._busy = 0                 # requests being answered right now
         self._idle = threading.Condition()
         self._httpd: ThreadingHTTPServer | None = None
@@ -434,14 +442,21 @@ class PhoneServer:
 
         slots = self._slots
         live = self._live
+        clients, clients_lock, per_client = self._clients, self._clients_lock, self._per_client
 
         class Httpd(ThreadingHTTPServer):
             daemon_threads = True
             request_queue_size = 128
 
             def process_request(self, request: Any, client_address: Any) -> None:
-                # a cap on threads: a flood of idle connections is dropped, not served
-                if not slots.acquire(blocking=False):
+                # a cap on threads: a flood of idle connections is dropped, not served; and a
+                # cap per address, so that one phone cannot hold them all
+                with clients_lock:
+                    taken = (clients[client_address[0]] < per_client
+                             and slots.acquire(blocking=False))
+                    if taken:
+                        clients[client_address[0]] += 1
+                if not taken:
                     self.shutdown_request(request)
                     return
                 live.add(request)
@@ -455,6 +470,10 @@ class PhoneServer:
                     super().process_request_thread(request, client_address)
                 finally:
                     live.discard(request)
+                    with clients_lock:
+                        clients[client_address[0]] -= 1
+                        if clients[client_address[0]] <= 0:
+                            del clients[client_address[0]]
                     slots.release()
             if family_v6:
                 address_family = socket.AF_INET6

@@ -3,6 +3,7 @@ requests and files, the cycle lock, idle connections from one address, kept keys
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -30,9 +31,17 @@ def test_concurrent_wrong_pins_get_no_more_tries_than_the_lock_out_allows(room: 
     barrier = threading.Barrier(20)
 
     def guess(n: int) -> tuple[int, str]:
+        # from five addresses (127.0.0.10-14: loopback answers to them all), as phones would
+        conn = http.client.HTTPConnection("127.0.0.1", room.server.port, timeout=30,
+                                          source_address=(f"127.0.0.{10 + n % 5}", 0))
+        body = json.dumps({"participant": pid, "pin": f"{2000 + n}"})
         barrier.wait()
-        status, reply = send(room.server.port, "POST", path, {"participant": pid, "pin": f"{2000 + n}"})
-        return status, reply["error"]
+        try:
+            conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            return resp.status, json.loads(resp.read())["error"]
+        finally:
+            conn.close()
 
     with ThreadPoolExecutor(20) as pool:
         replies = Counter(pool.map(guess, range(20)))
@@ -136,7 +145,7 @@ def test_one_address_cannot_take_every_connection(pack: Pack, room: Room) -> Non
     server.start()
     idle: list[socket.socket] = []
     try:
-        for _ in range(16):   # the attacker, from 127.0.0.2
+        for _ in range(16):   # the attacker, from 127.0.0.2: as many connections as there are slots
             s = socket.socket()
             s.settimeout(10)
             s.bind(("127.0.0.2", 0))
