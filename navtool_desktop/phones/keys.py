@@ -76,15 +76,18 @@ def save_keys(store: Any, cycle_id: str, data: dict[str, Any]) -> None:
 def forget_keys(store: Any, cycle_id: str) -> None:
     """Rating has ended: the PINs and personal codes of the cycle are gone for good (or a
     StoreWriteError says why they are not)."""
+    from navtool_desktop.fileio import TEMP_SUFFIX
     from navtool_desktop.storage.errors import write_failure
 
     path = keys_path(store, cycle_id)
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise write_failure(path, exc) from None
+    # with the temp files an app killed mid-write left (they hold PIN hashes too)
+    for kept in (path, *path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}")):
+        try:
+            kept.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise write_failure(kept, exc) from None
 
 
 class CycleLock:

@@ -167,3 +167,61 @@ def test_kept_keys_of_another_cycle_are_ignored(room: Room) -> None:
     path.write_bytes((path.parent / "another-cycle.json").read_bytes())
     assert load_keys(room.store, room.cycle_id) == {}
     assert json.loads(path.read_bytes())["cycle"] == "another-cycle"
+
+
+KEEPER = r"""
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from navtool_desktop.phones.keys import save_keys
+from navtool_desktop.phones.server import PinBook, hash_pin
+
+store = SimpleNamespace(repo=SimpleNamespace(folder=Path(sys.argv[1])), id="district", read_only=False)
+book = PinBook()
+for n in range(10_000):
+    book._pins[f"person-{n}"] = hash_pin("1234")
+    book.new_codes([f"person-{n}"])
+    save_keys(store, "cycle", book.saved())
+    print(n + 1, flush=True)   # this many PINs are kept: the phone would now hear "joined"
+"""
+
+
+def test_killing_the_app_while_it_keeps_pins_never_loses_one(tmp_path: Path) -> None:
+    """The writer is killed at random points while it keeps PINs: the file always holds every
+    PIN it had said was kept."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    from navtool_desktop.phones.server import PinBook
+
+    store = SimpleNamespace(repo=SimpleNamespace(folder=tmp_path), id="district", read_only=False)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    rng = random.Random(22)
+    for _round in range(4):
+        child = subprocess.Popen([sys.executable, "-c", KEEPER, str(tmp_path)], stdout=subprocess.PIPE,
+                                 env=env, text=True)
+        assert child.stdout is not None
+        kept = 0
+        for _line in range(rng.randint(1, 12)):
+            kept = int(child.stdout.readline())
+        child.send_signal(signal.SIGKILL if os.name != "nt" else signal.SIGTERM)
+        child.wait()
+        child.stdout.close()
+        book = PinBook.restore(load_keys(store, "cycle"))
+        assert all(book.has_pin(f"person-{n}") and book.has_code(f"person-{n}") for n in range(kept))
+
+
+def test_ending_rating_forgets_temp_files_of_the_keys_too(room: Room) -> None:
+    """An app killed mid-write leaves a temp file holding PIN hashes: End rating removes it."""
+    from navtool_desktop.phones.keys import forget_keys
+
+    room.join(0, "2580")
+    path = keys_path(room.store, room.cycle_id)
+    leftover = path.parent / f".{path.name}.0badf00d.tmp"
+    leftover.write_bytes(path.read_bytes())
+    room.server.stop()
+    forget_keys(room.store, room.cycle_id)
+    assert not path.exists() and not leftover.exists()
