@@ -78,8 +78,25 @@ class ServerRefused(UserFacingError):
     """The server cannot start (an address refused or in use)."""
 
 
+JOIN_CODE_LENGTH = 6  #: letters in a session's join code (30 bits, in every URL)
+_JOIN_CODE = re.compile(f"[{_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
+
+
 def new_join_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def is_join_code(text: object) -> bool:
+    """A join code as :func:`new_join_code` makes them (a kept one is checked before use)."""
+    return isinstance(text, str) and bool(_JOIN_CODE.fullmatch(text))
+
+
+def _is_address(text: object) -> bool:
+    try:
+        ipaddress.ip_address(text)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return isinstance(text, str)
 
 
 def hash_pin(pin: str) -> str:
@@ -184,9 +201,12 @@ class PinBook:
             if isinstance(pid, str) and is_pin_hash(pin):
                 book._pins[pid] = pin
         session = data.get("session")
-        if isinstance(session, dict):
-            book.session = {k: v for k, v in session.items()
-                            if k in ("join_code", "host", "port") and isinstance(v, str | int)}
+        if isinstance(session, dict):  # a weak join code or an impossible port is not used
+            port = session.get("port")
+            checks = {"join_code": is_join_code(session.get("join_code")),
+                      "host": _is_address(session.get("host")),
+                      "port": type(port) is int and 0 < port < 65536}
+            book.session = {k: session[k] for k, ok in checks.items() if ok}
         code_salt = raw(data.get("code_salt"), 16)
         codes = data.get("codes")
         if code_salt and isinstance(codes, dict):
@@ -393,7 +413,7 @@ class PhoneServer:
         self.port = port
         self.pins = pins or PinBook(clock)
         #: a restart for the same cycle may keep the code, so open pages keep working
-        self.join_code = join_code or new_join_code()
+        self.join_code = join_code if is_join_code(join_code) else new_join_code()
         self.save_wait = save_wait
         self._clock = clock
         self._people = {p.id: p for p in room.participants}

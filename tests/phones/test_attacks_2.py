@@ -225,3 +225,28 @@ def test_ending_rating_forgets_temp_files_of_the_keys_too(room: Room) -> None:
     room.server.stop()
     forget_keys(room.store, room.cycle_id)
     assert not path.exists() and not leftover.exists()
+
+
+@pytest.mark.parametrize("session", [
+    {"join_code": "A", "host": "127.0.0.1", "port": 8123},            # a join code anyone guesses
+    {"join_code": "AB/CD?", "host": "127.0.0.1", "port": 8123},
+    {"join_code": "ABCDEF", "host": "127.0.0.1", "port": 70000},      # bind() raised OverflowError
+    {"join_code": "ABCDEF", "host": "127.0.0.1", "port": -1},
+    {"join_code": "ABCDEF", "host": "127.0.0.1", "port": True},
+    {"join_code": "ABCDEF", "host": "not an address", "port": 8123},
+])
+def test_a_crafted_session_in_the_keys_file_is_not_used(room: Room, pack: Pack, session: dict[str, object]) -> None:
+    """The kept join code and port are checked like everything else in the file: a weak join
+    code is never served, and an impossible port does not crash Start."""
+    from navtool_desktop.phones import PinBook
+
+    save_keys(room.store, room.cycle_id, {"format": 1, "rounds": 20_000, "session": session})
+    book = PinBook.restore(load_keys(room.store, room.cycle_id))
+    kept = book.session
+    assert set(kept) <= {"join_code", "host", "port"}
+    good = {"join_code": "ABCDEF", "host": "127.0.0.1", "port": 8123}
+    assert all(kept[k] == good[k] and type(kept[k]) is type(good[k]) for k in kept)
+    if "port" in kept:  # what the panel and navtool serve do with it
+        server = PhoneServer(pack, room.server.room, SaveDesk(), host="127.0.0.1", port=0,
+                             join_code=str(kept.get("join_code", "")) or None)
+        assert len(server.join_code) == 6
