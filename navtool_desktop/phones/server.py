@@ -62,6 +62,9 @@ MAX_BODY = 8 * 1024            #: bytes in one request body
 MAX_NOTE = 2000                #: characters in a note
 PIN_TRIES = 5                  #: wrong PINs before a name is locked
 PIN_LOCK_SECONDS = 300.0       #: how long a locked name stays locked
+#: wrong PINs since the last right one after which a name stays locked until the facilitator
+#: resets its PIN (kept with the PINs, so a restart does not reset it)
+MAX_WRONG_PINS = 20
 JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
 REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
 SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
@@ -144,9 +147,10 @@ def _typed_code(text: str) -> str:
 
 
 class PinLocked(Exception):
-    """Too many wrong PINs for a name lately: ``seconds`` until it is free again."""
+    """Too many wrong PINs for a name lately: ``seconds`` until it is free again, or None when
+    only the facilitator can free it (:data:`MAX_WRONG_PINS`)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float | None) -> None:
         super().__init__(seconds)
         self.seconds = seconds
 
@@ -170,6 +174,8 @@ class PinBook:
         #: the last session's join code, address and port (kept, so printed slips keep working)
         self.session: dict[str, Any] = {}
         self._failures: dict[str, list[float]] = {}
+        #: wrong PINs since the last right one, by participant id (kept on disk, see MAX_WRONG_PINS)
+        self._wrong: dict[str, int] = {}
         self._lock = threading.Lock()
 
     # --- kept on disk ---------------------------------------------------------------------
@@ -178,6 +184,7 @@ class PinBook:
         """The PINs and codes as kept on disk (hashes and salts only, never a PIN or code)."""
         with self._lock:
             return {"format": 1, "rounds": PBKDF2_ROUNDS, "pins": dict(sorted(self._pins.items())),
+                    "wrong": {pid: n for pid, n in sorted(self._wrong.items()) if n},
                     "code_salt": self._code_salt.hex(),
                     "codes": {pid: digest.hex() for digest, pid in sorted(self._codes.items())},
                     "session": dict(self.session)}
@@ -200,6 +207,10 @@ class PinBook:
         for pid, pin in (pins.items() if isinstance(pins, dict) else ()):
             if isinstance(pid, str) and is_pin_hash(pin):
                 book._pins[pid] = pin
+        wrong = data.get("wrong")
+        for pid, count in (wrong.items() if isinstance(wrong, dict) else ()):
+            if pid in book._pins and type(count) is int and count > 0:
+                book._wrong[pid] = min(count, MAX_WRONG_PINS)
         session = data.get("session")
         if isinstance(session, dict):  # a weak join code or an impossible port is not used
             port = session.get("port")
@@ -227,6 +238,11 @@ class PinBook:
         """Seconds left on a lock-out (0 when not locked)."""
         with self._lock:
             return self._locked_for(participant_id)
+
+    def wrong_pins(self, participant_id: str) -> int:
+        """Wrong PINs since the name's last right one (or since its PIN was reset)."""
+        with self._lock:
+            return self._wrong.get(participant_id, 0)
 
     def _locked_for(self, participant_id: str) -> float:  # with self._lock held
         now = self._clock()
@@ -256,15 +272,19 @@ class PinBook:
             if known is made:
                 return True, True
         with self._lock:
+            if self._wrong.get(participant_id, 0) >= MAX_WRONG_PINS:
+                raise PinLocked(None)
             wait = self._locked_for(participant_id)
             if wait:
                 raise PinLocked(wait)
             stamp = self._clock()
             tries = self._failures.setdefault(participant_id, [])
             tries.append(stamp)
+            self._wrong[participant_id] = self._wrong.get(participant_id, 0) + 1
         good = check_pin(pin, known)
         if good:
             with self._lock, contextlib.suppress(ValueError):
+                self._wrong.pop(participant_id, None)
                 self._failures.get(participant_id, []).remove(stamp)
         return good, False
 
@@ -273,6 +293,7 @@ class PinBook:
         with self._lock:
             self._pins.pop(participant_id, None)
             self._failures.pop(participant_id, None)
+            self._wrong.pop(participant_id, None)
             for token in [t for t, p in self.tokens.items() if p == participant_id]:
                 del self.tokens[token]
 
@@ -689,10 +710,14 @@ class PhoneServer:
                 raise PinLocked(wait)
             good, new = self.pins.check_or_set_new(pid, pin)
         except PinLocked as locked:
+            if locked.seconds is None:
+                raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
+                               _("Too many wrong PINs: ask the facilitator to reset your PIN.")) from None
             raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
                            _("Too many wrong PINs. Try again in {minutes} minutes, or ask the "
                              "facilitator.").format(minutes=int(locked.seconds // 60) + 1)) from None
         if not good:
+            self.desk.submit(KeysJob(self.pins.saved))  # the count is kept; the phone need not wait
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That PIN is not right."))
         if new:  # kept on disk (hashed) by the writer before the phone hears it joined
             try:

@@ -250,3 +250,45 @@ def test_a_crafted_session_in_the_keys_file_is_not_used(room: Room, pack: Pack, 
         server = PhoneServer(pack, room.server.room, SaveDesk(), host="127.0.0.1", port=0,
                              join_code=str(kept.get("join_code", "")) or None)
         assert len(server.join_code) == 6
+
+
+def test_guessing_a_pin_slowly_ends_in_a_lock_only_the_facilitator_lifts_and_a_restart_keeps_it(
+        room: Room, pack: Pack) -> None:
+    """Five tries every five minutes is 1,440 a day per name (a four-digit PIN falls in a week,
+    one in seven in a day), and a restarted app forgot every lock-out. Now MAX_WRONG_PINS
+    wrong PINs since the last right one lock the name until the facilitator resets its PIN,
+    and the count is kept with the PINs, so a restart does not reset it."""
+    from navtool_desktop.phones import PinBook
+    from navtool_desktop.phones.server import MAX_WRONG_PINS, PIN_LOCK_SECONDS
+
+    room.join(0, "1234")
+    pid = room.people[0].id
+    room.clock.now += 1
+    assert room.api("join", {"participant": pid, "pin": "0000"})[0] == 403
+    assert room.api("join", {"participant": pid, "pin": "1234"})[0] == 200   # a right PIN: count anew
+    room.clock.now += PIN_LOCK_SECONDS + 1
+    wrong = 0
+    while wrong < MAX_WRONG_PINS - 1:
+        for _ in range(PIN_TRIES):
+            if wrong == MAX_WRONG_PINS - 1:
+                break
+            assert room.api("join", {"participant": pid, "pin": f"{9000 + wrong}"})[0] == 403
+            wrong += 1
+        room.clock.now += PIN_LOCK_SECONDS + 1
+    room.desk.drain(room.write)   # as the panel and navtool serve do before stopping
+    room.server.stop()
+
+    # the app restarts: the count was kept with the PINs
+    restored = PinBook.restore(load_keys(room.store, room.cycle_id), room.clock)
+    assert restored.wrong_pins(pid) == MAX_WRONG_PINS - 1
+    again = PhoneServer(pack, room.server.room, SaveDesk(), host="127.0.0.1", pins=restored,
+                        clock=room.clock)
+    again.start()
+    room.server, room.desk = again, again.desk
+    assert room.api("join", {"participant": pid, "pin": "9999"})[0] == 403   # the last one
+    room.clock.now += 24 * 3600
+    status, reply = room.api("join", {"participant": pid, "pin": "1234"})     # even the right PIN
+    assert status == 429 and "facilitator" in reply["error"]
+
+    again.reset_pin(pid)   # the facilitator lifts it: the person chooses a new PIN
+    assert room.api("join", {"participant": pid, "pin": "4321"})[0] == 200
