@@ -292,3 +292,43 @@ def test_guessing_a_pin_slowly_ends_in_a_lock_only_the_facilitator_lifts_and_a_r
 
     again.reset_pin(pid)   # the facilitator lifts it: the person chooses a new PIN
     assert room.api("join", {"participant": pid, "pin": "4321"})[0] == 200
+
+
+RACER = r"""
+import sys, time
+from pathlib import Path
+from types import SimpleNamespace
+from navtool_desktop.phones.keys import AlreadyRunning, CycleLock
+
+store = SimpleNamespace(repo=SimpleNamespace(folder=Path(sys.argv[1])), id="district")
+lock = CycleLock(store, "cycle")
+try:
+    lock.acquire("Retreat")
+    print("won", flush=True)
+except AlreadyRunning:
+    print("refused", flush=True)
+sys.stdin.read()   # hold the lock (or not) until the test has heard from everyone
+"""
+
+
+def test_processes_racing_for_one_cycle_lock_let_exactly_one_serve(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    racers = [subprocess.Popen([sys.executable, "-c", RACER, str(tmp_path)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, env=env, text=True) for _ in range(6)]
+    try:
+        said = [r.stdout.readline().strip() for r in racers]  # type: ignore[union-attr]
+        assert sorted(said) == ["refused"] * 5 + ["won"]
+        winner = racers[said.index("won")]
+        winner.kill()   # the serving app is killed: the lock dies with it
+        winner.wait()
+        store = SimpleNamespace(repo=SimpleNamespace(folder=tmp_path), id="district")
+        lock = CycleLock(store, "cycle")  # type: ignore[arg-type]
+        lock.acquire("Retreat")
+        lock.release()
+    finally:
+        for r in racers:
+            r.communicate("")
