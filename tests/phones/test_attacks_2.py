@@ -332,3 +332,16 @@ def test_processes_racing_for_one_cycle_lock_let_exactly_one_serve(tmp_path: Pat
     finally:
         for r in racers:
             r.communicate("")
+
+
+def test_closing_the_cycle_forgets_its_pins_and_codes_even_with_no_panel_open(room: Room) -> None:
+    """The README says closing the cycle forgets them; closing it from the cycles screen or
+    with `navtool cycles close` (no phone panel open to notice) left them on disk."""
+    room.server.pins.new_codes([p.id for p in room.people])
+    room.join(0, "2580")
+    room.server.stop()
+    path = keys_path(room.store, room.cycle_id)
+    assert path.exists()
+    cycle = room.store.get_cycle(room.cycle_id)
+    room.store.save_cycle(cycle.replace(status="closed"))
+    assert not path.exists()
