@@ -382,11 +382,17 @@ class _Window:
         self._events: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
+    #: addresses followed at once: a flood from more (IPv6 gives one phone millions) is refused
+    #: for new addresses until the minute has passed, never forgotten for everyone
+    MAX_KEYS = 10_000
+
     def allow(self, key: str) -> bool:
         with self._lock:
             now = self._clock()
-            if len(self._events) > 10_000:
-                self._events.clear()  # a flood of addresses: forget rather than grow
+            if key not in self._events and len(self._events) >= self.MAX_KEYS:
+                self._events = {k: ts for k, ts in self._events.items() if ts and now - ts[-1] < 60.0}
+                if len(self._events) >= self.MAX_KEYS:
+                    return False
             recent = [t for t in self._events.get(key, []) if now - t < 60.0]
             if len(recent) >= self.per_minute:
                 self._events[key] = recent

@@ -345,3 +345,20 @@ def test_closing_the_cycle_forgets_its_pins_and_codes_even_with_no_panel_open(ro
     cycle = room.store.get_cycle(room.cycle_id)
     room.store.save_cycle(cycle.replace(status="closed"))
     assert not path.exists()
+
+
+def test_a_flood_of_addresses_does_not_reset_every_phones_limits() -> None:
+    """Rate limits were forgotten for everyone once 10,000 addresses had been seen in a minute
+    (easy over IPv6, where one phone has millions): a used-up phone could try again."""
+    from phone_helpers import FakeClock
+
+    from navtool_desktop.phones.server import _Window
+
+    clock = FakeClock()
+    window = _Window(2, clock)
+    assert window.allow("guesser") and window.allow("guesser") and not window.allow("guesser")
+    for n in range(10_050):
+        window.allow(f"fe80::{n:x}")
+    assert not window.allow("guesser")
+    clock.now += 61
+    assert window.allow("guesser") and window.allow("a phone that comes later")
