@@ -362,3 +362,17 @@ def test_a_flood_of_addresses_does_not_reset_every_phones_limits() -> None:
     assert not window.allow("guesser")
     clock.now += 61
     assert window.allow("guesser") and window.allow("a phone that comes later")
+
+
+def test_pin_hashes_at_a_cheaper_cost_are_not_taken_from_the_file(room: Room) -> None:
+    """A keys file whose hashes use 1 round (a downgrade, or a planted PIN) guards nobody."""
+    import hashlib
+
+    from navtool_desktop.phones import PinBook
+
+    pid = room.people[0].id
+    salt = b"s" * 16
+    cheap = f"pbkdf2$1${salt.hex()}${hashlib.pbkdf2_hmac('sha256', b'0000', salt, 1).hex()}"
+    for rounds in (1, 20_000):
+        save_keys(room.store, room.cycle_id, {"format": 1, "rounds": rounds, "pins": {pid: cheap}})
+        assert not PinBook.restore(load_keys(room.store, room.cycle_id)).has_pin(pid)
