@@ -376,3 +376,16 @@ def test_pin_hashes_at_a_cheaper_cost_are_not_taken_from_the_file(room: Room) ->
     for rounds in (1, 20_000):
         save_keys(room.store, room.cycle_id, {"format": 1, "rounds": rounds, "pins": {pid: cheap}})
         assert not PinBook.restore(load_keys(room.store, room.cycle_id)).has_pin(pid)
+
+
+def test_two_phones_with_one_code_the_second_needs_the_pin_and_signs_the_first_out(room: Room) -> None:
+    codes = room.server.pins.new_codes([p.id for p in room.people])
+    code = codes[room.people[0].id]
+    status, first = room.api("join", {"code": code, "pin": "1357"})
+    assert status == 200
+    assert room.api("join", {"code": code, "pin": "2468"})[0] == 403   # a finder of the slip
+    status, second = room.api("join", {"code": code.lower(), "pin": "1357"})
+    assert status == 200
+    cid = room.server.room.competency_ids[0]
+    assert room.api("rate", {"token": first["token"], "competency": cid, "level": "developing"})[0] == 403
+    assert room.api("rate", {"token": second["token"], "competency": cid, "level": "developing"})[0] == 200
