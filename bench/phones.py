@@ -54,7 +54,8 @@ def run_load(folder: Path, phones: int = PHONES, per_phone: int | None = None,
                   for n in range(phones)]
         desk = SaveDesk()
         server = PhoneServer(pack, snapshot_room(store, cid, pack), desk, host="127.0.0.1",
-                             joins_per_minute=10**6, requests_per_minute=10**6)
+                             joins_per_minute=10**6, requests_per_minute=10**6,
+                             connections_per_client=10**6)
         server.start()
         comps = list(server.room.competency_ids)[:per_phone]
         latencies: list[float] = []

@@ -60,13 +60,14 @@ def hash_pin(pin: str) -> str:
 
 
 def is_pin_hash(text: object) -> bool:
-    """``text`` is a hash :func:`hash_pin` could have made (cost within this module's bounds)."""
+    """``text`` is a hash :func:`hash_pin` makes: exactly this module's cost, so a planted file can
+    neither make a PIN cheap to crack (lower cost) nor make each check take gigabytes (higher)."""
     if not isinstance(text, str):
         return False
     found = _HASH.fullmatch(text)
     if found is None:
         return False
-    return 10 <= int(found[1]) <= 20 and 1 <= int(found[2]) <= 16 and 1 <= int(found[3]) <= 4
+    return (int(found[1]), int(found[2]), int(found[3])) == (SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P)
 
 
 def check_pin(pin: str, stored: str) -> bool:

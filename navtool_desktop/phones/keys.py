@@ -25,7 +25,9 @@ from typing import Any
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
 
-FOLDER = "phones"
+FOLDER = "phones"  #: = storage.repository.PHONE_KEYS (deleting a cycle removes its keys there)
+#: Lock files are opened without following a symbolic link (POSIX; Windows has no flag).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: A keys file larger than this is no keys file (a cycle of 500 people is about 100 KB).
 MAX_KEYS_BYTES = 2 * 1024 * 1024
 
@@ -45,12 +47,15 @@ def keys_path(store: Any, cycle_id: str) -> Path:
 def load_keys(store: Any, cycle_id: str) -> dict[str, Any]:
     """The kept keys of a cycle; empty when there are none or the file is damaged (people
     then choose their PINs again, and printed codes stop working: nothing worse)."""
+    from navtool_desktop.storage import StoreError
+    from navtool_desktop.storage.atomic import read_bytes  # not blocking on a named pipe
+
     path = keys_path(store, cycle_id)
     try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_KEYS_BYTES + 1)
-        data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_KEYS_BYTES else {}
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        if path.stat().st_size > MAX_KEYS_BYTES:
+            return {}
+        data = json.loads(read_bytes(path).decode("utf-8"))
+    except (OSError, StoreError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("cycle") != cycle_id:
         return {}
@@ -71,15 +76,18 @@ def save_keys(store: Any, cycle_id: str, data: dict[str, Any]) -> None:
 def forget_keys(store: Any, cycle_id: str) -> None:
     """Rating has ended: the PINs and personal codes of the cycle are gone for good (or a
     StoreWriteError says why they are not)."""
+    from navtool_desktop.fileio import TEMP_SUFFIX
     from navtool_desktop.storage.errors import write_failure
 
     path = keys_path(store, cycle_id)
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise write_failure(path, exc) from None
+    # with the temp files an app killed mid-write left (they hold PIN hashes too)
+    for kept in (path, *path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}")):
+        try:
+            kept.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise write_failure(kept, exc) from None
 
 
 class CycleLock:
@@ -101,7 +109,9 @@ class CycleLock:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            if self.path.is_symlink():  # never ours: opening it would empty the file it names
+                self.path.unlink()
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
         except OSError as exc:
             raise write_failure(self.path, exc) from None
         if not try_lock(fd):
@@ -157,7 +167,7 @@ def running_elsewhere(data_dir: Path) -> list[str]:
     found = []
     for path in sorted((data_dir / FOLDER).glob("*/*.lock")):
         try:
-            fd = os.open(path, os.O_RDWR)
+            fd = os.open(path, os.O_RDWR | _NOFOLLOW)
         except OSError:
             continue
         try:

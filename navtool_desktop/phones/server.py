@@ -38,10 +38,12 @@ import hmac
 import html
 import ipaddress
 import json
+import re
 import secrets
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -51,7 +53,7 @@ from typing import Any
 
 from navtool_desktop.core.pins import PIN_LOCK_SECONDS as PIN_LOCK_SECONDS  # the phone tests' names
 from navtool_desktop.core.pins import PIN_TRIES as PIN_TRIES
-from navtool_desktop.core.pins import check_pin, hash_pin, is_pin_hash, locked_for, valid_pin
+from navtool_desktop.core.pins import check_pin, hash_pin, is_pin_hash, locked_for, recent_failures, valid_pin
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating, audiences_for
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
@@ -62,10 +64,16 @@ from navtool_desktop.vocabulary import level_name, role_name, source_level_name
 
 MAX_BODY = 8 * 1024            #: bytes in one request body
 MAX_NOTE = 2000                #: characters in a note
+#: wrong PINs since the last right one after which a name stays locked until the facilitator
+#: resets its PIN (kept with the PINs, so a restart does not reset it)
+MAX_WRONG_PINS = 20
 JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
 REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
 SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
 MAX_CONNECTIONS = 128          #: connections served at once (each holds a thread)
+#: connections served at once from one address (a browser opens at most six to a server), so
+#: one phone holding slow or idle connections (slowloris) cannot take every slot
+CONNECTIONS_PER_CLIENT = 8
 #: PBKDF2 rounds for personal codes (40 random bits each; PINs use core/pins.py's scrypt)
 PBKDF2_ROUNDS = 20_000
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -75,8 +83,25 @@ class ServerRefused(UserFacingError):
     """The server cannot start (an address refused or in use)."""
 
 
+JOIN_CODE_LENGTH = 6  #: letters in a session's join code (30 bits, in every URL)
+_JOIN_CODE = re.compile(f"[{_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
+
+
 def new_join_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def is_join_code(text: object) -> bool:
+    """A join code as :func:`new_join_code` makes them (a kept one is checked before use)."""
+    return isinstance(text, str) and bool(_JOIN_CODE.fullmatch(text))
+
+
+def _is_address(text: object) -> bool:
+    try:
+        ipaddress.ip_address(text)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return isinstance(text, str)
 
 
 CODE_LENGTH = 8  #: letters in a personal code (40 bits: guessing one is hopeless at 20 tries a minute)
@@ -94,6 +119,15 @@ def show_code(code: str) -> str:
 def _typed_code(text: str) -> str:
     """What someone typed or scanned, as a code: capitals, no spaces or dashes."""
     return "".join(ch for ch in text.upper() if ch not in " -\t")
+
+
+class PinLocked(Exception):
+    """Too many wrong PINs for a name lately: ``seconds`` until it is free again, or None when
+    only the facilitator can free it (:data:`MAX_WRONG_PINS`)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 class PinBook:
@@ -115,6 +149,8 @@ class PinBook:
         #: the last session's join code, address and port (kept, so printed slips keep working)
         self.session: dict[str, Any] = {}
         self._failures: dict[str, list[float]] = {}
+        #: wrong PINs since the last right one, by participant id (kept on disk, see MAX_WRONG_PINS)
+        self._wrong: dict[str, int] = {}
         self._lock = threading.Lock()
 
     # --- kept on disk ---------------------------------------------------------------------
@@ -123,6 +159,7 @@ class PinBook:
         """The PINs and codes as kept on disk (hashes and salts only, never a PIN or code)."""
         with self._lock:
             return {"format": 2, "rounds": PBKDF2_ROUNDS, "pins": dict(sorted(self._pins.items())),
+                    "wrong": {pid: n for pid, n in sorted(self._wrong.items()) if n},
                     "code_salt": self._code_salt.hex(),
                     "codes": {pid: digest.hex() for digest, pid in sorted(self._codes.items())},
                     "session": dict(self.session)}
@@ -145,10 +182,17 @@ class PinBook:
         for pid, pin in (pins.items() if isinstance(pins, dict) else ()):
             if isinstance(pid, str) and is_pin_hash(pin):
                 book._pins[pid] = pin
+        wrong = data.get("wrong")
+        for pid, count in (wrong.items() if isinstance(wrong, dict) else ()):
+            if pid in book._pins and type(count) is int and count > 0:
+                book._wrong[pid] = min(count, MAX_WRONG_PINS)
         session = data.get("session")
-        if isinstance(session, dict):
-            book.session = {k: v for k, v in session.items()
-                            if k in ("join_code", "host", "port") and isinstance(v, str | int)}
+        if isinstance(session, dict):  # a weak join code or an impossible port is not used
+            port = session.get("port")
+            checks = {"join_code": is_join_code(session.get("join_code")),
+                      "host": _is_address(session.get("host")),
+                      "port": type(port) is int and 0 < port < 65536}
+            book.session = {k: session[k] for k, ok in checks.items() if ok}
         code_salt = raw(data.get("code_salt"), 16)
         codes = data.get("codes")
         if code_salt and isinstance(codes, dict):
@@ -168,15 +212,30 @@ class PinBook:
     def locked_for(self, participant_id: str) -> float:
         """Seconds left on a lock-out (0 when not locked)."""
         with self._lock:
-            now = self._clock()
-            return locked_for(self._failures.get(participant_id, []), now)
+            return self._locked_for(participant_id)
+
+    def wrong_pins(self, participant_id: str) -> int:
+        """Wrong PINs since the name's last right one (or since its PIN was reset)."""
+        with self._lock:
+            return self._wrong.get(participant_id, 0)
+
+    def _locked_for(self, participant_id: str) -> float:  # with self._lock held
+        now = self._clock()
+        recent = recent_failures(self._failures.get(participant_id, []), now)
+        self._failures[participant_id] = recent
+        return locked_for(recent, now)
 
     def check_or_set(self, participant_id: str, pin: str) -> bool:
         """Set the PIN on first use, else compare it; a wrong PIN counts toward a lock-out."""
         return self.check_or_set_new(participant_id, pin)[0]
 
     def check_or_set_new(self, participant_id: str, pin: str) -> tuple[bool, bool]:
-        """(whether the PIN is right, whether it was set just now)."""
+        """(whether the PIN is right, whether it was set just now).
+
+        A try is counted as wrong before the PIN is checked (and taken back if it was
+        right), so tries sent all at once cannot all pass the lock-out while the first ones
+        are still being hashed; a try while the name is locked raises :class:`PinLocked`.
+        """
         with self._lock:
             known = self._pins.get(participant_id)
         if known is None:  # hashed outside the lock: the writer reads the book meanwhile
@@ -185,10 +244,21 @@ class PinBook:
                 known = self._pins.setdefault(participant_id, made)
             if known is made:
                 return True, True
+        with self._lock:
+            if self._wrong.get(participant_id, 0) >= MAX_WRONG_PINS:
+                raise PinLocked(None)
+            wait = self._locked_for(participant_id)
+            if wait:
+                raise PinLocked(wait)
+            stamp = self._clock()
+            tries = self._failures.setdefault(participant_id, [])
+            tries.append(stamp)
+            self._wrong[participant_id] = self._wrong.get(participant_id, 0) + 1
         good = check_pin(pin, known)
-        if not good:
-            with self._lock:
-                self._failures.setdefault(participant_id, []).append(self._clock())
+        if good:
+            with self._lock, contextlib.suppress(ValueError):
+                self._wrong.pop(participant_id, None)
+                self._failures.get(participant_id, []).remove(stamp)
         return good, False
 
     def forget(self, participant_id: str) -> None:
@@ -196,6 +266,7 @@ class PinBook:
         with self._lock:
             self._pins.pop(participant_id, None)
             self._failures.pop(participant_id, None)
+            self._wrong.pop(participant_id, None)
             for token in [t for t, p in self.tokens.items() if p == participant_id]:
                 del self.tokens[token]
 
@@ -284,11 +355,17 @@ class _Window:
         self._events: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
+    #: addresses followed at once: a flood from more (IPv6 gives one phone millions) is refused
+    #: for new addresses until the minute has passed, never forgotten for everyone
+    MAX_KEYS = 10_000
+
     def allow(self, key: str) -> bool:
         with self._lock:
             now = self._clock()
-            if len(self._events) > 10_000:
-                self._events.clear()  # a flood of addresses: forget rather than grow
+            if key not in self._events and len(self._events) >= self.MAX_KEYS:
+                self._events = {k: ts for k, ts in self._events.items() if ts and now - ts[-1] < 60.0}
+                if len(self._events) >= self.MAX_KEYS:
+                    return False
             recent = [t for t in self._events.get(key, []) if now - t < 60.0]
             if len(recent) >= self.per_minute:
                 self._events[key] = recent
@@ -315,7 +392,8 @@ class PhoneServer:
                  save_wait: float = SAVE_WAIT_SECONDS,
                  joins_per_minute: int = JOINS_PER_MINUTE,
                  requests_per_minute: int = REQUESTS_PER_MINUTE,
-                 max_connections: int = MAX_CONNECTIONS, join_code: str | None = None,
+                 max_connections: int = MAX_CONNECTIONS,
+                 connections_per_client: int = CONNECTIONS_PER_CLIENT, join_code: str | None = None,
                  pack_language: str | None = None) -> None:
         if _is_all_interfaces(host) and not allow_all_interfaces:
             raise ServerRefused(_("Phone rating listens on one network only: choose the "
@@ -335,7 +413,7 @@ class PhoneServer:
         self.port = port
         self.pins = pins or PinBook(clock)
         #: a restart for the same cycle may keep the code, so open pages keep working
-        self.join_code = join_code or new_join_code()
+        self.join_code = join_code if is_join_code(join_code) else new_join_code()
         self.save_wait = save_wait
         self._clock = clock
         self._people = {p.id: p for p in room.participants}
@@ -350,6 +428,9 @@ class PhoneServer:
         self._open = False
         self._slots = threading.BoundedSemaphore(max_connections)
         self._live: set[Any] = set()   # connections being served (kept alive by browsers)
+        self._per_client = connections_per_client
+        self._clients: Counter[str] = Counter()  # connections being served, by address
+        self._clients_lock = threading.Lock()
         self._busy = 0                 # requests being answered right now
         self._idle = threading.Condition()
         self._httpd: ThreadingHTTPServer | None = None
@@ -381,24 +462,38 @@ class PhoneServer:
 
         slots = self._slots
         live = self._live
+        clients, clients_lock, per_client = self._clients, self._clients_lock, self._per_client
 
         class Httpd(ThreadingHTTPServer):
             daemon_threads = True
             request_queue_size = 128
 
             def process_request(self, request: Any, client_address: Any) -> None:
-                # a cap on threads: a flood of idle connections is dropped, not served
-                if not slots.acquire(blocking=False):
+                # a cap on threads: a flood of idle connections is dropped, not served; and a
+                # cap per address, so that one phone cannot hold them all
+                with clients_lock:
+                    taken = (clients[client_address[0]] < per_client
+                             and slots.acquire(blocking=False))
+                    if taken:
+                        clients[client_address[0]] += 1
+                if not taken:
                     self.shutdown_request(request)
                     return
                 live.add(request)
                 super().process_request(request, client_address)
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # the connection is dropped; no traceback naming the phone's address
 
             def process_request_thread(self, request: Any, client_address: Any) -> None:
                 try:
                     super().process_request_thread(request, client_address)
                 finally:
                     live.discard(request)
+                    with clients_lock:
+                        clients[client_address[0]] -= 1
+                        if clients[client_address[0]] <= 0:
+                            del clients[client_address[0]]
                     slots.release()
             if family_v6:
                 address_family = socket.AF_INET6
@@ -588,13 +683,20 @@ class PhoneServer:
                                                        "slip, or pick your name from the list."))
         elif not isinstance(pid, str) or pid not in self._people:
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That name is not on this cycle's list."))
-        wait = self.pins.locked_for(pid)
-        if wait:
+        try:
+            wait = self.pins.locked_for(pid)
+            if wait:
+                raise PinLocked(wait)
+            good, new = self.pins.check_or_set_new(pid, pin)
+        except PinLocked as locked:
+            if locked.seconds is None:
+                raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
+                               _("Too many wrong PINs: ask the facilitator to reset your PIN.")) from None
             raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
                            _("Too many wrong PINs. Try again in {minutes} minutes, or ask the "
-                             "facilitator.").format(minutes=int(wait // 60) + 1))
-        good, new = self.pins.check_or_set_new(pid, pin)
+                             "facilitator.").format(minutes=int(locked.seconds // 60) + 1)) from None
         if not good:
+            self.desk.submit(KeysJob(self.pins.saved))  # the count is kept; the phone need not wait
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That PIN is not right."))
         if new:  # kept on disk (hashed) by the writer before the phone hears it joined
             try:
@@ -737,8 +839,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._refuse(HTTPStatus.LENGTH_REQUIRED, _("Send a length, not chunks."))
             return
-        length_text = self.headers.get("Content-Length", "")
-        if not length_text.isdigit():
+        length_text = self.headers.get("Content-Length", "").strip()
+        if not (length_text.isascii() and length_text.isdigit()):  # "²" is a digit to isdigit
             self.close_connection = True
             self._refuse(HTTPStatus.LENGTH_REQUIRED, _("The request has no length."))
             return

@@ -108,6 +108,8 @@ DISTRICT_FILE = "district.json"
 OPEN_CYCLES = 6
 #: Where each cycle's results summary is kept, under the data folder, by district (a cache).
 SUMMARIES = Path("cache") / "results"
+#: Where phone rating keeps each cycle's PIN and code hashes, by district (``phones/keys.py``).
+PHONE_KEYS = Path("phones")
 #: A results summary larger than this is neither written nor read (bytes).
 MAX_SUMMARY = 16 * 1024 * 1024
 #: A district opened for writing is backed up if its newest backup is older than this.
@@ -564,7 +566,18 @@ class DistrictStore:
         self._cycles.put(cycle)
         if cycle.id in self._open:
             self._open[cycle.id].cycle = cycle
+        if cycle.status == "closed":
+            self._forget_phone_keys(cycle.id)  # rating on phones has closed with the cycle
         return cycle
+
+    def _forget_phone_keys(self, cycle_id: str) -> None:
+        """Remove the PIN and personal code hashes phone rating keeps for a cycle (and temp
+        files of them): four-digit PIN hashes are cracked offline in seconds, so none
+        outlives rating (``phones/keys.py``)."""
+        keys = self.repo.folder / PHONE_KEYS / self.id
+        for kept in (keys / f"{cycle_id}.json", *keys.glob(f".{cycle_id}.json.*{TEMP_SUFFIX}")):
+            with contextlib.suppress(OSError):
+                kept.unlink()
 
     def delete_cycle(self, cycle_id: str) -> None:
         """Remove a cycle and all its data (the latest backup still has it); a tombstone
@@ -585,6 +598,7 @@ class DistrictStore:
         for summary in (self.repo.folder / SUMMARIES / self.id).glob(f"{cycle_id}.*.json"):
             with contextlib.suppress(OSError):
                 summary.unlink()
+        self._forget_phone_keys(cycle_id)
 
     def cycle(self, cycle_id: str) -> CycleData:
         """A cycle's participants, ratings, responses, consensus and tallies."""

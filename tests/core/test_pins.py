@@ -53,3 +53,13 @@ def test_progress_by_group_names_people_and_never_levels() -> None:
     assert [(g.role_group, g.finished, g.started, g.not_started) for g in progress] == [
         ("educator", ("Ana",), ("Bo",), ()), ("learner", (), (), ("L-1",))]
     assert "refining" not in repr(progress) and "developing" not in repr(progress)
+
+
+def test_a_kept_hash_with_other_costs_is_not_a_pin_hash() -> None:
+    """A planted file must not make a PIN cheap to crack, nor make one check take gigabytes."""
+    made = pins.hash_pin("0420")
+    salt_and_digest = made.split("$", 4)[4]
+    for cost in ("10$1$1", "20$16$4", "14$8$2", "15$8$1"):
+        assert not pins.is_pin_hash(f"scrypt${cost}${salt_and_digest}")
+        assert not pins.check_pin("0420", f"scrypt${cost}${salt_and_digest}")
+    assert pins.is_pin_hash(made) and pins.check_pin("0420", made)
