@@ -216,6 +216,30 @@ def _org(cert: x509.Certificate) -> str:
     return str(values[0].value) if values else ""
 
 
+def _is_ca(cert: x509.Certificate) -> bool | None:
+    """The certificate's CA flag (None without the extension); ValueError for a malformed one."""
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _signed_by_root(leaf: x509.Certificate, root: x509.Certificate) -> bool:
+    """Whether ``leaf`` is the root itself, or a signer the root issued directly (the shape
+    :func:`navtool_desktop.signing.issue_signer` makes: the root allows no CA below it).
+
+    A key whose certificate is not a CA cannot issue certificates: a signer minting its own
+    (valid long after its own expires) would otherwise lead to the root as well.
+    """
+    try:
+        if leaf is root:
+            return _is_ca(root) is not False
+        return (leaf.issuer == root.subject and _is_ca(root) is True and not _is_ca(leaf)
+                and chain_root(leaf, [root]) is root)
+    except ValueError:  # a malformed extension
+        return False
+
+
 def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     """Check a ``.navsummary`` file completely and return it, or raise :class:`SummaryError`."""
     if len(raw) > MAX_FILE_BYTES:
@@ -242,7 +266,7 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
         raise _refuse(_("The summary's certificates or signature cannot be read; the file is damaged.")) from None
     leaf = chain[0]
     root = chain_root(leaf, chain[1:])
-    if root is None:
+    if root is None or not _signed_by_root(leaf, root):
         raise _refuse(_("The summary's signer does not lead to a district root; it cannot be trusted."))
     if not verify_bytes(leaf, data, sig):
         raise _refuse(_("The summary was changed after it was signed (its signature does not match). "

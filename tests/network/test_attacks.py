@@ -1,0 +1,220 @@
+"""Attacks on district summaries and the network workspace: each was tried for real and now holds.
+
+Crafted files are signed for real (cryptography, or the app's own create_root/issue_signer), so
+that each attack gets past the signature and reaches the check it is aimed at.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MADE
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from navtool_desktop.framework import Pack
+from navtool_desktop.network.summary import MAGIC, SummaryError, build_summary, open_sealed, seal
+from navtool_desktop.network.workspace import Workspace
+from navtool_desktop.signing import Identity, RootAuthority
+from navtool_desktop.signing.identity import sign_bytes
+from navtool_desktop.storage import DistrictStore
+
+
+def stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def coach_clock(days: int = 30) -> Any:
+    """The coach's clock, ``days`` after the summaries were made."""
+    return lambda: stamp(MADE + dt.timedelta(days=days))
+
+
+def _pem(cert: x509.Certificate) -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return cert.public_bytes(Encoding.PEM).decode("ascii")
+
+
+def sealed_with(summary: dict[str, Any], key: Any, chain: list[x509.Certificate]) -> bytes:
+    """A ``.navsummary`` signed with ``key`` and carrying ``chain`` as is (however crafted)."""
+    body = json.dumps(summary, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    header = {"signature": base64.b64encode(sign_bytes(key, body)).decode(),
+              "certificates": [_pem(c) for c in chain]}
+    return MAGIC + json.dumps(header).encode() + b"\n" + body
+
+
+def mint(issuer_cert: x509.Certificate, issuer_key: Any, name: str, *, key: Any = None, ca: bool = False,
+         start: dt.datetime | None = None, days: int = 3650) -> tuple[x509.Certificate, Any]:
+    """A certificate ``issuer_key`` signs for ``name`` (whatever the issuer's own constraints say)."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
+    start = start or (MADE - dt.timedelta(days=1))
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+            .issuer_name(issuer_cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=ca,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .sign(issuer_key, hashes.SHA256()))
+    return cert, key
+
+
+@pytest.fixture
+def summary(store: DistrictStore, pack: Pack) -> dict[str, Any]:
+    return build_summary(store, pack, made_at=MADE)
+
+
+# --- certificates ----------------------------------------------------------------------------
+
+
+def test_a_signer_cannot_issue_certificates_of_its_own(summary: dict[str, Any], pack: Pack, signer: Identity,
+                                                      district_root: RootAuthority) -> None:
+    """A signer's certificate is not a CA (and the root allows no CA below it): a certificate its key
+    signs, valid long after the signer's own expires, must not lead to the district's root."""
+    minted, key = mint(signer.certificate, signer.private_key, "Ana Peña", days=36500)
+    later = json.loads(json.dumps(summary))
+    later["made_at"] = stamp(signer.certificate.not_valid_after_utc + dt.timedelta(days=400))
+    for chain in ([minted, signer.certificate, district_root.certificate],
+                  [minted, district_root.certificate, signer.certificate]):
+        with pytest.raises(SummaryError):
+            open_sealed(sealed_with(later, key, chain), pack)
+        with pytest.raises(SummaryError):  # not even on a day the signer's own certificate was valid
+            open_sealed(sealed_with(summary, key, chain), pack)
+
+
+def test_a_certificate_in_the_chain_must_be_valid_on_the_day(summary: dict[str, Any], pack: Pack,
+                                                              district_root: RootAuthority) -> None:
+    """A CA the root issued (path length 0 forbids it anyway) that had expired on the day."""
+    old_ca, ca_key = mint(district_root.certificate, district_root.private_key, "Old CA", ca=True,
+                          start=MADE - dt.timedelta(days=900), days=30)
+    leaf, key = mint(old_ca, ca_key, "Someone")
+    with pytest.raises(SummaryError):
+        open_sealed(sealed_with(summary, key, [leaf, old_ca, district_root.certificate]), pack)
+
+
+def test_an_ec_signer_the_root_issued_is_accepted(summary: dict[str, Any], pack: Pack,
+                                                  district_root: RootAuthority) -> None:
+    """The legitimate shape still opens: an EC signer directly under an RSA root."""
+    leaf, key = mint(district_root.certificate, district_root.private_key, "EC signer")
+    sealed = open_sealed(sealed_with(summary, key, [leaf, district_root.certificate]), pack)
+    assert sealed.root_fingerprint == district_root.fingerprint and sealed.signer == "EC signer"
+
+
+# --- a crafted (validly signed) shape never breaks an import --------------------------------
+
+
+@pytest.mark.parametrize("craft", ["goal-id-object", "goal-id-null", "same-competency-twice", "plan-id-object",
+                                   "priority-object", "source-word", "change-word", "previous-cycle-object"])
+def test_a_crafted_shape_is_refused_and_the_rest_of_the_folder_imports(
+        tmp_path: Path, pack: Pack, summary: dict[str, Any], signer: Identity, stranger: Identity,
+        store: DistrictStore, craft: str) -> None:
+    """Anyone can make a root: a file signed under it with a shape this app never makes must be
+    refused on its own, not stop the import of every other file in the folder with a traceback."""
+    bad = json.loads(json.dumps(summary))
+    bad["district"]["id"] = "d-crafted"
+    goal = bad["plan"]["goals"][0]
+    comps = bad["cycles"][-1]["competencies"]
+    if craft == "goal-id-object":
+        goal["id"] = {"a": 1}
+    elif craft == "goal-id-null":
+        goal["id"] = None
+    elif craft == "same-competency-twice":
+        comps.append(comps[0])
+    elif craft == "plan-id-object":
+        bad["plan"]["id"] = [[[]]]
+    elif craft == "priority-object":
+        bad["cycles"][-1]["conditions"][0]["priority"] = {"x": [1, 2]}
+    elif craft == "source-word":
+        comps[0]["source"] = "x" * 100_000
+    elif craft == "change-word":
+        comps[0]["change"] = "x" * 100_000
+    elif craft == "previous-cycle-object":
+        bad["cycles"][-1]["previous_cycle"] = {"id": 1}
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    (folder / "a-crafted.navsummary").write_bytes(seal(bad, stranger))
+    (folder / "b-real.navsummary").write_bytes(seal(summary, signer))
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        report = ws.import_folder(folder)
+        by_file = {o.file: o.status for o in report.outcomes}
+        assert by_file == {"a-crafted.navsummary": "refused", "b-real.navsummary": "added"}
+        assert [d.id for d in ws.districts()] == [store.id]
+
+
+# --- times and dates sort as they are written -----------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["basic", "week", "offset", "space"])
+def test_a_time_in_another_iso_form_cannot_shadow_later_summaries(
+        tmp_path: Path, pack: Pack, summary: dict[str, Any], signer: Identity, store: DistrictStore,
+        written: str) -> None:
+    """Times compare as text in the workspace: only the one form this app writes is accepted, so a
+    summary cannot be made to sort after every later one (a stolen or old signer's key)."""
+    crafted = json.loads(json.dumps(summary))
+    day = MADE + dt.timedelta(hours=1)
+    crafted["made_at"] = {"basic": day.strftime("%Y%m%dT%H%M%SZ"), "week": day.strftime("%G-W%V-%uT%H:%M:%SZ"),
+                          "offset": day.astimezone(dt.timezone(dt.timedelta(hours=14))).isoformat(),
+                          "space": day.isoformat(sep=" ")}[written]
+    later = json.loads(json.dumps(summary))
+    later["made_at"] = stamp(MADE + dt.timedelta(days=2))
+    comp = next(c for c in later["cycles"][-1]["competencies"] if c["level"])
+    comp["level"] = "refining" if comp["level"] != "refining" else "developing"
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        first = ws.import_bytes(seal(crafted, signer), "crafted")
+        ws.import_bytes(seal(later, signer), "later")
+        assert first.status == "refused"
+        assert ws.side_by_side().levels[store.id][comp["id"]] == comp["level"]
+
+
+@pytest.mark.parametrize("date", ["20991231", "2026W011", "2026-W01-1"])
+def test_a_cycle_date_in_another_iso_form_is_refused(pack: Pack, summary: dict[str, Any], signer: Identity,
+                                                     date: str) -> None:
+    crafted = json.loads(json.dumps(summary))
+    crafted["cycles"][0]["date"] = date
+    with pytest.raises(SummaryError):
+        open_sealed(seal(crafted, signer), pack)
+
+
+def test_a_root_with_another_key_algorithm_is_refused_plainly(summary: dict[str, Any], pack: Pack) -> None:
+    """An Ed25519 root and signer (a shape this app never makes): refused, no traceback."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Odd Root")])
+    start = MADE - dt.timedelta(days=1)
+    root = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(start).not_valid_after(start + dt.timedelta(days=99))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .sign(key, None))
+    body = json.dumps(summary, sort_keys=True, separators=(",", ":")).encode()
+    header = {"signature": base64.b64encode(key.sign(body)).decode(), "certificates": [_pem(root)]}
+    with pytest.raises(SummaryError):
+        open_sealed(MAGIC + json.dumps(header).encode() + b"\n" + body, pack)
+
+
+
+def test_a_not_sure_consensus_and_goal_from_a_real_district_are_accepted(
+        store: DistrictStore, pack: Pack, signer: Identity) -> None:
+    """A team may agree on "not sure" (and a goal may start from it): the district's own summary must
+    still open at the coach's, not be refused as malformed."""
+    from navtool_desktop.core.records import Consensus
+
+    last = [c for c in store.cycles() if c.status == "closed"][-1]
+    store.save_cycle(store.get_cycle(last.id).replace(status="open"))
+    comp = pack.competencies[0].id
+    store.save_consensus(last.id, Consensus(competency_id=comp, level="not_sure"))
+    store.save_cycle(store.get_cycle(last.id).replace(status="closed"))
+    summary = build_summary(store, pack, made_at=MADE)
+    mine = next(c for c in summary["cycles"] if c["id"] == last.id)
+    assert next(c for c in mine["competencies"] if c["id"] == comp)["level"] == "not_sure"
+    summary["plan"]["goals"][0]["current_level"] = "not_sure"  # a goal may start from "not sure"
+    assert open_sealed(seal(summary, signer), pack).summary == summary
