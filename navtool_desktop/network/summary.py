@@ -40,7 +40,7 @@ from cryptography import x509
 from navtool_desktop.core import results as res
 from navtool_desktop.core.planning import current_plan, ordered_goals
 from navtool_desktop.core.published import results_to_dict
-from navtool_desktop.core.records import ACTION_STATUSES, LEVELS, ROLE_GROUPS
+from navtool_desktop.core.records import ACTION_STATUSES, GOAL_TERMS, LEVELS, RATING_CHOICES, ROLE_GROUPS
 from navtool_desktop.core.results import EMPTY, SUPPRESSED
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
@@ -318,12 +318,27 @@ def _count(value: Any, where: str) -> int:
     return value
 
 
-def _level(value: Any, where: str, *, none: bool = True) -> str | None:
+def _level(value: Any, where: str, *, none: bool = True, choices: Sequence[str] = LEVELS) -> str | None:
     if value is None and none:
         return None
-    if value not in LEVELS:
+    if value not in choices:
         raise _bad(where)
     return str(value)
+
+
+def _choice(value: Any, choices: Sequence[Any], where: str) -> Any:
+    if type(value) not in (str, bool, type(None)) or value not in choices:
+        raise _bad(where)
+    return value
+
+
+def _id(value: Any, where: str, seen: set[str]) -> str:
+    """A record's id: text, and not twice in its list."""
+    text = _text(value, where, empty=False, limit=100)
+    if text in seen:
+        raise _bad(where)
+    seen.add(text)
+    return text
 
 
 _VOTE_LENGTH = len(LEVELS) + 3
@@ -370,10 +385,9 @@ def check_summary(summary: Any, pack: Pack) -> None:
     for n, cycle in enumerate(s["cycles"]):
         where = f"cycles[{n}]"
         c = _obj(cycle, cycle_keys, where)
-        cid = _text(c["id"], where + ".id", empty=False, limit=100)
-        if cid in seen:
-            raise _bad(where + ".id")
-        seen.add(cid)
+        _id(c["id"], where + ".id", seen)
+        if c["previous_cycle"] is not None:
+            _text(c["previous_cycle"], where + ".previous_cycle", empty=False, limit=100)
         _text(c["title"], where + ".title", limit=300)
         _day(c["date"], where + ".date")
         _count(c["threshold"], where + ".threshold")
@@ -383,15 +397,18 @@ def check_summary(summary: Any, pack: Pack) -> None:
         if not isinstance(c["competencies"], list) or not isinstance(c["conditions"], list):
             raise _bad(where)
         hidden = set(c["hidden_groups"])
+        ids: set[str] = set()
         for m, comp in enumerate(c["competencies"]):
             cw = f"{where}.competencies[{m}]"
             k = _obj(comp, comp_keys, cw)
             if k["id"] not in competencies:
                 raise _bad(cw + ".id")
-            _level(k["level"], cw + ".level")
-            _level(k["consensus"], cw + ".consensus")
-            if not isinstance(k["change"], (str, int)) and k["change"] is not None:
-                raise _bad(cw + ".change")
+            _id(k["id"], cw + ".id", ids)
+            # a team may agree on "not sure": a consensus wins even then (results.heat_level)
+            _level(k["level"], cw + ".level", choices=RATING_CHOICES)
+            _level(k["consensus"], cw + ".consensus", choices=RATING_CHOICES)
+            _choice(k["source"], res.LEVEL_SOURCES, cw + ".source")
+            _choice(k["change"], res.CHANGES, cw + ".change")
             if not _votes_ok(k["votes"]):
                 raise _bad(cw + ".votes")
             groups = k["groups"]
@@ -400,27 +417,38 @@ def check_summary(summary: Any, pack: Pack) -> None:
             for group, view in groups.items():
                 if not _votes_ok(view) or (group in hidden and type(view) is list):
                     raise _bad(f"{cw}.groups.{group}")
+        ids = set()
         for m, cond in enumerate(c["conditions"]):
             k = _obj(cond, ["id", "level", "priority", "change"], f"{where}.conditions[{m}]")
             if k["id"] not in conditions:
                 raise _bad(f"{where}.conditions[{m}]")
+            _id(k["id"], f"{where}.conditions[{m}].id", ids)
             _level(k["level"], f"{where}.conditions[{m}].level")
+            _choice(k["priority"], (True, False), f"{where}.conditions[{m}].priority")
+            _choice(k["change"], res.CHANGES, f"{where}.conditions[{m}].change")
     plan = s["plan"]
     if plan is None:
         return
     p = _obj(plan, ["id", "title", "period_start", "period_end", "approved_at", "goals"], "plan")
+    _text(p["id"], "plan.id", empty=False, limit=100)
     _text(p["title"], "plan.title", limit=300)
+    _day(p["period_start"], "plan.period_start")
+    _day(p["period_end"], "plan.period_end")
+    _text(p["approved_at"], "plan.approved_at", limit=30)
     if not isinstance(p["goals"], list) or len(p["goals"]) > MAX_GOALS:
         raise _bad("plan.goals")
+    goal_ids: set[str] = set()
     for n, goal in enumerate(p["goals"]):
         gw = f"plan.goals[{n}]"
         g = _obj(goal, ["id", "competency_id", "current_level", "target_level", "target_date", "term",
                         "statement", "actions"], gw)
+        _id(g["id"], gw + ".id", goal_ids)
         if g["competency_id"] not in competencies:
             raise _bad(gw + ".competency_id")
-        _level(g["current_level"], gw + ".current_level")
+        _level(g["current_level"], gw + ".current_level", choices=RATING_CHOICES)
         _level(g["target_level"], gw + ".target_level", none=False)
-        _text(g["target_date"], gw + ".target_date", limit=10)
+        _day(g["target_date"], gw + ".target_date")
+        _choice(g["term"], GOAL_TERMS, gw + ".term")
         _text(g["statement"], gw + ".statement")
         actions = _obj(g["actions"], list(ACTION_STATUSES), gw + ".actions")
         for key, number in actions.items():

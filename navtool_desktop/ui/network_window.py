@@ -207,7 +207,7 @@ class DistrictPage(QWidget):
         self.goals.setRowCount(len(goals))
         for n, goal in enumerate(goals):
             now = latest.get(goal["competency_id"])
-            reached = now is not None and LEVELS.index(now) >= LEVELS.index(goal["target_level"])
+            reached = now in LEVELS and LEVELS.index(now) >= LEVELS.index(goal["target_level"])  # not "not sure"
             cells = (self.names.get(goal["competency_id"], goal["competency_id"]), level_name(goal["target_level"]),
                      goal["target_date"], (level_name(now) if now else _("no level"))
                      + ("  \u2713 " + _("reached") if reached else ""))

@@ -218,3 +218,20 @@ def test_a_not_sure_consensus_and_goal_from_a_real_district_are_accepted(
     assert next(c for c in mine["competencies"] if c["id"] == comp)["level"] == "not_sure"
     summary["plan"]["goals"][0]["current_level"] = "not_sure"  # a goal may start from "not sure"
     assert open_sealed(seal(summary, signer), pack).summary == summary
+
+
+def test_the_district_page_shows_a_not_sure_level_on_a_goal(qtbot: Any, tmp_path: Path, pack: Pack,
+                                                            summary: dict[str, Any], signer: Identity,
+                                                            store: DistrictStore) -> None:
+    from navtool_desktop.ui.network_window import NetworkWindow
+
+    goal = summary["plan"]["goals"][0]
+    for comp in summary["cycles"][-1]["competencies"]:
+        if comp["id"] == goal["competency_id"]:
+            comp.update(level="not_sure", consensus="not_sure", source="consensus")
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        assert ws.import_bytes(seal(summary, signer)).status == "added"
+    window = NetworkWindow(tmp_path / "net", pack)
+    qtbot.addWidget(window)
+    window.open_district(store.id)
+    assert window.page.goals.item(0, 3).text() == "Not sure"
