@@ -273,7 +273,7 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
                         "Ask the district for a new copy."))
     summary = _json(data, _("The summary"))
     check_summary(summary, pack)
-    made = dt.datetime.fromisoformat(summary["made_at"].replace("Z", "+00:00"))
+    made = made_at(summary)
     for cert in {id(c): c for c in (leaf, root)}.values():
         if not (cert.not_valid_before_utc <= made <= cert.not_valid_after_utc):
             raise _refuse(_("The certificate of {name} was not valid on {day}, the day the summary says it "
@@ -304,12 +304,23 @@ def _text(value: Any, where: str, *, empty: bool = True, limit: int = MAX_TEXT) 
 
 
 def _day(value: Any, where: str) -> str:
+    """A day written ``2026-12-01`` and nothing else: the workspace compares days as text, so
+    another ISO form ("20261201", "2026-W49-2") would sort in the wrong place."""
     text = _text(value, where, limit=10)
     try:
-        dt.date.fromisoformat(text)
+        if dt.date.fromisoformat(text).isoformat() != text:
+            raise ValueError(text)
     except ValueError:
         raise _bad(where) from None
     return text
+
+
+_TIME = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def made_at(summary: Mapping[str, Any]) -> dt.datetime:
+    """When a checked summary says it was made (UTC, by the signer's computer clock)."""
+    return dt.datetime.strptime(summary["made_at"], _TIME).replace(tzinfo=dt.UTC)
 
 
 def _count(value: Any, where: str) -> int:
@@ -358,13 +369,13 @@ def check_summary(summary: Any, pack: Pack) -> None:
     s = _obj(summary, ["format", "version", "made_at", "district", "framework", "cycles", "plan"], "summary")
     if s["format"] != FORMAT or s["version"] != VERSION:
         raise _bad("format")
+    # exactly the form build_summary writes: the workspace compares these times as text
     made = _text(s["made_at"], "made_at", limit=30)
     try:
-        when = dt.datetime.fromisoformat(made.replace("Z", "+00:00"))
+        if len(made) != 20 or made_at(s).strftime(_TIME) != made:
+            raise ValueError(made)
     except ValueError:
         raise _bad("made_at") from None
-    if when.tzinfo is None:
-        raise _bad("made_at")
     district = _obj(s["district"], ["id", "name", "state"], "district")
     _text(district["id"], "district.id", empty=False, limit=100)
     _text(district["name"], "district.name", empty=False, limit=200)

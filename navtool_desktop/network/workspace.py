@@ -35,7 +35,7 @@ from navtool_desktop.core.records import LEVELS
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.network.summary import MAX_FILE_BYTES, SUFFIX, Sealed, SummaryError, open_sealed
+from navtool_desktop.network.summary import MAX_FILE_BYTES, SUFFIX, Sealed, SummaryError, made_at, open_sealed
 
 FILE_NAME = "network.sqlite3"
 #: How far past this computer's clock a summary's time may lie (time zones, a clock a little fast).
@@ -232,7 +232,7 @@ class Workspace:
         district = s["district"]
         did = district["id"]
         latest = (dt.datetime.fromisoformat(self._clock().replace("Z", "+00:00")) + FUTURE_SLACK)
-        if dt.datetime.fromisoformat(s["made_at"].replace("Z", "+00:00")) > latest:
+        if made_at(s) > latest:
             # A wrong clock on the district's laptop would otherwise make this copy "newest" for
             # good, and every real summary after it would be kept out as older.
             raise WorkspaceError(_(

@@ -153,7 +153,7 @@ def test_a_crafted_shape_is_refused_and_the_rest_of_the_folder_imports(
 # --- times and dates sort as they are written -----------------------------------------------
 
 
-@pytest.mark.parametrize("written", ["basic", "week", "offset", "space"])
+@pytest.mark.parametrize("written", ["basic", "week", "offset", "space", "short-year"])
 def test_a_time_in_another_iso_form_cannot_shadow_later_summaries(
         tmp_path: Path, pack: Pack, summary: dict[str, Any], signer: Identity, store: DistrictStore,
         written: str) -> None:
@@ -163,7 +163,7 @@ def test_a_time_in_another_iso_form_cannot_shadow_later_summaries(
     day = MADE + dt.timedelta(hours=1)
     crafted["made_at"] = {"basic": day.strftime("%Y%m%dT%H%M%SZ"), "week": day.strftime("%G-W%V-%uT%H:%M:%SZ"),
                           "offset": day.astimezone(dt.timezone(dt.timedelta(hours=14))).isoformat(),
-                          "space": day.isoformat(sep=" ")}[written]
+                          "space": day.isoformat(sep=" "), "short-year": "999-01-01T00:00:00Z"}[written]
     later = json.loads(json.dumps(summary))
     later["made_at"] = stamp(MADE + dt.timedelta(days=2))
     comp = next(c for c in later["cycles"][-1]["competencies"] if c["level"])
