@@ -54,9 +54,9 @@ def _cycle(pack: Pack, rng: random.Random, year: int, growth: float) -> dict[str
     comps = []
     for comp in pack.competencies:
         level = LEVELS[min(3, max(0, round(growth + rng.uniform(-0.8, 0.8))))]
-        comps.append({"id": comp.id, "level": level, "source": "consensus", "consensus": level, "change": 0,
+        comps.append({"id": comp.id, "level": level, "source": "consensus", "consensus": level, "change": "new",
                       "votes": _votes(rng, 6), "groups": {g: _votes(rng, 3) for g in GROUPS}})
-    conds = [{"id": c.id, "level": LEVELS[1], "priority": False, "change": 0} for c in pack.conditions]
+    conds = [{"id": c.id, "level": LEVELS[1], "priority": False, "change": "new"} for c in pack.conditions]
     return {"id": f"spring-{year}", "title": f"Spring {year}", "date": f"{year}-04-15",
             "previous_cycle": None, "threshold": 5, "counts_shown": True, "hidden_groups": [],
             "competencies": comps, "conditions": conds}
@@ -75,6 +75,15 @@ def make_folder(folder: Path, pack: Pack, *, districts: int, years: int, end_yea
             name += f" {d // (len(PLACES) * len(KINDS)) + 1}"
         lean = rng.uniform(-1.0, 1.0)
         cycles = [_cycle(pack, rng, end_year - years + 1 + y, y / 3 + lean) for y in range(years)]
+        for before, cycle in zip([None, *cycles], cycles, strict=False):  # "change" as build_summary writes it
+            was = {c["id"]: c["level"] for c in before["competencies"]} if before else {}
+            for comp in cycle["competencies"]:
+                old, new = was.get(comp["id"]), comp["level"]
+                comp["change"] = ("new" if old is None else "same" if old == new
+                                  else "up" if LEVELS.index(new) > LEVELS.index(old) else "down")
+            for cond in cycle["conditions"]:
+                cond["change"] = "same" if before else "new"
+            cycle["previous_cycle"] = before["id"] if before else None
         goals = [{"id": f"g{d}-{k}", "competency_id": rng.choice(comps), "current_level": "developing",
                   "target_level": "operationalizing", "target_date": "2027-06-30", "term": "long",
                   "statement": "Raise the level", "actions": {"not_started": 1, "in_progress": 2,
