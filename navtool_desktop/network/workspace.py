@@ -11,9 +11,10 @@ SQLite's own transactions give the store's promises here: an import is one trans
 
 Rules: the first summary from a district pins its root certificate's fingerprint (the coach
 confirms it by phone, as for plans); a later summary signed under another root is refused,
-until the coach releases the pin. Importing the same file again changes nothing; a newer
-summary replaces the older one cycle by cycle (by the time it was made), an older one is
-kept out. A district's plan comes from its newest summary.
+until the coach releases the pin; a root pinned for one district cannot speak for another.
+Importing the same file again changes nothing. A district's newest summary (by the time it
+was made) is its whole record: it replaces the older one, cycles and plan, so a cycle the
+district reopened or deleted goes; an older summary is kept out whole.
 """
 
 from __future__ import annotations
@@ -180,14 +181,14 @@ class Workspace:
         """One file inside the caller's transaction, under a savepoint: all of it or none of it."""
         digest = hashlib.sha256(raw).hexdigest()
         if self._db.execute("SELECT 1 FROM imported WHERE sha256=?", (digest,)).fetchone():
-            return Outcome(name, "unchanged", message=_("already imported"))
+            return Outcome(name, "unchanged")  # these very bytes: nothing to say
         try:
             sealed = open_sealed(raw, self.pack)
         except SummaryError as exc:
             return Outcome(name, "refused", message=str(exc))
         self._db.execute("SAVEPOINT summary")
         try:
-            status = self._store(sealed)
+            status, message = self._store(sealed)
             self._db.execute("INSERT OR IGNORE INTO imported VALUES (?, ?, ?)",
                              (digest, sealed.summary["district"]["id"], self._clock()))
         except WorkspaceError as exc:
@@ -195,7 +196,7 @@ class Workspace:
             self._db.execute("RELEASE summary")
             return Outcome(name, "refused", message=str(exc))
         self._db.execute("RELEASE summary")
-        return Outcome(name, status, sealed.summary["district"]["name"])
+        return Outcome(name, status, sealed.summary["district"]["name"], message)
 
     def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
         """Import every file in one transaction (each file under its own savepoint), durable on return.
@@ -227,7 +228,13 @@ class Workspace:
         """Import every ``.navsummary`` file in ``folder`` (not its subfolders), by name."""
         return self.import_paths(summary_files(folder), progress)
 
-    def _store(self, sealed: Sealed) -> str:
+    def _store(self, sealed: Sealed) -> tuple[str, str]:
+        """Keep a checked summary: (status, a note for the coach) or WorkspaceError.
+
+        A district's newest summary is its whole record here: it holds every closed cycle the
+        district shares, so a cycle it no longer holds (reopened, deleted) goes, and an older
+        summary (a replay, an old e-mail, an old signer's key) changes nothing at all.
+        """
         s = sealed.summary
         district = s["district"]
         did = district["id"]
@@ -247,40 +254,43 @@ class Workspace:
                 "new root, confirm the new fingerprint with them by phone, then release the pin on "
                 "the district's page and import again.").format(name=district["name"], new=sealed.root_fingerprint,
                                                                old=known[0]))
-        newer = known is None or s["made_at"] > known[1]
+        if known is None:
+            owner = self._db.execute("SELECT name FROM districts WHERE root_fingerprint=? AND id<>?",
+                                     (sealed.root_fingerprint, did)).fetchone()
+            if owner:
+                # A root is one district's: another district's pinned root must not take a new place.
+                raise WorkspaceError(_(
+                    "Refused: this summary names the district \u201c{name}\u201d, but it is signed under the "
+                    "root pinned for \u201c{owner}\u201d ({fingerprint}). A district root signs for its own "
+                    "district only. If \u201c{owner}\u201d started again as a new district, release its pin "
+                    "first.").format(name=district["name"], owner=owner[0], fingerprint=sealed.root_fingerprint))
+        elif s["made_at"] <= known[1]:
+            return "unchanged", _("older than the summary already here (made {when}), so it was kept out").format(
+                when=known[1])
+        plan = json.dumps(s["plan"])
         if known is None:
             self._db.execute(
                 "INSERT INTO districts (id, name, state, root_fingerprint, root_organization, pinned_at, signer, "
                 "made_at, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (did, district["name"], district["state"], sealed.root_fingerprint, sealed.root_organization,
-                 self._clock(), sealed.signer, s["made_at"], json.dumps(s["plan"])))
-        elif newer:
+                 self._clock(), sealed.signer, s["made_at"], plan))
+        else:
             self._db.execute("UPDATE districts SET name=?, state=?, signer=?, made_at=?, plan=? WHERE id=?",
-                             (district["name"], district["state"], sealed.signer, s["made_at"],
-                              json.dumps(s["plan"]), did))
-        if newer:
-            self._db.execute("DELETE FROM goals WHERE district_id=?", (did,))
-            for goal in (s["plan"] or {}).get("goals", []):
-                self._db.execute("INSERT OR REPLACE INTO goals VALUES (?, ?, ?, ?, ?)",
-                                 (did, goal["id"], goal["competency_id"], LEVELS.index(goal["target_level"]),
-                                  goal["target_date"]))
-        changed = newer
+                             (district["name"], district["state"], sealed.signer, s["made_at"], plan, did))
+        self._db.execute("DELETE FROM goals WHERE district_id=?", (did,))
+        self._db.executemany("INSERT INTO goals VALUES (?, ?, ?, ?, ?)",
+                             [(did, goal["id"], goal["competency_id"], LEVELS.index(goal["target_level"]),
+                               goal["target_date"]) for goal in (s["plan"] or {}).get("goals", [])])
+        self._db.execute("DELETE FROM levels WHERE district_id=?", (did,))
+        self._db.execute("DELETE FROM cycles WHERE district_id=?", (did,))
         for cycle in s["cycles"]:
             cid = cycle["id"]
-            had = self._db.execute("SELECT made_at FROM cycles WHERE district_id=? AND cycle_id=?",
-                                   (did, cid)).fetchone()
-            if had and had[0] >= s["made_at"]:
-                continue
-            changed = True
-            self._db.execute("INSERT OR REPLACE INTO cycles VALUES (?, ?, ?, ?, ?, ?)",
+            self._db.execute("INSERT INTO cycles VALUES (?, ?, ?, ?, ?, ?)",
                              (did, cid, cycle["title"], cycle["date"], s["made_at"],
                               zlib.compress(orjson.dumps(cycle), 1)))
-            self._db.execute("DELETE FROM levels WHERE district_id=? AND cycle_id=?", (did, cid))
             self._db.executemany("INSERT INTO levels VALUES (?, ?, ?, ?)",
                                  [(did, cid, c["id"], _level_index(c["level"])) for c in cycle["competencies"]])
-        if known is None:
-            return "added"
-        return "updated" if changed else "unchanged"
+        return ("added" if known is None else "updated"), ""
 
     # --- districts ---------------------------------------------------------------------------
 

@@ -402,7 +402,7 @@ class NetworkWindow(QMainWindow):
         lines = [_("{added} added, {updated} updated, {same} unchanged, {refused} refused.").format(
             added=report.count("added"), updated=report.count("updated"), same=report.count("unchanged"),
             refused=report.count("refused"))]
-        lines += [f"{o.file}: {o.message}" for o in report.outcomes if o.status == "refused"][:20]
+        lines += [f"{o.file}: {o.message}" for o in report.outcomes if o.message][:20]
         (messages.warn if report.count("refused") else messages.inform)(
             self, _("District summaries imported"), "\n\n".join(lines))
 

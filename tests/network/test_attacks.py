@@ -235,3 +235,64 @@ def test_the_district_page_shows_a_not_sure_level_on_a_goal(qtbot: Any, tmp_path
     qtbot.addWidget(window)
     window.open_district(store.id)
     assert window.page.goals.item(0, 3).text() == "Not sure"
+
+
+# --- replay, withdrawn cycles, one root per district ---------------------------------------
+
+
+def _later(summary: dict[str, Any], days: int) -> dict[str, Any]:
+    copy = json.loads(json.dumps(summary))
+    copy["made_at"] = stamp(MADE + dt.timedelta(days=days))
+    return copy
+
+
+def test_an_older_summary_is_kept_out_whole(tmp_path: Path, pack: Pack, summary: dict[str, Any],
+                                             signer: Identity, store: DistrictStore) -> None:
+    """The district reopened its last cycle (or deleted it) and sent a new summary without it. An old
+    copy arriving afterwards (a replay, an old e-mail, an old signer's key) must not bring it back,
+    nor add a cycle of its own."""
+    newer = _later(summary, 2)
+    dropped = newer["cycles"].pop()
+    old = json.loads(json.dumps(summary))
+    invented = json.loads(json.dumps(old["cycles"][0]))
+    invented.update(id="c-invented", date="2026-11-30", title="Invented")
+    old["cycles"].append(invented)
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        assert ws.import_bytes(seal(newer, signer), "newer").status == "added"
+        outcome = ws.import_bytes(seal(old, signer), "old")
+        assert outcome.status == "unchanged" and outcome.message
+        ids = [c["id"] for c in ws.history(store.id)]
+        assert dropped["id"] not in ids and "c-invented" not in ids
+        assert ids == [c["id"] for c in newer["cycles"]]
+
+
+def test_a_cycle_the_district_no_longer_sends_leaves_the_workspace(
+        tmp_path: Path, pack: Pack, summary: dict[str, Any], signer: Identity, store: DistrictStore) -> None:
+    """A district's newest summary holds every closed cycle it shares: one it reopened or deleted
+    (a test cycle dated in the future would otherwise stay "latest" for good) goes."""
+    bogus = json.loads(json.dumps(summary))
+    test_cycle = json.loads(json.dumps(bogus["cycles"][0]))
+    test_cycle.update(id="c-test", date="2031-01-01", title="Test cycle")
+    bogus["cycles"].append(test_cycle)
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        ws.import_bytes(seal(bogus, signer), "with-test-cycle")
+        assert ws.side_by_side().cycle[store.id][0] == "c-test"
+        outcome = ws.import_bytes(seal(_later(summary, 2), signer), "corrected")
+        assert outcome.status == "updated"
+        assert [c["id"] for c in ws.history(store.id)] == [c["id"] for c in summary["cycles"]]
+        assert ws.side_by_side().cycle[store.id][0] == summary["cycles"][-1]["id"]
+        assert ws._db.execute("SELECT COUNT(*) FROM levels WHERE cycle_id='c-test'").fetchone() == (0,)
+
+
+def test_a_root_pinned_for_one_district_cannot_speak_for_another(
+        tmp_path: Path, pack: Pack, summary: dict[str, Any], signer: Identity, store: DistrictStore) -> None:
+    """A district in the network (its root pinned) sends a summary under a second district's id and
+    name, before that district joined: refused, so it cannot squat the other district's place."""
+    other = json.loads(json.dumps(summary))
+    other["district"] = {"id": "d-cedar-falls", "name": "Cedar Falls Unified", "state": "Montana"}
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        assert ws.import_bytes(seal(summary, signer), "own").status == "added"
+        outcome = ws.import_bytes(seal(other, signer), "squat")
+        assert outcome.status == "refused"
+        assert store.profile.name in outcome.message and "Cedar Falls Unified" in outcome.message
+        assert [d.id for d in ws.districts()] == [store.id]
