@@ -20,6 +20,7 @@ district reopened or deleted goes; an older summary is kept out whole.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import orjson
 
@@ -125,31 +126,74 @@ def _level_index(level: str | None) -> int | None:
     return LEVELS.index(level) if level in LEVELS else None
 
 
-class Workspace:
-    """A network workspace folder. Open it with ``with Workspace(folder) as ws:``."""
+def _trouble(folder: Path, exc: BaseException) -> WorkspaceError:
+    """A plain message for what SQLite (or a damaged stored cycle) raised."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+        return WorkspaceError(_("The network workspace is busy: another import into it is still running "
+                                "(in another window or a command). Try again when it has finished."))
+    if isinstance(exc, OSError):
+        return WorkspaceError(_("The network workspace in {folder} cannot be opened: {why}")
+                              .format(folder=folder, why=exc.strerror or exc))
+    return WorkspaceError(_("The network workspace file in {folder} is damaged ({why}). Keep the folder for "
+                            "now, choose or make another workspace folder and import the districts' "
+                            "summaries into it again.").format(folder=folder, why=exc))
 
-    def __init__(self, folder: Path, pack: Pack, *, clock: Any = _now) -> None:
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_TROUBLE = (sqlite3.DatabaseError, zlib.error, orjson.JSONDecodeError, OSError)
+
+
+def _plainly(method: _F) -> _F:
+    """Turn SQLite's (and a damaged stored cycle's) exceptions into a plain WorkspaceError."""
+    @functools.wraps(method)
+    def wrapper(self: Workspace, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except _TROUBLE as exc:
+            raise _trouble(self.folder, exc) from None
+    return cast(_F, wrapper)
+
+
+class Workspace:
+    """A network workspace folder. Open it with ``with Workspace(folder) as ws:``.
+
+    ``busy_timeout`` is how long (seconds) a change waits while another connection imports.
+    """
+
+    def __init__(self, folder: Path, pack: Pack, *, clock: Any = _now, busy_timeout: float = 30.0) -> None:
         self.folder = Path(folder)
         self.pack = pack
         self._clock = clock
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.folder / FILE_NAME, isolation_level=None)
+            self._db = sqlite3.connect(self.folder / FILE_NAME, isolation_level=None, timeout=busy_timeout)
+        except _TROUBLE as exc:
+            raise _trouble(self.folder, exc) from None
+        try:
+            self._open()
+        except BaseException:
+            self._db.close()
+            raise
+
+    @_plainly
+    def _open(self) -> None:
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        made = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if made is None:  # a new workspace (only then a write: another import may be running)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
             with self._transaction():
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     self._db.execute(statement)
-                row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                if row is None:
+                if self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() is None:
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                elif int(row[0]) > SCHEMA_VERSION:
-                    raise WorkspaceError(_("This network workspace was made by a newer version of the app; "
-                                           "update the app to open it."))
-        except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(_("The network workspace in {folder} cannot be opened: {why}")
-                                 .format(folder=self.folder, why=exc)) from None
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise sqlite3.DatabaseError("no schema version")
+        if int(row[0]) > SCHEMA_VERSION:
+            raise WorkspaceError(_("This network workspace was made by a newer version of the app; "
+                                   "update the app to open it."))
+        self._db.execute("SELECT COUNT(*) FROM districts").fetchone()  # the tables are readable
 
     def close(self) -> None:
         self._db.close()
@@ -172,6 +216,7 @@ class Workspace:
 
     # --- import ------------------------------------------------------------------------------
 
+    @_plainly
     def import_bytes(self, raw: bytes, name: str = "summary") -> Outcome:
         """Check and import one summary file's bytes; never raises for a bad file (see Outcome)."""
         with self._transaction():
@@ -198,6 +243,7 @@ class Workspace:
         self._db.execute("RELEASE summary")
         return Outcome(name, status, sealed.summary["district"]["name"], message)
 
+    @_plainly
     def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
         """Import every file in one transaction (each file under its own savepoint), durable on return.
 
@@ -294,6 +340,7 @@ class Workspace:
 
     # --- districts ---------------------------------------------------------------------------
 
+    @_plainly
     def districts(self, tags: Sequence[str] = ()) -> list[DistrictRow]:
         rows = self._db.execute(
             "SELECT d.id, d.name, d.state, d.root_fingerprint, d.signer, d.made_at, d.tags, "
@@ -303,11 +350,13 @@ class Workspace:
         wanted = set(tags)
         return [d for d in out if wanted <= set(d.tags) | {d.state}] if wanted else out
 
+    @_plainly
     def set_tags(self, district_id: str, tags: Iterable[str]) -> None:
         clean = sorted({t.strip()[:60] for t in tags if t.strip()})
         with self._transaction():
             self._db.execute("UPDATE districts SET tags=? WHERE id=?", (json.dumps(clean), district_id))
 
+    @_plainly
     def release_pin(self, district_id: str) -> None:
         """Forget a district's pinned root: its next summary pins a new one (after a phone check)."""
         with self._transaction():
@@ -317,22 +366,26 @@ class Workspace:
             self._db.execute("DELETE FROM imported WHERE district_id=?", (district_id,))
             self._db.execute("DELETE FROM districts WHERE id=?", (district_id,))
 
+    @_plainly
     def history(self, district_id: str) -> list[dict[str, Any]]:
         """A district's cycles as published, oldest first."""
         rows = self._db.execute("SELECT data FROM cycles WHERE district_id=? ORDER BY date, cycle_id",
                                 (district_id,)).fetchall()
         return [orjson.loads(zlib.decompress(r[0])) for r in rows]
 
+    @_plainly
     def plan(self, district_id: str) -> dict[str, Any] | None:
         row = self._db.execute("SELECT plan FROM districts WHERE id=?", (district_id,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
+    @_plainly
     def years(self) -> list[int]:
         return [int(r[0]) for r in self._db.execute(
             "SELECT DISTINCT substr(date, 1, 4) FROM cycles ORDER BY 1").fetchall()]
 
     # --- side by side ------------------------------------------------------------------------
 
+    @_plainly
     def side_by_side(self, *, year: int | None = None, tags: Sequence[str] = ()) -> SideBySide:
         """Every district's latest cycle (in ``year``, or of all), its change and its goals."""
         districts = tuple(self.districts(tags))

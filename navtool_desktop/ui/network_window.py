@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core.records import LEVELS
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.network.workspace import ImportReport, SideBySide, Workspace, summary_files
+from navtool_desktop.network.workspace import ImportReport, SideBySide, Workspace, WorkspaceError, summary_files
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.charts import level_tint
 from navtool_desktop.ui.operations import run_job
@@ -45,6 +45,8 @@ from navtool_desktop.vocabulary import level_name
 #: One letter per level, so the heat map reads in black and white and to a screen reader.
 LEVEL_LETTERS = {"establishing": "E", "developing": "D", "operationalizing": "O", "refining": "R"}
 _FIXED = 3  # district, cycle, goals reached
+#: How long (seconds) a change made in the window waits while another import holds the workspace.
+BUSY_TIMEOUT = 2.0
 
 
 def competency_codes(pack: Pack) -> list[tuple[str, str, str]]:
@@ -230,7 +232,11 @@ class DistrictPage(QWidget):
     def _save_tags(self) -> None:
         if self.district_id is None:
             return
-        self.ws.set_tags(self.district_id, self.tags.text().split(","))
+        try:
+            self.ws.set_tags(self.district_id, self.tags.text().split(","))
+        except WorkspaceError as exc:
+            messages.warn(self, _("Tags not saved"), str(exc))
+            return
         self.changed.emit()
         self.show_district(self.district_id)
 
@@ -243,7 +249,11 @@ class DistrictPage(QWidget):
     def _release(self) -> None:
         if self.district_id is None or not self.confirm_release(self.title.text()):
             return
-        self.ws.release_pin(self.district_id)
+        try:
+            self.ws.release_pin(self.district_id)
+        except WorkspaceError as exc:
+            messages.warn(self, _("The pin was not released"), str(exc))
+            return
         self.changed.emit()
         self.show_district(None)
 
@@ -254,7 +264,7 @@ class NetworkWindow(QMainWindow):
     def __init__(self, folder: Path, pack: Pack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.folder, self.pack = folder, pack
-        self.ws = Workspace(folder, pack)
+        self.ws = Workspace(folder, pack, busy_timeout=BUSY_TIMEOUT)  # WorkspaceError: the caller says why
         self.setWindowTitle(_("Network workspace · Navigation Tool Desktop"))
         self.import_button = QPushButton(_("&Import summaries from a folder…"))
         self.import_button.setToolTip(_("Every .navsummary file in a folder (a USB stick or saved e-mail "
@@ -354,7 +364,11 @@ class NetworkWindow(QMainWindow):
 
     def refresh(self) -> None:
         year, tag = self.year.currentData(), self.filter.currentData()
-        view = self.ws.side_by_side(year=year, tags=[tag] if tag else [])
+        try:
+            view = self.ws.side_by_side(year=year, tags=[tag] if tag else [])
+        except WorkspaceError as exc:  # damaged since it opened (busy never: reading does not wait)
+            self.summary.setText(str(exc))
+            return
         self.model.set_view(view)
         names = {c.id: c.name for c in self.pack.competencies}
         self.priorities.clear()

@@ -296,3 +296,97 @@ def test_a_root_pinned_for_one_district_cannot_speak_for_another(
         assert outcome.status == "refused"
         assert store.profile.name in outcome.message and "Cedar Falls Unified" in outcome.message
         assert [d.id for d in ws.districts()] == [store.id]
+
+
+# --- a busy or damaged workspace file ---------------------------------------------------------
+
+
+@pytest.fixture
+def filled(tmp_path: Path, pack: Pack, summary: dict[str, Any], signer: Identity) -> Path:
+    folder = tmp_path / "net"
+    with Workspace(folder, pack, clock=coach_clock()) as ws:
+        assert ws.import_bytes(seal(summary, signer)).status == "added"
+    return folder
+
+
+def test_a_workspace_another_import_holds_opens_and_says_it_is_busy(filled: Path, pack: Pack, store: DistrictStore,
+                                                                    summary: dict[str, Any], signer: Identity) -> None:
+    """Another process (a second window, ``navtool network import``) is importing: this one still
+    opens and reads, and a change waits a little, then says plainly that the workspace is busy."""
+    import sqlite3
+
+    from navtool_desktop.network.workspace import FILE_NAME, WorkspaceError
+
+    other = sqlite3.connect(filled / FILE_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with Workspace(filled, pack, clock=coach_clock(), busy_timeout=0.05) as ws:
+            assert [d.id for d in ws.districts()] == [store.id]
+            assert ws.side_by_side().cycle
+            for change in (lambda: ws.set_tags(store.id, ["North"]), lambda: ws.release_pin(store.id),
+                           lambda: ws.import_bytes(seal(_later(summary, 1), signer))):
+                with pytest.raises(WorkspaceError, match="busy"):
+                    change()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+@pytest.mark.parametrize("where", ["all-tables", "middle"])
+def test_a_damaged_workspace_file_is_reported_plainly(tmp_path: Path, pack: Pack, where: str) -> None:
+    """Garbage in network.sqlite3 (a bad disk, a copy cut short): a plain message, never a traceback."""
+    import random
+
+    from navtool_desktop.network.demo import make_folder
+    from navtool_desktop.network.workspace import FILE_NAME, WorkspaceError
+
+    (tmp_path / "usb").mkdir()
+    make_folder(tmp_path / "usb", pack, districts=12, years=4)
+    with Workspace(tmp_path / "ws", pack) as ws:
+        ws.import_folder(tmp_path / "usb")
+    path = tmp_path / "ws" / FILE_NAME
+    size = path.stat().st_size
+    assert size > 64 * 1024 and not (tmp_path / "ws" / (FILE_NAME + "-wal")).exists()
+    start = 4096 if where == "all-tables" else size // 2
+    with path.open("r+b") as fh:
+        fh.seek(start)
+        fh.write(random.Random(7).randbytes(size - start if where == "all-tables" else 16 * 1024))
+    with pytest.raises(WorkspaceError, match="is damaged"), Workspace(tmp_path / "ws", pack) as ws:
+        ws.side_by_side()
+        for d in ws.districts():
+            ws.history(d.id)
+
+
+def test_the_window_says_so_when_the_workspace_is_busy_or_damaged(
+        qtbot: Any, filled: Path, pack: Pack, store: DistrictStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saving tags or releasing a pin while another import holds the workspace, or opening a damaged
+    one: a plain message, no exception out of a button."""
+    import sqlite3
+
+    from navtool_desktop.network.workspace import FILE_NAME, WorkspaceError
+    from navtool_desktop.ui import messages, network_window
+
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "_show", lambda _icon, _parent, _title, text, *_a: shown.append(text)
+                        or messages.Button.Yes)
+    monkeypatch.setattr(network_window, "BUSY_TIMEOUT", 0.05)
+    window = network_window.NetworkWindow(filled, pack)
+    qtbot.addWidget(window)
+    window.open_district(store.id)
+    other = sqlite3.connect(filled / FILE_NAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        window.page.tags.setText("North")
+        window.page._save_tags()
+        window.page._release()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len([text for text in shown if "is busy" in text]) == 2  # and the question before releasing
+    assert store.id in {d.id for d in window.ws.districts()}
+    window.close()
+    (filled / FILE_NAME).write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)
+    for extra in ("-wal", "-shm"):
+        (filled / (FILE_NAME + extra)).unlink(missing_ok=True)
+    with pytest.raises(WorkspaceError, match="is damaged"):
+        network_window.NetworkWindow(filled, pack)
