@@ -390,3 +390,129 @@ def test_the_window_says_so_when_the_workspace_is_busy_or_damaged(
         (filled / (FILE_NAME + extra)).unlink(missing_ok=True)
     with pytest.raises(WorkspaceError, match="is damaged"):
         network_window.NetworkWindow(filled, pack)
+
+
+# --- killed and concurrent imports ------------------------------------------------------------
+
+_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from navtool_desktop import paths
+from navtool_desktop.framework import load_pack
+from navtool_desktop.network.workspace import Workspace
+ws_dir, folder, kill_at, clock = sys.argv[1:5]
+ws = Workspace(Path(ws_dir), load_pack(paths.default_pack_dir()), clock=lambda: clock)
+ticks = [0]
+def tick():
+    ticks[0] += 1
+    if ticks[0] == int(kill_at):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return 0
+ws._db.set_progress_handler(tick, 200)
+report = ws.import_folder(Path(folder))
+print(ticks[0], " ".join(o.status for o in report.outcomes))
+"""
+
+
+def _ec_root(name: str) -> tuple[x509.Certificate, Any]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, name)])
+    start = MADE - dt.timedelta(days=1)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(start)
+            .not_valid_after(start + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert, key
+
+
+def _child(ws: Path, folder: Path, kill_at: int) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return subprocess.Popen([sys.executable, "-c", _CHILD, str(ws), str(folder), str(kill_at),
+                             coach_clock()()], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _state(folder: Path, pack: Pack) -> list[tuple[object, ...]]:
+    with Workspace(folder, pack, clock=coach_clock()) as ws:
+        assert ws._db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows: list[tuple[object, ...]] = []
+        for table in ("districts", "cycles", "levels", "goals", "imported"):
+            rows += [(table, *r) for r in ws._db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3")
+                     if table != "imported"] + [(table, r[0]) for r in ws._db.execute(
+                         "SELECT sha256 FROM imported ORDER BY 1") if table == "imported"]
+        return rows
+
+
+@pytest.fixture
+def two_rounds(tmp_path: Path, pack: Pack, summary: dict[str, Any]) -> tuple[Path, Path]:
+    """A workspace holding round one of 6 districts, and a folder with round two (newer, and 3 more)."""
+    first, second = tmp_path / "round1", tmp_path / "round2"
+    first.mkdir()
+    second.mkdir()
+    for n in range(9):
+        cert, key = _ec_root(f"District {n}")
+        mine = json.loads(json.dumps(summary))
+        mine["district"] = {"id": f"d{n}", "name": f"District {n}", "state": "North"}
+        if n < 6:
+            old = json.loads(json.dumps(mine))
+            old["cycles"].pop()
+            (first / f"d{n}.navsummary").write_bytes(sealed_with(old, key, [cert]))
+        mine["made_at"] = stamp(MADE + dt.timedelta(days=1))
+        (second / f"d{n}.navsummary").write_bytes(sealed_with(mine, key, [cert]))
+    with Workspace(tmp_path / "ws", pack, clock=coach_clock()) as ws:
+        assert ws.import_folder(first).count("added") == 6
+    return tmp_path / "ws", second
+
+
+def test_an_import_killed_at_any_point_leaves_the_workspace_before_or_after(
+        tmp_path: Path, pack: Pack, two_rounds: tuple[Path, Path]) -> None:
+    """SIGKILL inside SQLite's work at points spread over a whole import: every time the workspace
+    is intact and exactly as before the import (one transaction), or as after it; never half a file."""
+    import random
+    import shutil
+
+    ws, folder = two_rounds
+    before = _state(ws, pack)
+    done = tmp_path / "done"
+    shutil.copytree(ws, done)
+    run = _child(done, folder, 0)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    total = int(out.split()[0])
+    assert out.split()[1:] == ["updated"] * 6 + ["added"] * 3 and total > 20
+    after = _state(done, pack)
+    assert after != before
+    outcomes = {"before": 0, "after": 0}
+    for n, kill_at in enumerate([*sorted(random.Random(21).sample(range(1, total + 1), 8)), total]):
+        copy = tmp_path / f"kill{n}"
+        shutil.copytree(ws, copy)
+        run = _child(copy, folder, kill_at)
+        run.communicate(timeout=120)
+        assert run.returncode == -9
+        state = _state(copy, pack)
+        assert state in (before, after), f"killed at step {kill_at} of {total}: half an import"
+        outcomes["before" if state == before else "after"] += 1
+    assert outcomes["before"] >= 8
+
+
+def test_two_imports_at_once_both_finish_and_agree(tmp_path: Path, pack: Pack,
+                                                   two_rounds: tuple[Path, Path]) -> None:
+    import shutil
+
+    ws, folder = two_rounds
+    done = tmp_path / "done"
+    shutil.copytree(ws, done)
+    with Workspace(done, pack, clock=coach_clock()) as one:
+        one.import_folder(folder)
+    expected = _state(done, pack)
+    runs = [_child(ws, folder, 0), _child(ws, folder, 0)]
+    results = [r.communicate(timeout=180) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], [e for _o, e in results]
+    statuses = [o.split()[1:] for o, _e in results]
+    # one took in every file; the other waited for it, then found each already there
+    assert sorted(statuses) == [["unchanged"] * 9, ["updated"] * 6 + ["added"] * 3]
+    assert _state(ws, pack) == expected
