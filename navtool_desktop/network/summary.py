@@ -83,7 +83,7 @@ def _published_cycle(pack: Pack, store: DistrictStore, cycle_id: str, previous_i
     data = results_to_dict(pack, {"id": store.id, "name": store.profile.name}, current,
                            res.compare(current, previous))
     return {
-        "id": data["cycle"]["id"], "title": data["cycle"]["title"], "date": data["cycle"]["date"],
+        "id": data["cycle"]["id"], "title": _clean(data["cycle"]["title"]), "date": data["cycle"]["date"],
         "previous_cycle": previous_id, "threshold": data["anonymity_threshold"],
         "counts_shown": data["privacy"]["counts_shown"], "hidden_groups": data["privacy"]["hidden_groups"],
         "competencies": [{
@@ -108,9 +108,9 @@ def _plan(store: DistrictStore) -> dict[str, Any] | None:
         goals.append({
             "id": goal.id, "competency_id": goal.competency_id, "current_level": goal.current_level,
             "target_level": goal.target_level, "target_date": goal.target_date, "term": goal.term,
-            "statement": goal.statement, "actions": counts,
+            "statement": _clean(goal.statement), "actions": counts,
         })
-    return {"id": plan.id, "title": plan.title, "period_start": plan.period_start,
+    return {"id": plan.id, "title": _clean(plan.title), "period_start": plan.period_start,
             "period_end": plan.period_end, "approved_at": plan.approved_at, "goals": goals}
 
 
@@ -126,7 +126,7 @@ def build_summary(store: DistrictStore, pack: Pack, *, made_at: dt.datetime | No
     return {
         "format": FORMAT, "version": VERSION,
         "made_at": when.isoformat().replace("+00:00", "Z"),
-        "district": {"id": store.id, "name": profile.name, "state": profile.state},
+        "district": {"id": store.id, "name": _clean(profile.name), "state": _clean(profile.state)},
         "framework": {"id": pack.id, "version": pack.version},
         "cycles": cycles,
         "plan": _plan(store),
@@ -295,10 +295,20 @@ def _obj(value: Any, keys: Sequence[str], where: str, optional: Sequence[str] = 
     return value
 
 
+#: Bidirectional embeddings, overrides and isolates: text after one shows in another order (a name
+#: could turn the fingerprints after it in a message around). This app never writes them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _clean(text: str) -> str:
+    """``text`` as a summary carries it: without bidirectional controls."""
+    return "".join(ch for ch in text if ch not in _BIDI_CONTROLS) if _BIDI_CONTROLS.intersection(text) else text
+
+
 def _text(value: Any, where: str, *, empty: bool = True, limit: int = MAX_TEXT) -> str:
     if not isinstance(value, str) or len(value) > limit or (not empty and not value.strip()):
         raise _bad(where)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or _BIDI_CONTROLS.intersection(value):
         raise _bad(where)
     return value
 

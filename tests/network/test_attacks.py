@@ -516,3 +516,54 @@ def test_two_imports_at_once_both_finish_and_agree(tmp_path: Path, pack: Pack,
     # one took in every file; the other waited for it, then found each already there
     assert sorted(statuses) == [["unchanged"] * 9, ["updated"] * 6 + ["added"] * 3]
     assert _state(ws, pack) == expected
+
+
+# --- hostile text ---------------------------------------------------------------------------
+
+BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: shows what follows it backwards, fingerprints included
+
+
+def test_bidi_controls_are_refused_in_a_summary_and_left_out_when_a_district_makes_one(
+        store: DistrictStore, pack: Pack, summary: dict[str, Any], signer: Identity) -> None:
+    for where in ("name", "title", "statement"):
+        crafted = json.loads(json.dumps(summary))
+        if where == "name":
+            crafted["district"]["name"] = f"Pine Ridge {BIDI}deifinU"
+        elif where == "title":
+            crafted["cycles"][0]["title"] = f"Spring {BIDI}\u2066x\u2069"
+        else:
+            crafted["plan"]["goals"][0]["statement"] = f"Raise {BIDI}it"
+        with pytest.raises(SummaryError, match="malformed"):
+            open_sealed(seal(crafted, signer), pack)
+    store.save_profile(store.profile.replace(name=f"Peña {BIDI}Valley\u200f"))
+    mine = build_summary(store, pack, made_at=MADE)
+    assert mine["district"]["name"] == "Peña Valley\u200f"  # a right-to-left mark alone is harmless
+    assert open_sealed(seal(mine, signer), pack).summary == mine
+
+
+def test_html_in_a_district_name_shows_as_text_in_the_window(qtbot: Any, tmp_path: Path, pack: Pack,
+                                                            summary: dict[str, Any], signer: Identity) -> None:
+    """A district name is the district's text: in a cell's tooltip (which Qt would read as HTML) it
+    must show as written, not as a link, an image or bold text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+
+    from navtool_desktop.ui.network_window import NetworkWindow
+
+    name = "<b>Pine</b> <a href='https://evil.example'>Ridge</a><img src='/etc/hosts'> " + "x" * 100
+    summary["district"]["name"] = name
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        assert ws.import_bytes(seal(summary, signer)).status == "added"
+    window = NetworkWindow(tmp_path / "net", pack)
+    qtbot.addWidget(window)
+    assert window.model.index(0, 0).data() == name + " (Montana)"
+    cell = window.model.index(0, 4)
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    shown = QTextDocument()
+    if GuiQt.mightBeRichText(tip):  # as QToolTip decides
+        shown.setHtml(tip)
+    else:
+        shown.setPlainText(tip)
+    assert shown.toPlainText().startswith(name + ",")
+    assert cell.data(Qt.ItemDataRole.AccessibleTextRole).startswith(name + ",")
