@@ -8,6 +8,7 @@ again when an import ends.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,9 @@ class SideBySideModel(QAbstractTableModel):
             if steps:
                 what += ", " + (_("up {n} since the cycle before") if steps > 0
                                 else _("down {n} since the cycle before")).format(n=abs(steps))
-            return f"{district.name}, {name}: {what}"
+            text = f"{district.name}, {name}: {what}"
+            # Qt reads a tooltip that looks like HTML as HTML: the district's name is the district's text
+            return text if role == Qt.ItemDataRole.AccessibleTextRole else f"<p>{html.escape(text)}</p>"
         return None
 
 
