@@ -567,3 +567,61 @@ def test_html_in_a_district_name_shows_as_text_in_the_window(qtbot: Any, tmp_pat
         shown.setPlainText(tip)
     assert shown.toPlainText().startswith(name + ",")
     assert cell.data(Qt.ItemDataRole.AccessibleTextRole).startswith(name + ",")
+
+
+# --- privacy, checked against the district's full data --------------------------------------
+
+
+@pytest.mark.parametrize("people", [4, 5, 6])
+def test_no_summary_number_gives_one_small_groups_votes_by_subtraction(repo: Any, pack: Pack, people: int) -> None:
+    """Small districts (groups of one to three): for every competency with counts, overall minus the
+    groups shown is either nothing, or the votes of at least two groups of, together, at least the
+    threshold's people, worked out from the district's full ratings and tallies; and every group
+    shown carries exactly its real votes."""
+    from navtool_desktop.core.demo import generate
+    from navtool_desktop.core.records import LEVELS as LEVEL_IDS
+    from navtool_desktop.core.records import ROLE_GROUPS
+    from navtool_desktop.storage.demo import save_demo
+
+    demo = generate(pack, years=1, participants=people, seed=people)
+    store = save_demo(repo, demo, backup=False)
+    summary = build_summary(store, pack, made_at=MADE)
+    full = {dc.cycle.id: dc for dc in demo.cycles}
+    checked = 0
+    for cycle in summary["cycles"]:
+        dc = full[cycle["id"]]
+        role = {p.id: p.role_group for p in dc.participants}
+        for comp in cycle["competencies"]:
+            real: dict[str, list[int]] = {}
+            heads: dict[str, int] = {}
+            for group in ROLE_GROUPS:
+                votes = [0] * (len(LEVEL_IDS) + 1)
+                choices = [*LEVEL_IDS, "not_sure"]
+                raters = {r.participant_id for r in dc.ratings
+                          if r.competency_id == comp["id"] and role.get(r.participant_id) == group}
+                for r in dc.ratings:
+                    if r.competency_id == comp["id"] and role.get(r.participant_id) == group:
+                        votes[choices.index(r.level)] += 1
+                paper = 0
+                for t in dc.tallies:
+                    if t.competency_id == comp["id"] and t.role_group == group:
+                        for level, n in t.counts.items():
+                            votes[choices.index(level)] += n
+                        paper += t.total
+                real[group], heads[group] = votes, len(raters) + paper
+            for group, view in comp["groups"].items():
+                if isinstance(view, list):
+                    assert view[:5] == real[group], (cycle["id"], comp["id"], group)
+                else:
+                    assert group in cycle["hidden_groups"] or heads[group] == 0
+            if not isinstance(comp["votes"], list):
+                continue
+            shown = [g for g, v in comp["groups"].items() if isinstance(v, list)]
+            residual = [comp["votes"][k] - sum(comp["groups"][g][k] for g in shown) for k in range(5)]
+            behind = [g for g in ROLE_GROUPS if g not in shown and heads[g]]
+            assert residual == [sum(real[g][k] for g in behind) for k in range(5)]
+            if any(residual):
+                checked += 1
+                assert len(behind) >= 2 and sum(heads[g] for g in behind) >= cycle["threshold"], (
+                    cycle["id"], comp["id"], {g: heads[g] for g in behind})
+    assert checked, "some competency hides a small group behind another"
