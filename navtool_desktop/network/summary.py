@@ -240,10 +240,21 @@ def _signed_by_root(leaf: x509.Certificate, root: x509.Certificate) -> bool:
         return False
 
 
+def _unwrapped(raw: bytes) -> bytes:
+    """``raw`` without what a mail program or an editor may add to the two unsigned lines: a
+    byte-order mark, Windows line ends. The signed part has no line end (JSON escapes them)."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if raw.startswith(MAGIC[:-1] + b"\r\n"):
+        magic, header, body = [*raw.split(b"\n", 2), b"", b""][:3]
+        raw = magic.removesuffix(b"\r") + b"\n" + header.removesuffix(b"\r") + b"\n" + body
+    return raw
+
+
 def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     """Check a ``.navsummary`` file completely and return it, or raise :class:`SummaryError`."""
     if len(raw) > MAX_FILE_BYTES:
         raise _refuse(_("The file is too large to be a district summary ({size} bytes).").format(size=len(raw)))
+    raw = _unwrapped(raw)
     if not raw.startswith(MAGIC):
         if raw.startswith(b"NAVTOOL-SUMMARY "):
             raise _refuse(_("This summary was made by a newer version of the app; update the app to read it."))

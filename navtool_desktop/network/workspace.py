@@ -311,7 +311,7 @@ class Workspace:
                     "district only. If \u201c{owner}\u201d started again as a new district, release its pin "
                     "first.").format(name=district["name"], owner=owner[0], fingerprint=sealed.root_fingerprint))
         elif s["made_at"] <= known[1]:
-            return "unchanged", _("older than the summary already here (made {when}), so it was kept out").format(
+            return "unchanged", _("not newer than the summary already here (made {when}), so it was kept out").format(
                 when=known[1])
         plan = json.dumps(s["plan"])
         if known is None:

@@ -625,3 +625,21 @@ def test_no_summary_number_gives_one_small_groups_votes_by_subtraction(repo: Any
                 assert len(behind) >= 2 and sum(heads[g] for g in behind) >= cycle["threshold"], (
                     cycle["id"], comp["id"], {g: heads[g] for g in behind})
     assert checked, "some competency hides a small group behind another"
+
+
+# --- a file that went through a mail program or an editor --------------------------------------
+
+
+def test_a_summary_whose_line_ends_became_crlf_still_opens(pack: Pack, summary: dict[str, Any],
+                                                            signer: Identity) -> None:
+    """Windows line ends (or a byte-order mark) added to the two unsigned lines leave the signed
+    part as it was: the summary opens. It was refused as "made by a newer version of the app"."""
+    raw = seal(summary, signer)
+    magic, header, body = raw.split(b"\n", 2)
+    assert b"\n" not in body and b"\r" not in body
+    for copy in (magic + b"\r\n" + header + b"\r\n" + body, b"\xef\xbb\xbf" + raw):
+        assert open_sealed(copy, pack).summary == summary
+    with pytest.raises(SummaryError, match="newer version"):
+        open_sealed(b"NAVTOOL-SUMMARY 2\n" + header + b"\n" + body, pack)
+    with pytest.raises(SummaryError, match="changed after it was signed"):
+        open_sealed(raw + b"\r\n", pack)
