@@ -45,7 +45,7 @@ from navtool_desktop.core.results import EMPTY, SUPPRESSED
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.signing.identity import Identity, chain_root, fingerprint, sign_bytes, verify_bytes
+from navtool_desktop.signing.identity import Identity, _issued_by, fingerprint, sign_bytes, verify_bytes
 from navtool_desktop.storage import DistrictStore
 
 FORMAT = "navtool-district-summary"
@@ -216,28 +216,54 @@ def _org(cert: x509.Certificate) -> str:
     return str(values[0].value) if values else ""
 
 
-def _is_ca(cert: x509.Certificate) -> bool | None:
-    """The certificate's CA flag (None without the extension); ValueError for a malformed one."""
+def _constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
+    """The certificate's basic constraints (None without them); ValueError for malformed ones."""
     try:
-        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value
     except x509.ExtensionNotFound:
         return None
 
 
-def _signed_by_root(leaf: x509.Certificate, root: x509.Certificate) -> bool:
-    """Whether ``leaf`` is the root itself, or a signer the root issued directly (the shape
-    :func:`navtool_desktop.signing.issue_signer` makes: the root allows no CA below it).
+def _may_issue(cert: x509.Certificate, below: int) -> bool:
+    """Whether ``cert`` may issue a certificate with ``below`` CA certificates under it."""
+    constraints = _constraints(cert)
+    if constraints is None or not constraints.ca:
+        return False
+    if constraints.path_length is not None and below > constraints.path_length:
+        return False
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
+    except x509.ExtensionNotFound:
+        return True
 
-    A key whose certificate is not a CA cannot issue certificates: a signer minting its own
-    (valid long after its own expires) would otherwise lead to the root as well.
+
+def _trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
+    """The certificates from ``leaf`` up to a self-signed root, or None: each issuer checked by its
+    signature, a CA allowed to issue there (its path length counted; a district root allows no
+    CA below it). The root itself may sign (a district root does); any other signer is no CA.
+
+    A signer's certificate is not a CA: a certificate its key signs, valid long after its own
+    expires, must not lead to the district's root.
     """
     try:
-        if leaf is root:
-            return _is_ca(root) is not False
-        return (leaf.issuer == root.subject and _is_ca(root) is True and not _is_ca(leaf)
-                and chain_root(leaf, [root]) is root)
+        if leaf.issuer != leaf.subject and (_constraints(leaf) or x509.BasicConstraints(False, None)).ca:
+            return None
+        path = [leaf]
+        while True:
+            current = path[-1]
+            if current.issuer == current.subject:  # the root
+                if not _issued_by(current, current):
+                    return None
+                constraints = _constraints(current)
+                return path if len(path) > 1 or constraints is None or constraints.ca else None
+            if len(path) > len(others):
+                return None
+            issuer = next((c for c in others if c.subject == current.issuer and _issued_by(current, c)), None)
+            if issuer is None or not _may_issue(issuer, len(path) - 1):
+                return None
+            path.append(issuer)
     except ValueError:  # a malformed extension
-        return False
+        return None
 
 
 def _unwrapped(raw: bytes) -> bytes:
@@ -276,16 +302,17 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     except (ValueError, UnicodeEncodeError, binascii.Error):
         raise _refuse(_("The summary's certificates or signature cannot be read; the file is damaged.")) from None
     leaf = chain[0]
-    root = chain_root(leaf, chain[1:])
-    if root is None or not _signed_by_root(leaf, root):
+    path = _trusted_path(leaf, chain[1:])
+    if path is None:
         raise _refuse(_("The summary's signer does not lead to a district root; it cannot be trusted."))
+    root = path[-1]
     if not verify_bytes(leaf, data, sig):
         raise _refuse(_("The summary was changed after it was signed (its signature does not match). "
                         "Ask the district for a new copy."))
     summary = _json(data, _("The summary"))
     check_summary(summary, pack)
     made = made_at(summary)
-    for cert in {id(c): c for c in (leaf, root)}.values():
+    for cert in path:
         if not (cert.not_valid_before_utc <= made <= cert.not_valid_after_utc):
             raise _refuse(_("The certificate of {name} was not valid on {day}, the day the summary says it "
                             "was made (by the signer's computer clock).").format(

@@ -91,14 +91,40 @@ def test_a_signer_cannot_issue_certificates_of_its_own(summary: dict[str, Any], 
             open_sealed(sealed_with(summary, key, chain), pack)
 
 
-def test_a_certificate_in_the_chain_must_be_valid_on_the_day(summary: dict[str, Any], pack: Pack,
-                                                              district_root: RootAuthority) -> None:
-    """A CA the root issued (path length 0 forbids it anyway) that had expired on the day."""
-    old_ca, ca_key = mint(district_root.certificate, district_root.private_key, "Old CA", ca=True,
-                          start=MADE - dt.timedelta(days=900), days=30)
-    leaf, key = mint(old_ca, ca_key, "Someone")
-    with pytest.raises(SummaryError):
-        open_sealed(sealed_with(summary, key, [leaf, old_ca, district_root.certificate]), pack)
+def _open_root(path_length: int | None) -> tuple[x509.Certificate, Any]:
+    """A root (not this app's: a certificate authority) that allows ``path_length`` CAs below it."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Commercial CA")])
+    start = MADE - dt.timedelta(days=1000)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(start)
+            .not_valid_after(start + dt.timedelta(days=9000))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert, key
+
+
+def test_a_certificate_in_the_middle_of_the_chain_is_checked_too(summary: dict[str, Any], pack: Pack,
+                                                                 district_root: RootAuthority) -> None:
+    """A signer certificate from a certificate authority with an intermediate CA (a .p12 bought
+    elsewhere) opens; the intermediate must be a CA the root allows, valid on the day."""
+    root, root_key = _open_root(None)
+    middle, middle_key = mint(root, root_key, "Intermediate CA", ca=True, start=MADE - dt.timedelta(days=500),
+                              days=2000)
+    leaf, key = mint(middle, middle_key, "Bought signer")
+    assert open_sealed(sealed_with(summary, key, [leaf, middle, root]), pack).root_fingerprint
+    expired, old_key = mint(root, root_key, "Old CA", ca=True, start=MADE - dt.timedelta(days=900), days=30)
+    leaf, key = mint(expired, old_key, "Someone")
+    with pytest.raises(SummaryError, match="not valid on"):
+        open_sealed(sealed_with(summary, key, [leaf, expired, root]), pack)
+    strict, strict_key = _open_root(0)  # allows no CA below it, as a district root does
+    middle, middle_key = mint(strict, strict_key, "Intermediate CA", ca=True)
+    leaf, key = mint(middle, middle_key, "Bought signer")
+    with pytest.raises(SummaryError, match="does not lead to a district root"):
+        open_sealed(sealed_with(summary, key, [leaf, middle, strict]), pack)
+    under_ours, under_key = mint(district_root.certificate, district_root.private_key, "A CA", ca=True)
+    with pytest.raises(SummaryError, match="does not lead to a district root"):  # a CA as the signer
+        open_sealed(sealed_with(summary, under_key, [under_ours, district_root.certificate]), pack)
 
 
 def test_an_ec_signer_the_root_issued_is_accepted(summary: dict[str, Any], pack: Pack,
