@@ -47,6 +47,7 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.identity import Identity, _issued_by, fingerprint, sign_bytes, verify_bytes
 from navtool_desktop.storage import DistrictStore
+from navtool_desktop.vocabulary import role_name
 
 FORMAT = "navtool-district-summary"
 VERSION = 1
@@ -142,11 +143,11 @@ def what_leaves(summary: Mapping[str, Any]) -> list[str]:
         lines.append(_("Cycle \u201c{title}\u201d ({date}): levels and counts for {n} competencies; "
                        "hidden role groups: {hidden}").format(
             title=cycle["title"], date=cycle["date"], n=len(cycle["competencies"]),
-            hidden=", ".join(hidden) if hidden else _("none")))
+            hidden=", ".join(role_name(g, plural=True) for g in hidden) if hidden else _("none")))
     plan = summary["plan"]
     if plan:
-        lines.append(_("Plan \u201c{title}\u201d: {n} goals with their targets and how many actions "
-                       "are done").format(title=plan["title"], n=len(plan["goals"])))
+        lines.append(_("Plan \u201c{title}\u201d: {n} goals as written, with their targets and how many "
+                       "actions are done").format(title=plan["title"], n=len(plan["goals"])))
     else:
         lines.append(_("No approved plan."))
     lines.append(_("Never included: names, individual ratings, written answers, notes, paper tallies."))

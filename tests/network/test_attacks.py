@@ -669,3 +669,16 @@ def test_a_summary_whose_line_ends_became_crlf_still_opens(pack: Pack, summary: 
         open_sealed(b"NAVTOOL-SUMMARY 2\n" + header + b"\n" + body, pack)
     with pytest.raises(SummaryError, match="changed after it was signed"):
         open_sealed(raw + b"\r\n", pack)
+
+
+def test_what_leaves_names_hidden_groups_as_people_read_them(summary: dict[str, Any]) -> None:
+    """The export screen lists what leaves the laptop in words, not the app's ids, and says that the
+    goals go as written."""
+    from navtool_desktop.network.summary import what_leaves
+    from navtool_desktop.vocabulary import role_name
+
+    cycle = next(c for c in summary["cycles"] if c["hidden_groups"])
+    text = "\n".join(what_leaves(summary))
+    for group in cycle["hidden_groups"]:
+        assert role_name(group, plural=True) in text
+    assert "community_member" not in text and "as written" in text
