@@ -68,8 +68,12 @@ Progress = Callable[[int, int, str], None]
 
 
 def summary_files(folder: Path) -> list[Path]:
-    """The ``.navsummary`` files directly in ``folder``, by name."""
-    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == SUFFIX and p.is_file())
+    """The ``.navsummary`` files directly in ``folder``, by name; WorkspaceError if it cannot be read."""
+    try:
+        return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == SUFFIX and p.is_file())
+    except OSError as exc:  # a USB stick pulled out or failing
+        raise WorkspaceError(_("The folder {folder} cannot be read: {why}").format(
+            folder=folder, why=exc.strerror or exc)) from None
 
 
 class WorkspaceError(UserFacingError):

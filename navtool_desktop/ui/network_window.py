@@ -396,7 +396,11 @@ class NetworkWindow(QMainWindow):
         folder = folder or self.ask_folder()
         if folder is None:
             return
-        files = summary_files(folder)
+        try:
+            files = summary_files(folder)
+        except WorkspaceError as exc:
+            messages.warn(self, _("Nothing was imported"), str(exc))
+            return
         if not files:
             messages.inform(self, _("Nothing to import"), _("There are no .navsummary files in {folder}.")
                             .format(folder=folder))

@@ -682,3 +682,30 @@ def test_what_leaves_names_hidden_groups_as_people_read_them(summary: dict[str, 
     for group in cycle["hidden_groups"]:
         assert role_name(group, plural=True) in text
     assert "community_member" not in text and "as written" in text
+
+
+def test_a_folder_that_cannot_be_read_is_said_plainly(tmp_path: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str], qtbot: Any) -> None:
+    """A USB stick failing while the folder is listed (EIO): the command and the window say so."""
+    import errno
+
+    from navtool_desktop import cli
+    from navtool_desktop.ui import messages
+    from navtool_desktop.ui.network_window import NetworkWindow
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+
+    def failing(self: Path) -> Any:
+        raise OSError(errno.EIO, "Input/output error", str(self))
+
+    window = NetworkWindow(tmp_path / "ws", pack)
+    qtbot.addWidget(window)
+    monkeypatch.setattr(Path, "iterdir", failing)
+    assert cli.main(["network", "--workspace", str(tmp_path / "ws"), "import", str(usb)]) != 0
+    said = capsys.readouterr()
+    assert "Input/output error" in said.err and "Traceback" not in said.err + said.out
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "_show", lambda _icon, _parent, _title, text, *_a: shown.append(text))
+    window.import_folder(usb)
+    assert len(shown) == 1 and "Input/output error" in shown[0]
