@@ -294,7 +294,8 @@ class Workspace:
             # good, and every real summary after it would be kept out as older.
             raise WorkspaceError(_(
                 "Refused: this summary for \u201c{name}\u201d says it was made on {day}, after today by this "
-                "computer's clock. Ask the district to check the date on its laptop and send it again.")
+                "computer's clock. Check this computer's date first; if it is right, ask the district to check the "
+                "date on its laptop and send the summary again.")
                 .format(name=district["name"], day=s["made_at"][:10]))
         known = self._db.execute("SELECT root_fingerprint, made_at FROM districts WHERE id=?", (did,)).fetchone()
         if known and known[0] != sealed.root_fingerprint:

@@ -709,3 +709,12 @@ def test_a_folder_that_cannot_be_read_is_said_plainly(tmp_path: Path, pack: Pack
     monkeypatch.setattr(messages, "_show", lambda _icon, _parent, _title, text, *_a: shown.append(text))
     window.import_folder(usb)
     assert len(shown) == 1 and "Input/output error" in shown[0]
+
+
+def test_a_coach_clock_running_behind_is_named_as_a_possible_cause(tmp_path: Path, pack: Pack,
+                                                                   summary: dict[str, Any], signer: Identity) -> None:
+    """The coach's computer thinks it is a year ago: every real summary is "from the future". The
+    refusal must not only send the coach to the district's laptop."""
+    with Workspace(tmp_path / "net", pack, clock=coach_clock(-365)) as ws:
+        outcome = ws.import_bytes(seal(summary, signer))
+    assert outcome.status == "refused" and "this computer's date" in outcome.message
