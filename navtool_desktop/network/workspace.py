@@ -138,9 +138,9 @@ def _trouble(folder: Path, exc: BaseException) -> WorkspaceError:
     if isinstance(exc, OSError):
         return WorkspaceError(_("The network workspace in {folder} cannot be opened: {why}")
                               .format(folder=folder, why=exc.strerror or exc))
-    return WorkspaceError(_("The network workspace file in {folder} is damaged ({why}). Keep the folder for "
-                            "now, choose or make another workspace folder and import the districts' "
-                            "summaries into it again.").format(folder=folder, why=exc))
+    return WorkspaceError(_("The network workspace file in {folder} is damaged ({why}). Rename that folder "
+                            "(keep it for now) and import the districts' summaries again: a new, empty "
+                            "workspace is made in its place.").format(folder=folder, why=exc))
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
