@@ -718,3 +718,50 @@ def test_a_coach_clock_running_behind_is_named_as_a_possible_cause(tmp_path: Pat
     with Workspace(tmp_path / "net", pack, clock=coach_clock(-365)) as ws:
         outcome = ws.import_bytes(seal(summary, signer))
     assert outcome.status == "refused" and "this computer's date" in outcome.message
+
+
+@pytest.mark.parametrize("trick", ["duplicate-signature-key", "huge-header", "trailing-data", "not-utf8",
+                                   "bom-in-body", "five-certificates", "cert-not-pem", "empty-body"])
+def test_header_and_body_tricks_are_refused(pack: Pack, summary: dict[str, Any], signer: Identity,
+                                            stranger: Identity, trick: str) -> None:
+    raw = seal(summary, signer)
+    magic, header, body = raw.split(b"\n", 2)
+    parts = json.loads(header)
+    if trick == "duplicate-signature-key":  # the stranger's signature first, the real one last
+        theirs = json.loads(seal(summary, stranger).split(b"\n", 2)[1])["signature"]
+        header = (b'{"signature": "' + theirs.encode() + b'", "signature": "' + parts["signature"].encode()
+                  + b'", "certificates": ' + json.dumps(json.loads(header)["certificates"]).encode() + b"}")
+        # orjson keeps the last: the real signature over the real body still checks; nothing is mixed
+        assert open_sealed(magic + b"\n" + header + b"\n" + body, pack).summary == summary
+        header = header.replace(parts["signature"].encode(), b"A" + parts["signature"].encode()[1:])
+    elif trick == "huge-header":
+        parts["certificates"].append("x" * (70 * 1024))
+        header = json.dumps(parts).encode()
+    elif trick == "trailing-data":
+        body += b"\n{}"
+    elif trick == "not-utf8":
+        body = body.replace(b"Pine", b"P\xff\xfene")
+    elif trick == "bom-in-body":
+        body = b"\xef\xbb\xbf" + body
+    elif trick == "five-certificates":
+        parts["certificates"] = parts["certificates"] * 3
+        header = json.dumps(parts).encode()
+    elif trick == "cert-not-pem":
+        parts["certificates"][0] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+        header = json.dumps(parts).encode()
+    elif trick == "empty-body":
+        body = b""
+    with pytest.raises(SummaryError) as refused:
+        open_sealed(magic + b"\n" + header + b"\n" + body, pack)
+    assert "Traceback" not in str(refused.value)
+
+
+def test_a_renamed_district_keeps_its_place_and_pin(tmp_path: Path, pack: Pack, summary: dict[str, Any],
+                                                    signer: Identity, store: DistrictStore) -> None:
+    renamed = _later(summary, 1)
+    renamed["district"]["name"] = "Peña Valley Joint Unified"
+    with Workspace(tmp_path / "net", pack, clock=coach_clock()) as ws:
+        ws.import_bytes(seal(summary, signer))
+        assert ws.import_bytes(seal(renamed, signer)).status == "updated"
+        (row,) = ws.districts()
+        assert (row.id, row.name) == (store.id, "Peña Valley Joint Unified")
