@@ -84,7 +84,7 @@ def _published_cycle(pack: Pack, store: DistrictStore, cycle_id: str, previous_i
     data = results_to_dict(pack, {"id": store.id, "name": store.profile.name}, current,
                            res.compare(current, previous))
     return {
-        "id": data["cycle"]["id"], "title": _clean(data["cycle"]["title"]), "date": data["cycle"]["date"],
+        "id": data["cycle"]["id"], "title": _clean(data["cycle"]["title"], line=True), "date": data["cycle"]["date"],
         "previous_cycle": previous_id, "threshold": data["anonymity_threshold"],
         "counts_shown": data["privacy"]["counts_shown"], "hidden_groups": data["privacy"]["hidden_groups"],
         "competencies": [{
@@ -111,7 +111,7 @@ def _plan(store: DistrictStore) -> dict[str, Any] | None:
             "target_level": goal.target_level, "target_date": goal.target_date, "term": goal.term,
             "statement": _clean(goal.statement), "actions": counts,
         })
-    return {"id": plan.id, "title": _clean(plan.title), "period_start": plan.period_start,
+    return {"id": plan.id, "title": _clean(plan.title, line=True), "period_start": plan.period_start,
             "period_end": plan.period_end, "approved_at": plan.approved_at, "goals": goals}
 
 
@@ -127,7 +127,8 @@ def build_summary(store: DistrictStore, pack: Pack, *, made_at: dt.datetime | No
     return {
         "format": FORMAT, "version": VERSION,
         "made_at": when.isoformat().replace("+00:00", "Z"),
-        "district": {"id": store.id, "name": _clean(profile.name), "state": _clean(profile.state)},
+        "district": {"id": store.id, "name": _clean(profile.name, line=True),
+                     "state": _clean(profile.state, line=True)},
         "framework": {"id": pack.id, "version": pack.version},
         "cycles": cycles,
         "plan": _plan(store),
@@ -318,7 +319,10 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
             raise _refuse(_("The certificate of {name} was not valid on {day}, the day the summary says it "
                             "was made (by the signer's computer clock).").format(
                 name=_cert_name(cert) or _org(cert), day=made.date().isoformat()))
-    return Sealed(summary, raw, fingerprint(root), _org(root), _cert_name(leaf), fingerprint(leaf))
+    # the certificates' names are shown and printed like the summary's: one line, no controls
+    signer, organization = _text(_cert_name(leaf), "signer", limit=300, line=True), _text(
+        _org(root), "root", limit=300, line=True)
+    return Sealed(summary, raw, fingerprint(root), organization, signer, fingerprint(leaf))
 
 
 # --- the summary's shape -------------------------------------------------------------------
@@ -339,15 +343,21 @@ def _obj(value: Any, keys: Sequence[str], where: str, optional: Sequence[str] = 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def _clean(text: str) -> str:
-    """``text`` as a summary carries it: without bidirectional controls."""
-    return "".join(ch for ch in text if ch not in _BIDI_CONTROLS) if _BIDI_CONTROLS.intersection(text) else text
+def _clean(text: str, *, line: bool = False) -> str:
+    """``text`` as a summary carries it: without bidirectional controls; a ``line`` (a name, a
+    title) on one line, so that it cannot print a forged line in a report."""
+    if _BIDI_CONTROLS.intersection(text):
+        text = "".join(ch for ch in text if ch not in _BIDI_CONTROLS)
+    return " ".join(text.split()) if line and any(ch in text for ch in "\n\r\t") else text
 
 
-def _text(value: Any, where: str, *, empty: bool = True, limit: int = MAX_TEXT) -> str:
+def _text(value: Any, where: str, *, empty: bool = True, limit: int = MAX_TEXT, line: bool = False) -> str:
+    """Text of at most ``limit`` characters, no control characters but (unless a ``line``) line
+    ends and tabs, and no bidirectional controls."""
     if not isinstance(value, str) or len(value) > limit or (not empty and not value.strip()):
         raise _bad(where)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or _BIDI_CONTROLS.intersection(value):
+    allowed = "" if line else "\n\t"
+    if any(ord(ch) < 32 and ch not in allowed for ch in value) or _BIDI_CONTROLS.intersection(value):
         raise _bad(where)
     return value
 
@@ -394,7 +404,7 @@ def _choice(value: Any, choices: Sequence[Any], where: str) -> Any:
 
 def _id(value: Any, where: str, seen: set[str]) -> str:
     """A record's id: text, and not twice in its list."""
-    text = _text(value, where, empty=False, limit=100)
+    text = _text(value, where, empty=False, limit=100, line=True)
     if text in seen:
         raise _bad(where)
     seen.add(text)
@@ -428,9 +438,9 @@ def check_summary(summary: Any, pack: Pack) -> None:
     except ValueError:
         raise _bad("made_at") from None
     district = _obj(s["district"], ["id", "name", "state"], "district")
-    _text(district["id"], "district.id", empty=False, limit=100)
-    _text(district["name"], "district.name", empty=False, limit=200)
-    _text(district["state"], "district.state", limit=100)
+    _text(district["id"], "district.id", empty=False, limit=100, line=True)
+    _text(district["name"], "district.name", empty=False, limit=200, line=True)
+    _text(district["state"], "district.state", limit=100, line=True)
     framework = _obj(s["framework"], ["id", "version"], "framework")
     if framework["id"] != pack.id:
         raise _refuse(_("The summary uses the framework \u201c{used}\u201d, not \u201c{loaded}\u201d.")
@@ -449,8 +459,8 @@ def check_summary(summary: Any, pack: Pack) -> None:
         c = _obj(cycle, cycle_keys, where)
         _id(c["id"], where + ".id", seen)
         if c["previous_cycle"] is not None:
-            _text(c["previous_cycle"], where + ".previous_cycle", empty=False, limit=100)
-        _text(c["title"], where + ".title", limit=300)
+            _text(c["previous_cycle"], where + ".previous_cycle", empty=False, limit=100, line=True)
+        _text(c["title"], where + ".title", limit=300, line=True)
         _day(c["date"], where + ".date")
         _count(c["threshold"], where + ".threshold")
         if not (isinstance(c["hidden_groups"], list) and set(c["hidden_groups"]) <= set(ROLE_GROUPS)
@@ -493,8 +503,8 @@ def check_summary(summary: Any, pack: Pack) -> None:
     if plan is None:
         return
     p = _obj(plan, ["id", "title", "period_start", "period_end", "approved_at", "goals"], "plan")
-    _text(p["id"], "plan.id", empty=False, limit=100)
-    _text(p["title"], "plan.title", limit=300)
+    _text(p["id"], "plan.id", empty=False, limit=100, line=True)
+    _text(p["title"], "plan.title", limit=300, line=True)
     _day(p["period_start"], "plan.period_start")
     _day(p["period_end"], "plan.period_end")
     _text(p["approved_at"], "plan.approved_at", limit=30)

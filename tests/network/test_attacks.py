@@ -56,7 +56,7 @@ def mint(issuer_cert: x509.Certificate, issuer_key: Any, name: str, *, key: Any 
     key = key or ec.generate_private_key(ec.SECP256R1())
     start = start or (MADE - dt.timedelta(days=1))
     cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name, _validate=False)]))
             .issuer_name(issuer_cert.subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
@@ -561,9 +561,9 @@ def test_bidi_controls_are_refused_in_a_summary_and_left_out_when_a_district_mak
             crafted["plan"]["goals"][0]["statement"] = f"Raise {BIDI}it"
         with pytest.raises(SummaryError, match="malformed"):
             open_sealed(seal(crafted, signer), pack)
-    store.save_profile(store.profile.replace(name=f"Peña {BIDI}Valley\u200f"))
+    store.save_profile(store.profile.replace(name=f"Peña {BIDI}Valley\u200f\nUnified"))
     mine = build_summary(store, pack, made_at=MADE)
-    assert mine["district"]["name"] == "Peña Valley\u200f"  # a right-to-left mark alone is harmless
+    assert mine["district"]["name"] == "Peña Valley\u200f Unified"  # a right-to-left mark alone is harmless
     assert open_sealed(seal(mine, signer), pack).summary == mine
 
 
@@ -765,3 +765,29 @@ def test_a_renamed_district_keeps_its_place_and_pin(tmp_path: Path, pack: Pack, 
         assert ws.import_bytes(seal(renamed, signer)).status == "updated"
         (row,) = ws.districts()
         assert (row.id, row.name) == (store.id, "Peña Valley Joint Unified")
+
+
+def test_a_name_cannot_forge_lines_of_the_import_report(tmp_path: Path, pack: Pack, summary: dict[str, Any],
+                                                        signer: Identity, district_root: RootAuthority) -> None:
+    """A district's name, a cycle's or plan's title and the signer's name (from the certificate) are
+    one line each: a line end in one would print a forged line in ``navtool network import``'s
+    report ("added  real.navsummary (Another District)")."""
+    forged = "Pine Ridge)\nadded      cedar-falls.navsummary  (Cedar Falls Unified"
+    for where in ("name", "state", "cycle", "plan"):
+        crafted = json.loads(json.dumps(summary))
+        if where in ("name", "state"):
+            crafted["district"][where] = forged
+        elif where == "cycle":
+            crafted["cycles"][0]["title"] = forged
+        else:
+            crafted["plan"]["title"] = forged
+        with pytest.raises(SummaryError, match="malformed"):
+            open_sealed(seal(crafted, signer), pack)
+    import warnings
+
+    for cn in (forged, f"Ana {BIDI}añeP", "A" * 5000):
+        with warnings.catch_warnings():  # a name longer than X.509's 64 characters: crafted on purpose
+            warnings.simplefilter("ignore", UserWarning)
+            leaf, key = mint(district_root.certificate, district_root.private_key, cn)
+            with pytest.raises(SummaryError):
+                open_sealed(sealed_with(summary, key, [leaf, district_root.certificate]), pack)
