@@ -259,19 +259,22 @@ class Workspace:
     def _import_paths(self, paths: Sequence[Path], progress: Progress | None) -> ImportReport:
         report = ImportReport()
         for n, path in enumerate(paths):
+            # a file's name comes from whoever filled the stick: no line ends or controls in a report
+            name = "".join(ch if ch.isprintable() else "\ufffd" for ch in path.name)
             if progress is not None:
-                progress(n, len(paths), path.name)
+                progress(n, len(paths), name)
             try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    report.outcomes.append(Outcome(path.name, "refused", message=_(
+                with path.open("rb") as fh:  # bounded: a file may grow after it was listed
+                    raw = fh.read(MAX_FILE_BYTES + 1)
+                if len(raw) > MAX_FILE_BYTES:
+                    report.outcomes.append(Outcome(name, "refused", message=_(
                         "The file is too large to be a district summary.")))
                     continue
-                raw = path.read_bytes()
             except OSError as exc:
-                report.outcomes.append(Outcome(path.name, "refused", message=_(
+                report.outcomes.append(Outcome(name, "refused", message=_(
                     "The file cannot be read: {why}").format(why=exc.strerror or exc)))
                 continue
-            report.outcomes.append(self._import(raw, path.name))
+            report.outcomes.append(self._import(raw, name))
         return report
 
     def import_folder(self, folder: Path, progress: Progress | None = None) -> ImportReport:

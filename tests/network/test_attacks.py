@@ -791,3 +791,17 @@ def test_a_name_cannot_forge_lines_of_the_import_report(tmp_path: Path, pack: Pa
             leaf, key = mint(district_root.certificate, district_root.private_key, cn)
             with pytest.raises(SummaryError):
                 open_sealed(sealed_with(summary, key, [leaf, district_root.certificate]), pack)
+
+
+def test_a_file_name_cannot_forge_lines_of_the_import_report(tmp_path: Path, pack: Pack,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """File names come from whoever filled the USB stick; one with a line end in it printed a
+    forged "added" line."""
+    from navtool_desktop import cli
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "junk\nadded      cedar-falls.navsummary").write_bytes(b"not a summary")
+    assert cli.main(["network", "--workspace", str(tmp_path / "ws"), "import", str(usb)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert not any(line.startswith("added") for line in lines), lines
