@@ -805,3 +805,24 @@ def test_a_file_name_cannot_forge_lines_of_the_import_report(tmp_path: Path, pac
     assert cli.main(["network", "--workspace", str(tmp_path / "ws"), "import", str(usb)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert not any(line.startswith("added") for line in lines), lines
+
+
+def test_reordered_and_padded_chains(summary: dict[str, Any], pack: Pack, signer: Identity,
+                                     district_root: RootAuthority, other_root: RootAuthority) -> None:
+    """The certificates in another order, or with a stranger's self-signed root (even one named like
+    the district's) added: the real root is found by signature, or the file is refused."""
+    body_key = signer.private_key
+    root = district_root.certificate
+    twin_key = ec.generate_private_key(ec.SECP256R1())
+    twin = (x509.CertificateBuilder().subject_name(root.subject).issuer_name(root.subject)
+            .public_key(twin_key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(MADE - dt.timedelta(days=1)).not_valid_after(MADE + dt.timedelta(days=99))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .sign(twin_key, hashes.SHA256()))
+    for chain in ([signer.certificate, twin, root], [signer.certificate, other_root.certificate, root],
+                  [signer.certificate, root, twin]):
+        sealed = open_sealed(sealed_with(summary, body_key, chain), pack)
+        assert sealed.root_fingerprint == district_root.fingerprint
+    for chain in ([root, signer.certificate], [signer.certificate, twin], [signer.certificate]):
+        with pytest.raises(SummaryError):
+            open_sealed(sealed_with(summary, body_key, chain), pack)
