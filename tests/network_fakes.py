@@ -11,30 +11,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
 from navtool_desktop.framework import Pack
+from navtool_desktop.network.demo import quick_identity as quick_identity  # the tests' name for it
 from navtool_desktop.network.summary import FORMAT, VERSION, seal
-from navtool_desktop.signing import Identity
+
+#: When the summaries of the network tests are made: a minute after the tests start (their
+#: certificates are made as the tests start).
+MADE = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=1)
 
 GROUPS = ("educator", "leader", "community_member", "learner")
-
-
-def quick_identity(name: str, *, now: dt.datetime | None = None) -> Identity:
-    """A self-signed root that signs for itself (what a small district may use)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
-                         x509.NameAttribute(NameOID.COMMON_NAME, f"{name} root")])
-    at = now or dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(at - dt.timedelta(days=400))
-            .not_valid_after(at + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .sign(key, hashes.SHA256()))
-    return Identity(cert, key)
 
 
 def cycle(pack: Pack, cycle_id: str, date: str, levels: Mapping[str, str | None]) -> dict[str, Any]:
@@ -43,9 +28,9 @@ def cycle(pack: Pack, cycle_id: str, date: str, levels: Mapping[str, str | None]
         level = levels.get(comp.id)
         votes: list[int] | str = [2, 2, 1, 1, 0, 0, 6] if level else "suppressed"
         comps.append({"id": comp.id, "level": level, "source": "consensus" if level else "none",
-                      "consensus": level, "change": None, "votes": votes,
+                      "consensus": level, "change": "new", "votes": votes,
                       "groups": {g: "suppressed" for g in GROUPS}})
-    conds = [{"id": c.id, "level": None, "priority": c.priority, "change": None} for c in pack.conditions]
+    conds = [{"id": c.id, "level": None, "priority": c.priority, "change": "new"} for c in pack.conditions]
     return {"id": cycle_id, "title": f"Cycle {date}", "date": date, "previous_cycle": None, "threshold": 3,
             "counts_shown": True, "hidden_groups": [], "competencies": comps, "conditions": conds}
 

@@ -46,7 +46,7 @@ def _import(args: argparse.Namespace) -> int:
     words = {"added": _("added"), "updated": _("updated"), "unchanged": _("unchanged"), "refused": _("REFUSED")}
     for o in report.outcomes:
         print(f"{words[o.status]:<10} {o.file}" + (f"  ({o.district})" if o.district else "")
-              + (f"\n           {o.message}" if o.status == "refused" else ""))
+              + (f"\n           {o.message}" if o.message else ""))
     if not report.outcomes:
         print(_("No .navsummary files were found in {folder}.").format(folder=args.source))
         return 1

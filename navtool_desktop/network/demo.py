@@ -26,7 +26,9 @@ KINDS = ("Unified", "School District", "Public Schools", "Consolidated Schools")
 REGIONS = ("North", "South", "East", "West")
 GROUPS = ROLE_GROUPS
 
-def _identity(name: str) -> Identity:
+def quick_identity(name: str, *, now: dt.datetime | None = None) -> Identity:
+    """A self-signed P-256 root that signs for itself (a small district may sign this way), valid
+    from 400 days before ``now`` for ten years: quick to make, for generated networks and tests."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -35,10 +37,10 @@ def _identity(name: str) -> Identity:
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
                          x509.NameAttribute(NameOID.COMMON_NAME, f"{name} root")])
-    now = dt.datetime.now(dt.UTC)
+    at = now or dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=3650))
+            .serial_number(x509.random_serial_number()).not_valid_before(at - dt.timedelta(days=400))
+            .not_valid_after(at + dt.timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .sign(key, hashes.SHA256()))
     return Identity(cert, key)
@@ -54,9 +56,9 @@ def _cycle(pack: Pack, rng: random.Random, year: int, growth: float) -> dict[str
     comps = []
     for comp in pack.competencies:
         level = LEVELS[min(3, max(0, round(growth + rng.uniform(-0.8, 0.8))))]
-        comps.append({"id": comp.id, "level": level, "source": "consensus", "consensus": level, "change": 0,
+        comps.append({"id": comp.id, "level": level, "source": "consensus", "consensus": level, "change": "new",
                       "votes": _votes(rng, 6), "groups": {g: _votes(rng, 3) for g in GROUPS}})
-    conds = [{"id": c.id, "level": LEVELS[1], "priority": False, "change": 0} for c in pack.conditions]
+    conds = [{"id": c.id, "level": LEVELS[1], "priority": False, "change": "new"} for c in pack.conditions]
     return {"id": f"spring-{year}", "title": f"Spring {year}", "date": f"{year}-04-15",
             "previous_cycle": None, "threshold": 5, "counts_shown": True, "hidden_groups": [],
             "competencies": comps, "conditions": conds}
@@ -75,6 +77,15 @@ def make_folder(folder: Path, pack: Pack, *, districts: int, years: int, end_yea
             name += f" {d // (len(PLACES) * len(KINDS)) + 1}"
         lean = rng.uniform(-1.0, 1.0)
         cycles = [_cycle(pack, rng, end_year - years + 1 + y, y / 3 + lean) for y in range(years)]
+        for before, cycle in zip([None, *cycles], cycles, strict=False):  # "change" as build_summary writes it
+            was = {c["id"]: c["level"] for c in before["competencies"]} if before else {}
+            for comp in cycle["competencies"]:
+                old, new = was.get(comp["id"]), comp["level"]
+                comp["change"] = ("new" if old is None else "same" if old == new
+                                  else "up" if LEVELS.index(new) > LEVELS.index(old) else "down")
+            for cond in cycle["conditions"]:
+                cond["change"] = "same" if before else "new"
+            cycle["previous_cycle"] = before["id"] if before else None
         goals = [{"id": f"g{d}-{k}", "competency_id": rng.choice(comps), "current_level": "developing",
                   "target_level": "operationalizing", "target_date": "2027-06-30", "term": "long",
                   "statement": "Raise the level", "actions": {"not_started": 1, "in_progress": 2,
@@ -84,7 +95,7 @@ def make_folder(folder: Path, pack: Pack, *, districts: int, years: int, end_yea
                    "framework": {"id": pack.id, "version": pack.version}, "cycles": cycles,
                    "plan": {"id": f"p{d}", "title": "Plan", "period_start": "2025-07-01", "period_end": "2028-06-30",
                             "approved_at": "2025-06-01", "goals": goals}}
-        raw = seal(summary, _identity(name))
+        raw = seal(summary, quick_identity(name))
         (folder / f"{name}.navsummary").write_bytes(raw)
         total += len(raw)
     return total

@@ -40,13 +40,14 @@ from cryptography import x509
 from navtool_desktop.core import results as res
 from navtool_desktop.core.planning import current_plan, ordered_goals
 from navtool_desktop.core.published import results_to_dict
-from navtool_desktop.core.records import ACTION_STATUSES, LEVELS, ROLE_GROUPS
+from navtool_desktop.core.records import ACTION_STATUSES, GOAL_TERMS, LEVELS, RATING_CHOICES, ROLE_GROUPS
 from navtool_desktop.core.results import EMPTY, SUPPRESSED
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.signing.identity import Identity, chain_root, fingerprint, sign_bytes, verify_bytes
+from navtool_desktop.signing.identity import Identity, _issued_by, fingerprint, sign_bytes, verify_bytes
 from navtool_desktop.storage import DistrictStore
+from navtool_desktop.vocabulary import role_name
 
 FORMAT = "navtool-district-summary"
 VERSION = 1
@@ -83,7 +84,7 @@ def _published_cycle(pack: Pack, store: DistrictStore, cycle_id: str, previous_i
     data = results_to_dict(pack, {"id": store.id, "name": store.profile.name}, current,
                            res.compare(current, previous))
     return {
-        "id": data["cycle"]["id"], "title": data["cycle"]["title"], "date": data["cycle"]["date"],
+        "id": data["cycle"]["id"], "title": _clean(data["cycle"]["title"], line=True), "date": data["cycle"]["date"],
         "previous_cycle": previous_id, "threshold": data["anonymity_threshold"],
         "counts_shown": data["privacy"]["counts_shown"], "hidden_groups": data["privacy"]["hidden_groups"],
         "competencies": [{
@@ -108,9 +109,9 @@ def _plan(store: DistrictStore) -> dict[str, Any] | None:
         goals.append({
             "id": goal.id, "competency_id": goal.competency_id, "current_level": goal.current_level,
             "target_level": goal.target_level, "target_date": goal.target_date, "term": goal.term,
-            "statement": goal.statement, "actions": counts,
+            "statement": _clean(goal.statement), "actions": counts,
         })
-    return {"id": plan.id, "title": plan.title, "period_start": plan.period_start,
+    return {"id": plan.id, "title": _clean(plan.title, line=True), "period_start": plan.period_start,
             "period_end": plan.period_end, "approved_at": plan.approved_at, "goals": goals}
 
 
@@ -126,7 +127,8 @@ def build_summary(store: DistrictStore, pack: Pack, *, made_at: dt.datetime | No
     return {
         "format": FORMAT, "version": VERSION,
         "made_at": when.isoformat().replace("+00:00", "Z"),
-        "district": {"id": store.id, "name": profile.name, "state": profile.state},
+        "district": {"id": store.id, "name": _clean(profile.name, line=True),
+                     "state": _clean(profile.state, line=True)},
         "framework": {"id": pack.id, "version": pack.version},
         "cycles": cycles,
         "plan": _plan(store),
@@ -142,11 +144,11 @@ def what_leaves(summary: Mapping[str, Any]) -> list[str]:
         lines.append(_("Cycle \u201c{title}\u201d ({date}): levels and counts for {n} competencies; "
                        "hidden role groups: {hidden}").format(
             title=cycle["title"], date=cycle["date"], n=len(cycle["competencies"]),
-            hidden=", ".join(hidden) if hidden else _("none")))
+            hidden=", ".join(role_name(g, plural=True) for g in hidden) if hidden else _("none")))
     plan = summary["plan"]
     if plan:
-        lines.append(_("Plan \u201c{title}\u201d: {n} goals with their targets and how many actions "
-                       "are done").format(title=plan["title"], n=len(plan["goals"])))
+        lines.append(_("Plan \u201c{title}\u201d: {n} goals as written, with their targets and how many "
+                       "actions are done").format(title=plan["title"], n=len(plan["goals"])))
     else:
         lines.append(_("No approved plan."))
     lines.append(_("Never included: names, individual ratings, written answers, notes, paper tallies."))
@@ -216,10 +218,71 @@ def _org(cert: x509.Certificate) -> str:
     return str(values[0].value) if values else ""
 
 
+def _constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
+    """The certificate's basic constraints (None without them); ValueError for malformed ones."""
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _may_issue(cert: x509.Certificate, below: int) -> bool:
+    """Whether ``cert`` may issue a certificate with ``below`` CA certificates under it."""
+    constraints = _constraints(cert)
+    if constraints is None or not constraints.ca:
+        return False
+    if constraints.path_length is not None and below > constraints.path_length:
+        return False
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
+    except x509.ExtensionNotFound:
+        return True
+
+
+def _trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
+    """The certificates from ``leaf`` up to a self-signed root, or None: each issuer checked by its
+    signature, a CA allowed to issue there (its path length counted; a district root allows no
+    CA below it). The root itself may sign (a district root does); any other signer is no CA.
+
+    A signer's certificate is not a CA: a certificate its key signs, valid long after its own
+    expires, must not lead to the district's root.
+    """
+    try:
+        if leaf.issuer != leaf.subject and (_constraints(leaf) or x509.BasicConstraints(False, None)).ca:
+            return None
+        path = [leaf]
+        while True:
+            current = path[-1]
+            if current.issuer == current.subject:  # the root
+                if not _issued_by(current, current):
+                    return None
+                constraints = _constraints(current)
+                return path if len(path) > 1 or constraints is None or constraints.ca else None
+            if len(path) > len(others):
+                return None
+            issuer = next((c for c in others if c.subject == current.issuer and _issued_by(current, c)), None)
+            if issuer is None or not _may_issue(issuer, len(path) - 1):
+                return None
+            path.append(issuer)
+    except ValueError:  # a malformed extension
+        return None
+
+
+def _unwrapped(raw: bytes) -> bytes:
+    """``raw`` without what a mail program or an editor may add to the two unsigned lines: a
+    byte-order mark, Windows line ends. The signed part has no line end (JSON escapes them)."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if raw.startswith(MAGIC[:-1] + b"\r\n"):
+        magic, header, body = [*raw.split(b"\n", 2), b"", b""][:3]
+        raw = magic.removesuffix(b"\r") + b"\n" + header.removesuffix(b"\r") + b"\n" + body
+    return raw
+
+
 def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     """Check a ``.navsummary`` file completely and return it, or raise :class:`SummaryError`."""
     if len(raw) > MAX_FILE_BYTES:
         raise _refuse(_("The file is too large to be a district summary ({size} bytes).").format(size=len(raw)))
+    raw = _unwrapped(raw)
     if not raw.startswith(MAGIC):
         if raw.startswith(b"NAVTOOL-SUMMARY "):
             raise _refuse(_("This summary was made by a newer version of the app; update the app to read it."))
@@ -241,21 +304,25 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     except (ValueError, UnicodeEncodeError, binascii.Error):
         raise _refuse(_("The summary's certificates or signature cannot be read; the file is damaged.")) from None
     leaf = chain[0]
-    root = chain_root(leaf, chain[1:])
-    if root is None:
+    path = _trusted_path(leaf, chain[1:])
+    if path is None:
         raise _refuse(_("The summary's signer does not lead to a district root; it cannot be trusted."))
+    root = path[-1]
     if not verify_bytes(leaf, data, sig):
         raise _refuse(_("The summary was changed after it was signed (its signature does not match). "
                         "Ask the district for a new copy."))
     summary = _json(data, _("The summary"))
     check_summary(summary, pack)
-    made = dt.datetime.fromisoformat(summary["made_at"].replace("Z", "+00:00"))
-    for cert in {id(c): c for c in (leaf, root)}.values():
+    made = made_at(summary)
+    for cert in path:
         if not (cert.not_valid_before_utc <= made <= cert.not_valid_after_utc):
             raise _refuse(_("The certificate of {name} was not valid on {day}, the day the summary says it "
                             "was made (by the signer's computer clock).").format(
                 name=_cert_name(cert) or _org(cert), day=made.date().isoformat()))
-    return Sealed(summary, raw, fingerprint(root), _org(root), _cert_name(leaf), fingerprint(leaf))
+    # the certificates' names are shown and printed like the summary's: one line, no controls
+    signer, organization = _text(_cert_name(leaf), "signer", limit=300, line=True), _text(
+        _org(root), "root", limit=300, line=True)
+    return Sealed(summary, raw, fingerprint(root), organization, signer, fingerprint(leaf))
 
 
 # --- the summary's shape -------------------------------------------------------------------
@@ -271,21 +338,48 @@ def _obj(value: Any, keys: Sequence[str], where: str, optional: Sequence[str] = 
     return value
 
 
-def _text(value: Any, where: str, *, empty: bool = True, limit: int = MAX_TEXT) -> str:
+#: Bidirectional embeddings, overrides and isolates: text after one shows in another order (a name
+#: could turn the fingerprints after it in a message around). This app never writes them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _clean(text: str, *, line: bool = False) -> str:
+    """``text`` as a summary carries it: without bidirectional controls; a ``line`` (a name, a
+    title) on one line, so that it cannot print a forged line in a report."""
+    if _BIDI_CONTROLS.intersection(text):
+        text = "".join(ch for ch in text if ch not in _BIDI_CONTROLS)
+    return " ".join(text.split()) if line and any(ch in text for ch in "\n\r\t") else text
+
+
+def _text(value: Any, where: str, *, empty: bool = True, limit: int = MAX_TEXT, line: bool = False) -> str:
+    """Text of at most ``limit`` characters, no control characters but (unless a ``line``) line
+    ends and tabs, and no bidirectional controls."""
     if not isinstance(value, str) or len(value) > limit or (not empty and not value.strip()):
         raise _bad(where)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+    allowed = "" if line else "\n\t"
+    if any(ord(ch) < 32 and ch not in allowed for ch in value) or _BIDI_CONTROLS.intersection(value):
         raise _bad(where)
     return value
 
 
 def _day(value: Any, where: str) -> str:
+    """A day written ``2026-12-01`` and nothing else: the workspace compares days as text, so
+    another ISO form ("20261201", "2026-W49-2") would sort in the wrong place."""
     text = _text(value, where, limit=10)
     try:
-        dt.date.fromisoformat(text)
+        if dt.date.fromisoformat(text).isoformat() != text:
+            raise ValueError(text)
     except ValueError:
         raise _bad(where) from None
     return text
+
+
+_TIME = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def made_at(summary: Mapping[str, Any]) -> dt.datetime:
+    """When a checked summary says it was made (UTC, by the signer's computer clock)."""
+    return dt.datetime.strptime(summary["made_at"], _TIME).replace(tzinfo=dt.UTC)
 
 
 def _count(value: Any, where: str) -> int:
@@ -294,15 +388,32 @@ def _count(value: Any, where: str) -> int:
     return value
 
 
-def _level(value: Any, where: str, *, none: bool = True) -> str | None:
+def _level(value: Any, where: str, *, none: bool = True, choices: Sequence[str] = LEVELS) -> str | None:
     if value is None and none:
         return None
-    if value not in LEVELS:
+    if value not in choices:
         raise _bad(where)
     return str(value)
 
 
+def _choice(value: Any, choices: Sequence[Any], where: str) -> Any:
+    if type(value) not in (str, bool, type(None)) or value not in choices:
+        raise _bad(where)
+    return value
+
+
+def _id(value: Any, where: str, seen: set[str]) -> str:
+    """A record's id: text, and not twice in its list."""
+    text = _text(value, where, empty=False, limit=100, line=True)
+    if text in seen:
+        raise _bad(where)
+    seen.add(text)
+    return text
+
+
 _VOTE_LENGTH = len(LEVELS) + 3
+_SOURCES = frozenset(res.LEVEL_SOURCES)
+_CHANGES = frozenset(res.CHANGES)
 _INT = {int}
 
 
@@ -319,17 +430,17 @@ def check_summary(summary: Any, pack: Pack) -> None:
     s = _obj(summary, ["format", "version", "made_at", "district", "framework", "cycles", "plan"], "summary")
     if s["format"] != FORMAT or s["version"] != VERSION:
         raise _bad("format")
+    # exactly the form build_summary writes: the workspace compares these times as text
     made = _text(s["made_at"], "made_at", limit=30)
     try:
-        when = dt.datetime.fromisoformat(made.replace("Z", "+00:00"))
+        if len(made) != 20 or made_at(s).strftime(_TIME) != made:
+            raise ValueError(made)
     except ValueError:
         raise _bad("made_at") from None
-    if when.tzinfo is None:
-        raise _bad("made_at")
     district = _obj(s["district"], ["id", "name", "state"], "district")
-    _text(district["id"], "district.id", empty=False, limit=100)
-    _text(district["name"], "district.name", empty=False, limit=200)
-    _text(district["state"], "district.state", limit=100)
+    _text(district["id"], "district.id", empty=False, limit=100, line=True)
+    _text(district["name"], "district.name", empty=False, limit=200, line=True)
+    _text(district["state"], "district.state", limit=100, line=True)
     framework = _obj(s["framework"], ["id", "version"], "framework")
     if framework["id"] != pack.id:
         raise _refuse(_("The summary uses the framework \u201c{used}\u201d, not \u201c{loaded}\u201d.")
@@ -346,11 +457,10 @@ def check_summary(summary: Any, pack: Pack) -> None:
     for n, cycle in enumerate(s["cycles"]):
         where = f"cycles[{n}]"
         c = _obj(cycle, cycle_keys, where)
-        cid = _text(c["id"], where + ".id", empty=False, limit=100)
-        if cid in seen:
-            raise _bad(where + ".id")
-        seen.add(cid)
-        _text(c["title"], where + ".title", limit=300)
+        _id(c["id"], where + ".id", seen)
+        if c["previous_cycle"] is not None:
+            _text(c["previous_cycle"], where + ".previous_cycle", empty=False, limit=100, line=True)
+        _text(c["title"], where + ".title", limit=300, line=True)
         _day(c["date"], where + ".date")
         _count(c["threshold"], where + ".threshold")
         if not (isinstance(c["hidden_groups"], list) and set(c["hidden_groups"]) <= set(ROLE_GROUPS)
@@ -359,15 +469,19 @@ def check_summary(summary: Any, pack: Pack) -> None:
         if not isinstance(c["competencies"], list) or not isinstance(c["conditions"], list):
             raise _bad(where)
         hidden = set(c["hidden_groups"])
+        ids: set[str] = set()
         for m, comp in enumerate(c["competencies"]):
             cw = f"{where}.competencies[{m}]"
             k = _obj(comp, comp_keys, cw)
-            if k["id"] not in competencies:
+            if k["id"] not in competencies or k["id"] in ids:  # a known id (so text), once
                 raise _bad(cw + ".id")
-            _level(k["level"], cw + ".level")
-            _level(k["consensus"], cw + ".consensus")
-            if not isinstance(k["change"], (str, int)) and k["change"] is not None:
-                raise _bad(cw + ".change")
+            ids.add(k["id"])
+            # a team may agree on "not sure": a consensus wins even then (results.heat_level)
+            _level(k["level"], cw + ".level", choices=RATING_CHOICES)
+            _level(k["consensus"], cw + ".consensus", choices=RATING_CHOICES)
+            source, change = k["source"], k["change"]  # inline: a state's import checks 300,000 of these
+            if type(source) is not str or source not in _SOURCES or type(change) is not str or change not in _CHANGES:
+                raise _bad(cw + ".source")
             if not _votes_ok(k["votes"]):
                 raise _bad(cw + ".votes")
             groups = k["groups"]
@@ -376,27 +490,38 @@ def check_summary(summary: Any, pack: Pack) -> None:
             for group, view in groups.items():
                 if not _votes_ok(view) or (group in hidden and type(view) is list):
                     raise _bad(f"{cw}.groups.{group}")
+        ids = set()
         for m, cond in enumerate(c["conditions"]):
             k = _obj(cond, ["id", "level", "priority", "change"], f"{where}.conditions[{m}]")
-            if k["id"] not in conditions:
+            if k["id"] not in conditions or k["id"] in ids:
                 raise _bad(f"{where}.conditions[{m}]")
+            ids.add(k["id"])
             _level(k["level"], f"{where}.conditions[{m}].level")
+            _choice(k["priority"], (True, False), f"{where}.conditions[{m}].priority")
+            _choice(k["change"], res.CHANGES, f"{where}.conditions[{m}].change")
     plan = s["plan"]
     if plan is None:
         return
     p = _obj(plan, ["id", "title", "period_start", "period_end", "approved_at", "goals"], "plan")
-    _text(p["title"], "plan.title", limit=300)
+    _text(p["id"], "plan.id", empty=False, limit=100, line=True)
+    _text(p["title"], "plan.title", limit=300, line=True)
+    _day(p["period_start"], "plan.period_start")
+    _day(p["period_end"], "plan.period_end")
+    _text(p["approved_at"], "plan.approved_at", limit=30)
     if not isinstance(p["goals"], list) or len(p["goals"]) > MAX_GOALS:
         raise _bad("plan.goals")
+    goal_ids: set[str] = set()
     for n, goal in enumerate(p["goals"]):
         gw = f"plan.goals[{n}]"
         g = _obj(goal, ["id", "competency_id", "current_level", "target_level", "target_date", "term",
                         "statement", "actions"], gw)
+        _id(g["id"], gw + ".id", goal_ids)
         if g["competency_id"] not in competencies:
             raise _bad(gw + ".competency_id")
-        _level(g["current_level"], gw + ".current_level")
+        _level(g["current_level"], gw + ".current_level", choices=RATING_CHOICES)
         _level(g["target_level"], gw + ".target_level", none=False)
-        _text(g["target_date"], gw + ".target_date", limit=10)
+        _day(g["target_date"], gw + ".target_date")
+        _choice(g["term"], GOAL_TERMS, gw + ".term")
         _text(g["statement"], gw + ".statement")
         actions = _obj(g["actions"], list(ACTION_STATUSES), gw + ".actions")
         for key, number in actions.items():

@@ -11,14 +11,16 @@ SQLite's own transactions give the store's promises here: an import is one trans
 
 Rules: the first summary from a district pins its root certificate's fingerprint (the coach
 confirms it by phone, as for plans); a later summary signed under another root is refused,
-until the coach releases the pin. Importing the same file again changes nothing; a newer
-summary replaces the older one cycle by cycle (by the time it was made), an older one is
-kept out. A district's plan comes from its newest summary.
+until the coach releases the pin; a root pinned for one district cannot speak for another.
+Importing the same file again changes nothing. A district's newest summary (by the time it
+was made) is its whole record: it replaces the older one, cycles and plan, so a cycle the
+district reopened or deleted goes; an older summary is kept out whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import orjson
 
@@ -35,7 +37,7 @@ from navtool_desktop.core.records import LEVELS
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.network.summary import MAX_FILE_BYTES, SUFFIX, Sealed, SummaryError, open_sealed
+from navtool_desktop.network.summary import MAX_FILE_BYTES, SUFFIX, Sealed, SummaryError, made_at, open_sealed
 
 FILE_NAME = "network.sqlite3"
 #: How far past this computer's clock a summary's time may lie (time zones, a clock a little fast).
@@ -66,8 +68,12 @@ Progress = Callable[[int, int, str], None]
 
 
 def summary_files(folder: Path) -> list[Path]:
-    """The ``.navsummary`` files directly in ``folder``, by name."""
-    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == SUFFIX and p.is_file())
+    """The ``.navsummary`` files directly in ``folder``, by name; WorkspaceError if it cannot be read."""
+    try:
+        return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == SUFFIX and p.is_file())
+    except OSError as exc:  # a USB stick pulled out or failing
+        raise WorkspaceError(_("The folder {folder} cannot be read: {why}").format(
+            folder=folder, why=exc.strerror or exc)) from None
 
 
 class WorkspaceError(UserFacingError):
@@ -124,31 +130,74 @@ def _level_index(level: str | None) -> int | None:
     return LEVELS.index(level) if level in LEVELS else None
 
 
-class Workspace:
-    """A network workspace folder. Open it with ``with Workspace(folder) as ws:``."""
+def _trouble(folder: Path, exc: BaseException) -> WorkspaceError:
+    """A plain message for what SQLite (or a damaged stored cycle) raised."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+        return WorkspaceError(_("The network workspace is busy: another import into it is still running "
+                                "(in another window or a command). Try again when it has finished."))
+    if isinstance(exc, OSError):
+        return WorkspaceError(_("The network workspace in {folder} cannot be opened: {why}")
+                              .format(folder=folder, why=exc.strerror or exc))
+    return WorkspaceError(_("The network workspace file in {folder} is damaged ({why}). Rename that folder "
+                            "(keep it for now) and import the districts' summaries again: a new, empty "
+                            "workspace is made in its place.").format(folder=folder, why=exc))
 
-    def __init__(self, folder: Path, pack: Pack, *, clock: Any = _now) -> None:
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_TROUBLE = (sqlite3.DatabaseError, zlib.error, orjson.JSONDecodeError, OSError)
+
+
+def _plainly(method: _F) -> _F:
+    """Turn SQLite's (and a damaged stored cycle's) exceptions into a plain WorkspaceError."""
+    @functools.wraps(method)
+    def wrapper(self: Workspace, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except _TROUBLE as exc:
+            raise _trouble(self.folder, exc) from None
+    return cast(_F, wrapper)
+
+
+class Workspace:
+    """A network workspace folder. Open it with ``with Workspace(folder) as ws:``.
+
+    ``busy_timeout`` is how long (seconds) a change waits while another connection imports.
+    """
+
+    def __init__(self, folder: Path, pack: Pack, *, clock: Any = _now, busy_timeout: float = 30.0) -> None:
         self.folder = Path(folder)
         self.pack = pack
         self._clock = clock
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.folder / FILE_NAME, isolation_level=None)
+            self._db = sqlite3.connect(self.folder / FILE_NAME, isolation_level=None, timeout=busy_timeout)
+        except _TROUBLE as exc:
+            raise _trouble(self.folder, exc) from None
+        try:
+            self._open()
+        except BaseException:
+            self._db.close()
+            raise
+
+    @_plainly
+    def _open(self) -> None:
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        made = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if made is None:  # a new workspace (only then a write: another import may be running)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
             with self._transaction():
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     self._db.execute(statement)
-                row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                if row is None:
+                if self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() is None:
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                elif int(row[0]) > SCHEMA_VERSION:
-                    raise WorkspaceError(_("This network workspace was made by a newer version of the app; "
-                                           "update the app to open it."))
-        except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(_("The network workspace in {folder} cannot be opened: {why}")
-                                 .format(folder=self.folder, why=exc)) from None
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise sqlite3.DatabaseError("no schema version")
+        if int(row[0]) > SCHEMA_VERSION:
+            raise WorkspaceError(_("This network workspace was made by a newer version of the app; "
+                                   "update the app to open it."))
+        self._db.execute("SELECT COUNT(*) FROM districts").fetchone()  # the tables are readable
 
     def close(self) -> None:
         self._db.close()
@@ -171,6 +220,7 @@ class Workspace:
 
     # --- import ------------------------------------------------------------------------------
 
+    @_plainly
     def import_bytes(self, raw: bytes, name: str = "summary") -> Outcome:
         """Check and import one summary file's bytes; never raises for a bad file (see Outcome)."""
         with self._transaction():
@@ -180,14 +230,14 @@ class Workspace:
         """One file inside the caller's transaction, under a savepoint: all of it or none of it."""
         digest = hashlib.sha256(raw).hexdigest()
         if self._db.execute("SELECT 1 FROM imported WHERE sha256=?", (digest,)).fetchone():
-            return Outcome(name, "unchanged", message=_("already imported"))
+            return Outcome(name, "unchanged")  # these very bytes: nothing to say
         try:
             sealed = open_sealed(raw, self.pack)
         except SummaryError as exc:
             return Outcome(name, "refused", message=str(exc))
         self._db.execute("SAVEPOINT summary")
         try:
-            status = self._store(sealed)
+            status, message = self._store(sealed)
             self._db.execute("INSERT OR IGNORE INTO imported VALUES (?, ?, ?)",
                              (digest, sealed.summary["district"]["id"], self._clock()))
         except WorkspaceError as exc:
@@ -195,8 +245,9 @@ class Workspace:
             self._db.execute("RELEASE summary")
             return Outcome(name, "refused", message=str(exc))
         self._db.execute("RELEASE summary")
-        return Outcome(name, status, sealed.summary["district"]["name"])
+        return Outcome(name, status, sealed.summary["district"]["name"], message)
 
+    @_plainly
     def import_paths(self, paths: Sequence[Path], progress: Progress | None = None) -> ImportReport:
         """Import every file in one transaction (each file under its own savepoint), durable on return.
 
@@ -208,36 +259,46 @@ class Workspace:
     def _import_paths(self, paths: Sequence[Path], progress: Progress | None) -> ImportReport:
         report = ImportReport()
         for n, path in enumerate(paths):
+            # a file's name comes from whoever filled the stick: no line ends or controls in a report
+            name = "".join(ch if ch.isprintable() else "\ufffd" for ch in path.name)
             if progress is not None:
-                progress(n, len(paths), path.name)
+                progress(n, len(paths), name)
             try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    report.outcomes.append(Outcome(path.name, "refused", message=_(
+                with path.open("rb") as fh:  # bounded: a file may grow after it was listed
+                    raw = fh.read(MAX_FILE_BYTES + 1)
+                if len(raw) > MAX_FILE_BYTES:
+                    report.outcomes.append(Outcome(name, "refused", message=_(
                         "The file is too large to be a district summary.")))
                     continue
-                raw = path.read_bytes()
             except OSError as exc:
-                report.outcomes.append(Outcome(path.name, "refused", message=_(
+                report.outcomes.append(Outcome(name, "refused", message=_(
                     "The file cannot be read: {why}").format(why=exc.strerror or exc)))
                 continue
-            report.outcomes.append(self._import(raw, path.name))
+            report.outcomes.append(self._import(raw, name))
         return report
 
     def import_folder(self, folder: Path, progress: Progress | None = None) -> ImportReport:
         """Import every ``.navsummary`` file in ``folder`` (not its subfolders), by name."""
         return self.import_paths(summary_files(folder), progress)
 
-    def _store(self, sealed: Sealed) -> str:
+    def _store(self, sealed: Sealed) -> tuple[str, str]:
+        """Keep a checked summary: (status, a note for the coach) or WorkspaceError.
+
+        A district's newest summary is its whole record here: it holds every closed cycle the
+        district shares, so a cycle it no longer holds (reopened, deleted) goes, and an older
+        summary (a replay, an old e-mail, an old signer's key) changes nothing at all.
+        """
         s = sealed.summary
         district = s["district"]
         did = district["id"]
         latest = (dt.datetime.fromisoformat(self._clock().replace("Z", "+00:00")) + FUTURE_SLACK)
-        if dt.datetime.fromisoformat(s["made_at"].replace("Z", "+00:00")) > latest:
+        if made_at(s) > latest:
             # A wrong clock on the district's laptop would otherwise make this copy "newest" for
             # good, and every real summary after it would be kept out as older.
             raise WorkspaceError(_(
                 "Refused: this summary for \u201c{name}\u201d says it was made on {day}, after today by this "
-                "computer's clock. Ask the district to check the date on its laptop and send it again.")
+                "computer's clock. Check this computer's date first; if it is right, ask the district to check the "
+                "date on its laptop and send the summary again.")
                 .format(name=district["name"], day=s["made_at"][:10]))
         known = self._db.execute("SELECT root_fingerprint, made_at FROM districts WHERE id=?", (did,)).fetchone()
         if known and known[0] != sealed.root_fingerprint:
@@ -247,43 +308,47 @@ class Workspace:
                 "new root, confirm the new fingerprint with them by phone, then release the pin on "
                 "the district's page and import again.").format(name=district["name"], new=sealed.root_fingerprint,
                                                                old=known[0]))
-        newer = known is None or s["made_at"] > known[1]
+        if known is None:
+            owner = self._db.execute("SELECT name FROM districts WHERE root_fingerprint=? AND id<>?",
+                                     (sealed.root_fingerprint, did)).fetchone()
+            if owner:
+                # A root is one district's: another district's pinned root must not take a new place.
+                raise WorkspaceError(_(
+                    "Refused: this summary names the district \u201c{name}\u201d, but it is signed under the "
+                    "root pinned for \u201c{owner}\u201d ({fingerprint}). A district root signs for its own "
+                    "district only. If \u201c{owner}\u201d started again as a new district, release its pin "
+                    "first.").format(name=district["name"], owner=owner[0], fingerprint=sealed.root_fingerprint))
+        elif s["made_at"] <= known[1]:
+            return "unchanged", _("not newer than the summary already here (made {when}), so it was kept out").format(
+                when=known[1])
+        plan = json.dumps(s["plan"])
         if known is None:
             self._db.execute(
                 "INSERT INTO districts (id, name, state, root_fingerprint, root_organization, pinned_at, signer, "
                 "made_at, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (did, district["name"], district["state"], sealed.root_fingerprint, sealed.root_organization,
-                 self._clock(), sealed.signer, s["made_at"], json.dumps(s["plan"])))
-        elif newer:
+                 self._clock(), sealed.signer, s["made_at"], plan))
+        else:
             self._db.execute("UPDATE districts SET name=?, state=?, signer=?, made_at=?, plan=? WHERE id=?",
-                             (district["name"], district["state"], sealed.signer, s["made_at"],
-                              json.dumps(s["plan"]), did))
-        if newer:
-            self._db.execute("DELETE FROM goals WHERE district_id=?", (did,))
-            for goal in (s["plan"] or {}).get("goals", []):
-                self._db.execute("INSERT OR REPLACE INTO goals VALUES (?, ?, ?, ?, ?)",
-                                 (did, goal["id"], goal["competency_id"], LEVELS.index(goal["target_level"]),
-                                  goal["target_date"]))
-        changed = newer
+                             (district["name"], district["state"], sealed.signer, s["made_at"], plan, did))
+        self._db.execute("DELETE FROM goals WHERE district_id=?", (did,))
+        self._db.executemany("INSERT INTO goals VALUES (?, ?, ?, ?, ?)",
+                             [(did, goal["id"], goal["competency_id"], LEVELS.index(goal["target_level"]),
+                               goal["target_date"]) for goal in (s["plan"] or {}).get("goals", [])])
+        self._db.execute("DELETE FROM levels WHERE district_id=?", (did,))
+        self._db.execute("DELETE FROM cycles WHERE district_id=?", (did,))
         for cycle in s["cycles"]:
             cid = cycle["id"]
-            had = self._db.execute("SELECT made_at FROM cycles WHERE district_id=? AND cycle_id=?",
-                                   (did, cid)).fetchone()
-            if had and had[0] >= s["made_at"]:
-                continue
-            changed = True
-            self._db.execute("INSERT OR REPLACE INTO cycles VALUES (?, ?, ?, ?, ?, ?)",
+            self._db.execute("INSERT INTO cycles VALUES (?, ?, ?, ?, ?, ?)",
                              (did, cid, cycle["title"], cycle["date"], s["made_at"],
                               zlib.compress(orjson.dumps(cycle), 1)))
-            self._db.execute("DELETE FROM levels WHERE district_id=? AND cycle_id=?", (did, cid))
             self._db.executemany("INSERT INTO levels VALUES (?, ?, ?, ?)",
                                  [(did, cid, c["id"], _level_index(c["level"])) for c in cycle["competencies"]])
-        if known is None:
-            return "added"
-        return "updated" if changed else "unchanged"
+        return ("added" if known is None else "updated"), ""
 
     # --- districts ---------------------------------------------------------------------------
 
+    @_plainly
     def districts(self, tags: Sequence[str] = ()) -> list[DistrictRow]:
         rows = self._db.execute(
             "SELECT d.id, d.name, d.state, d.root_fingerprint, d.signer, d.made_at, d.tags, "
@@ -293,11 +358,13 @@ class Workspace:
         wanted = set(tags)
         return [d for d in out if wanted <= set(d.tags) | {d.state}] if wanted else out
 
+    @_plainly
     def set_tags(self, district_id: str, tags: Iterable[str]) -> None:
         clean = sorted({t.strip()[:60] for t in tags if t.strip()})
         with self._transaction():
             self._db.execute("UPDATE districts SET tags=? WHERE id=?", (json.dumps(clean), district_id))
 
+    @_plainly
     def release_pin(self, district_id: str) -> None:
         """Forget a district's pinned root: its next summary pins a new one (after a phone check)."""
         with self._transaction():
@@ -307,22 +374,26 @@ class Workspace:
             self._db.execute("DELETE FROM imported WHERE district_id=?", (district_id,))
             self._db.execute("DELETE FROM districts WHERE id=?", (district_id,))
 
+    @_plainly
     def history(self, district_id: str) -> list[dict[str, Any]]:
         """A district's cycles as published, oldest first."""
         rows = self._db.execute("SELECT data FROM cycles WHERE district_id=? ORDER BY date, cycle_id",
                                 (district_id,)).fetchall()
         return [orjson.loads(zlib.decompress(r[0])) for r in rows]
 
+    @_plainly
     def plan(self, district_id: str) -> dict[str, Any] | None:
         row = self._db.execute("SELECT plan FROM districts WHERE id=?", (district_id,)).fetchone()
         return json.loads(row[0]) if row and row[0] else None
 
+    @_plainly
     def years(self) -> list[int]:
         return [int(r[0]) for r in self._db.execute(
             "SELECT DISTINCT substr(date, 1, 4) FROM cycles ORDER BY 1").fetchall()]
 
     # --- side by side ------------------------------------------------------------------------
 
+    @_plainly
     def side_by_side(self, *, year: int | None = None, tags: Sequence[str] = ()) -> SideBySide:
         """Every district's latest cycle (in ``year``, or of all), its change and its goals."""
         districts = tuple(self.districts(tags))

@@ -140,9 +140,14 @@ class DistrictsDialog(QDialog):
     def open_network(self) -> None:
         """Open the coach's network workspace (beside the district window) and close this dialog."""
         from navtool_desktop import paths
+        from navtool_desktop.network.workspace import WorkspaceError
         from navtool_desktop.ui.network_window import open_network_window
 
-        self.network_window = open_network_window(paths.network_dir(self.repo.folder), self.pack, None)
+        try:
+            self.network_window = open_network_window(paths.network_dir(self.repo.folder), self.pack, None)
+        except WorkspaceError as exc:  # busy, damaged, or made by a newer version
+            messages.warn(self, _("The network workspace did not open"), str(exc))
+            return
         self.reject()
 
     def new_district(self) -> None:

@@ -8,6 +8,7 @@ again when an import ends.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core.records import LEVELS
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.network.workspace import ImportReport, SideBySide, Workspace, summary_files
+from navtool_desktop.network.workspace import ImportReport, SideBySide, Workspace, WorkspaceError, summary_files
 from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.charts import level_tint
 from navtool_desktop.ui.operations import run_job
@@ -45,6 +46,8 @@ from navtool_desktop.vocabulary import level_name
 #: One letter per level, so the heat map reads in black and white and to a screen reader.
 LEVEL_LETTERS = {"establishing": "E", "developing": "D", "operationalizing": "O", "refining": "R"}
 _FIXED = 3  # district, cycle, goals reached
+#: How long (seconds) a change made in the window waits while another import holds the workspace.
+BUSY_TIMEOUT = 2.0
 
 
 def competency_codes(pack: Pack) -> list[tuple[str, str, str]]:
@@ -127,7 +130,9 @@ class SideBySideModel(QAbstractTableModel):
             if steps:
                 what += ", " + (_("up {n} since the cycle before") if steps > 0
                                 else _("down {n} since the cycle before")).format(n=abs(steps))
-            return f"{district.name}, {name}: {what}"
+            text = f"{district.name}, {name}: {what}"
+            # Qt reads a tooltip that looks like HTML as HTML: the district's name is the district's text
+            return text if role == Qt.ItemDataRole.AccessibleTextRole else f"<p>{html.escape(text)}</p>"
         return None
 
 
@@ -207,7 +212,7 @@ class DistrictPage(QWidget):
         self.goals.setRowCount(len(goals))
         for n, goal in enumerate(goals):
             now = latest.get(goal["competency_id"])
-            reached = now is not None and LEVELS.index(now) >= LEVELS.index(goal["target_level"])
+            reached = now in LEVELS and LEVELS.index(now) >= LEVELS.index(goal["target_level"])  # not "not sure"
             cells = (self.names.get(goal["competency_id"], goal["competency_id"]), level_name(goal["target_level"]),
                      goal["target_date"], (level_name(now) if now else _("no level"))
                      + ("  \u2713 " + _("reached") if reached else ""))
@@ -230,7 +235,11 @@ class DistrictPage(QWidget):
     def _save_tags(self) -> None:
         if self.district_id is None:
             return
-        self.ws.set_tags(self.district_id, self.tags.text().split(","))
+        try:
+            self.ws.set_tags(self.district_id, self.tags.text().split(","))
+        except WorkspaceError as exc:
+            messages.warn(self, _("Tags not saved"), str(exc))
+            return
         self.changed.emit()
         self.show_district(self.district_id)
 
@@ -243,7 +252,11 @@ class DistrictPage(QWidget):
     def _release(self) -> None:
         if self.district_id is None or not self.confirm_release(self.title.text()):
             return
-        self.ws.release_pin(self.district_id)
+        try:
+            self.ws.release_pin(self.district_id)
+        except WorkspaceError as exc:
+            messages.warn(self, _("The pin was not released"), str(exc))
+            return
         self.changed.emit()
         self.show_district(None)
 
@@ -254,7 +267,7 @@ class NetworkWindow(QMainWindow):
     def __init__(self, folder: Path, pack: Pack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.folder, self.pack = folder, pack
-        self.ws = Workspace(folder, pack)
+        self.ws = Workspace(folder, pack, busy_timeout=BUSY_TIMEOUT)  # WorkspaceError: the caller says why
         self.setWindowTitle(_("Network workspace · Navigation Tool Desktop"))
         self.import_button = QPushButton(_("&Import summaries from a folder…"))
         self.import_button.setToolTip(_("Every .navsummary file in a folder (a USB stick or saved e-mail "
@@ -361,7 +374,11 @@ class NetworkWindow(QMainWindow):
 
     def refresh(self) -> None:
         year, tag = self.year.currentData(), self.filter.currentData()
-        view = self.ws.side_by_side(year=year, tags=[tag] if tag else [])
+        try:
+            view = self.ws.side_by_side(year=year, tags=[tag] if tag else [])
+        except WorkspaceError as exc:  # damaged since it opened (busy never: reading does not wait)
+            self.summary.setText(str(exc))
+            return
         self.model.set_view(view)
         names = {c.id: c.name for c in self.pack.competencies}
         self.priorities.clear()
@@ -390,7 +407,11 @@ class NetworkWindow(QMainWindow):
         folder = folder or self.ask_folder()
         if folder is None:
             return
-        files = summary_files(folder)
+        try:
+            files = summary_files(folder)
+        except WorkspaceError as exc:
+            messages.warn(self, _("Nothing was imported"), str(exc))
+            return
         if not files:
             messages.inform(self, _("Nothing to import"), _("There are no .navsummary files in {folder}.")
                             .format(folder=folder))
@@ -415,7 +436,7 @@ class NetworkWindow(QMainWindow):
         lines = [_("{added} added, {updated} updated, {same} unchanged, {refused} refused.").format(
             added=report.count("added"), updated=report.count("updated"), same=report.count("unchanged"),
             refused=report.count("refused"))]
-        lines += [f"{o.file}: {o.message}" for o in report.outcomes if o.status == "refused"][:20]
+        lines += [f"{o.file}: {o.message}" for o in report.outcomes if o.message][:20]
         (messages.warn if report.count("refused") else messages.inform)(
             self, _("District summaries imported"), "\n\n".join(lines))
 

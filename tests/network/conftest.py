@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -14,8 +13,6 @@ from navtool_desktop.storage import DistrictStore, Repository
 from navtool_desktop.storage.demo import save_demo
 
 KEY_BITS = 2048
-#: Certificates are made when the tests start; a summary is made a minute later.
-MADE = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(minutes=1)
 
 
 @pytest.fixture(scope="session")

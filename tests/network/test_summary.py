@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import MADE
+from network_fakes import MADE
 
 from navtool_desktop.core import results as res
 from navtool_desktop.core.demo import DemoDistrict

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MADE
+from network_fakes import MADE
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.network.summary import build_summary, seal
