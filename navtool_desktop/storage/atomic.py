@@ -378,6 +378,10 @@ class AtomicJSONStorage(Storage):
     def expect(self, changed: Changed | None) -> None:
         """What the next :meth:`write` changes (a cycle file writes only those parts)."""
 
+    def needs_split(self, data: dict[str, Any]) -> bool:
+        """Whether the file just read is to be rewritten in parts (see :class:`CycleStorage`)."""
+        return False
+
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
             self._data = None
@@ -510,6 +514,8 @@ class CycleStorage(AtomicJSONStorage):
                 meta = data["meta"]["1"]  # above, the cycle is one database of the records' format
                 del meta["split"]
                 meta["schema"] = SCHEMA_VERSION
+                if not self.read_only:
+                    self._remove_parts(set(self._part_raw))
         return self._data
 
     def _read_parts(self, data: dict[str, Any]) -> None:
@@ -539,6 +545,14 @@ class CycleStorage(AtomicJSONStorage):
             self._owner_slots.setdefault(owner, {})[slot] = None
         self._set_generation(data)
 
+    def _remove_parts(self, keep: set[str]) -> None:
+        """Delete the parts of participants no longer listed (removed, or a write cut short
+        before it listed them): no one's ratings stay on disk after they were removed."""
+        with contextlib.suppress(OSError):
+            for path in self.parts.glob("*.json"):
+                if _PART_NAME.match(path.stem) and path.stem not in keep:
+                    path.unlink()
+
     def _set_generation(self, data: dict[str, Any]) -> None:
         meta = data.get("meta")
         doc = meta.get("1") if isinstance(meta, dict) else None
@@ -559,6 +573,10 @@ class CycleStorage(AtomicJSONStorage):
 
     def expect(self, changed: Changed | None) -> None:
         self._changed = changed
+
+    def needs_split(self, data: dict[str, Any]) -> bool:
+        return (not self.read_only and not self._split and self._raw is not None
+                and len(self._raw) > SPLIT_AT and self._can_split(data))
 
     def fingerprint(self) -> str | None:
         """A hash of the files' bytes as last read or written (see :func:`cycle_fingerprint`)."""
@@ -629,11 +647,12 @@ class CycleStorage(AtomicJSONStorage):
             self._raw = previous
             self.write(data)
             return
+        gone = set(self._part_generation) - listed if head else set()
         if head:
             dirty |= {o for o in owners if o not in self._part_generation}
-            for gone in set(self._part_generation) - listed:  # their count moves to the head
-                self._head_generation += self._part_generation.pop(gone)
-                self._part_raw.pop(gone, None)
+            for owner in gone:  # their count moves to the head
+                self._head_generation += self._part_generation.pop(owner)
+                self._part_raw.pop(owner, None)
         dirty &= listed
         extra = file_generation(data) - (self._head_generation + sum(self._part_generation.values()))
         head = head or extra > 0 or not dirty
@@ -662,6 +681,8 @@ class CycleStorage(AtomicJSONStorage):
         self._split = True
         self._set_generation(data)
         self._data, self._raw = data, head_raw
+        if gone and (self.batch is None or self.batch() is None):  # else at the next read
+            self._remove_parts(listed)
 
     def _own(self, slot: str, doc: Any) -> str:
         owner = doc.get("participant_id") if isinstance(doc, dict) else None
