@@ -533,9 +533,9 @@ class CycleStorage(AtomicJSONStorage):
             for slot, doc in table.items():
                 if (slot in ratings or not isinstance(doc, dict)
                         or doc.get("participant_id") != owner):
-                    raise DamagedStoreError(_("{file} holds a rating of someone else or "
-                                              "one twice.").format(file=path.name), path,
-                                            "not_json")
+                    raise DamagedStoreError(_("{file} holds a rating of another participant, "
+                                              "or the same rating twice.").format(
+                        file=path.name), path, "not_json")
                 ratings[slot] = doc
                 self._slot_owner[slot] = owner
             self._part_raw[owner] = raw

@@ -341,7 +341,7 @@ def _write(file: _File, parts: Sequence[tuple[_Records[Any], Sequence[Put]]],
 
     def mutate(raw: dict[str, Any]) -> Changed:
         placed.clear()
-        head, slots = bool(bump), set()
+        head, slots = bool(bump), set[str]()
         for records, ids in removals:
             gone = [str(records.doc_ids[rid]) for rid in ids if rid in records.doc_ids]
             table_head, table_slots = _changed(records.table_name, gone)
