@@ -378,10 +378,6 @@ class AtomicJSONStorage(Storage):
     def expect(self, changed: Changed | None) -> None:
         """What the next :meth:`write` changes (a cycle file writes only those parts)."""
 
-    def needs_split(self, data: dict[str, Any]) -> bool:
-        """Whether the file just read is to be rewritten in parts (see :class:`CycleStorage`)."""
-        return False
-
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
             self._data = None
@@ -478,8 +474,14 @@ class CycleStorage(AtomicJSONStorage):
     (a merge of two participants, an import) goes through a journal (:func:`finish_commit`),
     parts first and the cycle file last: a kill leaves all or none of them. A part whose
     participant the cycle file does not list is left over from a removal or a write cut
-    short, and is not read. Each file counts its own writes; the cycle's write count is
-    their sum, so it grows with every write.
+    short, and is not read (and is deleted). Each file counts its own writes; the cycle's
+    write count is their sum, so it grows with every write.
+
+    A cycle goes into parts at the write that finds it larger than :data:`SPLIT_AT`: a
+    cycle file of format 2 (one file, from before parts, or brought back from a backup,
+    which holds each cycle joined, see :func:`read_whole`) is read as it is and split by
+    its next save. A rating whose participant is not listed has no part: such a cycle is
+    written back into one file rather than lose it.
     """
 
     def __init__(self, path: str | Path, read_only: bool = False,
@@ -573,10 +575,6 @@ class CycleStorage(AtomicJSONStorage):
 
     def expect(self, changed: Changed | None) -> None:
         self._changed = changed
-
-    def needs_split(self, data: dict[str, Any]) -> bool:
-        return (not self.read_only and not self._split and self._raw is not None
-                and len(self._raw) > SPLIT_AT and self._can_split(data))
 
     def fingerprint(self) -> str | None:
         """A hash of the files' bytes as last read or written (see :func:`cycle_fingerprint`)."""

@@ -187,14 +187,13 @@ class _File:
     def load(self, before_upgrade: Callable[[], None] | None = None) -> dict[str, Any]:
         """The file's data, upgraded to the current format (the caller handles damage).
 
-        ``before_upgrade`` runs before an upgraded file is written (to back it up), and
-        before a large cycle file is written again in parts (see :class:`CycleStorage`).
+        ``before_upgrade`` runs before an upgraded file is written (to back it up).
         """
         data = self.storage.read()
         assert data is not None
         generation = file_generation(data)
         data, changed = upgrade(self.path, data, self.kind)
-        if changed or self.storage.needs_split(data):  # a large cycle of format 2 is split too
+        if changed:
             bump_generation(data, generation - file_generation(data))  # kept across upgrades
             if self.storage.read_only:
                 self.storage.adopt(data)
