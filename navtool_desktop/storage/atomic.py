@@ -318,8 +318,13 @@ def _keep_old(path: Path) -> Path | None:
 
 
 def _undo(kept: list[tuple[Path, Path | None, bytes | None, bool]]) -> bool:
-    """Put back the old files, newest change first; whether all of them are back."""
-    ok = True
+    """Put back the old files, newest change first; whether all of them are back.
+
+    It stops at the first file it cannot put back, so the files still changed are always
+    the first ones moved: an order in which each file moves after those it names (a
+    cycle's parts before its file, the cycle files before ``district.json``) then never
+    leaves a file naming one that is not there.
+    """
     for path, old, previous, existed in reversed(kept):
         try:
             if old is not None:
@@ -330,11 +335,11 @@ def _undo(kept: list[tuple[Path, Path | None, bytes | None, bool]]) -> bool:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
             else:
-                ok = False
+                return False
             fileio.fsync_folder(path.parent)
         except OSError:
-            ok = False
-    return ok
+            return False
+    return True
 
 
 #: What one write changed: whether any table but ``ratings`` did, and the ``ratings``

@@ -346,3 +346,47 @@ def test_a_write_of_several_files_killed_at_any_move_is_all_or_nothing(
         for path in iter_store_files(folder):
             with TinyDB(path) as db:
                 assert db.tables()
+
+
+def test_an_import_partly_saved_leaves_no_cycle_without_its_parts(
+        setup: Setup, pack: Pack, tmp_path: Path, parts: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new participant in each of two cycles (each a part, then its cycle file, then the
+    district file): the third move fails and so does every move back. What stays moved is
+    the first moves, so no cycle file names a participant whose file is not there, and the
+    same import then completes."""
+    import dataclasses
+
+    from navtool_desktop import fileio
+    from navtool_desktop.core.records import Cycle, Participant
+    from navtool_desktop.exchange.bundle import write_bundle
+    from navtool_desktop.exchange.errors import BundleError
+    from navtool_desktop.exchange.files import import_paths, make_content
+
+    store = setup.store
+    second = store.create_cycle(Cycle(title="Spring 2026", date="2026-03-01",
+                                      framework_id=pack.id, framework_version=pack.version))
+    content = make_content(store, pack, "district")
+    content = dataclasses.replace(content, cycles=tuple(dataclasses.replace(part, participants=(
+        *part.participants, Participant(name=f"New in {part.cycle.title}", role_group="learner")))
+        for part in content.cycles))
+    bundle = tmp_path / "from-b.navtool"
+    bundle.write_bytes(write_bundle(content))
+    real_replace, calls = fileio.replace_with_retry, 0
+
+    def replace(src: str | Path, dst: Path) -> None:
+        nonlocal calls
+        calls += 1
+        if calls >= 3:
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fileio, "replace_with_retry", replace)
+    with pytest.raises(BundleError, match="only partly saved"):
+        import_paths(setup.repo, pack, [bundle], store=store)
+    monkeypatch.setattr(fileio, "replace_with_retry", real_replace)
+    for cycle_id in (setup.cycle_id, second.cycle.id):
+        disk_cycle(store.folder, cycle_id)  # every listed participant has its file
+        store.cycle(cycle_id)
+    assert import_paths(setup.repo, pack, [bundle], store=store).ok
+    assert [len(store.cycle(c).participants) for c in (setup.cycle_id, second.cycle.id)] == [5, 1]
