@@ -139,9 +139,11 @@ RESTORE_STEPS: tuple[str, ...] = (
     "after syncing the move in",
     "before keeping the old folder", "after keeping the old folder",
     "after syncing the kept folder", "journal removed")
-#: A store file's temp file (``.<file>.<8 hex>.tmp``) or kept old copy (``.<file>.old-<pid>.tmp``).
-_STORE_TEMP = re.compile(r"\.(district|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})"
-                         r"\.json\.([0-9a-f]{8}|old-[0-9]+)" + re.escape(TEMP_SUFFIX))
+#: A store file's temp file (``.<file>.<8 hex>.tmp``) or kept old copy (``.<file>.old-<pid>.tmp``),
+#: a cycle's commit journal's (``..<cycle id>.commit.json.<8 hex>.tmp``) included.
+_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+_STORE_TEMP = re.compile(rf"\.(district|{_ID}|\.{_ID}\.commit)\.json\.([0-9a-f]{{8}}|old-[0-9]+)"
+                         + re.escape(TEMP_SUFFIX))
 _LEFTOVER = re.compile(r"^\.(restore|replaced)-([0-9a-f-]{36})-([0-9A-Za-z]+)\Z")
 
 
