@@ -525,6 +525,15 @@ class CycleStorage(AtomicJSONStorage):
                     self._remove_parts(set(self._part_raw))
         return self._data
 
+    def _may_delete(self) -> bool:
+        """Whether deleting files is allowed now (the data folder's lock still holds)."""
+        try:
+            if self.guard is not None:
+                self.guard()
+        except StoreError:
+            return False
+        return True
+
     def _read_parts(self, data: dict[str, Any]) -> None:
         ratings: dict[str, Any] = {}
         for owner in part_owners(data):
@@ -555,6 +564,8 @@ class CycleStorage(AtomicJSONStorage):
     def _remove_parts(self, keep: set[str]) -> None:
         """Delete the parts of participants no longer listed (removed, or a write cut short
         before it listed them): no one's ratings stay on disk after they were removed."""
+        if not self._may_delete():
+            return
         with contextlib.suppress(OSError):
             for path in self.parts.glob("*.json"):
                 if _PART_NAME.match(path.stem) and path.stem not in keep:
@@ -643,7 +654,7 @@ class CycleStorage(AtomicJSONStorage):
                 if doc is not None:
                     dirty.add(self._own(slot, doc))
         listed = set(owners)
-        if any(self._owner_slots.get(o) for o in dirty - listed):
+        if any(slots and owner not in listed for owner, slots in self._owner_slots.items()):
             # a rating of someone not listed has no part: the cycle goes back to one file
             previous = self._raw
             self.forget()

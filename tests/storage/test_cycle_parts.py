@@ -29,7 +29,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every cycle is large enough to be kept in parts."""
+    """Every cycle is large enough to be kept in parts (named before ``setup``: from its
+    creation; after it: from the first save, which splits it)."""
     monkeypatch.setattr(atomic, "SPLIT_AT", 1)
 
 
@@ -350,7 +351,7 @@ def test_a_write_of_several_files_killed_at_any_move_is_all_or_nothing(
 
 
 def test_an_import_partly_saved_leaves_no_cycle_without_its_parts(
-        setup: Setup, pack: Pack, tmp_path: Path, parts: None,
+        parts: None, setup: Setup, pack: Pack, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A new participant in each of two cycles (each a part, then its cycle file, then the
     district file): the third move fails and so does every move back. What stays moved is
@@ -391,3 +392,18 @@ def test_an_import_partly_saved_leaves_no_cycle_without_its_parts(
         store.cycle(cycle_id)
     assert import_paths(setup.repo, pack, [bundle], store=store).ok
     assert [len(store.cycle(c).participants) for c in (setup.cycle_id, second.cycle.id)] == [5, 1]
+
+
+def test_ratings_of_someone_no_longer_listed_are_kept_in_one_file(setup: Setup, parts: None,
+                                                                  data_dir: Path) -> None:
+    """A participant taken out without their ratings (as an import may): their ratings have
+    no part to go to, so the cycle goes back to one file rather than lose them."""
+    _rate_everyone(setup)
+    saved = {r.id for r in setup.store.ratings(setup.cycle_id)}
+    setup.store.merge_cycle(setup.cycle_id, removed={"participants": [setup.participants[0].id]})
+    assert not json.loads(_head(setup).read_bytes())["meta"]["1"].get("split")
+    setup.repo.close()
+    with Repository(data_dir) as repo:
+        store = repo.open_last()
+        assert store is not None
+        assert {r.id for r in store.ratings(setup.cycle_id)} == saved
