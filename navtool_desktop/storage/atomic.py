@@ -475,9 +475,10 @@ class CycleStorage(AtomicJSONStorage):
     (about 15 KB instead of 0.9 MB), as :meth:`expect` tells which parts changed. TinyDB
     above sees one database: :meth:`read` joins the parts in.
 
-    Every file is whole TinyDB; each is written atomically. A write of several files
-    (a merge of two participants, an import) goes through a journal (:func:`finish_commit`),
-    parts first and the cycle file last: a kill leaves all or none of them. A part whose
+    Every file is whole TinyDB; each is written atomically. A write of several files (a
+    merge of two participants) goes through a journal (:func:`finish_commit`), parts first
+    and the cycle file last: a kill leaves all or none of them. Inside an import's
+    :class:`WriteBatch` they are staged in the same order and commit with the import. A part whose
     participant the cycle file does not list is left over from a removal or a write cut
     short, and is not read (and is deleted). Each file counts its own writes; the cycle's
     write count is their sum, so it grows with every write.
