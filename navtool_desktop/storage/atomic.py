@@ -378,7 +378,11 @@ class AtomicJSONStorage(Storage):
                 raise DamagedStoreError(_("{file} does not hold Navigation Tool data.")
                                         .format(file=self.path.name), self.path, "not_json")
             self._data, self._raw = data, raw
+            self._joined(data)
         return self._data
+
+    def _joined(self, data: dict[str, Any]) -> None:
+        """After a fresh read: join in what is kept in other files (see :class:`CycleStorage`)."""
 
     def expect(self, changed: Changed | None) -> None:
         """What the next :meth:`write` changes (a cycle file writes only those parts)."""
@@ -387,14 +391,26 @@ class AtomicJSONStorage(Storage):
         if self.read_only:
             self._data = None
             raise ReadOnlyStoreError(_("This data is open read-only; the change was not saved."))
+        if self._in_parts(data):
+            return
         previous = self._raw
         self._data = self._raw = None  # forget first: on failure, re-read the file
         if self.guard is not None:
             self.guard()
         bump_generation(data)
         raw = encode_json(data)
+        if self._into_parts(data, raw, previous):
+            return
         self._put(raw, previous)
         self._data, self._raw = data, raw
+
+    def _in_parts(self, data: dict[str, Any]) -> bool:
+        """Write ``data`` if it is kept in parts (see :class:`CycleStorage`); whether it was."""
+        return False
+
+    def _into_parts(self, data: dict[str, Any], raw: bytes, previous: bytes | None) -> bool:
+        """Write ``data`` in parts instead, when ``raw`` (it, encoded) is too large."""
+        return False
 
     def _put(self, raw: bytes, previous: bytes | None) -> None:
         batch = self.batch() if self.batch is not None else None
@@ -506,25 +522,21 @@ class CycleStorage(AtomicJSONStorage):
     def part_path(self, participant_id: str) -> Path:
         return self.parts / f"{participant_id}.json"
 
-    def read(self) -> dict[str, Any] | None:
-        if self._data is None:
-            data = super().read()
-            assert data is not None
-            self._forget_parts()
-            self._head_generation = file_generation(data)
-            self._split = is_split(data)
-            if self._split:
-                try:
-                    self._read_parts(data)
-                except BaseException:
-                    self.forget()
-                    raise
-                meta = data["meta"]["1"]  # above, the cycle is one database of the records' format
-                del meta["split"]
-                meta["schema"] = SCHEMA_VERSION
-                if not self.read_only:
-                    self._remove_parts(set(self._part_raw))
-        return self._data
+    def _joined(self, data: dict[str, Any]) -> None:
+        self._forget_parts()
+        self._head_generation = file_generation(data)
+        self._split = is_split(data)
+        if self._split:
+            try:
+                self._read_parts(data)
+            except BaseException:
+                self.forget()
+                raise
+            meta = data["meta"]["1"]  # above, the cycle is one database of the records' format
+            del meta["split"]
+            meta["schema"] = SCHEMA_VERSION
+            if not self.read_only:
+                self._remove_parts(set(self._part_raw))
 
     def _may_delete(self) -> bool:
         """Whether deleting files is allowed now (the data folder's lock still holds)."""
@@ -602,29 +614,28 @@ class CycleStorage(AtomicJSONStorage):
             digest.update(owner.encode("ascii") + self._part_raw[owner])
         return digest.hexdigest()
 
-    def write(self, data: dict[str, Any]) -> None:
+    def _in_parts(self, data: dict[str, Any]) -> bool:
         changed, self._changed = self._changed, None
-        if self.read_only:
-            super().write(data)  # refused
-            return
         if not self._split:
-            previous = self._raw
-            self._data = self._raw = None  # forget first: on failure, re-read the files
-            if self.guard is not None:
-                self.guard()
-            bump_generation(data)
-            raw = encode_json(data)
-            if len(raw) <= SPLIT_AT or not self._can_split(data):
-                self._put(raw, previous)
-                self._data, self._raw = data, raw
-                return
-            bump_generation(data, -1)  # too large: kept in parts, which count their writes
-            self._head_generation, self._raw, changed = file_generation(data), previous, None
+            return False
         try:
             self._write_parts(data, changed)
         except BaseException:
             self.forget()
             raise
+        return True
+
+    def _into_parts(self, data: dict[str, Any], raw: bytes, previous: bytes | None) -> bool:
+        if len(raw) <= SPLIT_AT or not self._can_split(data):
+            return False
+        bump_generation(data, -1)  # kept in parts, which count their own writes
+        self._head_generation, self._raw = file_generation(data), previous
+        try:
+            self._write_parts(data, None)
+        except BaseException:
+            self.forget()
+            raise
+        return True
 
     @staticmethod
     def _can_split(data: dict[str, Any]) -> bool:
@@ -660,7 +671,12 @@ class CycleStorage(AtomicJSONStorage):
             previous = self._raw
             self.forget()
             self._raw = previous
-            self.write(data)
+            if self.guard is not None:
+                self.guard()
+            bump_generation(data)
+            raw = encode_json(data)
+            self._put(raw, previous)
+            self._data, self._raw = data, raw
             return
         gone = set(self._part_generation) - listed if head else set()
         if head:
