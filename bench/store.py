@@ -2,7 +2,8 @@
 
 Measures the median and p95 of saving one rating beside the floor (an atomic replace of
 a small file with the same fsync sequence, in the same folder, timed in turn with the
-saves) and the same save with the standard library's JSON encoder; the time to open the history and
+saves) and the same save into a copy that keeps each cycle in one file (as before cycles
+were kept in parts, see ``storage/atomic.CycleStorage``); the time to open the history and
 load one cycle's results, and the peak memory (RSS) of a process that does so and then
 walks every cycle (growth over time). Opening and memory run in fresh subprocesses.
 """
@@ -39,39 +40,53 @@ def build(data_dir: Path) -> int:
     return sum(len(c.ratings) for c in demo.cycles)
 
 
-def stdlib_encode(data: object) -> bytes:
-    """The store's encoder before orjson (the standard library's), for the "before" figure."""
-    return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+def whole_copy(data_dir: Path, copy_dir: Path) -> None:
+    """A copy of the data folder with every cycle in one file (format 2, as before parts):
+    the "before" store, saved to in the same run as the "after" one."""
+    import shutil
+
+    from navtool_desktop.storage import atomic
+
+    shutil.copytree(data_dir, copy_dir)
+    for folder in list((copy_dir / "districts").glob("*/cycles/*")):
+        if folder.is_dir():
+            head = folder.with_suffix(".json")
+            atomic.atomic_write(head, atomic.read_whole(head))
+            shutil.rmtree(folder)
 
 
-def time_saves(data_dir: Path) -> dict[str, list[float]]:
-    """Save ratings into the newest cycle, interleaved with the floor and the old encoder.
+def time_saves(data_dir: Path, whole_dir: Path) -> dict[str, list[float]]:
+    """Save ratings into the newest cycle, interleaved with the floor and the old layout.
 
     Each round times four things back to back, so all see the same load on the disk and
     the CPU: the floor (an atomic replace of a small file with the same fsync sequence, in
-    the cycle file's folder), the same replace of a file as big as the cycle file (the I/O
-    any save that rewrites the whole file pays), a save, and a save with the standard
-    library's JSON encoder (as before orjson).
+    the cycle file's folder), the same replace of a file as big as the whole cycle (the
+    I/O any save that rewrites the whole cycle pays), a save (the cycle kept in parts),
+    and the same save into the copy that keeps each cycle in one file (before parts).
     """
     from navtool_desktop.core.records import LEVELS, Rating
     from navtool_desktop.storage import Repository, atomic
 
-    new_encode = atomic.encode_json
-    times: dict[str, list[float]] = {"floor": [], "whole_file": [], "save": [], "save_stdlib": []}
-    with Repository(data_dir) as repo:
-        store = repo.open_last()
-        assert store is not None
+    times: dict[str, list[float]] = {"floor": [], "whole_file": [], "save": [], "save_whole": []}
+    split_at = atomic.SPLIT_AT
+    atomic.SPLIT_AT = 1 << 40  # the copy's cycles stay in one file; the others are in parts
+    with Repository(data_dir) as repo, Repository(whole_dir) as old_repo:
+        store, old_store = repo.open_last(), old_repo.open_last()
+        assert store is not None and old_store is not None
         cycle = store.cycles()[-1]
         data = store.cycle(cycle.id)
+        old_store.cycle(cycle.id)
         people = list(data.participants)
         comps = sorted({r.competency_id for r in data.ratings.values()})
-        folder = next((data_dir / "districts").rglob(f"{cycle.id}.json")).parent
+        head = next((data_dir / "districts").rglob(f"{cycle.id}.json"))
+        assert (atomic.parts_folder(head) / f"{people[0]}.json").is_file(), "not kept in parts"
+        folder = head.parent
         floor_file = folder / ".bench-floor.json"
-        small = new_encode({"meta": {"1": {"kind": "bench", "generation": 1}}})
+        small = atomic.encode_json({"meta": {"1": {"kind": "bench", "generation": 1}}})
         atomic.atomic_write(floor_file, small)
-        # The same replace with the cycle file's bytes: what any whole-file save must pay.
+        # The same replace with the whole cycle's bytes: what any whole-file save must pay.
         big_file = folder / ".bench-whole-file.json"
-        big = next(folder.glob(f"{cycle.id}.json")).read_bytes()
+        big = atomic.read_whole(head)
         atomic.atomic_write(big_file, big)
         try:
             for n in range(SAVES):
@@ -81,18 +96,15 @@ def time_saves(data_dir: Path) -> dict[str, list[float]]:
                 start = time.perf_counter()
                 atomic.atomic_write(big_file, big, big)
                 times["whole_file"].append(time.perf_counter() - start)
-                for key, encode in (("save", new_encode), ("save_stdlib", stdlib_encode)):
+                for key, into in (("save", store), ("save_whole", old_store)):
                     rating = Rating(participant_id=people[n % len(people)],
                                     competency_id=comps[n * 7 % len(comps)],
                                     level=LEVELS[n % 4], note=f"bench {n} {key}")
-                    atomic.encode_json = encode  # type: ignore[assignment]
-                    try:
-                        start = time.perf_counter()
-                        store.save_rating(cycle.id, rating)
-                        times[key].append(time.perf_counter() - start)
-                    finally:
-                        atomic.encode_json = new_encode  # type: ignore[assignment]
+                    start = time.perf_counter()
+                    into.save_rating(cycle.id, rating)
+                    times[key].append(time.perf_counter() - start)
         finally:
+            atomic.SPLIT_AT = split_at
             floor_file.unlink()
             big_file.unlink()
     return times
@@ -180,24 +192,31 @@ def run() -> list[Result]:
         start = time.perf_counter()
         ratings = build(data_dir)
         built = time.perf_counter() - start
+        from navtool_desktop.storage.atomic import read_whole
+
         files = list((data_dir / "districts").rglob("*.json"))
         size = sum(p.stat().st_size for p in files)
-        cycle_size = max(p.stat().st_size for p in files)
-        times = time_saves(data_dir)
+        cycle_size = max(len(read_whole(p)) for p in (data_dir / "districts").glob("*/cycles/*.json"))
+        whole_copy(data_dir, Path(tmp) / "whole")
+        times = time_saves(data_dir, Path(tmp) / "whole")
         runs = [_run_child(data_dir) for _ in range(5)]
         growth = [_run_child(data_dir, "growth_child") for _ in range(3)]
-    floor, save, before = (median(times[k]) * 1000 for k in ("floor", "save", "save_stdlib"))
+    floor, save, before = (median(times[k]) * 1000 for k in ("floor", "save", "save_whole"))
     return [
         Result(f"history built ({ratings} ratings, {size / 1e6:.0f} MB of JSON)", built, "s"),
         Result("floor: atomic replace of a small file, median", floor, "ms"),
         Result("floor: atomic replace of a small file, p95", percentile(times["floor"], 0.95) * 1000, "ms"),
         Result(f"  replace of a {cycle_size / 1e6:.1f} MB file (no encoding), median",
                median(times["whole_file"]) * 1000, "ms"),
-        Result(f"save one rating ({cycle_size / 1e6:.1f} MB cycle), median", save, "ms", 3 * floor),
+        Result(f"  replace of a {cycle_size / 1e6:.1f} MB file / floor, median",
+               median(times["whole_file"]) * 1000 / floor, "x"),
+        Result("save one rating (cycle in parts), median", save, "ms", 3 * floor),
         Result("save one rating, p95", percentile(times["save"], 0.95) * 1000, "ms"),
         Result("save one rating / floor, median", save / floor, "x", 3),
-        Result("  before: save with the stdlib JSON encoder, median", before, "ms"),
-        Result("  before: save with the stdlib JSON encoder / floor", before / floor, "x"),
+        Result(f"  before: save into one {cycle_size / 1e6:.1f} MB cycle file, median", before, "ms"),
+        Result("  before: save into one cycle file / floor, median", before / floor, "x"),
+        Result("  before: save into one cycle file, p95",
+               percentile(times["save_whole"], 0.95) * 1000, "ms"),
         Result("open history + load one cycle's results, median",
                median([r["open"] for r in runs]) * 1000, "ms", 500),
         Result("  import of the storage modules, median",

@@ -49,7 +49,7 @@ from navtool_desktop.storage.atomic import (
     decode_json,
     file_generation,
     is_doc_id,
-    read_bytes,
+    read_whole,
     valid_generation,
     value_bound,
 )
@@ -222,7 +222,7 @@ def make_backup(district_folder: Path, folder: Path, district_id: str, name: str
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         members = []
         for path in store_files(district_folder):
-            raw = read_bytes(path)
+            raw = read_whole(path)  # a cycle kept in parts as one file, as restore reads it
             generation += file_generation(decode_json(path, raw))  # never back up damage
             arcname = path.relative_to(district_folder).as_posix()
             zf.writestr(arcname, raw)

@@ -19,6 +19,13 @@ from navtool_desktop.storage.errors import DamagedStoreError, SchemaTooNewError
 
 #: The format this version of the app writes.
 SCHEMA_VERSION = 2
+#: The format version the file of a cycle kept in parts declares (its records are of
+#: :data:`SCHEMA_VERSION`; see :class:`~navtool_desktop.storage.atomic.CycleStorage`):
+#: one more, so that versions of the app from before parts refuse it ("saved by a newer
+#: version") instead of showing the cycle without its ratings. Joined, the cycle reads as
+#: :data:`SCHEMA_VERSION`, and backups hold it so. The day SCHEMA_VERSION goes past 2,
+#: this goes with it (a migration of the records then rewrites every part too).
+SPLIT_SCHEMA = SCHEMA_VERSION + 1
 META = "meta"
 KINDS: tuple[str, ...] = ("district", "cycle")
 
