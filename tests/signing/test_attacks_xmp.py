@@ -103,7 +103,6 @@ def test_a_changed_version_or_extension_is_a_change(signed: bytes, district: Dis
 
 def test_what_a_later_pyhanko_signature_writes_to_the_catalog_is_allowed(signed: bytes, district: District) -> None:
     # pyHanko raises /Version to 2.0 and registers the ISO 32001 extension for SHA-3 digests
-    from pyhanko.sign.general import get_pyca_cryptography_hash  # noqa: F401  (pyHanko present)
     from pyhanko.sign.signers.pdf_signer import _ensure_iso32001_ext
 
     def like_pyhanko(writer: IncrementalPdfFileWriter) -> None:
