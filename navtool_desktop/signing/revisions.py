@@ -68,8 +68,10 @@ _FILL_KEYS = frozenset({"/V", "/AP", "/AS", "/Lock", "/MK", "/DA", "/M", "/NM"})
 #: (pyHanko sets 1 or 3, never clears a flag). The default resources and appearance (/DR,
 #: /DA) are not written by signing, and a viewer that draws a field again uses them.
 _FORM_SIGNING_KEYS = frozenset({"/Fields", "/SigFlags"})
-#: XMP entries a signing program rewrites (local names).
-_XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "InstanceID"})
+#: XMP entries pyHanko's signing rewrites (its date, producer and toolkit name), with their namespaces.
+_XMP_SIGNING_NAMES = frozenset({"{http://ns.adobe.com/xap/1.0/}ModifyDate", "{http://ns.adobe.com/xap/1.0/}MetadataDate",
+                                "{http://ns.adobe.com/pdf/1.3/}Producer", "{http://ns.adobe.com/xap/1.0/mm/}InstanceID",
+                                "{adobe:ns:meta/}xmptk"})
 
 #: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
 RENDER_DPI = 50
@@ -383,8 +385,11 @@ def _subtype(annot: Any) -> str:
     return _text(_get(_deref(annot), "/Subtype")).lstrip("/") or _("unknown")
 
 
-def _xmp_facts(stream: Any) -> list[tuple[str, str]] | None:
-    """The XMP packet's elements and attributes, without the ones signing rewrites."""
+def _xmp_facts(stream: Any) -> list[tuple[str, ...]] | None:
+    """The XMP packet as a flat list of its elements in order (namespace, name, attributes,
+    text), without what signing rewrites: where each word sits counts, not just the words (a
+    title and a description swapping their words, or an entry moved to another namespace, say
+    something else)."""
     import xml.etree.ElementTree as ET
 
     stream = _deref(stream)
@@ -395,18 +400,21 @@ def _xmp_facts(stream: Any) -> list[tuple[str, str]] | None:
         root = ET.fromstring(stream.data)
     except (ET.ParseError, ValueError, TypeError):
         return None
-
-    def local(tag: str) -> str:
-        return tag.rsplit("}", 1)[-1]
-
-    facts = []
-    for el in root.iter():
-        name = local(str(el.tag))
-        if name in _XMP_SIGNING_NAMES:
+    facts: list[tuple[str, ...]] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]  # no recursion: a deep packet cannot exhaust the stack
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            facts.append(("end", (el.tail or "").strip()))
             continue
-        facts.append((name, (el.text or "").strip()))
-        facts += [(local(k), v) for k, v in el.attrib.items() if local(k) not in _XMP_SIGNING_NAMES]
-    return sorted(facts)
+        tag = str(el.tag)
+        if tag in _XMP_SIGNING_NAMES and not len(el):
+            continue
+        attrs = sorted(f"{k}={v}" for k, v in el.attrib.items() if k not in _XMP_SIGNING_NAMES)
+        facts.append(("start", tag, (el.text or "").strip(), *attrs))
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(list(el)))
+    return facts
 
 
 def _compare(old: _Revision, new: _Revision, boxes: dict[Any, BoxAtSigning], revision: int) -> list[Change]:
