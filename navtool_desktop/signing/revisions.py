@@ -68,10 +68,17 @@ _FILL_KEYS = frozenset({"/V", "/AP", "/AS", "/Lock", "/MK", "/DA", "/M", "/NM"})
 #: (pyHanko sets 1 or 3, never clears a flag). The default resources and appearance (/DR,
 #: /DA) are not written by signing, and a viewer that draws a field again uses them.
 _FORM_SIGNING_KEYS = frozenset({"/Fields", "/SigFlags"})
-#: XMP entries pyHanko's signing rewrites (its date, producer and toolkit name), with their namespaces.
-_XMP_SIGNING_NAMES = frozenset({"{http://ns.adobe.com/xap/1.0/}ModifyDate", "{http://ns.adobe.com/xap/1.0/}MetadataDate",
-                                "{http://ns.adobe.com/pdf/1.3/}Producer", "{http://ns.adobe.com/xap/1.0/mm/}InstanceID",
-                                "{adobe:ns:meta/}xmptk"})
+#: XMP entries pyHanko's signing rewrites (its date, producer and toolkit name), with their
+#: namespaces, and the only values they may take (no other words can hide in them).
+_XMP_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
+_PYHANKO = re.compile(r"pyHanko \d[\w.+-]*")
+_XMP_SIGNING_NAMES = {"{http://ns.adobe.com/xap/1.0/}ModifyDate": _XMP_DATE,
+                      "{http://ns.adobe.com/xap/1.0/}MetadataDate": _XMP_DATE,
+                      "{http://ns.adobe.com/pdf/1.3/}Producer": _PYHANKO,
+                      "{http://ns.adobe.com/xap/1.0/mm/}InstanceID": re.compile(r"uuid:[0-9a-fA-F-]+"),
+                      "{adobe:ns:meta/}xmptk": _PYHANKO}
+#: The PDF date pyHanko writes as /ModDate.
+_PDF_DATE = re.compile(r"D:\d{4}(\d\d){0,5}(Z|[+-]\d\d'?(\d\d'?)?)?")
 
 #: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
 RENDER_DPI = 50
@@ -408,13 +415,36 @@ def _xmp_facts(stream: Any) -> list[tuple[str, ...]] | None:
             facts.append(("end", (el.tail or "").strip()))
             continue
         tag = str(el.tag)
-        if tag in _XMP_SIGNING_NAMES and not len(el):
+        if not len(el) and not el.attrib and _rewritten_by_signing(tag, el.text):
             continue
-        attrs = sorted(f"{k}={v}" for k, v in el.attrib.items() if k not in _XMP_SIGNING_NAMES)
+        attrs = sorted(f"{k}={v}" for k, v in el.attrib.items() if not _rewritten_by_signing(str(k), v))
         facts.append(("start", tag, (el.text or "").strip(), *attrs))
         stack.append((el, True))
         stack.extend((child, False) for child in reversed(list(el)))
     return facts
+
+
+def _rewritten_by_signing(name: str, value: str | None) -> bool:
+    """Whether an XMP entry is one pyHanko's signing rewrites, holding what pyHanko writes."""
+    pattern = _XMP_SIGNING_NAMES.get(name)
+    return pattern is not None and pattern.fullmatch((value or "").strip()) is not None
+
+
+def _info_signing_kept(old: Any, new: Any) -> list[str]:
+    """The document information entries signing rewrites that now say something else: /ModDate
+    must be a date, /Producer the one before with pyHanko's name added (as pyHanko does)."""
+    changed = []
+    date_o, date_n = _get(_deref(old), "/ModDate"), _get(_deref(new), "/ModDate")
+    if _text(date_o) != _text(date_n) and (date_n is None or not _PDF_DATE.fullmatch(_text(date_n))):
+        changed.append("/ModDate")
+    prod_o, prod_n = _get(_deref(old), "/Producer"), _get(_deref(new), "/Producer")
+    before, after = _text(prod_o), _text(prod_n)
+    if before != after:
+        added = after[len(before) + 2:] if prod_o is not None and after.startswith(f"{before}; ") else (
+            after if prod_o is None else "")
+        if prod_n is None or not _PYHANKO.fullmatch(added):
+            changed.append("/Producer")
+    return changed
 
 
 def _compare(old: _Revision, new: _Revision, boxes: dict[Any, BoxAtSigning], revision: int) -> list[Change]:
@@ -531,8 +561,9 @@ def _compare(old: _Revision, new: _Revision, boxes: dict[Any, BoxAtSigning], rev
     catalog_keys.sort()
     if catalog_keys:
         add(CATALOG, _("document-level settings were changed ({keys})").format(keys=", ".join(catalog_keys)))
-    info_keys = _differing_keys(_trailer(old.resolver, "/Info"), _trailer(new.resolver, "/Info"), anchors,
-                                _INFO_SIGNING_KEYS)
+    info_o, info_n = _trailer(old.resolver, "/Info"), _trailer(new.resolver, "/Info")
+    info_keys = sorted(_differing_keys(info_o, info_n, anchors, _INFO_SIGNING_KEYS)
+                       + _info_signing_kept(info_o, info_n))
     if info_keys:
         add(INFO, _("document information changed ({keys})").format(keys=", ".join(k.lstrip("/") for k in info_keys)))
     xmp_o, xmp_n = _get(root_o, "/Metadata"), _get(root_n, "/Metadata")

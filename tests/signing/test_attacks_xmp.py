@@ -7,6 +7,7 @@ is not enough: each line of defence stands on its own)."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from collections.abc import Callable
 from datetime import date
@@ -167,6 +168,11 @@ def test_a_page_count_that_hides_the_approval_page_is_a_change(signed: bytes, di
 # --- the XMP metadata: compared by what it says, so by all of it --------------------------------
 
 
+def _text_of(pdf: bytes, key: str) -> str:
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    return str(writer.trailer["/Info"][key])
+
+
 def _rewrite_xmp(data: bytes, edit: Callable[[str], str]) -> bytes:
     def rewrite(writer: IncrementalPdfFileWriter) -> None:
         old = writer.root["/Metadata"]
@@ -214,7 +220,8 @@ HELD = {
     "/OpenAction": _catalog_entry("/OpenAction", _js),
     "/AA": _catalog_entry("/AA", lambda w: generic.DictionaryObject({N("/WC"): _js(w)})),
     "/Lang": _catalog_entry("/Lang", lambda w: generic.TextStringObject("fr-FR")),
-    "/MarkInfo": _catalog_entry("/MarkInfo", lambda w: generic.DictionaryObject({N("/Marked"): generic.BooleanObject(False)})),
+    "/MarkInfo": _catalog_entry("/MarkInfo", lambda w: generic.DictionaryObject(
+        {N("/Marked"): generic.BooleanObject(False)})),
     "/ViewerPreferences": _catalog_entry("/ViewerPreferences", lambda w: generic.DictionaryObject(
         {N("/DisplayDocTitle"): generic.BooleanObject(False), N("/PrintScaling"): N("/None")})),
     "/PageLabels": _catalog_entry("/PageLabels", lambda w: generic.DictionaryObject({N("/Nums"): generic.ArrayObject(
@@ -245,3 +252,39 @@ def test_an_outline_title_or_alt_text_changed_is_still_a_change(signed: bytes, d
         (CATALOG, "document-level settings were changed (/Outlines)")}
     assert _structural(_update(signed, need_appearances), district) == {
         (FORM, "the form settings were changed (/NeedAppearances)")}
+
+
+def test_the_producer_and_dates_signing_rewrites_carry_no_other_words(signed: bytes, district: District) -> None:
+    # a viewer's document properties show the producer: signing may only add pyHanko's name
+    def info(key: str, value: str) -> Callable[[IncrementalPdfFileWriter], None]:
+        def edit(writer: IncrementalPdfFileWriter) -> None:
+            ref = writer.trailer.raw_get("/Info")
+            ref.get_object()[N(key)] = generic.TextStringObject(value)
+            writer.mark_update(ref)
+
+        return edit
+
+    assert _structural(_update(signed, info("/Producer", "Approved by the Board of Education, 2025-03-10")),
+                       district) == {(INFO, "document information changed (Producer)")}
+    # pyHanko's writer always writes /ModDate as now: the words go into its bytes, same length
+    dated = _update(signed, info("/Title", _text_of(signed, "/Title")))
+    tail = re.sub(rb"/ModDate \((D[^)]*)\)", lambda m: b"/ModDate (" + b"Approved 2025-03-10"[:len(m.group(1))]
+                  .ljust(len(m.group(1))) + b")", dated[len(signed):], count=1)
+    assert tail != dated[len(signed):]
+    assert _structural(signed + tail, district) == {(INFO, "document information changed (ModDate)")}
+    dated = _update(signed, info("/ModDate", "D:20270101120000Z"))
+    assert verify_pdf_bytes(dated, [district.root.certificate], check_rendering=False).changes == ()
+    # pyHanko's writer sets the XMP's producer and date itself: the words go into its bytes
+    xmp = _rewrite_xmp(signed, lambda x: x)
+
+    def patched(pattern: bytes, words: bytes) -> bytes:
+        tail, n = re.subn(pattern, lambda m: m.group(1) + words.ljust(len(m.group(2)))[:len(m.group(2))] + b'"',
+                          xmp[len(signed):], count=1)
+        assert n == 1
+        return signed + tail
+
+    for attack in (patched(rb'(pdf:Producer=")([^"]*)"', b"Approved by the board"),
+                   patched(rb'(xmp:ModifyDate=")([^"]*)"', b"Approved by the board, 3/10")):
+        assert _structural(attack, district) == {(INFO, "document information changed (XMP metadata)")}
+    later = patched(rb'(xmp:ModifyDate=")([^"]*)"', b"2027-01-01T00:00:00+00:00")
+    assert verify_pdf_bytes(later, [district.root.certificate], check_rendering=False).changes == ()
