@@ -403,10 +403,14 @@ def _xmp_facts(stream: Any) -> list[tuple[str, ...]] | None:
     g = _g()
     if not isinstance(stream, g.StreamObject):
         return None
+    data = stream.data
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
+        # pyHanko never writes a DTD; entities read differently by different readers: the bytes count
+        return [("bytes", data.hex())]
     try:
-        root = ET.fromstring(stream.data)
+        root = ET.fromstring(data)
     except (ET.ParseError, ValueError, TypeError):
-        return None
+        return [("bytes", data.hex())]
     facts: list[tuple[str, ...]] = []
     stack: list[tuple[Any, bool]] = [(root, False)]  # no recursion: a deep packet cannot exhaust the stack
     while stack:

@@ -288,3 +288,35 @@ def test_the_producer_and_dates_signing_rewrites_carry_no_other_words(signed: by
         assert _structural(attack, district) == {(INFO, "document information changed (XMP metadata)")}
     later = patched(rb'(xmp:ModifyDate=")([^"]*)"', b"2027-01-01T00:00:00+00:00")
     assert verify_pdf_bytes(later, [district.root.certificate], check_rendering=False).changes == ()
+
+
+def test_an_xmp_packet_with_a_dtd_is_compared_by_its_bytes(signed: bytes, district: District) -> None:
+    # the title given as an entity: Python's parser reads the same words, a reader that
+    # refuses DTDs (as XMP toolkits do) reads no title at all; pyHanko never writes a DTD
+    def entity(xmp: str) -> str:
+        title = xmp.split("<dc:title", 1)[1].split("<rdf:li", 1)[1].split(">", 1)[1].split("</rdf:li>", 1)[0]
+        head, rest = xmp.split("<x:xmpmeta", 1)
+        return f'{head}<!DOCTYPE x:xmpmeta [<!ENTITY t "{title}">]><x:xmpmeta{rest.replace(title, "&t;", 1)}'
+
+    # pyHanko's writer refuses entities: the XMP stream object redefined in a raw update
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    ref = writer.root.raw_get("/Metadata")
+    packet = entity(writer.root["/Metadata"].data.decode("utf-8")).encode("utf-8")
+    body = b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream" % (len(packet), packet)
+    assert _structural(_raw_update(signed, ref.idnum, body), district) == {
+        (INFO, "document information changed (XMP metadata)")}
+
+
+def _raw_update(data: bytes, number: int, body: bytes) -> bytes:
+    """An incremental update by hand: object ``number`` redefined as ``body``."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    trailer = writer.prev.trailer_view
+    prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    start = len(data) + 1
+    obj = b"\n%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(data) + len(obj)
+    ids = b"".join(b"<%s>" % bytes(i.original_bytes).hex().encode() for i in trailer["/ID"])
+    return data + obj + (b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R "
+                         b"/Info %d 0 R /Prev %d /ID [%s] >>\nstartxref\n%d\n%%%%EOF\n") % (
+        number, start, int(trailer["/Size"]), trailer.raw_get("/Root").idnum, trailer.raw_get("/Info").idnum, prev,
+        ids, xref)
