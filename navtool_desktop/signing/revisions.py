@@ -52,16 +52,33 @@ SIGNATURE_REUSED = "signature_reused"  # two boxes hold the same signature (one 
 
 #: /Info entries every signing program rewrites: not a change of the document.
 _INFO_SIGNING_KEYS = frozenset({"/ModDate", "/Producer"})
-#: Catalog entries that signing and validation data legitimately add.
+#: Catalog entries compared on their own below, each by its own rule (the form, the page tree,
+#: the XMP by what it says, and what pyHanko's signing writes: /DSS, /Extensions, /Version).
 _CATALOG_SIGNING_KEYS = frozenset({"/AcroForm", "/Pages", "/Metadata", "/DSS", "/Extensions", "/Version"})
+#: PDF versions a signing program may raise /Version to (pyHanko: 2.0 for SHA-3 and the like).
+_PDF_VERSIONS = ("/1.0", "/1.1", "/1.2", "/1.3", "/1.4", "/1.5", "/1.6", "/1.7", "/2.0")
+#: What pyHanko's validation data (a /DSS) holds: nothing else may appear in one.
+_DSS_KEYS = frozenset({"/Type", "/Certs", "/OCSPs", "/CRLs", "/VRI"})
+_VRI_KEYS = frozenset({"/Type", "/Cert", "/OCSP", "/CRL", "/TU", "/TS"})
 #: What filling a declared box may change on its field and widget: the value, the stamp's
 #: appearance and what other signing programs (Acrobat) write beside it. Never /Rect, the
 #: page, the name, the flags or actions (/A, /AA).
 _FILL_KEYS = frozenset({"/V", "/AP", "/AS", "/Lock", "/MK", "/DA", "/M", "/NM"})
-#: Form settings that signing may change: the signature flags, default resources and appearance.
-_FORM_SIGNING_KEYS = frozenset({"/Fields", "/SigFlags", "/DR", "/DA"})
-#: XMP entries a signing program rewrites (local names).
-_XMP_SIGNING_NAMES = frozenset({"ModifyDate", "MetadataDate", "Producer", "InstanceID"})
+#: Form settings compared by their own rules: the fields (field by field) and the signature flags
+#: (pyHanko sets 1 or 3, never clears a flag). The default resources and appearance (/DR,
+#: /DA) are not written by signing, and a viewer that draws a field again uses them.
+_FORM_SIGNING_KEYS = frozenset({"/Fields", "/SigFlags"})
+#: XMP entries pyHanko's signing rewrites (its date, producer and toolkit name), with their
+#: namespaces, and the only values they may take (no other words can hide in them).
+_XMP_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
+_PYHANKO = re.compile(r"pyHanko \d[\w.+-]*")
+_XMP_SIGNING_NAMES = {"{http://ns.adobe.com/xap/1.0/}ModifyDate": _XMP_DATE,
+                      "{http://ns.adobe.com/xap/1.0/}MetadataDate": _XMP_DATE,
+                      "{http://ns.adobe.com/pdf/1.3/}Producer": _PYHANKO,
+                      "{http://ns.adobe.com/xap/1.0/mm/}InstanceID": re.compile(r"uuid:[0-9a-fA-F-]+"),
+                      "{adobe:ns:meta/}xmptk": _PYHANKO}
+#: The PDF date pyHanko writes as /ModDate.
+_PDF_DATE = re.compile(r"D:\d{4}(\d\d){0,5}(Z|[+-]\d\d'?(\d\d'?)?)?")
 
 #: Rendering resolution for the page comparison, and the margin (pixels) left around each box.
 RENDER_DPI = 50
@@ -375,30 +392,63 @@ def _subtype(annot: Any) -> str:
     return _text(_get(_deref(annot), "/Subtype")).lstrip("/") or _("unknown")
 
 
-def _xmp_facts(stream: Any) -> list[tuple[str, str]] | None:
-    """The XMP packet's elements and attributes, without the ones signing rewrites."""
+def _xmp_facts(stream: Any) -> list[tuple[str, ...]] | None:
+    """The XMP packet as a flat list of its elements in order (namespace, name, attributes,
+    text), without what signing rewrites: where each word sits counts, not just the words (a
+    title and a description swapping their words, or an entry moved to another namespace, say
+    something else)."""
     import xml.etree.ElementTree as ET
 
     stream = _deref(stream)
     g = _g()
     if not isinstance(stream, g.StreamObject):
         return None
+    data = stream.data
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
+        # pyHanko never writes a DTD; entities read differently by different readers: the bytes count
+        return [("bytes", data.hex())]
     try:
-        root = ET.fromstring(stream.data)
+        root = ET.fromstring(data)
     except (ET.ParseError, ValueError, TypeError):
-        return None
-
-    def local(tag: str) -> str:
-        return tag.rsplit("}", 1)[-1]
-
-    facts = []
-    for el in root.iter():
-        name = local(str(el.tag))
-        if name in _XMP_SIGNING_NAMES:
+        return [("bytes", data.hex())]
+    facts: list[tuple[str, ...]] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]  # no recursion: a deep packet cannot exhaust the stack
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            facts.append(("end", (el.tail or "").strip()))
             continue
-        facts.append((name, (el.text or "").strip()))
-        facts += [(local(k), v) for k, v in el.attrib.items() if local(k) not in _XMP_SIGNING_NAMES]
-    return sorted(facts)
+        tag = str(el.tag)
+        if not len(el) and not el.attrib and _rewritten_by_signing(tag, el.text):
+            continue
+        attrs = sorted(f"{k}={v}" for k, v in el.attrib.items() if not _rewritten_by_signing(str(k), v))
+        facts.append(("start", tag, (el.text or "").strip(), *attrs))
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(list(el)))
+    return facts
+
+
+def _rewritten_by_signing(name: str, value: str | None) -> bool:
+    """Whether an XMP entry is one pyHanko's signing rewrites, holding what pyHanko writes."""
+    pattern = _XMP_SIGNING_NAMES.get(name)
+    return pattern is not None and pattern.fullmatch((value or "").strip()) is not None
+
+
+def _info_signing_kept(old: Any, new: Any) -> list[str]:
+    """The document information entries signing rewrites that now say something else: /ModDate
+    must be a date, /Producer the one before with pyHanko's name added (as pyHanko does)."""
+    changed = []
+    date_o, date_n = _get(_deref(old), "/ModDate"), _get(_deref(new), "/ModDate")
+    if _text(date_o) != _text(date_n) and (date_n is None or not _PDF_DATE.fullmatch(_text(date_n))):
+        changed.append("/ModDate")
+    prod_o, prod_n = _get(_deref(old), "/Producer"), _get(_deref(new), "/Producer")
+    before, after = _text(prod_o), _text(prod_n)
+    if before != after:
+        added = after[len(before) + 2:] if prod_o is not None and after.startswith(f"{before}; ") else (
+            after if prod_o is None else "")
+        if prod_n is None or not _PYHANKO.fullmatch(added):
+            changed.append("/Producer")
+    return changed
 
 
 def _compare(old: _Revision, new: _Revision, boxes: dict[Any, BoxAtSigning], revision: int) -> list[Change]:
@@ -496,20 +546,139 @@ def _compare(old: _Revision, new: _Revision, boxes: dict[Any, BoxAtSigning], rev
     # the form, the catalog, the document information
     root_o = _deref(_trailer(old.resolver, "/Root"))
     root_n = _deref(_trailer(new.resolver, "/Root"))
-    form_keys = _differing_keys(_get(root_o, "/AcroForm"), _get(root_n, "/AcroForm"), anchors, _FORM_SIGNING_KEYS)
-    if _get(root_o, "/AcroForm") is not None and form_keys:
-        add(FORM, _("the form settings were changed ({keys})").format(keys=", ".join(form_keys)))
+    form_o, form_n = _get(root_o, "/AcroForm"), _get(root_n, "/AcroForm")
+    form_keys = _differing_keys(form_o, form_n, anchors, _FORM_SIGNING_KEYS)
+    if not _sig_flags_kept(_get(_deref(form_o), "/SigFlags"), _get(_deref(form_n), "/SigFlags")):
+        form_keys.append("/SigFlags")
+    if form_o is not None and form_keys:
+        add(FORM, _("the form settings were changed ({keys})").format(keys=", ".join(sorted(form_keys))))
+    tree_keys = _differing_keys(_get(root_o, "/Pages"), _get(root_n, "/Pages"), anchors)
+    if tree_keys:
+        # the page list is the same, but the tree's nodes (their /Count, which viewers believe) are not
+        add(PAGES, _("the page tree was changed ({keys})").format(keys=", ".join(tree_keys)))
     catalog_keys = _differing_keys(root_o, root_n, anchors, _CATALOG_SIGNING_KEYS)
+    catalog_keys += [k for k, kept in (("/Version", _version_kept(_get(root_o, "/Version"), _get(root_n, "/Version"))),
+                                       ("/Extensions", _extensions_kept(_get(root_o, "/Extensions"),
+                                                                        _get(root_n, "/Extensions"), anchors)),
+                                       ("/DSS", _dss_kept(_get(root_o, "/DSS"), _get(root_n, "/DSS"), anchors)))
+                     if not kept]
+    catalog_keys.sort()
     if catalog_keys:
         add(CATALOG, _("document-level settings were changed ({keys})").format(keys=", ".join(catalog_keys)))
-    info_keys = _differing_keys(_trailer(old.resolver, "/Info"), _trailer(new.resolver, "/Info"), anchors,
-                                _INFO_SIGNING_KEYS)
+    info_o, info_n = _trailer(old.resolver, "/Info"), _trailer(new.resolver, "/Info")
+    info_keys = sorted(_differing_keys(info_o, info_n, anchors, _INFO_SIGNING_KEYS)
+                       + _info_signing_kept(info_o, info_n))
     if info_keys:
         add(INFO, _("document information changed ({keys})").format(keys=", ".join(k.lstrip("/") for k in info_keys)))
     xmp_o, xmp_n = _get(root_o, "/Metadata"), _get(root_n, "/Metadata")
     if not _same(xmp_o, xmp_n, anchors, set()) and _xmp_facts(xmp_o) != _xmp_facts(xmp_n):
         add(INFO, _("document information changed (XMP metadata)"))
     return changes
+
+
+def _sig_flags_kept(old: Any, new: Any) -> bool:
+    """pyHanko's signing sets /SigFlags to 1 (signatures exist) or 3 (and append only); it
+    never clears a flag."""
+    def flags(value: Any) -> int | None:
+        value = _deref(value)
+        return int(value) if isinstance(value, _g().NumberObject) else None
+
+    before, after = flags(old), flags(new)
+    if old is None and new is None:
+        return True
+    if before == after and before is not None:
+        return True
+    return after in (1, 3) and (before is None or before & after == before)
+
+
+def _version_kept(old: Any, new: Any) -> bool:
+    """/Version unchanged, or raised to a PDF version (pyHanko raises it, never lowers it)."""
+    a, b = _text(old), _text(new)
+    if a == b:
+        return True
+    return b in _PDF_VERSIONS and (a not in _PDF_VERSIONS or _PDF_VERSIONS.index(b) > _PDF_VERSIONS.index(a))
+
+
+def _pyhanko_extensions() -> list[Any]:
+    from pyhanko.pdf_utils.crypt import pdfmac
+    from pyhanko.sign.signers import constants
+
+    return [ext.as_pdf_object() for ext in (constants.ESIC_EXTENSION_1, constants.ISO32001, constants.ISO32002,
+                                            pdfmac.ISO32004)]
+
+
+def _extensions_kept(old: Any, new: Any, anchors: set[tuple[int, int]]) -> bool:
+    """Every developer extension declared before is still there, as it was; any new one is one
+    pyHanko's signing declares (PAdES, ISO 32001/32002/32004), exactly as pyHanko writes it."""
+    g = _g()
+
+    def entries(value: Any) -> dict[str, list[Any]] | None:
+        value = _deref(value)
+        if value is None:
+            return {}
+        if not isinstance(value, g.DictionaryObject):
+            return None
+        out: dict[str, list[Any]] = {}
+        for key in value:
+            item = _deref(value.raw_get(key))
+            out[key] = list(item) if isinstance(item, g.ArrayObject) else [item]
+        return out
+
+    before, after = entries(old), entries(new)
+    if before is None or after is None:
+        return _same(old, new, anchors, set())
+    def plain(ext: Any) -> dict[str, str] | None:
+        ext = _deref(ext)
+        if not isinstance(ext, g.DictionaryObject):
+            return None
+        values = {k: _deref(ext.raw_get(k)) for k in ext}
+        if not all(isinstance(v, (g.NameObject, g.NumberObject, g.TextStringObject)) for v in values.values()):
+            return None
+        return {k: str(v) for k, v in values.items()}
+
+    known = [plain(k) for k in _pyhanko_extensions()]
+    for prefix in set(before) | set(after):
+        was, now = before.get(prefix, []), list(after.get(prefix, []))
+        for item in was:  # each old declaration kept, as it was
+            match = next((i for i, x in enumerate(now) if _same(item, x, anchors, set())), None)
+            if match is None:
+                return False
+            now.pop(match)
+        for item in now:  # the rest: pyHanko's own, under its own prefix (ESIC is PAdES's)
+            ext = plain(item)
+            if ext is None or ext not in known or prefix != ("/ESIC" if ext == known[0] else "/ISO_"):
+                return False
+    return True
+
+
+def _dss_kept(old: Any, new: Any, anchors: set[tuple[int, int]]) -> bool:
+    """The validation data (/DSS) unchanged, or holding only what pyHanko writes there:
+    certificates, OCSP responses and CRLs (streams), and /VRI entries pointing at them."""
+    g = _g()
+    if _same(old, new, anchors, set()):
+        return True
+    dss = _deref(new)
+    if not isinstance(dss, g.DictionaryObject) or not set(dss.keys()) <= _DSS_KEYS:
+        return False
+
+    def streams(value: Any) -> bool:
+        value = _deref(value)
+        return isinstance(value, g.ArrayObject) and all(isinstance(_deref(v), g.StreamObject) for v in value)
+
+    if not all(streams(dss.raw_get(k)) for k in ("/Certs", "/OCSPs", "/CRLs") if k in dss):
+        return False
+    vri = _deref(_get(dss, "/VRI"))
+    if vri is None:
+        return True
+    if not isinstance(vri, g.DictionaryObject):
+        return False
+    for key in vri:
+        entry = _deref(vri.raw_get(key))
+        if not isinstance(entry, g.DictionaryObject) or not set(entry.keys()) <= _VRI_KEYS:
+            return False
+        if not all(streams(entry.raw_get(k)) for k in ("/Cert", "/OCSP", "/CRL") if k in entry):
+            return False
+    return True
 
 
 def _box_changes(box: BoxAtSigning, old: Any, new: Any, anchors: set[tuple[int, int]], revision: int) -> list[Change]:
