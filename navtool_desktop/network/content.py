@@ -127,6 +127,10 @@ class NetworkContent:
         """How far the shown translation of ``key`` was checked ("draft"…), or None (English)."""
         return self.status.get(key)
 
+    def least_status(self) -> str | None:
+        """How far the least checked of the translated texts was checked, or None (English)."""
+        return min(self.status.values(), key=STATUSES.index) if self.status else None
+
     def question(self, question_id: str) -> AnchorQuestion:
         for q in self.questions:
             if q.id == question_id:
