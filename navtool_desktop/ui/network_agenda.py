@@ -210,7 +210,7 @@ class NetworkAgendaPanel(QWidget):
         self._items = {}
         for community in self.content.communities:
             top = QTreeWidgetItem([_("{number}. {name}").format(number=community.number, name=community.name)])
-            top.setToolTip(0, community.theme)
+            top.setToolTip(0, f"{community.name}\n{community.theme}")  # the name may be cut short
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
             for q in self.content.questions:

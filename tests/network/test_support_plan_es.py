@@ -86,8 +86,11 @@ def test_the_support_plan_in_spanish_reads_back_in_spanish(tmp_path: Path, pack:
             assert _flat(words) in text, words
     assert _flat(content.examples_note) in text and "Fuente: " + _flat(content.support_source) in text
     assert "Los textos de la red en este idioma: traducción automática, sin revisar." in text
-    # the competencies and levels in the tier table are the pack's Spanish
-    assert "Prácticas de evaluación" in text and "Desarrollando" in text
+    # the tier table: each Spanish tier name whole in its column (none broken inside a word), the
+    # competencies and levels in the pack's Spanish
+    for row in ("Sensibilización 6 ", "Acompañamiento 18 ", "Experiencia compartida 0 ", "Sin nivel 6 "):
+        assert row in text, row
+    assert "Planeación estratégica (Desarrollando)" in text and "Prácticas de evaluación (Estableciendo)" in text
     # what the coach typed stays as typed
     for words in ("State PACE team", "Two performance-task workshops", "José Ñúñez"):
         assert words in text

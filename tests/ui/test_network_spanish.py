@@ -100,7 +100,7 @@ def test_the_learning_agenda_panel_in_spanish(qtbot: QtBot, ws: Workspace, spani
     qtbot.addWidget(panel)
     tops = [panel.tree.topLevelItem(n).text(0) for n in range(panel.tree.topLevelItemCount())]
     assert tops == [f"{c.number}. {c.name}" for c in content.communities]
-    assert "1. Atención integral a cada estudiante en el aprendizaje personalizado" in tops
+    assert "1. Enfoques integrales para el aprendizaje personalizado" in tops
     for qid in ("plc1-q1", "plc3-q1", "plc4-q1"):
         panel.select_question(qid)
         q = content.question(qid)
