@@ -220,7 +220,7 @@ def _read(folder: Path, name: str, shown: str | None = None) -> dict[str, Any]:
     except OSError as exc:
         raise NetworkContentError(_("{file} cannot be read: {why}").format(
             file=shown or name, why=exc.strerror or exc)) from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8
         raise NetworkContentError(_("{file} is not valid TOML: {why}").format(file=shown or name, why=exc)) from None
 
 

@@ -156,6 +156,35 @@ def test_a_broken_spanish_file_is_refused_naming_the_file_and_field(tmp_path: Pa
     load_network_content(pack, folder, language="en")  # English does not read the Spanish files
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    (b'about = "caf\xe9"\n', "not valid TOML"),                     # Latin-1, not UTF-8
+    (b'[[questions]]\nid = "plc1-q1"\ntext = "x"\n', "must be a table"),
+    (b'[about]\ntext = "x"\n', "must be a text"),
+    (b'status = ["draft"]\n', "must be one of"),
+    (b'[questions.plc1-q1]\nstatus = "reviewed by a person"\n', "must be one of"),
+    (b'[questions]\nplc1-q1 = "x"\n', "must be a table"),
+])
+def test_a_hostile_spanish_file_is_one_plain_error(tmp_path: Path, pack: Pack, text: bytes, said: str) -> None:
+    folder = _copy(tmp_path)
+    (folder / "es" / "anchor-questions.toml").write_bytes(text)
+    with pytest.raises(NetworkContentError, match=said) as caught:
+        load_network_content(pack, folder, language="es")
+    assert "es/anchor-questions.toml" in str(caught.value)
+
+
+def test_a_follow_up_left_blank_keeps_the_english_follow_ups_and_is_listed(tmp_path: Path, pack: Pack) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "es" / "anchor-questions.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("follow_ups = [", text.index("[questions.plc3-q1]"))
+    end = text.index("]", start) + 1
+    path.write_text(text[:start] + 'follow_ups = ["¿Qué podría cambiar?", " "]' + text[end:], encoding="utf-8")
+    assert untranslated(pack, "es", folder) == ["questions.plc3-q1:follow_ups"]
+    english = load_network_content(pack, folder, language="en").question("plc3-q1")
+    spanish = load_network_content(pack, folder, language="es").question("plc3-q1")
+    assert spanish.follow_ups == english.follow_ups and spanish.text != english.text
+
+
 def test_a_stray_file_or_bad_toml_in_the_spanish_folder_is_refused(tmp_path: Path, pack: Pack) -> None:
     folder = _copy(tmp_path)
     (folder / "es" / "notes.toml").write_text('about = "x"\n', encoding="utf-8")
