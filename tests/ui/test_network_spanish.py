@@ -170,3 +170,30 @@ def test_the_district_panel_shows_an_english_agenda_in_spanish(
     assert "Agenda 2026-27" in text and "Grading guidelines across the region." in text
     assert "Fijar metas" in text and "en su plan" in html.unescape(panel.body.text())
     assert english_left(panel, english) == []
+
+
+def test_the_network_window_in_spanish_has_no_english_and_fits_1280_across(
+        qtbot: QtBot, ws: Workspace, spanish: Pack, pack: Pack) -> None:
+    """Every tab of the network window in Spanish: no network text in English, no string the
+    catalog translates left in English, and no wider than a 1280 px laptop screen."""
+    from test_spanish_screens import english_msgids, shown_texts
+
+    from navtool_desktop.ui.network_window import NetworkWindow
+
+    english = load_network_content(pack, language="en")
+    catalog = english_msgids()
+    folder = ws.folder
+    ws.close()
+    window = NetworkWindow(folder, spanish)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    found: dict[str, str] = {}
+    for n in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(n)
+        page = window.tabs.widget(n)
+        found.update((t, window.tabs.tabText(n)) for t in shown_texts(page) if t in catalog)
+        found.update((t, window.tabs.tabText(n)) for t in english_left(page, english))
+        assert window.minimumSizeHint().width() <= 1280, window.tabs.tabText(n)
+    assert found == {}
+    window.close()
