@@ -1,16 +1,19 @@
 """Screenshots of the network's learning agenda and support menu, and a support plan PDF page.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/network_support_screenshots.py [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/network_support_screenshots.py [OUT_DIR] [--lang es]
 
 A made-up network of 36 districts (generated, signed summaries; levels drawn per district around
 a readiness of its own, seed 2026), a learning agenda of three anchor questions with two
 meetings, and support rows for one district. Saves network-agenda.png and network-support.png
 (1366x768), network-district-agenda.png (the district's side) and network-support-plan.png
-(page 1 of that district's support plan PDF, drawn by poppler's pdftoppm).
+(page 1 of that district's support plan PDF, drawn by poppler's pdftoppm). With ``--lang es`` the
+app, the pack and the network content speak Spanish and each file name ends in ``-es``
+(docs/translation/screenshots/network-support-es.png is the support panel so made).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 import subprocess
@@ -24,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from network_fakes import quick_identity, sealed
 
+from navtool_desktop import i18n
 from navtool_desktop.core.records import LEVELS
 from navtool_desktop.network.agenda_file import build_agenda, keep_agenda, seal
 from navtool_desktop.network.content import load_network_content
@@ -81,8 +85,14 @@ def build(folder: Path, pack: object) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default=i18n.SOURCE_LANGUAGE)
+    args = parser.parse_args()
+    out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
+    i18n.set_language(args.lang)
+    tail = "" if args.lang == i18n.SOURCE_LANGUAGE else f"-{args.lang}"
     app = QApplication(sys.argv[:1])
     apply_style(app)
     pack = load_default_pack()
@@ -97,7 +107,7 @@ def main() -> int:
             agenda_panel.select_question("plc1-q1")
             agenda_panel.table.selectRow(1)
             app.processEvents()
-            agenda_panel.grab().save(str(out / "network-agenda.png"))
+            agenda_panel.grab().save(str(out / f"network-agenda{tail}.png"))
             agenda_panel.close()
             support = NetworkSupportPanel(ws, pack, content)
             support.resize(1366, 768)
@@ -105,12 +115,12 @@ def main() -> int:
             support.select_district("d35")
             support.table.selectRow(0)
             app.processEvents()
-            support.grab().save(str(out / "network-support.png"))
+            support.grab().save(str(out / f"network-support{tail}.png"))
             support.close()
             pdf = Path(tmp) / "support.pdf"
             pdf.write_bytes(render_support_plan(support_plan_data(ws, content, "d35", today=dt.date(2026, 12, 1))))
             subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                            str(out / "network-support-plan")], check=True)
+                            str(out / f"network-support-plan{tail}")], check=True)
             sent = seal(build_agenda(Agenda(ws, content)), quick_identity("North Country Network"))
         district = Path(tmp) / "district"
         district.mkdir()
@@ -120,7 +130,7 @@ def main() -> int:
         panel.resize(900, 640)
         panel.show()
         app.processEvents()
-        panel.grab().save(str(out / "network-district-agenda.png"))
+        panel.grab().save(str(out / f"network-district-agenda{tail}.png"))
         panel.close()
     print("saved to", out)
     return 0

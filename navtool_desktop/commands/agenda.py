@@ -191,7 +191,8 @@ def _district_show(args: argparse.Namespace) -> int:
     try:
         with Repository(paths.data_dir(), read_only=True) as repo:
             store = open_district(repo, args.district)
-            agenda = kept_agenda(store.folder, pack, _content(pack))
+            content = _content(pack)
+            agenda = kept_agenda(store.folder, pack, content)
     except (StoreError, AgendaError) as exc:
         raise CommandError(str(exc)) from None
     if agenda is None:
@@ -202,7 +203,7 @@ def _district_show(args: argparse.Namespace) -> int:
                                                        network=a["network"] or agenda.root_organization,
                                                        when=agenda.made_at))
     for n, q in enumerate(a["questions"], start=1):
-        print(f"{n}. {q['text']}")
+        print(f"{n}. {content.question(q['id']).text}")  # in this laptop's language, by its id
         if q["context"]:
             print("   " + _("Local context: {text}").format(text=q["context"]))
     for m in a["meetings"]:

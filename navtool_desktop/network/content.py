@@ -11,18 +11,40 @@ Two TOML files in ``content/network/`` (next to the framework pack, whose ids th
 :func:`load_network_content` checks both strictly against the pack: unknown or missing keys,
 duplicate ids, an id the pack does not have, tiers that do not cover every level exactly once.
 Every problem is one :class:`NetworkContentError` naming the file and the field.
+
+Other languages: ``content/network/<lang>/`` holds a file of the same name for each English file
+(``es/anchor-questions.toml``, ``es/support.toml``), keyed by the English ids, in the manner of a
+pack's language layer (:mod:`navtool_desktop.framework.locale`). Only words are translated: ids,
+competencies, levels, suggestions, provenance and the source's headings (a type's
+``source_name``) stay as in English. The file::
+
+    status = "draft"                  # every entry's status unless it says otherwise
+    source = "…"                      # the English file's own texts
+    about = "…"
+    [questions.plc3-q1]               # an entry by its group and id: its text fields
+    theme = "…"
+    text = "…"
+    follow_ups = ["…", "…"]           # as many as in English
+    status = "draft"
+
+:func:`load_network_content` gives the texts in the app's language (``i18n.language()``, or
+``language=``); a text missing there stays English and :func:`untranslated` lists it. An id, a
+field or a file the English does not have is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from navtool_desktop import paths
+from navtool_desktop import i18n, paths
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
+from navtool_desktop.framework.locale import STATUSES, Translation
 from navtool_desktop.i18n import _
 
 FOLDER = "network"
@@ -96,6 +118,18 @@ class NetworkContent:
     rule: str                        #: how a tier is derived, in words the app shows
     tiers_note: str
     state_policy: tuple[str, ...]    #: pack resource ids
+    language: str = i18n.SOURCE_LANGUAGE  #: the language of the translated texts ("en": none)
+    #: the translation status of each translated entry ("questions.plc1-q1": "draft"; see
+    #: :func:`translatable` for the keys); empty in English
+    status: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)
+
+    def status_of(self, key: str) -> str | None:
+        """How far the shown translation of ``key`` was checked ("draft"…), or None (English)."""
+        return self.status.get(key)
+
+    def least_status(self) -> str | None:
+        """How far the least checked of the translated texts was checked, or None (English)."""
+        return min(self.status.values(), key=STATUSES.index) if self.status else None
 
     def question(self, question_id: str) -> AnchorQuestion:
         for q in self.questions:
@@ -179,15 +213,15 @@ class _File:
                 raise self.fail(field, _("{id} is not known").format(id=value))
 
 
-def _read(folder: Path, name: str) -> dict[str, Any]:
+def _read(folder: Path, name: str, shown: str | None = None) -> dict[str, Any]:
     try:
         with (folder / name).open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
         raise NetworkContentError(_("{file} cannot be read: {why}").format(
-            file=name, why=exc.strerror or exc)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise NetworkContentError(_("{file} is not valid TOML: {why}").format(file=name, why=exc)) from None
+            file=shown or name, why=exc.strerror or exc)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8
+        raise NetworkContentError(_("{file} is not valid TOML: {why}").format(file=shown or name, why=exc)) from None
 
 
 def _questions(folder: Path, pack: Pack) -> tuple[str, str, tuple[Community, ...], tuple[AnchorQuestion, ...],
@@ -274,10 +308,159 @@ def _support(folder: Path, pack: Pack) -> tuple[str, tuple[SupportType, ...], st
             f.text(data, "rule", ""), f.text(data, "tiers_note", ""), resources)
 
 
-def load_network_content(pack: Pack, folder: Path | None = None) -> NetworkContent:
-    """The network content in ``folder`` (default: ``content/network``), checked against ``pack``."""
-    where = Path(folder) if folder is not None else paths.content_dir() / FOLDER
+def _english(pack: Pack, where: Path) -> NetworkContent:
     q_source, about, communities, questions, lenses = _questions(where, pack)
     s_source, types, examples_note, tiers, rule, tiers_note, policy = _support(where, pack)
     return NetworkContent(q_source, about, communities, questions, lenses, s_source, types, examples_note,
                           tiers, rule, tiers_note, policy)
+
+
+def load_network_content(pack: Pack, folder: Path | None = None, *, language: str | None = None) -> NetworkContent:
+    """The network content in ``folder`` (default: ``content/network``), checked against ``pack``,
+    with its texts in ``language`` (default: the app's, ``i18n.language()``) where they exist."""
+    where = Path(folder) if folder is not None else paths.content_dir() / FOLDER
+    english = _english(pack, where)
+    code = language or i18n.language()
+    if code == i18n.SOURCE_LANGUAGE:
+        return english
+    return _localize(english, _translation(where, english, code))
+
+
+# --- other languages ---------------------------------------------------------------------------
+
+#: Per English file: the key of its own texts, which of them a translation gives, and its groups
+#: of entries (keyed by id in a translation) with their text fields.
+_LAYOUT: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    QUESTIONS_FILE: ("anchor-questions", ("source", "about"),
+                     {"communities": ("name", "theme"), "questions": ("theme", "text", "follow_ups"),
+                      "lenses": ("name", "check")}),
+    SUPPORT_FILE: ("support", ("source", "examples_note", "rule", "tiers_note"),
+                   {"types": ("name", "description", "example"), "tiers": ("name", "description")}),
+}
+#: Fields that hold a list of texts (as many as in English).
+_LISTS = ("follow_ups",)
+
+
+def translatable(content: NetworkContent) -> dict[str, tuple[str, ...]]:
+    """Every key with text to translate and its fields, in file order: a file's own texts under
+    its stem ("support": rule…), each entry as group.id ("questions.plc3-q1": theme, text, follow_ups)."""
+    entries: dict[str, tuple[Any, ...]] = {"communities": content.communities, "questions": content.questions,
+                                           "lenses": content.lenses, "types": content.types, "tiers": content.tiers}
+    out: dict[str, tuple[str, ...]] = {}
+    for stem, own, groups in _LAYOUT.values():
+        out[stem] = own
+        for group, fields in groups.items():
+            for entry in entries[group]:
+                out[f"{group}.{entry.id}"] = tuple(f for f in fields if f not in _LISTS or getattr(entry, f))
+    return out
+
+
+def _english_list(content: NetworkContent, key: str, field: str) -> tuple[str, ...]:
+    group, _dot, entry_id = key.partition(".")
+    entry = {"questions": content.question}[group](entry_id)
+    return tuple(getattr(entry, field))
+
+
+def _translation(folder: Path, english: NetworkContent, language: str) -> Translation | None:
+    """The texts in ``language`` from ``folder/<language>/``, or None when it has none."""
+    root = folder / language
+    files = sorted(p.name for p in root.glob("*.toml") if p.is_file()) if root.is_dir() else []
+    if not files:
+        return None
+    fields_of = translatable(english)
+    texts: dict[str, dict[str, Any]] = {}
+    status: dict[str, str] = {}
+    for name in files:
+        f = _File(f"{language}/{name}")
+        if name not in _LAYOUT:
+            raise NetworkContentError(_("{file}: no English file has this name; a translation's files are: "
+                                        "{files}").format(file=f.name, files=", ".join(_LAYOUT)))
+        stem, own, groups = _LAYOUT[name]
+        data = _read(root, name, f.name)
+        default = data.get("status", "draft")
+        if default not in STATUSES:
+            raise f.fail("status", _("must be one of {statuses}").format(statuses=", ".join(STATUSES)))
+        entries: list[tuple[str, str, dict[str, Any]]] = [(stem, "", {k: v for k, v in data.items() if k in own})]
+        for key, value in data.items():
+            if key == "status" or key in own:
+                continue
+            if key not in groups:
+                raise f.fail(key, _("no such field here; it may be: {fields}").format(
+                    fields=", ".join(("status", *own, *groups))))
+            if not isinstance(value, dict):
+                raise f.fail(key, _("must be a table"))
+            for entry_id, table in value.items():
+                where = f"{key}.{entry_id}"
+                if where not in fields_of:
+                    raise f.fail(where, _("no such id in the English file"))
+                if not isinstance(table, dict):
+                    raise f.fail(where, _("must be a table"))
+                entries.append((where, where + ".", table))
+        for key, prefix, table in entries:
+            entry_status = table.get("status", default) if prefix else default
+            if entry_status not in STATUSES:
+                raise f.fail(prefix + "status", _("must be one of {statuses}").format(statuses=", ".join(STATUSES)))
+            found: dict[str, Any] = {}
+            for field, value in table.items():
+                if field == "status" and prefix:
+                    continue
+                if field not in fields_of[key]:
+                    raise f.fail(prefix + field, _("no such field here; it may be: {fields}").format(
+                        fields=", ".join(fields_of[key])))
+                if field in _LISTS:
+                    count = len(_english_list(english, key, field))
+                    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                        raise f.fail(prefix + field, _("must be a list of texts"))
+                    if len(value) != count:
+                        raise f.fail(prefix + field, _("must have {count} follow-up questions, as in English")
+                                     .format(count=count))
+                    if all(v.strip() for v in value):
+                        found[field] = tuple(v.strip() for v in value)
+                elif not isinstance(value, str):
+                    raise f.fail(prefix + field, _("must be a text"))
+                elif value.strip():
+                    found[field] = value.strip()
+            texts.setdefault(key, {}).update(found)
+            if found:
+                status[key] = min(status.get(key, entry_status), entry_status, key=STATUSES.index)
+    return Translation(language, texts, status)
+
+
+def _localize(content: NetworkContent, translation: Translation | None) -> NetworkContent:
+    """``content`` with every translated text in place; anything untranslated stays English."""
+    if translation is None:
+        return content
+    texts = translation.texts
+
+    def swap(group: str, entry: Any) -> Any:
+        return dataclasses.replace(entry, **texts.get(f"{group}.{entry.id}", {}))
+
+    questions = texts.get("anchor-questions", {})
+    support = texts.get("support", {})
+    return dataclasses.replace(
+        content,
+        questions_source=questions.get("source", content.questions_source),
+        about=questions.get("about", content.about),
+        communities=tuple(swap("communities", c) for c in content.communities),
+        questions=tuple(swap("questions", q) for q in content.questions),
+        lenses=tuple(swap("lenses", lens) for lens in content.lenses),
+        support_source=support.get("source", content.support_source),
+        types=tuple(swap("types", t) for t in content.types),
+        examples_note=support.get("examples_note", content.examples_note),
+        tiers=tuple(swap("tiers", t) for t in content.tiers),
+        rule=support.get("rule", content.rule),
+        tiers_note=support.get("tiers_note", content.tiers_note),
+        language=translation.language,
+        status=dict(translation.status),
+    )
+
+
+def untranslated(pack: Pack, language: str, folder: Path | None = None) -> list[str]:
+    """``key:field`` for every network text that lacks ``language`` (keys as in :func:`translatable`),
+    in file order; a broken translation raises :class:`NetworkContentError`."""
+    where = Path(folder) if folder is not None else paths.content_dir() / FOLDER
+    english = _english(pack, where)
+    translation = _translation(where, english, language)
+    texts = translation.texts if translation else {}
+    return [f"{key}:{field}" for key, fields in translatable(english).items() for field in fields
+            if not texts.get(key, {}).get(field)]

@@ -21,7 +21,7 @@ from navtool_desktop.network.content import NetworkContent, Tier
 from navtool_desktop.network.peer import Agenda
 from navtool_desktop.network.tables import MAX_LINE, clean_day, clean_text, ensure, transaction
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
-from navtool_desktop.vocabulary import action_status_name, level_name
+from navtool_desktop.vocabulary import action_status_name, level_name, translation_status_name
 
 #: A support row's status uses the words of a plan's actions (vocabulary.action_status_name).
 STATUSES = ACTION_STATUSES
@@ -181,6 +181,15 @@ def _competency(pack: Pack, competency_id: str) -> str:
         return competency_id
 
 
+def _tiers_note(content: NetworkContent) -> str:
+    """The note on the tiers, and in a translation how far its texts were checked."""
+    status = content.least_status()
+    if status is None:
+        return content.tiers_note
+    return content.tiers_note + " " + _("The network's texts in this language: {status}.").format(
+        status=translation_status_name(status))
+
+
 def support_plan_data(ws: Workspace, content: NetworkContent, district_id: str,
                       today: dt.date | None = None) -> SupportPlanData:
     """The contents of one district's support plan, read from the workspace."""
@@ -212,7 +221,7 @@ def support_plan_data(ws: Workspace, content: NetworkContent, district_id: str,
     return SupportPlanData(
         district.name, district.state, district.made_at[:10], Agenda(ws, content).network,
         today or dt.date.today(), tier.tier.name if tier.tier else "", tier.tier.description if tier.tier else "",
-        explain(tier, content), content.rule, content.tiers_note, tuple(tier_rows), tuple(rows),
+        explain(tier, content), content.rule, _tiers_note(content), tuple(tier_rows), tuple(rows),
         tuple((t.id in suggested, t.name, t.description, t.example) for t in content.types),
         content.examples_note, content.support_source,
         tuple((by_id[r].title, by_id[r].summary) for r in content.state_policy if r in by_id))

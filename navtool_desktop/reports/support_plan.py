@@ -77,7 +77,8 @@ def _tier_section(data: SupportPlanSource) -> list[Flowable]:
     for name, count, names in data.tier_rows:
         rows.append([para(name, st.cell_bold), para(str(count), st.cell_center),
                      para("; ".join(names) or "\u2014", st.cell)])
-    out.append(data_table(rows, [w * 0.18, w * 0.12, w * 0.70], zebra=False))
+    # the tier's name in bold in one piece, also in Spanish ("Acompañamiento")
+    out.append(data_table(rows, [w * 0.23, w * 0.11, w * 0.66], zebra=False))
     return out
 
 

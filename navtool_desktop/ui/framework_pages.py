@@ -88,7 +88,12 @@ def translation_status(pack: Pack, item_id: str) -> str | None:
 def translation_tag(pack: Pack, item_id: str, unless: str | None = None) -> str:
     """A small tag saying how far the shown translation was checked; "" in English or when it is ``unless``."""
     status = translation_status(pack, item_id)
-    if status is None or status == unless:
+    return "" if status == unless else status_tag(status)
+
+
+def status_tag(status: str | None) -> str:
+    """The small tag for a translation status ("draft"…); "" for None (English, untranslated)."""
+    if status is None:
         return ""
     return f' <span style="color:#555;">[{html.escape(translation_status_name(status))}]</span>'
 

@@ -47,9 +47,15 @@ from navtool_desktop.network.workspace import Workspace, WorkspaceError
 from navtool_desktop.paths import file_stem
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.editors import date_edit, from_qdate, to_qdate
+from navtool_desktop.ui.framework_pages import status_tag
 from navtool_desktop.ui.widgets import plain_label, rich_label
 
 _QUESTION = Qt.ItemDataRole.UserRole
+
+
+def translation_tag(content: NetworkContent, key: str) -> str:
+    """A small tag saying how far the shown translation of ``key`` was checked; "" in English."""
+    return status_tag(content.status_of(key))
 
 
 def _competency_names(pack: Pack, ids: Iterable[str]) -> list[str]:
@@ -204,7 +210,7 @@ class NetworkAgendaPanel(QWidget):
         self._items = {}
         for community in self.content.communities:
             top = QTreeWidgetItem([_("{number}. {name}").format(number=community.number, name=community.name)])
-            top.setToolTip(0, community.theme)
+            top.setToolTip(0, f"{community.name}\n{community.theme}")  # the name may be cut short
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
             for q in self.content.questions:
@@ -266,7 +272,8 @@ class NetworkAgendaPanel(QWidget):
             f"<p>{html.escape(q.text)}</p>"
             + (f"<p>{html.escape(_('Follow-up questions:'))}</p><ul>{follow}</ul>" if follow else "")
             + f"<p><i>{html.escape(_('Adapted by this project from the Innovation Lab Network anchor questions.'))}"
-            f"</i></p><p>{html.escape(_('Maps to these competencies:'))}</p><ul>{comps}</ul>")
+            f"</i>{translation_tag(self.content, f'questions.{qid}')}</p>"
+            f"<p>{html.escape(_('Maps to these competencies:'))}</p><ul>{comps}</ul>")
         on = qid in chosen
         self.context.setEnabled(on)
         self.save_context.setEnabled(on)
@@ -469,10 +476,12 @@ class DistrictAgendaPanel(QWidget):
                      signer=agenda.signer, fp=agenda.root_fingerprint)) + "</p><ol>"]
         for q in a["questions"]:
             names = _competency_names(self.pack, q["competencies"])
+            # the question in this laptop's language, by its id (the file has it as the network saw it)
+            text = self.content.question(q["id"]).text
             comps = ", ".join(
                 (f"<b>{html.escape(n)}</b> ({html.escape(_('in your plan'))})" if c in shared else html.escape(n))
                 for c, n in zip(q["competencies"], names, strict=True))
-            parts.append(f"<li>{html.escape(q['text'])}"
+            parts.append(f"<li>{html.escape(text)}"
                          + (f"<br/><i>{html.escape(_('Local context: {text}').format(text=q['context']))}</i>"
                             if q["context"] else "")
                          + f"<br/>{html.escape(_('Competencies:'))} {comps}</li>")

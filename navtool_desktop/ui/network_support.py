@@ -39,6 +39,7 @@ from navtool_desktop.network.workspace import Workspace, WorkspaceError
 from navtool_desktop.paths import file_stem
 from navtool_desktop.ui import messages
 from navtool_desktop.ui.editors import date_edit, from_qdate, narrow_combo, to_qdate
+from navtool_desktop.ui.network_agenda import translation_tag
 from navtool_desktop.ui.widgets import plain_label, rich_label
 from navtool_desktop.vocabulary import action_status_name
 
@@ -215,7 +216,8 @@ class NetworkSupportPanel(QWidget):
         tier = self.tiers.get(did)
         if tier is not None and tier.tier is not None:
             self.tier_label.setText(_("Tier: <b>{tier}</b>. {description}").format(
-                tier=html.escape(tier.tier.name), description=html.escape(tier.tier.description)))
+                tier=html.escape(tier.tier.name), description=html.escape(tier.tier.description))
+                + translation_tag(self.content, f"tiers.{tier.tier.id}"))
         else:
             self.tier_label.setText(_("Tier: <b>none yet</b>."))
         self.explanation.setText(explain(tier, self.content) if tier else "")

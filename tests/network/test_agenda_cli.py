@@ -65,6 +65,11 @@ def test_a_network_exports_its_agenda_and_a_district_keeps_and_shows_it(
     shown = capsys.readouterr().out
     assert "Agenda 2026-27 (North Country Network)" in shown and "Board members ask what changes." in shown
     assert "Draft a one-page explainer." in shown
+    # in Spanish the district reads the question in Spanish (by its id); what people wrote stays as written
+    assert cli.main(["agenda", "show", "--lang", "es"]) == 0
+    shown = capsys.readouterr().out
+    assert "1. ¿Qué buenas maneras hay de explicar nuestra innovación" in shown
+    assert "Contexto local: Board members ask what changes." in shown
     # an agenda under another network root is refused until the district says it checked it
     forged = tmp_path / "usb" / "forged.navagenda"
     assert cli.main([*net, "agenda", "export", *_p12(tmp_path, other_coach, "other"), "--out", str(forged)]) == 0
