@@ -10,7 +10,7 @@ import pytest
 from navtool_desktop.core.disclosure import head_counts, writers
 from navtool_desktop.core.records import Cycle, Participant, Rating, same_person
 from navtool_desktop.core.results import CycleInput, cycle_results
-from navtool_desktop.core.written import cycle_written
+from navtool_desktop.core.written import clean_text, cycle_written
 from navtool_desktop.framework import Pack
 
 COMPETENCY = "agency.voice"
@@ -40,3 +40,10 @@ def test_the_same_name_in_other_unicode_is_one_person(pack: Pack, again: str) ->
     notes = cycle_written(pack, results, people, ratings, ()).notes_on(COMPETENCY)
     assert notes is not None and not notes.shown and notes.texts == ()
 
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c"])
+def test_a_line_or_paragraph_separator_is_a_line_break(separator: str) -> None:
+    """U+2029 starts a new paragraph on the Consensus screen, outside the text's indentation:
+    one person's note could look like two notes (or like the "Not shown" line)."""
+    cleaned = clean_text(f"We agree{separator}  \u2022 Me too, says another")
+    assert cleaned == "We agree\n  \u2022 Me too, says another"
