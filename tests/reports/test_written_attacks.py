@@ -141,3 +141,53 @@ def test_every_output_shows_exactly_the_texts_the_rule_shows(
     # in a spreadsheet every text starting like a formula is text
     for cell in (*cells, *xlsx):
         assert not cell.startswith(("=", "+", "-", "@")), cell
+
+
+def test_a_coachs_summary_carries_no_written_text(pack: Pack, district: tuple[DistrictStore, str]) -> None:
+    """Whatever people wrote, and who they are, never leaves in a district summary."""
+    import orjson
+
+    from navtool_desktop.core.records import Consensus, Tally
+    from navtool_desktop.network.summary import build_summary
+
+    store, cycle_id = district
+    store.save_consensus(cycle_id, Consensus(competency_id=EVERYONE, level="developing",
+                                             rationale="MkDA the team's rationale"))
+    store.save_tally(cycle_id, Tally(competency_id=EVERYONE, role_group="community_member",
+                                     counts={"developing": 4}, entered_by="MkDB Pat Facilitator"))
+    store.save_cycle(store.get_cycle(cycle_id).replace(status="closed"))
+    summary = orjson.dumps(build_summary(store, pack)).decode()
+    assert len(summary) > 500 and '"cycles":[{' in summary  # the closed cycle is in it
+    assert "Mk" not in summary, re.findall(r"Mk[A-Z]{2}", summary)
+    assert not any(part.casefold() in summary.casefold() for n, _g in PEOPLE for part in n.split())
+
+
+@pytest.mark.xfail(strict=True, reason="left open: the rule has no memory; two exports of one cycle, "
+                   "before and after a person is removed, differ by that person's texts (see the docstring)")
+def test_one_cycle_exported_again_after_someone_is_removed_does_not_give_their_texts(
+        pack: Pack, district: tuple[DistrictStore, str], tmp_path: Path) -> None:
+    """Left open, as for counts (README, "Left open"): the rule has no memory. The facilitator
+    reopens a closed cycle to remove someone (or merge a person entered twice, whose older
+    rating and note on a competency both rated then go; or someone rates late); the summary made
+    before and the one made after differ by that person's texts. A closed cycle cannot change
+    until it is reopened, and the report's cover then says "still open: results may change"."""
+    store, cycle_id = district
+    data = store.cycle(cycle_id)
+
+    def texts() -> set[str]:
+        out = tmp_path / "summary.csv"
+        export_table(store, pack, out, what="summary", cycle_id=cycle_id)
+        return set(_markers(out.read_bytes().decode("utf-8-sig")))
+
+    def status(to: str) -> None:
+        store.save_cycle(store.get_cycle(cycle_id).replace(status=to))
+
+    status("closed")
+    before = texts()
+    status("open")
+    tomas = next(p for p in data.participants.values() if p.name == "Tomás Vigil")
+    store.delete_participant(cycle_id, tomas.id)
+    status("closed")
+    after = texts()
+    # the difference is Tomás's note and answer: what he wrote, to anyone who saw both and knows he left
+    assert before - after != {"MkAB", "MkAD"}
