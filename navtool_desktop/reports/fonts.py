@@ -101,7 +101,7 @@ def _shape_only_other_scripts() -> None:
     ligatures on: DejaVu would turn "st" into one glyph, and copy-paste would give "ﬆ".
     Latin, Greek and Cyrillic need no shaping, so their words are left as they are.
     """
-    from reportlab.pdfbase.ttfonts import shapeStr
+    from reportlab.pdfbase.ttfonts import ShapedFragWord, shapeStr
     from reportlab.platypus import paragraph
 
     original = paragraph.shapeFragWord
@@ -109,7 +109,9 @@ def _shape_only_other_scripts() -> None:
         return
 
     def shape(word: Any, *args: Any, **kwargs: Any) -> Any:
-        if not shaping_on:
+        if not shaping_on or isinstance(word, ShapedFragWord):
+            # shaped already (a paragraph laid out again, as in a KeepTogether): its text is
+            # glyphs now, and HarfBuzz refuses them (ReportLab's own shaper checks the same)
             return word
         faces = {getattr(frag, "fontName", None) for frag, _text in word[1:] if not hasattr(frag, "cbDefn")}
         if not faces & SHAPED:

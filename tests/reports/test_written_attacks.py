@@ -191,3 +191,27 @@ def test_one_cycle_exported_again_after_someone_is_removed_does_not_give_their_t
     after = texts()
     # the difference is Tomás's note and answer: what he wrote, to anyone who saw both and knows he left
     assert before - after != {"MkAB", "MkAD"}
+
+
+@pytest.mark.parametrize("note", ["שלום", "مرحبا بكم", "नमस्ते दुनिया", "Sí, שלום"])
+def test_a_note_in_hebrew_arabic_or_devanagari_prints(pack: Pack, note: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report quotes each note in \u201c\u201d; a word that mixes the quote mark (DejaVu) with a
+    shaped script (Noto) was shaped again when ReportLab laid the note out a second time (in
+    the competency's KeepTogether block), and the whole report failed to export."""
+    from datetime import date
+
+    from navtool_desktop.core.results import CycleInput, cycle_results
+    from navtool_desktop.reports import ReportInput, report
+    from navtool_desktop.reports.document import build_with_twin
+
+    cycle = Cycle(title="Spring", date="2027-03-12", scope=("agency",), framework_id=pack.id,
+                  framework_version=pack.version)
+    people = tuple(Participant(name=f"p{n}", role_group="educator") for n in range(3))
+    ratings = tuple(Rating(participant_id=p.id, competency_id=EVERYONE, level="developing",
+                           note=note if n == 0 else "") for n, p in enumerate(people))
+    twins: list[str] = []
+    monkeypatch.setattr(report, "build", lambda story, info: (
+        twins.append((made := build_with_twin(story, info))[1]) or made[0]))
+    results = cycle_results(pack, CycleInput(cycle, people, ratings))
+    pdf = render_report(pack, ReportInput(District(name="D"), results, ratings, date(2027, 3, 13), None, people, ()))
+    assert pdf.startswith(b"%PDF") and note in html.unescape(twins[0])
