@@ -10,8 +10,9 @@ groups (learners, or the adults), so a question written for a small group shows 
 
 Texts are cleaned for display by :func:`clean_text`: no control characters, no bidirectional
 embedding or override marks (an unclosed right-to-left override would turn the rest of the
-line around), every line or paragraph separator a plain line break, and at most
-:data:`MAX_TEXT` characters.
+line around), every line or paragraph separator a plain line break, nothing when nothing in it
+is visible (only zero-width characters or direction marks), and at most :data:`MAX_TEXT`
+characters.
 
 Pure Python: no Qt, no storage.
 """
@@ -19,6 +20,7 @@ Pure Python: no Qt, no storage.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -42,6 +44,8 @@ def clean_text(text: str) -> str:
     """A written text as every output shows it (see the module doc); "" when nothing is left."""
     text = _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
     text = _BLANK_LINES.sub("\n\n", text).strip()
+    if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text):
+        return ""  # only zero-width or direction marks: an empty bullet, an empty quote
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT - 1].rstrip() + ELLIPSIS
     return text

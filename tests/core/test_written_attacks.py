@@ -47,3 +47,11 @@ def test_a_line_or_paragraph_separator_is_a_line_break(separator: str) -> None:
     one person's note could look like two notes (or like the "Not shown" line)."""
     cleaned = clean_text(f"We agree{separator}  \u2022 Me too, says another")
     assert cleaned == "We agree\n  \u2022 Me too, says another"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200d\u2066", "\ufeff \u200e", "\u00ad\u200f\n\u2060"])
+def test_a_text_with_nothing_visible_is_no_text(invisible: str) -> None:
+    """Shown as an empty bullet, or an empty quote in the report (where ReportLab could not lay
+    out a quoted zero-width space and the report failed: tests/reports/test_written_output_attacks.py)."""
+    assert clean_text(invisible) == ""
+    assert clean_text(f"ok{invisible}").startswith("ok")  # beside visible text they stay

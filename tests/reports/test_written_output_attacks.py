@@ -215,3 +215,28 @@ def test_a_note_in_hebrew_arabic_or_devanagari_prints(pack: Pack, note: str, mon
     results = cycle_results(pack, CycleInput(cycle, people, ratings))
     pdf = render_report(pack, ReportInput(District(name="D"), results, ratings, date(2027, 3, 13), None, people, ()))
     assert pdf.startswith(b"%PDF") and note in html.unescape(twins[0])
+
+
+def test_a_note_of_one_zero_width_character_beside_long_notes_prints(pack: Pack) -> None:
+    """Found by fuzzing: a note that is only a zero-width space (or joiner), printed as
+    \u201c\u200b\u201d after long notes, made ReportLab give up ("too large on page 5")."""
+    from datetime import date
+
+    from navtool_desktop.core.results import CycleInput, cycle_results
+    from navtool_desktop.reports import ReportInput
+
+    long_word = "x" * 5000 + "नमस्ते"
+    notes = ("", "'" + "ж" * 300 + "\ufffe\u200f" + "ж" * 300 + "\x07", long_word, "\u200b\u2066", "ж" * 300 + "\n")
+    answers = ("", notes[1][::-1], long_word[::-1], "", "")
+    cycle = Cycle(title="Spring", date="2027-03-12", scope=("agency",), framework_id=pack.id,
+                  framework_version=pack.version)
+    people = tuple(Participant(name=f"p{n}", role_group="educator") for n in range(len(notes)))
+    ratings = tuple(Rating(participant_id=p.id, competency_id=EVERYONE, level="developing", note=n)
+                    for p, n in zip(people, notes, strict=True))
+    question = pack.condition("agency").questions["educators_leaders_community"][0].id
+    responses = tuple(QuestionResponse(participant_id=p.id, question_id=question, text=a)
+                      for p, a in zip(people, answers, strict=True) if a)
+    results = cycle_results(pack, CycleInput(cycle, people, ratings))
+    pdf = render_report(pack, ReportInput(District(name="D"), results, ratings, date(2027, 3, 13), None, people,
+                                          responses))
+    assert pdf.startswith(b"%PDF")
