@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from navtool_desktop.core.records import MIN_THRESHOLD, ROLE_GROUPS, Participant, Rating, Tally
+from navtool_desktop.core.records import MIN_THRESHOLD, ROLE_GROUPS, Participant, Rating, Tally, name_key
 from navtool_desktop.i18n import _
 
 #: A new cycle's threshold.
@@ -135,13 +135,15 @@ def combined(cycle: Disclosure, parts: Iterable[Disclosure]) -> Disclosure:
 
 
 def person_key(participant: Participant) -> str:
-    """Who a participant is, for counting people: the name or code, case and spaces ignored.
+    """Who a participant is, for counting people: the name or code as :func:`records.name_key`
+    compares it (case, spaces, Unicode form and invisible characters ignored).
 
     The same person entered on two laptops has two ids but the same name; counting ids would
-    let one person lift a group of two over the threshold. Two different people with the
-    same name in one role group count as one: that hides more, never less.
+    let one person lift a group of two over the threshold (so would counting "Martínez" typed
+    with a combining accent, or with a zero-width space, as another name). Two different
+    people with the same name in one role group count as one: that hides more, never less.
     """
-    return " ".join(participant.label.split()).casefold()
+    return name_key(participant.label)
 
 
 def paper_people(tallies: Iterable[Tally]) -> int:

@@ -862,11 +862,18 @@ def role_label(role: str) -> str:
     return role_name(role)
 
 
+def name_key(text: str) -> str:
+    """A name or code as compared to find one person entered twice: case, spacing, the Unicode
+    form (a decomposed "í", full-width letters) and invisible characters (zero-width spaces,
+    byte order marks, soft hyphens) ignored."""
+    import unicodedata
+
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
+
+
 def same_person(a: Participant, b: Participant) -> bool:
     """Whether two participants look like one person entered twice: the same name, or the
-    same code (ignoring case and spaces at the ends)."""
-    def norm(text: str) -> str:
-        return " ".join(text.split()).casefold()
-
-    return bool((norm(a.name) and norm(a.name) == norm(b.name))
-                or (norm(a.code) and norm(a.code) == norm(b.code)))
+    same code (compared by :func:`name_key`)."""
+    return bool((name_key(a.name) and name_key(a.name) == name_key(b.name))
+                or (name_key(a.code) and name_key(a.code) == name_key(b.code)))

@@ -10,7 +10,9 @@ groups (learners, or the adults), so a question written for a small group shows 
 
 Texts are cleaned for display by :func:`clean_text`: no control characters, no bidirectional
 embedding or override marks (an unclosed right-to-left override would turn the rest of the
-line around), and at most :data:`MAX_TEXT` characters.
+line around), every line or paragraph separator a plain line break, nothing when nothing in it
+is visible (only zero-width characters or direction marks), and at most :data:`MAX_TEXT`
+characters.
 
 Pure Python: no Qt, no storage.
 """
@@ -18,6 +20,7 @@ Pure Python: no Qt, no storage.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -32,12 +35,17 @@ ELLIPSIS = "\u2026"
 # C0/C1 controls but tab and newline; bidirectional embeddings, overrides and isolates
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+# what ends a line but is not "\n": a paragraph separator would start a line of its own on the
+# Consensus screen, outside the text's indentation, so one note could pass for two
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 
 
 def clean_text(text: str) -> str:
     """A written text as every output shows it (see the module doc); "" when nothing is left."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
     text = _BLANK_LINES.sub("\n\n", text).strip()
+    if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text):
+        return ""  # only zero-width or direction marks: an empty bullet, an empty quote
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT - 1].rstrip() + ELLIPSIS
     return text

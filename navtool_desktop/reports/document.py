@@ -211,6 +211,12 @@ def build_with_twin(story: Sequence[Flowable], info: DocumentInfo) -> tuple[byte
         _Document(out, info).build(flowables, canvasmaker=canvasmaker)
         return out.getvalue()
 
+    # a layout changes the flowables it lays out (split paragraphs, shaped words): a second
+    # one needs them as they were
+    try:
+        spare: list[Flowable] | None = copy.deepcopy(list(story))
+    except Exception:  # a flowable that cannot be copied: copied shallowly if ever needed
+        spare = None
     try:
         pdf = lay_out(list(story))
     except LayoutError:
@@ -218,7 +224,7 @@ def build_with_twin(story: Sequence[Flowable], info: DocumentInfo) -> tuple[byte
         # lay the document out again without shaping rather than give no PDF at all
         fonts.shaping_on = False
         try:
-            pdf = lay_out([copy.copy(f) for f in story])
+            pdf = lay_out(spare if spare is not None else [copy.copy(f) for f in story])
         finally:
             fonts.shaping_on = True
     return pdf, made[-1].twin

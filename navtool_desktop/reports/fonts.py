@@ -113,6 +113,8 @@ def _shape_only_other_scripts() -> None:
 
     def shape(word: Any, *args: Any, **kwargs: Any) -> Any:
         if not shaping_on or isinstance(word, ttfonts.ShapedFragWord):
+            # shaped already (a paragraph laid out again, as in a KeepTogether): its text is
+            # glyphs now, and HarfBuzz refuses them (ReportLab's own shaper checks the same)
             return word
         if any(isinstance(text, ttfonts.ShapedStr) for _frag, text in word[1:]):
             return word  # already shaped (the rest of a paragraph split over pages is wrapped again)

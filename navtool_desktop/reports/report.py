@@ -248,6 +248,12 @@ def _quoted(texts: Texts, threshold: int) -> list[Flowable]:
     return [para("\u201c" + text + "\u201d", st.note) for text in texts.texts]
 
 
+def _notes(competency_name: str, notes: Texts, threshold: int) -> list[Flowable]:
+    # the heading names the competency: notes that run onto the next page still say whose they are
+    return [heading(_("Notes from participants on {competency}").format(competency=competency_name), 2,
+                    outline=_("Notes")), *_quoted(notes, threshold)]
+
+
 def _answers(condition_name: str, answers: tuple[Texts, ...], threshold: int) -> list[Flowable]:
     """A condition's guiding questions that people answered, each with its answers."""
     if not answers:
@@ -283,6 +289,8 @@ def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: Te
         if comp.consensus is not None and comp.consensus.rationale.strip():
             out_.append(heading(_("Why the team agreed on this level"), 2, outline=_("Consensus rationale")))
             out_.append(para(comp.consensus.rationale, st.note))
+        if notes is not None:  # withheld here, as on the Consensus screen and in the summary
+            out_ += _notes(competency.name, notes, data.results.threshold)
         return out_
     facts = _("Level: {level} ({source}). Median vote: {median}. Agreement: {agreement}. {n} people.").format(
         level=style.level_name(comp.level),
@@ -298,10 +306,7 @@ def _competency(pack: Pack, data: ReportInput, comp: CompetencyResult, notes: Te
         block.append(heading(_("Why the team agreed on this level"), 2, outline=_("Consensus rationale")))
         block.append(para(comp.consensus.rationale, st.note))
     if notes is not None:
-        # the heading names the competency: notes that run onto the next page still say whose they are
-        block.append(heading(_("Notes from participants on {competency}").format(competency=competency.name), 2,
-                             outline=_("Notes")))
-        block += _quoted(notes, data.results.threshold)
+        block += _notes(competency.name, notes, data.results.threshold)
     # a competency with its rationale and notes stays on one page when it fits one
     return [CondPageBreak(180), KeepTogether(block), Spacer(1, 8)]
 
