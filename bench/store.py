@@ -112,7 +112,6 @@ def time_saves(data_dir: Path, whole_dir: Path) -> dict[str, list[float]]:
 
 def child(data_dir: str) -> None:
     """In a fresh process: open, load the latest cycle's results, walk every cycle."""
-    import resource
     import statistics
 
     start = time.perf_counter()
@@ -137,11 +136,24 @@ def child(data_dir: str) -> None:
         growth.append(statistics.mean(levels))
     walked = time.perf_counter()
     repo.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    peak_mb = _peak_mb()
     print(json.dumps({"import": imported - start, "open": opened - imported,
                       "walk": walked - opened, "peak_mb": peak_mb,
                       "competencies": len(results), "cycles": len(growth)}))
+
+
+def _peak_mb() -> float:
+    """This process's peak memory. On Linux from /proc (VmHWM), because ``ru_maxrss`` carries the
+    parent's peak over fork and exec: after the network benchmark it read 528 MB for an 88 MB child."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource  # Unix only, like this fallback
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def growth_child(data_dir: str) -> None:
