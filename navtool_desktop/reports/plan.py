@@ -899,7 +899,7 @@ def render_plan(pack: Pack, data: PlanInput, *, signature_fields: bool = True) -
         keywords=_("strategic plan, Navigation Tool, competency-based learning"),
     )
     boxes: list[tuple[str, SignatureBox]] = []
-    pdf, twin = build_with_twin(_story(pack, data, signature_fields, boxes), info)
+    pdf, twin = build_with_twin(lambda: _story(pack, data, signature_fields, boxes), info)
     labels = {box_field_name(n, s.role): (one_line(s.role), one_line(s.name))
               for n, s in enumerate(signers_of(data), start=1)}
     if signature_fields and boxes:

@@ -360,7 +360,6 @@ def render_report_with_twin(pack: Pack, data: ReportInput) -> tuple[bytes, str]:
         header_right=_("Assessment report") + ((" " + draft_mark()) if draft else ""),
         keywords=_("assessment, Navigation Tool, competency-based learning"),
     )
-    story = [*_cover(pack, data), *_summary(pack, data), *_conditions(pack, data), Spacer(1, 12),
-             *twin_checksum()]
-    return build_with_twin(story, info)
+    return build_with_twin(lambda: [*_cover(pack, data), *_summary(pack, data), *_conditions(pack, data),
+                                    Spacer(1, 12), *twin_checksum()], info)
 

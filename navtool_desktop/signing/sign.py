@@ -203,7 +203,13 @@ def _tag_widgets(writer: Any, widgets: Mapping[str, Any]) -> None:
     tree_ref = root.raw_get("/StructTreeRoot")
     tree = tree_ref.get_object()
     forms: dict[str, Any] = {}
-    stack = [tree.raw_get("/K")]
+    listed = tree.get("/NavForms")  # the renderer lists them (reports.tagging); else walk the tree
+    if isinstance(listed, generic.ArrayObject):
+        for n in range(0, len(listed) - 1, 2):
+            title, form_ref = listed[n], listed.raw_get(n + 1)
+            if isinstance(form_ref, generic.IndirectObject) and form_ref.get_object().get("/T") == title:
+                forms.setdefault(str(title), form_ref)
+    stack = [] if forms else [tree.raw_get("/K")]
     seen = 0
     while stack and seen < 100_000:  # a hostile tree is not walked for ever
         seen += 1
