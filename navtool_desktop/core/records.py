@@ -9,6 +9,7 @@ and back with :meth:`Record.from_dict`, which rejects wrong types and values wit
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -862,10 +863,12 @@ def role_label(role: str) -> str:
     return role_name(role)
 
 
+@functools.lru_cache(maxsize=8192)
 def name_key(text: str) -> str:
     """A name or code as compared to find one person entered twice: case, spacing, the Unicode
     form (a decomposed "í", full-width letters) and invisible characters (zero-width spaces,
-    byte order marks, soft hyphens) ignored."""
+    byte order marks, soft hyphens) ignored. Remembered per text: the results of ten years ask
+    for the same sixty names 146,000 times (1 s uncached)."""
     import unicodedata
 
     text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")

@@ -668,8 +668,10 @@ class CyclesScreen(QWidget):
         self._home()  # the handover speaks the facilitator's language again
         if pid is not None:
             self.saved.emit()  # the status line says "Saved" in that language too
-        self.handover_text.setText(_("Thank you. {count} ratings saved.\nPlease pass the laptop to "
-                                     "the next person.").format(count=count))
+        self.handover_text.setText(plural(count, _("Thank you. {count} rating saved.\nPlease pass the laptop "
+                                                   "to the next person."),
+                                          _("Thank you. {count} ratings saved.\nPlease pass the laptop to "
+                                            "the next person.")).format(count=count))
         self.show_progress()
         self.pages.setCurrentWidget(self.handover)
         self.next_button.setFocus()

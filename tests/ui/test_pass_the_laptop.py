@@ -290,7 +290,7 @@ def test_the_handover_shows_who_rated_by_group_never_levels(
     for level in ("establishing", "developing", "operationalizing", "refining", "not_sure"):
         assert level_name(level) not in text
         assert level_name(level) not in screen.handover_text.text()
-    assert "1 ratings saved" in screen.handover_text.text()
+    assert "1 rating saved" in screen.handover_text.text()
     # Enter on the handover asks the next person who they are, not the facilitator's list
     qtbot.keyClick(screen.next_button, Qt.Key.Key_Return)
     assert isinstance(step(screen), RaterPicker)
@@ -354,7 +354,7 @@ def test_a_spanish_turn_rates_in_spanish_and_the_handover_returns_to_english(
     rate(qtbot, screen, "3")
     done(qtbot, screen)
     assert i18n.language() == "en"
-    assert "1 ratings saved" in screen.handover_text.text()
+    assert "1 rating saved" in screen.handover_text.text()
     assert screen.next_button.text().startswith("Next person")
     # the rating pools with English ones: same competency id, same level id
     saved = [r for r in store.cycle(cycle.id).ratings.values()]
