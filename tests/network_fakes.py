@@ -57,3 +57,42 @@ def sealed(pack: Pack, district_id: str, name: str, levels: Mapping[str, str | N
     """One district's signed summary with one cycle at ``levels``."""
     return seal(summary(pack, district_id, name, [cycle(pack, "c1", date, levels)], goals, state=state),
                 quick_identity(name))
+
+
+def sealed_as(magic: bytes, body: Mapping[str, Any], key: Any, chain: Sequence[Any]) -> bytes:
+    """A sealed file (summary or agenda, by ``magic``) signed with ``key`` and carrying ``chain``
+    as is, however crafted (``seal`` refuses identities that do not lead to a root)."""
+    import base64
+    import json
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from navtool_desktop.signing.identity import sign_bytes
+
+    data = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    header = {"signature": base64.b64encode(sign_bytes(key, data)).decode(),
+              "certificates": [c.public_bytes(Encoding.PEM).decode("ascii") for c in chain]}
+    return magic + json.dumps(header).encode() + b"\n" + data
+
+
+def mint(issuer_cert: Any, issuer_key: Any, name: str, *, key: Any = None, ca: bool = False,
+         start: dt.datetime | None = None, days: int = 3650) -> tuple[Any, Any]:
+    """A certificate ``issuer_key`` signs for ``name`` (whatever the issuer's own constraints say)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = key or ec.generate_private_key(ec.SECP256R1())
+    start = start or (MADE - dt.timedelta(days=1))
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name, _validate=False)]))
+            .issuer_name(issuer_cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=ca,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .sign(issuer_key, hashes.SHA256()))
+    return cert, key

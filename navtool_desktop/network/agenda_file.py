@@ -22,19 +22,13 @@ district bundles do not carry it; importing the agenda again restores it.)
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.fileio import write_file
@@ -42,7 +36,15 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.network.content import NetworkContent
 from navtool_desktop.network.peer import Agenda
-from navtool_desktop.signing.identity import Identity, chain_root, fingerprint, sign_bytes, verify_bytes
+from navtool_desktop.signing.identity import Identity, fingerprint
+from navtool_desktop.signing.sealed import (
+    SealError,
+    cert_name,
+    cert_organization,
+    not_valid_on,
+    open_bytes,
+    seal_bytes,
+)
 
 FORMAT = "navtool-network-agenda"
 VERSION = 1
@@ -51,9 +53,6 @@ MAGIC = b"NAVTOOL-AGENDA 1\n"
 #: The file a district keeps (in its district folder).
 DISTRICT_FILE = "network-agenda" + SUFFIX
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_HEADER_BYTES = 64 * 1024
-MAX_CERTIFICATES = 4
-MAX_CERT_BYTES = 16 * 1024
 MAX_QUESTIONS = 100
 MAX_MEETINGS = 500
 MAX_TEXT = 4000
@@ -101,19 +100,13 @@ def what_leaves(agenda: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _pem(cert: x509.Certificate) -> str:
-    return cert.public_bytes(Encoding.PEM).decode("ascii")
-
-
 def seal(agenda: Mapping[str, Any], identity: Identity) -> bytes:
     """The ``.navagenda`` file: ``agenda`` signed with ``identity`` (a signer or the root)."""
-    if identity.root is None:
+    try:
+        return seal_bytes(MAGIC, agenda, identity)
+    except SealError:
         raise AgendaError(_("This signing file does not lead to a root, so a district could not check "
-                            "the agenda. Use the network's root or a signer it issued."))
-    body = orjson.dumps(dict(agenda), option=orjson.OPT_SORT_KEYS)
-    header = {"signature": base64.b64encode(sign_bytes(identity.private_key, body)).decode("ascii"),
-              "certificates": [_pem(identity.certificate), *(_pem(c) for c in identity.chain)]}
-    return MAGIC + json.dumps(header).encode("ascii") + b"\n" + body
+                            "the agenda. Use the network's root or a signer it issued.")) from None
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -141,11 +134,6 @@ class SealedAgenda:
         """The agenda's competencies the district also has goals on (to show beside its plan)."""
         goals = set(goal_competencies)
         return [c for c in self.competencies() if c in goals]
-
-
-def _name(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
-    values = cert.subject.get_attributes_for_oid(oid)
-    return str(values[0].value) if values else ""
 
 
 def _bad(where: str) -> AgendaError:
@@ -220,47 +208,37 @@ def check_agenda(agenda: Any, pack: Pack, content: NetworkContent) -> None:
         _text(m["next_steps"], where + ".next_steps")
 
 
+def _problem(problem: str, size: int) -> AgendaError:
+    """A :class:`SealError`'s code in the words of an agenda's reader."""
+    words = {
+        "too_large": _("The file is too large to be a network agenda ({size} bytes)."),
+        "newer": _("This agenda was made by a newer version of the app; update the app to read it."),
+        "foreign": _("This is not a network agenda made by Navigation Tool Desktop."),
+        "damaged": _("The agenda file is damaged (its signature part is malformed)."),
+        "unreadable": _("The agenda's certificates or signature cannot be read; the file is damaged."),
+        "no_root": _("The agenda's signer does not lead to a root; it cannot be trusted."),
+        "changed": _("The agenda was changed after it was signed (its signature does not match). "
+                     "Ask the network for a new copy."),
+    }
+    return AgendaError(words[problem].format(size=size))
+
+
 def open_agenda(raw: bytes, pack: Pack, content: NetworkContent) -> SealedAgenda:
     """Check a ``.navagenda`` file completely and return it, or raise :class:`AgendaError`."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise AgendaError(_("The file is too large to be a network agenda ({size} bytes).").format(size=len(raw)))
-    if not raw.startswith(MAGIC):
-        if raw.startswith(b"NAVTOOL-AGENDA "):
-            raise AgendaError(_("This agenda was made by a newer version of the app; update the app to read it."))
-        raise AgendaError(_("This is not a network agenda made by Navigation Tool Desktop."))
-    end = raw.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER_BYTES)
-    if end < 0:
-        raise AgendaError(_("The agenda file is damaged (its signature part is malformed)."))
-    header, data = _json(raw[len(MAGIC):end]), raw[end + 1:]
-    if not isinstance(header, dict) or set(header) != {"signature", "certificates"}:
-        raise AgendaError(_("The agenda file is damaged (its signature part is malformed)."))
-    signature, certs = header["signature"], header["certificates"]
-    if not (isinstance(signature, str) and isinstance(certs, list) and 1 <= len(certs) <= MAX_CERTIFICATES
-            and all(isinstance(c, str) and len(c) <= MAX_CERT_BYTES for c in certs)):
-        raise AgendaError(_("The agenda file is damaged (its signature part is malformed)."))
     try:
-        chain = [x509.load_pem_x509_certificate(c.encode("ascii")) for c in certs]
-        sig = base64.b64decode(signature, validate=True)
-    except (ValueError, UnicodeEncodeError, binascii.Error):
-        raise AgendaError(_("The agenda's certificates or signature cannot be read; the file is damaged.")) from None
-    leaf = chain[0]
-    root = chain_root(leaf, chain[1:])
-    if root is None:
-        raise AgendaError(_("The agenda's signer does not lead to a root; it cannot be trusted."))
-    if not verify_bytes(leaf, data, sig):
-        raise AgendaError(_("The agenda was changed after it was signed (its signature does not match). "
-                            "Ask the network for a new copy."))
-    agenda = _json(data)
+        opened = open_bytes(raw, MAGIC, MAX_FILE_BYTES)
+    except SealError as exc:
+        raise _problem(exc.problem, len(raw)) from None
+    agenda = _json(opened.body)
     check_agenda(agenda, pack, content)
     made = dt.datetime.fromisoformat(agenda["made_at"].replace("Z", "+00:00"))
-    for cert in {id(c): c for c in (leaf, root)}.values():
-        if not (cert.not_valid_before_utc <= made <= cert.not_valid_after_utc):
-            raise AgendaError(_("The certificate of {name} was not valid on {day}, the day the agenda says it was "
-                                "made (by the signer's computer clock).").format(
-                name=_name(cert, NameOID.COMMON_NAME) or _name(cert, NameOID.ORGANIZATION_NAME),
-                day=made.date().isoformat()))
-    return SealedAgenda(agenda, raw, fingerprint(root), _name(root, NameOID.ORGANIZATION_NAME),
-                        _name(leaf, NameOID.COMMON_NAME))
+    stale = not_valid_on(opened, made)
+    if stale is not None:
+        raise AgendaError(_("The certificate of {name} was not valid on {day}, the day the agenda says it was "
+                            "made (by the signer's computer clock).").format(
+            name=cert_name(stale) or cert_organization(stale), day=made.date().isoformat()))
+    return SealedAgenda(agenda, raw, fingerprint(opened.root), cert_organization(opened.root),
+                        cert_name(opened.signer))
 
 
 # --- the district's side -------------------------------------------------------------------

@@ -26,16 +26,12 @@ says it was made: that is the signer's computer clock, and the app says so.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from cryptography import x509
 
 from navtool_desktop.core import results as res
 from navtool_desktop.core.planning import current_plan, ordered_goals
@@ -45,7 +41,15 @@ from navtool_desktop.core.results import EMPTY, SUPPRESSED
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.signing.identity import Identity, _issued_by, fingerprint, sign_bytes, verify_bytes
+from navtool_desktop.signing.identity import Identity, fingerprint
+from navtool_desktop.signing.sealed import (
+    SealError,
+    cert_name,
+    cert_organization,
+    not_valid_on,
+    open_bytes,
+    seal_bytes,
+)
 from navtool_desktop.storage import DistrictStore
 from navtool_desktop.vocabulary import role_name
 
@@ -54,8 +58,6 @@ VERSION = 1
 SUFFIX = ".navsummary"
 #: A summary of 40 cycles is about 0.7 MB; anything far larger was not made by this app.
 MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_CERTIFICATES = 4
-MAX_CERT_BYTES = 16 * 1024
 MAX_CYCLES = 200
 MAX_GOALS = 200
 MAX_TEXT = 2000
@@ -158,25 +160,16 @@ def what_leaves(summary: Mapping[str, Any]) -> list[str]:
 # --- sealing -------------------------------------------------------------------------------
 
 
-def _pem(cert: x509.Certificate) -> str:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return cert.public_bytes(Encoding.PEM).decode("ascii")
-
-
 MAGIC = b"NAVTOOL-SUMMARY 1\n"
-MAX_HEADER_BYTES = 64 * 1024
 
 
 def seal(summary: Mapping[str, Any], identity: Identity) -> bytes:
     """The ``.navsummary`` file: ``summary`` signed with ``identity`` (a signer or the root)."""
-    if identity.root is None:
+    try:
+        return seal_bytes(MAGIC, summary, identity)
+    except SealError:
         raise SummaryError(_("This signing file does not lead to a district root, so a coach could "
-                             "not check the summary. Use the root or a signer it issued."))
-    body = orjson.dumps(dict(summary), option=orjson.OPT_SORT_KEYS)
-    header = {"signature": base64.b64encode(sign_bytes(identity.private_key, body)).decode("ascii"),
-              "certificates": [_pem(identity.certificate), *(_pem(c) for c in identity.chain)]}
-    return MAGIC + json.dumps(header).encode("ascii") + b"\n" + body
+                             "not check the summary. Use the root or a signer it issued.")) from None
 
 
 @dataclass(frozen=True)
@@ -204,125 +197,39 @@ def _json(raw: bytes, what: str) -> Any:
                       .format(what=what)) from None
 
 
-def _cert_name(cert: x509.Certificate) -> str:
-    from cryptography.x509.oid import NameOID
-
-    values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(values[0].value) if values else ""
-
-
-def _org(cert: x509.Certificate) -> str:
-    from cryptography.x509.oid import NameOID
-
-    values = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
-    return str(values[0].value) if values else ""
-
-
-def _constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
-    """The certificate's basic constraints (None without them); ValueError for malformed ones."""
-    try:
-        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value
-    except x509.ExtensionNotFound:
-        return None
-
-
-def _may_issue(cert: x509.Certificate, below: int) -> bool:
-    """Whether ``cert`` may issue a certificate with ``below`` CA certificates under it."""
-    constraints = _constraints(cert)
-    if constraints is None or not constraints.ca:
-        return False
-    if constraints.path_length is not None and below > constraints.path_length:
-        return False
-    try:
-        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
-    except x509.ExtensionNotFound:
-        return True
-
-
-def _trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
-    """The certificates from ``leaf`` up to a self-signed root, or None: each issuer checked by its
-    signature, a CA allowed to issue there (its path length counted; a district root allows no
-    CA below it). The root itself may sign (a district root does); any other signer is no CA.
-
-    A signer's certificate is not a CA: a certificate its key signs, valid long after its own
-    expires, must not lead to the district's root.
-    """
-    try:
-        if leaf.issuer != leaf.subject and (_constraints(leaf) or x509.BasicConstraints(False, None)).ca:
-            return None
-        path = [leaf]
-        while True:
-            current = path[-1]
-            if current.issuer == current.subject:  # the root
-                if not _issued_by(current, current):
-                    return None
-                constraints = _constraints(current)
-                return path if len(path) > 1 or constraints is None or constraints.ca else None
-            if len(path) > len(others):
-                return None
-            issuer = next((c for c in others if c.subject == current.issuer and _issued_by(current, c)), None)
-            if issuer is None or not _may_issue(issuer, len(path) - 1):
-                return None
-            path.append(issuer)
-    except ValueError:  # a malformed extension
-        return None
-
-
-def _unwrapped(raw: bytes) -> bytes:
-    """``raw`` without what a mail program or an editor may add to the two unsigned lines: a
-    byte-order mark, Windows line ends. The signed part has no line end (JSON escapes them)."""
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    if raw.startswith(MAGIC[:-1] + b"\r\n"):
-        magic, header, body = [*raw.split(b"\n", 2), b"", b""][:3]
-        raw = magic.removesuffix(b"\r") + b"\n" + header.removesuffix(b"\r") + b"\n" + body
-    return raw
+def _problem(problem: str, size: int) -> SummaryError:
+    """A :class:`SealError`'s code in the words of a summary's reader."""
+    words = {
+        "too_large": _("The file is too large to be a district summary ({size} bytes)."),
+        "newer": _("This summary was made by a newer version of the app; update the app to read it."),
+        "foreign": _("This is not a district summary made by Navigation Tool Desktop."),
+        "damaged": _("The summary file is damaged (its signature part is malformed)."),
+        "unreadable": _("The summary's certificates or signature cannot be read; the file is damaged."),
+        "no_root": _("The summary's signer does not lead to a district root; it cannot be trusted."),
+        "changed": _("The summary was changed after it was signed (its signature does not match). "
+                     "Ask the district for a new copy."),
+    }
+    return _refuse(words[problem].format(size=size))
 
 
 def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     """Check a ``.navsummary`` file completely and return it, or raise :class:`SummaryError`."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise _refuse(_("The file is too large to be a district summary ({size} bytes).").format(size=len(raw)))
-    raw = _unwrapped(raw)
-    if not raw.startswith(MAGIC):
-        if raw.startswith(b"NAVTOOL-SUMMARY "):
-            raise _refuse(_("This summary was made by a newer version of the app; update the app to read it."))
-        raise _refuse(_("This is not a district summary made by Navigation Tool Desktop."))
-    end = raw.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER_BYTES)
-    if end < 0:
-        raise _refuse(_("The summary file is damaged (its signature part is malformed)."))
-    header, data = _json(raw[len(MAGIC):end], _("The file")), raw[end + 1:]
-    if not isinstance(header, dict) or set(header) != {"signature", "certificates"}:
-        raise _refuse(_("The summary file has unexpected parts; it was not made by this app."))
-    signature, certs = header["signature"], header["certificates"]
-    if not (isinstance(signature, str) and isinstance(certs, list)
-            and 1 <= len(certs) <= MAX_CERTIFICATES
-            and all(isinstance(c, str) and len(c) <= MAX_CERT_BYTES for c in certs)):
-        raise _refuse(_("The summary file is damaged (its signature part is malformed)."))
     try:
-        chain = [x509.load_pem_x509_certificate(c.encode("ascii")) for c in certs]
-        sig = base64.b64decode(signature, validate=True)
-    except (ValueError, UnicodeEncodeError, binascii.Error):
-        raise _refuse(_("The summary's certificates or signature cannot be read; the file is damaged.")) from None
-    leaf = chain[0]
-    path = _trusted_path(leaf, chain[1:])
-    if path is None:
-        raise _refuse(_("The summary's signer does not lead to a district root; it cannot be trusted."))
-    root = path[-1]
-    if not verify_bytes(leaf, data, sig):
-        raise _refuse(_("The summary was changed after it was signed (its signature does not match). "
-                        "Ask the district for a new copy."))
-    summary = _json(data, _("The summary"))
+        opened = open_bytes(raw, MAGIC, MAX_FILE_BYTES)
+    except SealError as exc:
+        raise _problem(exc.problem, len(raw)) from None
+    summary = _json(opened.body, _("The summary"))
     check_summary(summary, pack)
     made = made_at(summary)
-    for cert in path:
-        if not (cert.not_valid_before_utc <= made <= cert.not_valid_after_utc):
-            raise _refuse(_("The certificate of {name} was not valid on {day}, the day the summary says it "
-                            "was made (by the signer's computer clock).").format(
-                name=_cert_name(cert) or _org(cert), day=made.date().isoformat()))
+    stale = not_valid_on(opened, made)
+    if stale is not None:
+        raise _refuse(_("The certificate of {name} was not valid on {day}, the day the summary says it "
+                        "was made (by the signer's computer clock).").format(
+            name=cert_name(stale) or cert_organization(stale), day=made.date().isoformat()))
     # the certificates' names are shown and printed like the summary's: one line, no controls
-    signer, organization = _text(_cert_name(leaf), "signer", limit=300, line=True), _text(
-        _org(root), "root", limit=300, line=True)
-    return Sealed(summary, raw, fingerprint(root), organization, signer, fingerprint(leaf))
+    signer, organization = _text(cert_name(opened.signer), "signer", limit=300, line=True), _text(
+        cert_organization(opened.root), "root", limit=300, line=True)
+    return Sealed(summary, raw, fingerprint(opened.root), organization, signer, fingerprint(opened.signer))
 
 
 # --- the summary's shape -------------------------------------------------------------------

@@ -163,3 +163,21 @@ def test_an_agenda_dated_after_today_is_refused(tmp_path: Path, pack: Pack, cont
     assert not (folder / DISTRICT_FILE).exists()
     # a few hours ahead (time zones) is fine
     assert keep_agenda(folder, raw, pack, content, now=NOW - dt.timedelta(hours=20))[0] == "added"
+
+
+def test_a_signer_cannot_issue_an_agenda_certificate_of_its_own(agenda_data: dict[str, Any], pack: Pack,
+                                                                content: NetworkContent, signer: Identity,
+                                                                district_root: Any) -> None:
+    """The agenda reader checks the certificate path as the summary reader does (one home,
+    signing/sealed.py): a certificate a signer's key minted does not lead to the root. The
+    agenda reader used to follow issuer signatures only, and accepted it."""
+    from network_fakes import mint, sealed_as
+
+    from navtool_desktop.network.agenda_file import MAGIC
+
+    minted, key = mint(signer.certificate, signer.private_key, "Ana Peña", days=36500)
+    forged = sealed_as(MAGIC, agenda_data, key, [minted, signer.certificate, district_root.certificate])
+    with pytest.raises(AgendaError, match="does not lead to a root"):
+        open_agenda(forged, pack, content)
+    honest = sealed_as(MAGIC, agenda_data, signer.private_key, [signer.certificate, district_root.certificate])
+    assert open_agenda(honest, pack, content).signer == signer.name

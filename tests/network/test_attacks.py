@@ -16,14 +16,14 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from network_fakes import MADE
+from network_fakes import MADE, mint, sealed_as
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.network.summary import MAGIC, SummaryError, build_summary, open_sealed, seal
 from navtool_desktop.network.workspace import Workspace
 from navtool_desktop.signing import Identity, RootAuthority
-from navtool_desktop.signing.identity import sign_bytes
 from navtool_desktop.storage import DistrictStore
 
 
@@ -36,36 +36,9 @@ def coach_clock(days: int = 30) -> Any:
     return lambda: stamp(MADE + dt.timedelta(days=days))
 
 
-def _pem(cert: x509.Certificate) -> str:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return cert.public_bytes(Encoding.PEM).decode("ascii")
-
-
 def sealed_with(summary: dict[str, Any], key: Any, chain: list[x509.Certificate]) -> bytes:
     """A ``.navsummary`` signed with ``key`` and carrying ``chain`` as is (however crafted)."""
-    body = json.dumps(summary, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    header = {"signature": base64.b64encode(sign_bytes(key, body)).decode(),
-              "certificates": [_pem(c) for c in chain]}
-    return MAGIC + json.dumps(header).encode() + b"\n" + body
-
-
-def mint(issuer_cert: x509.Certificate, issuer_key: Any, name: str, *, key: Any = None, ca: bool = False,
-         start: dt.datetime | None = None, days: int = 3650) -> tuple[x509.Certificate, Any]:
-    """A certificate ``issuer_key`` signs for ``name`` (whatever the issuer's own constraints say)."""
-    key = key or ec.generate_private_key(ec.SECP256R1())
-    start = start or (MADE - dt.timedelta(days=1))
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name, _validate=False)]))
-            .issuer_name(issuer_cert.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
-            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=ca,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .sign(issuer_key, hashes.SHA256()))
-    return cert, key
+    return sealed_as(MAGIC, summary, key, chain)
 
 
 @pytest.fixture
@@ -222,7 +195,8 @@ def test_a_root_with_another_key_algorithm_is_refused_plainly(summary: dict[str,
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .sign(key, None))
     body = json.dumps(summary, sort_keys=True, separators=(",", ":")).encode()
-    header = {"signature": base64.b64encode(key.sign(body)).decode(), "certificates": [_pem(root)]}
+    header = {"signature": base64.b64encode(key.sign(body)).decode(),
+              "certificates": [root.public_bytes(Encoding.PEM).decode("ascii")]}
     with pytest.raises(SummaryError):
         open_sealed(MAGIC + json.dumps(header).encode() + b"\n" + body, pack)
 

@@ -1,0 +1,190 @@
+"""Signed JSON files passed between laptops: a district's summary, a network's agenda.
+
+One layout for both, three parts, each ending in a newline but the last::
+
+    <MAGIC line, e.g. NAVTOOL-SUMMARY 1>
+    {"signature": "<base64>", "certificates": ["<signer PEM>", ..., "<root PEM>"]}
+    <the JSON exactly as signed>
+
+so the signed bytes travel as they are. :func:`open_bytes` checks everything a reader must
+before the body is parsed: the size, the layout, the certificates' path up to a self-signed
+root (each issuer a CA allowed to issue there: a signer's key cannot mint a certificate of its
+own that leads to the root) and the signature over the exact bytes. The caller then checks the
+body's shape and :func:`not_valid_on` the day the body says it was made. Problems are raised as
+:class:`SealError` with a code; each kind of file words them for its reader.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+
+from navtool_desktop.signing.identity import Identity, _issued_by, sign_bytes, verify_bytes
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_CERTIFICATES = 4
+MAX_CERT_BYTES = 16 * 1024
+
+#: The codes :class:`SealError` carries.
+PROBLEMS = ("too_large", "newer", "foreign", "damaged", "unreadable", "no_root", "changed")
+
+
+class SealError(Exception):
+    """A sealed file that cannot be trusted; ``problem`` is one of :data:`PROBLEMS`."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(Encoding.PEM).decode("ascii")
+
+
+def seal_bytes(magic: bytes, data: Mapping[str, Any], identity: Identity) -> bytes:
+    """``data`` as a sealed file signed by ``identity`` (a signer, or the root itself).
+    SealError("no_root") when the identity does not lead to a root a reader could pin."""
+    if identity.root is None:
+        raise SealError("no_root")
+    body = orjson.dumps(dict(data), option=orjson.OPT_SORT_KEYS)
+    header = {"signature": base64.b64encode(sign_bytes(identity.private_key, body)).decode("ascii"),
+              "certificates": [_pem(identity.certificate), *(_pem(c) for c in identity.chain)]}
+    return magic + json.dumps(header).encode("ascii") + b"\n" + body
+
+
+def cert_name(cert: x509.Certificate) -> str:
+    values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else ""
+
+
+def cert_organization(cert: x509.Certificate) -> str:
+    values = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(values[0].value) if values else ""
+
+
+def _constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
+    """The certificate's basic constraints (None without them); ValueError for malformed ones."""
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _may_issue(cert: x509.Certificate, below: int) -> bool:
+    """Whether ``cert`` may issue a certificate with ``below`` CA certificates under it."""
+    constraints = _constraints(cert)
+    if constraints is None or not constraints.ca:
+        return False
+    if constraints.path_length is not None and below > constraints.path_length:
+        return False
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
+    except x509.ExtensionNotFound:
+        return True
+
+
+def trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
+    """The certificates from ``leaf`` up to a self-signed root, or None: each issuer checked by its
+    signature, a CA allowed to issue there (its path length counted; a district root allows no
+    CA below it). The root itself may sign (a district root does); any other signer is no CA.
+
+    A signer's certificate is not a CA: a certificate its key signs, valid long after its own
+    expires, must not lead to the root.
+    """
+    try:
+        if leaf.issuer != leaf.subject and (_constraints(leaf) or x509.BasicConstraints(False, None)).ca:
+            return None
+        path = [leaf]
+        while True:
+            current = path[-1]
+            if current.issuer == current.subject:  # the root
+                if not _issued_by(current, current):
+                    return None
+                constraints = _constraints(current)
+                return path if len(path) > 1 or constraints is None or constraints.ca else None
+            if len(path) > len(others):
+                return None
+            issuer = next((c for c in others if c.subject == current.issuer and _issued_by(current, c)), None)
+            if issuer is None or not _may_issue(issuer, len(path) - 1):
+                return None
+            path.append(issuer)
+    except ValueError:  # a malformed extension
+        return None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A sealed file whose layout, certificate path and signature checked out."""
+
+    body: bytes
+    path: tuple[x509.Certificate, ...]  #: the signer's certificate first, the root last
+
+    @property
+    def signer(self) -> x509.Certificate:
+        return self.path[0]
+
+    @property
+    def root(self) -> x509.Certificate:
+        return self.path[-1]
+
+
+def _unwrapped(raw: bytes, magic: bytes) -> bytes:
+    """``raw`` without what a mail program or an editor may add to the two unsigned lines: a
+    byte-order mark, Windows line ends. The signed part has no line end (JSON escapes them)."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if raw.startswith(magic[:-1] + b"\r\n"):
+        first, header, body = [*raw.split(b"\n", 2), b"", b""][:3]
+        raw = first.removesuffix(b"\r") + b"\n" + header.removesuffix(b"\r") + b"\n" + body
+    return raw
+
+
+def open_bytes(raw: bytes, magic: bytes, max_bytes: int) -> Opened:
+    """Check a sealed file's size, layout, certificate path and signature (see the module
+    docstring); the body is not parsed here. Raises :class:`SealError`."""
+    if len(raw) > max_bytes:
+        raise SealError("too_large")
+    raw = _unwrapped(raw, magic)
+    if not raw.startswith(magic):
+        family = magic.split(b" ")[0] + b" "
+        raise SealError("newer" if raw.startswith(family) else "foreign")
+    end = raw.find(b"\n", len(magic), len(magic) + MAX_HEADER_BYTES)
+    if end < 0:
+        raise SealError("damaged")
+    try:
+        header = orjson.loads(raw[len(magic):end])
+    except (orjson.JSONDecodeError, RecursionError):
+        raise SealError("damaged") from None
+    if not isinstance(header, dict) or set(header) != {"signature", "certificates"}:
+        raise SealError("damaged")
+    signature, certs = header["signature"], header["certificates"]
+    if not (isinstance(signature, str) and isinstance(certs, list) and 1 <= len(certs) <= MAX_CERTIFICATES
+            and all(isinstance(c, str) and len(c) <= MAX_CERT_BYTES for c in certs)):
+        raise SealError("damaged")
+    try:
+        chain = [x509.load_pem_x509_certificate(c.encode("ascii")) for c in certs]
+        sig = base64.b64decode(signature, validate=True)
+    except (ValueError, UnicodeEncodeError, binascii.Error):
+        raise SealError("unreadable") from None
+    path = trusted_path(chain[0], chain[1:])
+    if path is None:
+        raise SealError("no_root")
+    body = raw[end + 1:]
+    if not verify_bytes(chain[0], body, sig):
+        raise SealError("changed")
+    return Opened(body, tuple(path))
+
+
+def not_valid_on(opened: Opened, when: dt.datetime) -> x509.Certificate | None:
+    """The first certificate of the path that was not valid at ``when`` (the day the file says it
+    was made, by the signer's clock), or None."""
+    return next((c for c in opened.path if not c.not_valid_before_utc <= when <= c.not_valid_after_utc), None)
