@@ -151,6 +151,15 @@ class Pack:
             raise KeyError(competency_id)
         return found
 
+    def competency_label(self, competency_id: str) -> str:
+        """"Condition › Competency", as lists and tooltips name a competency; the id itself when
+        the pack has no such competency (an id from another version of the pack)."""
+        try:
+            comp = self.competency(competency_id)
+        except KeyError:
+            return competency_id
+        return f"{self.condition(comp.condition_id).name} \u203a {comp.name}"
+
     def find(self, item_id: str) -> object:
         """Any item by its full id (condition, competency, level cell, statement)."""
         return self._index[item_id]

@@ -197,7 +197,7 @@ class CompetencyListModel(QAbstractListModel):
             flag = f"  {LOW_AGREEMENT_MARK}" if result.overall.low_agreement else ""
             return f"{mark} {comp.name}{flag}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            parts = [f"{self._pack.condition(comp.condition_id).name} › {comp.name}"]
+            parts = [self._pack.competency_label(comp.id)]
             if result.consensus:
                 parts.append(_("consensus: {level}").format(level=choice_name(result.consensus.level)))
             else:

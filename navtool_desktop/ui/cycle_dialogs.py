@@ -334,8 +334,7 @@ class TallyDialog(QDialog):
         self.competency = QComboBox()
         self.competency.setAccessibleName(_("Competency"))
         for cid in competency_ids:
-            comp = pack.competency(cid)
-            self.competency.addItem(f"{pack.condition(comp.condition_id).name} › {comp.name}", cid)
+            self.competency.addItem(pack.competency_label(cid), cid)
         self._entered: dict[str, dict[tuple[str, str], int]] = {}
         self._shown: str | None = None
         self.competency.currentIndexChanged.connect(self._load)

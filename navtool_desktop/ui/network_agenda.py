@@ -58,17 +58,6 @@ def translation_tag(content: NetworkContent, key: str) -> str:
     return status_tag(content.status_of(key))
 
 
-def _competency_names(pack: Pack, ids: Iterable[str]) -> list[str]:
-    out = []
-    for cid in ids:
-        try:
-            comp = pack.competency(cid)
-            out.append(f"{pack.condition(comp.condition_id).name} \u203a {comp.name}")
-        except KeyError:
-            out.append(cid)
-    return out
-
-
 class NetworkAgendaPanel(QWidget):
     """The network's learning agenda: questions on the left, the chosen one and meetings on the right."""
 
@@ -232,7 +221,7 @@ class NetworkAgendaPanel(QWidget):
             self.tree.setCurrentItem(next(iter(self._items.values())))
         names = {d.id: d.name for d in self.ws.districts()}
         lines = [_("{competency}: {n} districts ({names})").format(
-            competency=_competency_names(self.pack, [g.competency_id])[0], n=len(g.districts),
+            competency=self.pack.competency_label(g.competency_id), n=len(g.districts),
             names=", ".join(names.get(d, d) for d in g.districts[:3]) + (", \u2026" if len(g.districts) > 3 else ""))
             for g in self.groups[:4]]
         self.priorities.setText("\n".join(lines) or _("No competency is a priority of two or more districts yet."))
@@ -265,7 +254,7 @@ class NetworkAgendaPanel(QWidget):
             "<li>" + html.escape(name) + (
                 html.escape(" \u2014 " + _("a priority of {n} districts").format(n=sharing[cid]))
                 if cid in sharing else "") + "</li>"
-            for cid, name in zip(q.competencies, _competency_names(self.pack, q.competencies), strict=True))
+            for cid, name in ((cid, self.pack.competency_label(cid)) for cid in q.competencies))
         follow = "".join(f"<li>{html.escape(f)}</li>" for f in q.follow_ups)
         self.question.setText(
             f"<p><b>{html.escape(q.theme)}</b> \u00b7 {html.escape(community.name)}</p>"
@@ -475,7 +464,7 @@ class DistrictAgendaPanel(QWidget):
                  + html.escape(_("Signed by {signer}; network root {fp}").format(
                      signer=agenda.signer, fp=agenda.root_fingerprint)) + "</p><ol>"]
         for q in a["questions"]:
-            names = _competency_names(self.pack, q["competencies"])
+            names = [self.pack.competency_label(c) for c in q["competencies"]]
             # the question in this laptop's language, by its id (the file has it as the network saw it)
             text = self.content.question(q["id"]).text
             comps = ", ".join(

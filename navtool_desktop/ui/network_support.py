@@ -111,9 +111,8 @@ class NetworkSupportPanel(QWidget):
         self.kind.setAccessibleName(_("Support type"))
         self.competency = narrow_combo(QComboBox(), 30)
         self.competency.setAccessibleName(_("Competency"))
-        for cond in self.pack.conditions:
-            for comp in cond.competencies:
-                self.competency.addItem(f"{cond.name} \u203a {comp.name}", comp.id)
+        for comp in self.pack.competencies:
+            self.competency.addItem(self.pack.competency_label(comp.id), comp.id)
         self.by_whom = QLineEdit()
         self.by_whom.setAccessibleName(_("By whom"))
         self.by_whom.setPlaceholderText(_("a person, team or partner"))

@@ -55,7 +55,7 @@ def competency_codes(pack: Pack) -> list[tuple[str, str, str]]:
     codes = []
     for n, condition in enumerate(pack.conditions, 1):
         for m, comp in enumerate(condition.competencies):
-            codes.append((comp.id, f"{n}{chr(ord('a') + m)}", f"{condition.name}: {comp.name}"))
+            codes.append((comp.id, f"{n}{chr(ord('a') + m)}", pack.competency_label(comp.id)))
     return codes
 
 
@@ -336,11 +336,13 @@ class NetworkWindow(QMainWindow):
         layout.addWidget(legend)
         self.page = DistrictPage(self.ws, pack)
         self.page.changed.connect(self.refresh)
+        from navtool_desktop.network.content import load_network_content
         from navtool_desktop.ui.network_agenda import NetworkAgendaPanel
         from navtool_desktop.ui.network_support import NetworkSupportPanel
 
-        self.agenda = NetworkAgendaPanel(self.ws, pack)
-        self.support = NetworkSupportPanel(self.ws, pack)
+        content = load_network_content(pack)  # read once, for both panels
+        self.agenda = NetworkAgendaPanel(self.ws, pack, content)
+        self.support = NetworkSupportPanel(self.ws, pack, content)
         self.tabs = QTabWidget()
         self.tabs.addTab(overview, _("Side &by side"))
         self.tabs.addTab(self.page, _("&District"))
