@@ -24,8 +24,8 @@ from typing import Any
 
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.i18n import _
+from navtool_desktop.storage.repository import PHONE_KEYS
 
-FOLDER = "phones"  #: = storage.repository.PHONE_KEYS (deleting a cycle removes its keys there)
 #: Lock files are opened without following a symbolic link (POSIX; Windows has no flag).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 #: A keys file larger than this is no keys file (a cycle of 500 people is about 100 KB).
@@ -36,12 +36,9 @@ class AlreadyRunning(UserFacingError):
     """Phone rating already runs for this cycle (another panel, window or ``navtool serve``)."""
 
 
-def keys_folder(data_dir: Path, district_id: str) -> Path:
-    return data_dir / FOLDER / district_id
-
-
 def keys_path(store: Any, cycle_id: str) -> Path:
-    return keys_folder(store.repo.folder, store.id) / f"{cycle_id}.json"
+    """The cycle's keys file: the store knows where (it removes it when the cycle closes or goes)."""
+    return Path(store.phone_keys_path(cycle_id))
 
 
 def load_keys(store: Any, cycle_id: str) -> dict[str, Any]:
@@ -76,25 +73,14 @@ def save_keys(store: Any, cycle_id: str, data: dict[str, Any]) -> None:
 def forget_keys(store: Any, cycle_id: str) -> None:
     """Rating has ended: the PINs and personal codes of the cycle are gone for good (or a
     StoreWriteError says why they are not)."""
-    from navtool_desktop.fileio import TEMP_SUFFIX
-    from navtool_desktop.storage.errors import write_failure
-
-    path = keys_path(store, cycle_id)
-    # with the temp files an app killed mid-write left (they hold PIN hashes too)
-    for kept in (path, *path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}")):
-        try:
-            kept.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise write_failure(kept, exc) from None
+    store.forget_phone_keys(cycle_id, strict=True)
 
 
 class CycleLock:
     """Held while a server runs for one cycle; :meth:`acquire` refuses a second one."""
 
     def __init__(self, store: Any, cycle_id: str) -> None:
-        self.path = keys_folder(store.repo.folder, store.id) / f"{cycle_id}.lock"
+        self.path = keys_path(store, cycle_id).with_suffix(".lock")
         self._fd: int | None = None
 
     @property
@@ -165,7 +151,7 @@ def running_elsewhere(data_dir: Path) -> list[str]:
     from navtool_desktop.storage.lock import try_lock
 
     found = []
-    for path in sorted((data_dir / FOLDER).glob("*/*.lock")):
+    for path in sorted((data_dir / PHONE_KEYS).glob("*/*.lock")):
         try:
             fd = os.open(path, os.O_RDWR | _NOFOLLOW)
         except OSError:

@@ -626,17 +626,28 @@ class DistrictStore:
         if cycle.id in self._open:
             self._open[cycle.id].cycle = cycle
         if cycle.status == "closed":
-            self._forget_phone_keys(cycle.id)  # rating on phones has closed with the cycle
+            self.forget_phone_keys(cycle.id)  # rating on phones has closed with the cycle
         return cycle
 
-    def _forget_phone_keys(self, cycle_id: str) -> None:
-        """Remove the PIN and personal code hashes phone rating keeps for a cycle (and temp
-        files of them): four-digit PIN hashes are cracked offline in seconds, so none
-        outlives rating (``phones/keys.py``)."""
-        keys = self.repo.folder / PHONE_KEYS / self.id
-        for kept in (keys / f"{cycle_id}.json", *keys.glob(f".{cycle_id}.json.*{TEMP_SUFFIX}")):
-            with contextlib.suppress(OSError):
+    def phone_keys_path(self, cycle_id: str) -> Path:
+        """Where phone rating keeps a cycle's PIN and personal-code hashes (``phones/keys.py``):
+        beside the data, never in it, so no backup or bundle carries them."""
+        return self.repo.folder / PHONE_KEYS / self.id / f"{cycle_id}.json"
+
+    def forget_phone_keys(self, cycle_id: str, *, strict: bool = False) -> None:
+        """Remove the PIN and personal-code hashes phone rating keeps for a cycle, and the temp
+        files of them a killed write left: four-digit PIN hashes are cracked offline in
+        seconds, so none outlives rating. ``strict``: a file that cannot be removed is a
+        StoreWriteError (else it is left to the next try)."""
+        path = self.phone_keys_path(cycle_id)
+        for kept in (path, *path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}")):
+            try:
                 kept.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                if strict:
+                    raise write_failure(kept, exc) from None
 
     def delete_cycle(self, cycle_id: str) -> None:
         """Remove a cycle and all its data (the latest backup still has it); a tombstone
@@ -656,7 +667,7 @@ class DistrictStore:
         for summary in (self.repo.folder / SUMMARIES / self.id).glob(f"{cycle_id}.*.json"):
             with contextlib.suppress(OSError):
                 summary.unlink()
-        self._forget_phone_keys(cycle_id)
+        self.forget_phone_keys(cycle_id)
 
     def cycle(self, cycle_id: str) -> CycleData:
         """A cycle's participants, ratings, responses, consensus and tallies."""

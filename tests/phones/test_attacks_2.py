@@ -176,7 +176,8 @@ from types import SimpleNamespace
 from navtool_desktop.phones.keys import save_keys
 from navtool_desktop.phones.server import PinBook, hash_pin
 
-store = SimpleNamespace(repo=SimpleNamespace(folder=Path(sys.argv[1])), id="district", read_only=False)
+store = SimpleNamespace(repo=SimpleNamespace(folder=Path(sys.argv[1])), id="district", read_only=False,
+                        phone_keys_path=lambda c: Path(sys.argv[1]) / "phones" / "district" / f"{c}.json")
 book = PinBook()
 for n in range(10_000):
     book._pins[f"person-{n}"] = hash_pin("1234")
@@ -197,7 +198,8 @@ def test_killing_the_app_while_it_keeps_pins_never_loses_one(tmp_path: Path) -> 
 
     from navtool_desktop.phones.server import PinBook
 
-    store = SimpleNamespace(repo=SimpleNamespace(folder=tmp_path), id="district", read_only=False)
+    store = SimpleNamespace(repo=SimpleNamespace(folder=tmp_path), id="district", read_only=False,
+                            phone_keys_path=lambda c: tmp_path / "phones" / "district" / f"{c}.json")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     rng = random.Random(22)
     for _round in range(4):
@@ -300,7 +302,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from navtool_desktop.phones.keys import AlreadyRunning, CycleLock
 
-store = SimpleNamespace(repo=SimpleNamespace(folder=Path(sys.argv[1])), id="district")
+store = SimpleNamespace(repo=SimpleNamespace(folder=Path(sys.argv[1])), id="district",
+                        phone_keys_path=lambda c: Path(sys.argv[1]) / "phones" / "district" / f"{c}.json")
 lock = CycleLock(store, "cycle")
 try:
     lock.acquire("Retreat")
@@ -325,7 +328,8 @@ def test_processes_racing_for_one_cycle_lock_let_exactly_one_serve(tmp_path: Pat
         winner = racers[said.index("won")]
         winner.kill()   # the serving app is killed: the lock dies with it
         winner.wait()
-        store = SimpleNamespace(repo=SimpleNamespace(folder=tmp_path), id="district")
+        store = SimpleNamespace(repo=SimpleNamespace(folder=tmp_path), id="district",
+                                phone_keys_path=lambda c: tmp_path / "phones" / "district" / f"{c}.json")
         lock = CycleLock(store, "cycle")  # type: ignore[arg-type]
         lock.acquire("Retreat")
         lock.release()
