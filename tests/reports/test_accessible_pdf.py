@@ -476,3 +476,36 @@ def test_a_right_to_left_paragraph_over_several_lines_reads_in_order(tmp_path: P
     pdf = build([heading("Team"), para("Team: \u05e9\u05dc\u05d5\u05dd, Ana")], info)
     text = _BIDI_MARKS.sub("", pdf_text(pdf, tmp_path))
     assert "Team: \u05e9\u05dc\u05d5\u05dd, Ana" in text  # the space after a shaped word and its comma
+
+
+@pytest.mark.parametrize("listed", ["missing", "wrong title"])
+def test_signature_widgets_find_their_form_element_without_the_renderers_list(
+        pack: Pack, demo_plan: PlanInput, monkeypatch: pytest.MonkeyPatch, listed: str) -> None:
+    """The renderer lists its Form elements (/NavForms) so fields find theirs without walking the
+    tree; a PDF without that list, or with one that does not match, is walked instead."""
+    import io
+
+    import navtool_desktop.signing as signing
+
+    seen: list[tuple[bytes, object, object]] = []
+    real = signing.add_signature_fields
+    monkeypatch.setattr(signing, "add_signature_fields",
+                        lambda pdf, boxes, labels: seen.append((pdf, boxes, labels)) or real(pdf, boxes, labels))
+    render_plan(pack, demo_plan)
+    before, boxes, labels = seen[0]
+    with pikepdf.open(io.BytesIO(before)) as doc:
+        tree = doc.Root.StructTreeRoot
+        assert len(tree.NavForms) == 2 * len(boxes)  # (title, Form element) per box
+        if listed == "missing":
+            del tree["/NavForms"]
+        else:
+            tree.NavForms = pikepdf.Array([pikepdf.String("nobody"), tree.NavForms[1]])
+        out = io.BytesIO()
+        doc.save(out)
+    with pikepdf.open(io.BytesIO(real(out.getvalue(), boxes, labels))) as doc:  # type: ignore[arg-type]
+        parents = parents_of(doc.Root.StructTreeRoot)
+        widgets = [a for page in doc.pages for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Widget"]
+        assert len(widgets) == len(boxes)
+        for widget in widgets:
+            form = parents[int(widget.StructParent)]
+            assert form.S == "/Form" and str(form.T) == str(widget.T) and form.K.Obj.objgen == widget.objgen
