@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
@@ -181,20 +182,27 @@ def check_screens(window: MainWindow, width: int, height: int) -> list[str]:
         window.show_screen(index)
         QApplication.processEvents()
         named = controls()
-        QApplication.processEvents()
-        hint = window.minimumSizeHint()
-        if hint.width() > room_w or hint.height() > room_h:
-            problems.append(f"{name}: the window needs {hint.width()}x{hint.height()}")
-        if window.width() > room_w or window.height() > room_h:
-            problems.append(f"{name}: the window grew to {window.width()}x{window.height()}")
-        for control in named:
-            _reveal(control)
-            wrong = _fully_visible(control, window)
-            if wrong:
-                label = control.objectName() or getattr(control, "text", lambda: "")() \
-                    or type(control).__name__
-                problems.append(f"{name}: {label!r} is outside the visible area ({wrong})")
+        problems += fit_problems(window, name, named, room_w, room_h)
         problems += [f"{name}{state}: the screen scrolls sideways by {wider} px" for state, wider in _sideways(window)]
+    return problems
+
+
+def fit_problems(window: QWidget, name: str, controls: list[Any], room_w: int, room_h: int) -> list[str]:
+    """What on one screen (or step) does not fit ``room_w`` x ``room_h``: the window's size and
+    each named control, scrolled into view, wholly inside the visible area."""
+    QApplication.processEvents()
+    problems = []
+    hint = window.minimumSizeHint()
+    if hint.width() > room_w or hint.height() > room_h:
+        problems.append(f"{name}: the window needs {hint.width()}x{hint.height()}")
+    if window.width() > room_w or window.height() > room_h:
+        problems.append(f"{name}: the window grew to {window.width()}x{window.height()}")
+    for control in controls:
+        _reveal(control)
+        wrong = _fully_visible(control, window)
+        if wrong:
+            label = control.objectName() or getattr(control, "text", lambda: "")() or type(control).__name__
+            problems.append(f"{name}: {label!r} is outside the visible area ({wrong})")
     return problems
 
 

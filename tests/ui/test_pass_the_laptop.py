@@ -403,7 +403,7 @@ def test_a_clock_turned_back_does_not_lock_a_name_for_longer(store: DistrictStor
 def turn_problems(pack: Pack, repo: Repository, language: str, room_w: int, room_h: int) -> list[str]:
     """What does not fit in each step of a turn, in ``language``, on a ``room_w`` x ``room_h``
     screen (logical pixels, the window manager's room already taken off)."""
-    from test_fits_screen import _fully_visible, _reveal, build_district
+    from test_fits_screen import build_district, fit_problems
 
     from navtool_desktop.framework.locale import load_localized
     from navtool_desktop.ui.main_window import MainWindow
@@ -425,17 +425,7 @@ def turn_problems(pack: Pack, repo: Repository, language: str, room_w: int, room
     problems: list[str] = []
 
     def check(name: str, controls: list[Any]) -> None:
-        QApplication.processEvents()
-        hint = window.minimumSizeHint()
-        if hint.width() > room_w or hint.height() > room_h:
-            problems.append(f"{name}: the window needs {hint.width()}x{hint.height()}")
-        if window.width() > room_w or window.height() > room_h:
-            problems.append(f"{name}: the window grew to {window.width()}x{window.height()}")
-        for control in controls:
-            _reveal(control)
-            wrong = _fully_visible(control, window)
-            if wrong:
-                problems.append(f"{name}: {control.objectName() or getattr(control, 'text', str)()!r} {wrong}")
+        problems.extend(fit_problems(window, name, controls, room_w, room_h))
 
     screen.ask_who()
     picker = screen.turn_step
