@@ -55,7 +55,7 @@ BPY    := $(BVENV)/$(VBIN)/python$(EXE)
 STAMP_BUNDLE := $(BVENV)/.installed-bundle
 BUNDLE_INPUTS := $(shell find navtool_desktop content resources -type f -not -path '*/__pycache__/*' \
 	-not -name '*.pyc' 2>/dev/null) build/navtool.spec build/spec_common.py build/navtool_entry.py build/shrink_icu.py \
-	$(LOCK_BUNDLE)
+	$(wildcard build/offline/*.py) $(LOCK_BUNDLE)
 NAVTOOL := dist/navtool/navtool$(EXE)
 # The Windows navtool.exe has no console; navtool-cli.exe is the same program for a terminal.
 ifeq ($(OS),Windows_NT)
@@ -135,8 +135,10 @@ test-display: $(STAMP_DEV) debs
 test-portable: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $$($(PY) build/portable_tests.py) $(PYTEST_ARGS)
 
-## test-frozen: build dist/navtool and run its --version --verbose and --self-test
+## test-frozen: build dist/navtool, check that its libraries find what they link to (Linux),
+## and run its --version --verbose and --self-test
 test-frozen: bundle debs
+	$(BPY) build/check_libraries.py dist/navtool
 	$(NAVTOOL_CLI) --version --verbose
 	QT_QPA_PLATFORM=offscreen $(NAVTOOL_CLI) --self-test
 

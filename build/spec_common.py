@@ -53,7 +53,68 @@ PY_EXCLUDES: tuple[str, ...] = (
     "PIL._imagingmath", "PIL.ImageMath", "PIL._imagingmorph", "PIL.ImageMorph", "PIL.ImageQt",
     # lxml is needed by pyHanko for XMP metadata (lxml.etree), not for HTML or objectify.
     "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.html5parser", "lxml.cssselect",
+    # Test and documentation tools of the standard library and ReportLab's test helpers; the
+    # app starts no worker processes (multiprocessing, concurrent.futures' process pool).
+    "unittest", "doctest", "pydoc", "reportlab.lib.testutils", "reportlab.graphics.testshapes",
+    "reportlab.graphics.testdrawings", "multiprocessing", "_multiprocessing", "_posixshmem",
+    "concurrent.futures.process",
+    # The East Asian legacy codecs (Shift JIS, EUC-KR, GB 2312, Big5, ISO 2022; about 0.9 MB):
+    # every file the app reads or writes is UTF-8, and names in those scripts are Unicode text.
+    "_codecs_jp", "_codecs_kr", "_codecs_cn", "_codecs_tw", "_codecs_hk", "_codecs_iso2022",
+    "_multibytecodec",
 )
+
+#: Network clients and TLS. The app opens no connection but the phone page's local HTTP
+#: server: pyHanko validates with the certificates it is given (``allow_fetching=False``) and
+#: asks no time-stamp server, so aiohttp and its helpers, ``ssl`` and OpenSSL's libraries
+#: (libssl, libcrypto; ``_hashlib`` too, whose hashes Python also has built in) stay out,
+#: about 8 MB. cryptography keeps its own copy of OpenSSL's algorithms inside its Rust library.
+#: pyHanko imports two of its network modules whatever it is asked to do; the bundle carries
+#: the replacements in :data:`OFFLINE_MODULES` instead.
+NETWORK_EXCLUDES: tuple[str, ...] = (
+    "aiohttp", "aiohappyeyeballs", "aiosignal", "frozenlist", "multidict", "yarl", "propcache",
+    "idna", "certifi", "charset_normalizer", "requests", "urllib3", "oscrypto",
+    "ssl", "_ssl", "_hashlib",
+    "pyhanko_certvalidator.fetchers.aiohttp_fetchers", "pyhanko_certvalidator.fetchers.requests_fetchers",
+    "pyhanko.sign.timestamps.aiohttp_client", "pyhanko.sign.timestamps.requests_client",
+    "pyhanko.sign.signers.csc_signer", "pyhanko.sign.validation.qualified.eutl_fetch",
+)
+
+#: Modules the bundle carries in place of pyHanko's network ones (module name -> file under
+#: ``build/offline/``). Each defines the names pyHanko's other modules import from the
+#: original, and refuses with a clear message if it is ever used
+#: (``tests/test_bundle_trim.py`` checks both against the installed pyHanko).
+OFFLINE_MODULES: dict[str, str] = {
+    "pyhanko.sign.timestamps.aiohttp_client": "offline/timestamper.py",
+    "pyhanko_certvalidator.fetchers.aiohttp_fetchers": "offline/fetchers.py",
+}
+
+#: Linux libraries every desktop has, left to the system (the bundle's copies would come from
+#: the build machine). The first group is from AppImage's exclude list
+#: (github.com/AppImageCommunity/pkg2appimage, file ``excludelist``), where bundling them is
+#: known to break: libstdc++ older than the graphics driver's needs, fontconfig and FreeType
+#: stalling or misreading the system's font configuration, an X11 client library out of step
+#: with the system's libxcb. The D-Bus client library is on every Linux desktop too; Debian's
+#: copy would bring libsystemd and libgcrypt, and libgcrypt needs a libgpg-error, which the
+#: list leaves to the system.
+SYSTEM_LIBRARIES: frozenset[str] = frozenset({
+    # AppImage's exclude list
+    "libstdc++.so.6", "libgcc_s.so.1", "libX11.so.6", "libX11-xcb.so.1", "libxcb.so.1",
+    "libfontconfig.so.1", "libfreetype.so.6", "libharfbuzz.so.0", "libfribidi.so.0",
+    "libexpat.so.1", "libgpg-error.so.0", "libuuid.so.1", "libz.so.1", "libwayland-client.so.0",
+    "libGL.so.1", "libEGL.so.1", "libICE.so.6", "libSM.so.6", "libcom_err.so.2", "libgmp.so.10",
+    # the D-Bus client library
+    "libdbus-1.so.3",
+})
+
+#: Libraries only the system libraries above use (checked with readelf on the bundle: nothing
+#: else in it needs them): libdbus's (libsystemd and what it links), FreeType's (libpng,
+#: Brotli) and libxcb's (libXau, libXdmcp and libbsd, collected for the system's libxcb).
+ONLY_FOR_SYSTEM_LIBRARIES: frozenset[str] = frozenset({
+    "libsystemd.so.0", "libgcrypt.so.20", "liblz4.so.1", "libcap.so.2",
+    "libpng16.so.16", "libbrotlidec.so.1", "libbrotlicommon.so.1",
+    "libXau.so.6", "libXdmcp.so.6", "libbsd.so.0", "libmd.so.0",
+})
 
 #: Qt plugin folders collected by PyInstaller's Qt hooks that a widgets app never loads. The
 #: widgets draw in software (raster), so the OpenGL/EGL/Vulkan integrations of xcb and Wayland
@@ -97,6 +158,8 @@ def _plugin_stem(filename: str) -> str:
 def keep_entry(dest: str) -> bool:
     """Whether a collected file (its path inside the bundle) belongs in the app."""
     parts = PurePosixPath(dest.replace("\\", "/")).parts
+    if len(parts) == 1 and dest in SYSTEM_LIBRARIES | ONLY_FOR_SYSTEM_LIBRARIES:
+        return False
     if "locale" in parts and dest.endswith((".po", ".pot")):
         return False  # the app reads the compiled navtool.mo; the sources stay in the repository
     if "translations" in parts and dest.endswith(".qm"):
@@ -173,3 +236,30 @@ def strip_debug_info(folder: str) -> None:
              and not any(part.endswith(".libs") for part in path.parts)]
     for start in range(0, len(files), 200):
         subprocess.run([strip, "--strip-unneeded", *files[start:start + 200]], check=True)
+
+
+def offline_toc(build_dir: str | os.PathLike[str]) -> list[tuple[str, str, str]]:
+    """The PYZ entries of :data:`OFFLINE_MODULES`: each replacement under its original's name."""
+    return [(name, os.path.join(str(build_dir), *path.split("/")), "PYMODULE")
+            for name, path in OFFLINE_MODULES.items()]
+
+
+def system_libxau_for_pillow(binaries: Iterable[Any]) -> list[Any]:
+    """A binaries TOC where Pillow's libXau is the system's (call before :func:`trim`).
+
+    Pillow's wheel vendors libXau (for its X11 screen grab, which the app never uses) as 14 KB
+    of code that patchelf laid out with a 2 MiB alignment: 2.1 MB on disk. The system's copy of
+    the same library is collected anyway (for libxcb, ``libXau.so.6``), so the bundle ships that
+    file under Pillow's name; its ABI has not changed since 2005. Elsewhere (no such files) the
+    TOC is returned as it is.
+    """
+    entries = list(binaries)
+    system = next((src for dest, src, _kind in entries if dest == "libXau.so.6"), None)
+    if system is None:
+        return entries
+
+    def is_pillows(dest: str) -> bool:
+        path = PurePosixPath(dest.replace("\\", "/"))
+        return path.parent.name == "pillow.libs" and path.name.startswith("libXau-")
+
+    return [(dest, system, kind) if is_pillows(dest) else (dest, src, kind) for dest, src, kind in entries]

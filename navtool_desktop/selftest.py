@@ -310,6 +310,35 @@ def _verify(ctx: Context) -> str:
                                                                                count=len(pages))
 
 
+#: What the frozen bundle leaves out so that it has no network client (build/spec_common.py,
+#: NETWORK_EXCLUDES): none of these may be importable in it.
+NETWORK_MODULES = ("aiohttp", "ssl", "_ssl", "_hashlib", "certifi", "urllib3", "requests")
+
+
+@step("no network client in the bundle", needs=["pyhanko.sign.timestamps"])
+def _offline(ctx: Context) -> str:
+    """The frozen app carries no HTTP client or TLS, and pyHanko's network modules refuse."""
+    if not getattr(sys, "frozen", False):
+        raise StepSkipped(_("only in the frozen app (a source checkout has pyHanko's network "
+                            "clients installed)"))
+    present = [name for name in NETWORK_MODULES if module_exists(name)]
+    if present:
+        raise StepError(_("the bundle has {modules}").format(modules=", ".join(present)))
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+    refused = 0
+    for make in (lambda: HTTPTimeStamper("http://127.0.0.1:9/"), AIOHttpFetcherBackend):
+        try:
+            make()
+        except RuntimeError:
+            refused += 1
+    if refused != 2:
+        raise StepError(_("pyHanko's time-stamp client or certificate fetcher can be made"))
+    return _("{count} network modules absent; the time-stamp client and the certificate "
+             "fetcher refuse").format(count=len(NETWORK_MODULES))
+
+
 @step("sign and import a district summary", needs=["navtool_desktop.network.workspace"])
 def _network(ctx: Context) -> str:
     build_summary = feature("navtool_desktop.network.summary", "build_summary")
