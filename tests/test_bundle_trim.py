@@ -99,6 +99,12 @@ assert verify_pdf_bytes(signed, [root.certificate]).ok
 render_report_with_twin(pack, ReportInput(demo.district, results, today=date(2025, 3, 1)))
 render_progress_with_twin(pack, data)
 render_rating_sheet(pack, demo.district, dc.cycle)
+from navtool_desktop.core.pins import check_pin, hash_pin
+from navtool_desktop.phones import PinBook
+assert check_pin("2468", hash_pin("2468")) and not check_pin("2469", hash_pin("2468"))
+book = PinBook()
+book.set_codes({"p1": "ABCD2345"})
+assert book.participant_of_code("ABCD2345") == "p1"
 for name in spec_common.OFFLINE_MODULES:
     print("replaced", name, Path(sys.modules[name].__file__).relative_to(BUILD).as_posix())
 print("\\n".join(sorted(sys.modules)))

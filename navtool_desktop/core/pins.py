@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import math
 import re
 import secrets
 import threading
 from collections.abc import Sequence
+
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 PIN_TRIES = 5              #: wrong PINs before a name is locked
 PIN_LOCK_SECONDS = 300.0   #: how long a locked name stays locked
@@ -45,8 +46,9 @@ def _scrypt(pin: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
 
 
 def _scrypt_now(pin: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(pin.encode("ascii"), salt=salt, n=2 ** log2_n, r=r, p=p,
-                          maxmem=2 ** log2_n * r * 128 * 2 + 1024 * 1024, dklen=32)
+    # cryptography's scrypt, not hashlib's: the desktop bundle leaves Python's OpenSSL
+    # binding (_hashlib, which hashlib.scrypt needs) out. Same algorithm, same bytes.
+    return Scrypt(salt=salt, length=32, n=2 ** log2_n, r=r, p=p).derive(pin.encode("ascii"))
 
 
 def hash_pin(pin: str) -> str:

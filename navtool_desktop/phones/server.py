@@ -33,7 +33,6 @@ Security design (a room full of strangers' phones, plain HTTP on a local network
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import html
 import ipaddress
@@ -50,6 +49,9 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from navtool_desktop.core.pins import PIN_LOCK_SECONDS as PIN_LOCK_SECONDS  # the phone tests' names
 from navtool_desktop.core.pins import PIN_TRIES as PIN_TRIES
@@ -273,7 +275,9 @@ class PinBook:
     # --- personal codes -------------------------------------------------------------------
 
     def _code_digest(self, code: str) -> bytes:
-        return hashlib.pbkdf2_hmac("sha256", code.encode(), self._code_salt, PBKDF2_ROUNDS)
+        # cryptography's PBKDF2 (the bundle has no _hashlib; hashlib's would fall back to slow Python)
+        return PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=self._code_salt,
+                          iterations=PBKDF2_ROUNDS).derive(code.encode())
 
     def new_codes(self, participant_ids: Sequence[str]) -> dict[str, str]:
         """A new personal code for each participant (replacing any earlier one: slips printed

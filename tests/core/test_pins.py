@@ -63,3 +63,11 @@ def test_a_kept_hash_with_other_costs_is_not_a_pin_hash() -> None:
         assert not pins.is_pin_hash(f"scrypt${cost}${salt_and_digest}")
         assert not pins.check_pin("0420", f"scrypt${cost}${salt_and_digest}")
     assert pins.is_pin_hash(made) and pins.check_pin("0420", made)
+
+
+def test_a_pin_hash_written_by_hashlib_scrypt_still_checks() -> None:
+    """The earlier versions hashed with hashlib.scrypt; the bundle has no _hashlib now, so PINs
+    hash with cryptography's scrypt. Same algorithm and settings: a PIN set before still opens."""
+    before = "scrypt$14$8$1$AAECAwQFBgcICQoLDA0ODw==$zqTxOQ9+JdPlblLqzTpgLMM2UTmilg/97SVoXbGeuf8="
+    assert pins.check_pin("2468", before)
+    assert not pins.check_pin("2469", before)

@@ -273,3 +273,13 @@ def test_a_lock_left_by_a_killed_app_does_not_block(room: Room) -> None:
         lock.release()
     assert "http://127.0.0.1:5/j/NEWNEW" in running and "OLDOLD" not in running
     assert running_elsewhere(room.store.repo.folder) == []
+
+
+def test_a_personal_code_kept_by_the_hashlib_version_still_opens() -> None:
+    """Personal codes were hashed with hashlib.pbkdf2_hmac; they hash with cryptography's PBKDF2
+    now (the bundle has no _hashlib). A keys file written before still names the right person."""
+    saved = {"format": 2, "rounds": 20_000, "pins": {}, "code_salt": b"salt-of-16-bytes".hex(),
+             "codes": {"p1": "99cad5bdc2cf1f1ecc73fe2a028d53efd71a4e95dfd8bc42702a73ca515daf80"}}
+    book = PinBook.restore(saved)
+    assert book.participant_of_code("ABCD2345") == "p1"
+    assert book.participant_of_code("ABCD2346") is None
