@@ -429,6 +429,11 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
         raise SigningError(_("The field {field} already has its place on the page; give the field or a box, "
                              "not both.").format(field=field), "bad_box")
 
+    if new_spec is None and _requires_time_stamp_server(writer.prev, field):
+        raise SigningError(_("The signature box {field} requires a time-stamp from a server on the "
+                             "internet. The Navigation Tool works offline and never contacts one: sign "
+                             "another box, or ask for a copy of the PDF without that requirement.")
+                           .format(field=field), "asks_for_network")
     certify = new_spec is None and not any(signed for _n, signed in existing) and not certified
     lines = grouped_fingerprint(fingerprint(identity.certificate))
     params = {
@@ -456,6 +461,28 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
         raise SigningError(_("{file} could not be signed: {error}").format(file=label, error=exc),
                            "sign_failed") from None
     return out.getvalue()
+
+
+def _requires_time_stamp_server(reader: Any, field: str) -> bool:
+    """Whether the empty box ``field`` has seed values that require a time-stamp (``/SV`` with
+    ``/TimeStamp`` and its required flag): pyHanko would then ask the server they name while
+    signing. A box that only suggests a server signs without one."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign import fields as pdf_fields
+
+    for name, _value, ref in pdf_fields.enumerate_sig_fields(reader):
+        if name != field:
+            continue
+        try:
+            seed = ref.get_object().get("/SV")
+            seed = seed.get_object() if seed is not None else None
+            stamp = seed.get("/TimeStamp") if isinstance(seed, generic.DictionaryObject) else None
+            stamp = stamp.get_object() if stamp is not None else None
+            # pyHanko reads any /Ff but 0 as "required" (bool of the object), and so does this
+            return isinstance(stamp, generic.DictionaryObject) and bool(stamp.get("/Ff", 0))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return True  # seed values that cannot be read: do not let pyHanko act on them
+    return False
 
 
 def sign_pdf(source: Path, output: Path, identity: Identity, *, field: str | None = None,
