@@ -389,8 +389,8 @@ def _phones(ctx: Context) -> str:
             raise StepError(_("segno made no PNG"))
         # personal codes (PBKDF2) and PINs (scrypt) hash with cryptography: the bundle has no _hashlib
         someone = room.participants[0].id
-        code = server.new_codes([someone])[someone]
-        if server.participant_of_code(code) != someone or not check_pin("2468", hash_pin("2468")):
+        code = server.pins.new_codes([someone])[someone]
+        if server.pins.participant_of_code(code) != someone or not check_pin("2468", hash_pin("2468")):
             raise StepError(_("a personal code or a PIN did not check"))
     finally:
         server.stop()
