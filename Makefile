@@ -41,10 +41,11 @@ endif
 DEB_TEST_PACKAGES := poppler-utils qpdf xvfb xauth libegl1 libgl1 libxkbcommon0 \
 	libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 x11-apps \
-	icu-devtools binutils gcc chromium chromium-driver
+	icu-devtools binutils gcc chromium chromium-driver locales
 # (chromium and chromium-driver: the phone page's browser test, tests/phones/test_browser.py;
 # the libxcb-* ones are the xcb platform plugin's: PyInstaller copies them into the bundle,
-# so the build machine needs them; x11-apps gives xwd for the screenshot under Xvfb)
+# so the build machine needs them; x11-apps gives xwd for the screenshot under Xvfb; locales
+# gives the sources build/check_locales.py compiles, to start the bundle under legacy locales)
 PYTEST_ARGS ?=
 # FROZEN=0 skips building the PyInstaller bundle and its self-test in `make test`.
 FROZEN ?= 1
@@ -135,10 +136,12 @@ test-display: $(STAMP_DEV) debs
 test-portable: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $$($(PY) build/portable_tests.py) $(PYTEST_ARGS)
 
-## test-frozen: build dist/navtool, check that its libraries find what they link to (Linux),
+## test-frozen: build dist/navtool, check that its libraries find what they link to and that it
+## starts under legacy locales (Linux),
 ## and run its --version --verbose and --self-test
 test-frozen: bundle debs
 	$(BPY) build/check_libraries.py dist/navtool
+	$(BPY) build/check_locales.py $(NAVTOOL_CLI)
 	$(NAVTOOL_CLI) --version --verbose
 	QT_QPA_PLATFORM=offscreen $(NAVTOOL_CLI) --self-test
 

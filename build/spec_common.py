@@ -58,10 +58,9 @@ PY_EXCLUDES: tuple[str, ...] = (
     "unittest", "doctest", "pydoc", "reportlab.lib.testutils", "reportlab.graphics.testshapes",
     "reportlab.graphics.testdrawings", "multiprocessing", "_multiprocessing", "_posixshmem",
     "concurrent.futures.process",
-    # The East Asian legacy codecs (Shift JIS, EUC-KR, GB 2312, Big5, ISO 2022; about 0.9 MB):
-    # every file the app reads or writes is UTF-8, and names in those scripts are Unicode text.
-    "_codecs_jp", "_codecs_kr", "_codecs_cn", "_codecs_tw", "_codecs_hk", "_codecs_iso2022",
-    "_multibytecodec",
+    # (The East Asian legacy codecs stay, about 0.9 MB: Python needs the locale's encoding to
+    # start at all, and a Linux desktop set to EUC-JP, GBK, Big5 or EUC-KR would not open the
+    # app without them; build/check_locales.py checks it on the built bundle.)
 )
 
 #: Network clients and TLS. The app opens no connection but the phone page's local HTTP
