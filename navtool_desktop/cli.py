@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 
@@ -138,7 +139,16 @@ def without_option(argv: Sequence[str], name: str) -> list[str]:
     return out
 
 
+def _tolerant_output() -> None:
+    """A name the terminal's encoding cannot show (Vietnamese or Chinese under Latin-1) prints
+    as "?" instead of stopping the command with a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     words = list(sys.argv[1:] if argv is None else argv)
     data_dir = early_option(words, "--data-dir")
     if data_dir:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from navtool_desktop.errors import UserFacingError
+from navtool_desktop.i18n import _
 
 
 class SigningError(UserFacingError):
@@ -16,3 +17,10 @@ class SigningError(UserFacingError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+    @classmethod
+    def encrypted(cls, label: str) -> SigningError:
+        """What signing and checking say of a password-protected (encrypted) PDF."""
+        return cls(_("{file} is protected with a password (encrypted). The Navigation Tool signs and checks "
+                     "only PDFs without one, as it makes them: ask for a copy without the password.")
+                   .format(file=label), "encrypted")

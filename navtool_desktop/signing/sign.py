@@ -134,10 +134,13 @@ def _read_pdf(data: bytes, label: str):  # type: ignore[no-untyped-def]
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         raise SigningError(_("{file} is not a PDF file.").format(file=label), "not_pdf")
     try:
-        return IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except (PdfError, ValueError, KeyError, IndexError) as exc:
         raise SigningError(_("{file} is a damaged PDF and cannot be signed: {error}")
                            .format(file=label, error=exc), "not_pdf") from None
+    if writer.prev.encrypted:
+        raise SigningError.encrypted(label)
+    return writer
 
 
 def signature_fields(data: bytes) -> list[tuple[str, bool]]:

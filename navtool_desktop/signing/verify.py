@@ -228,11 +228,14 @@ def _open(data: bytes, label: str):  # type: ignore[no-untyped-def]
         raise SigningError(_("{file} is not a PDF file.").format(file=label), "not_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        sigs = reader.embedded_signatures
+        encrypted = reader.encrypted
+        sigs = [] if encrypted else reader.embedded_signatures
     except (PdfError, ValueError, KeyError, IndexError, TypeError, AssertionError, AttributeError,
             RecursionError) as exc:  # whatever a damaged or hostile file makes the reader raise
         raise SigningError(_("{file} is a damaged PDF and cannot be checked: {error}")
                            .format(file=label, error=exc), "not_pdf") from None
+    if encrypted:
+        raise SigningError.encrypted(label)
     return reader, sigs
 
 

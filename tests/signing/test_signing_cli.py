@@ -208,3 +208,17 @@ def test_sign_chooses_the_box_by_role_and_refuses_another_without_force(run: Run
     assert [b.signed for b in declared_boxes((folder / "chair.pdf").read_bytes())] == [False, True]
     code, _out, err = run("sign", folder / "chair.pdf", *bo, "--in-place")
     assert code == 1 and "Name it with --box ROLE" in err
+
+
+def test_a_name_the_terminal_cannot_show_prints_with_a_mark_instead_of_crashing(identities: Path) -> None:
+    """Under a Latin-1 terminal "Bo Nguyễn" ended in a UnicodeEncodeError traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1", "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "navtool_desktop", "identity", "show", str(identities / "bo.p12"),
+                           "--passphrase-file", str(identities / "bo.pass")],
+                          capture_output=True, env=env, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr.decode("latin-1")[-800:]
+    assert "Bo Nguy?n" in done.stdout.decode("latin-1")

@@ -83,3 +83,30 @@ def test_a_box_without_seed_values_still_signs(district: District) -> None:
     writer.write(out)
     signed = sign_pdf_bytes(out.getvalue(), district.superintendent, field="signer-1")
     assert len(signed) > len(out.getvalue())
+
+
+def _encrypted_pdf(user_password: str) -> bytes:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(make_pdf(pages=1)), strict=False))
+    writer.encrypt("owner secret", user_password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("user_password", ["", "opensesame"])
+def test_an_encrypted_pdf_is_refused_by_name_when_signing_and_checking(district: District,
+                                                                      user_password: str) -> None:
+    """Signing one ended in pyHanko's "No key available to decrypt" traceback; checking one
+    called it damaged."""
+    from navtool_desktop.signing import verify_pdf_bytes
+
+    data = _encrypted_pdf(user_password)
+    with pytest.raises(SigningError) as signing:
+        sign_pdf_bytes(data, district.superintendent, label="plan.pdf")
+    assert signing.value.reason == "encrypted" and "password" in str(signing.value)
+    with pytest.raises(SigningError) as checking:
+        verify_pdf_bytes(data, [district.root.certificate], label="plan.pdf")
+    assert checking.value.reason == "encrypted" and "damaged" not in str(checking.value)
