@@ -5,7 +5,7 @@ bundle-bare``, then starts each ``RUNS`` times, alternating, under
 ``QT_QPA_PLATFORM=offscreen`` until its main window is shown (``--exit-when-shown``; the
 bare window quits on show too). Reports both medians, their ratio, and ``du`` of
 ``dist/navtool``. Targets (DESIGN.md section 7): under 1.0 s, under 3x the bare window,
-under 120 MB. Run alone with ``python -m bench.launch``.
+under 125 MB (of 10^6 bytes). Run alone with ``python -m bench.launch``.
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ def launch_seconds(argv: list[str], data_dir: Path) -> float:
 
 
 def folder_mb(folder: Path) -> float:
-    """Size on disk of ``folder`` in MB (du -sk; falls back to summing file sizes)."""
+    """Size on disk of ``folder`` in MB of 10^6 bytes (du -sk; falls back to summing file sizes)."""
     try:
         out = subprocess.run(["du", "-sk", str(folder)], capture_output=True, text=True, check=True).stdout
-        return int(out.split()[0]) / 1024
+        return int(out.split()[0]) * 1024 / 1e6
     except (OSError, subprocess.CalledProcessError, ValueError):
-        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
 def measure(runs: int = RUNS) -> dict[str, float]:
@@ -84,7 +84,7 @@ def run() -> list[object]:
         Result("app launch / bare window launch", m["ratio"], "x", 3.0),
         Result(f"frozen app with the demo district open (median of {RUNS})", m["demo_s"], "s", 1.0),
         Result("demo district launch / bare window launch", m["demo_ratio"], "x", 3.0),
-        Result("bundle size, dist/navtool", m["bundle_mb"], "MB", 120.0),
+        Result("bundle size, dist/navtool", m["bundle_mb"], "MB", 125.0),
         Result("bare window bundle size, dist/bare_window", m["bare_mb"], "MB"),
     ]
 
@@ -95,9 +95,9 @@ def main() -> int:
     print(f"frozen bare window, median of {RUNS}:  {m['bare_s']:.3f} s")
     print(f"ratio app / bare:               {m['ratio']:.2f} x   (target < 3 x)")
     print(f"with the demo district:         {m['demo_s']:.3f} s   ({m['demo_ratio']:.2f} x)")
-    print(f"bundle size dist/navtool:       {m['bundle_mb']:.1f} MB  (target < 120 MB)")
+    print(f"bundle size dist/navtool:       {m['bundle_mb']:.1f} MB  (target < 125 MB)")
     print(f"bare window bundle size:        {m['bare_mb']:.1f} MB")
-    ok = m["app_s"] < 1.0 and m["ratio"] < 3.0 and m["bundle_mb"] < 120.0
+    ok = m["app_s"] < 1.0 and m["ratio"] < 3.0 and m["bundle_mb"] < 125.0
     return 0 if ok else 1
 
 
