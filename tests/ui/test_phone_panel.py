@@ -150,7 +150,7 @@ def test_printed_codes_join_and_survive_a_restart_until_rating_ends(
     out = tmp_path / "slips.pdf"
     panel.ask_save_path = lambda *_a: out  # type: ignore[method-assign]
     panel.print_button.click()
-    assert "Saved 1 slips" in panel.message.text()
+    qtbot.waitUntil(lambda: "Saved 1 slips" in panel.message.text(), timeout=30_000)
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Ana Peña" in text and server.url in text.replace("\n", "")
@@ -234,7 +234,11 @@ def test_printing_again_prints_only_the_people_without_a_code(
     def printed(name: str) -> str:
         out = tmp_path / name
         panel.ask_save_path = lambda *_a: out  # type: ignore[method-assign]
+        before = panel.operation
         panel.print_button.click()
+        started = panel.operation
+        if started is not None and started is not before:
+            qtbot.waitUntil(lambda: not started.running, timeout=30_000)
         if not out.exists():
             return ""
         return subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
@@ -267,3 +271,37 @@ def test_printing_again_prints_only_the_people_without_a_code(
     assert len(codes(printed("fourth.pdf"))) == 2
     assert join(ana) == 403  # new codes for everyone: the old slips stop working
     panel.stop()
+
+
+def test_slips_are_drawn_off_the_gui_thread_and_a_stop_meanwhile_keeps_the_old_codes(
+        qtbot: Any, panel: PhonePanel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawing 60 slips took about 2 s with the window frozen; it is a background job now, with
+    the button off meanwhile. Stopping the session before it ends keeps no new code."""
+    import threading
+
+    from navtool_desktop.reports import slips
+
+    threads: list[str] = []
+    gate = threading.Event()
+    real = slips.render_slips
+
+    def slow_render(*args: Any) -> bytes:
+        threads.append(threading.current_thread().name)
+        gate.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(slips, "render_slips", slow_render)
+    assert panel.start()
+    server = panel.server
+    assert server is not None
+    panel.ask_save_path = lambda *_a: tmp_path / "slips.pdf"  # type: ignore[method-assign]
+    panel.print_button.click()
+    qtbot.waitUntil(lambda: bool(threads), timeout=10_000)
+    assert threads != [threading.main_thread().name] and not panel.print_button.isEnabled()
+    panel.stop()
+    gate.set()
+    operation = panel.operation
+    assert operation is not None
+    qtbot.waitUntil(lambda: not operation.running, timeout=30_000)
+    assert "do not work" in panel.message.text()
+    assert not server.pins.has_codes()  # nothing kept for a session that had stopped
