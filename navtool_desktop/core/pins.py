@@ -23,6 +23,10 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 PIN_TRIES = 5              #: wrong PINs before a name is locked
 PIN_LOCK_SECONDS = 300.0   #: how long a locked name stays locked
+#: Wrong PINs since the last right one after which a name stays locked until the facilitator
+#: clears its PIN, on the phones and on the laptop alike: without it, waiting out each short
+#: lock-out would try all 10,000 PINs in about a week.
+MAX_WRONG_PINS = 20
 #: scrypt cost: n = 2**14, r = 8, p = 1 (16 MB, a few hundredths of a second per try).
 SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P = 14, 8, 1
 SALT_BYTES = 16
@@ -101,10 +105,16 @@ def locked_for(failures: Sequence[float], now: float) -> float:
     return max(1.0, PIN_LOCK_SECONDS - (now - recent[-PIN_TRIES]))
 
 
+def needs_facilitator(wrong_since_right: int) -> bool:
+    """Whether this many wrong PINs since the last right one lock the name for good (until the
+    facilitator clears its PIN)."""
+    return wrong_since_right >= MAX_WRONG_PINS
+
+
 def minutes_left(seconds: float) -> int:
     """Whole minutes to tell a person to wait, rounded up (never 0 while locked)."""
     return max(1, math.ceil(seconds / 60))
 
 
-__all__ = ["PIN_LOCK_SECONDS", "PIN_TRIES", "check_pin", "hash_pin", "is_pin_hash", "locked_for",
-           "minutes_left", "recent_failures", "valid_pin"]
+__all__ = ["MAX_WRONG_PINS", "PIN_LOCK_SECONDS", "PIN_TRIES", "check_pin", "hash_pin", "is_pin_hash",
+           "locked_for", "minutes_left", "needs_facilitator", "recent_failures", "valid_pin"]

@@ -53,9 +53,18 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from navtool_desktop.core.pins import MAX_WRONG_PINS as MAX_WRONG_PINS  # kept with the PINs on disk
 from navtool_desktop.core.pins import PIN_LOCK_SECONDS as PIN_LOCK_SECONDS  # the phone tests' names
 from navtool_desktop.core.pins import PIN_TRIES as PIN_TRIES
-from navtool_desktop.core.pins import check_pin, hash_pin, is_pin_hash, locked_for, recent_failures, valid_pin
+from navtool_desktop.core.pins import (
+    check_pin,
+    hash_pin,
+    is_pin_hash,
+    locked_for,
+    needs_facilitator,
+    recent_failures,
+    valid_pin,
+)
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating, audiences_for
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
@@ -66,9 +75,6 @@ from navtool_desktop.vocabulary import level_name, role_name, source_level_name
 
 MAX_BODY = 8 * 1024            #: bytes in one request body
 MAX_NOTE = 2000                #: characters in a note
-#: wrong PINs since the last right one after which a name stays locked until the facilitator
-#: resets its PIN (kept with the PINs, so a restart does not reset it)
-MAX_WRONG_PINS = 20
 JOINS_PER_MINUTE = 20          #: join attempts per client address per minute
 REQUESTS_PER_MINUTE = 600      #: requests per client address per minute
 SAVE_WAIT_SECONDS = 10.0       #: how long a request waits for the writer
@@ -247,7 +253,7 @@ class PinBook:
             if known is made:
                 return True, True
         with self._lock:
-            if self._wrong.get(participant_id, 0) >= MAX_WRONG_PINS:
+            if needs_facilitator(self._wrong.get(participant_id, 0)):
                 raise PinLocked(None)
             wait = self._locked_for(participant_id)
             if wait:

@@ -17,7 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from navtool_desktop.core.pins import check_pin, hash_pin, is_pin_hash, locked_for, recent_failures
+from navtool_desktop.core.pins import (
+    MAX_WRONG_PINS,
+    check_pin,
+    hash_pin,
+    is_pin_hash,
+    locked_for,
+    needs_facilitator,
+    recent_failures,
+)
 from navtool_desktop.i18n import LANGUAGES, _
 from navtool_desktop.storage.atomic import atomic_write
 from navtool_desktop.storage.errors import ReadOnlyStoreError, StoreError
@@ -94,6 +102,7 @@ class PinStore:
         def change(entry: dict[str, Any]) -> None:
             entry["pin"] = digest
             entry.pop("failures", None)
+            entry.pop("wrong", None)
 
         self._change(cycle_id, participant_id, change)
 
@@ -115,6 +124,16 @@ class PinStore:
             failures = kept
         return locked_for(failures, now)
 
+    def needs_facilitator(self, cycle_id: str, participant_id: str) -> bool:
+        """Whether so many wrong PINs were typed since the last right one that only the
+        facilitator can open this name again (by clearing its PIN; see core/pins.py)."""
+        return needs_facilitator(self._wrong(self._entry(cycle_id, participant_id)))
+
+    @staticmethod
+    def _wrong(entry: dict[str, Any]) -> int:
+        found = entry.get("wrong")
+        return min(found, MAX_WRONG_PINS) if type(found) is int and found > 0 else 0
+
     def wrong_tries(self, cycle_id: str, participant_id: str) -> int:
         """Wrong PINs that still count toward a lock-out."""
         return len(recent_failures(self._failures(self._entry(cycle_id, participant_id)), self._clock()))
@@ -124,20 +143,23 @@ class PinStore:
 
         A locked name is refused whatever is typed: ask :meth:`locked_for` first to say why.
         """
-        if self.locked_for(cycle_id, participant_id):
+        if self.locked_for(cycle_id, participant_id) or self.needs_facilitator(cycle_id, participant_id):
             return False
         entry = self._entry(cycle_id, participant_id)
         good = check_pin(pin, entry.get("pin", ""))
         now = self._clock()
         failures = recent_failures(self._failures(entry), now)
-        if good and not failures:
+        wrong = self._wrong(entry)
+        if good and not failures and not wrong:
             return True
 
         def change(stored: dict[str, Any]) -> None:
             if good:
                 stored.pop("failures", None)
+                stored.pop("wrong", None)
             else:
                 stored["failures"] = [*failures, now]
+                stored["wrong"] = wrong + 1
 
         self._change(cycle_id, participant_id, change)
         return good
@@ -147,6 +169,7 @@ class PinStore:
         def change(entry: dict[str, Any]) -> None:
             entry.pop("pin", None)
             entry.pop("failures", None)
+            entry.pop("wrong", None)
 
         self._change(cycle_id, participant_id, change)
 

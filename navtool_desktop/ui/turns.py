@@ -345,13 +345,17 @@ class PinPage(QWidget):
 
     def _show_lock(self) -> bool:
         """Say so and refuse input while this name is locked; True when locked."""
-        wait = 0.0 if self.setting else self._pins.locked_for(self._cycle_id, self.person.id)
-        self.pin.setEnabled(not wait)
-        self.go_button.setEnabled(not wait)
-        if wait:
+        held = not self.setting and self._pins.needs_facilitator(self._cycle_id, self.person.id)
+        wait = 0.0 if self.setting or held else self._pins.locked_for(self._cycle_id, self.person.id)
+        self.pin.setEnabled(not (wait or held))
+        self.go_button.setEnabled(not (wait or held))
+        if held:
+            self.message.setText(_("Too many wrong PINs for this name. Only the facilitator can open it "
+                                   "now, by clearing its PIN; then choose a new one."))
+        elif wait:
             self.message.setText(_("Too many wrong PINs. Try again in {minutes} minutes, or ask the "
                                    "facilitator.").format(minutes=minutes_left(wait)))
-        return bool(wait)
+        return bool(wait or held)
 
     def submit(self) -> None:
         pin = self.pin.text()
