@@ -3,7 +3,8 @@
 One district: its readiness tier and exactly how it was derived from the levels of its latest
 imported cycle, each support row (type, competency, by whom, when, status, note), the support
 menu with the types the tier suggests, and the state-policy resources. Built through the
-document layer like the other reports (tagged, fonts embedded, outline).
+document layer like the other reports (tagged, fonts embedded, outline), with the accessible
+HTML twin whose SHA-256 its last page prints (:func:`render_support_plan_with_twin`).
 
 Its input is plain words (:class:`SupportPlanSource`); the network layer builds it
 (``navtool_desktop.network.support.support_plan_data``): reports and network are sibling
@@ -15,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import style
 from navtool_desktop.reports.common import data_table, head_cells, long_date, para, rich, short_date
-from navtool_desktop.reports.document import DocumentInfo, build, heading
+from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
 
 
 class SupportPlanSource(Protocol):
@@ -126,6 +127,12 @@ def _resources_section(data: SupportPlanSource) -> list[Flowable]:
 
 def render_support_plan(data: SupportPlanSource) -> bytes:
     """The support plan PDF of one district."""
+    return render_support_plan_with_twin(data)[0]
+
+
+def render_support_plan_with_twin(data: SupportPlanSource) -> tuple[bytes, str]:
+    """The support plan PDF of one district and its accessible HTML twin (whose SHA-256 the
+    PDF's last page prints)."""
     st = style.styles()
     name = data.district_name
     place = f"{name} ({data.district_state})" if data.district_state else name
@@ -142,6 +149,8 @@ def render_support_plan(data: SupportPlanSource) -> bytes:
         *_rows_section(data),
         *_menu_section(data),
         *_resources_section(data),
+        Spacer(1, 12),
+        *twin_checksum(),
     ]
     info = DocumentInfo(
         title=_("Support plan: {district}").format(district=name),
@@ -152,4 +161,4 @@ def render_support_plan(data: SupportPlanSource) -> bytes:
         keywords=_("support plan, readiness tier, network, Navigation Tool"),
         cover=False,
     )
-    return build(story, info)
+    return build_with_twin(story, info)
