@@ -107,7 +107,10 @@ def _menu_section(data: SupportPlanSource) -> list[Flowable]:
     if data.tier_name:
         out.append(rich(_("Marked \u2605: the types the tier <b>{tier}</b> suggests (a suggestion of this "
                           "project, following the tiers of readiness)."), st.small, tier=data.tier_name))
-    rows: list[list[Any]] = [head_cells("", _("Support type"), _("What it is"), _("An example from the source"))]
+    # the suggestion column's header is its mark, which the line above explains: a header cell
+    # with words for screen readers and the HTML twin, never an empty one
+    rows: list[list[Any]] = [head_cells("\u2605", _("Support type"), _("What it is"), _("An example from the source"),
+                                        centered=[0])]
     for suggested, name, description, example in data.menu:
         rows.append([para("\u2605" if suggested else "", st.cell_center), para(name, st.cell_bold),
                      para(description, st.cell), para(example, st.cell)])
@@ -120,7 +123,7 @@ def _resources_section(data: SupportPlanSource) -> list[Flowable]:
     st = style.styles()
     out: list[Flowable] = [heading(_("State-policy resources"), 1)]
     for title, summary in data.resources:
-        out.append(rich("<b>{title}</b>", st.body, title=title))
+        out.append(heading(title, 2))  # a heading each: a screen reader and the twin can move between them
         out.append(para(summary, st.note))
     return out
 

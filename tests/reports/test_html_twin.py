@@ -175,7 +175,9 @@ def _support_workspace(tmp_path: Path, pack: Pack) -> Path:
 
 def _headings(html_text: str) -> list[tuple[str, str]]:
     """The twin's headings, in order: (tag, words)."""
-    return [(tag, " ".join(re.sub(r"<[^>]+>", "", words).split()))
+    from html import unescape
+
+    return [(tag, " ".join(unescape(re.sub(r"<[^>]+>", "", words)).split()))
             for tag, words in re.findall(r"<(h[1-6])>(.*?)</\1>", html_text, re.S)]
 
 
@@ -191,8 +193,14 @@ def _struct_headings(pdf: Path) -> list[tuple[str, str]]:
             for role, words in re.findall(r"^\s*(H[1-6]) \(block\)\n\s+\"(.*)\"", out, re.M)]
 
 
-_SUPPORT_HEADINGS = [("h1", "Support plan: Peña Valley Unified"), ("h2", "Readiness tier"),
-                     ("h2", "Support planned"), ("h2", "The support menu"), ("h2", "State-policy resources")]
+def _support_headings(pack: Pack) -> list[tuple[str, str]]:
+    """The support plan's headings: its title, its four sections, one for each resource."""
+    from navtool_desktop.network.content import load_network_content
+
+    titles = {r.id: r.title for r in pack.resources}
+    return [("h1", "Support plan: Peña Valley Unified"), ("h2", "Readiness tier"), ("h2", "Support planned"),
+            ("h2", "The support menu"), ("h2", "State-policy resources"),
+            *(("h3", " ".join(titles[rid].split())) for rid in load_network_content(pack).state_policy)]
 
 
 def test_the_support_plan_prints_its_twins_checksum_and_stays_tagged(pack: Pack, tmp_path: Path) -> None:
@@ -219,8 +227,13 @@ def test_the_support_plan_prints_its_twins_checksum_and_stays_tagged(pack: Pack,
     pages = pdf_text(pdf, tmp_path).split("\f")
     assert digest in pages[-2]
     # the same headings in the same order as the PDF's structure tree
-    assert _headings(html_text) == _SUPPORT_HEADINGS
-    assert _struct_headings(tmp_path / "doc.pdf") == _SUPPORT_HEADINGS
+    assert len(_support_headings(pack)) > 5
+    assert _headings(html_text) == _support_headings(pack)
+    # (poppler joins a wrapped heading's lines without a space: compared without spaces)
+    assert ([(tag, "".join(words.split())) for tag, words in _struct_headings(tmp_path / "doc.pdf")]
+            == [(tag, "".join(words.split())) for tag, words in _support_headings(pack)])
+    # every column has a header a screen reader can say (the menu's suggestion column too)
+    assert "<th " in html_text and not re.search(r"<th [^>]*>\s*</th>", html_text)
     # what the coach typed is there, as words (escaped, never markup)
     twin = _Twin(html_text)
     for words in ("Tier: Assistance", "State PACE team", "Two <b>workshops</b> & a visit", "José Ñúñez",
@@ -249,12 +262,12 @@ def test_the_support_plan_twin_in_spanish(pack: Pack, tmp_path: Path) -> None:
         data = support_plan_data(ws, load_network_content(spanish), "d-pena", today=dt.date(2026, 12, 1))
     pdf, html_text = render_support_plan_with_twin(data)
     assert '<html lang="es-US">' in html_text
-    assert [tag for tag, _w in _headings(html_text)] == ["h1", "h2", "h2", "h2", "h2"]
+    assert [tag for tag, _w in _headings(html_text)] == [tag for tag, _w in _support_headings(pack)]
     assert _headings(html_text)[0] == ("h1", "Plan de apoyo: Peña Valley Unified")
     assert "Grado: Acompañamiento" in _Twin(html_text).text
     assert all(a.get("scope") == "col" for t, a in _Twin(html_text).tags if t == "th")
     text = " ".join(pdf_text(pdf, tmp_path).split())
-    assert "suma de verificación SHA-256" in text or "SHA-256" in text
+    assert "Esta es su suma de comprobación SHA-256" in text
     assert hashlib.sha256(html_text.encode("utf-8")).hexdigest() in text
 
 
@@ -269,7 +282,7 @@ def test_the_cli_writes_the_support_plans_twin_beside_the_pdf(pack: Pack, tmp_pa
     digest = hashlib.sha256(twin.read_bytes()).hexdigest()
     assert digest in pdf_text(out, tmp_path).split("\f")[-2]
     assert f"wrote {twin}: the accessible HTML version, SHA-256 {digest}" in capsys.readouterr().out
-    assert _headings(twin.read_text(encoding="utf-8")) == _SUPPORT_HEADINGS
+    assert _headings(twin.read_text(encoding="utf-8")) == _support_headings(pack)
     # in Spanish: the twin says so and still matches the PDF it was made with
     assert cli.main(["--lang", "es", *command]) == 0
     html_text = twin.read_text(encoding="utf-8")
