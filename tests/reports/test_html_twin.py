@@ -288,3 +288,22 @@ def test_the_cli_writes_the_support_plans_twin_beside_the_pdf(pack: Pack, tmp_pa
     html_text = twin.read_text(encoding="utf-8")
     assert '<html lang="es-US">' in html_text and "Plan de apoyo: Peña Valley Unified" in html_text
     assert hashlib.sha256(twin.read_bytes()).hexdigest() in pdf_text(out, tmp_path)
+
+
+def test_the_support_plan_cli_keeps_a_signed_pdf_and_says_why_a_twin_cannot_be_written(
+        pack: Pack, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _support_workspace(tmp_path, pack)
+    out = tmp_path / "signed.pdf"
+    out.write_bytes(b"%PDF-1.7\n/ByteRange [0 1 2 3]\n%%EOF\n")  # what is_signed_pdf looks for
+    command = ["network", "--workspace", str(folder), "support-plan", "d-pena", "--out", str(out)]
+    assert cli.main(command) == 1
+    assert "is a signed PDF; use --force to replace it" in capsys.readouterr().err
+    assert b"/ByteRange" in out.read_bytes() and not twin_path(out).exists()
+    assert cli.main([*command, "--force"]) == 0
+    assert hashlib.sha256(twin_path(out).read_bytes()).hexdigest() in pdf_text(out, tmp_path)
+    # a folder where the twin goes: plain words, no traceback
+    other = tmp_path / "other.pdf"
+    twin_path(other).mkdir()
+    assert cli.main(["network", "--workspace", str(folder), "support-plan", "d-pena", "--out", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert "other.html cannot be written" in err and "Traceback" not in err

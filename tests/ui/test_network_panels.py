@@ -139,6 +139,20 @@ def test_the_support_panel_shows_the_tier_edits_rows_and_exports_the_pdf(
     assert "Fit for Purpose" in panel.resources.text()
 
 
+def test_the_support_panel_says_plainly_when_the_html_version_cannot_be_saved(
+        qtbot: QtBot, ws: Workspace, pack: Pack, content: NetworkContent, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, dialogs: list[tuple[str, str]]) -> None:
+    panel = NetworkSupportPanel(ws, pack, content)
+    qtbot.addWidget(panel)
+    out = tmp_path / "support.pdf"
+    (tmp_path / "support.html").mkdir()  # a folder where the twin goes
+    monkeypatch.setattr(panel, "ask_save_path", lambda *_a: out)
+    panel.select_district("d1")
+    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    assert dialogs[-1] == ("Support plan not exported", dialogs[-1][1])
+    assert "support.html cannot be written" in dialogs[-1][1] and "problem it did not expect" not in dialogs[-1][1]
+
+
 def test_a_too_long_entry_is_refused_in_plain_words(qtbot: QtBot, ws: Workspace, pack: Pack, content: NetworkContent,
                                                     dialogs: list[tuple[str, str]]) -> None:
     panel = NetworkSupportPanel(ws, pack, content)
