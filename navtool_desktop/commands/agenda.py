@@ -63,6 +63,7 @@ def register_network(actions: argparse._SubParsersAction) -> None:  # type: igno
     plan = actions.add_parser("support-plan", help=_("write a district's support plan as a PDF"))
     plan.add_argument("district", metavar="ID")
     plan.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    plan.add_argument("--force", action="store_true", help=_("replace the output even if it is a signed PDF"))
     plan.set_defaults(handler=_support_plan)
 
 
@@ -139,20 +140,22 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _support_plan(args: argparse.Namespace) -> int:
-    from navtool_desktop.fileio import write_file
+    """The support plan PDF and, beside it, its accessible HTML twin (as ``navtool export-plan``)."""
+    from navtool_desktop.commands.reports import write_pdf, write_twin
     from navtool_desktop.network.support import support_plan_data
     from navtool_desktop.network.workspace import WorkspaceError
-    from navtool_desktop.reports.support_plan import render_support_plan
+    from navtool_desktop.reports.support_plan import render_support_plan_with_twin
 
     try:
         with _workspace(args) as ws:
             content = _content(ws.pack)
             if args.district not in {d.id for d in ws.districts()}:
                 raise CommandError(_("no district {id} in this workspace").format(id=args.district))
-            pdf = render_support_plan(support_plan_data(ws, content, args.district))
-        write_file(args.out, pdf)
+            pdf, twin = render_support_plan_with_twin(support_plan_data(ws, content, args.district))
     except (WorkspaceError, OSError) as exc:
         raise CommandError(str(exc)) from None
+    write_pdf(args.out, pdf, force=args.force)
+    write_twin(args.out, twin)
     print(_("Wrote {file}").format(file=args.out))
     return 0
 

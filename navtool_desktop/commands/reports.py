@@ -92,13 +92,11 @@ def write_pdf(path: Path, data: bytes, *, force: bool = False) -> None:
 
 def write_twin(pdf_path: Path, html_text: str) -> None:
     """Write a PDF's accessible HTML twin beside it (replacing an older one) and say so."""
-    from navtool_desktop.reports.twin import sha256, twin_path
+    from navtool_desktop.reports.twin import save_twin, sha256
     from navtool_desktop.signing import SigningError
-    from navtool_desktop.signing.files import write_new_file
 
-    path = twin_path(pdf_path)
     try:
-        write_new_file(path, html_text.encode("utf-8"), overwrite=True)
+        path = save_twin(pdf_path, html_text)
     except SigningError as exc:
         raise CommandError(str(exc)) from None
     print(_("wrote {file}: the accessible HTML version, SHA-256 {sha256} (printed in the PDF)")

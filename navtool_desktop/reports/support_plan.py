@@ -3,7 +3,8 @@
 One district: its readiness tier and exactly how it was derived from the levels of its latest
 imported cycle, each support row (type, competency, by whom, when, status, note), the support
 menu with the types the tier suggests, and the state-policy resources. Built through the
-document layer like the other reports (tagged, fonts embedded, outline).
+document layer like the other reports (tagged, fonts embedded, outline), with the accessible
+HTML twin whose SHA-256 its last page prints (:func:`render_support_plan_with_twin`).
 
 Its input is plain words (:class:`SupportPlanSource`); the network layer builds it
 (``navtool_desktop.network.support.support_plan_data``): reports and network are sibling
@@ -15,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import style
 from navtool_desktop.reports.common import data_table, head_cells, long_date, para, rich, short_date
-from navtool_desktop.reports.document import DocumentInfo, build, heading
+from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
 
 
 class SupportPlanSource(Protocol):
@@ -106,7 +107,10 @@ def _menu_section(data: SupportPlanSource) -> list[Flowable]:
     if data.tier_name:
         out.append(rich(_("Marked \u2605: the types the tier <b>{tier}</b> suggests (a suggestion of this "
                           "project, following the tiers of readiness)."), st.small, tier=data.tier_name))
-    rows: list[list[Any]] = [head_cells("", _("Support type"), _("What it is"), _("An example from the source"))]
+    # the suggestion column's header is its mark, which the line above explains: a header cell
+    # with words for screen readers and the HTML twin, never an empty one
+    rows: list[list[Any]] = [head_cells("\u2605", _("Support type"), _("What it is"), _("An example from the source"),
+                                        centered=[0])]
     for suggested, name, description, example in data.menu:
         rows.append([para("\u2605" if suggested else "", st.cell_center), para(name, st.cell_bold),
                      para(description, st.cell), para(example, st.cell)])
@@ -119,13 +123,19 @@ def _resources_section(data: SupportPlanSource) -> list[Flowable]:
     st = style.styles()
     out: list[Flowable] = [heading(_("State-policy resources"), 1)]
     for title, summary in data.resources:
-        out.append(rich("<b>{title}</b>", st.body, title=title))
+        out.append(heading(title, 2))  # a heading each: a screen reader and the twin can move between them
         out.append(para(summary, st.note))
     return out
 
 
 def render_support_plan(data: SupportPlanSource) -> bytes:
     """The support plan PDF of one district."""
+    return render_support_plan_with_twin(data)[0]
+
+
+def render_support_plan_with_twin(data: SupportPlanSource) -> tuple[bytes, str]:
+    """The support plan PDF of one district and its accessible HTML twin (whose SHA-256 the
+    PDF's last page prints)."""
     st = style.styles()
     name = data.district_name
     place = f"{name} ({data.district_state})" if data.district_state else name
@@ -142,6 +152,8 @@ def render_support_plan(data: SupportPlanSource) -> bytes:
         *_rows_section(data),
         *_menu_section(data),
         *_resources_section(data),
+        Spacer(1, 12),
+        *twin_checksum(),
     ]
     info = DocumentInfo(
         title=_("Support plan: {district}").format(district=name),
@@ -152,4 +164,4 @@ def render_support_plan(data: SupportPlanSource) -> bytes:
         keywords=_("support plan, readiness tier, network, Navigation Tool"),
         cover=False,
     )
-    return build(story, info)
+    return build_with_twin(story, info)

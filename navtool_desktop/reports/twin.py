@@ -1,6 +1,10 @@
 """The accessible HTML twin of a PDF: one self-contained file written from the PDF's own
 structure tree (:mod:`navtool_desktop.reports.tagging`), so it has the same headings, lists,
 tables (``<th scope="col">``) and the words of every chart, in the same order.
+
+Every export writes it the same way: :func:`save_with_twin` (the PDF and its twin), or
+:func:`save_twin` after a PDF written otherwise (the command line's, which refuses to replace a
+signed PDF).
 """
 
 from __future__ import annotations
@@ -8,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from html import escape
+from pathlib import Path
 
 from navtool_desktop.reports.tagging import StructElem
-from navtool_desktop.signing.files import twin_path
+from navtool_desktop.signing.files import twin_path, write_new_file
 
-__all__ = ["html_twin", "sha256", "twin_path"]
+__all__ = ["html_twin", "save_twin", "save_with_twin", "sha256", "twin_path"]
 
 _CSS = """
 body{font-family:"DejaVu Sans",system-ui,sans-serif;line-height:1.5;max-width:46rem;margin:2rem auto;
@@ -96,3 +101,18 @@ def html_twin(root: StructElem, title: str, lang: str = "en-US") -> str:
 def sha256(html_text: str) -> str:
     """The twin's SHA-256 (of its UTF-8 bytes), as the PDF may print it."""
     return hashlib.sha256(html_text.encode("utf-8")).hexdigest()
+
+
+def save_twin(pdf: Path, html_text: str) -> Path:
+    """Write the HTML twin of the PDF at ``pdf`` beside it (:func:`twin_path`), replacing an
+    older one; its path. A ``SigningError`` says in plain words why it cannot be written."""
+    path = twin_path(pdf)
+    write_new_file(path, html_text.encode("utf-8"), overwrite=True)
+    return path
+
+
+def save_with_twin(out: Path, pdf: bytes, html_text: str | None) -> Path | None:
+    """Write ``pdf`` to ``out`` and, when there is one, its HTML twin beside it (both replacing
+    older files): the twin's path, else None. A ``SigningError`` says why a file was not written."""
+    write_new_file(out, pdf, overwrite=True)
+    return None if html_text is None else save_twin(out, html_text)

@@ -468,15 +468,10 @@ class ExportScreen(QWidget):
     def _write(out: Path, rendered: bytes | tuple[bytes, str]) -> Path | None:
         """Write a rendered PDF to ``out`` and, when it has one, its HTML twin beside it (the
         twin's path, else None)."""
-        from navtool_desktop.reports.twin import twin_path
-        from navtool_desktop.signing.files import write_new_file
+        from navtool_desktop.reports.twin import save_with_twin
 
         pdf, twin = rendered if isinstance(rendered, tuple) else (rendered, None)
-        write_new_file(out, pdf, overwrite=True)
-        if twin is None:
-            return None
-        write_new_file(twin_path(out), twin.encode("utf-8"), overwrite=True)
-        return twin_path(out)
+        return save_with_twin(out, pdf, twin)
 
     def _target(self, title: str, suggested: str) -> Path | None:
         path = self.ask_save_path(title, suggested)

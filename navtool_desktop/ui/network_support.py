@@ -314,9 +314,10 @@ class NetworkSupportPanel(QWidget):
         did = self.district_id()
         if did is None:
             return
-        from navtool_desktop.fileio import write_file
         from navtool_desktop.network.support import support_plan_data
-        from navtool_desktop.reports.support_plan import render_support_plan
+        from navtool_desktop.reports.support_plan import render_support_plan_with_twin
+        from navtool_desktop.reports.twin import save_with_twin, twin_path
+        from navtool_desktop.signing import SigningError
 
         name = next((d.name for d in self.ws.districts() if d.id == did), did)
         path = self.ask_save_path(_("Export support plan PDF"),
@@ -324,9 +325,11 @@ class NetworkSupportPanel(QWidget):
         if path is None:
             return
         try:
-            pdf = render_support_plan(support_plan_data(self.ws, self.content, did))
-            write_file(path, pdf)
-        except (WorkspaceError, OSError) as exc:
+            pdf, twin = render_support_plan_with_twin(support_plan_data(self.ws, self.content, did))
+            save_with_twin(path, pdf, twin)
+        except (WorkspaceError, SigningError, OSError) as exc:
             messages.show_error(self, exc, _("Support plan not exported"))
             return
-        messages.inform(self, _("Support plan"), _("Saved {file}.").format(file=path))
+        # as the Export screen says it: the PDF, and its accessible HTML version beside it
+        messages.inform(self, _("Support plan"), _("Saved to {file}, and its accessible HTML version to {html}")
+                        .format(file=path, html=twin_path(path).name))

@@ -143,3 +143,167 @@ def test_a_plan_signed_into_a_new_file_takes_its_twin_along(pack: Pack, demo_pla
     alone.write_bytes(rendered.pdf)
     sign_pdf(alone, tmp_path / "alone-signed.pdf", superintendent, role="Superintendent", force=True)
     assert not (tmp_path / "alone-signed.html").exists()
+
+
+# --- the network coach's support plan ------------------------------------------------------------
+
+def _support_workspace(tmp_path: Path, pack: Pack) -> Path:
+    """A network workspace with one district (Peña Valley Unified, tier Assistance) and two
+    support rows, one with markup-like words the twin must escape."""
+    from network_fakes import sealed
+
+    from navtool_desktop.network.content import load_network_content
+    from navtool_desktop.network.peer import Agenda
+    from navtool_desktop.network.support import SupportPlans, SupportRow
+    from navtool_desktop.network.workspace import Workspace
+
+    ids = [c.id for c in pack.competencies]
+    levels = {c: ("developing" if n < 18 else "establishing" if n < 24 else None) for n, c in enumerate(ids)}
+    content = load_network_content(pack, language="en")
+    folder = tmp_path / "net"
+    with Workspace(folder, pack) as ws:
+        ws.import_bytes(sealed(pack, "d-pena", "Peña Valley Unified", levels, goals=[ids[0]], state="NM"))
+        Agenda(ws, content).set_network("High Desert Network")
+        plans = SupportPlans(ws, content)
+        plans.save(SupportRow("", "d-pena", "technical-assistance",
+                              "comprehensive-assessment-system.assessment-practices", "State PACE team",
+                              "2027-01-15", "in_progress", "Two <b>workshops</b> & a visit"))
+        plans.save(SupportRow("", "d-pena", "micro-credentials",
+                              "professional-development-and-learning.personalized-opportunities", "José Ñúñez"))
+    return folder
+
+
+def _headings(html_text: str) -> list[tuple[str, str]]:
+    """The twin's headings, in order: (tag, words)."""
+    from html import unescape
+
+    return [(tag, " ".join(unescape(re.sub(r"<[^>]+>", "", words)).split()))
+            for tag, words in re.findall(r"<(h[1-6])>(.*?)</\1>", html_text, re.S)]
+
+
+def _struct_headings(pdf: Path) -> list[tuple[str, str]]:
+    """The PDF's headings as poppler reads its structure tree: (tag, words), in order."""
+    import subprocess
+
+    from report_helpers import tool
+
+    out = subprocess.run([tool("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    return [(role.lower(), " ".join(words.split()))
+            for role, words in re.findall(r"^\s*(H[1-6]) \(block\)\n\s+\"(.*)\"", out, re.M)]
+
+
+def _support_headings(pack: Pack) -> list[tuple[str, str]]:
+    """The support plan's headings: its title, its four sections, one for each resource."""
+    from navtool_desktop.network.content import load_network_content
+
+    titles = {r.id: r.title for r in pack.resources}
+    return [("h1", "Support plan: Peña Valley Unified"), ("h2", "Readiness tier"), ("h2", "Support planned"),
+            ("h2", "The support menu"), ("h2", "State-policy resources"),
+            *(("h3", " ".join(titles[rid].split())) for rid in load_network_content(pack).state_policy)]
+
+
+def test_the_support_plan_prints_its_twins_checksum_and_stays_tagged(pack: Pack, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from test_accessible_pdf import _check_tagged
+
+    from navtool_desktop.network.content import load_network_content
+    from navtool_desktop.network.support import support_plan_data
+    from navtool_desktop.network.workspace import Workspace
+    from navtool_desktop.reports.support_plan import render_support_plan, render_support_plan_with_twin
+
+    content = load_network_content(pack)
+    with Workspace(_support_workspace(tmp_path, pack), pack) as ws:
+        data = support_plan_data(ws, content, "d-pena", today=dt.date(2026, 12, 1))
+    pdf, html_text = render_support_plan_with_twin(data)
+    # still a tagged PDF: marked content everywhere, headings in order, tables with TH, Lang
+    roles = [role for role, _alt in _check_tagged(pdf, tmp_path)]
+    assert roles.count("/Table") >= 3 and "/TH" in roles
+    # the twin: lang, self-contained, tables with <th scope="col">, no checksum line of its own
+    digest = check_twin(html_text, pdf, tmp_path)
+    assert html_text.count("<table>") == 3  # the tiers, the support rows, the menu
+    # the last page prints the twin's SHA-256
+    pages = pdf_text(pdf, tmp_path).split("\f")
+    assert digest in pages[-2]
+    # the same headings in the same order as the PDF's structure tree
+    assert len(_support_headings(pack)) > 5
+    assert _headings(html_text) == _support_headings(pack)
+    # (poppler joins a wrapped heading's lines without a space: compared without spaces)
+    assert ([(tag, "".join(words.split())) for tag, words in _struct_headings(tmp_path / "doc.pdf")]
+            == [(tag, "".join(words.split())) for tag, words in _support_headings(pack)])
+    # every column has a header a screen reader can say (the menu's suggestion column too)
+    assert "<th " in html_text and not re.search(r"<th [^>]*>\s*</th>", html_text)
+    # what the coach typed is there, as words (escaped, never markup)
+    twin = _Twin(html_text)
+    for words in ("Tier: Assistance", "State PACE team", "Two <b>workshops</b> & a visit", "José Ñúñez",
+                  "Technical assistance", "Micro-credentials"):
+        assert words in twin.text, words
+    assert "<b>workshops</b>" not in html_text
+    # the PDF alone is the same document; the same inputs give the same twin
+    assert pdf_text(render_support_plan(data), tmp_path) == pdf_text(pdf, tmp_path)
+    assert render_support_plan_with_twin(data)[1] == html_text
+
+
+def test_the_support_plan_twin_in_spanish(pack: Pack, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from navtool_desktop import i18n
+    from navtool_desktop.framework.locale import load_localized
+    from navtool_desktop.network.content import load_network_content
+    from navtool_desktop.network.support import support_plan_data
+    from navtool_desktop.network.workspace import Workspace
+    from navtool_desktop.reports.support_plan import render_support_plan_with_twin
+
+    folder = _support_workspace(tmp_path, pack)
+    i18n.set_language("es")
+    spanish = load_localized(pack, "es")
+    with Workspace(folder, spanish) as ws:
+        data = support_plan_data(ws, load_network_content(spanish), "d-pena", today=dt.date(2026, 12, 1))
+    pdf, html_text = render_support_plan_with_twin(data)
+    assert '<html lang="es-US">' in html_text
+    assert [tag for tag, _w in _headings(html_text)] == [tag for tag, _w in _support_headings(pack)]
+    assert _headings(html_text)[0] == ("h1", "Plan de apoyo: Peña Valley Unified")
+    assert "Grado: Acompañamiento" in _Twin(html_text).text
+    assert all(a.get("scope") == "col" for t, a in _Twin(html_text).tags if t == "th")
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "Esta es su suma de comprobación SHA-256" in text
+    assert hashlib.sha256(html_text.encode("utf-8")).hexdigest() in text
+
+
+def test_the_cli_writes_the_support_plans_twin_beside_the_pdf(pack: Pack, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _support_workspace(tmp_path, pack)
+    out = tmp_path / "pena-support.pdf"
+    command = ["network", "--workspace", str(folder), "support-plan", "d-pena", "--out", str(out)]
+    assert cli.main(command) == 0
+    twin = tmp_path / "pena-support.html"
+    assert twin_path(out) == twin and twin.exists()
+    digest = hashlib.sha256(twin.read_bytes()).hexdigest()
+    assert digest in pdf_text(out, tmp_path).split("\f")[-2]
+    assert f"wrote {twin}: the accessible HTML version, SHA-256 {digest}" in capsys.readouterr().out
+    assert _headings(twin.read_text(encoding="utf-8")) == _support_headings(pack)
+    # in Spanish: the twin says so and still matches the PDF it was made with
+    assert cli.main(["--lang", "es", *command]) == 0
+    html_text = twin.read_text(encoding="utf-8")
+    assert '<html lang="es-US">' in html_text and "Plan de apoyo: Peña Valley Unified" in html_text
+    assert hashlib.sha256(twin.read_bytes()).hexdigest() in pdf_text(out, tmp_path)
+
+
+def test_the_support_plan_cli_keeps_a_signed_pdf_and_says_why_a_twin_cannot_be_written(
+        pack: Pack, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _support_workspace(tmp_path, pack)
+    out = tmp_path / "signed.pdf"
+    out.write_bytes(b"%PDF-1.7\n/ByteRange [0 1 2 3]\n%%EOF\n")  # what is_signed_pdf looks for
+    command = ["network", "--workspace", str(folder), "support-plan", "d-pena", "--out", str(out)]
+    assert cli.main(command) == 1
+    assert "is a signed PDF; use --force to replace it" in capsys.readouterr().err
+    assert b"/ByteRange" in out.read_bytes() and not twin_path(out).exists()
+    assert cli.main([*command, "--force"]) == 0
+    assert hashlib.sha256(twin_path(out).read_bytes()).hexdigest() in pdf_text(out, tmp_path)
+    # a folder where the twin goes: plain words, no traceback
+    other = tmp_path / "other.pdf"
+    twin_path(other).mkdir()
+    assert cli.main(["network", "--workspace", str(folder), "support-plan", "d-pena", "--out", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert "other.html cannot be written" in err and "Traceback" not in err

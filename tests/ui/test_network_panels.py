@@ -3,7 +3,10 @@ and the district's panel showing the agenda its network sent."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,14 @@ def ws(tmp_path: Path, pack: Pack) -> Workspace:
                                   goals=[ids[0]]))
     yield workspace  # type: ignore[misc]
     workspace.close()
+
+
+def _pdf_text(path: Path) -> str:
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.fail("pdftotext is not installed (make debs installs it)")
+    return subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
 def _item(panel: NetworkAgendaPanel, question_id: str):  # type: ignore[no-untyped-def]
@@ -116,8 +127,30 @@ def test_the_support_panel_shows_the_tier_edits_rows_and_exports_the_pdf(
     panel.select_district("d1")
     qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     assert out.read_bytes().startswith(b"%PDF") and dialogs and "Saved" in dialogs[-1][1]
+    # its accessible HTML version beside it, the one whose SHA-256 the PDF's last page prints
+    twin = tmp_path / "support.html"
+    assert twin.exists() and "support.html" in dialogs[-1][1]
+    digest = hashlib.sha256(twin.read_bytes()).hexdigest()
+    assert digest in _pdf_text(out).split("\f")[-2]
+    html_text = twin.read_text(encoding="utf-8")
+    assert '<html lang="en-US">' in html_text and re.search(r"<h1>Support plan: Alder Creek\s*</h1>", html_text)
+    assert "Regional coach" in html_text and '<th scope="col">' in html_text
     # the state-policy resources are listed
     assert "Fit for Purpose" in panel.resources.text()
+
+
+def test_the_support_panel_says_plainly_when_the_html_version_cannot_be_saved(
+        qtbot: QtBot, ws: Workspace, pack: Pack, content: NetworkContent, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, dialogs: list[tuple[str, str]]) -> None:
+    panel = NetworkSupportPanel(ws, pack, content)
+    qtbot.addWidget(panel)
+    out = tmp_path / "support.pdf"
+    (tmp_path / "support.html").mkdir()  # a folder where the twin goes
+    monkeypatch.setattr(panel, "ask_save_path", lambda *_a: out)
+    panel.select_district("d1")
+    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    assert dialogs[-1] == ("Support plan not exported", dialogs[-1][1])
+    assert "support.html cannot be written" in dialogs[-1][1] and "problem it did not expect" not in dialogs[-1][1]
 
 
 def test_a_too_long_entry_is_refused_in_plain_words(qtbot: QtBot, ws: Workspace, pack: Pack, content: NetworkContent,

@@ -140,6 +140,31 @@ def test_the_support_panel_in_spanish(qtbot: QtBot, ws: Workspace, spanish: Pack
     assert english_left(panel, english) == []
 
 
+def test_the_support_plan_exported_in_spanish_has_its_spanish_html_version_beside_it(
+        qtbot: QtBot, ws: Workspace, spanish: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        dialogs: list[tuple[str, str]]) -> None:
+    import hashlib
+    import shutil
+    import subprocess
+
+    panel = NetworkSupportPanel(ws, spanish)
+    qtbot.addWidget(panel)
+    out = tmp_path / "apoyo.pdf"
+    monkeypatch.setattr(panel, "ask_save_path", lambda *_a: out)
+    panel.select_district("d2")
+    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    assert dialogs[-1] == ("Plan de apoyo", f"Guardado en {out}, y su versión HTML accesible en apoyo.html")
+    twin = tmp_path / "apoyo.html"
+    html_text = twin.read_text(encoding="utf-8")
+    assert '<html lang="es-US">' in html_text and re.search(r"<h1>Plan de apoyo: Birch Falls\s*</h1>", html_text)
+    assert "<h2>Grado de preparación" in html_text and '<th scope="col">Tipo de apoyo</th>' in html_text
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.fail("pdftotext is not installed (make debs installs it)")
+    text = subprocess.run([tool, "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert hashlib.sha256(twin.read_bytes()).hexdigest() in text.split("\f")[-2]  # on the last page
+
+
 def test_the_district_panel_shows_an_english_agenda_in_spanish(
         qtbot: QtBot, tmp_path: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
     """The network worked in English; the district reads its agenda in Spanish (by the questions'
