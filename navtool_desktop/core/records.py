@@ -48,6 +48,8 @@ MAX_TALLY_COUNT = 10_000
 #: The years a date (a cycle, a plan's period, an action's dates) and a time may fall in:
 #: a plan ending in the year 9999 would make every timeline draw 96,000 months.
 DATE_YEARS = (1900, 2199)
+#: A date as the records keep it: year, month and day, ASCII digits.
+_YMD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 TIME_YEARS = (1970, 2199)
 
 _ITEM_ID = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\Z")
@@ -227,9 +229,9 @@ class Record:
         if optional and not value:
             return
         try:
-            year = date.fromisoformat(value).year
-            if len(value) != 10:
+            if not isinstance(value, str) or not _YMD.fullmatch(value):  # not a week date (2025-W41-3)
                 raise ValueError
+            year = date.fromisoformat(value).year
         except ValueError:
             raise self._fail(name, _("must be a date like 2025-03-01, not '{value}'").format(
                 value=value[:40])) from None

@@ -111,3 +111,12 @@ def test_not_an_object() -> None:
 def test_any_text_survives(note: str, level: str) -> None:
     rating = Rating(participant_id=new_id(), competency_id=COMP, level=level, note=note)
     assert Rating.from_dict(json.loads(json.dumps(rating.to_dict()))) == rating
+
+
+@pytest.mark.parametrize("day", ["2025-W41-3", "2025-274", "20251001", "2025-10-1", "2025-1O-01", "２０２５-10-01"])
+def test_a_date_is_year_month_day_and_nothing_else(day: str) -> None:
+    """Python's fromisoformat also reads ISO week dates ("2025-W41-3", ten characters too); kept
+    as typed, one would sort and compare as text among real dates."""
+    with pytest.raises(RecordError, match="must be a date like"):
+        Cycle(title="Fall", date=day, framework_id="x", framework_version="1").validate()
+    Cycle(title="Fall", date="2025-10-01", framework_id="x", framework_version="1").validate()
