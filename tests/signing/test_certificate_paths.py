@@ -243,9 +243,10 @@ def test_the_path_is_bounded() -> None:
 
 def test_a_signer_minted_certificate_says_so_in_the_agenda_too(pack: Pack) -> None:
     """The agenda reader words the same reason (its own file kind)."""
+    from network_fakes import sealed_as
+
     from navtool_desktop.network.agenda_file import MAGIC as AGENDA_MAGIC
     from navtool_desktop.network.agenda_file import AgendaError, open_agenda
-    from network_fakes import sealed_as
 
     crafted = craft("minted")
     raw = sealed_as(AGENDA_MAGIC, json.loads("{}"), crafted.key, crafted.chain)
