@@ -149,8 +149,8 @@ def trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate],
 
     path = [leaf]
     try:
-        if not anchor(leaf) and _is_ca(leaf):
-            return failed(SIGNER_IS_CA, leaf)
+        if not anchor(leaf) and leaf.issuer != leaf.subject and _is_ca(leaf):
+            return failed(SIGNER_IS_CA, leaf)  # (a root signing for itself: judged as a root, below)
         while True:
             current = path[-1]
             if anchor(current) or current.issuer == current.subject:
@@ -164,9 +164,9 @@ def trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate],
                 return CertificatePath(tuple(path))
             if len(path) >= MAX_PATH:
                 return failed(TOO_LONG, current)
-            signers = [c for c in pool if issued_by(current, c)]
+            named = [c for c in pool if c.subject == current.issuer]
+            signers = [c for c in named if issued_by(current, c)]
             if not signers:
-                named = any(c.subject == current.issuer for c in pool)
                 return failed(COPIED_NAME if named else NO_ISSUER, current)
             fresh = [c for c in signers if not _within(c, path)]
             if not fresh:

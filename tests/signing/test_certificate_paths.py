@@ -195,6 +195,16 @@ def test_a_root_signing_for_itself_is_trusted_by_both() -> None:
     assert open_bytes(_sealed(crafted), MAGIC, MAX_FILE_BYTES).root == crafted.root
 
 
+def test_a_home_made_root_signing_for_itself_is_judged_as_a_root() -> None:
+    """A root that copies the district root's names signs for itself: not "a CA signer" but a root
+    the reader does not trust (the sealed reader finds the path, then its pin does not match)."""
+    crafted = craft("root-signs")
+    copy, _key = _root()
+    sig = verify_pdf_bytes(_pdf(crafted), [copy]).signatures[0]
+    assert sig.verdict == NOT_TRUSTED and "a different key with a copied name" in sig.reason, sig.reason
+    assert fingerprint(open_bytes(_sealed(crafted), MAGIC, MAX_FILE_BYTES).root) != fingerprint(copy)
+
+
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_crafted_chain_gets_the_same_verdict_and_says_why(case: str, pack: Pack) -> None:
     crafted = craft(case)
