@@ -218,6 +218,9 @@ def why_not(found: CertificatePath, roots: Sequence[x509.Certificate] | None = N
                      "yet there is one").format(issuer=name)
         return _("the certificate authority \u201c{issuer}\u201d allows at most {allowed} certificate authorities "
                  "below it, and there are more").format(issuer=name, allowed=allowed)
+    if found.problem == NOT_SELF_SIGNED and at.issuer != at.subject:  # a trusted certificate that is no root
+        return _("the certificate \u201c{name}\u201d you trust is not a root certificate (\u201c{issuer}\u201d "
+                 "issued it): trust the root certificate itself").format(name=name, issuer=_issuer_label(at))
     if found.problem == NOT_SELF_SIGNED:
         return _("the root certificate \u201c{name}\u201d is not signed by its own key (a root's name on "
                  "another key)").format(name=name)

@@ -205,6 +205,17 @@ def test_a_home_made_root_signing_for_itself_is_judged_as_a_root() -> None:
     assert fingerprint(open_bytes(_sealed(crafted), MAGIC, MAX_FILE_BYTES).root) != fingerprint(copy)
 
 
+def test_a_trusted_certificate_that_is_no_root_is_named() -> None:
+    """Paths end at a root signed by its own key, for both readers: a trusted intermediate
+    certificate (the sealed reader could never pin it) is refused, and the message says what to trust."""
+    crafted = craft("good-intermediate")
+    middle = crafted.chain[1]
+    sig = verify_pdf_bytes(_pdf(crafted), [middle]).signatures[0]
+    assert sig.verdict == NOT_TRUSTED
+    assert sig.reason == ("Not trusted: the certificate \u201cIntermediate CA\u201d you trust is not a root "
+                          "certificate (\u201cDistrict root\u201d issued it): trust the root certificate itself.")
+
+
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_crafted_chain_gets_the_same_verdict_and_says_why(case: str, pack: Pack) -> None:
     crafted = craft(case)
