@@ -216,7 +216,7 @@ def _problem(problem: str, size: int, why: str = "") -> AgendaError:
         "foreign": _("This is not a network agenda made by Navigation Tool Desktop."),
         "damaged": _("The agenda file is damaged (its signature part is malformed)."),
         "unreadable": _("The agenda's certificates or signature cannot be read; the file is damaged."),
-        "no_root": _("The agenda's signer does not lead to a root ({why}); it cannot be trusted."),
+        "no_root": _("The agenda's signer does not lead to a root, so it cannot be trusted: {why}."),
         "changed": _("The agenda was changed after it was signed (its signature does not match). "
                      "Ask the network for a new copy."),
     }

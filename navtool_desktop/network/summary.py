@@ -205,7 +205,7 @@ def _problem(problem: str, size: int, why: str = "") -> SummaryError:
         "foreign": _("This is not a district summary made by Navigation Tool Desktop."),
         "damaged": _("The summary file is damaged (its signature part is malformed)."),
         "unreadable": _("The summary's certificates or signature cannot be read; the file is damaged."),
-        "no_root": _("The summary's signer does not lead to a district root ({why}); it cannot be trusted."),
+        "no_root": _("The summary's signer does not lead to a district root, so it cannot be trusted: {why}."),
         "changed": _("The summary was changed after it was signed (its signature does not match). "
                      "Ask the district for a new copy."),
     }
