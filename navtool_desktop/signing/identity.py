@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
-from navtool_desktop.signing.certpath import trusted_path
+from navtool_desktop.signing.certpath import may_issue, trusted_path
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file, write_new_file
 
@@ -373,12 +373,7 @@ def load_root(path: Path, passphrase: str | bytes, *, at: dt.datetime | None = N
         raise SigningError(_("{file} holds no private key and certificate.").format(file=path.name),
                            "no_private_key")
     cert = bundle.cert.certificate
-    try:
-        constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
-        is_ca = constraints.ca
-    except x509.ExtensionNotFound:
-        is_ca = False
-    if not is_ca:
+    if not may_issue(cert):
         raise SigningError(_("{file} is a signer's identity, not a district root: it cannot issue "
                              "certificates.").format(file=path.name), "not_root")
     now = at or _utcnow()

@@ -273,3 +273,26 @@ def test_a_signer_minted_certificate_says_so_in_the_agenda_too(pack: Pack) -> No
     raw = sealed_as(AGENDA_MAGIC, json.loads("{}"), crafted.key, crafted.chain)
     with pytest.raises(AgendaError, match="may sign documents but not issue certificates"):
         open_agenda(raw, pack, None)  # type: ignore[arg-type]
+
+
+def test_a_root_whose_key_may_not_sign_certificates_cannot_issue(tmp_path: Any) -> None:
+    """Opening a root's .p12 to issue a signer asks the same rule: a CA certificate whose key usage
+    does not allow signing certificates is refused (every reader would refuse what it issued)."""
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    from navtool_desktop.signing import SigningError, load_root
+
+    key = _key()
+    cert = (x509.CertificateBuilder().subject_name(_name("District root")).issuer_name(_name("District root"))
+            .public_key(key.public_key()).serial_number(1).not_valid_before(START)
+            .not_valid_after(START + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    path = tmp_path / "root.p12"
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"root", key, cert, None, BestAvailableEncryption(b"pw")))
+    with pytest.raises(SigningError) as refused:
+        load_root(path, "pw")
+    assert refused.value.reason == "not_root"
