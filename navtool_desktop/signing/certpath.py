@@ -47,6 +47,7 @@ TOO_LONG = "too_long"  #: more than MAX_PATH certificates
 NO_ISSUER = "no_issuer"  #: no certificate at hand issued it
 COPIED_NAME = "copied_name"  #: a certificate has the issuer's name, but its key did not sign
 UNTRUSTED_ROOT = "untrusted_root"  #: a self-signed root that is not one of the trusted roots
+NOT_A_ROOT = "not_a_root"  #: no trusted root reached; the reader trusts a certificate on the way that is no root
 
 
 @dataclass(frozen=True)
@@ -141,26 +142,31 @@ def trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate],
         if not _within(c, pool):
             pool.append(c)
 
-    def anchor(cert: x509.Certificate) -> bool:
-        return _within(cert, pinned) if pinned is not None else cert.issuer == cert.subject
+    def self_issued(cert: x509.Certificate) -> bool:
+        return cert.issuer == cert.subject
 
     def failed(problem: str, at: x509.Certificate) -> CertificatePath:
+        if pinned and problem in (UNTRUSTED_ROOT, NO_ISSUER, COPIED_NAME):
+            # no trusted root reached: say so when the reader trusts a certificate on the way instead
+            trusted_here = next((c for c in path if _within(c, pinned) and not self_issued(c)), None)
+            if trusted_here is not None:
+                return CertificatePath(problem=NOT_A_ROOT, at=trusted_here)
         return CertificatePath(problem=problem, at=at)
 
     path = [leaf]
     try:
-        if not anchor(leaf) and leaf.issuer != leaf.subject and _is_ca(leaf):
+        if not self_issued(leaf) and _is_ca(leaf):
             return failed(SIGNER_IS_CA, leaf)  # (a root signing for itself: judged as a root, below)
         while True:
             current = path[-1]
-            if anchor(current) or current.issuer == current.subject:
+            if self_issued(current):  # a root: the end of the path
                 if not issued_by(current, current):
                     return failed(NOT_SELF_SIGNED, current)
-                if not anchor(current):
+                if pinned is not None and not _within(current, pinned):
                     return failed(UNTRUSTED_ROOT, current)
                 constraints = _constraints(current)
                 if len(path) == 1 and constraints is not None and not constraints.ca:
-                    return failed(NOT_CA, current)  # signs for itself, yet is no root
+                    return failed(NOT_CA, current)  # signs for itself, yet is no certificate authority
                 return CertificatePath(tuple(path))
             if len(path) >= MAX_PATH:
                 return failed(TOO_LONG, current)
@@ -171,7 +177,7 @@ def trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate],
             fresh = [c for c in signers if not _within(c, path)]
             if not fresh:
                 return failed(LOOP, current)
-            fresh.sort(key=lambda c: not anchor(c))  # a trusted root first
+            fresh.sort(key=lambda c: not (pinned and _within(c, pinned)))  # a trusted root first
             refusals = [_refusal(c, len(path) - 1) for c in fresh]
             if "" not in refusals:
                 return failed(refusals[0], fresh[0])
@@ -207,6 +213,9 @@ def why_not(found: CertificatePath, roots: Sequence[x509.Certificate] | None = N
     if found.problem == SIGNER_IS_CA:
         return _("the signing certificate \u201c{name}\u201d is a certificate authority's: it is for issuing "
                  "certificates, not for signing").format(name=name)
+    if found.problem == NOT_CA and at.issuer == at.subject:
+        return _("the certificate \u201c{name}\u201d signs for itself, yet it is no root: it says it is not a "
+                 "certificate authority").format(name=name)
     if found.problem == NOT_CA:
         return _("the certificate was issued by \u201c{issuer}\u201d, whose own certificate may sign documents but "
                  "not issue certificates (someone made a certificate in another person's name)").format(issuer=name)
@@ -218,7 +227,7 @@ def why_not(found: CertificatePath, roots: Sequence[x509.Certificate] | None = N
                      "yet there is one").format(issuer=name)
         return _("the certificate authority \u201c{issuer}\u201d allows at most {allowed} certificate authorities "
                  "below it, and there are more").format(issuer=name, allowed=allowed)
-    if found.problem == NOT_SELF_SIGNED and at.issuer != at.subject:  # a trusted certificate that is no root
+    if found.problem == NOT_A_ROOT:
         return _("the certificate \u201c{name}\u201d you trust is not a root certificate (\u201c{issuer}\u201d "
                  "issued it): trust the root certificate itself").format(name=name, issuer=_issuer_label(at))
     if found.problem == NOT_SELF_SIGNED:

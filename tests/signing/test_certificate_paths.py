@@ -111,6 +111,10 @@ def craft(case: str) -> Crafted:
         fake = _cert(_name("District root"), _name("District root"), key, other, ca=True, path_length=0)
         leaf, leaf_key = _signer_under(fake, key)
         return Crafted(leaf_key, [leaf, fake], fake)
+    if case == "self-signed-signer":  # a signer's certificate that signs itself, trusted as it is
+        key = _key()
+        alone = _cert(_name("Ana Peña"), _name("Ana Peña"), key, key, ca=False)
+        return Crafted(key, [alone], alone)
     if case == "loop":  # two CAs that issue each other, never reaching a root
         a_key, b_key = _key(), _key()
         a = _cert(_name("Loop A"), _name("Loop B"), a_key, b_key, ca=True)
@@ -135,6 +139,7 @@ REFUSED = {
     "ca-leaf": "is a certificate authority's",
     "self-issued-root": "not signed by its own key",
     "loop": "issue each other in a circle",
+    "self-signed-signer": "signs for itself, yet it is no root",
     "malformed-leaf": "cannot be read",
     "malformed-intermediate": "cannot be read",
 }
@@ -214,6 +219,11 @@ def test_a_trusted_certificate_that_is_no_root_is_named() -> None:
     assert sig.verdict == NOT_TRUSTED
     assert sig.reason == ("Not trusted: the certificate \u201cIntermediate CA\u201d you trust is not a root "
                           "certificate (\u201cDistrict root\u201d issued it): trust the root certificate itself.")
+
+
+def test_a_trusted_intermediate_beside_its_trusted_root_is_fine() -> None:
+    crafted = craft("good-intermediate")
+    assert verify_pdf_bytes(_pdf(crafted), [crafted.chain[1], crafted.root]).verdict == VALID
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
