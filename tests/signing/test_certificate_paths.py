@@ -306,3 +306,16 @@ def test_a_root_whose_key_may_not_sign_certificates_cannot_issue(tmp_path: Any) 
     with pytest.raises(SigningError) as refused:
         load_root(path, "pw")
     assert refused.value.reason == "not_root"
+
+
+def test_trusting_a_signers_certificate_instead_of_the_root_is_refused_by_name(district: Any) -> None:
+    """Trusting a signer's own certificate skipped the root (and its revocation list); the sealed
+    reader never allowed it. The message says what to trust."""
+    from navtool_desktop.signing import sign_pdf_bytes
+
+    signed = sign_pdf_bytes(declared_plan(), district.superintendent, field="signer-1")
+    assert verify_pdf_bytes(signed, [district.root.certificate]).verdict == VALID
+    sig = verify_pdf_bytes(signed, [district.superintendent.certificate]).signatures[0]
+    assert sig.verdict == NOT_TRUSTED
+    assert sig.reason == ("Not trusted: the certificate \u201cAna Peña\u201d you trust is not a root certificate "
+                          "(\u201cPeña Valley Unified Root\u201d issued it): trust the root certificate itself.")
