@@ -208,7 +208,7 @@ def check_agenda(agenda: Any, pack: Pack, content: NetworkContent) -> None:
         _text(m["next_steps"], where + ".next_steps")
 
 
-def _problem(problem: str, size: int) -> AgendaError:
+def _problem(problem: str, size: int, why: str = "") -> AgendaError:
     """A :class:`SealError`'s code in the words of an agenda's reader."""
     words = {
         "too_large": _("The file is too large to be a network agenda ({size} bytes)."),
@@ -216,11 +216,11 @@ def _problem(problem: str, size: int) -> AgendaError:
         "foreign": _("This is not a network agenda made by Navigation Tool Desktop."),
         "damaged": _("The agenda file is damaged (its signature part is malformed)."),
         "unreadable": _("The agenda's certificates or signature cannot be read; the file is damaged."),
-        "no_root": _("The agenda's signer does not lead to a root; it cannot be trusted."),
+        "no_root": _("The agenda's signer does not lead to a root, so it cannot be trusted: {why}."),
         "changed": _("The agenda was changed after it was signed (its signature does not match). "
                      "Ask the network for a new copy."),
     }
-    return AgendaError(words[problem].format(size=size))
+    return AgendaError(words[problem].format(size=size, why=why))
 
 
 def open_agenda(raw: bytes, pack: Pack, content: NetworkContent) -> SealedAgenda:
@@ -228,7 +228,7 @@ def open_agenda(raw: bytes, pack: Pack, content: NetworkContent) -> SealedAgenda
     try:
         opened = open_bytes(raw, MAGIC, MAX_FILE_BYTES)
     except SealError as exc:
-        raise _problem(exc.problem, len(raw)) from None
+        raise _problem(exc.problem, len(raw), exc.why) from None
     agenda = _json(opened.body)
     check_agenda(agenda, pack, content)
     made = dt.datetime.fromisoformat(agenda["made_at"].replace("Z", "+00:00"))

@@ -197,7 +197,7 @@ def _json(raw: bytes, what: str) -> Any:
                       .format(what=what)) from None
 
 
-def _problem(problem: str, size: int) -> SummaryError:
+def _problem(problem: str, size: int, why: str = "") -> SummaryError:
     """A :class:`SealError`'s code in the words of a summary's reader."""
     words = {
         "too_large": _("The file is too large to be a district summary ({size} bytes)."),
@@ -205,11 +205,11 @@ def _problem(problem: str, size: int) -> SummaryError:
         "foreign": _("This is not a district summary made by Navigation Tool Desktop."),
         "damaged": _("The summary file is damaged (its signature part is malformed)."),
         "unreadable": _("The summary's certificates or signature cannot be read; the file is damaged."),
-        "no_root": _("The summary's signer does not lead to a district root; it cannot be trusted."),
+        "no_root": _("The summary's signer does not lead to a district root, so it cannot be trusted: {why}."),
         "changed": _("The summary was changed after it was signed (its signature does not match). "
                      "Ask the district for a new copy."),
     }
-    return _refuse(words[problem].format(size=size))
+    return _refuse(words[problem].format(size=size, why=why))
 
 
 def open_sealed(raw: bytes, pack: Pack) -> Sealed:
@@ -217,7 +217,7 @@ def open_sealed(raw: bytes, pack: Pack) -> Sealed:
     try:
         opened = open_bytes(raw, MAGIC, MAX_FILE_BYTES)
     except SealError as exc:
-        raise _problem(exc.problem, len(raw)) from None
+        raise _problem(exc.problem, len(raw), exc.why) from None
     summary = _json(opened.body, _("The summary"))
     check_summary(summary, pack)
     made = made_at(summary)

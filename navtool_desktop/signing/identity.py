@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
+from navtool_desktop.signing.certpath import may_issue, trusted_path
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file, write_new_file
 
@@ -39,20 +40,10 @@ def fingerprint(cert: x509.Certificate) -> str:
 
 
 def chain_root(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> x509.Certificate | None:
-    """The self-signed certificate reached from ``leaf`` through ``others``, or None.
-
-    Issuer by issuer, checking each signature: a certificate that merely sits beside the
-    leaf does not count.
-    """
-    current = leaf
-    for _step in range(len(others) + 1):
-        if current.issuer == current.subject:
-            return current if _issued_by(current, current) else None
-        issuer = next((c for c in others if c.subject == current.issuer and _issued_by(current, c)), None)
-        if issuer is None:
-            return None
-        current = issuer
-    return None
+    """The self-signed root reached from ``leaf`` through ``others``, or None: the path a reader
+    would accept (:func:`~navtool_desktop.signing.certpath.trusted_path`), issuer by issuer, each
+    signature checked; a certificate that merely sits beside the leaf does not count."""
+    return trusted_path(leaf, others).root
 
 
 def _name_attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
@@ -382,12 +373,7 @@ def load_root(path: Path, passphrase: str | bytes, *, at: dt.datetime | None = N
         raise SigningError(_("{file} holds no private key and certificate.").format(file=path.name),
                            "no_private_key")
     cert = bundle.cert.certificate
-    try:
-        constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
-        is_ca = constraints.ca
-    except x509.ExtensionNotFound:
-        is_ca = False
-    if not is_ca:
+    if not may_issue(cert):
         raise SigningError(_("{file} is a signer's identity, not a district root: it cannot issue "
                              "certificates.").format(file=path.name), "not_root")
     now = at or _utcnow()
@@ -412,15 +398,6 @@ def load_certificate(path: Path) -> x509.Certificate:
     except ValueError:
         raise SigningError(_("{file} is not a certificate file (.cer, .crt or .pem).").format(file=path.name),
                            "not_certificate") from None
-
-
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Whether ``issuer``'s key signed ``cert``."""
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
 
 
 def sign_bytes(key: SigningKey, data: bytes) -> bytes:

@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
 from navtool_desktop.i18n import _
+from navtool_desktop.signing.certpath import issued_by
 from navtool_desktop.signing.errors import SigningError
-from navtool_desktop.signing.identity import RootAuthority, _issued_by, fingerprint
+from navtool_desktop.signing.identity import RootAuthority, fingerprint
 
 #: Why a signer is revoked, as typed on the command line.
 REASONS = {
@@ -72,7 +73,7 @@ def revoke(root: RootAuthority, cert: x509.Certificate, *, since: dt.datetime | 
     if since > now + dt.timedelta(minutes=1):
         raise SigningError(_("The revocation time {when} has not come yet; give a time that has passed.")
                            .format(when=since.isoformat()), "bad_time")
-    if not _issued_by(cert, root.certificate):
+    if not issued_by(cert, root.certificate):
         who = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
         raise SigningError(_("The certificate of {who} (SHA-256 {fp}) was not issued by this district root, "
                              "so this root cannot revoke it.").format(

@@ -8,10 +8,11 @@ One layout for both, three parts, each ending in a newline but the last::
 
 so the signed bytes travel as they are. :func:`open_bytes` checks everything a reader must
 before the body is parsed: the size, the layout, the certificates' path up to a self-signed
-root (each issuer a CA allowed to issue there: a signer's key cannot mint a certificate of its
-own that leads to the root) and the signature over the exact bytes. The caller then checks the
-body's shape and :func:`not_valid_on` the day the body says it was made. Problems are raised as
-:class:`SealError` with a code; each kind of file words them for its reader.
+root (:func:`~navtool_desktop.signing.certpath.trusted_path`, the same rules as a signed plan's:
+a signer's key cannot mint a certificate of its own that leads to the root) and the signature
+over the exact bytes. The caller then checks the body's shape and :func:`not_valid_on` the day
+the body says it was made. Problems are raised as :class:`SealError` with a code; each kind of
+file words them for its reader.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-from navtool_desktop.signing.identity import Identity, _issued_by, sign_bytes, verify_bytes
+from navtool_desktop.signing.certpath import trusted_path, why_not
+from navtool_desktop.signing.identity import Identity, sign_bytes, verify_bytes
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_CERTIFICATES = 4
@@ -40,11 +42,13 @@ PROBLEMS = ("too_large", "newer", "foreign", "damaged", "unreadable", "no_root",
 
 
 class SealError(Exception):
-    """A sealed file that cannot be trusted; ``problem`` is one of :data:`PROBLEMS`."""
+    """A sealed file that cannot be trusted; ``problem`` is one of :data:`PROBLEMS`, ``why`` says
+    in words why its certificates lead to no root (for "no_root" when a file was read)."""
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, why: str = "") -> None:
         super().__init__(problem)
         self.problem = problem
+        self.why = why
 
 
 def _pem(cert: x509.Certificate) -> str:
@@ -70,56 +74,6 @@ def cert_name(cert: x509.Certificate) -> str:
 def cert_organization(cert: x509.Certificate) -> str:
     values = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
     return str(values[0].value) if values else ""
-
-
-def _constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
-    """The certificate's basic constraints (None without them); ValueError for malformed ones."""
-    try:
-        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value
-    except x509.ExtensionNotFound:
-        return None
-
-
-def _may_issue(cert: x509.Certificate, below: int) -> bool:
-    """Whether ``cert`` may issue a certificate with ``below`` CA certificates under it."""
-    constraints = _constraints(cert)
-    if constraints is None or not constraints.ca:
-        return False
-    if constraints.path_length is not None and below > constraints.path_length:
-        return False
-    try:
-        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
-    except x509.ExtensionNotFound:
-        return True
-
-
-def trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
-    """The certificates from ``leaf`` up to a self-signed root, or None: each issuer checked by its
-    signature, a CA allowed to issue there (its path length counted; a district root allows no
-    CA below it). The root itself may sign (a district root does); any other signer is no CA.
-
-    A signer's certificate is not a CA: a certificate its key signs, valid long after its own
-    expires, must not lead to the root.
-    """
-    try:
-        if leaf.issuer != leaf.subject and (_constraints(leaf) or x509.BasicConstraints(False, None)).ca:
-            return None
-        path = [leaf]
-        while True:
-            current = path[-1]
-            if current.issuer == current.subject:  # the root
-                if not _issued_by(current, current):
-                    return None
-                constraints = _constraints(current)
-                return path if len(path) > 1 or constraints is None or constraints.ca else None
-            if len(path) > len(others):
-                return None
-            issuer = next((c for c in others if c.subject == current.issuer and _issued_by(current, c)), None)
-            if issuer is None or not _may_issue(issuer, len(path) - 1):
-                return None
-            path.append(issuer)
-    except ValueError:  # a malformed extension
-        return None
 
 
 @dataclass(frozen=True)
@@ -175,13 +129,13 @@ def open_bytes(raw: bytes, magic: bytes, max_bytes: int) -> Opened:
         sig = base64.b64decode(signature, validate=True)
     except (ValueError, UnicodeEncodeError, binascii.Error):
         raise SealError("unreadable") from None
-    path = trusted_path(chain[0], chain[1:])
-    if path is None:
-        raise SealError("no_root")
+    found = trusted_path(chain[0], chain[1:])
+    if not found:
+        raise SealError("no_root", why_not(found))
     body = raw[end + 1:]
     if not verify_bytes(chain[0], body, sig):
         raise SealError("changed")
-    return Opened(body, tuple(path))
+    return Opened(body, found.path)
 
 
 def not_valid_on(opened: Opened, when: dt.datetime) -> x509.Certificate | None:

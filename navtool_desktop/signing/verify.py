@@ -34,9 +34,9 @@ from cryptography.x509.oid import NameOID
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.boxes import declared_boxes as labelled_boxes
 from navtool_desktop.signing.boxes import disagreement
+from navtool_desktop.signing.certpath import trusted_path, why_not
 from navtool_desktop.signing.errors import SigningError
 from navtool_desktop.signing.files import read_file
-from navtool_desktop.signing.identity import _issued_by as _key_signed
 from navtool_desktop.signing.identity import fingerprint
 from navtool_desktop.signing.revisions import (
     INFO,
@@ -242,44 +242,6 @@ def _open(data: bytes, label: str):  # type: ignore[no-untyped-def]
 # --- the certificate, at the signing time ------------------------------------------------------
 
 
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    return cert.issuer == issuer.subject and _key_signed(cert, issuer)
-
-
-def _may_issue(cert: x509.Certificate) -> bool:
-    """Whether ``cert`` is a certificate authority's (basic constraints CA, may sign certificates):
-    a signer's certificate must not vouch for another one, or a signer could make a
-    certificate in a colleague's name."""
-    try:
-        if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
-            return False
-    except x509.ExtensionNotFound:
-        return False
-    try:
-        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
-    except x509.ExtensionNotFound:
-        return True
-
-
-def _chain(cert: x509.Certificate, others: Sequence[x509.Certificate],
-           roots: Sequence[x509.Certificate]) -> list[x509.Certificate] | None:
-    """The path from ``cert`` up to one of ``roots`` (inclusive), through ``others``; or None.
-    Every issuer on the way must be a certificate authority (:func:`_may_issue`)."""
-    path = [cert]
-    current = cert
-    for _depth in range(8):
-        root = next((r for r in roots if fingerprint(r) == fingerprint(current)
-                     or (_issued_by(current, r) and _may_issue(r))), None)
-        if root is not None:
-            return path if fingerprint(root) == fingerprint(current) else [*path, root]
-        issuer = next((c for c in others if c not in path and _issued_by(current, c) and _may_issue(c)), None)
-        if issuer is None:
-            return None
-        path.append(issuer)
-        current = issuer
-    return None
-
-
 def _when(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -295,21 +257,10 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
     if not roots:
         return False, [_("Not trusted: no root certificate to check against. Give the district's root "
                          "certificate (navtool verify --trust ROOT.cer), or keep it in the app.")], [], []
-    path = _chain(cert, others, roots)
-    if path is None:
-        issuer = _attr(cert.issuer, NameOID.COMMON_NAME) or cert.issuer.rfc4514_string()
-        if any(_issued_by(cert, c) and not _may_issue(c) for c in [*others, *roots]):
-            return False, [_("Not trusted: the certificate was issued by \u201c{issuer}\u201d, whose own certificate "
-                             "may sign documents but not issue certificates (someone made a certificate in another "
-                             "person's name).").format(issuer=issuer)], [], []
-        same_name = any(r.subject == cert.issuer for r in roots)
-        if same_name:
-            why = _("Not trusted: the certificate claims to be issued by \u201c{issuer}\u201d, but that root you "
-                    "trust did not issue it (a different key with a copied name).").format(issuer=issuer)
-        else:
-            why = _("Not trusted: the certificate was issued by \u201c{issuer}\u201d, which is not a root "
-                    "certificate you trust.").format(issuer=issuer)
-        return False, [why], [], []
+    found = trusted_path(cert, others, roots)
+    if not found:
+        return False, [_("Not trusted: {why}.").format(why=why_not(found, roots))], [], []
+    path = found.path
     problems: list[str] = []
     notes: list[str] = []
     for n, c in enumerate(path):
