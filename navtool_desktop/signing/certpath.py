@@ -23,6 +23,7 @@ the reader then compares that root with the pinned one) and a signer's own ident
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ from navtool_desktop.i18n import _
 #: The most certificates a path may have, the signer's and the root's included (this app's
 #: districts use two; a certificate authority's signer, three or four).
 MAX_PATH = 8
+#: The most candidate issuers tried in one search (decoys that share an issuer's name and key).
+MAX_TRIES = 256
 
 #: Why there is no path (:attr:`CertificatePath.problem`).
 MALFORMED = "malformed"  #: a certificate's extensions cannot be read
@@ -48,6 +51,7 @@ NO_ISSUER = "no_issuer"  #: no certificate at hand issued it
 COPIED_NAME = "copied_name"  #: a certificate has the issuer's name, but its key did not sign
 UNTRUSTED_ROOT = "untrusted_root"  #: a self-signed root that is not one of the trusted roots
 NOT_A_ROOT = "not_a_root"  #: no trusted root reached; the reader trusts a certificate on the way that is no root
+TOO_MANY = "too_many"  #: more than MAX_TRIES certificates could have issued one on the way
 
 
 @dataclass(frozen=True)
@@ -75,32 +79,40 @@ class _Malformed(Exception):
 
 
 def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Whether ``issuer``'s key signed ``cert`` (and ``issuer`` is the one ``cert`` names)."""
+    """Whether ``issuer``'s key signed ``cert`` (and ``issuer`` is the one ``cert`` names).
+
+    A certificate from a file is anyone's: one whose key cryptography cannot load (an unknown
+    algorithm), or that cannot be read at all, issued nothing."""
     try:
         cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
+    except InvalidSignature:
+        return False
+    except Exception:  # UnsupportedAlgorithm, ValueError, TypeError...: it issued nothing
         return False
     return True
 
 
-def _constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
-    """The basic constraints (None without them); :class:`_Malformed` when unreadable."""
+def _extension(cert: x509.Certificate, kind: type[x509.ExtensionType]) -> x509.ExtensionType | None:
+    """The extension of this kind (None without it); :class:`_Malformed` when the certificate's
+    extensions cannot be read (damaged, or one given twice: cryptography's DuplicateExtension)."""
     try:
-        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+        return cert.extensions.get_extension_for_class(kind).value
     except x509.ExtensionNotFound:
         return None
-    except ValueError:
+    except Exception:  # whatever a damaged certificate makes cryptography raise
         raise _Malformed(cert) from None
+
+
+def _constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
+    """The basic constraints (None without them); :class:`_Malformed` when unreadable."""
+    found = _extension(cert, x509.BasicConstraints)
+    return found if isinstance(found, x509.BasicConstraints) else None
 
 
 def _signs_certificates(cert: x509.Certificate) -> bool:
     """Whether the key usage (when given) allows signing certificates."""
-    try:
-        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
-    except x509.ExtensionNotFound:
-        return True
-    except ValueError:
-        raise _Malformed(cert) from None
+    usage = _extension(cert, x509.KeyUsage)
+    return not isinstance(usage, x509.KeyUsage) or bool(usage.key_cert_sign)
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
@@ -131,59 +143,88 @@ def _within(cert: x509.Certificate, certs: Sequence[x509.Certificate]) -> bool:
     return any(cert == c for c in certs)
 
 
+def _valid_at(cert: x509.Certificate, at: dt.datetime | None) -> bool:
+    return at is None or cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
+
+
 def trusted_path(leaf: x509.Certificate, others: Sequence[x509.Certificate],
-                 roots: Sequence[x509.Certificate] | None = None) -> CertificatePath:
+                 roots: Sequence[x509.Certificate] | None = None, *,
+                 at: dt.datetime | None = None) -> CertificatePath:
     """The path from ``leaf`` through ``others`` up to one of ``roots`` (or, without ``roots``, up
     to a self-signed root, for the caller to compare with the one it pinned); see the module
-    docstring for the rules. A failed path is False and says its :attr:`~CertificatePath.problem`."""
+    docstring for the rules. A failed path is False and says its :attr:`~CertificatePath.problem`.
+
+    Where several certificates could have issued one (a decoy with its issuer's name and key, or
+    a renewed certificate beside its expired copy), each is tried in turn: a trusted root first,
+    then those valid ``at`` the signing time. At most :data:`MAX_TRIES` certificates are tried,
+    so a file full of decoys costs little; past that there is no path (``too_many``). When no
+    candidate leads anywhere, the problem is the one met on the most likely candidate's way."""
     pinned = list(roots) if roots is not None else None
     pool: list[x509.Certificate] = []
     for c in [*others, *(pinned or [])]:
         if not _within(c, pool):
             pool.append(c)
+    tries = 0
 
     def self_issued(cert: x509.Certificate) -> bool:
         return cert.issuer == cert.subject
 
-    def failed(problem: str, at: x509.Certificate) -> CertificatePath:
+    def failed(problem: str, at_cert: x509.Certificate, path: list[x509.Certificate]) -> CertificatePath:
         if pinned and problem in (UNTRUSTED_ROOT, NO_ISSUER, COPIED_NAME):
             # no trusted root reached: say so when the reader trusts a certificate on the way instead
             trusted_here = next((c for c in path if _within(c, pinned) and not self_issued(c)), None)
             if trusted_here is not None:
                 return CertificatePath(problem=NOT_A_ROOT, at=trusted_here)
-        return CertificatePath(problem=problem, at=at)
+        return CertificatePath(problem=problem, at=at_cert)
 
-    path = [leaf]
+    def preference(cert: x509.Certificate) -> tuple[bool, bool]:
+        return (not (pinned and _within(cert, pinned)), not _valid_at(cert, at))
+
+    def extend(path: list[x509.Certificate]) -> CertificatePath:
+        nonlocal tries
+        current = path[-1]
+        if self_issued(current):  # a root: the end of the path
+            if not issued_by(current, current):
+                return failed(NOT_SELF_SIGNED, current, path)
+            if pinned is not None and not _within(current, pinned):
+                return failed(UNTRUSTED_ROOT, current, path)
+            if len(path) == 1 and not _is_ca(current):
+                # signs for itself, yet no certificate authority (with or without basic constraints)
+                return failed(NOT_CA, current, path)
+            return CertificatePath(tuple(path))
+        if len(path) >= MAX_PATH:
+            return failed(TOO_LONG, current, path)
+        named = [c for c in pool if c.subject == current.issuer]
+        signers = [c for c in named if issued_by(current, c)]
+        if not signers:
+            return failed(COPIED_NAME if named else NO_ISSUER, current, path)
+        fresh = sorted((c for c in signers if not _within(c, path)), key=preference)
+        if not fresh:
+            return failed(LOOP, current, path)
+        first: CertificatePath | None = None
+        for candidate in fresh:
+            tries += 1
+            if tries > MAX_TRIES:
+                return CertificatePath(problem=TOO_MANY, at=current)
+            try:
+                refusal = _refusal(candidate, len(path) - 1)
+            except _Malformed:
+                refusal = MALFORMED
+            found = (failed(refusal, candidate, path) if refusal else extend([*path, candidate]))
+            if found or found.problem == TOO_MANY:
+                return found
+            first = first or found
+        assert first is not None
+        return first
+
     try:
         if not self_issued(leaf) and _is_ca(leaf):
-            return failed(SIGNER_IS_CA, leaf)  # (a root signing for itself: judged as a root, below)
-        while True:
-            current = path[-1]
-            if self_issued(current):  # a root: the end of the path
-                if not issued_by(current, current):
-                    return failed(NOT_SELF_SIGNED, current)
-                if pinned is not None and not _within(current, pinned):
-                    return failed(UNTRUSTED_ROOT, current)
-                constraints = _constraints(current)
-                if len(path) == 1 and constraints is not None and not constraints.ca:
-                    return failed(NOT_CA, current)  # signs for itself, yet is no certificate authority
-                return CertificatePath(tuple(path))
-            if len(path) >= MAX_PATH:
-                return failed(TOO_LONG, current)
-            named = [c for c in pool if c.subject == current.issuer]
-            signers = [c for c in named if issued_by(current, c)]
-            if not signers:
-                return failed(COPIED_NAME if named else NO_ISSUER, current)
-            fresh = [c for c in signers if not _within(c, path)]
-            if not fresh:
-                return failed(LOOP, current)
-            fresh.sort(key=lambda c: not (pinned and _within(c, pinned)))  # a trusted root first
-            refusals = [_refusal(c, len(path) - 1) for c in fresh]
-            if "" not in refusals:
-                return failed(refusals[0], fresh[0])
-            path.append(fresh[refusals.index("")])
+            return failed(SIGNER_IS_CA, leaf, [leaf])  # (a root signing for itself: judged as a root)
+        return extend([leaf])
     except _Malformed as bad:
-        return failed(MALFORMED, bad.cert)
+        return failed(MALFORMED, bad.cert, [leaf])
+    except Exception:  # a name or key cryptography cannot read: no path, never a crash
+        return CertificatePath(problem=MALFORMED, at=leaf)
 
 
 def cert_label(cert: x509.Certificate) -> str:
@@ -214,8 +255,8 @@ def why_not(found: CertificatePath, roots: Sequence[x509.Certificate] | None = N
         return _("the signing certificate \u201c{name}\u201d is a certificate authority's: it is for issuing "
                  "certificates, not for signing").format(name=name)
     if found.problem == NOT_CA and at.issuer == at.subject:
-        return _("the certificate \u201c{name}\u201d signs for itself, yet it is no root: it says it is not a "
-                 "certificate authority").format(name=name)
+        return _("the certificate \u201c{name}\u201d signs for itself, yet it is no root: it is not marked "
+                 "as a certificate authority").format(name=name)
     if found.problem == NOT_CA:
         return _("the certificate was issued by \u201c{issuer}\u201d, whose own certificate may sign documents but "
                  "not issue certificates (someone made a certificate in another person's name)").format(issuer=name)
@@ -235,6 +276,9 @@ def why_not(found: CertificatePath, roots: Sequence[x509.Certificate] | None = N
                  "another key)").format(name=name)
     if found.problem == LOOP:
         return _("the certificates issue each other in a circle and never reach a root")
+    if found.problem == TOO_MANY:
+        return _("the file carries too many certificates that could have issued \u201c{name}\u201d to try them "
+                 "all").format(name=name)
     if found.problem == TOO_LONG:
         return _("the chain has more than {count} certificates, more than any district uses").format(count=MAX_PATH)
     trusted = roots or []

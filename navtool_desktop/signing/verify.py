@@ -257,15 +257,17 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
     if not roots:
         return False, [_("Not trusted: no root certificate to check against. Give the district's root "
                          "certificate (navtool verify --trust ROOT.cer), or keep it in the app.")], [], []
-    found = trusted_path(cert, others, roots)
+    found = trusted_path(cert, others, roots, at=moment)
     if not found:
         return False, [_("Not trusted: {why}.").format(why=why_not(found, roots))], [], []
     path = found.path
     problems: list[str] = []
     notes: list[str] = []
     for n, c in enumerate(path):
-        who = _("the signer's certificate") if n == 0 else _("the root certificate \u201c{name}\u201d").format(
-            name=_attr(c.subject, NameOID.COMMON_NAME))
+        name = _attr(c.subject, NameOID.COMMON_NAME)
+        who = (_("the signer's certificate") if n == 0
+               else _("the root certificate \u201c{name}\u201d").format(name=name) if n == len(path) - 1
+               else _("the certificate authority \u201c{name}\u201d").format(name=name))
         if moment < c.not_valid_before_utc:
             problems.append(_("Certificate problem: {who} was not valid yet when the signature was made "
                               "({when}); it is valid from {start}.").format(
@@ -281,6 +283,13 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
     if not nr_ok:
         problems.append(_("Certificate problem: the certificate is not allowed to sign documents (it lacks the "
                           "\u201cnon-repudiation\u201d key usage)."))
+    for n in range(1, len(path) - 1):  # a certificate authority on the way, revoked by the one above it
+        gone = revoked_at(crls, path[n], path[n + 1])
+        if gone is not None and (moment >= gone or (made_after is not None and made_after >= gone)):
+            problems.append(_("Certificate problem: \u201c{name}\u201d, a certificate authority above the signer, "
+                              "was revoked on {when}, before this signature was made ({signed}); nothing it "
+                              "issued can be trusted after that.").format(name=_attr(path[n].subject, NameOID.COMMON_NAME),
+                                                    when=_when(gone), signed=_when(moment)))
     revoked = revoked_at(crls, cert, path[1] if len(path) > 1 else path[0])
     if revoked is not None and moment >= revoked:
         problems.append(_("Certificate problem: the district revoked this certificate on {when}, before the "
