@@ -414,6 +414,25 @@ def load_certificate(path: Path) -> x509.Certificate:
                            "not_certificate") from None
 
 
+def load_signer_certificate(path: Path, passphrase: str | bytes | None = None) -> x509.Certificate:
+    """A signer's certificate (to revoke it): from a certificate file, or from the signer's
+    ``.p12``/``.pfx`` with its passphrase (an identity made before ``identity create`` wrote the
+    ``.cer`` beside it). A ``.p12`` without a passphrase raises reason ``identity_file``."""
+    path = Path(path)
+    data = read_file(path)
+    if _looks_like_pkcs12(data):
+        if passphrase is None:
+            raise SigningError(_("{file} is a signer's identity file, not a certificate.").format(file=path.name),
+                               "identity_file")
+        return identity_from_p12(data, passphrase, label=path.name, for_signing=False).certificate
+    return load_certificate(path)
+
+
+def signer_certificate_path(p12: Path) -> Path:
+    """Where the signer's certificate is kept beside its identity file: ``NAME.cer`` for ``NAME.p12``."""
+    return Path(p12).with_suffix(".cer")
+
+
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     """Whether ``issuer``'s key signed ``cert``."""
     try:
