@@ -27,6 +27,8 @@ from navtool_desktop.signing.files import read_file, write_new_file
 ROOT_YEARS = 10
 SIGNER_YEARS = 3
 KEY_BITS = 3072
+#: The shortest RSA key a signature may use: pyHanko's algorithm policy (verify) refuses shorter ones.
+MIN_RSA_BITS = 2048
 #: Passphrase-based encryption for every .p12 written: AES-256-CBC, PBKDF2 with SHA-256.
 _KDF_ROUNDS = 200_000
 
@@ -165,6 +167,12 @@ def certificate_problems(cert: x509.Certificate, at: dt.datetime | None = None) 
               "\"non-repudiation\" and \"digital signature\" key usage that PDF readers require. "
               "Use a signing certificate made for documents.").format(who=who),
             "no_non_repudiation"))
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size < MIN_RSA_BITS:
+        found.append(SigningError(
+            _("The key of {who}'s certificate is {bits} bits, which is no longer safe: every plan signed with "
+              "it would be reported as not trusted. Ask the district for a new identity.").format(
+                who=who, bits=key.key_size), "weak_key"))
     return found
 
 
