@@ -134,7 +134,7 @@ class SignatureReport:
     box_label: str = ""  # the role and name the signed box was labelled for before the first signature
     box_disagreement: str = ""  # why that label does not fit the certificate ("" when it does)
     weakness: str = ""  # WEAK_DIGEST, WEAK_KEY ... when pyHanko's algorithm policy refused the signature
-    weak_algorithm: str = ""  # what is weak, e.g. "SHA-1" or "RSA key of 1024 bits"
+    weak_algorithm: str = ""  # what is weak, e.g. "SHA-1", "MD5", "RSA-1024", "DSA-2048"
 
     @property
     def ok(self) -> bool:
