@@ -7,6 +7,7 @@ district's root issued, so the chain itself is sound: only the algorithm is weak
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -44,7 +45,8 @@ def _der(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
-def _certificate(district: District, key: rsa.RSAPrivateKey | dsa.DSAPrivateKey) -> x509.Certificate:
+def _certificate(district: District, key: rsa.RSAPrivateKey | dsa.DSAPrivateKey,
+                 not_after: dt.datetime | None = None) -> x509.Certificate:
     """A signing certificate for ``key``, issued by the district root (SHA-256, as the app issues them)."""
     root = district.root.certificate
     return (
@@ -53,7 +55,8 @@ def _certificate(district: District, key: rsa.RSAPrivateKey | dsa.DSAPrivateKey)
                                  x509.NameAttribute(NameOID.TITLE, "Superintendent")]))
         .issuer_name(root.subject).public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(root.not_valid_before_utc).not_valid_after(root.not_valid_after_utc)
+        .not_valid_before(not_after - dt.timedelta(days=30) if not_after else root.not_valid_before_utc)
+        .not_valid_after(not_after or root.not_valid_after_utc)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=False,
@@ -75,12 +78,12 @@ def _signed_with_sha1(cert: x509.Certificate, district: District) -> x509.Certif
 
 
 def simple_sign(district: District, key: rsa.RSAPrivateKey | dsa.DSAPrivateKey, md_algorithm: str, *,
-                sha1_certificate: bool = False) -> bytes:
+                sha1_certificate: bool = False, not_after: dt.datetime | None = None) -> bytes:
     """The plan's first box signed by pyHanko's own SimpleSigner with ``key`` and ``md_algorithm``
     (with ``sha1_certificate``, the signer's certificate is signed with SHA-1)."""
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    cert = _certificate(district, key)
+    cert = _certificate(district, key, not_after)
     if sha1_certificate:
         cert = _signed_with_sha1(cert, district)
     signer = signers.SimpleSigner(
@@ -212,6 +215,20 @@ def test_a_certificate_signed_with_sha1_is_named(district: District, rsa_2048: r
     assert sig["reason"].startswith("Not trusted: the certificate of \u201cAna Peña\u201d was signed with SHA-1, "
                                     "which is no longer safe")
     assert "copied name" not in json.dumps(sig)  # not "a different key with a copied name"
+
+
+def test_a_weak_digest_and_an_expired_certificate_are_both_named(district: District, rsa_2048: rsa.RSAPrivateKey,
+                                                                root_cer: Path, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """pyHanko refuses the algorithm before it looks at dates: not trusted (3 comes before 4), and
+    the report names both."""
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(simple_sign(district, rsa_2048, "sha1",
+                                 not_after=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)))
+    assert main(["verify", "--trust", str(root_cer), str(path), "--json"]) == 3
+    sig = json.loads(capsys.readouterr().out)["signatures"][0]
+    assert (sig["verdict"], sig["reason_code"], sig["certificate_ok"]) == (NOT_TRUSTED, "weak_digest", False)
+    assert "SHA-1" in sig["problems"][0] and "had expired" in sig["problems"][1]
 
 
 @pytest.fixture
