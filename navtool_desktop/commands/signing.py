@@ -196,6 +196,9 @@ def _create(args: argparse.Namespace) -> int:
         raise CommandError(_("give --root (issue from an existing root) or --root-out (make a new one), not both"))
     out: Path = args.out
     signer_cer = signer_certificate_path(out)
+    if signer_cer == out:
+        raise CommandError(_("{file}: give the identity file a name ending in .p12 (its certificate is written "
+                             "beside it as .cer)").format(file=out))
     try:
         if args.root:
             if root_passphrase is None:

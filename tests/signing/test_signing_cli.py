@@ -294,3 +294,6 @@ def test_identity_create_refuses_to_replace_a_signer_certificate(run: Run, folde
     assert code == 1 and "ana.cer already exists" in err
     assert (folder / "ana.cer").read_bytes() == b"a certificate sent to someone"
     assert not (folder / "ana.p12").exists() and not (folder / "ana-root.p12").exists()
+    code, _out, err = run("identity", "create", "--name", "Ana", "--role", "Superintendent", "--org", "PVU",
+                          "--out", folder / "bo.cer", "--passphrase-file", folder / "ana.pass")
+    assert code == 1 and "ending in .p12" in err and not (folder / "bo.cer").exists()
