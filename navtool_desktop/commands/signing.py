@@ -42,16 +42,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     create = ident_sub.add_parser(
         "create",
         help=_("create a signer identity, with a new district root or issued by an existing one"),
-        description=_("Creates a signer's .p12 (key, certificate and the district root certificate). "
-                      "Without --root a new district root is made too and saved in its own .p12 "
-                      "(keep it offline); with --root the existing root issues the certificate. "
-                      "The root certificate is written beside the identity as .cer and .pem for "
+        description=_("Creates a signer's .p12 (key, certificate and the district root certificate) and, "
+                      "beside it, the signer's certificate alone: NAME.cer for NAME.p12, with no key in it. "
+                      "Keep NAME.cer with the district's records: identity revoke needs it if the signer's "
+                      "laptop is ever lost. Without --root a new district root is made too and saved in its "
+                      "own .p12 (keep it offline); with --root the existing root issues the certificate. "
+                      "The root certificate is written beside the root's .p12 as .cer and .pem for "
                       "recipients to trust."))
     create.add_argument("--name", required=True, help=_("signer's full name"))
     create.add_argument("--role", required=True, help=_("signer's title, for example Superintendent"))
     create.add_argument("--org", help=_("district name (default with --root: the root's district)"))
     create.add_argument("--email", help=_("signer's email address (optional)"))
-    create.add_argument("--out", required=True, type=Path, metavar="FILE.p12", help=_("the signer's identity file"))
+    create.add_argument("--out", required=True, type=Path, metavar="FILE.p12",
+                        help=_("the signer's identity file (the signer's certificate goes beside it as FILE.cer)"))
     create.add_argument("--passphrase-file", required=True, type=Path, metavar="F",
                         help=passphrase_file_help(_("the signer's passphrase, in this file")))
     create.add_argument("--root-out", type=Path, metavar="ROOT.p12",
@@ -68,10 +71,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=_("Adds the signer's certificate to the district root's revocation list (CRL) in the data "
                       "folder (signing/revoked/). Signatures the certificate made before --since stay valid; "
                       "later ones are reported as a certificate problem by navtool verify. Send the .crl file "
-                      "(--out) to recipients with the plan. The signer's certificate is the .cer beside the "
-                      "identity in the data folder (signing/identities/), or the file identity create wrote."))
+                      "(--out) to recipients with the plan. The signer's certificate is NAME.cer, which "
+                      "identity create writes beside the signer's NAME.p12 (an identity made in the app has it "
+                      "beside its .p12 in the data folder, signing/identities/); it needs no passphrase. For an "
+                      "identity made before identity create wrote NAME.cer, give the signer's .p12 and its "
+                      "passphrase (--cert-passphrase-file)."))
     revoke.add_argument("--cert", required=True, type=Path, metavar="SIGNER.cer",
-                        help=_("the certificate to revoke (.cer/.pem)"))
+                        help=_("the signer's certificate to revoke: NAME.cer beside NAME.p12 (.cer, .crt or .pem); "
+                               "or the signer's .p12 with --cert-passphrase-file"))
+    revoke.add_argument("--cert-passphrase-file", type=Path, metavar="F",
+                        help=passphrase_file_help(_("only when --cert is the signer's .p12: its passphrase, in "
+                                                    "this file")))
     revoke.add_argument("--root", required=True, type=Path, metavar="ROOT.p12",
                         help=_("the district root that issued it"))
     revoke.add_argument("--root-passphrase-file", required=True, type=Path, metavar="F")
@@ -133,7 +143,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                  "  0  every signature is valid and trusted, and the document is unchanged since signing\n"
                  "  1  the document was changed after signing, or a signature is broken\n"
                  "  2  usage error, or the file cannot be read or is not a PDF\n"
-                 "  3  not trusted: a certificate does not chain to a root you trust\n"
+                 "  3  not trusted: a certificate does not chain to a root you trust, or a signature uses an "
+                 "algorithm or key that is no longer safe (SHA-1, MD5, a short RSA or DSA key)\n"
                  "  4  certificate problem: expired or not yet valid at the signing time, not allowed to sign "
                  "(no non-repudiation), or revoked before the signature\n"
                  "  5  not signed: the PDF has no signatures\n"
@@ -177,28 +188,33 @@ def _create(args: argparse.Namespace) -> int:
         save_identity,
         save_root,
     )
+    from navtool_desktop.signing.identity import signer_certificate_path
 
     passphrase = read_passphrase(args.passphrase_file)
     root_passphrase = read_passphrase(args.root_passphrase_file) if args.root_passphrase_file else None
     if args.root and args.root_out:
         raise CommandError(_("give --root (issue from an existing root) or --root-out (make a new one), not both"))
     out: Path = args.out
+    signer_cer = signer_certificate_path(out)
+    if signer_cer == out:
+        raise CommandError(_("{file}: give the identity file a name ending in .p12 (its certificate is written "
+                             "beside it as .cer)").format(file=out))
     try:
         if args.root:
             if root_passphrase is None:
                 raise CommandError(_("--root needs --root-passphrase-file"))
-            root = load_root(args.root, root_passphrase)
             root_out = None
         else:
             if not args.org:
                 raise CommandError(_("--org (the district name) is needed to create a district root"))
             root_out = args.root_out or out.with_name(out.stem + "-root.p12")
-            for path in (out, root_out):
-                if path.exists() and not args.overwrite:
-                    raise CommandError(_("{file} already exists; use --overwrite to replace it").format(file=path))
-            root = create_root(args.org)
+        for path in (out, signer_cer, root_out):
+            if path is not None and path.exists() and not args.overwrite:
+                raise CommandError(_("{file} already exists; use --overwrite to replace it").format(file=path))
+        root = load_root(args.root, root_passphrase or "") if args.root else create_root(args.org)
         identity = issue_signer(root, args.name, args.role, args.org, email=args.email)
         save_identity(identity, out, passphrase, overwrite=args.overwrite)
+        export_certificate(identity.certificate, signer_cer, overwrite=args.overwrite)
         if root_out is not None:
             save_root(root, root_out, root_passphrase or passphrase, overwrite=args.overwrite)
         cert_base = (root_out or args.root).with_suffix("")
@@ -214,6 +230,9 @@ def _create(args: argparse.Namespace) -> int:
     print(_("Created {file}").format(file=out))
     for line in _identity_lines(identity):
         print("  " + line)
+    print(_("Wrote the signer's certificate {file} (no key in it): keep it with the district's records; "
+            "navtool identity revoke --cert {name} needs it if this identity is ever lost.").format(
+        file=signer_cer, name=signer_cer.name))
     if root_out is not None:
         print(_("Created the district root {file}: keep it offline (a USB stick in a safe); it issues "
                 "the next signer's identity.").format(file=root_out))
@@ -292,14 +311,24 @@ def _revoke(args: argparse.Namespace) -> int:
     from cryptography.x509.oid import NameOID
 
     from navtool_desktop.paths import signing_dir
-    from navtool_desktop.signing import SigningError, fingerprint, load_certificate, load_root
+    from navtool_desktop.signing import SigningError, fingerprint, load_root
     from navtool_desktop.signing.files import write_new_file
     from navtool_desktop.signing.folder import SigningFolder
+    from navtool_desktop.signing.identity import load_signer_certificate, signer_certificate_path
     from navtool_desktop.signing.revocation import crl_bytes
 
     since = _parse_time(args.since) if args.since else None
+    cert_passphrase = read_passphrase(args.cert_passphrase_file) if args.cert_passphrase_file else None
     try:
-        cert = load_certificate(args.cert)
+        try:
+            cert = load_signer_certificate(args.cert, cert_passphrase)
+        except SigningError as exc:
+            if exc.reason != "identity_file":
+                raise
+            raise CommandError(_("{error} Give the signer's certificate that identity create wrote beside it "
+                                 "({cer}), or, for an identity made before it did, add --cert-passphrase-file "
+                                 "with the signer's passphrase.").format(
+                error=exc, cer=signer_certificate_path(args.cert).name)) from None
         root = load_root(args.root, read_passphrase(args.root_passphrase_file))
         path, crl = SigningFolder(signing_dir()).revoke(root, cert, since=since, reason=args.reason)
         if args.out:

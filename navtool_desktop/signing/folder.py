@@ -39,6 +39,7 @@ from navtool_desktop.signing.identity import (
     load_identity,
     load_root,
     root_to_p12,
+    signer_certificate_path,
 )
 
 IDENTITIES = "identities"
@@ -110,7 +111,7 @@ class SigningFolder:
         found = []
         if self.identities_dir.is_dir():
             for p12 in sorted([*self.identities_dir.glob("*.p12"), *self.identities_dir.glob("*.pfx")]):
-                cert_path = p12.with_suffix(".cer")
+                cert_path = signer_certificate_path(p12)
                 if not cert_path.is_file():
                     continue
                 try:
@@ -220,7 +221,7 @@ class SigningFolder:
     def _add(self, identity: Identity, p12_data: bytes, *, trust: bool) -> StoredIdentity:
         self.identities_dir.mkdir(parents=True, exist_ok=True)
         p12 = self._free(self.identities_dir, file_stem(f"{identity.name} {identity.role}", "signer"), ".p12")
-        export_certificate(identity.certificate, p12.with_suffix(".cer"))
+        export_certificate(identity.certificate, signer_certificate_path(p12))
         write_new_file(p12, p12_data)
         root = identity.root
         if trust and root is not None:

@@ -28,6 +28,8 @@ from navtool_desktop.signing.files import read_file, write_new_file
 ROOT_YEARS = 10
 SIGNER_YEARS = 3
 KEY_BITS = 3072
+#: The shortest RSA key a signature may use: pyHanko's algorithm policy (verify) refuses shorter ones.
+MIN_RSA_BITS = 2048
 #: Passphrase-based encryption for every .p12 written: AES-256-CBC, PBKDF2 with SHA-256.
 _KDF_ROUNDS = 200_000
 
@@ -156,6 +158,12 @@ def certificate_problems(cert: x509.Certificate, at: dt.datetime | None = None) 
               "\"non-repudiation\" and \"digital signature\" key usage that PDF readers require. "
               "Use a signing certificate made for documents.").format(who=who),
             "no_non_repudiation"))
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size < MIN_RSA_BITS:
+        found.append(SigningError(
+            _("The key of {who}'s certificate is {bits} bits, which is no longer safe: every plan signed with "
+              "it would be reported as not trusted. Ask the district for a new identity.").format(
+                who=who, bits=key.key_size), "weak_key"))
     return found
 
 
@@ -398,6 +406,25 @@ def load_certificate(path: Path) -> x509.Certificate:
     except ValueError:
         raise SigningError(_("{file} is not a certificate file (.cer, .crt or .pem).").format(file=path.name),
                            "not_certificate") from None
+
+
+def load_signer_certificate(path: Path, passphrase: str | bytes | None = None) -> x509.Certificate:
+    """A signer's certificate (to revoke it): from a certificate file, or from the signer's
+    ``.p12``/``.pfx`` with its passphrase (an identity made before ``identity create`` wrote the
+    ``.cer`` beside it). A ``.p12`` without a passphrase raises reason ``identity_file``."""
+    path = Path(path)
+    data = read_file(path)
+    if _looks_like_pkcs12(data):
+        if passphrase is None:
+            raise SigningError(_("{file} is a signer's identity file, not a certificate.").format(file=path.name),
+                               "identity_file")
+        return identity_from_p12(data, passphrase, label=path.name, for_signing=False).certificate
+    return load_certificate(path)
+
+
+def signer_certificate_path(p12: Path) -> Path:
+    """Where the signer's certificate is kept beside its identity file: ``NAME.cer`` for ``NAME.p12``."""
+    return Path(p12).with_suffix(".cer")
 
 
 def sign_bytes(key: SigningKey, data: bytes) -> bytes:

@@ -79,6 +79,15 @@ EXIT_CODES = {VALID: 0, CHANGED: 1, NOT_TRUSTED: 3, CERTIFICATE_PROBLEM: 4, NOT_
 EXIT_UNREADABLE = 2
 _ORDER = (CHANGED, NOT_TRUSTED, CERTIFICATE_PROBLEM, VALID)
 
+#: Why pyHanko's algorithm policy refused a signature (``SignatureReport.reason_code``; the verdict
+#: stays NOT_TRUSTED): a broken digest (SHA-1, MD5), a signer's key too short (RSA under 2048 bits,
+#: DSA under 3192), a certificate on the way to the root signed with either, or another refusal.
+WEAK_DIGEST = "weak_digest"
+WEAK_KEY = "weak_key"
+WEAK_CERTIFICATE = "weak_certificate"
+WEAK_ALGORITHM = "weak_algorithm"
+WEAK_CODES = (WEAK_DIGEST, WEAK_KEY, WEAK_CERTIFICATE, WEAK_ALGORITHM)
+
 
 def changes_text(code: str) -> str:
     """What happened after a signature (``SignatureReport.changes_after``), in plain words."""
@@ -124,11 +133,18 @@ class SignatureReport:
     notes: tuple[str, ...] = ()  # facts that do not make it fail (revoked later, clock ...)
     box_label: str = ""  # the role and name the signed box was labelled for before the first signature
     box_disagreement: str = ""  # why that label does not fit the certificate ("" when it does)
+    weakness: str = ""  # WEAK_DIGEST, WEAK_KEY ... when pyHanko's algorithm policy refused the signature
+    weak_algorithm: str = ""  # what is weak, e.g. "SHA-1", "MD5", "RSA-1024", "DSA-2048"
 
     @property
     def ok(self) -> bool:
         """Intact, valid, trusted, a good certificate, and nothing but later signatures after it."""
         return self.verdict == VALID
+
+    @property
+    def reason_code(self) -> str:
+        """A stable code for the reason: one of :data:`WEAK_CODES`, else the verdict."""
+        return self.weakness or self.verdict
 
     @property
     def reason(self) -> str:
@@ -179,6 +195,10 @@ class VerificationReport:
             return _("This PDF has no digital signatures.")
         if verdict == CHANGED:
             return _("Do not rely on this PDF: it was changed after signing, or a signature is broken.")
+        untrusted = [s for s in self.signatures if s.verdict == NOT_TRUSTED]
+        if verdict == NOT_TRUSTED and all(s.weakness for s in untrusted):
+            return _("Do not rely on this PDF: a signature was made with an algorithm or a key that is no longer "
+                     "safe, so it proves nothing (see the signature).")
         if verdict == NOT_TRUSTED:
             return _("Do not rely on this PDF yet: a signer's certificate was not issued by a root certificate "
                      "you trust. Check its fingerprint with the district.")
@@ -200,7 +220,8 @@ class VerificationReport:
                 "intact": sig.intact, "valid": sig.valid, "trusted": sig.trusted,
                 "certificate_ok": sig.certificate_ok, "coverage": sig.coverage,
                 "changes_after": sig.changes_after, "revision": sig.revision,
-                "verdict": sig.verdict, "reason": sig.reason, "ok": sig.ok,
+                "verdict": sig.verdict, "reason": sig.reason, "reason_code": sig.reason_code,
+                "weak_algorithm": sig.weak_algorithm or None, "ok": sig.ok,
                 "problems": list(sig.problems), "notes": list(sig.notes),
                 "changes": [c.to_json() for c in sig.changes],
                 "box_label": sig.box_label, "box_disagreement": sig.box_disagreement,
@@ -288,8 +309,8 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
         if gone is not None and (moment >= gone or (made_after is not None and made_after >= gone)):
             problems.append(_("Certificate problem: \u201c{name}\u201d, a certificate authority above the signer, "
                               "was revoked on {when}, before this signature was made ({signed}); nothing it "
-                              "issued can be trusted after that.").format(name=_attr(path[n].subject, NameOID.COMMON_NAME),
-                                                    when=_when(gone), signed=_when(moment)))
+                              "issued can be trusted after that.").format(
+                name=_attr(path[n].subject, NameOID.COMMON_NAME), when=_when(gone), signed=_when(moment)))
     revoked = revoked_at(crls, cert, path[1] if len(path) > 1 else path[0])
     if revoked is not None and moment >= revoked:
         problems.append(_("Certificate problem: the district revoked this certificate on {when}, before the "
@@ -322,6 +343,81 @@ def _pyhanko_trust_problem(status: Any) -> str:
     if indic == AdESIndeterminate.REVOKED_NO_POE:
         return _("Not trusted: the certificate was revoked.")
     return _("Not trusted: the certificate chain to your root certificate could not be confirmed.")
+
+
+_DIGEST_NAMES = {"sha1": "SHA-1", "md5": "MD5", "md2": "MD2"}
+_KEY_NAMES = {"rsa": "RSA", "dsa": "DSA", "ec": "ECDSA"}
+
+
+def _digest_name(native: str) -> str:
+    return _DIGEST_NAMES.get(native, native.upper().replace("_", "-"))
+
+
+def _key_name(public_key: Any) -> tuple[str, int]:
+    """(kind, bits) of an asn1crypto public key: ("RSA", 1024)."""
+    return _KEY_NAMES.get(public_key.algorithm, public_key.algorithm.upper()), int(public_key.bit_size)
+
+
+def _weak_algorithm(sig: Any, roots: Sequence[Any], policy: Any,
+                    moment: dt.datetime) -> tuple[str, str, str]:
+    """(reason code, what is weak, why in words) for a signature pyHanko's algorithm policy refused.
+
+    pyHanko only says *that* its policy refused it (CRYPTO_CONSTRAINTS_FAILURE); the same policy
+    is asked here about each part in turn to say which: the digest, the signer's key, or a
+    certificate on the way to the root."""
+    from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
+
+    policy = CMSAlgorithmUsagePolicy.lift_policy(policy)
+    try:
+        info = sig.signer_info
+        signer = sig.signer_cert
+        digest, mechanism = info["digest_algorithm"], info["signature_algorithm"]
+        if not policy.digest_algorithm_allowed(digest, moment):
+            name = _digest_name(digest["algorithm"].native)
+            return WEAK_DIGEST, name, _weak_digest_text(name)
+        if not policy.signature_algorithm_allowed(mechanism, moment, signer.public_key):
+            if not policy.signature_algorithm_allowed(mechanism, moment, None):  # not the key: the hash in it
+                name = _digest_name(mechanism.hash_algo)
+                return WEAK_DIGEST, name, _weak_digest_text(name)
+            kind, bits = _key_name(signer.public_key)
+            return WEAK_KEY, f"{kind}-{bits}", _(
+                "Not trusted: the signature was made with the signer's {kind} key of {bits} bits, which is too "
+                "weak to count as safe: with enough computing power a forger could work out the key and sign "
+                "anything in this name. The district should issue the signer a new certificate.").format(
+                kind=kind, bits=bits)
+        # a certificate on the way to a root, signed with a weak digest or by a weak key
+        pool = [*sig.other_embedded_certs, *roots]
+        current = signer
+        for _depth in range(8):
+            if any(current.sha256 == r.sha256 for r in roots):
+                break
+            issuer = next((c for c in pool if c.subject == current.issuer and c.sha256 != current.sha256), None)
+            if issuer is None:
+                break
+            if not policy.signature_algorithm_allowed(current["signature_algorithm"], moment, issuer.public_key):
+                if not policy.signature_algorithm_allowed(current["signature_algorithm"], moment, None):
+                    what = _digest_name(current["signature_algorithm"].hash_algo)
+                    shown = what
+                else:
+                    kind, bits = _key_name(issuer.public_key)
+                    what = f"{kind}-{bits}"
+                    shown = _("the issuer's {kind} key of {bits} bits").format(kind=kind, bits=bits)
+                name = current.subject.native.get("common_name") or current.subject.human_friendly
+                return WEAK_CERTIFICATE, what, _(
+                    "Not trusted: the certificate of \u201c{name}\u201d was signed with {what}, which is no longer "
+                    "safe: a forger could make a certificate in that name. The district should issue a new "
+                    "certificate.").format(name=name, what=shown)
+            current = issuer
+    except (ValueError, KeyError, TypeError, AttributeError):  # a malformed signature: said elsewhere
+        pass
+    return WEAK_ALGORITHM, "", _("Not trusted: the signature was made with an algorithm that is no longer safe, "
+                                 "so it proves nothing.")
+
+
+def _weak_digest_text(name: str) -> str:
+    return _("Not trusted: the signature was made with {algorithm}, which is no longer safe: a forger could make "
+             "another document with the same signature. Ask the signer to sign again (this app signs with "
+             "SHA-256).").format(algorithm=name)
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -357,6 +453,7 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
             crls: Sequence[x509.CertificateRevocationList], check_structure: bool,
             check_rendering: bool) -> VerificationReport:
     from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.ades.report import AdESIndeterminate
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -496,9 +593,18 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
                 notes.append(_("This signature is dated {signed}, before the signature made before it ({earlier}): "
                                "a computer clock was wrong, or was set back.").format(
                     signed=_when(claimed), earlier=_when(made_after)))
+        chained = trusted
         if trusted and status.intact and status.valid and not status.trusted and not cert_problems:
             trusted = False
             why_untrusted = [_pyhanko_trust_problem(status)]
+        weakness = weak_algorithm = ""
+        if status.trust_problem_indic == AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE:
+            code, what, why = _weak_algorithm(sig, roots, context.algorithm_policy, moment)
+            if chained or status.validation_path is not None:  # a path to a root you trust, but a weak link
+                trusted, why_untrusted = False, [why]
+                weakness, weak_algorithm = code, what
+            else:  # first the root nobody trusts, then the algorithm
+                why_untrusted.append(why)
         if claimed is None:
             notes.append(_("The signature states no signing time; it was checked at the present time."))
         elif claimed > now + dt.timedelta(days=1):
@@ -527,7 +633,8 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
             changes_after=_changes_code([c for c in mine if c.revision > rev or c.kind == RENDERED], coverage,
                                         rev < total - 1),
             problems=tuple(problems), verdict=verdict, changes=mine, certificate_ok=not cert_problems,
-            notes=tuple(notes), box_label=box_label, box_disagreement=box_problem))
+            notes=tuple(notes), box_label=box_label, box_disagreement=box_problem,
+            weakness=weakness if verdict == NOT_TRUSTED else "", weak_algorithm=weak_algorithm))
     return VerificationReport(file=label, signatures=tuple(reports), revisions=total,
                               trust_roots=tuple(fingerprint(c) for c in trust_roots), changes=tuple(changes),
                               declared_boxes=boxes)

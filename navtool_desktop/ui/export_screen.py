@@ -917,9 +917,10 @@ class ExportScreen(QWidget):
 
         if report.verdict == VALID:
             tone, mark = "ok", OK_MARK
-        elif report.verdict == NOT_TRUSTED:
+        elif report.verdict == NOT_TRUSTED and not all(s.weakness for s in report.signatures
+                                                       if s.verdict == NOT_TRUSTED):
             tone, mark = "warn", WARN_MARK
-        else:  # changed after signing, a certificate problem, not signed
+        else:  # changed after signing, a certificate problem, an algorithm no longer safe, not signed
             tone, mark = "bad", BAD_MARK
         self._set_verdict(tone, _("{mark} {file}: {summary}").format(mark=mark, file=report.file,
                                                                      summary=report.summary))
@@ -959,6 +960,8 @@ class ExportScreen(QWidget):
             self._line("ok", _("Valid: the signature was made with this certificate")) if sig.valid else
             self._line("bad", _("Invalid: the signature does not match")),
             self._line("ok", _("Trusted: issued by a district root certificate kept in this app")) if sig.trusted
+            else self._line("bad", _("Not trusted: made with an algorithm or a key that is no longer safe (see below)"))
+            if sig.weakness
             else self._line("warn", _("Not trusted: not issued by a district root certificate kept in this app")),
         ]
         if not sig.certificate_ok:
@@ -970,7 +973,7 @@ class ExportScreen(QWidget):
             parts.append(self._line("bad", _("Changed since: {what}").format(what=after)))
         parts.append("<p>" + html.escape(_("Certificate fingerprint (SHA-256): {fp}").format(
             fp=sig.fingerprint or "-")) + "</p>")
-        bad = sig.verdict != NOT_TRUSTED
+        bad = sig.verdict != NOT_TRUSTED or bool(sig.weakness)
         parts += [self._line("bad" if bad else "warn", problem) for problem in sig.problems]
         parts += ["<p>" + html.escape(note) + "</p>" for note in sig.notes]
         return "".join(parts)

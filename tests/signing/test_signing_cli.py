@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from attacks import declared_plan
 from signing_helpers import make_pdf
 
 from navtool_desktop.cli import main
-from navtool_desktop.signing import load_certificate, load_identity, load_root
+from navtool_desktop.signing import export_certificate, load_certificate, load_identity, load_root
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -222,3 +223,77 @@ def test_a_name_the_terminal_cannot_show_prints_with_a_mark_instead_of_crashing(
                           capture_output=True, env=env, check=False, timeout=120)
     assert done.returncode == 0, done.stderr.decode("latin-1")[-800:]
     assert "Bo Nguy?n" in done.stdout.decode("latin-1")
+
+
+def test_revoke_a_signer_with_what_identity_create_wrote(run: Run, folder: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The district IT person's whole path: create a root and signers, lose a laptop, revoke its
+    signer with the certificate ``identity create`` left beside the signer's .p12 (no passphrase of
+    the signer's), send the list, and a recipient with their own data folder sees the plan revoked."""
+    it_laptop = tmp_path / "it-laptop"  # the district IT person's data folder (keeps the revocation list)
+
+    def revoke(cert: Path, *more: str | Path) -> tuple[int, str, str]:
+        return run("--data-dir", it_laptop, "identity", "revoke", "--cert", cert, "--root",
+                   folder / "district-root.p12", "--root-passphrase-file", folder / "root.pass", *more)
+
+    _create_both(run, folder)
+    bo = load_identity(folder / "bo.p12", "board chair passphrase")
+    # the signer's public certificate beside each .p12, as the help of identity revoke says
+    assert load_certificate(folder / "bo.cer") == bo.certificate
+    assert load_certificate(folder / "ana.cer") == load_identity(folder / "ana.p12", "superintendent passphrase"
+                                                                 ).certificate
+    assert b"PRIVATE" not in (folder / "bo.cer").read_bytes()
+    with pytest.raises(SystemExit):
+        main(["identity", "revoke", "--help"])
+    assert "NAME.cer, which identity create writes beside the signer's NAME.p12" in " ".join(
+        capsys.readouterr().out.split())
+
+    plan = folder / "plan.pdf"
+    plan.write_bytes(declared_plan(pages=2))
+    code, _out, err = run("sign", plan, "--identity", folder / "bo.p12", "--passphrase-file", folder / "bo.pass",
+                          "--field", "signer-2", "--out", folder / "signed.pdf")
+    assert code == 0, err
+
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()  # from before the laptop was lost
+    code, out, err = revoke(folder / "bo.cer", "--since", since, "--out", folder / "district.crl")
+    assert code == 0, err
+    assert "Revoked Bo Nguyễn" in out and bo.fingerprint in out and (folder / "district.crl").is_file()
+
+    # a recipient on another laptop: their own (empty) data folder, the root and the list sent to them
+    recipient = tmp_path / "recipient"
+    code, out, _err = run("--data-dir", recipient, "verify", folder / "signed.pdf",
+                          "--trust", folder / "district-root.cer", "--json")
+    assert code == 0 and json.loads(out)["verdict"] == "valid"  # without the list, nothing says revoked
+    code, out, _err = run("--data-dir", recipient, "verify", folder / "signed.pdf",
+                          "--trust", folder / "district-root.cer", "--crl", folder / "district.crl", "--json")
+    sig = json.loads(out)["signatures"][0]
+    assert (code, sig["verdict"]) == (4, "certificate_problem")
+    assert "revoked this certificate on" in sig["reason"]
+
+    # the signer's .p12 given instead of the certificate: told which file to give, nothing revoked
+    before = (folder / "district.crl").read_bytes()
+    code, out, err = revoke(folder / "ana.p12", "--out", folder / "district.crl")
+    assert code == 1 and out == "" and "ana.cer" in err and "--cert-passphrase-file" in err
+    assert (folder / "district.crl").read_bytes() == before
+
+    # an identity made before identity create wrote the certificate: read from its .p12 with its passphrase
+    (folder / "ana.cer").unlink()
+    code, out, err = revoke(folder / "ana.p12", "--cert-passphrase-file", folder / "ana.pass",
+                            "--out", folder / "district.crl")
+    assert code == 0, err
+    assert "Revoked Ana Peña" in out and "(2 revoked)" in out, out
+    export_certificate(bo.certificate, folder / "again.pem")  # a PEM copy of the certificate does as well
+    code, out, err = revoke(folder / "again.pem")
+    assert code == 0 and "(2 revoked)" in out, err
+
+
+def test_identity_create_refuses_to_replace_a_signer_certificate(run: Run, folder: Path) -> None:
+    (folder / "ana.cer").write_bytes(b"a certificate sent to someone")
+    code, _out, err = run("identity", "create", "--name", "Ana", "--role", "Superintendent", "--org", "PVU",
+                          "--out", folder / "ana.p12", "--passphrase-file", folder / "ana.pass")
+    assert code == 1 and "ana.cer already exists" in err
+    assert (folder / "ana.cer").read_bytes() == b"a certificate sent to someone"
+    assert not (folder / "ana.p12").exists() and not (folder / "ana-root.p12").exists()
+    code, _out, err = run("identity", "create", "--name", "Ana", "--role", "Superintendent", "--org", "PVU",
+                          "--out", folder / "bo.cer", "--passphrase-file", folder / "ana.pass")
+    assert code == 1 and "ending in .p12" in err and not (folder / "bo.cer").exists()

@@ -32,9 +32,9 @@ NOW = dt.datetime.now(dt.UTC)
 
 
 def _hand_made_p12(root: RootAuthority, path: Path, *, not_before: dt.datetime, not_after: dt.datetime,
-                   non_repudiation: bool = True, key_usage: bool = True) -> None:
+                   non_repudiation: bool = True, key_usage: bool = True, key_bits: int = TEST_KEY_BITS) -> None:
     """A signer .p12 built directly with cryptography (not through the app's API)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=TEST_KEY_BITS)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_bits)
     builder = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Old Signer"),
@@ -151,6 +151,19 @@ def test_missing_non_repudiation_says_so(district: District, tmp_path: Path, key
     with pytest.raises(SigningError, match="non-repudiation") as err:
         load_identity(path, PASS)
     assert err.value.reason == "no_non_repudiation"
+
+
+def test_a_key_too_short_to_be_safe_is_refused_before_signing(district: District, tmp_path: Path) -> None:
+    """An identity made elsewhere with a 1024-bit key: every plan it signed would be reported as
+    not trusted (pyHanko's policy refuses it), so it is refused when it is opened to sign."""
+    path = tmp_path / "short.p12"
+    _hand_made_p12(district.root, path, not_before=NOW - dt.timedelta(days=1), not_after=NOW + dt.timedelta(days=90),
+                   key_bits=1024)
+    with pytest.raises(SigningError, match="1024 bits") as err:
+        load_identity(path, PASS)
+    assert err.value.reason == "weak_key" and "no longer safe" in str(err.value)
+    shown = load_identity(path, PASS, for_signing=False)  # `identity show` still opens it and says why
+    assert [p.reason for p in shown.problems()] == ["weak_key"]
 
 
 def test_short_passphrase_is_refused(district: District, tmp_path: Path) -> None:
