@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from navtool_desktop.framework import Pack
@@ -96,3 +97,27 @@ def mint(issuer_cert: Any, issuer_key: Any, name: str, *, key: Any = None, ca: b
                                          crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
             .sign(issuer_key, hashes.SHA256()))
     return cert, key
+
+
+def support_workspace(folder: Path, pack: Pack, note: str) -> Path:
+    """A network workspace in ``folder`` with one district (Peña Valley Unified, NM; levels that
+    put it in the Assistance tier), the network's name and two support rows, the first with
+    ``note``: what the support-plan tests render."""
+    from navtool_desktop.network.content import load_network_content
+    from navtool_desktop.network.peer import Agenda
+    from navtool_desktop.network.support import SupportPlans, SupportRow
+    from navtool_desktop.network.workspace import Workspace
+
+    ids = [c.id for c in pack.competencies]
+    levels = {c: ("developing" if n < 18 else "establishing" if n < 24 else None) for n, c in enumerate(ids)}
+    content = load_network_content(pack, language="en")
+    with Workspace(folder, pack) as ws:
+        ws.import_bytes(sealed(pack, "d-pena", "Peña Valley Unified", levels, goals=[ids[0]], state="NM"))
+        Agenda(ws, content).set_network("High Desert Network")
+        plans = SupportPlans(ws, content)
+        plans.save(SupportRow("", "d-pena", "technical-assistance",
+                              "comprehensive-assessment-system.assessment-practices", "State PACE team",
+                              "2027-01-15", "in_progress", note))
+        plans.save(SupportRow("", "d-pena", "micro-credentials",
+                              "professional-development-and-learning.personalized-opportunities", "José Ñúñez"))
+    return folder

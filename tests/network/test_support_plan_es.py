@@ -12,14 +12,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from network_fakes import sealed
+from network_fakes import support_workspace
 
 from navtool_desktop import cli, i18n
 from navtool_desktop.framework import Pack
 from navtool_desktop.framework.locale import load_localized
 from navtool_desktop.network.content import NetworkContent, load_network_content
-from navtool_desktop.network.peer import Agenda
-from navtool_desktop.network.support import SupportPlans, SupportRow, support_plan_data
+from navtool_desktop.network.support import support_plan_data
 from navtool_desktop.network.workspace import Workspace
 from navtool_desktop.reports.support_plan import render_support_plan
 
@@ -39,20 +38,7 @@ def _flat(text: str) -> str:
 
 
 def _workspace(tmp_path: Path, pack: Pack) -> Path:
-    ids = [c.id for c in pack.competencies]
-    levels = {c: ("developing" if n < 18 else "establishing" if n < 24 else None) for n, c in enumerate(ids)}
-    content = load_network_content(pack, language="en")
-    folder = tmp_path / "net"
-    with Workspace(folder, pack) as ws:
-        ws.import_bytes(sealed(pack, "d-pena", "Peña Valley Unified", levels, goals=[ids[0]], state="NM"))
-        Agenda(ws, content).set_network("High Desert Network")
-        plans = SupportPlans(ws, content)
-        plans.save(SupportRow("", "d-pena", "technical-assistance",
-                              "comprehensive-assessment-system.assessment-practices", "State PACE team",
-                              "2027-01-15", "in_progress", "Two performance-task workshops"))
-        plans.save(SupportRow("", "d-pena", "micro-credentials",
-                              "professional-development-and-learning.personalized-opportunities", "José Ñúñez"))
-    return folder
+    return support_workspace(tmp_path / "net", pack, "Two performance-task workshops")
 
 
 def _english_words(content: NetworkContent) -> set[str]:

@@ -9,13 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from network_fakes import sealed
+from network_fakes import support_workspace
 
 from navtool_desktop import cli
 from navtool_desktop.framework import Pack
 from navtool_desktop.network.content import load_network_content
-from navtool_desktop.network.peer import Agenda
-from navtool_desktop.network.support import SupportPlans, SupportRow, support_plan_data
+from navtool_desktop.network.support import support_plan_data
 from navtool_desktop.network.workspace import Workspace
 from navtool_desktop.reports.support_plan import render_support_plan
 
@@ -32,20 +31,7 @@ def _run(*args: str) -> str:
 
 
 def _workspace(tmp_path: Path, pack: Pack) -> Path:
-    ids = [c.id for c in pack.competencies]
-    levels = {c: ("developing" if n < 18 else "establishing" if n < 24 else None) for n, c in enumerate(ids)}
-    content = load_network_content(pack)
-    folder = tmp_path / "net"
-    with Workspace(folder, pack) as ws:
-        ws.import_bytes(sealed(pack, "d-pena", "Peña Valley Unified", levels, goals=[ids[0]], state="NM"))
-        Agenda(ws, content).set_network("High Desert Network")
-        plans = SupportPlans(ws, content)
-        plans.save(SupportRow("", "d-pena", "technical-assistance",
-                              "comprehensive-assessment-system.assessment-practices", "State PACE team",
-                              "2027-01-15", "in_progress", "Two performance-task workshops <b>&"))
-        plans.save(SupportRow("", "d-pena", "micro-credentials",
-                              "professional-development-and-learning.personalized-opportunities", "José Ñúñez"))
-    return folder
+    return support_workspace(tmp_path / "net", pack, "Two performance-task workshops <b>&")
 
 
 def test_the_support_plan_reads_back_with_tier_rule_rows_and_resources(tmp_path: Path, pack: Pack) -> None:

@@ -148,29 +148,10 @@ def test_a_plan_signed_into_a_new_file_takes_its_twin_along(pack: Pack, demo_pla
 # --- the network coach's support plan ------------------------------------------------------------
 
 def _support_workspace(tmp_path: Path, pack: Pack) -> Path:
-    """A network workspace with one district (Peña Valley Unified, tier Assistance) and two
-    support rows, one with markup-like words the twin must escape."""
-    from network_fakes import sealed
+    """One district and two support rows, one with markup-like words the twin must escape."""
+    from network_fakes import support_workspace
 
-    from navtool_desktop.network.content import load_network_content
-    from navtool_desktop.network.peer import Agenda
-    from navtool_desktop.network.support import SupportPlans, SupportRow
-    from navtool_desktop.network.workspace import Workspace
-
-    ids = [c.id for c in pack.competencies]
-    levels = {c: ("developing" if n < 18 else "establishing" if n < 24 else None) for n, c in enumerate(ids)}
-    content = load_network_content(pack, language="en")
-    folder = tmp_path / "net"
-    with Workspace(folder, pack) as ws:
-        ws.import_bytes(sealed(pack, "d-pena", "Peña Valley Unified", levels, goals=[ids[0]], state="NM"))
-        Agenda(ws, content).set_network("High Desert Network")
-        plans = SupportPlans(ws, content)
-        plans.save(SupportRow("", "d-pena", "technical-assistance",
-                              "comprehensive-assessment-system.assessment-practices", "State PACE team",
-                              "2027-01-15", "in_progress", "Two <b>workshops</b> & a visit"))
-        plans.save(SupportRow("", "d-pena", "micro-credentials",
-                              "professional-development-and-learning.personalized-opportunities", "José Ñúñez"))
-    return folder
+    return support_workspace(tmp_path / "net", pack, "Two <b>workshops</b> & a visit")
 
 
 def _headings(html_text: str) -> list[tuple[str, str]]:
