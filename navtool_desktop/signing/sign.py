@@ -394,7 +394,9 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
 
     identity.check_can_sign()
     writer = _read_pdf(data, label)
-    existing = [(name, value is not None) for name, value, _ref in pdf_fields.enumerate_sig_fields(writer.prev)]
+    found = list(pdf_fields.enumerate_sig_fields(writer.prev))
+    existing = [(name, value is not None) for name, value, _ref in found]
+    field_refs = {name: ref for name, _value, ref in found}
     names = {name: signed for name, signed in existing}
     declared = declared_boxes(data)
     certified = _certified(writer.prev)
@@ -432,7 +434,7 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
         raise SigningError(_("The field {field} already has its place on the page; give the field or a box, "
                              "not both.").format(field=field), "bad_box")
 
-    if new_spec is None and _requires_time_stamp_server(writer.prev, field):
+    if new_spec is None and _requires_time_stamp_server(field_refs[field]):
         raise SigningError(_("The signature box {field} requires a time-stamp from a server on the "
                              "internet. The Navigation Tool works offline and never contacts one: sign "
                              "another box, or ask for a copy of the PDF without that requirement.")
@@ -466,26 +468,21 @@ def sign_pdf_bytes(data: bytes, identity: Identity, *, field: str | None = None,
     return out.getvalue()
 
 
-def _requires_time_stamp_server(reader: Any, field: str) -> bool:
-    """Whether the empty box ``field`` has seed values that require a time-stamp (``/SV`` with
-    ``/TimeStamp`` and its required flag): pyHanko would then ask the server they name while
+def _requires_time_stamp_server(field_ref: Any) -> bool:
+    """Whether the empty box at ``field_ref`` has seed values that require a time-stamp (``/SV``
+    with ``/TimeStamp`` and its required flag): pyHanko would then ask the server they name while
     signing. A box that only suggests a server signs without one."""
     from pyhanko.pdf_utils import generic
-    from pyhanko.sign import fields as pdf_fields
 
-    for name, _value, ref in pdf_fields.enumerate_sig_fields(reader):
-        if name != field:
-            continue
-        try:
-            seed = ref.get_object().get("/SV")
-            seed = seed.get_object() if seed is not None else None
-            stamp = seed.get("/TimeStamp") if isinstance(seed, generic.DictionaryObject) else None
-            stamp = stamp.get_object() if stamp is not None else None
-            # pyHanko reads any /Ff but 0 as "required" (bool of the object), and so does this
-            return isinstance(stamp, generic.DictionaryObject) and bool(stamp.get("/Ff", 0))
-        except (KeyError, ValueError, TypeError, AttributeError):
-            return True  # seed values that cannot be read: do not let pyHanko act on them
-    return False
+    try:
+        seed = field_ref.get_object().get("/SV")
+        seed = seed.get_object() if seed is not None else None
+        stamp = seed.get("/TimeStamp") if isinstance(seed, generic.DictionaryObject) else None
+        stamp = stamp.get_object() if stamp is not None else None
+        # pyHanko reads any /Ff but 0 as "required" (bool of the object), and so does this
+        return isinstance(stamp, generic.DictionaryObject) and bool(stamp.get("/Ff", 0))
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return True  # seed values that cannot be read: do not let pyHanko act on them
 
 
 def sign_pdf(source: Path, output: Path, identity: Identity, *, field: str | None = None,
