@@ -146,6 +146,8 @@ KEEP_WAYLAND_DECORATIONS: frozenset[str] = frozenset({"bradient"})
 #: 160 kB), loaded by ``ui.app.install_qt_translation``. Not ``qt_es.qm``, which only includes others.
 KEEP_QT_TRANSLATIONS: tuple[str, ...] = ("qtbase_es.qm",)
 
+_LEFT_TO_THE_SYSTEM = SYSTEM_LIBRARIES | ONLY_FOR_SYSTEM_LIBRARIES
+
 _PLUGIN_STEM = re.compile(r"^(?:lib)?q?(?P<stem>[^.]+)\.(?:so|dll|dylib)$")
 
 
@@ -157,7 +159,7 @@ def _plugin_stem(filename: str) -> str:
 def keep_entry(dest: str) -> bool:
     """Whether a collected file (its path inside the bundle) belongs in the app."""
     parts = PurePosixPath(dest.replace("\\", "/")).parts
-    if len(parts) == 1 and dest in SYSTEM_LIBRARIES | ONLY_FOR_SYSTEM_LIBRARIES:
+    if len(parts) == 1 and dest in _LEFT_TO_THE_SYSTEM:
         return False
     if "locale" in parts and dest.endswith((".po", ".pot")):
         return False  # the app reads the compiled navtool.mo; the sources stay in the repository

@@ -143,13 +143,15 @@ class PinStore:
 
         A locked name is refused whatever is typed: ask :meth:`locked_for` first to say why.
         """
-        if self.locked_for(cycle_id, participant_id) or self.needs_facilitator(cycle_id, participant_id):
+        if self.locked_for(cycle_id, participant_id):  # (which also re-dates tries after a clock change)
             return False
         entry = self._entry(cycle_id, participant_id)
+        wrong = self._wrong(entry)
+        if needs_facilitator(wrong):
+            return False
         good = check_pin(pin, entry.get("pin", ""))
         now = self._clock()
         failures = recent_failures(self._failures(entry), now)
-        wrong = self._wrong(entry)
         if good and not failures and not wrong:
             return True
 
