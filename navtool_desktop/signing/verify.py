@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -270,17 +271,18 @@ def _when(moment: dt.datetime) -> str:
 def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate],
                        roots: Sequence[x509.Certificate], crls: Sequence[x509.CertificateRevocationList],
                        moment: dt.datetime, made_after: dt.datetime | None = None,
-                       ) -> tuple[bool, list[str], list[str], list[str]]:
-    """(chains to a root, why not trusted, certificate problems, notes) at ``moment``.
+                       ) -> tuple[bool, list[str], list[str], list[str], tuple[x509.Certificate, ...]]:
+    """(chains to a root, why not trusted, certificate problems, notes, the path to the root or
+    ``()``) at ``moment``.
 
     ``made_after`` is the signing time of the latest signature earlier in the file: this one
     was made after it, whatever its own (signer's computer) time says."""
     if not roots:
         return False, [_("Not trusted: no root certificate to check against. Give the district's root "
-                         "certificate (navtool verify --trust ROOT.cer), or keep it in the app.")], [], []
+                         "certificate (navtool verify --trust ROOT.cer), or keep it in the app.")], [], [], ()
     found = trusted_path(cert, others, roots, at=moment)
     if not found:
-        return False, [_("Not trusted: {why}.").format(why=why_not(found, roots))], [], []
+        return False, [_("Not trusted: {why}.").format(why=why_not(found, roots))], [], [], ()
     path = found.path
     problems: list[str] = []
     notes: list[str] = []
@@ -324,7 +326,7 @@ def _certificate_check(cert: x509.Certificate, others: Sequence[x509.Certificate
         notes.append(_("The district revoked this certificate on {when}, after this signature was made "
                        "({signed}); signatures made before then stay valid.").format(
             when=_when(revoked), signed=_when(moment)))
-    return True, [], problems, notes
+    return True, [], problems, notes, path
 
 
 def _pyhanko_trust_problem(status: Any) -> str:
@@ -358,13 +360,14 @@ def _key_name(public_key: Any) -> tuple[str, int]:
     return _KEY_NAMES.get(public_key.algorithm, public_key.algorithm.upper()), int(public_key.bit_size)
 
 
-def _weak_algorithm(sig: Any, roots: Sequence[Any], policy: Any,
+def _weak_algorithm(sig: Any, chain: Sequence[Any], policy: Any,
                     moment: dt.datetime) -> tuple[str, str, str]:
     """(reason code, what is weak, why in words) for a signature pyHanko's algorithm policy refused.
 
     pyHanko only says *that* its policy refused it (CRYPTO_CONSTRAINTS_FAILURE); the same policy
     is asked here about each part in turn to say which: the digest, the signer's key, or a
-    certificate on the way to the root."""
+    certificate on ``chain``, the signer's path to a trusted root, signer first (asn1crypto
+    certificates, from :func:`_path_for_policy`; empty when there is none)."""
     from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
 
     policy = CMSAlgorithmUsagePolicy.lift_policy(policy)
@@ -385,15 +388,8 @@ def _weak_algorithm(sig: Any, roots: Sequence[Any], policy: Any,
                 "weak to count as safe: with enough computing power a forger could work out the key and sign "
                 "anything in this name. The district should issue the signer a new certificate.").format(
                 kind=kind, bits=bits)
-        # a certificate on the way to a root, signed with a weak digest or by a weak key
-        pool = [*sig.other_embedded_certs, *roots]
-        current = signer
-        for _depth in range(8):
-            if any(current.sha256 == r.sha256 for r in roots):
-                break
-            issuer = next((c for c in pool if c.subject == current.issuer and c.sha256 != current.sha256), None)
-            if issuer is None:
-                break
+        # a certificate on the path to the root, signed with a weak digest or by a weak key
+        for current, issuer in itertools.pairwise(chain):
             if not policy.signature_algorithm_allowed(current["signature_algorithm"], moment, issuer.public_key):
                 if not policy.signature_algorithm_allowed(current["signature_algorithm"], moment, None):
                     what = _digest_name(current["signature_algorithm"].hash_algo)
@@ -407,11 +403,23 @@ def _weak_algorithm(sig: Any, roots: Sequence[Any], policy: Any,
                     "Not trusted: the certificate of \u201c{name}\u201d was signed with {what}, which is no longer "
                     "safe: a forger could make a certificate in that name. The district should issue a new "
                     "certificate.").format(name=name, what=shown)
-            current = issuer
     except (ValueError, KeyError, TypeError, AttributeError):  # a malformed signature: said elsewhere
         pass
     return WEAK_ALGORITHM, "", _("Not trusted: the signature was made with an algorithm that is no longer safe, "
                                  "so it proves nothing.")
+
+
+def _path_for_policy(path: Sequence[x509.Certificate], status: Any) -> list[Any]:
+    """The signer's path to a trusted root, signer first, as pyHanko's policy reads certificates:
+    the one signing/certpath.py found, else the one pyHanko's validation found (a certificate
+    signed with SHA-1 fails our signature check but not pyHanko's), else none."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    if path:
+        return [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in path]
+    found = getattr(status, "validation_path", None)
+    return list(reversed(list(found.iter_certs(include_root=True)))) if found is not None else []
 
 
 def _weak_digest_text(name: str) -> str:
@@ -577,8 +585,8 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
                 and (status.modification_level is None
                      or status.modification_level > ModificationLevel.FORM_FILLING):
             problems.append(_("pyHanko's own check found changes after this signature it cannot explain."))
-        trusted, why_untrusted, cert_problems, notes = (
-            False, [_("Not trusted: the signature carries no signer certificate.")], [], [])
+        trusted, why_untrusted, cert_problems, notes, path = (
+            False, [_("Not trusted: the signature carries no signer certificate.")], [], [], ())
         if cert is not None:
             others = []
             for extra in sig.other_embedded_certs:
@@ -587,8 +595,8 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
                 except ValueError:  # a damaged extra certificate: it cannot be part of a chain
                     continue
             made_after = max((t for r, t in claimed_times if r < rev), default=None)
-            trusted, why_untrusted, cert_problems, notes = _certificate_check(cert, others, trust_roots, crls, moment,
-                                                                              made_after)
+            trusted, why_untrusted, cert_problems, notes, path = _certificate_check(
+                cert, others, trust_roots, crls, moment, made_after)
             if claimed is not None and made_after is not None and claimed < made_after - dt.timedelta(minutes=5):
                 notes.append(_("This signature is dated {signed}, before the signature made before it ({earlier}): "
                                "a computer clock was wrong, or was set back.").format(
@@ -599,7 +607,8 @@ def _verify(data: bytes, reader: Any, sigs: Any, twice: list[tuple[int, str]],
             why_untrusted = [_pyhanko_trust_problem(status)]
         weakness = weak_algorithm = ""
         if status.trust_problem_indic == AdESIndeterminate.CRYPTO_CONSTRAINTS_FAILURE:
-            code, what, why = _weak_algorithm(sig, roots, context.algorithm_policy, moment)
+            code, what, why = _weak_algorithm(sig, _path_for_policy(path, status), context.algorithm_policy,
+                                              moment)
             if chained or status.validation_path is not None:  # a path to a root you trust, but a weak link
                 trusted, why_untrusted = False, [why]
                 weakness, weak_algorithm = code, what
