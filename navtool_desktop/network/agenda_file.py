@@ -186,7 +186,7 @@ def check_agenda(agenda: Any, pack: Pack, content: NetworkContent) -> None:
     for n, raw in enumerate(a["questions"]):
         where = f"questions[{n}]"
         q = _obj(raw, {"id", "community", "theme", "text", "provenance", "context", "competencies"}, where)
-        if q["id"] not in known or q["id"] in seen:
+        if type(q["id"]) is not str or q["id"] not in known or q["id"] in seen:
             raise _bad(where + ".id")
         seen.add(q["id"])
         for key in ("community", "theme", "text", "provenance"):

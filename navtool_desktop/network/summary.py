@@ -309,6 +309,12 @@ def _choice(value: Any, choices: Sequence[Any], where: str) -> Any:
     return value
 
 
+def _known(value: Any, known: set[str] | frozenset[str]) -> bool:
+    """Whether ``value`` is one of ``known``'s texts. Checked as text first: a list or an object
+    from a file cannot even be looked up in a set (TypeError)."""
+    return type(value) is str and value in known
+
+
 def _id(value: Any, where: str, seen: set[str]) -> str:
     """A record's id: text, and not twice in its list."""
     text = _text(value, where, empty=False, limit=100, line=True)
@@ -370,7 +376,7 @@ def check_summary(summary: Any, pack: Pack) -> None:
         _text(c["title"], where + ".title", limit=300, line=True)
         _day(c["date"], where + ".date")
         _count(c["threshold"], where + ".threshold")
-        if not (isinstance(c["hidden_groups"], list) and set(c["hidden_groups"]) <= set(ROLE_GROUPS)
+        if not (isinstance(c["hidden_groups"], list) and all(_known(g, roles) for g in c["hidden_groups"])
                 and isinstance(c["counts_shown"], bool)):
             raise _bad(where + ".privacy")
         if not isinstance(c["competencies"], list) or not isinstance(c["conditions"], list):
@@ -380,7 +386,7 @@ def check_summary(summary: Any, pack: Pack) -> None:
         for m, comp in enumerate(c["competencies"]):
             cw = f"{where}.competencies[{m}]"
             k = _obj(comp, comp_keys, cw)
-            if k["id"] not in competencies or k["id"] in ids:  # a known id (so text), once
+            if not _known(k["id"], competencies) or k["id"] in ids:  # a known id (so text), once
                 raise _bad(cw + ".id")
             ids.add(k["id"])
             # a team may agree on "not sure": a consensus wins even then (results.heat_level)
@@ -400,7 +406,7 @@ def check_summary(summary: Any, pack: Pack) -> None:
         ids = set()
         for m, cond in enumerate(c["conditions"]):
             k = _obj(cond, ["id", "level", "priority", "change"], f"{where}.conditions[{m}]")
-            if k["id"] not in conditions or k["id"] in ids:
+            if not _known(k["id"], conditions) or k["id"] in ids:
                 raise _bad(f"{where}.conditions[{m}]")
             ids.add(k["id"])
             _level(k["level"], f"{where}.conditions[{m}].level")
@@ -423,7 +429,7 @@ def check_summary(summary: Any, pack: Pack) -> None:
         g = _obj(goal, ["id", "competency_id", "current_level", "target_level", "target_date", "term",
                         "statement", "actions"], gw)
         _id(g["id"], gw + ".id", goal_ids)
-        if g["competency_id"] not in competencies:
+        if not _known(g["competency_id"], competencies):
             raise _bad(gw + ".competency_id")
         _level(g["current_level"], gw + ".current_level", choices=RATING_CHOICES)
         _level(g["target_level"], gw + ".target_level", none=False)

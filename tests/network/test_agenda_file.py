@@ -181,3 +181,11 @@ def test_a_signer_cannot_issue_an_agenda_certificate_of_its_own(agenda_data: dic
         open_agenda(forged, pack, content)
     honest = sealed_as(MAGIC, agenda_data, signer.private_key, [signer.certificate, district_root.certificate])
     assert open_agenda(honest, pack, content).signer == signer.name
+
+
+def test_a_list_where_a_question_id_belongs_is_refused(pack: Pack, content: NetworkContent, network_id: Identity,
+                                                       agenda_data: dict[str, Any]) -> None:
+    """An unhashable id reached a set lookup and ended in a TypeError the agenda screen did not catch."""
+    agenda_data["questions"][0]["id"] = []
+    with pytest.raises(AgendaError, match="malformed"):
+        open_agenda(seal(agenda_data, network_id), pack, content)

@@ -800,3 +800,40 @@ def test_reordered_and_padded_chains(summary: dict[str, Any], pack: Pack, signer
     for chain in ([root, signer.certificate], [signer.certificate, twin], [signer.certificate]):
         with pytest.raises(SummaryError):
             open_sealed(sealed_with(summary, body_key, chain), pack)
+
+
+@pytest.mark.parametrize("where", ["competency id", "hidden groups", "condition id", "goal competency"])
+def test_a_list_where_text_belongs_is_refused_and_the_rest_of_the_folder_imports(
+        tmp_path: Path, pack: Pack, where: str) -> None:
+    """Unhashable values (a list or an object) in place of an id reached set lookups and stopped
+    the whole folder's import with a TypeError; anyone can sign such a file with a home-made root."""
+    from network_fakes import cycle, quick_identity
+    from network_fakes import summary as fake_summary
+
+    from navtool_desktop.network.summary import seal as seal_summary
+
+    ids = [c.id for c in pack.competencies]
+    body = fake_summary(pack, "d-bad", "Bad District", [cycle(pack, "c1", "2026-04-10", {ids[0]: "developing"})],
+                        goals=[ids[0]])
+    c1 = body["cycles"][0]
+    if where == "competency id":
+        c1["competencies"][0]["id"] = []
+    elif where == "hidden groups":
+        c1["hidden_groups"] = [{}]
+    elif where == "condition id":
+        c1["conditions"][0]["id"] = {"a": 1}
+    else:
+        body["plan"]["goals"][0]["competency_id"] = []
+    raw = seal_summary(body, quick_identity("Bad District"))
+    with pytest.raises(SummaryError, match="malformed"):
+        open_sealed(raw, pack)
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    (folder / "bad.navsummary").write_bytes(raw)
+    (folder / "good.navsummary").write_bytes(seal_summary(
+        fake_summary(pack, "d-good", "Good District", [cycle(pack, "c1", "2026-04-10", {ids[0]: "developing"})]),
+        quick_identity("Good District")))
+    with Workspace(tmp_path / "ws", pack) as ws:
+        report = ws.import_folder(folder)
+    assert sorted((o.file, o.status) for o in report.outcomes) == [("bad.navsummary", "refused"),
+                                                                    ("good.navsummary", "added")]
