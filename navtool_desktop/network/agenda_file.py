@@ -43,6 +43,7 @@ from navtool_desktop.signing.sealed import (
     cert_organization,
     not_valid_on,
     open_bytes,
+    plain_text,
     seal_bytes,
 )
 
@@ -153,11 +154,11 @@ def _obj(value: Any, keys: set[str], where: str) -> dict[str, Any]:
     return value
 
 
-def _text(value: Any, where: str, *, limit: int = MAX_TEXT, empty: bool = True) -> str:
-    if (not isinstance(value, str) or len(value) > limit or (not empty and not value.strip())
-            or any(ord(ch) < 32 and ch not in "\n\t" for ch in value)):
+def _text(value: Any, where: str, *, limit: int = MAX_TEXT, empty: bool = True, line: bool = False) -> str:
+    """Text a sealed file may carry (:func:`~navtool_desktop.signing.sealed.plain_text`), else refused."""
+    if not plain_text(value, limit=limit, empty=empty, line=line):
         raise _bad(where)
-    return value
+    return str(value)
 
 
 def check_agenda(agenda: Any, pack: Pack, content: NetworkContent) -> None:
@@ -237,8 +238,10 @@ def open_agenda(raw: bytes, pack: Pack, content: NetworkContent) -> SealedAgenda
         raise AgendaError(_("The certificate of {name} was not valid on {day}, the day the agenda says it was "
                             "made (by the signer's computer clock).").format(
             name=cert_name(stale) or cert_organization(stale), day=made.date().isoformat()))
-    return SealedAgenda(agenda, raw, fingerprint(opened.root), cert_organization(opened.root),
-                        cert_name(opened.signer))
+    # the certificates' names are shown beside the fingerprint: one line, no controls (as a summary's)
+    return SealedAgenda(agenda, raw, fingerprint(opened.root),
+                        _text(cert_organization(opened.root), "root", limit=300, line=True),
+                        _text(cert_name(opened.signer), "signer", limit=300, line=True))
 
 
 # --- the district's side -------------------------------------------------------------------

@@ -43,11 +43,13 @@ from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.signing.identity import Identity, fingerprint
 from navtool_desktop.signing.sealed import (
+    BIDI_CONTROLS,
     SealError,
     cert_name,
     cert_organization,
     not_valid_on,
     open_bytes,
+    plain_text,
     seal_bytes,
 )
 from navtool_desktop.storage import DistrictStore
@@ -245,28 +247,19 @@ def _obj(value: Any, keys: Sequence[str], where: str, optional: Sequence[str] = 
     return value
 
 
-#: Bidirectional embeddings, overrides and isolates: text after one shows in another order (a name
-#: could turn the fingerprints after it in a message around). This app never writes them.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _clean(text: str, *, line: bool = False) -> str:
     """``text`` as a summary carries it: without bidirectional controls; a ``line`` (a name, a
     title) on one line, so that it cannot print a forged line in a report."""
-    if _BIDI_CONTROLS.intersection(text):
-        text = "".join(ch for ch in text if ch not in _BIDI_CONTROLS)
+    if BIDI_CONTROLS.intersection(text):
+        text = "".join(ch for ch in text if ch not in BIDI_CONTROLS)
     return " ".join(text.split()) if line and any(ch in text for ch in "\n\r\t") else text
 
 
 def _text(value: Any, where: str, *, empty: bool = True, limit: int = MAX_TEXT, line: bool = False) -> str:
-    """Text of at most ``limit`` characters, no control characters but (unless a ``line``) line
-    ends and tabs, and no bidirectional controls."""
-    if not isinstance(value, str) or len(value) > limit or (not empty and not value.strip()):
+    """Text a sealed file may carry (:func:`~navtool_desktop.signing.sealed.plain_text`), else refused."""
+    if not plain_text(value, limit=limit, empty=empty, line=line):
         raise _bad(where)
-    allowed = "" if line else "\n\t"
-    if any(ord(ch) < 32 and ch not in allowed for ch in value) or _BIDI_CONTROLS.intersection(value):
-        raise _bad(where)
-    return value
+    return str(value)
 
 
 def _day(value: Any, where: str) -> str:

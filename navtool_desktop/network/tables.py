@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from navtool_desktop.i18n import _
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
+from navtool_desktop.signing.sealed import BIDI_CONTROLS
 
 #: A note or a next step is at most this long (a page of text).
 MAX_TEXT = 4000
@@ -50,8 +51,9 @@ def transaction(ws: Workspace) -> Iterator[sqlite3.Connection]:
 
 
 def clean_text(value: str, what: str, *, limit: int = MAX_TEXT, required: bool = False) -> str:
-    """``value`` trimmed, refused when too long, empty (if ``required``) or holding control characters."""
-    text = (value or "").strip()
+    """``value`` trimmed and without bidirectional controls (a network file may not carry them),
+    refused when too long, empty (if ``required``) or holding control characters."""
+    text = "".join(ch for ch in (value or "") if ch not in BIDI_CONTROLS).strip()
     if required and not text:
         raise WorkspaceError(_("{what} cannot be empty.").format(what=what))
     if len(text) > limit:

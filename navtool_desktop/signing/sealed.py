@@ -66,6 +66,21 @@ def seal_bytes(magic: bytes, data: Mapping[str, Any], identity: Identity) -> byt
     return magic + json.dumps(header).encode("ascii") + b"\n" + body
 
 
+#: Bidirectional embeddings, overrides and isolates: text after one shows in another order (a name
+#: could turn the fingerprints after it in a message around). No sealed file carries them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def plain_text(value: Any, *, limit: int, empty: bool = True, line: bool = False) -> bool:
+    """Whether ``value`` is text a sealed file may carry: a string of at most ``limit`` characters,
+    not blank unless ``empty``, with no bidirectional controls and no control characters but (unless
+    it is one ``line``: a name, a title) line ends and tabs. Each reader refuses in its own words."""
+    if not isinstance(value, str) or len(value) > limit or (not empty and not value.strip()):
+        return False
+    allowed = "" if line else "\n\t"
+    return not (any(ord(ch) < 32 and ch not in allowed for ch in value) or BIDI_CONTROLS.intersection(value))
+
+
 def cert_name(cert: x509.Certificate) -> str:
     values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(values[0].value) if values else ""

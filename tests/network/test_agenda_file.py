@@ -189,3 +189,21 @@ def test_a_list_where_a_question_id_belongs_is_refused(pack: Pack, content: Netw
     agenda_data["questions"][0]["id"] = []
     with pytest.raises(AgendaError, match="malformed"):
         open_agenda(seal(agenda_data, network_id), pack, content)
+
+
+def test_bidirectional_controls_never_reach_a_district(tmp_path: Path, pack: Pack, content: NetworkContent,
+                                                       agenda_data: dict[str, Any]) -> None:
+    """A right-to-left override in a name turns the fingerprint shown after it around. The summary
+    reader refused them; the agenda reader let them through, in the agenda's texts and in the
+    signer's certificate name. Typed ones are dropped where the coach types them."""
+    rlo = "\u202e"
+    agenda_data["network"] = f"North {rlo}Country"
+    with pytest.raises(AgendaError, match="malformed"):
+        open_agenda(seal(agenda_data, quick_identity("North Country Network")), pack, content)
+    agenda_data["network"] = "North Country Network"
+    with pytest.raises(AgendaError, match="malformed"):
+        open_agenda(seal(agenda_data, quick_identity(f"Coach {rlo}4321")), pack, content)
+    with Workspace(tmp_path / "typed", pack) as ws:
+        agenda = Agenda(ws, content)
+        agenda.set_network(f"North {rlo}Country")
+        assert agenda.network == "North Country"
