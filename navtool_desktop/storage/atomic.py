@@ -553,7 +553,8 @@ class CycleStorage(AtomicJSONStorage):
             path = self.part_path(owner)
             raw = read_bytes(path)
             part = decode_json(path, raw)
-            meta = part.get("meta", {}).get("1") if isinstance(part, dict) else None
+            tables = part.get("meta") if isinstance(part, dict) else None
+            meta = tables.get("1") if isinstance(tables, dict) else None
             table = part.get(PARTS_TABLE) if isinstance(part, dict) else None
             if (not isinstance(meta, dict) or meta.get("kind") != PART_KIND
                     or not isinstance(table, dict)):

@@ -211,6 +211,25 @@ def test_a_damaged_part_is_set_aside_and_its_cycle_restored(setup: Setup, parts:
     assert list(_head(setup).parent.glob(f"{setup.cycle_id}.corrupt-*"))  # kept, not deleted
 
 
+@pytest.mark.parametrize("meta", [[1], "x", 7])
+def test_a_part_whose_meta_is_not_a_table_is_damaged_not_a_crash(setup: Setup, parts: None, data_dir: Path,
+                                                                 meta: object) -> None:
+    """A part file whose "meta" is a list, text or a number raised AttributeError before the
+    damaged-file path could say which file to bring back."""
+    _rate_everyone(setup, note="kept")
+    person = setup.participants[1]
+    part = _head(setup).with_suffix("") / f"{person.id}.json"
+    data = json.loads(part.read_text(encoding="utf-8"))
+    data["meta"] = meta
+    part.write_text(json.dumps(data), encoding="utf-8")
+    setup.repo.close()
+    with Repository(data_dir) as repo:
+        store = repo.open_last()
+        assert store is not None
+        with pytest.raises(DamagedStoreError):
+            store.cycle(setup.cycle_id)
+
+
 def test_a_journal_naming_files_outside_its_folder_is_ignored(setup: Setup, parts: None,
                                                               tmp_path: Path) -> None:
     _rate_everyone(setup)
