@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from navtool_desktop.core.pins import (
     recent_failures,
 )
 from navtool_desktop.i18n import LANGUAGES, _
-from navtool_desktop.storage.atomic import atomic_write
+from navtool_desktop.storage.atomic import atomic_write, read_bytes
 from navtool_desktop.storage.errors import ReadOnlyStoreError, StoreError
 
 PINS_FILE = "pins.json"
@@ -54,8 +55,8 @@ class PinStore:
         try:
             if self.path.stat().st_size > MAX_BYTES:
                 return {}
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_bytes(self.path).decode("utf-8"))  # not blocking on a named pipe
+        except (OSError, StoreError, ValueError, RecursionError):  # (UnicodeDecodeError is a ValueError)
             return {}
         cycles = data.get("cycles") if isinstance(data, dict) else None
         return cycles if isinstance(cycles, dict) else {}
@@ -88,7 +89,16 @@ class PinStore:
         found = entry.get("failures")
         if not isinstance(found, list):
             return []
-        return [float(t) for t in found if isinstance(t, int | float) and not isinstance(t, bool)]
+        times = []
+        for t in found:  # a planted file: a 400-digit integer, NaN or infinity is no time
+            if isinstance(t, int | float) and not isinstance(t, bool):
+                try:
+                    value = float(t)
+                except OverflowError:
+                    continue
+                if math.isfinite(value):
+                    times.append(value)
+        return times
 
     # --- PINs -------------------------------------------------------------------------
 

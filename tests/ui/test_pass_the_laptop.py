@@ -585,3 +585,27 @@ def test_a_right_pin_starts_the_count_of_wrong_ones_again(store: DistrictStore, 
         assert not pins.check(cycle.id, rosa.id, "0000")
         assert pins.check(cycle.id, rosa.id, "4821")
     assert not pins.needs_facilitator(cycle.id, rosa.id)
+
+
+def test_a_planted_pins_file_neither_crashes_nor_hangs_the_pin_page(store: DistrictStore, cycle: Cycle) -> None:
+    """A 400-digit wrong-try time raised OverflowError on the PIN page; a named pipe in the file's
+    place would block the read for good (the store's own files are read without blocking)."""
+    import os
+    import subprocess
+
+    rosa = person(store, cycle, "Rosa Martínez")
+    pins = PinStore(store.folder)
+    pins.set_pin(cycle.id, rosa.id, "4821")
+    data = json.loads((store.folder / PINS_FILE).read_text(encoding="utf-8"))
+    data["cycles"][cycle.id][rosa.id]["failures"] = [10 ** 400, float("nan"), 1e308 * 10]
+    (store.folder / PINS_FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert pins.locked_for(cycle.id, rosa.id) == 0
+    assert pins.check(cycle.id, rosa.id, "4821")
+    if not hasattr(os, "mkfifo"):
+        return
+    (store.folder / PINS_FILE).unlink()
+    os.mkfifo(store.folder / PINS_FILE)
+    probe = (f"from pathlib import Path; from navtool_desktop.storage.pins import PinStore; "
+             f"print(PinStore(Path({str(store.folder)!r})).has_pin('c', 'p'))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert done.stdout.strip() == "False", done.stderr[-500:]
