@@ -81,9 +81,6 @@ class CycleWritten:
     def answers_for(self, condition_id: str) -> tuple[Texts, ...]:
         return self.answers.get(condition_id, ())
 
-    def has_any(self) -> bool:
-        return bool(self.notes) or any(self.answers.values())
-
 
 def audience_groups(audience: str) -> tuple[str, ...]:
     """The role groups a guiding question of ``audience`` is written for (who can answer it)."""

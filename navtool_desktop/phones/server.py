@@ -61,6 +61,7 @@ from navtool_desktop.core.pins import (
     hash_pin,
     is_pin_hash,
     locked_for,
+    minutes_left,
     needs_facilitator,
     recent_failures,
     valid_pin,
@@ -232,10 +233,6 @@ class PinBook:
         recent = recent_failures(self._failures.get(participant_id, []), now)
         self._failures[participant_id] = recent
         return locked_for(recent, now)
-
-    def check_or_set(self, participant_id: str, pin: str) -> bool:
-        """Set the PIN on first use, else compare it; a wrong PIN counts toward a lock-out."""
-        return self.check_or_set_new(participant_id, pin)[0]
 
     def check_or_set_new(self, participant_id: str, pin: str) -> tuple[bool, bool]:
         """(whether the PIN is right, whether it was set just now).
@@ -694,17 +691,14 @@ class PhoneServer:
         elif not isinstance(pid, str) or pid not in self._people:
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That name is not on this cycle's list."))
         try:
-            wait = self.pins.locked_for(pid)
-            if wait:
-                raise PinLocked(wait)
-            good, new = self.pins.check_or_set_new(pid, pin)
+            good, new = self.pins.check_or_set_new(pid, pin)  # raises PinLocked while the name is locked
         except PinLocked as locked:
             if locked.seconds is None:
                 raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
                                _("Too many wrong PINs: ask the facilitator to reset your PIN.")) from None
             raise _Refusal(HTTPStatus.TOO_MANY_REQUESTS,
                            _("Too many wrong PINs. Try again in {minutes} minutes, or ask the "
-                             "facilitator.").format(minutes=int(locked.seconds // 60) + 1)) from None
+                             "facilitator.").format(minutes=minutes_left(locked.seconds))) from None
         if not good:
             self.desk.submit(KeysJob(self.pins.saved))  # the count is kept; the phone need not wait
             raise _Refusal(HTTPStatus.FORBIDDEN, _("That PIN is not right."))
