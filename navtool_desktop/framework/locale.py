@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from navtool_desktop.framework.loader import PackError
+from navtool_desktop.framework.loader import PackError, load_pack
 from navtool_desktop.framework.model import (
     Competency,
     Condition,
@@ -48,7 +49,7 @@ from navtool_desktop.framework.model import (
     Pack,
     Resource,
 )
-from navtool_desktop.i18n import _
+from navtool_desktop.i18n import SOURCE_LANGUAGE, _
 
 LOCALE_FILE = "texts.toml"
 #: A translation's status, in order; nothing is "reviewed" unless a person reviewed it.
@@ -313,3 +314,27 @@ __all__ = [
     "term_base",
     "translatable",
 ]
+
+
+_IN_LANGUAGE: dict[tuple[str, str], Pack] = {}
+_IN_LANGUAGE_LOCK = threading.Lock()
+
+
+def pack_in(pack: Pack, pack_language: str, language: str) -> Pack:
+    """``pack`` (whose texts are in ``pack_language``) with its texts in ``language``, kept once
+    made (the pass-the-laptop turns and the phone server's request threads both ask).
+
+    The English source is read again from the pack's folder when ``pack`` is a translation;
+    should that fail, ``pack`` itself is used (the person rates in the app's language).
+    """
+    if language == pack_language:
+        return pack
+    key = (pack.path, language)
+    with _IN_LANGUAGE_LOCK:
+        if key not in _IN_LANGUAGE:
+            try:
+                english = pack if pack_language == SOURCE_LANGUAGE else load_pack(Path(pack.path))
+                _IN_LANGUAGE[key] = load_localized(english, language)
+            except (PackError, OSError):
+                return pack
+        return _IN_LANGUAGE[key]

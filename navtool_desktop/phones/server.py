@@ -69,7 +69,8 @@ from navtool_desktop.core.pins import (
 from navtool_desktop.core.records import LEVELS, NOT_SURE, Cycle, Participant, Rating, audiences_for
 from navtool_desktop.errors import UserFacingError
 from navtool_desktop.framework import Pack
-from navtool_desktop.i18n import LANGUAGES, SOURCE_LANGUAGE, _, language, speaking
+from navtool_desktop.framework.locale import pack_in
+from navtool_desktop.i18n import LANGUAGES, _, language, speaking
 from navtool_desktop.phones.desk import KeysJob, SaveDesk, SaveJob
 from navtool_desktop.phones.page import render_page
 from navtool_desktop.vocabulary import level_name, role_name, source_level_name
@@ -412,8 +413,6 @@ class PhoneServer:
         self.pack = pack
         #: the language ``pack`` is in (the app's): a phone that asks for it gets no other
         self.language = pack_language or language()
-        self._packs: dict[str, Pack] = {self.language: pack}
-        self._packs_lock = threading.Lock()
         self.room = room
         self.desk = desk
         self.host = host
@@ -566,18 +565,7 @@ class PhoneServer:
 
     def pack_in(self, lang: str) -> Pack:
         """The pack's texts in ``lang`` (the Spanish pack layer; English is the source)."""
-        with self._packs_lock:
-            found = self._packs.get(lang)
-            if found is None:
-                from pathlib import Path
-
-                from navtool_desktop.framework import load_pack
-                from navtool_desktop.framework.locale import load_localized
-
-                source = self._packs.get(SOURCE_LANGUAGE) or load_pack(Path(self.pack.path))
-                self._packs[SOURCE_LANGUAGE] = source
-                found = self._packs[lang] = load_localized(source, lang)
-            return found
+        return pack_in(self.pack, self.language, lang)
 
     def page(self, lang: str | None = None) -> str:
         """The cycle's content for the page, as JSON, in ``lang`` (this thread's language)."""

@@ -27,6 +27,7 @@ from navtool_desktop import i18n
 from navtool_desktop.core.participation import rating_progress
 from navtool_desktop.core.records import Cycle, Participant, QuestionResponse, Rating, audiences_for, utc_now
 from navtool_desktop.framework import Pack
+from navtool_desktop.framework.locale import pack_in
 from navtool_desktop.i18n import _, plural
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.pins import PinStore
@@ -44,7 +45,7 @@ from navtool_desktop.ui.cycle_dialogs import (
 )
 from navtool_desktop.ui.rating_entry import RatingPanel
 from navtool_desktop.ui.saving import editable, try_save
-from navtool_desktop.ui.turns import ConfirmRater, PinPage, RaterPicker, pack_in, progress_html, progress_view
+from navtool_desktop.ui.turns import ConfirmRater, PinPage, RaterPicker, progress_html, progress_view
 from navtool_desktop.ui.widgets import FlowLayout, plain_label
 from navtool_desktop.vocabulary import cycle_status_name
 

@@ -2,15 +2,14 @@
 
 Each step is a fresh widget built when it is shown, so that it speaks the language in force
 then: the facilitator's for "Who is rating?" and the confirmation, the participant's own
-(chosen on the confirmation) for the PIN and the rating. :func:`pack_in` gives the pack's
-texts in the participant's language; the ids are the same, so ratings pool.
+(chosen on the confirmation) for the PIN and the rating. ``framework.locale.pack_in`` gives
+the pack's texts in the participant's language; the ids are the same, so ratings pool.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -32,8 +31,6 @@ from PySide6.QtWidgets import (
 from navtool_desktop.core.participation import GroupProgress
 from navtool_desktop.core.pins import PIN_TRIES, minutes_left, valid_pin
 from navtool_desktop.core.records import Participant
-from navtool_desktop.framework import Pack, PackError, load_pack
-from navtool_desktop.framework.locale import load_localized
 from navtool_desktop.framework.search import fold
 from navtool_desktop.i18n import LANGUAGES, SOURCE_LANGUAGE, _
 from navtool_desktop.storage.errors import StoreError
@@ -42,27 +39,8 @@ from navtool_desktop.ui.cycle_dialogs import role_label
 from navtool_desktop.ui.widgets import plain_label
 from navtool_desktop.vocabulary import role_name
 
-_PACKS: dict[tuple[str, str], Pack] = {}
 #: The size of the name on "Is this you?" (points): about three times the text around it.
 NAME_POINTS = 34
-
-
-def pack_in(pack: Pack, pack_language: str, language: str) -> Pack:
-    """``pack`` (whose texts are in ``pack_language``) with its texts in ``language``.
-
-    The English source is read again from the pack's folder when ``pack`` is a translation;
-    should that fail, ``pack`` itself is used (the person rates in the app's language).
-    """
-    if language == pack_language:
-        return pack
-    key = (pack.path, language)
-    if key not in _PACKS:
-        try:
-            english = pack if pack_language == SOURCE_LANGUAGE else load_pack(Path(pack.path))
-            _PACKS[key] = load_localized(english, language)
-        except (PackError, OSError):
-            return pack
-    return _PACKS[key]
 
 
 def _keys(widget: QWidget, keys: Sequence[Qt.Key], slot: Any) -> None:
@@ -427,4 +405,4 @@ def progress_view(text: str) -> QScrollArea:
     return scroll
 
 
-__all__ = ["ConfirmRater", "PinPage", "RaterPicker", "pack_in", "progress_html", "progress_view"]
+__all__ = ["ConfirmRater", "PinPage", "RaterPicker", "progress_html", "progress_view"]
