@@ -140,11 +140,9 @@ def store_writer(store: Any, cycle_id: str) -> Callable[[Sequence[Any]], list[An
         key_jobs = [j for j in all_jobs if isinstance(j, KeysJob)]
         jobs = [j for j in all_jobs if isinstance(j, SaveJob)]
         if key_jobs:  # one write holds every queued change (it is read now)
-            kept = keys(key_jobs[-1])
-            if len(key_jobs) == len(all_jobs):
-                return [kept] * len(all_jobs)
-            rated = iter(write(jobs))
-            return [kept if isinstance(j, KeysJob) else next(rated) for j in all_jobs]
+            if jobs:  # SaveDesk.drain gives one kind per tick (one file write per tick)
+                raise ValueError("a batch holds answers or PINs, not both")
+            return [keys(key_jobs[-1])] * len(all_jobs)
         if len(jobs) > 1:
             # one write for the batch when each job is a different person and competency
             pairs = {(j.participant_id, j.competency_id) for j in jobs}
