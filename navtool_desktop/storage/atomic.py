@@ -783,10 +783,16 @@ def _inside(base: Path, path: Path) -> bool:
     return ".." not in path.relative_to(base).parts if path.is_relative_to(base) else False
 
 
+def read_whole_data(path: Path) -> Any:
+    """A store file's content, parsed, as one TinyDB file holds it: a cycle kept in parts is
+    joined (its ratings in it, its write count the sum of its files'). Checks and write counts
+    read this; :func:`read_whole` gives the bytes."""
+    return CycleStorage(path, read_only=True).read()
+
+
 def read_whole(path: Path) -> bytes:
-    """A store file's content as one TinyDB file: a cycle kept in parts is joined (its
-    ratings in it, its write count the sum of its files'), any other file as it is.
-    Backups and checks read this, so a backup holds one file per cycle, as before."""
+    """:func:`read_whole_data` as the bytes of one file (any file but a split cycle as it is on
+    disk). Backups read this, so a backup holds one file per cycle, as before."""
     storage = CycleStorage(path, read_only=True)
     data = storage.read()
     if not storage._split:

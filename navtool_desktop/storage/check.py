@@ -19,7 +19,7 @@ from navtool_desktop.core.records import MAX_TALLY_COUNT, Cycle, Record, version
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
 from navtool_desktop.storage import schema
-from navtool_desktop.storage.atomic import decode_json, read_whole
+from navtool_desktop.storage.atomic import read_whole_data
 from navtool_desktop.storage.backup import RECORD_ID, repeated_ids, store_files
 from navtool_desktop.storage.errors import StoreError
 from navtool_desktop.storage.repository import CycleData, DistrictStore, Repository
@@ -135,7 +135,7 @@ def check_data_dir(data_dir: Path, pack: Pack,
 def _check_file(path: Path, folder: Path, report: CheckReport) -> None:
     name = path.relative_to(folder.parent).as_posix()
     try:
-        data = decode_json(path, read_whole(path))  # a cycle kept in parts: all of it
+        data = read_whole_data(path)  # a cycle kept in parts: all of it
         if not isinstance(data, dict):
             raise ValueError
         kind, version = schema.file_meta(path, data)

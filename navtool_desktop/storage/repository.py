@@ -98,6 +98,7 @@ from navtool_desktop.storage.atomic import (
     parts_folder,
     read_bytes,
     read_whole,
+    read_whole_data,
 )
 from navtool_desktop.storage.errors import (
     BackupInfo,
@@ -656,7 +657,7 @@ class DistrictStore:
         stone = self._tombstone("cycle", self.get_cycle(cycle_id))
         try:  # the store generation must not shrink when a file goes
             path = self._cycle_file(cycle_id).path
-            gone = file_generation(decode_json(path, read_whole(path)))
+            gone = file_generation(read_whole_data(path))
         except StoreError:
             gone = 0
         _write(self._file, [(self._tombstones, [(stone, None)])], [(self._cycles, [cycle_id])], bump=gone)
@@ -1574,7 +1575,7 @@ class Repository:
         restored state is then the newest, and later work counts up from there."""
         floor = max((b.generation for b in self.backups(district_id)), default=0)
         with contextlib.suppress(StoreError, OSError, ValueError):
-            floor = max(floor, sum(file_generation(decode_json(p, read_whole(p)))
+            floor = max(floor, sum(file_generation(read_whole_data(p))
                                    for p in backups.store_files(folder)))
         # one parsed file in memory at a time (a backup may be large)
         restored = sum(file_generation(decode_json(Path(name), raw)) for name, raw in files.items())
