@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from phone_helpers import Room, send
 
+from navtool_desktop.core.pins import minutes_left
 from navtool_desktop.core.records import Participant
 from navtool_desktop.framework import Pack
 from navtool_desktop.phones import PhoneServer, SaveDesk, ServerRefused, snapshot_room
@@ -69,6 +70,8 @@ def test_wrong_pin_locks_the_name_then_unlocks(room: Room) -> None:
         assert status == 403 and "PIN" in reply["error"]
     status, reply = room.api("join", {"participant": pid, "pin": "1234"})
     assert status == 429 and "Too many wrong PINs" in reply["error"]
+    # the same whole minutes as the laptop's PIN page (core.pins.minutes_left): it said 6
+    assert f"Try again in {minutes_left(PIN_LOCK_SECONDS)} minutes" in reply["error"]
     room.clock.now += PIN_LOCK_SECONDS + 1
     assert room.api("join", {"participant": pid, "pin": "1234"})[0] == 200
 
