@@ -244,7 +244,7 @@ def _scripts(ctx: Context) -> str:
     from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
 
     names = " \u00b7 ".join(name for _face, name in _SCRIPT_NAMES)
-    pdf, twin = build_with_twin([heading("Self-test"), para(names), *twin_checksum()],
+    pdf, twin = build_with_twin(lambda: [heading("Self-test"), para(names), *twin_checksum()],
                                 DocumentInfo("Self-test", "navtool", "", "", cover=False))
     missing = [face for face, _name in _SCRIPT_NAMES if b"+" + face.encode() not in pdf]
     if missing:

@@ -127,6 +127,20 @@ def render_progress(pack: Pack, data: PlanInput) -> bytes:
 def render_progress_with_twin(pack: Pack, data: PlanInput) -> tuple[bytes, str]:
     """The progress report and its accessible HTML twin (whose SHA-256 its last page prints)."""
     data = cut_at(data, data.today)
+    plan, district = data.plan, data.district
+    info = DocumentInfo(
+        title=_("Progress report: {title} \u2014 {district}").format(title=plan.title, district=district.name),
+        author=district.name,
+        subject=_("Progress on the strategic action plan as of {date}").format(date=data.today.isoformat()),
+        header_left=_("{district} \u00b7 {title}").format(district=district.name, title=plan.title),
+        header_right=_("Progress report, {date}").format(date=short_date(data.today.isoformat())),
+        keywords=_("progress report, strategic plan, Navigation Tool"),
+        cover=False,
+    )
+    return build_with_twin(lambda: _story(pack, data), info)
+
+
+def _story(pack: Pack, data: PlanInput) -> list[Flowable]:
     st = style.styles()
     plan, district = data.plan, data.district
     adopted = []
@@ -163,14 +177,4 @@ def render_progress_with_twin(pack: Pack, data: PlanInput) -> tuple[bytes, str]:
               date.fromisoformat(a.due) if a.due else None) for num, a in numbers],
             min(days), max(days), style.FRAME_WIDTH, statuses=[a.status for _num, a in numbers]))
         story.append(Spacer(1, 6))
-    info = DocumentInfo(
-        title=_("Progress report: {title} \u2014 {district}").format(title=plan.title, district=district.name),
-        author=district.name,
-        subject=_("Progress on the strategic action plan as of {date}").format(date=data.today.isoformat()),
-        header_left=_("{district} \u00b7 {title}").format(district=district.name, title=plan.title),
-        header_right=_("Progress report, {date}").format(date=short_date(data.today.isoformat())),
-        keywords=_("progress report, strategic plan, Navigation Tool"),
-        cover=False,
-    )
-    story += [Spacer(1, 12), *twin_checksum()]
-    return build_with_twin(story, info)
+    return [*story, Spacer(1, 12), *twin_checksum()]

@@ -362,6 +362,22 @@ def render_rating_sheet(pack: Pack, district: District, cycle: Cycle, *, compact
     ``compact``: one line per competency; ``handout``: the level descriptions only.
     """
     variant = "handout" if handout else "compact" if compact else "full"
+    names = {"full": _("Rating sheet"), "compact": _("Rating sheet (compact)"), "handout": _("Levels handout")}
+    info = DocumentInfo(
+        title=_("{what}: {cycle} \u2014 {district}").format(what=names[variant], cycle=cycle.title,
+                                                            district=district.name),
+        author=district.name,
+        subject=_("Paper rating sheet for {cycle} ({date})").format(cycle=cycle.title, date=cycle.date),
+        header_left="" if variant != "handout" else _("{district} \u00b7 {cycle}").format(
+            district=district.name, cycle=cycle.title),
+        header_right="" if variant != "handout" else names[variant],
+        cover=False,
+        on_page=None if variant == "handout" else _rater_line,
+    )
+    return build(lambda: _sheet_story(pack, district, cycle, variant), info)
+
+
+def _sheet_story(pack: Pack, district: District, cycle: Cycle, variant: str) -> list[Flowable]:
     story: list[Flowable] = _intro(pack, district, cycle, variant)
     for condition_id in in_scope(pack, cycle):
         condition = pack.condition(condition_id)
@@ -378,16 +394,4 @@ def render_rating_sheet(pack: Pack, district: District, cycle: Cycle, *, compact
                      else [heading(comp.name, 1), _target(comp), _levels_table(comp, boxes=False), Spacer(1, 12)])
             # the condition's heading goes with its first competency: never alone at the foot of a page
             story.append(KeepTogether([title, *block] if n == 0 else block))
-    names = {"full": _("Rating sheet"), "compact": _("Rating sheet (compact)"), "handout": _("Levels handout")}
-    info = DocumentInfo(
-        title=_("{what}: {cycle} \u2014 {district}").format(what=names[variant], cycle=cycle.title,
-                                                            district=district.name),
-        author=district.name,
-        subject=_("Paper rating sheet for {cycle} ({date})").format(cycle=cycle.title, date=cycle.date),
-        header_left="" if variant != "handout" else _("{district} \u00b7 {cycle}").format(
-            district=district.name, cycle=cycle.title),
-        header_right="" if variant != "handout" else names[variant],
-        cover=False,
-        on_page=None if variant == "handout" else _rater_line,
-    )
-    return build(story, info)
+    return story

@@ -90,6 +90,16 @@ def _slip(slip: Slip, address: str, width: float) -> Table:
 
 def render_slips(title: str, address: str, slips: Sequence[Slip]) -> bytes:
     """The slips of one cycle as a PDF (cut along the dashed lines)."""
+    info = DocumentInfo(title=_("Personal codes for rating on phones: {title}").format(title=title),
+                        author="Navigation Tool Desktop",
+                        subject=_("One slip per participant; each code works only for this cycle "
+                                  "until rating ends."),
+                        header_left=_("Personal codes: {title}").format(title=title),
+                        header_right=_("Cut along the dashed lines"), cover=False)
+    return build(lambda: [_slips_table(address, slips)], info)
+
+
+def _slips_table(address: str, slips: Sequence[Slip]) -> Table:
     width = style.FRAME_WIDTH / COLUMNS
     cells = [_slip(s, address, width) for s in slips]
     rows = [cells[i:i + COLUMNS] + [""] * (COLUMNS - len(cells[i:i + COLUMNS]))
@@ -101,10 +111,4 @@ def render_slips(title: str, address: str, slips: Sequence[Slip]) -> bytes:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
     ]))
-    info = DocumentInfo(title=_("Personal codes for rating on phones: {title}").format(title=title),
-                        author="Navigation Tool Desktop",
-                        subject=_("One slip per participant; each code works only for this cycle "
-                                  "until rating ends."),
-                        header_left=_("Personal codes: {title}").format(title=title),
-                        header_right=_("Cut along the dashed lines"), cover=False)
-    return build([table], info)
+    return table

@@ -136,10 +136,24 @@ def render_support_plan(data: SupportPlanSource) -> bytes:
 def render_support_plan_with_twin(data: SupportPlanSource) -> tuple[bytes, str]:
     """The support plan PDF of one district and its accessible HTML twin (whose SHA-256 the
     PDF's last page prints)."""
+    name = data.district_name
+    info = DocumentInfo(
+        title=_("Support plan: {district}").format(district=name),
+        author=data.network or _("Network coach"),
+        subject=_("Support for {district} by readiness tier").format(district=name),
+        header_left=_("{district} \u00b7 Support plan").format(district=name),
+        header_right=short_date(data.today.isoformat()),
+        keywords=_("support plan, readiness tier, network, Navigation Tool"),
+        cover=False,
+    )
+    return build_with_twin(lambda: _story(data), info)
+
+
+def _story(data: SupportPlanSource) -> list[Flowable]:
     st = style.styles()
     name = data.district_name
     place = f"{name} ({data.district_state})" if data.district_state else name
-    story: list[Flowable] = [
+    return [
         heading(_("Support plan: {district}").format(district=name)),
         rich(_("{district}. Prepared on <b>{date}</b>{network}, from the district's summary of {made}."), st.lead,
              district=place, date=long_date(data.today),
@@ -155,13 +169,3 @@ def render_support_plan_with_twin(data: SupportPlanSource) -> tuple[bytes, str]:
         Spacer(1, 12),
         *twin_checksum(),
     ]
-    info = DocumentInfo(
-        title=_("Support plan: {district}").format(district=name),
-        author=data.network or _("Network coach"),
-        subject=_("Support for {district} by readiness tier").format(district=name),
-        header_left=_("{district} \u00b7 Support plan").format(district=name),
-        header_right=short_date(data.today.isoformat()),
-        keywords=_("support plan, readiness tier, network, Navigation Tool"),
-        cover=False,
-    )
-    return build_with_twin(story, info)

@@ -301,7 +301,7 @@ def test_the_html_twin_has_the_pdfs_headings_tables_and_chart_words(pack: Pack, 
              para("\u2022 first"), para("\u2022 second"),
              data_table(rows, [200, 200]), heading("Results", 1),
              charts.heat_map(pack, demo_plan.results, style.FRAME_WIDTH)]
-    pdf, html_text = build_with_twin(story, DocumentInfo("Plan \u2014 " + NAMES["arabic"], "D", "S", "H"))
+    pdf, html_text = build_with_twin(lambda: story, DocumentInfo("Plan \u2014 " + NAMES["arabic"], "D", "S", "H"))
     with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:  # the table runs over two pages
         assert len([e for e in _elements(doc.Root.StructTreeRoot) if e.S == "/Table"]) >= 2
 
@@ -357,7 +357,7 @@ def test_a_shaped_paragraph_split_over_two_pages_reads_once_in_logical_order(scr
     from navtool_desktop.reports.document import DocumentInfo, build_with_twin
 
     long_text = " ".join([NAMES[script]] * 900)
-    pdf, html_text = build_with_twin([para(long_text)], DocumentInfo("T", "A", "S", "H", cover=False))
+    pdf, html_text = build_with_twin(lambda: [para(long_text)], DocumentInfo("T", "A", "S", "H", cover=False))
     with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
         assert len(doc.pages) >= 2
         actual = _actual_texts(doc)
@@ -378,7 +378,7 @@ def test_a_right_to_left_paragraph_with_numbers_split_over_pages_is_laid_out(tmp
     from navtool_desktop.reports.document import DocumentInfo, build, heading
 
     for word in ("\u05e9\u05dc\u05d5\u05dd", "\u0643\u0644\u0645\u0629"):
-        pdf = build([heading("Numbers"), para(" ".join(f"{word}{n}: {word}" for n in range(1, 700)))],
+        pdf = build(lambda word=word: [heading("Numbers"), para(" ".join(f"{word}{n}: {word}" for n in range(1, 700)))],
                     DocumentInfo("T", "A", "S", "H", cover=False))
         with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
             assert len(doc.pages) >= 2
@@ -431,7 +431,7 @@ def test_hostile_long_words_in_shaped_scripts_still_give_a_tagged_pdf(tmp_path: 
 
     words = ["محمد" * 1500, "דוד" * 2000, "प्रिया" * 800, "王" * 3000, "محمد علي: " * 300 + "end"]
     rows = [head_cells("A", "B"), *([para(w), para(w[:50])] for w in words)]
-    pdf = build([heading("Long words"), *(para(w) for w in words), data_table(rows, [150, 150])],
+    pdf = build(lambda: [heading("Long words"), *(para(w) for w in words), data_table(rows, [150, 150])],
                 DocumentInfo("T", "A", "S", "H"))
     _check_tagged(pdf, tmp_path)
 
@@ -468,12 +468,12 @@ def test_a_right_to_left_paragraph_over_several_lines_reads_in_order(tmp_path: P
     letters = "\u0627\u0628\u062a\u062b\u062c\u062d\u062e\u062f\u0630\u0631\u0632\u0633\u0634\u0635"
     words = [a + b + c for a in letters[:5] for b in letters[5:10] for c in letters[10:13]][:70]
     info = DocumentInfo("T", "A", "S", "H", cover=False)
-    pdf = build([heading("Order"), para(" ".join(words))], info)
+    pdf = build(lambda: [heading("Order"), para(" ".join(words))], info)
     text = _BIDI_MARKS.sub("", pdf_text(pdf, tmp_path))
     assert [w for w in text.split() if w in words] == words  # five lines, first to last
     _check_tagged(pdf, tmp_path)
     # (on its own page: poppler reads a page of mostly right-to-left lines right to left)
-    pdf = build([heading("Team"), para("Team: \u05e9\u05dc\u05d5\u05dd, Ana")], info)
+    pdf = build(lambda: [heading("Team"), para("Team: \u05e9\u05dc\u05d5\u05dd, Ana")], info)
     text = _BIDI_MARKS.sub("", pdf_text(pdf, tmp_path))
     assert "Team: \u05e9\u05dc\u05d5\u05dd, Ana" in text  # the space after a shaped word and its comma
 
