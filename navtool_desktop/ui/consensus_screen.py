@@ -668,7 +668,8 @@ class ConsensusScreen(QWidget):
         if self.cycle is None:
             return
         self.results = self.store.results.cycle(self.pack, self.cycle.id)
-        self._load_written()
+        # (what people wrote, and whether it shows, does not change with a consensus: it is read
+        # when the cycle is loaded, not again at every save, which is every level key when presenting)
         self.model.set_results(self.results)
         self._update_progress()
         self._show(self.current_row, keep_form=True)
