@@ -35,6 +35,7 @@ from navtool_desktop.paths import file_stem
 from navtool_desktop.storage.repository import DistrictStore
 from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.operations import Operation, Progress, run_job
+from navtool_desktop.ui.preferences import PDF_FILTER
 from navtool_desktop.ui.signing_dialogs import (
     P12_FILTER,
     CreateIdentityDialog,
@@ -51,7 +52,6 @@ if TYPE_CHECKING:  # ReportLab, pyHanko and cryptography load when this screen i
     from navtool_desktop.signing.identity import Identity
     from navtool_desktop.signing.verify import SignatureReport, VerificationReport
 
-PDF_FILTER = "PDF (*.pdf)"
 OK_MARK, BAD_MARK, WARN_MARK = "\u2714", "\u2716", "\u26a0"
 _TONE_COLOURS = {"ok": "#1b6e34", "bad": "#a31515", "warn": "#7a4f00"}
 
@@ -109,6 +109,11 @@ class IdentityModel(HeaderedTableModel):
                 return str(stored.problems()[0])
             return values[index.column()] if 0 <= index.column() < len(values) else None
         return None
+
+
+def _folder_kind(filters: str) -> str:
+    """Which remembered folder (ui/preferences.py) a dialog with these filters opens in."""
+    return "identity" if filters == P12_FILTER else "summary" if ".navsummary" in filters else "pdf"
 
 
 class ExportScreen(QWidget):
@@ -383,7 +388,7 @@ class ExportScreen(QWidget):
     # --- asking (tests replace these) -----------------------------------------------------
 
     def ask_save_path(self, title: str, suggested: Path | str, filters: str = PDF_FILTER) -> Path | None:
-        kind = "identity" if filters == P12_FILTER else "summary" if ".navsummary" in filters else "pdf"
+        kind = _folder_kind(filters)
         # a path is a file to save beside (the signed plan next to its source)
         start = str(suggested) if isinstance(suggested, Path) else preferences.start_path(kind, suggested)
         name, _f = QFileDialog.getSaveFileName(self, title, start, filters,
@@ -393,7 +398,7 @@ class ExportScreen(QWidget):
         return Path(name) if name else None
 
     def ask_open_path(self, title: str, filters: str = PDF_FILTER) -> Path | None:
-        kind = "identity" if filters == P12_FILTER else "summary" if ".navsummary" in filters else "pdf"
+        kind = _folder_kind(filters)
         name, _f = QFileDialog.getOpenFileName(self, title, preferences.start_path(kind), filters)
         if name:
             preferences.remember_folder(kind, name)

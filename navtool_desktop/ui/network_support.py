@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,13 +36,11 @@ from navtool_desktop.network.content import NetworkContent, load_network_content
 from navtool_desktop.network.support import STATUSES, DistrictTier, SupportPlans, SupportRow, district_tiers, explain
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
 from navtool_desktop.paths import file_stem
-from navtool_desktop.ui import messages
+from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.editors import date_edit, from_qdate, narrow_combo, to_qdate
 from navtool_desktop.ui.network_agenda import translation_tag
 from navtool_desktop.ui.widgets import plain_label, rich_label
 from navtool_desktop.vocabulary import action_status_name
-
-PDF_FILTER = "PDF (*.pdf)"
 
 
 class NetworkSupportPanel(QWidget):
@@ -306,9 +303,8 @@ class NetworkSupportPanel(QWidget):
             self.plans.delete(row.id)
             self._fill_rows()
 
-    def ask_save_path(self, title: str, suggested: str) -> Path | None:
-        name, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), PDF_FILTER)
-        return Path(name) if name else None
+    def ask_save_path(self, title: str, suggested: str) -> Path | None:  # tests replace this
+        return preferences.ask_pdf_path(self, title, suggested)
 
     def _export(self) -> None:
         did = self.district_id()

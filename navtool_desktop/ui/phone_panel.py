@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -40,7 +39,7 @@ from navtool_desktop.phones.addresses import LOOPBACK, local_addresses
 from navtool_desktop.phones.keys import CycleLock, forget_keys, load_keys, save_keys
 from navtool_desktop.phones.server import show_code
 from navtool_desktop.storage import DistrictStore, StoreError
-from navtool_desktop.ui import messages
+from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.operations import Operation, Progress, run_job
 from navtool_desktop.ui.widgets import plain_label
 from navtool_desktop.vocabulary import role_name
@@ -49,7 +48,6 @@ DRAIN_MS = 20  #: how often the GUI thread writes what phones sent (one file wri
 #: The PIN book of each cycle in this run of the app (by data folder and cycle id): phones stay
 #: signed in across a stop and start; a new run reads the PINs and codes back from disk.
 _PIN_BOOKS: dict[tuple[str, str], PinBook] = {}
-PDF_FILTER = "PDF (*.pdf)"
 
 
 def pin_book(store: DistrictStore, cycle_id: str) -> PinBook:
@@ -341,8 +339,7 @@ class PhonePanel(QDialog):
                                  lambda _exc: self.print_button.setEnabled(self.server is server))
 
     def ask_save_path(self, title: str, suggested: str) -> Path | None:  # tests replace this
-        name, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), PDF_FILTER)
-        return Path(name) if name else None
+        return preferences.ask_pdf_path(self, title, suggested)
 
     def done(self, result: int) -> None:  # closing the panel stops the server
         self.stop()

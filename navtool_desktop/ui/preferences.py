@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QVBoxLayout, QWidget
 
 from navtool_desktop import i18n
 from navtool_desktop.i18n import _
@@ -53,6 +53,19 @@ def start_path(kind: str, name: str = "") -> str:
     """A file dialog's starting point: ``name`` in :func:`last_folder`."""
     folder = last_folder(kind)
     return str(folder / name) if name else str(folder)
+
+
+#: The file dialogs' filter for a PDF.
+PDF_FILTER = "PDF (*.pdf)"
+
+
+def ask_pdf_path(parent: QWidget, title: str, suggested: str) -> Path | None:
+    """Where to save a PDF: a save dialog opening in the folder last used for PDFs, remembered."""
+    name, _f = QFileDialog.getSaveFileName(parent, title, start_path("pdf", suggested), PDF_FILTER)
+    if not name:
+        return None
+    remember_folder("pdf", name)
+    return Path(name)
 
 
 def remember_folder(kind: str, chosen: Path | str) -> None:

@@ -101,3 +101,25 @@ def test_the_screens_open_their_dialogs_in_the_last_folder_of_the_kind(
     assert dialogs.opened[-1] == str(Path.home() / "spring-summary.xlsx")  # no table saved yet
     export.ask_open_path("Import a signing identity", P12_FILTER)
     assert dialogs.opened[-1] == str(Path.home())
+
+
+def test_the_slips_and_support_plan_dialogs_use_the_pdf_folder(tmp_path: Path, data_dir: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The phone panel's slips and the network's support plan opened their save dialogs in the
+    home folder and forgot where the PDF went (each with its own copy of the dialog)."""
+    dialogs = FakeDialogs(monkeypatch)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    preferences.remember_folder("pdf", reports / "plan.pdf")
+    dialogs.answer = str(tmp_path / "stick" / "codes.pdf")
+    assert preferences.ask_pdf_path(None, "Save", "personal codes.pdf") == tmp_path / "stick" / "codes.pdf"  # type: ignore[arg-type]
+    assert dialogs.opened == [str(reports / "personal codes.pdf")]
+    (tmp_path / "stick").mkdir()
+    assert preferences.last_folder("pdf") == tmp_path / "stick"
+    from navtool_desktop.ui.network_support import NetworkSupportPanel
+    from navtool_desktop.ui.phone_panel import PhonePanel
+
+    for panel in (PhonePanel, NetworkSupportPanel):
+        dialogs.answer = ""
+        assert panel.ask_save_path(None, "Save", "x.pdf") is None  # type: ignore[arg-type]
+        assert dialogs.opened[-1] == str(tmp_path / "stick" / "x.pdf")
