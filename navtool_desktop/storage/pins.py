@@ -105,6 +105,13 @@ class PinStore:
     def has_pin(self, cycle_id: str, participant_id: str) -> bool:
         return is_pin_hash(self._entry(cycle_id, participant_id).get("pin"))
 
+    def pinned(self, cycle_id: str) -> set[str]:
+        """The participants of a cycle who set a PIN (the file read once, for a whole list)."""
+        people = self._read().get(cycle_id)
+        if not isinstance(people, dict):
+            return set()
+        return {pid for pid, entry in people.items() if isinstance(entry, dict) and is_pin_hash(entry.get("pin"))}
+
     def set_pin(self, cycle_id: str, participant_id: str, pin: str) -> None:
         """Keep ``pin`` (four digits) for this person; ValueError if it is not four digits."""
         digest = hash_pin(pin)

@@ -342,8 +342,9 @@ class CyclesScreen(QWidget):
             date=cycle.date, status=cycle_status_name(cycle.status),
             scope=scope, people=people, rated=rated, tallies=tallies))
         self.participants.clear()
+        pinned = self.pins.pinned(cycle.id)
         for p in sorted(data.participants.values(), key=lambda p: p.label.casefold()):
-            mark = "  ·  " + _("PIN set") if self.pins.has_pin(cycle.id, p.id) else ""
+            mark = "  ·  " + _("PIN set") if p.id in pinned else ""
             item = QListWidgetItem(participant_text(p) + mark)
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.participants.addItem(item)
