@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from navtool_desktop import paths
 from navtool_desktop.commands.common import CommandError
+from navtool_desktop.core.records import RATING_CHOICES
 from navtool_desktop.i18n import _
 from navtool_desktop.vocabulary import level_letter, level_name_with_source
 
@@ -76,8 +77,6 @@ def _results(args: argparse.Namespace) -> int:
 
 # --- text ---------------------------------------------------------------------------------
 
-#: The columns of votes, each headed by its level's letter (:func:`vocabulary.level_letter`).
-_CHOICES = ("establishing", "developing", "operationalizing", "refining", "not_sure")
 _NAME_WIDTH = 44
 
 
@@ -95,7 +94,7 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
 
     threshold = data["anonymity_threshold"]
     cycle = data["cycle"]
-    head = [_("competency / role group"), *map(level_letter, _CHOICES), _("median"), _("agreement"),
+    head = [_("competency / role group"), *map(level_letter, RATING_CHOICES), _("median"), _("agreement"),
             _("consensus"), _("change"), _("on paper")]
     rows: list[list[str] | str] = []
     by_condition: dict[str, list[dict[str, Any]]] = {}
@@ -107,21 +106,21 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
         for comp in by_condition.get(cond["id"], []):
             consensus = comp["consensus"]["level"] if comp["consensus"] else "\u2014"
             if not data["privacy"]["counts_shown"]:
-                rows.append([_cut("  " + comp["name"], _NAME_WIDTH), *([""] * len(_CHOICES)), "\u2014",
+                rows.append([_cut("  " + comp["name"], _NAME_WIDTH), *([""] * len(RATING_CHOICES)), "\u2014",
                              "", consensus, comp["change"], ""])
                 continue
             if "distribution" not in comp:  # fewer than the threshold rated this competency
                 rows.append([_cut("  " + comp["name"], _NAME_WIDTH), item_withheld_text(threshold)])
                 continue
             rows.append([_cut("  " + comp["name"], _NAME_WIDTH),
-                         *(str(comp["distribution"][k]) for k in _CHOICES),
+                         *(str(comp["distribution"][k]) for k in RATING_CHOICES),
                          comp["median"] or "\u2014",
                          _("low") if comp["low_agreement"] else _("ok"),
                          consensus, comp["change"], _paper(comp["distribution"])])
             for group, view in comp["role_groups"].items():
                 label = "    " + group.replace("_", " ")
                 if view["status"] == "shown":
-                    rows.append([label, *(str(view["distribution"][k]) for k in _CHOICES),
+                    rows.append([label, *(str(view["distribution"][k]) for k in RATING_CHOICES),
                                  view["median"] or "\u2014",
                                  _("low") if view["low_agreement"] else _("ok"), "", "",
                                  _paper(view["distribution"])])
@@ -131,7 +130,7 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
                     rows.append([label, _("no votes")])
     full = [r for r in rows if isinstance(r, list) and len(r) == len(head)]
     widths = [max(len(r[i]) for r in [head, *full]) for i in range(len(head))]
-    numeric = {*range(1, 1 + len(_CHOICES)), len(head) - 1}
+    numeric = {*range(1, 1 + len(RATING_CHOICES)), len(head) - 1}
 
     def line(cells: list[str]) -> str:
         if len(cells) != len(head):  # a note in place of the numbers
@@ -146,7 +145,7 @@ def format_text(pack: Pack, data: dict[str, Any]) -> str:
             count=len(data["competencies"])),
         _("{levels}; on paper: votes from paper tallies.").format(levels=", ".join(
             f"{level_letter(c)} {level_name_with_source(c) if c != 'not_sure' else _('not sure')}"
-            for c in _CHOICES)),
+            for c in RATING_CHOICES)),
         data["privacy"]["rule"],
         *([] if data["privacy"]["counts_shown"] else [no_counts_text(threshold)]),
         *([repeated_text(data["privacy"]["entered_more_than_once"])]

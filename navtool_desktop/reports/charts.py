@@ -25,6 +25,7 @@ from navtool_desktop.reports import fonts, style
 from navtool_desktop.reports.common import short_date
 from navtool_desktop.reports.tagging import set_role
 from navtool_desktop.reports.text import fit, one_line
+from navtool_desktop.vocabulary import level_letter
 
 _FONT = fonts.REGULAR
 _BOLD = fonts.BOLD
@@ -215,7 +216,7 @@ def vote_bar(dist: Distribution, width: float, height: float = 9.0) -> Drawing:
         if w > 0:
             fill = style.LEVEL_COLORS[choice]
             d.add(Rect(x, 0, w, height, fillColor=fill, strokeColor=colors.white, strokeWidth=0.5))
-            letter = style.level_short(choice)  # the letter names the level in black and white
+            letter = level_letter(choice)  # the letter names the level in black and white
             if w >= stringWidth(letter, _BOLD, 6) + 2:
                 d.add(_text(x + w / 2, height / 2 - 2, letter, 6, True, style.text_on(fill), "middle"))
         x += w
@@ -236,11 +237,11 @@ def level_legend(width: float) -> Drawing:
     x = 0.0
     for choice in (*LEVELS, NOT_SURE):
         d.add(Rect(x, 2, 9, 9, fillColor=style.LEVEL_COLORS[choice], strokeColor=None))
-        label = f"{style.level_short(choice)} {style.level_name(choice)}"
+        label = f"{level_letter(choice)} {style.level_name(choice)}"
         d.add(_text(x + 12, 3.5, label, 7.5))
         x += 12 + d.contents[-1].getBounds()[2] - d.contents[-1].getBounds()[0] + 14
     return _figure(d, _("Legend: {items}.").format(items=", ".join(
-        f"{style.level_short(c)} {style.level_name(c)}" for c in (*LEVELS, NOT_SURE))))
+        f"{level_letter(c)} {style.level_name(c)}" for c in (*LEVELS, NOT_SURE))))
 
 
 # --- timeline -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from navtool_desktop.core.disclosure import (
     texts_rule_text,
     texts_withheld_text,
 )
-from navtool_desktop.core.records import LEVELS, NOT_SURE, ROLE_GROUPS
+from navtool_desktop.core.records import RATING_CHOICES, ROLE_GROUPS
 from navtool_desktop.core.results import (
     EMPTY,
     SHOWN,
@@ -41,9 +41,7 @@ from navtool_desktop.reports.common import data_table, head_cells, level_chip, l
 from navtool_desktop.reports.data import ReportInput
 from navtool_desktop.reports.document import DocumentInfo, build_with_twin, heading, twin_checksum
 from navtool_desktop.reports.sections import participation, privacy_notes, results_overview
-from navtool_desktop.vocabulary import audience_name
-
-_CHOICES = (*LEVELS, NOT_SURE)
+from navtool_desktop.vocabulary import audience_name, level_letter
 
 
 def _cover(pack: Pack, data: ReportInput) -> list[Flowable]:
@@ -190,20 +188,20 @@ def _summary(pack: Pack, data: ReportInput) -> list[Flowable]:
 
 
 def _counts(dist: Distribution) -> list[str]:
-    return [str(dist.count(c)) for c in _CHOICES]
+    return [str(dist.count(c)) for c in RATING_CHOICES]
 
 
 def _overview_table(pack: Pack, comps: list[CompetencyResult], shown: bool) -> Any:
     st = style.styles()
     w = style.FRAME_WIDTH
     rows: list[list[Any]] = [head_cells(_("Competency"), _("Level"), _("Votes"),
-                                        *(style.level_short(c) for c in _CHOICES), _("People"),
-                                        centered=range(3, 4 + len(_CHOICES)))]
+                                        *(level_letter(c) for c in RATING_CHOICES), _("People"),
+                                        centered=range(3, 4 + len(RATING_CHOICES)))]
     for comp in comps:
         source = {"consensus": _("consensus"), "median": _("median"), "none": ""}[comp.level_source]
         level = level_chip(comp.level)
         counts_shown = shown and comp.overall_shown
-        counts = _counts(comp.overall.distribution) if counts_shown else [""] * len(_CHOICES)
+        counts = _counts(comp.overall.distribution) if counts_shown else [""] * len(RATING_CHOICES)
         rows.append([
             para(pack.competency(comp.competency_id).name, st.cell),
             [level, para(source, style.styles().small)] if source else level,
@@ -217,8 +215,8 @@ def _overview_table(pack: Pack, comps: list[CompetencyResult], shown: bool) -> A
 def _group_table(comp: CompetencyResult, threshold: int) -> Any:
     st = style.styles()
     w = style.FRAME_WIDTH
-    rows: list[list[Any]] = [head_cells(_("Role group"), *(style.level_short(c) for c in _CHOICES),
-                                        _("Median"), _("Agreement"), centered=range(1, 1 + len(_CHOICES)))]
+    rows: list[list[Any]] = [head_cells(_("Role group"), *(level_letter(c) for c in RATING_CHOICES),
+                                        _("Median"), _("Agreement"), centered=range(1, 1 + len(RATING_CHOICES)))]
     spans = []
     for n, group in enumerate(comp.groups, start=1):
         name = para(style.role_group_name(group.role_group), st.cell)

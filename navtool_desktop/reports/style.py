@@ -13,7 +13,6 @@ from reportlab.lib.styles import ParagraphStyle
 from navtool_desktop.core.records import LEVELS, NOT_SURE
 from navtool_desktop.i18n import _
 from navtool_desktop.reports import fonts
-from navtool_desktop.vocabulary import level_letter
 from navtool_desktop.vocabulary import level_name as level_name  # the reports' name for it
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
@@ -85,11 +84,6 @@ def status_name(status: str) -> str:
 def role_group_name(group: str) -> str:
     return {"educator": _("Educators"), "leader": _("Leaders"),
             "community_member": _("Community members"), "learner": _("Learners")}.get(group, group)
-
-
-def level_short(level: str) -> str:
-    """One letter per choice, for narrow columns (the legend says what each means)."""
-    return level_letter(level)
 
 
 ALL_CHOICES: tuple[str, ...] = (*LEVELS, NOT_SURE)

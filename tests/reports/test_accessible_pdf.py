@@ -15,6 +15,7 @@ from report_helpers import tool
 from navtool_desktop.framework import Pack
 from navtool_desktop.reports import render_plan, render_rating_sheet, render_report
 from navtool_desktop.reports.data import PlanInput, ReportInput
+from navtool_desktop.vocabulary import level_letter
 
 #: Operators that paint something on the page.
 _PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI"}
@@ -221,7 +222,7 @@ def test_vote_bar_names_each_level_in_letters(level: str) -> None:
 
     d = charts.vote_bar(Distribution.of([level] * 5), 80)
     letters = [s.text for s in d.contents if isinstance(s, String)]
-    assert letters == [style.level_short(level)]
+    assert letters == [level_letter(level)]
     assert f"{style.level_name(level)} 5" in d.alt_text  # type: ignore[attr-defined]
 
 
