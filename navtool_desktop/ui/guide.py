@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop import paths
 from navtool_desktop.i18n import _
+from navtool_desktop.ui.widgets import alt_key
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class GuidePage:
 
 def guide_pages() -> tuple[GuidePage, ...]:
     """The retreat guide, a page per step, in the order a retreat runs."""
+    # the Alt keys as the controls' own underlined letters, in the app's language
+    from navtool_desktop.ui.cycles_screen import tally_button_texts
+
+    tally, sheet = tally_button_texts()
     return (
         GuidePage(_("1. Before the retreat"), (
             _("Open Shared Vision and type the district's name, vision and portrait of a graduate. "
@@ -61,7 +66,8 @@ def guide_pages() -> tuple[GuidePage, ...]:
             _("In Reflect and Listen, start a new cycle: its title, its date, all conditions or some."),
             _("Add each participant with their role group. Learners may use a code instead of a name."),
             _("A mistake is fixed with Edit (F2), Remove (Delete) or Same person as."),
-        ), (("Ctrl+3", _("Reflect and Listen")), ("Alt+N", _("new cycle")), ("Alt+A", _("add a participant")),
+        ), (("Ctrl+3", _("Reflect and Listen")), (alt_key(_("&New cycle\u2026")), _("new cycle")),
+            (alt_key(_("&Add participant\u2026")), _("add a participant")),
             ("F2", _("edit the participant chosen")))),
         GuidePage(_("3. Rating: pass the laptop"), (
             _("Press Rate (pass the laptop): each person rates under their own name, alone; the other "
@@ -69,7 +75,7 @@ def guide_pages() -> tuple[GuidePage, ...]:
             _("One key per competency: the level saves and the next competency shows. A note or an "
               "answer to a guiding question is optional."),
             _("When done, press I'm done and hand the laptop to the next person."),
-        ), (("Alt+R", _("start rating")), ("1 2 3 4", _("choose a level (and move on)")),
+        ), ((alt_key(_("&Rate (pass the laptop)")), _("start rating")), ("1 2 3 4", _("choose a level (and move on)")),
             (_("0 or ?"), _("not sure")), (_("↑ ↓ or J K"), _("previous / next competency")),
             ("N", _("write a note")), ("Q", _("guiding questions")), ("Alt+D", _("I'm done")))),
         GuidePage(_("4. More laptops, phones and paper"), (
@@ -77,8 +83,9 @@ def guide_pages() -> tuple[GuidePage, ...]:
             _("A second laptop: export the cycle to a USB stick (Exchange), add it on that laptop, and "
               "bring each person's responses back with Import a folder of bundles."),
             _("Paper: type each role group's counts with Enter paper tally or Paper sheet for one role group."),
-        ), (("Alt+P", _("rate on phones")), ("Ctrl+9", _("Exchange")), ("Alt+T", _("one competency's paper tally")),
-            ("Alt+G", _("a whole paper sheet for one role group")))),
+        ), ((alt_key(_("Rate on &phones\u2026")), _("rate on phones")), ("Ctrl+9", _("Exchange")),
+            (alt_key(tally), _("one competency's paper tally")),
+            (alt_key(sheet), _("a whole paper sheet for one role group")))),
         GuidePage(_("5. Consensus"), (
             _("Go through the competencies with the team: the votes overall and by role group (small "
               "groups hidden), the median, and what people wrote, without names."),
@@ -91,18 +98,20 @@ def guide_pages() -> tuple[GuidePage, ...]:
             _("The heat map shows each competency's level; strengths and growth areas come with the "
               "rule that picks them."),
             _("The equity lens compares the role groups condition by condition."),
-        ), (("Ctrl+5", _("Results")), ("Alt+M", _("heat map")), ("Alt+Q", _("equity lens")))),
+        ), (("Ctrl+5", _("Results")), (alt_key(_("Heat &map, strengths and growth areas")), _("heat map")),
+            (alt_key(_("E&quity lens")), _("equity lens")))),
         GuidePage(_("7. Set goals and build the plan"), (
             _("Accept suggested priorities, then write a goal for each: the target level, the date, "
               "measures and actions with owners and dates."),
             _("Approve the plan when the team agrees; later changes go into a revision."),
         ), (("Ctrl+6", _("Set Goals")), ("Ctrl+Up / Ctrl+Down", _("move a priority up or down")),
-            ("Alt+C", _("add an action")))),
+            (alt_key(_("Add a&ction\u2026")), _("add an action")))),
         GuidePage(_("8. Export, sign and share"), (
             _("Save the plan PDF and the assessment report for the board."),
             _("Sign the plan with each signer's identity; anyone can check the signatures."),
             _("Share the summary table, not the individual ratings: the summary hides small groups."),
-        ), (("Ctrl+8", _("Export and Sign")), ("Alt+P", _("save the plan PDF")), ("Alt+S", _("export and sign")))),
+        ), (("Ctrl+8", _("Export and Sign")), (alt_key(_("Save the &plan PDF\u2026")), _("save the plan PDF")),
+            (alt_key(_("Export and &sign the plan\u2026")), _("export and sign")))),
         GuidePage(_("9. After the retreat: learn and improve"), (
             _("Move actions across the board as work goes on and add progress notes."),
             _("At the next retreat, start a new cycle: growth across cycles shows what changed."),

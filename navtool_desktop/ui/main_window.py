@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
                 ("N", _("write a note (Ctrl+Enter or Esc closes it)")),
                 ("Q", _("guiding questions (Esc goes back)")),
                 ("Alt+D", _("I'm done")),
-                ("Alt+R", _("who is rating? Type a few letters of the name, ↑ ↓, Enter")),
+                (alt_key(_("&Rate (pass the laptop)")), _("who is rating? Type a few letters of the name, ↑ ↓, Enter")),
                 (_("Enter / Esc"), _("yes, that's me / not me (then the PIN, if any)")),
             ]),
             (_("Reflect and Listen: paper tallies"), [

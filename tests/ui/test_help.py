@@ -44,10 +44,17 @@ def test_the_guide_has_a_page_per_step_with_its_keys(qtbot: QtBot) -> None:
     assert dialog.width() <= room.width() and dialog.height() <= room.height()
 
 
-def test_the_guide_names_only_keys_the_screens_have(pack: Pack, repo: Repository, qtbot: QtBot) -> None:
-    """Every Alt+letter in the guide is a mnemonic of a button, tab or field on some screen."""
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_guide_names_only_keys_the_screens_have(pack: Pack, repo: Repository, qtbot: QtBot,
+                                                    language: str) -> None:
+    """Every Alt+letter in the guide is a mnemonic of a button, tab or field on some screen, in
+    each language (the Spanish guide said Alt+R and Alt+A, the English letters)."""
     from PySide6.QtWidgets import QAbstractButton, QLabel, QTabWidget
 
+    from navtool_desktop import i18n
+    from navtool_desktop.ui.widgets import alt_key
+
+    i18n.set_language(language)
     store = repo.create_district(District(name="Peñasco"))
     window = MainWindow(pack, store)
     qtbot.addWidget(window)
@@ -61,6 +68,9 @@ def test_the_guide_names_only_keys_the_screens_have(pack: Pack, repo: Repository
         letters |= {m.group(1).upper() for t in texts for m in re.finditer(r"&(\w)", t)}
     named = {k[-1].upper() for p in guide_pages() for k, _w in p.keys if re.fullmatch(r"Alt\+\w", k)}
     assert named and named <= letters, named - letters
+    rating = guide_pages()[2].keys[0][0]  # "start rating": the Rate button's own letter
+    assert rating == alt_key(window._screen("cycles").rate_button.text())
+    i18n.set_language("en")
 
 
 def test_whats_new_shows_the_changelog(qtbot: QtBot) -> None:
