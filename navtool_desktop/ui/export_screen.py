@@ -713,7 +713,7 @@ class ExportScreen(QWidget):
         if out is None:
             return None
         pack = self.pack
-        twins: list[Path] = []
+        twins: list[Path | None] = []
 
         def job(progress: Progress) -> Path:
             from navtool_desktop.reports.plan import render_plan
@@ -723,7 +723,7 @@ class ExportScreen(QWidget):
             rendered = render_plan(pack, signed_data)
             progress(2, 3, _("Signing"))
             pdf = sign_rendered(rendered.pdf, identity, slot, signed_data.district.name)
-            twins.append(self._write(out, (pdf, rendered.twin)) or out)
+            twins.append(self._write(out, (pdf, rendered.twin)))
             return out
 
         return self._run(_("Exporting and signing the plan"), job,
