@@ -40,12 +40,19 @@ from PySide6.QtWidgets import (
 
 from navtool_desktop.framework import Pack
 from navtool_desktop.i18n import _
-from navtool_desktop.network.agenda_file import SUFFIX, AgendaError, keep_agenda, kept_agenda
+from navtool_desktop.network.agenda_file import (
+    MAX_FILE_BYTES,
+    SUFFIX,
+    AgendaError,
+    SealedAgenda,
+    keep_agenda,
+    kept_agenda,
+)
 from navtool_desktop.network.content import NetworkContent, load_network_content
 from navtool_desktop.network.peer import Agenda, Meeting, PriorityGroup, lens_checks, priority_groups
 from navtool_desktop.network.workspace import Workspace, WorkspaceError
 from navtool_desktop.paths import file_stem
-from navtool_desktop.ui import messages
+from navtool_desktop.ui import messages, preferences
 from navtool_desktop.ui.editors import date_edit, from_qdate, to_qdate
 from navtool_desktop.ui.framework_pages import status_tag
 from navtool_desktop.ui.widgets import plain_label, rich_label
@@ -443,15 +450,23 @@ class DistrictAgendaPanel(QWidget):
         self.refresh()
 
     def set_goals(self, goal_competencies: Iterable[str]) -> None:
-        """The competencies of the district's plan (to mark what the agenda shares with it)."""
+        """The competencies of the district's plan (to mark what the agenda shares with it): the
+        agenda already read is shown again, not read and its signature checked again."""
         self.goals = list(goal_competencies)
-        self.refresh()
+        self._show()
 
     def refresh(self) -> None:
+        """Read the kept agenda (its signature checked) and show it."""
         try:
-            agenda = kept_agenda(self.folder, self.pack, self.content)
+            self._kept: SealedAgenda | AgendaError | None = kept_agenda(self.folder, self.pack, self.content)
         except AgendaError as exc:
-            self.body.setText("<p>" + html.escape(str(exc)) + "</p>")
+            self._kept = exc
+        self._show()
+
+    def _show(self) -> None:
+        agenda = self._kept
+        if isinstance(agenda, AgendaError):
+            self.body.setText("<p>" + html.escape(str(agenda)) + "</p>")
             return
         if agenda is None:
             self.body.setText("<p>" + html.escape(_("No agenda yet. When your network sends a .navagenda file, "
@@ -481,16 +496,20 @@ class DistrictAgendaPanel(QWidget):
         self.body.setText("".join(parts))
 
     def ask_open_path(self) -> Path | None:
-        name, _f = QFileDialog.getOpenFileName(self, _("Import agenda file"), str(Path.home()),
+        name, _f = QFileDialog.getOpenFileName(self, _("Import agenda file"), preferences.start_path("summary"),
                                                _("Network agenda (*{suffix})").format(suffix=SUFFIX))
-        return Path(name) if name else None
+        if not name:
+            return None
+        preferences.remember_folder("summary", name)  # network files travel together
+        return Path(name)
 
     def _import(self) -> None:
         path = self.ask_open_path()
         if path is None:
             return
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as fh:  # bounded: the reader refuses a file past the limit
+                raw = fh.read(MAX_FILE_BYTES + 1)
             try:
                 status, _agenda = keep_agenda(self.folder, raw, self.pack, self.content, read_only=self.read_only)
             except AgendaError as exc:

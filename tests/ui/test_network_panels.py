@@ -191,6 +191,16 @@ def test_the_district_panel_shows_the_kept_agenda_and_imports_a_new_one(
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     assert any("new network root" in title.lower() for title, _t in dialogs)
     assert "Agenda 2026-27" in panel.body.text()
+    # a new plan's goals mark the agenda again from what was read, without reading the file and
+    # checking its signature again (the plan screen sets the goals each time it is shown)
+    from navtool_desktop.ui import network_agenda
+
+    reads: list[Path] = []
+    real = network_agenda.kept_agenda
+    monkeypatch.setattr(network_agenda, "kept_agenda", lambda *a: reads.append(a[0]) or real(*a))
+    panel.set_goals([])
+    panel.set_goals(["agency.goal-setting"])
+    assert reads == [] and "(in your plan)" in panel.body.text()
 
 
 MNEMONIC = re.compile(r"&([^&\s])")
